@@ -1,0 +1,431 @@
+"""The data model: every table of DESIGN.md §3, declared once and shared by the store, sync and the server.
+
+Synced tables carry the sync columns (SYNC_COLUMNS) plus their own fields. Reference tables are central data that
+flows server → devices only. Local tables never leave the PC. Derived search columns are local to each device.
+Migrations are forward-only and numbered; `PRAGMA user_version` holds the number of the last one applied.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+# Columns every synced row has. `hlc` is the newest field stamp; `field_hlc` maps each field to its stamp (JSON).
+SYNC_COLUMNS = {
+    "id": "TEXT PRIMARY KEY",
+    "house_id": "TEXT",
+    "hlc": "TEXT NOT NULL",
+    "field_hlc": "TEXT NOT NULL DEFAULT '{}'",
+    "deleted": "INTEGER NOT NULL DEFAULT 0",
+    "created_at": "TEXT NOT NULL",
+    "updated_at": "TEXT NOT NULL",
+    "updated_by": "TEXT",
+}
+
+# Columns the store derives on each device; never synced, never in field_hlc.
+SEARCH_COLUMNS = {"name_fold": "TEXT", "name_loose": "TEXT", "name_sort": "TEXT"}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    fields: dict[str, str]
+    # Append-only ledger: rows are never edited; a correction is a new row that reverses the original.
+    ledger: bool = False
+    # Fields whose text feeds the derived search columns (in this order).
+    search: tuple[str, ...] = ()
+    # Extra text (digits of IIN, phone…) that FTS should also match.
+    search_extra: tuple[str, ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = field(default=())
+
+
+_LEDGER_FIELDS = {"reverses_id": "TEXT", "reason": "TEXT"}
+
+SYNCED_TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(
+            "people",
+            {
+                "surname": "TEXT NOT NULL DEFAULT ''",
+                "name": "TEXT NOT NULL DEFAULT ''",
+                "patronymic": "TEXT NOT NULL DEFAULT ''",
+                "birth_date": "TEXT",  # YYYY-MM-DD
+                "sex": "TEXT NOT NULL DEFAULT ''",  # 'f', 'm' or ''
+                "iin": "TEXT",
+                "phone": "TEXT",  # E.164
+                "phone_country": "TEXT",  # ISO 3166 alpha-2 of the phone number
+                "email": "TEXT",
+                "languages": "TEXT NOT NULL DEFAULT '[]'",  # JSON list of language codes
+                "locality": "TEXT",
+                "address": "TEXT",
+                "notes": "TEXT",
+            },
+            search=("surname", "name", "patronymic"),
+            search_extra=("iin", "phone"),
+            indexes=(("iin",), ("phone",), ("birth_date",)),
+        ),
+        # Two people the staff said are different, so the duplicate warning does not ask again.
+        Table("people_distinct", {"person_a": "TEXT NOT NULL", "person_b": "TEXT NOT NULL"},
+              indexes=(("person_a", "person_b"),)),
+        Table("skills", {"name_kk": "TEXT NOT NULL DEFAULT ''", "name_ru": "TEXT NOT NULL DEFAULT ''"}),
+        Table(
+            "volunteers",
+            {
+                "person_id": "TEXT NOT NULL",
+                "status": "TEXT NOT NULL DEFAULT 'active'",  # active, paused, left
+                "since": "TEXT",
+                "skills": "TEXT NOT NULL DEFAULT '[]'",  # JSON list of skill ids
+                "activities": "TEXT",
+                "emergency_contact": "TEXT",
+                "kiosk_code": "TEXT",  # short personal code for the check-in kiosk
+                "notes": "TEXT",
+            },
+            indexes=(("person_id",), ("kiosk_code",)),
+        ),
+        Table(
+            "volunteer_shifts",
+            {
+                "volunteer_id": "TEXT NOT NULL",
+                "check_in": "TEXT NOT NULL",  # ISO datetime with offset
+                "check_out": "TEXT",
+                "minutes": "INTEGER",  # signed: a reversal carries the negative of what it reverses
+                "activity": "TEXT",
+                "event_id": "TEXT",
+                "recorded_by": "TEXT",
+                **_LEDGER_FIELDS,
+            },
+            ledger=True,
+            indexes=(("volunteer_id", "check_in"), ("event_id",)),
+        ),
+        Table(
+            "events",
+            {
+                "title_kk": "TEXT NOT NULL DEFAULT ''",
+                "title_ru": "TEXT NOT NULL DEFAULT ''",
+                "kind": "TEXT NOT NULL DEFAULT 'other'",
+                "starts_at": "TEXT NOT NULL",  # ISO datetime, Asia/Almaty offset
+                "ends_at": "TEXT",
+                "place": "TEXT",
+                "status": "TEXT NOT NULL DEFAULT 'planned'",  # planned, held, cancelled
+                "attendance_mode": "TEXT NOT NULL DEFAULT 'headcount'",  # headcount or named
+                "organised_by_house": "INTEGER NOT NULL DEFAULT 1",
+                "preset": "TEXT",
+                "notes": "TEXT",
+            },
+            search=("title_kk", "title_ru"),
+            indexes=(("starts_at",), ("status",)),
+        ),
+        Table("event_associations", {"event_id": "TEXT NOT NULL", "association_id": "TEXT NOT NULL"},
+              indexes=(("event_id",), ("association_id",))),
+        Table("event_groups", {"event_id": "TEXT NOT NULL", "group_id": "TEXT NOT NULL"},
+              indexes=(("event_id",), ("group_id",))),
+        Table("event_volunteers", {"event_id": "TEXT NOT NULL", "volunteer_id": "TEXT NOT NULL",
+                                   "minutes": "INTEGER NOT NULL DEFAULT 0", "role": "TEXT"},
+              indexes=(("event_id",), ("volunteer_id",))),
+        Table(
+            "event_attendance",
+            {
+                "event_id": "TEXT NOT NULL",
+                "total": "INTEGER NOT NULL DEFAULT 0",
+                "women": "INTEGER NOT NULL DEFAULT 0",
+                "men": "INTEGER NOT NULL DEFAULT 0",
+                "children": "INTEGER NOT NULL DEFAULT 0",  # under 18
+                "elderly": "INTEGER NOT NULL DEFAULT 0",  # 60 and over
+            },
+            indexes=(("event_id",),),
+        ),
+        Table("event_attendees", {"event_id": "TEXT NOT NULL", "person_id": "TEXT NOT NULL"},
+              indexes=(("event_id",), ("person_id",))),
+        Table(
+            "associations",
+            {
+                "name": "TEXT NOT NULL DEFAULT ''",
+                "ethnic_group": "TEXT",
+                "leader_id": "TEXT",
+                "phone": "TEXT",
+                "email": "TEXT",
+                "address": "TEXT",
+                "notes": "TEXT",
+            },
+            search=("name",),
+        ),
+        Table(
+            "creative_groups",
+            {
+                "name": "TEXT NOT NULL DEFAULT ''",
+                "ethnic_group": "TEXT",
+                "genre": "TEXT",
+                "leader_id": "TEXT",
+                "association_id": "TEXT",
+                "founded": "TEXT",
+                "honorary_title": "TEXT",
+                "status": "TEXT NOT NULL DEFAULT 'active'",
+                "notes": "TEXT",
+            },
+            search=("name",),
+        ),
+        Table(
+            "group_members",
+            {
+                "group_id": "TEXT NOT NULL",
+                "person_id": "TEXT NOT NULL",
+                "role": "TEXT",
+                "joined": "TEXT",
+                "left_on": "TEXT",
+                "guardian_name": "TEXT",
+                "guardian_consent_on": "TEXT",
+            },
+            indexes=(("group_id",), ("person_id",)),
+        ),
+        Table(
+            "aid_points",
+            {"name": "TEXT NOT NULL DEFAULT ''", "address": "TEXT", "opening_hours": "TEXT",
+             "contact_name": "TEXT", "contact_phone": "TEXT", "active": "INTEGER NOT NULL DEFAULT 1"},
+            search=("name",),
+        ),
+        Table(
+            "aid_items",
+            {
+                "name_kk": "TEXT NOT NULL DEFAULT ''",
+                "name_ru": "TEXT NOT NULL DEFAULT ''",
+                "unit": "TEXT NOT NULL DEFAULT 'pcs'",  # pcs, kg, l, set, pack
+                "item_group": "TEXT NOT NULL DEFAULT 'other'",
+                "active": "INTEGER NOT NULL DEFAULT 1",
+            },
+            search=("name_kk", "name_ru"),
+        ),
+        Table(
+            "donations",
+            {
+                "number": "TEXT",  # receipt number with the device prefix
+                "received_on": "TEXT NOT NULL",  # YYYY-MM-DD
+                "aid_point_id": "TEXT",
+                "donor_kind": "TEXT NOT NULL DEFAULT 'anonymous'",  # person, organisation, anonymous
+                "donor_person_id": "TEXT",
+                "donor_org_name": "TEXT",
+                "donor_bin": "TEXT",
+                "received_by": "TEXT",
+                "notes": "TEXT",
+                **_LEDGER_FIELDS,
+            },
+            ledger=True,
+            indexes=(("received_on",),),
+        ),
+        Table(
+            "donation_lines",
+            {"donation_id": "TEXT NOT NULL", "item_id": "TEXT NOT NULL", "quantity": "REAL NOT NULL",
+             "value_kzt": "REAL"},
+            ledger=True,
+            indexes=(("donation_id",), ("item_id",)),
+        ),
+        Table(
+            "households",
+            {"head_person_id": "TEXT", "locality": "TEXT", "address": "TEXT",
+             "members_count": "INTEGER", "children_count": "INTEGER", "notes": "TEXT"},
+        ),
+        Table(
+            "recipients",
+            {
+                "person_id": "TEXT",  # empty for an anonymous recipient (no consent)
+                "household_id": "TEXT",
+                "categories": "TEXT NOT NULL DEFAULT '[]'",  # JSON list of recipient_categories codes
+                "locality": "TEXT",
+                "sex": "TEXT NOT NULL DEFAULT ''",
+                "age_band": "TEXT",  # child, adult, elderly
+                "anonymous": "INTEGER NOT NULL DEFAULT 0",
+                "notes": "TEXT",
+            },
+            indexes=(("person_id",), ("household_id",)),
+        ),
+        Table(
+            "aid_given",
+            {
+                "number": "TEXT",
+                "given_on": "TEXT NOT NULL",  # YYYY-MM-DD
+                "aid_point_id": "TEXT",
+                "programme": "TEXT NOT NULL",
+                "recipient_id": "TEXT",
+                "household_id": "TEXT",
+                "given_by": "TEXT",
+                "override_reason": "TEXT",
+                **_LEDGER_FIELDS,
+            },
+            ledger=True,
+            indexes=(("recipient_id", "programme", "given_on"), ("household_id", "programme"), ("given_on",)),
+        ),
+        Table(
+            "aid_lines",
+            {"aid_id": "TEXT NOT NULL", "item_id": "TEXT NOT NULL", "quantity": "REAL NOT NULL"},
+            ledger=True,
+            indexes=(("aid_id",), ("item_id",)),
+        ),
+        Table(
+            "stock_adjustments",
+            {"adjusted_on": "TEXT NOT NULL", "aid_point_id": "TEXT", "item_id": "TEXT NOT NULL",
+             "quantity": "REAL NOT NULL", "adjusted_by": "TEXT", **_LEDGER_FIELDS},
+            ledger=True,
+            indexes=(("item_id",),),
+        ),
+        Table(
+            "programme_rules",
+            {
+                "programme": "TEXT NOT NULL",
+                "scope": "TEXT NOT NULL DEFAULT 'person'",  # person, household
+                "period": "TEXT NOT NULL DEFAULT 'month'",  # month, school_year, year, days
+                "period_days": "INTEGER",
+                "max_count": "INTEGER NOT NULL DEFAULT 1",
+                "active": "INTEGER NOT NULL DEFAULT 1",
+            },
+            indexes=(("programme",),),
+        ),
+        Table(
+            "consents",
+            {
+                "person_id": "TEXT NOT NULL",
+                "purpose": "TEXT NOT NULL DEFAULT 'processing'",
+                "form_version": "TEXT",
+                "given_on": "TEXT",
+                "expires_on": "TEXT",
+                "withdrawn_on": "TEXT",
+                "by_guardian": "INTEGER NOT NULL DEFAULT 0",
+                "guardian_name": "TEXT",
+            },
+            indexes=(("person_id",),),
+        ),
+        Table(
+            "monthly_reports",
+            {
+                "month": "TEXT NOT NULL",  # YYYY-MM
+                "version": "INTEGER NOT NULL DEFAULT 1",
+                "status": "TEXT NOT NULL DEFAULT 'draft'",  # draft, submitted
+                "payload": "TEXT NOT NULL DEFAULT '{}'",  # the aggregate summary (JSON), no personal data
+                "changes": "TEXT",  # what changed since the previous version (JSON)
+                "submitted_at": "TEXT",
+            },
+            indexes=(("month",),),
+        ),
+    ]
+}
+
+# Central reference data (server → devices only). `code` is the key; names in both languages.
+_REF = {"code": "TEXT PRIMARY KEY", "name_kk": "TEXT NOT NULL", "name_ru": "TEXT NOT NULL",
+        "sort": "INTEGER NOT NULL DEFAULT 0", "active": "INTEGER NOT NULL DEFAULT 1",
+        "hlc": "TEXT NOT NULL DEFAULT ''"}
+REFERENCE_TABLES: dict[str, dict[str, str]] = {
+    "regions": dict(_REF),
+    "houses": {**_REF, "region_code": "TEXT", "address": "TEXT"},
+    "programmes": dict(_REF),
+    "recipient_categories": dict(_REF),
+    "ethnic_groups": dict(_REF),
+    "genres": dict(_REF),
+    "event_kinds": dict(_REF),
+    "item_groups": dict(_REF),
+    "units": dict(_REF),
+}
+
+LOCAL_TABLES: dict[str, dict[str, str]] = {
+    # One entry per synced write, in commit order; removed once the server acknowledged it.
+    "outbox": {
+        "seq": "INTEGER PRIMARY KEY AUTOINCREMENT",
+        "op_id": "TEXT NOT NULL UNIQUE",
+        "table_name": "TEXT NOT NULL",
+        "row_id": "TEXT NOT NULL",
+        "kind": "TEXT NOT NULL",  # insert, update, delete
+        "fields": "TEXT NOT NULL",  # JSON {field: value}
+        "hlc": "TEXT NOT NULL",
+        "created_at": "TEXT NOT NULL",
+    },
+    "sync_state": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
+    "meta": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
+    # A field that changed on this PC and elsewhere, or an edit against a delete: a person decides.
+    "conflicts": {
+        "id": "TEXT PRIMARY KEY",
+        "table_name": "TEXT NOT NULL",
+        "row_id": "TEXT NOT NULL",
+        "field": "TEXT NOT NULL",
+        "kept_value": "TEXT",  # JSON of the value now in the row
+        "kept_hlc": "TEXT",
+        "other_value": "TEXT",  # JSON of the value that lost the merge
+        "other_hlc": "TEXT",
+        "other_by": "TEXT",
+        "detected_at": "TEXT NOT NULL",
+        "resolved_at": "TEXT",
+        "resolution": "TEXT",  # kept, other
+    },
+    "users": {"id": "TEXT PRIMARY KEY", "login": "TEXT NOT NULL UNIQUE", "display_name": "TEXT",
+              "role": "TEXT NOT NULL", "password_hash": "TEXT", "created_at": "TEXT NOT NULL"},
+    # Append-only: who did what to which record (including exports and overrides).
+    "audit_log": {"seq": "INTEGER PRIMARY KEY AUTOINCREMENT", "at": "TEXT NOT NULL", "actor": "TEXT",
+                  "action": "TEXT NOT NULL", "table_name": "TEXT", "row_id": "TEXT", "details": "TEXT"},
+}
+
+
+def _create_table(conn: sqlite3.Connection, name: str, columns: dict[str, str]) -> None:
+    cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
+    conn.execute(f'CREATE TABLE "{name}" ({cols})')
+
+
+def _fts_name(table: str) -> str:
+    return f"{table}_fts"
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    for table in SYNCED_TABLES.values():
+        columns = dict(SYNC_COLUMNS)
+        columns.update(table.fields)
+        if table.search:
+            columns.update(SEARCH_COLUMNS)
+            columns["search_text"] = "TEXT"
+        _create_table(conn, table.name, columns)
+        conn.execute(f'CREATE INDEX "idx_{table.name}_hlc" ON "{table.name}" (hlc)')
+        for cols in table.indexes:
+            conn.execute(
+                f'CREATE INDEX "idx_{table.name}_{"_".join(cols)}" ON "{table.name}" ({", ".join(cols)})'
+            )
+        if table.search:
+            for col in SEARCH_COLUMNS:
+                conn.execute(f'CREATE INDEX "idx_{table.name}_{col}" ON "{table.name}" ({col})')
+            _create_fts(conn, table.name)
+    for name, columns in REFERENCE_TABLES.items():
+        _create_table(conn, name, columns)
+    for name, columns in LOCAL_TABLES.items():
+        _create_table(conn, name, columns)
+    conn.execute("CREATE INDEX idx_conflicts_open ON conflicts (resolved_at)")
+
+
+def _create_fts(conn: sqlite3.Connection, table: str) -> None:
+    """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
+    so Ё≠Е and Й≠И stay distinct — KAZAKH.md §3)."""
+    fts = _fts_name(table)
+    conn.execute(
+        f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(search_text, content='{table}', content_rowid='rowid', "
+        f"tokenize='unicode61 remove_diacritics 0')"
+    )
+    conn.execute(
+        f'CREATE TRIGGER "{table}_fts_ai" AFTER INSERT ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"(rowid, search_text) VALUES (new.rowid, new.search_text); END'
+    )
+    conn.execute(
+        f'CREATE TRIGGER "{table}_fts_ad" AFTER DELETE ON "{table}" BEGIN '
+        f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, search_text) VALUES ('delete', old.rowid, old.search_text); END"
+    )
+    conn.execute(
+        f'CREATE TRIGGER "{table}_fts_au" AFTER UPDATE OF search_text ON "{table}" BEGIN '
+        f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, search_text) VALUES ('delete', old.rowid, old.search_text); "
+        f'INSERT INTO "{fts}"(rowid, search_text) VALUES (new.rowid, new.search_text); END'
+    )
+
+
+# Append new migrations here; never edit one that has shipped.
+MIGRATIONS = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def fts_table(table: str) -> str:
+    return _fts_name(table)
+
+
+def synced_columns(table: str) -> list[str]:
+    """The columns of a synced table that travel in sync (everything but the local search columns)."""
+    return list(SYNC_COLUMNS) + list(SYNCED_TABLES[table].fields)

@@ -1,0 +1,345 @@
+"""The local store: one SQLite file per house PC, and the only way synced rows are written.
+
+Every write to a synced table goes through insert()/update()/delete(), which in one transaction write the row,
+stamp its HLC and per-field HLC map, derive the local search columns, append an audit entry and append an outbox
+entry. A crash at any point leaves either all of that or none of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import sqlite_utils
+
+from desktop import schema, text
+from desktop.errors import LedgerError, StoreOpenError
+from desktop.hlc import HybridClock
+from desktop.ids import new_id
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+# One clock per database file in this process, so stamps stay monotonic across the threads' connections.
+_clocks: dict[str, HybridClock] = {}
+_clocks_lock = threading.Lock()
+
+
+def utc_now_iso(wall: Callable[[], float] = time.time) -> str:
+    return dt.datetime.fromtimestamp(wall(), dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _encode(value: Any) -> Any:
+    """Lists and dicts are stored as JSON text; everything else as is."""
+    if isinstance(value, (list, dict, tuple)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict))
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+class Store:
+    """A connection to the house database. Use one Store per thread (STYLE.md rule 3)."""
+
+    def __init__(self, path: str | os.PathLike, *, actor: str | None = None, wall: Callable[[], float] = time.time):
+        self.path = Path(path)
+        self._wall = wall
+        self.actor = actor
+        self.conn = _connect(self.path)
+        self.db = sqlite_utils.Database(self.conn)
+        self._depth = 0
+        self._ensure_identity()
+        with _clocks_lock:
+            key = str(self.path.resolve())
+            clock = _clocks.get(key)
+            if clock is None or clock.device != self.device_id:
+                clock = HybridClock(self.device_id, self.get_meta("hlc_last"), wall=wall)
+                _clocks[key] = clock
+        self.clock = clock
+
+    # ---- identity -------------------------------------------------------------------------------------------
+    def _ensure_identity(self) -> None:
+        with self.transaction():
+            if not self.get_meta("device_id"):
+                self.set_meta("device_id", secrets.token_hex(6))
+                # Human-readable numbers (receipts) carry this prefix so two PCs never issue the same number.
+                self.set_meta("device_prefix", secrets.token_hex(2).upper())
+        self.device_id = self.get_meta("device_id")
+        self.device_prefix = self.get_meta("device_prefix")
+
+    @property
+    def house_id(self) -> str | None:
+        return self.get_meta("house_id")
+
+    def set_house(self, house_id: str | None) -> None:
+        with self.transaction():
+            self.set_meta("house_id", house_id or "")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row and row[0] != "" else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def next_number(self, series: str) -> str:
+        """The next human-readable number of a series on this PC, e.g. 'A1F3-000042'. Call inside a transaction."""
+        key = f"counter:{series}"
+        current = int(self.get_meta(key) or 0) + 1
+        self.set_meta(key, str(current))
+        return f"{self.device_prefix}-{current:06d}"
+
+    # ---- transactions ---------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """BEGIN IMMEDIATE … COMMIT; nested calls become savepoints, so a failing inner block rolls back alone."""
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                self.conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute(f"RELEASE sp{self._depth}")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    # ---- reads ----------------------------------------------------------------------------------------------
+    def get(self, table: str, row_id: str, *, include_deleted: bool = False) -> dict | None:
+        row = self.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+        if row is None or (not include_deleted and row["deleted"]):
+            return None
+        return dict(row)
+
+    def rows(self, sql: str, params: Iterable | dict = ()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    def one(self, sql: str, params: Iterable | dict = ()) -> dict | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row else None
+
+    def scalar(self, sql: str, params: Iterable | dict = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def pending_count(self) -> int:
+        return self.scalar("SELECT count(*) FROM outbox")
+
+    def open_conflicts_count(self) -> int:
+        return self.scalar("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL")
+
+    # ---- the write API --------------------------------------------------------------------------------------
+    def insert(self, table: str, values: dict[str, Any], *, row_id: str | None = None) -> str:
+        spec = _synced(table)
+        _check_fields(spec, values)
+        row_id = row_id or new_id()
+        with self.transaction():
+            stamp = self.clock.now()
+            now = utc_now_iso(self._wall)
+            row = {k: _encode(v) for k, v in values.items()}
+            row.update(
+                id=row_id,
+                house_id=values.get("house_id", self.house_id),
+                hlc=stamp,
+                created_at=now,
+                updated_at=now,
+                updated_by=self.actor or self.device_id,
+            )
+            row["field_hlc"] = json.dumps({f: stamp for f in spec.fields}, sort_keys=True)
+            if spec.search:
+                row.update(_search_columns(spec, row))
+            cols = ", ".join(f'"{c}"' for c in row)
+            marks = ", ".join("?" for _ in row)
+            self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
+            stored = self.get(table, row_id, include_deleted=True)
+            fields = {f: stored[f] for f in spec.fields}
+            fields["house_id"] = stored["house_id"]
+            self._record(table, row_id, "insert", fields, stamp, now)
+        return row_id
+
+    def update(self, table: str, row_id: str, changes: dict[str, Any]) -> bool:
+        """Changes only the fields that differ. Returns False when nothing changed (nothing is recorded)."""
+        spec = _synced(table)
+        if spec.ledger:
+            raise LedgerError()
+        _check_fields(spec, changes)
+        with self.transaction():
+            current = self.get(table, row_id, include_deleted=True)
+            if current is None:
+                raise KeyError(f"{table} {row_id} does not exist")
+            encoded = {k: _encode(v) for k, v in changes.items()}
+            diff = {k: v for k, v in encoded.items() if current.get(k) != v}
+            if not diff:
+                return False
+            stamp = self.clock.now()
+            now = utc_now_iso(self._wall)
+            field_hlc = json.loads(current["field_hlc"] or "{}")
+            field_hlc.update({f: stamp for f in diff})
+            row = dict(diff)
+            row.update(hlc=stamp, field_hlc=json.dumps(field_hlc, sort_keys=True), updated_at=now,
+                       updated_by=self.actor or self.device_id)
+            if spec.search and any(f in diff for f in spec.search + spec.search_extra):
+                row.update(_search_columns(spec, {**current, **diff}))
+            sets = ", ".join(f'"{c}" = ?' for c in row)
+            self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?', [*row.values(), row_id])
+            self._record(table, row_id, "update", diff, stamp, now)
+        return True
+
+    def delete(self, table: str, row_id: str) -> bool:
+        """Tombstone: the row stays with deleted=1 so the deletion syncs and can be reviewed."""
+        spec = _synced(table)
+        if spec.ledger:
+            raise LedgerError()
+        with self.transaction():
+            current = self.get(table, row_id, include_deleted=True)
+            if current is None or current["deleted"]:
+                return False
+            stamp = self.clock.now()
+            now = utc_now_iso(self._wall)
+            field_hlc = json.loads(current["field_hlc"] or "{}")
+            field_hlc["deleted"] = stamp
+            self.conn.execute(
+                f'UPDATE "{table}" SET deleted = 1, hlc = ?, field_hlc = ?, updated_at = ?, updated_by = ? '
+                f"WHERE id = ?",
+                (stamp, json.dumps(field_hlc, sort_keys=True), now, self.actor or self.device_id, row_id),
+            )
+            self._record(table, row_id, "delete", {"deleted": 1}, stamp, now)
+        return True
+
+    def audit(self, action: str, table: str | None = None, row_id: str | None = None, details: Any = None) -> None:
+        """An audit entry for something that is not a row write (an export, an override, a login)."""
+        self.conn.execute(
+            "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (utc_now_iso(self._wall), self.actor or self.device_id, action, table, row_id,
+             None if details is None else json.dumps(details, ensure_ascii=False)),
+        )
+
+    def _record(self, table: str, row_id: str, kind: str, fields: dict, stamp: str, now: str) -> None:
+        payload = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        self.conn.execute(
+            "INSERT INTO outbox (op_id, table_name, row_id, kind, fields, hlc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (new_id(), table, row_id, kind, payload, stamp, now),
+        )
+        self.conn.execute(
+            "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (now, self.actor or self.device_id, kind, table, row_id, json.dumps(sorted(fields))),
+        )
+        self.set_meta("hlc_last", stamp)
+
+    # ---- helpers for code that writes rows it received (sync) -------------------------------------------
+    def derived_columns(self, table: str, row: dict) -> dict:
+        """The local search columns for a row of `table` (empty for tables without search)."""
+        spec = _synced(table)
+        return _search_columns(spec, row) if spec.search else {}
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _synced(table: str) -> schema.Table:
+    try:
+        return schema.SYNCED_TABLES[table]
+    except KeyError:
+        raise ValueError(f"{table!r} is not a synced table") from None
+
+
+def _check_fields(spec: schema.Table, values: dict) -> None:
+    unknown = set(values) - set(spec.fields) - {"house_id"}
+    if unknown:
+        raise ValueError(f"{spec.name} has no field(s) {sorted(unknown)}")
+
+
+def _search_columns(spec: schema.Table, row: dict) -> dict:
+    name = " ".join(str(row.get(f) or "") for f in spec.search).strip()
+    name = text.normalize(name)
+    extra = " ".join(str(row.get(f) or "") for f in spec.search_extra).strip()
+    return {
+        "name_fold": text.fold(name),
+        "name_loose": text.loose(name),
+        "name_sort": text.sort_key(name),
+        # FTS matches both the exact folded form and the loose one, plus the extras (IIN, phone digits).
+        "search_text": " ".join(p for p in (text.fold(name), text.loose(name), text.digits(extra)) if p),
+    }
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Opens (or creates) the database, refusing files it must not touch. Order matters: every check that can
+    refuse runs before anything is written (WAL mode and migrations both write)."""
+    shown = str(path)
+    if path.exists():
+        if path.is_dir():
+            raise StoreOpenError("not_sqlite", path=shown)
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+        if header and header != _SQLITE_HEADER:
+            raise StoreOpenError("not_sqlite", path=shown)
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise StoreOpenError("read_only", path=shown)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            raise StoreOpenError("read_only", path=shown)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=True)
+        conn.row_factory = sqlite3.Row
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreOpenError("corrupt", path=shown, detail=str(exc)) from exc
+    if found > schema.SCHEMA_VERSION:
+        conn.close()
+        raise StoreOpenError("too_new", path=shown, found=found, known=schema.SCHEMA_VERSION)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn, found)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise StoreOpenError("read_only", path=shown) from exc
+        raise
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, found: int) -> None:
+    for number, migration in enumerate(schema.MIGRATIONS[found:], start=found + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                conn.execute("ROLLBACK")
+                continue
+            migration(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
