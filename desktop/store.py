@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from desktop import schema, text
+from desktop import reference, schema, text
 from desktop.errors import LedgerError, StoreOpenError
 from desktop.hlc import HybridClock
 from desktop.ids import new_id
@@ -58,6 +58,10 @@ class Store:
         self.db = sqlite_utils.Database(self.conn)
         self._depth = 0
         self._ensure_identity()
+        if not self.get_meta("reference_seeded"):
+            with self.transaction():
+                reference.seed(self.conn)
+                self.set_meta("reference_seeded", "1")
         with _clocks_lock:
             key = str(self.path.resolve())
             clock = _clocks.get(key)

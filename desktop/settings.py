@@ -1,0 +1,39 @@
+"""Per-PC preferences (interface language, last database, server URL), kept as JSON in the config folder.
+What belongs to the house's data (the house id) lives in the database's meta table instead."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from desktop.paths import config_dir
+
+
+@dataclass
+class Settings:
+    language: str | None = None  # None until the first-run wizard asked
+    db_path: str | None = None
+    server_url: str | None = None
+    house_setup_later: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def path(cls) -> Path:
+        return config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> "Settings":
+        try:
+            data = json.loads(cls.path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self) -> None:
+        target = self.path()
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, target)  # atomic: a crash never leaves half a settings file

@@ -1,0 +1,133 @@
+"""The composition root: parses the command line, opens the store, builds services and shows the window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import desktop
+from desktop.errors import StoreOpenError
+from desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
+from desktop.instance_lock import InstanceLock
+from desktop.paths import default_db_path
+from desktop.settings import Settings
+
+SECTION_NAMES = ("events", "volunteers", "aid", "groups", "reports", "sync", "settings")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dostyq", description="Dostyq: records of a house of friendship.")
+    parser.add_argument("--db", metavar="PATH", help="use this database file")
+    parser.add_argument("--lang", choices=LANGUAGES, help="interface language")
+    parser.add_argument("--demo", action="store_true", help="fill an empty database with demo data")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen, save a PNG, exit")
+    parser.add_argument("--section", choices=SECTION_NAMES, default=None, help="section to show")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.version:
+        print(f"Dostyq {desktop.__version__}")
+        return 0
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.fonts import register_fonts
+    from ui.qt_i18n import apply_language
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Dostyq")
+    app.setApplicationVersion(desktop.__version__)
+    register_fonts(app)
+
+    settings = Settings.load()
+    lang = args.lang or settings.language or DEFAULT_LANGUAGE
+    set_language(lang)
+    apply_language(lang)
+
+    db_path = Path(args.db or settings.db_path or default_db_path())
+    lock = InstanceLock(db_path)
+    try:
+        lock.acquire()
+        store = _open_store(db_path)
+    except StoreOpenError as exc:
+        if args.screenshot:
+            print(exc.message, file=sys.stderr)
+        else:
+            QMessageBox.critical(None, _("Dostyq cannot open the database"), exc.message)
+        return 2
+
+    if args.demo:
+        from desktop import demo
+
+        if demo.is_empty(store):
+            print(_("Filling the database with demo data…"), file=sys.stderr)
+            demo.fill(store)
+
+    if not args.screenshot and (settings.language is None or (not store.house_id and not settings.house_setup_later)):
+        if not _first_run(store, settings, args.lang):
+            return 0
+
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskRunner
+    from desktop.store import Store
+
+    runner = TaskRunner(lambda: Store(db_path))
+    ctx = AppContext(store, runner, settings)
+    window = MainWindow(ctx)
+    if args.section:
+        window.show_section(args.section)
+    window.show()
+    if os.environ.get("DOSTYQ_STARTUP_PROBE"):
+        # bench/startup.py times the process from its start to this line.
+        app.processEvents()
+        print("window_shown", flush=True)
+        if os.environ["DOSTYQ_STARTUP_PROBE"] == "exit":
+            return 0
+
+    if args.screenshot:
+        def capture():
+            window.grab().save(args.screenshot)
+            app.quit()
+
+        QTimer.singleShot(400, capture)
+
+    code = app.exec()
+    runner.shutdown()
+    store.close()
+    lock.release()
+    return code
+
+
+def _open_store(db_path: Path):
+    from desktop.store import Store
+
+    return Store(db_path)
+
+
+def _first_run(store, settings: Settings, forced_lang: str | None) -> bool:
+    from PySide6.QtWidgets import QDialog
+
+    from ui.dialogs.first_run_dialog import FirstRunDialog
+
+    dialog = FirstRunDialog(store.conn)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    settings.language = forced_lang or dialog.language
+    settings.house_setup_later = dialog.house_id is None
+    settings.save()
+    if dialog.house_id:
+        store.set_house(dialog.house_id)
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""What every screen gets: the UI thread's Store (for quick reads through services), the TaskRunner (for writes
+and long work), the settings, and app-wide signals."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.settings import Settings
+from desktop.store import Store
+from ui.tasks import Task, TaskRunner
+
+
+class AppContext(QObject):
+    # A synced table changed (its name), so lists and counters refresh.
+    data_changed = Signal(str)
+    language_changed = Signal(str)
+    # Ask the main window to show a section: (section key, optional page/argument).
+    section_requested = Signal(str, object)
+
+    def __init__(self, store: Store, runner: TaskRunner, settings: Settings, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.runner = runner
+        self.settings = settings
+
+    def write(
+        self,
+        fn: Callable[..., Any],
+        *args,
+        tables: Iterable[str] = (),
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        **kwargs,
+    ) -> Task:
+        """Runs fn(store, *args, progress=, cancel=, **kwargs) on the database-writer thread; on success announces
+        `tables` as changed, then calls on_done(result) on the UI thread."""
+        tables = tuple(tables)
+
+        def done(result):
+            for table in tables or ("",):
+                self.data_changed.emit(table)
+            if on_done:
+                on_done(result)
+
+        return self.runner.write(fn, *args, on_done=done, on_error=on_error, **kwargs)

@@ -1,0 +1,86 @@
+"""Asked once on a new PC: the interface language and the house this PC belongs to (or later)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import reference
+from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
+from ui.qt_i18n import apply_language
+
+
+class FirstRunDialog(QDialog):
+    def __init__(self, conn, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._conn = conn
+        layout = QVBoxLayout(self)
+        self.welcome = QLabel(self)
+        self.welcome.setWordWrap(True)
+        layout.addWidget(self.welcome)
+
+        # Each language is named in itself, so the choice is readable before any language is set.
+        self.language_group = QButtonGroup(self)
+        for code in LANGUAGES:
+            button = QRadioButton(LANGUAGE_NAMES[code], self)
+            button.setProperty("lang", code)
+            button.setChecked(code == current_language())
+            self.language_group.addButton(button)
+            layout.addWidget(button)
+        self.language_group.buttonClicked.connect(self._on_language_clicked)
+
+        form = QFormLayout()
+        self.house_label = QLabel(self)
+        self.house_combo = QComboBox(self)
+        form.addRow(self.house_label, self.house_combo)
+        layout.addLayout(form)
+        self.later = QCheckBox(self)
+        self.later.toggled.connect(self.house_combo.setDisabled)
+        layout.addWidget(self.later)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        self.buttons.accepted.connect(self.accept)
+        layout.addWidget(self.buttons)
+        self.retranslate_ui()
+
+    @property
+    def language(self) -> str:
+        return self.language_group.checkedButton().property("lang")
+
+    @property
+    def house_id(self) -> str | None:
+        return None if self.later.isChecked() else self.house_combo.currentData()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Welcome to Dostyq"))
+        self.welcome.setText(
+            _("Choose the interface language and the house of friendship this PC keeps records for. "
+              "Both can be changed later in Sync & settings.")
+        )
+        self.house_label.setText(_("House of friendship:"))
+        current = self.house_combo.currentData()
+        self.house_combo.clear()
+        for code, name in reference.names(self._conn, "houses"):
+            self.house_combo.addItem(name, code)
+        if current:
+            self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(current)))
+        self.later.setText(_("Set up later"))
+
+    def _on_language_clicked(self, button) -> None:
+        apply_language(button.property("lang"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

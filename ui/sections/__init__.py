@@ -1,0 +1,40 @@
+"""The sidebar's sections, in order. Each is built the first time it is shown (fast start with a big database)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QStyle
+
+from desktop.i18n import N_
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: str  # untranslated; shown through _()
+    module: str
+    cls: str
+    icon: QStyle.StandardPixmap
+
+    def create(self, ctx):
+        return getattr(importlib.import_module(self.module), self.cls)(ctx)
+
+
+SECTIONS = [
+    SectionSpec("events", N_("Events"), "ui.sections.events", "EventsSection",
+                QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    SectionSpec("volunteers", N_("Volunteers"), "ui.sections.volunteers", "VolunteersSection",
+                QStyle.StandardPixmap.SP_DirHomeIcon),
+    SectionSpec("aid", N_("Aid"), "ui.sections.aid", "AidSection", QStyle.StandardPixmap.SP_DriveHDIcon),
+    SectionSpec("groups", N_("Creative groups"), "ui.sections.groups", "GroupsSection",
+                QStyle.StandardPixmap.SP_MediaVolume),
+    SectionSpec("reports", N_("Reports"), "ui.sections.reports", "ReportsSection",
+                QStyle.StandardPixmap.SP_FileDialogContentsView),
+    SectionSpec("sync", N_("Sync & settings"), "ui.sections.settings", "SettingsSection",
+                QStyle.StandardPixmap.SP_BrowserReload),
+]
+
+# `--section NAME` accepts these; several names can open the same sidebar entry on a different page.
+SECTION_ALIASES = {"settings": ("sync", "settings"), "sync": ("sync", "sync")}

@@ -1,0 +1,62 @@
+"""The base of every section page: builds once, retranslates on LanguageChange, refreshes when shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+
+
+class Section(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.build_ui()
+        self.retranslate_ui()
+
+    def build_ui(self) -> None:
+        raise NotImplementedError
+
+    def retranslate_ui(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Called each time the section is shown."""
+
+    def show_page(self, page) -> None:
+        """Called when another screen asks for a specific page of this section (e.g. `--section settings`)."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+
+class EmptyState(QWidget):
+    """A centred heading and explanation, for a list with nothing in it yet."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.heading = QLabel(self)
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.body = QLabel(self)
+        self.body.setWordWrap(True)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.heading)
+        row = QHBoxLayout()  # stretches either side keep long explanations to a readable width
+        row.addStretch(1)
+        row.addWidget(self.body, 3)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+
+    def set_texts(self, heading: str, body: str) -> None:
+        self.heading.setText(heading)
+        self.body.setText(body)

@@ -1,0 +1,162 @@
+"""Sync & settings: the sync page (server, status, sync files) and the settings page (language, data, about)."""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+import desktop
+from desktop import reference
+from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
+from ui.qt_i18n import apply_language
+from ui.sections.base import EmptyState, Section
+
+
+class SyncPage(QWidget):
+    """Until this PC is enrolled with a server, explains what sync will do."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.empty = EmptyState(self)
+        layout.addWidget(self.empty)
+
+    def retranslate_ui(self) -> None:
+        pending = self.ctx.store.pending_count()
+        self.empty.set_texts(
+            _("Not connected to a server"),
+            _(
+                "Everything you record is kept on this PC and will be sent to the central server once this PC is "
+                "enrolled. Changes waiting to be sent: {count}."
+            ).format(count=pending),
+        )
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+
+        self.language_box = QGroupBox(self)
+        lang_form = QFormLayout(self.language_box)
+        self.language_label = QLabel(self.language_box)
+        self.language_combo = QComboBox(self.language_box)
+        for code in LANGUAGES:
+            self.language_combo.addItem(LANGUAGE_NAMES[code], code)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(current_language())))
+        self.language_combo.currentIndexChanged.connect(self._on_language_combo_changed)
+        lang_form.addRow(self.language_label, self.language_combo)
+        layout.addWidget(self.language_box)
+
+        self.house_box = QGroupBox(self)
+        house_form = QFormLayout(self.house_box)
+        self.house_label = QLabel(self.house_box)
+        self.house_combo = QComboBox(self.house_box)
+        self.house_combo.currentIndexChanged.connect(self._on_house_combo_changed)
+        house_form.addRow(self.house_label, self.house_combo)
+        layout.addWidget(self.house_box)
+
+        self.data_box = QGroupBox(self)
+        data_form = QFormLayout(self.data_box)
+        self.db_label = QLabel(self.data_box)
+        self.db_path = QLabel(str(ctx.store.path), self.data_box)
+        self.db_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.db_path.setWordWrap(True)
+        self.open_folder = QPushButton(self.data_box)
+        self.open_folder.clicked.connect(self._on_open_folder_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.db_path, 1)
+        row.addWidget(self.open_folder)
+        data_form.addRow(self.db_label, row)
+        layout.addWidget(self.data_box)
+
+        self.about_box = QGroupBox(self)
+        about_layout = QVBoxLayout(self.about_box)
+        self.about_text = QLabel(self.about_box)
+        self.about_text.setWordWrap(True)
+        self.about_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        about_layout.addWidget(self.about_text)
+        layout.addWidget(self.about_box)
+        layout.addStretch(1)
+
+    def _fill_houses(self) -> None:
+        self.house_combo.blockSignals(True)
+        self.house_combo.clear()
+        self.house_combo.addItem(_("Not chosen yet"), "")
+        for code, name in reference.names(self.ctx.store.conn, "houses"):
+            self.house_combo.addItem(name, code)
+        self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(self.ctx.store.house_id or "")))
+        self.house_combo.blockSignals(False)
+
+    def retranslate_ui(self) -> None:
+        self.language_box.setTitle(_("Language"))
+        self.language_label.setText(_("Interface language:"))
+        self.house_box.setTitle(_("House of friendship"))
+        self.house_label.setText(_("This PC belongs to:"))
+        self._fill_houses()
+        self.data_box.setTitle(_("Data"))
+        self.db_label.setText(_("Database file:"))
+        self.open_folder.setText(_("Open folder"))
+        self.about_box.setTitle(_("About Dostyq"))
+        self.about_text.setText(
+            _(
+                "Dostyq {version}: records of the house of friendship, kept on this PC and synced with the "
+                "central server.\nPython {python}, Qt for Python {qt}, SQLite {sqlite}."
+            ).format(version=desktop.__version__, python=platform.python_version(), qt=pyside_version,
+                     sqlite=sqlite3.sqlite_version)
+        )
+
+    def _on_language_combo_changed(self, index: int) -> None:
+        lang = self.language_combo.itemData(index)
+        if lang and lang != current_language():
+            self.ctx.settings.language = lang
+            self.ctx.settings.save()
+            apply_language(lang)
+            self.ctx.language_changed.emit(lang)
+
+    def _on_house_combo_changed(self, index: int) -> None:
+        code = self.house_combo.itemData(index) or None
+        self.ctx.write(lambda store, progress, cancel: store.set_house(code), tables=("meta",))
+
+    def _on_open_folder_clicked(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.store.path.parent)))
+
+
+class SettingsSection(Section):
+    def build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget(self)
+        self.sync_page = SyncPage(self.ctx, self.tabs)
+        self.settings_page = SettingsPage(self.ctx, self.tabs)
+        self.tabs.addTab(self.sync_page, "")
+        self.tabs.addTab(self.settings_page, "")
+        layout.addWidget(self.tabs)
+
+    def retranslate_ui(self) -> None:
+        self.tabs.setTabText(0, _("Sync"))
+        self.tabs.setTabText(1, _("Settings"))
+        self.sync_page.retranslate_ui()
+        self.settings_page.retranslate_ui()
+
+    def refresh(self) -> None:
+        self.sync_page.retranslate_ui()
+
+    def show_page(self, page) -> None:
+        self.tabs.setCurrentIndex(1 if page == "settings" else 0)
