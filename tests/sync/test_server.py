@@ -54,16 +54,19 @@ def test_same_field_conflict_is_kept_and_shown_on_both(make_client):
     pid = a.insert("people", {"surname": "Ли", "name": "Виктор"})
     ca.sync(), cb.sync()
     a.update("people", pid, {"phone": "+77010000001"})
-    time.sleep(0.03)  # beyond the few ms the two clock corrections may differ by
     b.update("people", pid, {"phone": "+77010000002"})
+    stamp_a = json.loads(a.get("people", pid)["field_hlc"])["phone"]
+    stamp_b = json.loads(b.get("people", pid)["field_hlc"])["phone"]
+    (win, win_pc), (lose, lose_pc) = sorted([("+77010000001", a), ("+77010000002", b)],
+                                            key=lambda v: stamp_a if v[1] is a else stamp_b, reverse=True)
     ca.sync(), cb.sync(), ca.sync()
-    assert a.get("people", pid)["phone"] == b.get("people", pid)["phone"] == "+77010000002"  # later stamp wins
+    assert a.get("people", pid)["phone"] == b.get("people", pid)["phone"] == win  # the higher stamp wins
     for s in (a, b):
         c = s.one("SELECT * FROM conflicts")
         assert (c["table_name"], c["row_id"], c["field"]) == ("people", pid, "phone")
-        assert json.loads(c["kept_value"]) == "+77010000002"
-        assert json.loads(c["other_value"]) == "+77010000001"
-        assert c["other_by"] == a.device_id and c["resolved_at"] is None
+        assert json.loads(c["kept_value"]) == win
+        assert json.loads(c["other_value"]) == lose
+        assert c["other_by"] == lose_pc.device_id and c["resolved_at"] is None
 
 
 def test_sequential_edit_is_not_a_conflict(make_client):
