@@ -9,7 +9,7 @@ empty and the cursor is current, every PC holds exactly the server's rows.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from desktop import schema
 from desktop.store import Store
@@ -43,7 +43,8 @@ def apply_acks(store: Store, acks: dict[str, str]) -> list[tuple[str, str]]:
     return rejected
 
 
-def apply_changes(store: Store, changes: list[dict[str, Any]], cursor_before: int, now_iso: str) -> int:
+def apply_changes(store: Store, changes: list[dict[str, Any]], cursor_before: int, now_iso: str,
+                  on_row: Callable[[], None] | None = None) -> int:
     """Writes the server's rows. Returns the number of new conflicts recorded on this PC."""
     me = store.device_id
     keys = {(c["t"], c["id"]) for c in changes if c["t"] in schema.SYNCED_TABLES}
@@ -61,6 +62,8 @@ def apply_changes(store: Store, changes: list[dict[str, Any]], cursor_before: in
         elif table == "conflicts":
             new_conflicts += _apply_conflict(store, change["data"])
         # Anything else comes from a newer server; an older PC ignores it rather than failing the sync.
+        if on_row is not None:
+            on_row()
     if newest and writer_of(newest):
         store.clock.observe(newest)
     return new_conflicts

@@ -123,6 +123,8 @@ class SyncClient:
             transport = HttpTransport(self.state("server_url"), self.state("token"))
         self.transport = transport
         self.failures = 0
+        # Cap on ops per request besides the byte page (the server's own limit is MAX_OPS_PER_REQUEST).
+        self.max_ops = protocol.MAX_OPS_PER_REQUEST
         # Test seam for the fault harness: called once per applied change row (simulates a kill mid-apply).
         self.on_apply_row: Callable[[], None] | None = None
 
@@ -213,10 +215,7 @@ class SyncClient:
             before = self.cursor if cursor_before is None else cursor_before
             result.rejected = sync_apply.apply_acks(self.store, resp.acks)
             now = utc_now_iso(self.wall)
-            if self.on_apply_row is not None:
-                for _ in resp.changes:
-                    self.on_apply_row()
-            result.conflicts = sync_apply.apply_changes(self.store, resp.changes, before, now)
+            result.conflicts = sync_apply.apply_changes(self.store, resp.changes, before, now, self.on_apply_row)
             self.set_state("cursor", max(resp.cursor, self.cursor))
             self.set_state("last_sync_at", now)
             self.set_state("last_error", None)
@@ -232,7 +231,7 @@ class SyncClient:
         """One round trip. Returns (result, more, ops_sent)."""
         if self.transport is None:
             raise errors.NotEnrolled()
-        request = self.build_request(page_bytes)
+        request = self.build_request(page_bytes, self.max_ops)
         sent_at = int(self.wall() * 1000)
         answer = self.transport.post("/v1/sync", request)
         received_at = int(self.wall() * 1000)
