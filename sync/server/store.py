@@ -77,6 +77,8 @@ devices = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("revoked_at", sa.String(40)),
     sa.Column("last_seen_at", sa.String(40)),
+    # The newest stamp stored for this device's ops (after clamping): clamped stamps keep the device's own order.
+    sa.Column("last_hlc", sa.String(100)),
 )
 
 enrol_codes = sa.Table(
@@ -365,9 +367,10 @@ class ServerStore:
             except sa.exc.IntegrityError:
                 raise Replayed() from None
             now_ms = self.now_ms()
-            last_clamped: list[Stamp] = []
+            last = conn.execute(sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)).scalar_one_or_none()
+            last_stamp: list[Stamp] = [Stamp.parse(last)] if last else []
             for op in req.ops:
-                acks[op.op_id] = self._apply_op(conn, who, op, req.cursor, now_ms, last_clamped)
+                acks[op.op_id] = self._apply_op(conn, who, op, req.cursor, now_ms, last_stamp)
             # Acks of this device's ops applied after its cursor: covers answers lost on the way back.
             for op_id, result in conn.execute(
                 sa.select(applied_ops.c.op_id, applied_ops.c.result)
@@ -375,19 +378,20 @@ class ServerStore:
             ):
                 acks.setdefault(op_id, result)
             changes, cursor, more = self._changes(conn, house, req.cursor, req.page_bytes)
-            conn.execute(devices.update().where(devices.c.id == who.pk).values(last_seen_at=self.now_iso()))
+            conn.execute(devices.update().where(devices.c.id == who.pk).values(
+                last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None))
         return {"v": PROTOCOL_VERSION, "acks": acks, "changes": changes, "cursor": cursor, "more": more,
                 "server_time": self.now_ms(), "request_id": req.request_id}
 
     def _apply_op(self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int,
-                  last_clamped: list[Stamp]) -> str:
+                  last_stamp: list[Stamp]) -> str:
         prev = conn.execute(sa.select(applied_ops.c.result, applied_ops.c.house_id)
                             .where(applied_ops.c.op_id == op.op_id)).first()
         if prev is not None:
             # The same op again (a retry after a lost answer): nothing changes. Another house learns nothing.
             return DUPLICATE if prev.house_id == who.house_id else f"{REJECTED}:house"
         author = _writer(op.hlc)
-        stamp = self._clamp(op.hlc, now_ms, last_clamped)
+        stamp = self._clamp(op.hlc, now_ms, last_stamp)
         result, seq = self._merge(conn, who, op, stamp, author, cursor)
         if seq is None:
             seq = self._next_seq(conn)
@@ -399,13 +403,19 @@ class ServerStore:
         return result
 
     def _clamp(self, stamp_text: str, now_ms: int, last: list[Stamp]) -> str:
+        """A stamp beyond now + 5 min is pulled back to now + 5 min, but never below this device's previous op,
+        so a PC's own edits keep their order. `last` holds (and receives) the device's newest stored stamp."""
         stamp = Stamp.parse(stamp_text)
         limit = now_ms + merge.CLAMP_AHEAD_MS
         if stamp.ms <= limit:
+            if not last or stamp > last[0]:
+                last[:] = [stamp]
             return stamp_text
         clamped = Stamp(limit, stamp.counter, stamp.device)
         if last and clamped <= last[0]:
             clamped = Stamp(last[0].ms, last[0].counter + 1, stamp.device)
+            if clamped.counter > 0xFFFF:
+                clamped = Stamp(last[0].ms + 1, 0, stamp.device)
         last[:] = [clamped]
         return str(clamped)
 
