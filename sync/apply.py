@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from desktop import schema
 from desktop.store import Store
-from sync import merge
+from sync import conflicts, merge
 from sync.protocol import REJECTED, writer_of
 
 
@@ -51,11 +51,15 @@ def apply_changes(store: Store, changes: list[dict[str, Any]], cursor_before: in
     pending = pending_by_row(store, keys) if keys else {}
     new_conflicts = 0
     newest = ""
+    any_open = store.scalar("SELECT 1 FROM conflicts WHERE resolved_at IS NULL LIMIT 1") is not None
     for change in changes:
         table = change["t"]
         if table in schema.SYNCED_TABLES:
             new_conflicts += _apply_row(store, change, pending.get((table, change["id"]), set()), me,
                                         cursor_before, now_iso)
+            if any_open or new_conflicts:
+                row = store.conn.execute(f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)).fetchone()
+                conflicts.close_superseded(store, table, change["id"], json.loads(row[0] or "{}"), now_iso)
             newest = max(newest, change.get("hlc") or "")
         elif table in schema.REFERENCE_TABLES:
             _apply_reference(store, table, change)

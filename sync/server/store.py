@@ -433,7 +433,8 @@ class ServerStore:
             claimed = fields.pop("house_id", who.house_id)
             if claimed != who.house_id:
                 return f"{REJECTED}:house", None
-            if set(fields) - set(spec.fields):
+            # `deleted` may travel in an update: a restored tombstone (Store.restore).
+            if set(fields) - set(spec.fields) - ({"deleted"} if op.kind == "update" else set()):
                 return f"{REJECTED}:field", None
         if spec.ledger and op.kind != "insert":
             return f"{REJECTED}:ledger", None
