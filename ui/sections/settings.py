@@ -24,28 +24,8 @@ import desktop
 from desktop import reference
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from ui.qt_i18n import apply_language
-from ui.sections.base import EmptyState, Section
-
-
-class SyncPage(QWidget):
-    """Until this PC is enrolled with a server, explains what sync will do."""
-
-    def __init__(self, ctx, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.empty = EmptyState(self)
-        layout.addWidget(self.empty)
-
-    def retranslate_ui(self) -> None:
-        pending = self.ctx.store.pending_count()
-        self.empty.set_texts(
-            _("Not connected to a server"),
-            _(
-                "Everything you record is kept on this PC and will be sent to the central server once this PC is "
-                "enrolled. Changes waiting to be sent: {count}."
-            ).format(count=pending),
-        )
+from ui.sections.base import Section
+from ui.sections.sync_page import SyncPage
 
 
 class SettingsPage(QWidget):
@@ -156,7 +136,9 @@ class SettingsSection(Section):
         self.settings_page.retranslate_ui()
 
     def refresh(self) -> None:
-        self.sync_page.retranslate_ui()
+        self.sync_page.refresh()
 
     def show_page(self, page) -> None:
         self.tabs.setCurrentIndex(1 if page == "settings" else 0)
+        if page == "review":
+            self.sync_page.show_review()
