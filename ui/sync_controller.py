@@ -14,6 +14,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.errors import DostyqError
 from desktop.store import Store
 from sync import conflicts as sync_conflicts
 from sync.client import SyncClient, SyncResult
@@ -30,7 +31,7 @@ class SyncController(QObject):
         super().__init__(parent or ctx)
         self.ctx = ctx
         self.online: bool | None = None  # None: not tried yet
-        self.last_error: str | None = None
+        self.last_error: DostyqError | str | None = None
         self.running = None  # the Task of the sync under way
         self._failures = 0
         self._own_change = False
@@ -60,6 +61,10 @@ class SyncController(QObject):
         text = self._state("last_sync_at")
         return dt.datetime.fromisoformat(text) if text else None
 
+    def last_error_text(self) -> str:
+        err = self.last_error
+        return err.message if isinstance(err, DostyqError) else (err or "")
+
     # ---- actions ---------------------------------------------------------------------------------------------
     def sync_now(self, on_done: Callable[[SyncResult], None] | None = None,
                  on_error: Callable[[str], None] | None = None, on_progress=None):
@@ -74,12 +79,13 @@ class SyncController(QObject):
 
         def done(outcome: tuple[str, object]) -> None:
             kind, value = outcome
-            if kind == "offline":
-                # Not an error to show in a dialog: the PC keeps working and tries again later.
+            if kind != "ok":
+                # Unreachable: the PC keeps working and retries later. Refused (revoked, other version…): shown.
                 self._failures += 1
-                self.online, self.last_error = False, str(value)
+                self.last_error = value
+                self.online = kind != "offline"  # a refusal still means the server answered
                 if on_error:
-                    on_error(str(value))
+                    on_error(value.message)
                 return
             self._failures = 0
             self.online, self.last_error = True, None
@@ -87,8 +93,7 @@ class SyncController(QObject):
                 on_done(value)
 
         def failed(message: str) -> None:
-            # Refused by a reachable server (revoked, other version…), or cancelled.
-            self._failures += 1
+            # Cancelled, or a bug (the runner has logged it).
             self.last_error = message
             if on_error:
                 on_error(message)
@@ -189,11 +194,15 @@ def _with_client(db_path: Path, fn):
 
 
 def _sync_task(db_path: Path, progress, cancel) -> tuple[str, object]:
+    """Errors come back as values (the exception keeps its untranslated template, so the UI can show it in
+    whichever language is current)."""
     def run(store, client):
         try:
             return "ok", client.sync(progress=progress, cancel=cancel)
         except ServerUnreachable as exc:
-            return "offline", exc.message
+            return "offline", exc
+        except DostyqError as exc:
+            return "refused", exc
 
     return _with_client(db_path, run)
 

@@ -26,13 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import formats, reference
-from desktop.errors import field_label
+from desktop.errors import field_label, register_field_labels
 from desktop.i18n import N_, _, ngettext
 from sync import conflicts as sync_conflicts
 from ui.sync_controller import sync_controller
 from ui.widgets.progress_dialog import TaskProgressDialog
 
 FILE_FILTER = N_("Dostyq sync files (*.dostyq)")
+
+# Names for the fields a conflict most often concerns; forms may register their own labels first.
+_CONFLICT_FIELD_LABELS = {
+    "surname": N_("Surname"), "name": N_("Name"), "patronymic": N_("Patronymic"), "birth_date": N_("Birth date"),
+    "sex": N_("Sex"), "iin": N_("IIN"), "phone": N_("Phone"), "email": N_("Email"), "locality": N_("Locality"),
+    "address": N_("Address"), "notes": N_("Notes"), "status": N_("Status"), "title_kk": N_("Title (Kazakh)"),
+    "title_ru": N_("Title (Russian)"), "starts_at": N_("Starts"), "ends_at": N_("Ends"), "place": N_("Place"),
+    "kind": N_("Kind"), "categories": N_("Categories"), "skills": N_("Skills"), "leader_id": N_("Leader"),
+}
+register_field_labels({k: v for k, v in _CONFLICT_FIELD_LABELS.items() if field_label(k) == k})
 
 
 def stamp_time(stamp: str) -> dt.datetime | None:
@@ -134,6 +144,7 @@ class SyncPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         review_layout.addWidget(self.table, 1)
         rbuttons = QHBoxLayout()
@@ -169,7 +180,7 @@ class SyncPage(QWidget):
         self.save_button.setText(_("Save sync file…"))
         self.load_button.setText(_("Load sync file…"))
         self.review_box.setTitle(_("Needs review"))
-        self.table.setHorizontalHeaderLabels([_("Record"), _("Field"), _("Value kept"), _("Other value"),
+        self.table.setHorizontalHeaderLabels([_("Record"), _("Field"), _("Current value"), _("Other value"),
                                               _("Other value from")])
         self.keep_button.setText(_("Keep the current value"))
         self.other_button.setText(_("Use the other value"))
@@ -200,7 +211,7 @@ class SyncPage(QWidget):
             template, params = self._message_source
             self.message.setText(_(template).format(**params))
         else:
-            self.message.setText(self.sync.last_error or "")
+            self.message.setText(self.sync.last_error_text())
         self._fill_conflicts()
 
     def _fill_conflicts(self) -> None:
@@ -276,9 +287,8 @@ class SyncPage(QWidget):
         def done(result):
             self._say(N_("Synced: {sent} sent, {received} received."), sent=result.sent, received=result.received)
 
-        def failed(message):
-            self._message_source = None
-            self.message.setText(message)
+        def failed(_message):
+            self._say(None)
 
         task = self.sync.sync_now(on_done=done, on_error=failed)
         if task is not None:
