@@ -105,6 +105,9 @@ server_meta = sa.Table(
 )
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+SERVER_SCHEMA = 1  # bump with a migration when these tables change
+# Request ids are remembered this long; an older replay is still harmless (every op is deduplicated by op_id).
+SEEN_REQUESTS_DAYS = 30
 CENTRAL = ""  # house_id of rows every device receives
 
 
@@ -167,6 +170,10 @@ class ServerStore:
         with self.engine.begin() as conn:
             if conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).first() is None:
                 conn.execute(counters.insert().values(name="seq", value=0))
+                conn.execute(server_meta.insert().values(key="schema", value=str(SERVER_SCHEMA)))
+            found = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "schema")).scalar()
+            if found and int(found) > SERVER_SCHEMA:
+                raise RuntimeError(f"the database was made by a newer server (schema {found} > {SERVER_SCHEMA})")
         if seed:
             self.seed_reference()
         # Instrumentation for the fault harness: called once per op really applied (never for duplicates).
@@ -380,8 +387,14 @@ class ServerStore:
             changes, cursor, more = self._changes(conn, house, req.cursor, req.page_bytes)
             conn.execute(devices.update().where(devices.c.id == who.pk).values(
                 last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None))
+            if changes == [] and not req.ops and secrets.randbelow(100) == 0:
+                self._prune_seen(conn)
         return {"v": PROTOCOL_VERSION, "acks": acks, "changes": changes, "cursor": cursor, "more": more,
                 "server_time": self.now_ms(), "request_id": req.request_id}
+
+    def _prune_seen(self, conn: Connection) -> None:
+        horizon = _iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)
+        conn.execute(seen_requests.delete().where(seen_requests.c.at < horizon))
 
     def _apply_op(self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int,
                   last_stamp: list[Stamp]) -> str:
