@@ -172,6 +172,7 @@ class SyncClient:
             client.set_state("token", parsed.token)
             client.set_state("token_id", parsed.token_id)
             client.set_state("cursor", 0)
+            client.set_state("house_id", parsed.house_id)
             store.set_meta("house_id", parsed.house_id)
             # Work typed before enrolment belongs to this house too.
             for table in schema.SYNCED_TABLES:
@@ -185,7 +186,8 @@ class SyncClient:
     # ---- one exchange ----------------------------------------------------------------------------------------
     def build_request(self, page_bytes: int | None = None, max_ops: int = protocol.MAX_OPS_PER_REQUEST) -> dict:
         page = page_bytes or self.page_bytes
-        house = self.store.house_id
+        # The token belongs to one house, so everything this PC sends belongs to it (the server refuses the rest).
+        house = self.state("house_id") or self.store.house_id
         ops: list[dict] = []
         raw = 0
         # gzip shrinks op JSON 4-8×; stop at about one page of compressed bytes.
@@ -193,7 +195,7 @@ class SyncClient:
                 "SELECT op_id, table_name, row_id, kind, fields, hlc, created_at FROM outbox ORDER BY seq LIMIT ?",
                 (max_ops,)):
             fields = json.loads(row["fields"])
-            if "house_id" in fields and fields["house_id"] is None:
+            if "house_id" in fields and fields["house_id"] != house:
                 fields["house_id"] = house
             op = {"op_id": row["op_id"], "table": row["table_name"], "row_id": row["row_id"], "kind": row["kind"],
                   "fields": fields, "hlc": row["hlc"], "created_at": row["created_at"]}

@@ -214,3 +214,13 @@ def test_sneakernet_packet_round_trip(make_client, server, tmp_path, monkeypatch
     assert (a.rows("SELECT id, hlc FROM people ORDER BY id"), ca.cursor) == snapshot
     cb.sync()
     assert b.scalar("SELECT count(*) FROM people WHERE surname = 'Флешка'") == 1
+
+
+def test_rows_always_belong_to_the_enrolled_house(make_client, server):
+    a, ca = make_client(HOUSE_A)
+    a.set_house("KZ-75-01")  # a wrong choice in Settings after enrolment
+    pid = a.insert("people", {"surname": "Қате үй"})
+    res = ca.sync()
+    assert not res.rejected and a.pending_count() == 0
+    assert [r["id"] for r in server.store.rows("people", HOUSE_A)] == [pid]
+    assert a.get("people", pid)["house_id"] == HOUSE_A

@@ -28,6 +28,7 @@ from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 from ui.qt_i18n import apply_language
 from ui.sections.base import Section
 from ui.sections.sync_page import SyncPage
+from ui.sync_controller import sync_controller
 from ui.widgets.progress_dialog import TaskProgressDialog
 
 
@@ -99,6 +100,10 @@ class SettingsPage(QWidget):
             self.house_combo.addItem(name, code)
         self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(self.ctx.store.house_id or "")))
         self.house_combo.blockSignals(False)
+        # Once enrolled, the server's enrolment decides the house.
+        enrolled = sync_controller(self.ctx).enrolled
+        self.house_combo.setEnabled(not enrolled)
+        self.house_combo.setToolTip(_("Set by the server when this PC was enrolled.") if enrolled else "")
 
     def retranslate_ui(self) -> None:
         self.language_box.setTitle(_("Language"))

@@ -285,7 +285,14 @@ class SyncPage(QWidget):
         self._message_source = None
 
         def done(result):
-            self._say(N_("Synced: {sent} sent, {received} received."), sent=result.sent, received=result.received)
+            if result.rejected:
+                # Never silently: the refused changes are in the audit log with the server's reason.
+                self._say(N_("Synced: {sent} sent, {received} received. The server refused {rejected} of the "
+                             "changes; they are listed in the audit log."),
+                          sent=result.sent, received=result.received, rejected=len(result.rejected))
+            else:
+                self._say(N_("Synced: {sent} sent, {received} received."), sent=result.sent,
+                          received=result.received)
 
         def failed(_message):
             self._say(None)
