@@ -215,6 +215,10 @@ class SyncClient:
         result = SyncResult(received=len(resp.changes))
         with self.store.transaction():
             before = self.cursor if cursor_before is None else cursor_before
+            if resp.reset:
+                before = 0
+                self.set_state("cursor", 0)
+                self.set_state("server_reset_at", utc_now_iso(self.wall))
             result.rejected = sync_apply.apply_acks(self.store, resp.acks)
             now = utc_now_iso(self.wall)
             result.conflicts = sync_apply.apply_changes(self.store, resp.changes, before, now, self.on_apply_row)

@@ -93,6 +93,7 @@ class SyncResponse(BaseModel):
     more: bool
     server_time: int  # ms since the epoch, for the client's clock correction
     request_id: str = ""  # echoed, so an answer file can be matched to the request file it answers
+    reset: bool = False  # the server's history restarted (restored backup): changes are from seq 0
 
 
 class EnrolRequest(BaseModel):

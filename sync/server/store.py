@@ -373,6 +373,12 @@ class ServerStore:
                                                            at=self.now_iso()))
             except sa.exc.IntegrityError:
                 raise Replayed() from None
+            top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+            # A cursor beyond every seq given out means this database was restored from an older backup: the device
+            # must fetch everything again, or it would skip the rows that now reuse its seqs.
+            reset = req.cursor > top
+            if reset:
+                req = req.model_copy(update={"cursor": 0})
             now_ms = self.now_ms()
             last = conn.execute(sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)).scalar_one_or_none()
             last_stamp: list[Stamp] = [Stamp.parse(last)] if last else []
@@ -390,7 +396,7 @@ class ServerStore:
             if changes == [] and not req.ops and secrets.randbelow(100) == 0:
                 self._prune_seen(conn)
         return {"v": PROTOCOL_VERSION, "acks": acks, "changes": changes, "cursor": cursor, "more": more,
-                "server_time": self.now_ms(), "request_id": req.request_id}
+                "server_time": self.now_ms(), "request_id": req.request_id, **({"reset": True} if reset else {})}
 
     def _prune_seen(self, conn: Connection) -> None:
         horizon = _iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)

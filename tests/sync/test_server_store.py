@@ -33,3 +33,51 @@ def test_clamped_stamps_keep_a_pcs_own_order_across_requests(tmp_path):
     assert stamps[0] < stamps[1]
     assert all(s.ms <= int(NOW * 1000) + 5 * 60 * 1000 for s in stamps)  # gained at most five minutes
     server.close()
+
+
+def test_restored_backup_makes_devices_fetch_again(tmp_path):
+    """After a restore the server's seqs restart below a device's cursor; the device must not skip new rows."""
+    import shutil
+
+    from desktop.store import Store
+    from sync.client import SyncClient
+
+    db = tmp_path / "s.sqlite3"
+    server = ServerStore(f"sqlite:///{db}")
+
+    class Direct:
+        def __init__(self, token):
+            self.token = token
+
+        def post(self, path, message, auth=True):
+            return server.sync(server.authenticate(self.token), protocol.parse_request(message))
+
+    def pc(name):
+        store = Store(tmp_path / f"{name}.sqlite")
+        token, token_id, house = server.enrol(server.new_enrol_code("KZ-71-01"), store.device_id)
+        client = SyncClient(store, Direct(token))
+        with store.transaction():
+            for key, value in (("token", token), ("token_id", token_id), ("house_id", house)):
+                client.set_state(key, value)
+            store.set_meta("house_id", house)
+        return store, client
+
+    a, ca = pc("a")
+    b, cb = pc("b")
+    ca.sync(), cb.sync()
+    server.close()
+    shutil.copy(db, tmp_path / "backup.sqlite3")
+    server = ServerStore(f"sqlite:///{db}")
+    for i in range(20):
+        a.insert("people", {"surname": f"Кейін {i}"})
+    ca.sync(), cb.sync()
+    assert b.scalar("SELECT count(*) FROM people") == 20
+    server.close()
+    shutil.copy(tmp_path / "backup.sqlite3", db)  # the disk died; the backup is back
+    server = ServerStore(f"sqlite:///{db}")
+    b.insert("people", {"surname": "Қалпына келгеннен кейін"})
+    cb.sync()
+    ca.sync()
+    assert a.scalar("SELECT count(*) FROM people WHERE surname = 'Қалпына келгеннен кейін'") == 1
+    assert ca.state("server_reset_at")
+    server.close()
