@@ -8,6 +8,7 @@ are plain callables, so the UI's task runner (or a test) drives it without Qt he
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import threading
@@ -123,6 +124,7 @@ class SyncClient:
             transport = HttpTransport(self.state("server_url"), self.state("token"))
         self.transport = transport
         self.failures = 0
+        self._reseed_next: list[int] | str | None = None
         # Cap on ops per request besides the byte page (the server's own limit is MAX_OPS_PER_REQUEST).
         self.max_ops = protocol.MAX_OPS_PER_REQUEST
         # Test seam for the fault harness: called once per applied change row (simulates a kill mid-apply).
@@ -204,25 +206,74 @@ class SyncClient:
                 break
             ops.append(op)
             raw += size
+        self._reseed_next = None
+        if len(ops) < max_ops and raw < page * 4 and self.state("reseed"):
+            raw = self._add_replay_ops(ops, house, page * 4 - raw, max_ops)
         return {"v": PROTOCOL_VERSION, "request_id": str(uuid.uuid4()), "device_id": self.store.device_id,
                 "schema_version": schema.SCHEMA_VERSION, "cursor": self.cursor, "page_bytes": page,
-                "clock": self.store.clock.last, "ops": ops}
+                "clock": self.store.clock.last, "epoch": self.state("epoch") or "", "ops": ops}
+
+    def _add_replay_ops(self, ops: list[dict], house: str | None, budget: int, max_ops: int) -> int:
+        """After the server lost history (restored backup), this PC re-sends every row it holds of its house, a page
+        at a time, with the rows' own field stamps; `_reseed_next` is where the next page starts once acked."""
+        position = json.loads(self.state("reseed") or "[0, 0]")
+        tables = list(schema.SYNCED_TABLES)
+        index, after = int(position[0]), int(position[1])
+        used = 0
+        while index < len(tables):
+            table = tables[index]
+            spec = schema.SYNCED_TABLES[table]
+            cols = ", ".join(f'"{c}"' for c in ["id", "hlc", "field_hlc", "deleted", "created_at", *spec.fields])
+            rows = self.store.conn.execute(
+                f'SELECT rowid AS rid, {cols} FROM "{table}" WHERE house_id = ? AND rowid > ? ORDER BY rowid '
+                f"LIMIT 200", (house, after)).fetchall()
+            for row in rows:
+                field_hlc = json.loads(row["field_hlc"] or "{}")
+                if not field_hlc or not row["hlc"]:
+                    after = row["rid"]
+                    continue
+                fields = {f: row[f] for f in spec.fields if f in field_hlc}
+                fields["house_id"] = house
+                if "deleted" in field_hlc:
+                    fields["deleted"] = row["deleted"]
+                digest = hashlib.sha256(f"{table}\n{row['id']}\n{row['hlc']}".encode()).hexdigest()[:32]
+                op = {"op_id": f"rp-{digest}", "table": table, "row_id": row["id"], "kind": "replay",
+                      "fields": fields, "hlc": row["hlc"], "created_at": row["created_at"] or "",
+                      "field_hlc": field_hlc}
+                size = len(protocol.dumps(op))
+                if ops and (used + size > budget or len(ops) >= max_ops):
+                    self._reseed_next = [index, after]
+                    return used
+                ops.append(op)
+                used += size
+                after = row["rid"]
+            if len(rows) < 200:
+                index, after = index + 1, 0
+        self._reseed_next = "done"
+        return used
 
     def apply_response(self, answer: dict, sent_at_ms: int | None = None, received_at_ms: int | None = None,
-                       cursor_before: int | None = None) -> SyncResult:
+                       cursor_before: int | None = None, replayed: list[str] | None = None) -> SyncResult:
         """Acks, rows, cursor and clock offset in one transaction."""
         resp = protocol.parse_response(answer)
         result = SyncResult(received=len(resp.changes))
+        sent_replays = set(replayed or ())
         with self.store.transaction():
             before = self.cursor if cursor_before is None else cursor_before
+            if resp.epoch:
+                self.set_state("epoch", resp.epoch)
             if resp.reset:
+                # The server lost history (restored backup): fetch everything again and re-send every row we hold.
                 before = 0
                 self.set_state("cursor", 0)
                 self.set_state("server_reset_at", utc_now_iso(self.wall))
+                self.set_state("reseed", "[0, 0]")
+            elif replayed is not None and self._reseed_next is not None and sent_replays <= set(resp.acks):
+                self.set_state("reseed", None if self._reseed_next == "done" else json.dumps(self._reseed_next))
             result.rejected = sync_apply.apply_acks(self.store, resp.acks)
             now = utc_now_iso(self.wall)
             result.conflicts = sync_apply.apply_changes(self.store, resp.changes, before, now, self.on_apply_row)
-            self.set_state("cursor", max(resp.cursor, self.cursor))
+            self.set_state("cursor", resp.cursor if resp.reset else max(resp.cursor, self.cursor))
             self.set_state("last_sync_at", now)
             self.set_state("last_error", None)
             if sent_at_ms is not None and received_at_ms is not None:
@@ -241,7 +292,8 @@ class SyncClient:
         sent_at = int(self.wall() * 1000)
         answer = self.transport.post("/v1/sync", request)
         received_at = int(self.wall() * 1000)
-        result = self.apply_response(answer, sent_at, received_at, request["cursor"])
+        replayed = [op["op_id"] for op in request["ops"] if op["kind"] == "replay"]
+        result = self.apply_response(answer, sent_at, received_at, request["cursor"], replayed)
         result.sent = len(request["ops"])
         more = bool(answer.get("more"))
         return result, more, len(request["ops"])
@@ -281,10 +333,11 @@ class SyncClient:
             total.conflicts += result.conflicts
             total.rejected += result.rejected
             left = self.store.pending_count()
+            reseeding = bool(self.state("reseed"))
             if progress is not None:
                 progress(min(total.sent, pending_at_start), pending_at_start if (more or left) else total.sent
                          or pending_at_start)
-            if not more and (left == 0 or sent == 0):
+            if not more and not reseeding and (left == 0 or sent == 0):
                 break
         return total
 

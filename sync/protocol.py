@@ -54,10 +54,23 @@ class Op(BaseModel):
     op_id: str = Field(pattern=ID_RE.pattern)
     table: str = Field(pattern=NAME_RE.pattern)
     row_id: str = Field(pattern=ID_RE.pattern)
-    kind: Literal["insert", "update", "delete"]
+    # "replay": a whole row re-sent from a PC after the server lost it (restored backup), with its field stamps.
+    kind: Literal["insert", "update", "delete", "replay"]
     fields: dict[str, Scalar]
     hlc: str = Field(pattern=STAMP_RE.pattern)
     created_at: str = Field(default="", max_length=40)
+    field_hlc: dict[str, str] | None = None
+
+    @field_validator("field_hlc")
+    @classmethod
+    def _stamps_ok(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None:
+            if len(value) > 200:
+                raise ValueError("too many fields")
+            for name, stamp in value.items():
+                if not NAME_RE.match(name) or not STAMP_RE.match(stamp):
+                    raise ValueError(f"bad field stamp for {name!r}")
+        return value
 
     @field_validator("fields")
     @classmethod
@@ -81,6 +94,7 @@ class SyncRequest(BaseModel):
     cursor: int = Field(ge=0)
     page_bytes: int = Field(default=DEFAULT_PAGE_BYTES, ge=MIN_PAGE_BYTES, le=MAX_PAGE_BYTES)
     clock: str = Field(default="", max_length=100)
+    epoch: str = Field(default="", max_length=40)  # the server history the cursor belongs to
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_REQUEST)
 
 
@@ -94,6 +108,7 @@ class SyncResponse(BaseModel):
     server_time: int  # ms since the epoch, for the client's clock correction
     request_id: str = ""  # echoed, so an answer file can be matched to the request file it answers
     reset: bool = False  # the server's history restarted (restored backup): changes are from seq 0
+    epoch: str = ""  # sent when it differs from the request's
 
 
 class EnrolRequest(BaseModel):

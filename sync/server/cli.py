@@ -8,6 +8,7 @@
     dostyq-server device revoke TOKEN_ID
     dostyq-server coordinator add REGION [--label TEXT]
     dostyq-server packet apply FILE [--out ANSWER]
+    dostyq-server restored          (after restoring a backup)
 
 The database is DOSTYQ_DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db) or, by default, SQLite in the
 data folder (--data, DOSTYQ_DATA_DIR, or ./data).
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     cadd.add_argument("region")
     cadd.add_argument("--label", default="")
 
+    sub.add_parser("restored", help="after restoring a backup: every PC re-fetches and re-sends what it holds")
+
     packet = sub.add_parser("packet").add_subparsers(dest="action", required=True)
     papply = packet.add_parser("apply", help="apply a sync file from a house and write the answer file")
     papply.add_argument("file")
@@ -105,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "coordinator" and args.action == "add":
             token, token_id = store.add_coordinator(args.region, args.label)
             print(f"coordinator token {token_id} for {args.region} (shown once, keep it safe):\n{token}")
+        elif args.cmd == "restored":
+            print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
         elif args.cmd == "packet" and args.action == "apply":
             from sync.server.app import apply_packet
 

@@ -171,6 +171,7 @@ class ServerStore:
             if conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).first() is None:
                 conn.execute(counters.insert().values(name="seq", value=0))
                 conn.execute(server_meta.insert().values(key="schema", value=str(SERVER_SCHEMA)))
+                conn.execute(server_meta.insert().values(key="epoch", value=secrets.token_hex(4)))
             found = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "schema")).scalar()
             if found and int(found) > SERVER_SCHEMA:
                 raise RuntimeError(f"the database was made by a newer server (schema {found} > {SERVER_SCHEMA})")
@@ -204,6 +205,20 @@ class ServerStore:
         return value + 1
 
     # ---- reference data --------------------------------------------------------------------------------------
+    def _epoch(self, conn: Connection) -> str:
+        value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
+        return value or self.new_epoch(conn)
+
+    def new_epoch(self, conn: Connection | None = None) -> str:
+        """Starts a new history epoch (after restoring a backup): every PC re-fetches and re-sends its rows."""
+        if conn is None:
+            with self._write() as c:
+                return self.new_epoch(c)
+        value = secrets.token_hex(4)
+        conn.execute(server_meta.delete().where(server_meta.c.key == "epoch"))
+        conn.execute(server_meta.insert().values(key="epoch", value=value))
+        return value
+
     def seed_reference(self) -> None:
         """Loads the default reference lists and central catalogue rows once (server → devices only)."""
         with self._write() as conn:
@@ -374,9 +389,13 @@ class ServerStore:
             except sa.exc.IntegrityError:
                 raise Replayed() from None
             top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
-            # A cursor beyond every seq given out means this database was restored from an older backup: the device
-            # must fetch everything again, or it would skip the rows that now reuse its seqs.
-            reset = req.cursor > top
+            epoch = self._epoch(conn)
+            # A cursor beyond every seq given out means this database was restored from an older backup: a new
+            # history epoch starts, so every PC (not only this one) learns to fetch everything again and re-send
+            # what it holds, instead of skipping the rows that now reuse its seqs.
+            if req.cursor > top and req.epoch in ("", epoch):
+                epoch = self.new_epoch(conn)
+            reset = req.cursor > 0 and req.epoch != epoch
             if reset:
                 req = req.model_copy(update={"cursor": 0})
             now_ms = self.now_ms()
@@ -396,7 +415,8 @@ class ServerStore:
             if changes == [] and not req.ops and secrets.randbelow(100) == 0:
                 self._prune_seen(conn)
         return {"v": PROTOCOL_VERSION, "acks": acks, "changes": changes, "cursor": cursor, "more": more,
-                "server_time": self.now_ms(), "request_id": req.request_id, **({"reset": True} if reset else {})}
+                "server_time": self.now_ms(), "request_id": req.request_id, **({"reset": True} if reset else {}),
+                **({"epoch": epoch} if req.epoch != epoch else {})}
 
     def _prune_seen(self, conn: Connection) -> None:
         horizon = _iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)
@@ -410,8 +430,12 @@ class ServerStore:
             # The same op again (a retry after a lost answer): nothing changes. Another house learns nothing.
             return DUPLICATE if prev.house_id == who.house_id else f"{REJECTED}:house"
         author = _writer(op.hlc)
-        stamp = self._clamp(op.hlc, now_ms, last_stamp)
-        result, seq = self._merge(conn, who, op, stamp, author, cursor)
+        if op.kind == "replay":
+            stamp = op.hlc
+            result, seq = self._replay(conn, who, op, now_ms)
+        else:
+            stamp = self._clamp(op.hlc, now_ms, last_stamp)
+            result, seq = self._merge(conn, who, op, stamp, author, cursor)
         if seq is None:
             seq = self._next_seq(conn)
         conn.execute(applied_ops.insert().values(op_id=op.op_id, device_pk=who.pk, house_id=who.house_id,
@@ -528,6 +552,59 @@ class ServerStore:
                     deleted=0, hlc=stamp, data=_json(record), field_hlc="{}", field_seq="{}",
                     created_at=now_iso, updated_at=now_iso, updated_by=author))
         return (CONFLICT if conflicts else APPLIED), seq
+
+    def _replay(self, conn: Connection, who: Principal, op: Op, now_ms: int) -> tuple[str, int | None]:
+        """A row re-sent whole by a PC after this database lost it (restored backup): merged field by field with
+        the row's own stamps. These writes were all reviewed when first made, so no conflict is recorded."""
+        spec = schema.SYNCED_TABLES.get(op.table)
+        if spec is None:
+            return f"{REJECTED}:table", None
+        fields = dict(op.fields)
+        if fields.pop("house_id", who.house_id) != who.house_id:
+            return f"{REJECTED}:house", None
+        if set(fields) - set(spec.fields) - {"deleted"} or not op.field_hlc:
+            return f"{REJECTED}:field", None
+        row = conn.execute(sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
+                           ).mappings().first()
+        if row is not None and row["house_id"] != who.house_id:
+            return f"{REJECTED}:house", None
+        if row is None:
+            data, field_hlc, field_seq, deleted = {}, {}, {}, 0
+        else:
+            data = json.loads(row["data"])
+            field_hlc, field_seq = json.loads(row["field_hlc"]), json.loads(row["field_seq"])
+            deleted = row["deleted"]
+        limit = now_ms + merge.CLAMP_AHEAD_MS
+        seq = None
+        for name, value in fields.items():
+            given = op.field_hlc.get(name)
+            if not given:
+                continue
+            stamp = Stamp.parse(given)
+            if stamp.ms > limit:
+                given = str(Stamp(limit, stamp.counter, stamp.device))
+            if not merge.wins(given, field_hlc.get(name)):
+                continue
+            if seq is None:
+                seq = self._next_seq(conn)
+            if name == "deleted":
+                deleted = int(bool(value))
+            else:
+                data[name] = value
+            field_hlc[name], field_seq[name] = given, seq
+        if seq is None:
+            return APPLIED, None  # the server already has this row as new or newer
+        hlc = max(field_hlc.values())
+        when = op.created_at or self.now_iso()
+        values = dict(house_id=who.house_id, server_seq=seq, deleted=deleted, hlc=hlc, data=_json(data),
+                      field_hlc=_json(field_hlc), field_seq=_json(field_seq), updated_at=when,
+                      updated_by=_writer(hlc))
+        if row is None:
+            conn.execute(records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values))
+        else:
+            conn.execute(records.update().where(records.c.table_name == op.table, records.c.id == op.row_id)
+                         .values(**values))
+        return APPLIED, seq
 
     def _changes(self, conn: Connection, house: str, cursor: int, page_bytes: int) -> tuple[list[dict], int, bool]:
         # gzip shrinks this JSON about 5-8×; the budget is in compressed bytes.

@@ -35,6 +35,12 @@ def test_admin_commands(tmp_path, capsys, monkeypatch):
     assert cli.main(["--data", data, "coordinator", "add", "KZ-55"]) == 0
     assert cli.main(["--data", data, "house", "list"]) == 0
     assert "Екібастұз" in capsys.readouterr().out
+    store = ServerStore(default_url(data))
+    with store.engine.connect() as conn:
+        before = store._epoch(conn)
+    store.close()
+    assert cli.main(["--data", data, "restored"]) == 0
+    assert before not in capsys.readouterr().out
 
 
 def _free_port() -> int:

@@ -79,5 +79,12 @@ def test_restored_backup_makes_devices_fetch_again(tmp_path):
     cb.sync()
     ca.sync()
     assert a.scalar("SELECT count(*) FROM people WHERE surname = 'Қалпына келгеннен кейін'") == 1
-    assert ca.state("server_reset_at")
+    assert ca.state("server_reset_at") and cb.state("server_reset_at")
+    # The rows acknowledged after the backup came back from the PCs that hold them, with their own stamps.
+    assert len(server.rows("people", "KZ-71-01")) == 21
+    assert ca.state("reseed") is None and cb.state("reseed") is None
+    ca.sync(), cb.sync()
+    rows = "SELECT id, hlc, field_hlc, surname FROM people WHERE house_id = 'KZ-71-01' ORDER BY id"
+    assert a.rows(rows) == b.rows(rows)
+    assert [(r["id"], r["hlc"]) for r in a.rows(rows)] == [(r["id"], r["hlc"]) for r in server.rows("people")]
     server.close()
