@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import uvicorn  # noqa: E402
+import uvicorn
 
-from desktop.store import Store  # noqa: E402
-from sync import apply as sync_apply  # noqa: E402
-from sync.client import HttpTransport, SyncClient  # noqa: E402
-from sync.server.app import create_app  # noqa: E402
-from sync.server.store import ServerStore  # noqa: E402
+from desktop.store import Store
+from sync import apply as sync_apply
+from sync.client import HttpTransport, SyncClient
+from sync.server.app import create_app
+from sync.server.store import ServerStore
 
 HOUSE = "KZ-71-01"
 

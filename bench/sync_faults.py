@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.sync import harness  # noqa: E402
+from tests.sync import harness
 
 
 def main() -> int:

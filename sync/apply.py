@@ -9,7 +9,8 @@ empty and the cursor is current, every PC holds exactly the server's rows.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from desktop import schema
 from desktop.store import Store

@@ -14,12 +14,14 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlparse
 
 import requests
+from pydantic import ValidationError
 
 from desktop import schema
 from desktop.store import Store, utc_now_iso
@@ -166,7 +168,7 @@ class SyncClient:
             raise _refusal(exc, url) from None
         try:
             parsed = protocol.EnrolResponse.model_validate(answer)
-        except Exception:
+        except ValidationError:
             raise errors.ServerRefused(code="malformed_answer") from None
         with store.transaction():
             client = SyncClient(store, transport)

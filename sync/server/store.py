@@ -13,9 +13,10 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -23,8 +24,17 @@ from sqlalchemy.engine import Connection, Engine
 from desktop import reference, schema
 from desktop.hlc import Stamp
 from sync import merge
-from sync.protocol import (APPLIED, CONFLICT, DUPLICATE, PROTOCOL_VERSION, REJECTED, Op, ProtocolError,
-                           SyncRequest, token_hash)
+from sync.protocol import (
+    APPLIED,
+    CONFLICT,
+    DUPLICATE,
+    PROTOCOL_VERSION,
+    REJECTED,
+    Op,
+    ProtocolError,
+    SyncRequest,
+    token_hash,
+)
 
 md = sa.MetaData()
 
@@ -192,7 +202,7 @@ class ServerStore:
         return int(self.wall() * 1000)
 
     def now_iso(self) -> str:
-        return dt.datetime.fromtimestamp(self.wall(), dt.timezone.utc).isoformat(timespec="milliseconds")
+        return dt.datetime.fromtimestamp(self.wall(), dt.UTC).isoformat(timespec="milliseconds")
 
     # ---- transactions ----------------------------------------------------------------------------------------
     def _write(self):
@@ -731,4 +741,4 @@ def _writer(stamp: str) -> str:
 
 
 def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat(timespec="milliseconds")
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="milliseconds")

@@ -26,7 +26,7 @@ HOUSE_B = "KZ-75-01"
 
 
 def _run(cmd: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def _psql(sql: str) -> None:

@@ -54,14 +54,14 @@ class Faults:
     kill_mid_apply: float = 0.15
 
     @classmethod
-    def none(cls) -> "Faults":
+    def none(cls) -> Faults:
         return cls(0, 0, 0, 0, 0)
 
 
 class LossyTransport:
     """Stands in for HTTP: same messages (gzip JSON bytes both ways), real server store, seeded faults."""
 
-    def __init__(self, server: ServerStore, rng: random.Random, net: "Network"):
+    def __init__(self, server: ServerStore, rng: random.Random, net: Network):
         self.server, self.rng, self.net = server, rng, net
         self.token: str | None = None
         self.faults = Faults()
@@ -167,7 +167,7 @@ class Result:
     conflicts_expected: int = 0
     faults: Counter = field(default_factory=Counter)
 
-    def add(self, other: "Result") -> None:
+    def add(self, other: Result) -> None:
         for name in ("seeds", "ops", "lost", "duplicated", "diverged", "conflicts_missing", "conflicts_expected"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.faults.update(other.faults)
@@ -200,7 +200,7 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
     pcs: list[Pc] = []
     for i in range(n_pcs):
         skew = skews[i % len(skews)] if i else rng.choice(skews)
-        wall = (lambda s: (lambda: clock() + s))(skew)
+        wall = _skewed(clock, skew)
         pc = Pc(workdir / f"pc{i}.sqlite", wall, LossyTransport(server, random.Random(rng.random()), net))
         pc.open()
         pc.transport.faults = Faults.none()
@@ -278,6 +278,10 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
         pc.close()
     server.close()
     return result
+
+
+def _skewed(clock: FakeTime, skew: float):
+    return lambda: clock() + skew
 
 
 def _sync_once(pc: Pc, rng: random.Random, net: Network) -> None:

@@ -25,7 +25,7 @@ def test_admin_commands(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     code = out.strip().split(": ", 1)[1].split(" ")[0]
     store = ServerStore(default_url(data))
-    token, token_id, house = store.enrol(code, "pc1", "reception")
+    _token, token_id, house = store.enrol(code, "pc1", "reception")
     store.close()
     assert house == "KZ-55-02"
     assert cli.main(["--data", data, "device", "list", "KZ-55-02"]) == 0

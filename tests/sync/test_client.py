@@ -73,7 +73,7 @@ def test_background_sync_after_a_change(qtbot, qapp, make_client, server, monkey
     from ui.tasks import TaskRunner
 
     monkeypatch.setattr(sync_controller, "AFTER_CHANGE_MS", 50)
-    a, ca = make_client(HOUSE_A)
+    a, _ca = make_client(HOUSE_A)
     runner = TaskRunner(lambda: Store(a.path))
     ctx = AppContext(a, runner, Settings())
     ctrl = sync_controller.SyncController(ctx)

@@ -57,7 +57,7 @@ def test_same_field_conflict_is_kept_and_shown_on_both(make_client):
     b.update("people", pid, {"phone": "+77010000002"})
     stamp_a = json.loads(a.get("people", pid)["field_hlc"])["phone"]
     stamp_b = json.loads(b.get("people", pid)["field_hlc"])["phone"]
-    (win, win_pc), (lose, lose_pc) = sorted([("+77010000001", a), ("+77010000002", b)],
+    (win, _win_pc), (lose, lose_pc) = sorted([("+77010000001", a), ("+77010000002", b)],
                                             key=lambda v: stamp_a if v[1] is a else stamp_b, reverse=True)
     ca.sync(), cb.sync(), ca.sync()
     assert a.get("people", pid)["phone"] == b.get("people", pid)["phone"] == win  # the higher stamp wins
@@ -168,7 +168,7 @@ def test_future_stamps_are_clamped(make_client, server):
 
 
 def test_no_change_sync_is_one_round_trip(make_client):
-    a, ca = make_client()
+    _a, ca = make_client()
     ca.sync()
     res = ca.sync()
     assert (res.rounds, res.sent, res.received) == (1, 0, 0)

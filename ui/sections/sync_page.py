@@ -47,7 +47,7 @@ register_field_labels({k: v for k, v in _CONFLICT_FIELD_LABELS.items() if field_
 
 def stamp_time(stamp: str) -> dt.datetime | None:
     try:
-        return dt.datetime.fromtimestamp(int(stamp.split("-", 1)[0]) / 1000, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(stamp.split("-", 1)[0]) / 1000, dt.UTC)
     except (ValueError, AttributeError):
         return None
 
