@@ -15,7 +15,7 @@ from typing import Any
 from desktop import schema
 from desktop.store import Store
 from sync import conflicts, merge
-from sync.protocol import REJECTED, writer_of
+from sync.protocol import REJECTED, field_maps, writer_of
 
 
 def pending_by_row(store: Store, keys: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], set[str]]:
@@ -102,8 +102,7 @@ def _apply_row(store: Store, change: dict, pending: set[str], me: str, cursor_be
     table, row_id = change["t"], change["id"]
     spec = schema.SYNCED_TABLES[table]
     data = change["data"]
-    srv_hlc: dict = change.get("field_hlc") or {}
-    srv_seq: dict = change.get("field_seq") or {}
+    srv_hlc, srv_seq = field_maps(change)
     values = {f: data.get(f) for f in spec.fields}
     deleted = int(change.get("deleted") or 0)
     field_hlc = dict(srv_hlc)

@@ -256,6 +256,17 @@ def _packet_sig(key: bytes, kind: str, token_id: str, body: bytes) -> str:
     return mac.hexdigest()
 
 
+def field_maps(change: dict) -> tuple[dict[str, str], dict[str, int]]:
+    """The per-field stamps and seqs of a change row, filling in what the server left out as implied."""
+    field_hlc = change.get("field_hlc")
+    if field_hlc is None:
+        field_hlc = {name: change["hlc"] for name in change.get("data") or {}} if change.get("hlc") else {}
+    field_seq = change.get("field_seq")
+    if field_seq is None:
+        field_seq = {name: change.get("seq", 0) for name in field_hlc}
+    return field_hlc, field_seq
+
+
 def writer_of(stamp: str) -> str:
     """The device part of an HLC stamp."""
     return stamp.split("-", 2)[2] if stamp and stamp.count("-") >= 2 else ""

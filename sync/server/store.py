@@ -725,10 +725,14 @@ def _change(row) -> dict:
            "seq": row["server_seq"], "deleted": row["deleted"], "hlc": row["hlc"],
            "data": json.loads(row["data"]), "created_at": row["created_at"], "updated_at": row["updated_at"],
            "updated_by": row["updated_by"]}
+    # The field maps are left out when they say nothing new (a row as first written: every field has the row's
+    # stamp and seq); protocol.field_maps() rebuilds them. That halves an initial sync's bytes.
     field_hlc = json.loads(row["field_hlc"])
-    if field_hlc:
+    field_seq = json.loads(row["field_seq"])
+    if field_hlc and (set(field_hlc) != set(out["data"]) or any(s != row["hlc"] for s in field_hlc.values())):
         out["field_hlc"] = field_hlc
-        out["field_seq"] = json.loads(row["field_seq"])
+    if field_seq and (set(field_seq) != set(field_hlc) or any(s != row["server_seq"] for s in field_seq.values())):
+        out["field_seq"] = field_seq
     return out
 
 

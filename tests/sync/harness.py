@@ -332,7 +332,7 @@ def _server_rows(server: ServerStore, table: str) -> list:
     out = []
     for row in server.rows(table, HOUSE):
         out.append((row["id"], row["deleted"], tuple(_norm(row["data"].get(f)) for f in spec.fields),
-                    json.dumps(row.get("field_hlc") or {}, sort_keys=True)))
+                    json.dumps(protocol.field_maps(row)[0], sort_keys=True)))
     return out
 
 
@@ -378,7 +378,7 @@ def _check(server: ServerStore, pcs: list[Pc], writes: list[Write], applied_coun
         row = final[(table, row_id)]
         winner_value = row["deleted"] if f == "deleted" else row["data"].get(f)
         for w, stamp in items:
-            if stamp in based_on or stamp == (row.get("field_hlc") or {}).get(f):
+            if stamp in based_on or stamp == protocol.field_maps(row)[0].get(f):
                 continue
             if merge.same_value(w.values[f], winner_value):
                 continue
