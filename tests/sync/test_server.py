@@ -224,3 +224,17 @@ def test_rows_always_belong_to_the_enrolled_house(make_client, server):
     assert not res.rejected and a.pending_count() == 0
     assert [r["id"] for r in server.store.rows("people", HOUSE_A)] == [pid]
     assert a.get("people", pid)["house_id"] == HOUSE_A
+
+
+def test_packet_upload_endpoint(make_client, server, tmp_path):
+    a, ca = make_client()
+    a.insert("people", {"surname": "Пошта арқылы"})
+    request_file = tmp_path / "req.dostyq"
+    ca.save_packet(request_file)
+    r = requests.post(server.url + "/v1/packet", data=request_file.read_bytes(), timeout=10)
+    assert r.status_code == 200
+    answer = tmp_path / "answer.dostyq"
+    answer.write_bytes(r.content)
+    ca.load_packet(answer)
+    assert a.pending_count() == 0
+    assert [row["data"]["surname"] for row in server.store.rows("people", HOUSE_A)] == ["Пошта арқылы"]
