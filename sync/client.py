@@ -33,6 +33,7 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
 BACKOFF_BASE_S = 5.0
 BACKOFF_CAP_S = 600.0
+CHECK_INTERVAL_S = 24 * 3600  # how often a PC compares its rows with the server's (integrity check)
 
 Progress = Callable[[int, int], None]
 
@@ -110,6 +111,7 @@ class SyncResult:
     received: int = 0
     conflicts: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # tables found different from the server's
     cancelled: bool = False
 
 
@@ -127,6 +129,7 @@ class SyncClient:
         self.transport = transport
         self.failures = 0
         self._reseed_next: list[int] | str | None = None
+        self.force_check = False
         # Cap on ops per request besides the byte page (the server's own limit is MAX_OPS_PER_REQUEST).
         self.max_ops = protocol.MAX_OPS_PER_REQUEST
         # Test seam for the fault harness: called once per applied change row (simulates a kill mid-apply).
@@ -213,7 +216,24 @@ class SyncClient:
             raw = self._add_replay_ops(ops, house, page * 4 - raw, max_ops)
         return {"v": PROTOCOL_VERSION, "request_id": str(uuid.uuid4()), "device_id": self.store.device_id,
                 "schema_version": schema.SCHEMA_VERSION, "cursor": self.cursor, "page_bytes": page,
-                "clock": self.store.clock.last, "epoch": self.state("epoch") or "", "ops": ops}
+                "clock": self.store.clock.last, "epoch": self.state("epoch") or "", "ops": ops,
+                **({"check": True} if self._check_due() else {})}
+
+    def _check_due(self) -> bool:
+        if self.force_check:
+            return True
+        last = self.state("last_check_at")
+        return last is None or float(last) + CHECK_INTERVAL_S < self.wall()
+
+    def local_digest(self) -> dict[str, str]:
+        house = self.state("house_id") or self.store.house_id
+        out = {}
+        for table in schema.SYNCED_TABLES:
+            rows = self.store.conn.execute(f'SELECT id, hlc, deleted FROM "{table}" WHERE house_id = ?',
+                                           (house,)).fetchall()
+            if rows:
+                out[table] = protocol.table_digest(rows)
+        return out
 
     def _add_replay_ops(self, ops: list[dict], house: str | None, budget: int, max_ops: int) -> int:
         """After the server lost history (restored backup), this PC re-sends every row it holds of its house, a page
@@ -276,6 +296,8 @@ class SyncClient:
             now = utc_now_iso(self.wall)
             result.conflicts = sync_apply.apply_changes(self.store, resp.changes, before, now, self.on_apply_row)
             self.set_state("cursor", resp.cursor if resp.reset else max(resp.cursor, self.cursor))
+            if resp.digest is not None and not resp.more and self.store.pending_count() == 0:
+                self._compare_digest(resp.digest, result)
             self.set_state("last_sync_at", now)
             self.set_state("last_error", None)
             if sent_at_ms is not None and received_at_ms is not None:
@@ -285,6 +307,21 @@ class SyncClient:
                 self.set_state("clock_offset_ms", offset)
                 self.store.clock.offset_ms = offset
         return result
+
+    def _compare_digest(self, server: dict[str, str], result: SyncResult) -> None:
+        """Integrity check, inside the apply transaction. Rows differ only through a fault (a lost disk, a bug):
+        then this PC re-sends every row it holds and fetches everything again. Merging keeps the newer value of
+        each field on both sides, so nothing is overwritten wholesale."""
+        self.force_check = False
+        self.set_state("last_check_at", self.wall())
+        local = self.local_digest()
+        differing = sorted(t for t in set(local) | set(server) if local.get(t) != server.get(t))
+        if differing:
+            result.repaired = differing
+            self.store.audit("sync_integrity_repair", details={"tables": differing, "server": server,
+                                                               "local": local})
+            self.set_state("reseed", "[0, 0]")
+            self.set_state("cursor", 0)
 
     def exchange(self, page_bytes: int | None = None) -> tuple[SyncResult, bool, int]:
         """One round trip. Returns (result, more, ops_sent)."""
@@ -334,6 +371,7 @@ class SyncClient:
             total.received += result.received
             total.conflicts += result.conflicts
             total.rejected += result.rejected
+            total.repaired += result.repaired
             left = self.store.pending_count()
             reseeding = bool(self.state("reseed"))
             if progress is not None:

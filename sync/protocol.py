@@ -95,6 +95,7 @@ class SyncRequest(BaseModel):
     page_bytes: int = Field(default=DEFAULT_PAGE_BYTES, ge=MIN_PAGE_BYTES, le=MAX_PAGE_BYTES)
     clock: str = Field(default="", max_length=100)
     epoch: str = Field(default="", max_length=40)  # the server history the cursor belongs to
+    check: bool = False  # asks for per-table digests of the house's rows (integrity check)
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_REQUEST)
 
 
@@ -109,6 +110,7 @@ class SyncResponse(BaseModel):
     request_id: str = ""  # echoed, so an answer file can be matched to the request file it answers
     reset: bool = False  # the server's history restarted (restored backup): changes are from seq 0
     epoch: str = ""  # sent when it differs from the request's
+    digest: dict[str, str] | None = None  # {table: "count:hash"} when asked for, on the last page
 
 
 class EnrolRequest(BaseModel):
@@ -265,6 +267,14 @@ def field_maps(change: dict) -> tuple[dict[str, str], dict[str, int]]:
     if field_seq is None:
         field_seq = {name: change.get("seq", 0) for name in field_hlc}
     return field_hlc, field_seq
+
+
+def table_digest(rows) -> str:
+    """Count and hash of a table's rows, from (id, hlc, deleted) tuples in any order; computed the same way on
+    the server and on a PC, so equal digests mean equal rows."""
+    lines = sorted(f"{row_id}\t{hlc}\t{int(deleted or 0)}\n" for row_id, hlc, deleted in rows)
+    digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:16]
+    return f"{len(lines)}:{digest}"
 
 
 def writer_of(stamp: str) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from desktop import reference, schema
 from desktop.hlc import Stamp
 from sync import merge
+from sync.protocol import table_digest as protocol_digest
 from sync.protocol import (
     APPLIED,
     CONFLICT,
@@ -420,13 +421,14 @@ class ServerStore:
             ):
                 acks.setdefault(op_id, result)
             changes, cursor, more = self._changes(conn, house, req.cursor, req.page_bytes)
+            digest = self._digest(conn, house) if req.check and not more else None
             conn.execute(devices.update().where(devices.c.id == who.pk).values(
                 last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None))
             if changes == [] and not req.ops and secrets.randbelow(100) == 0:
                 self._prune_seen(conn)
         return {"v": PROTOCOL_VERSION, "acks": acks, "changes": changes, "cursor": cursor, "more": more,
                 "server_time": self.now_ms(), "request_id": req.request_id, **({"reset": True} if reset else {}),
-                **({"epoch": epoch} if req.epoch != epoch else {})}
+                **({"epoch": epoch} if req.epoch != epoch else {}), **({"digest": digest} if digest else {})}
 
     def _prune_seen(self, conn: Connection) -> None:
         horizon = _iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)
@@ -615,6 +617,14 @@ class ServerStore:
             conn.execute(records.update().where(records.c.table_name == op.table, records.c.id == op.row_id)
                          .values(**values))
         return APPLIED, seq
+
+    def _digest(self, conn: Connection, house: str) -> dict[str, str]:
+        by_table: dict[str, list] = {}
+        for table, row_id, hlc, deleted in conn.execute(
+                sa.select(records.c.table_name, records.c.id, records.c.hlc, records.c.deleted)
+                .where(records.c.house_id == house, records.c.table_name.in_(list(schema.SYNCED_TABLES)))):
+            by_table.setdefault(table, []).append((row_id, hlc, deleted))
+        return {table: protocol_digest(rows) for table, rows in by_table.items()}
 
     def _changes(self, conn: Connection, house: str, cursor: int, page_bytes: int) -> tuple[list[dict], int, bool]:
         # gzip shrinks this JSON about 5-8×; the budget is in compressed bytes.

@@ -273,6 +273,10 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
         for pc in pcs:
             pc.client.sync()
     result = _check(server, pcs, writes, applied_count, ledger_rows)
+    # A repair means a PC's rows differed from the server's at a check: never expected without a real fault.
+    net.stats["integrity_repairs"] += sum(
+        pc.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'sync_integrity_repair'") for pc in pcs)
+    net.stats["integrity_checks"] += sum(1 for pc in pcs if pc.client.state("last_check_at"))
     result.faults = net.stats
     for pc in pcs:
         pc.close()

@@ -14,6 +14,7 @@ def _assert_clean(res: harness.Result) -> None:
 def test_quick_seeded_fault_run():
     res = harness.run(range(8), steps=250, n_pcs=3)
     assert res.faults["ServerUnreachable"] > 0 and res.faults["killed_mid_apply"] > 0
+    assert res.faults["integrity_checks"] > 0 and res.faults["integrity_repairs"] == 0
     _assert_clean(res)
 
 
