@@ -332,7 +332,8 @@ def get_association(store: Store, association_id: str) -> AssociationInput | Non
                             notes=row["notes"] or "")
 
 
-def list_associations(store: Store, search: str = "", *, sort: str = "name", descending: bool = False) -> list[dict]:
+def list_associations(store: Store, search: str = "", *, sort: str = "name", descending: bool = False,
+                      limit: int = 500, offset: int = 0) -> list[dict]:
     clauses, params = ["a.deleted = 0"], []
     query = text.normalize(search)
     if query:
@@ -347,7 +348,8 @@ def list_associations(store: Store, search: str = "", *, sort: str = "name", des
         "(SELECT count(*) FROM event_associations ea JOIN events e ON e.id = ea.event_id "
         " WHERE ea.association_id = a.id AND ea.deleted = 0 AND e.deleted = 0) AS events "
         f"FROM associations a WHERE {' AND '.join(clauses)} "
-        f"ORDER BY {order} {'DESC' if descending else 'ASC'}, a.name_sort", params)
+        f"ORDER BY {order} {'DESC' if descending else 'ASC'}, a.name_sort LIMIT ? OFFSET ?",
+        [*params, limit, offset])
     for r in rows:
         r["leader"] = person_lookup.person_name(store, r["leader_id"])
     return rows
