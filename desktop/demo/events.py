@@ -157,7 +157,7 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
 
     day = first
     while day <= last:
-        day += dt.timedelta(days=rng.randint(2, 6))
+        day += dt.timedelta(days=rng.randint(1, 3))
         if day.weekday() == 6:
             continue
         kind, title_kk, title_ru = rng.choice(EVERYDAY)

@@ -132,7 +132,7 @@ def test_event_form_headcount_parts_above_total(qtbot, ctx):
     dialog.save()
     shown = dialog.errors.shown()
     assert set(shown) == {"attendance_women"} and "(55)" in shown["attendance_women"]
-    assert dialog.tabs.currentIndex() == 3
+    assert dialog.tabs.currentIndex() == 2
     assert ctx.store.scalar("SELECT count(*) FROM events") == 0
 
 

@@ -50,8 +50,8 @@ DATETIME_FORMAT = "dd.MM.yyyy HH:mm"
 HEADCOUNT_FIELDS = ("total", "women", "men", "children", "elderly")
 TAB_OF_FIELD = {
     "event_title": 0, "event_kind": 0, "event_status": 0, "event_starts_at": 0, "event_ends_at": 0,
-    "event_volunteers": 2, "event_attendance_mode": 3,
-    **{f"attendance_{name}": 3 for name in HEADCOUNT_FIELDS},
+    "event_volunteers": 1, "event_attendance_mode": 2,
+    **{f"attendance_{name}": 2 for name in HEADCOUNT_FIELDS},
 }
 
 
@@ -74,7 +74,7 @@ class EventDialog(QDialog):
         self.ctx = ctx
         self.event_id = event_id
         self.errors = FieldErrors()
-        self.resize(760, 600)
+        self.resize(780, 660)
         self._build()
         self._fill_choices()
         data = events.get_event(ctx.store, event_id) if event_id else None
@@ -91,7 +91,6 @@ class EventDialog(QDialog):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_general(), "")
         self.tabs.addTab(self._build_participants(), "")
-        self.tabs.addTab(self._build_volunteers(), "")
         self.tabs.addTab(self._build_attendance(), "")
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet("color: #b00020;")
@@ -151,11 +150,13 @@ class EventDialog(QDialog):
         box_layout.addWidget(self.groups)
         row.addWidget(self.associations_box)
         row.addWidget(self.groups_box)
-        layout.addLayout(row)
+        layout.addLayout(row, 1)
+        layout.addWidget(self._build_volunteers(page), 1)
         return page
 
-    def _build_volunteers(self) -> QWidget:
-        page = QWidget(self)
+    def _build_volunteers(self, parent: QWidget) -> QWidget:
+        page = QGroupBox(parent)
+        self.volunteers_box = page
         layout = QVBoxLayout(page)
         self.volunteers_hint = QLabel(page)
         self.volunteers_hint.setWordWrap(True)
@@ -441,7 +442,7 @@ class EventDialog(QDialog):
     # ---- language ------------------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Event") if self.event_id else _("New event"))
-        for i, text in enumerate((_("Event"), _("Organisers and performers"), _("Volunteers"), _("Attendance"))):
+        for i, text in enumerate((_("Event"), _("Organisers, performers, volunteers"), _("Attendance"))):
             self.tabs.setTabText(i, text)
         texts = {"title_kk": _("Title in Kazakh:"), "title_ru": _("Title in Russian:"), "kind": _("Kind:"),
                  "starts": _("Starts:"), "ends": _("Ends:"), "place": _("Place:"), "status": _("Status:"),
@@ -456,6 +457,7 @@ class EventDialog(QDialog):
         for i in range(self.kind.count()):
             self.kind.setItemText(i, kinds.get(self.kind.itemData(i), self.kind.itemText(i)))
         self.by_house.setText(_("Organised by the house of friendship"))
+        self.volunteers_box.setTitle(_("Volunteers"))
         self.associations_box.setTitle(_("Ethnocultural associations (co-organisers)"))
         self.groups_box.setTitle(_("Creative groups performing"))
         self.volunteers_hint.setText(_(

@@ -28,7 +28,7 @@ class PresetsDialog(QDialog):
     def __init__(self, ctx, year: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.resize(640, 420)
+        self.resize(780, 440)
         layout = QVBoxLayout(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)

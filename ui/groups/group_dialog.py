@@ -60,7 +60,7 @@ class GroupDialog(QDialog):
         self.group_id = group_id
         self.errors = FieldErrors()
         self.members: list[MemberInput] = []
-        self.resize(820, 680)
+        self.resize(860, 780)
         self._build()
         self._fill_choices()
         data = groups.get_group(ctx.store, group_id) if group_id else None
@@ -133,12 +133,17 @@ class GroupDialog(QDialog):
         members_layout.addLayout(grid)
         self.guardian_hint = QLabel(self.members_box)
         self.guardian_hint.setWordWrap(True)
+        self.guardian_hint.hide()
         members_layout.addWidget(self.guardian_hint)
         self.members_table = QTableWidget(0, 5, self.members_box)
         self.members_table.verticalHeader().hide()
+        self.members_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.members_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.members_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.members_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.members_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         members_layout.addWidget(self.members_table, 1)
         self.remove_member_button = QPushButton(self.members_box)
         self.remove_member_button.clicked.connect(self._on_remove_member_button_clicked)
@@ -230,6 +235,9 @@ class GroupDialog(QDialog):
                      format_short_date(member.joined) if member.joined else "", guardian)
             for col, value in enumerate(cells):
                 self.members_table.setItem(row, col, QTableWidgetItem(value))
+        for col in (2, 4):
+            self.members_table.resizeColumnToContents(col)
+            self.members_table.setColumnWidth(col, min(self.members_table.columnWidth(col), 220))
 
     def add_member(self, member: MemberInput) -> bool:
         """Adds a member to the list if the checks pass; otherwise shows why beside the member fields."""
@@ -268,6 +276,7 @@ class GroupDialog(QDialog):
         age = person_lookup.age_on(person and person["birth_date"], from_qdate(self.member_joined.date()))
         minor = age is not None and age < groups.ADULT_AGE
         self.guardian_hint.setText(_("Under 18: the guardian's name and consent date are required.") if minor else "")
+        self.guardian_hint.setVisible(minor)
 
     def _on_remove_member_button_clicked(self) -> None:
         rows = sorted({i.row() for i in self.members_table.selectedIndexes()}, reverse=True)

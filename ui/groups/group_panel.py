@@ -54,8 +54,10 @@ class GroupPanel(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0 if columns == 4 else 1, QHeaderView.ResizeMode.Stretch)
+        # Short columns (age; date) always fit their header and values.
+        header.setSectionResizeMode(1 if columns == 4 else 0, QHeaderView.ResizeMode.ResizeToContents)
         return table
 
     def show_group(self, group_id: str | None) -> None:
@@ -104,6 +106,16 @@ class GroupPanel(QWidget):
             self.performances_table.setItem(r, 0, item)
             self.performances_table.setItem(r, 1, QTableWidgetItem(show["title"]))
             self.performances_table.setItem(r, 2, QTableWidgetItem(_(statuses.get(show["status"], ""))))
+        self._fit(self.members_table, 0)
+        self._fit(self.performances_table, 1)
+
+    @staticmethod
+    def _fit(table: QTableWidget, stretched: int, cap: int = 190) -> None:
+        for column in range(table.columnCount()):
+            if column != stretched and table.horizontalHeader().sectionResizeMode(column) == \
+                    QHeaderView.ResizeMode.Interactive:
+                table.resizeColumnToContents(column)
+                table.setColumnWidth(column, min(table.columnWidth(column), cap))
 
     def _on_performances_table_cell_double_clicked(self, row: int, _column: int) -> None:
         self.event_activated.emit(self.performances_table.item(row, 0).data(Qt.ItemDataRole.UserRole))

@@ -40,10 +40,17 @@ def _table_view(parent: QWidget, model) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    model.modelReset.connect(lambda: fit_columns(view))
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     return view
+
+
+def fit_columns(view, cap: int = 125) -> None:
+    """Columns after the first fit their contents up to `cap` pixels, so the name column keeps the room."""
+    for column in range(1, view.model().columnCount()):
+        view.resizeColumnToContents(column)
+        view.setColumnWidth(column, min(view.columnWidth(column), cap))
 
 
 class GroupsSection(Section):
@@ -88,7 +95,6 @@ class GroupsSection(Section):
                    lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], "")),
             Column("genre", N_("Genre"), lambda r: groups.genre_names(store).get(r["genre"], "")),
             Column("members", N_("Members"), lambda r: format_number(r["members"]), align_right=True),
-            Column("status", N_("Status"), lambda r: _(dict(groups.GROUP_STATUSES).get(r["status"], ""))),
         ]
         self.groups_model = RowsModel(self._fetch_groups, self.group_columns, self)
         self.groups_view = _table_view(page, self.groups_model)
@@ -100,7 +106,7 @@ class GroupsSection(Section):
         splitter = QSplitter(Qt.Orientation.Horizontal, page)
         splitter.addWidget(self.groups_view)
         splitter.addWidget(self.panel)
-        splitter.setSizes([520, 560])
+        splitter.setSizes([560, 600])
         layout.addWidget(splitter, 1)
         return page
 
