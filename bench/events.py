@@ -34,13 +34,27 @@ def fill(store: Store, rng: random.Random) -> None:
                 day = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
                 if day.month == MONTH:
                     day += dt.timedelta(days=31)
-            start = dt.datetime(day.year, day.month, day.day, rng.randint(9, 19), rng.choice((0, 30)), tzinfo=TZ)
+            start = dt.datetime(
+                day.year, day.month, day.day, rng.randint(9, 19), rng.choice((0, 30)), tzinfo=TZ
+            )
             # A few multi-day events, as festivals and Nauryz are.
             length = dt.timedelta(days=2, hours=3) if rng.random() < 0.03 else dt.timedelta(hours=2)
-            ends = min(start + length, dt.datetime(YEAR, MONTH, 31, 22, tzinfo=TZ)) if n < IN_MONTH else start + length
-            store.insert("events", {"title_kk": f"Іс-шара № {n}", "title_ru": f"Мероприятие № {n}",
-                                    "kind": rng.choice(kinds), "starts_at": start.isoformat(),
-                                    "ends_at": ends.isoformat(), "status": rng.choice(("planned", "held"))})
+            ends = (
+                min(start + length, dt.datetime(YEAR, MONTH, 31, 22, tzinfo=TZ))
+                if n < IN_MONTH
+                else start + length
+            )
+            store.insert(
+                "events",
+                {
+                    "title_kk": f"Іс-шара № {n}",
+                    "title_ru": f"Мероприятие № {n}",
+                    "kind": rng.choice(kinds),
+                    "starts_at": start.isoformat(),
+                    "ends_at": ends.isoformat(),
+                    "status": rng.choice(("planned", "held")),
+                },
+            )
 
 
 def main() -> None:

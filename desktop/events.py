@@ -71,7 +71,7 @@ class EventInput:
     preset: str | None = None
 
 
-# ---- time helpers ---------------------------------------------------------------------------------------------
+# ---- time helpers ------------------------------------------------------------------------------------------
 def to_local(value: dt.datetime | str | None) -> dt.datetime | None:
     """An aware datetime in Asia/Almaty; a naive one is taken as already local."""
     if value is None or value == "":
@@ -99,7 +99,7 @@ def month_bounds(month: str | dt.date) -> tuple[str, str]:
     return start.isoformat(), end.isoformat()
 
 
-# ---- validation -----------------------------------------------------------------------------------------------
+# ---- validation --------------------------------------------------------------------------------------------
 def validate_headcount(h: Headcount) -> list[ValidationError]:
     errors: list[ValidationError] = []
     for name in ("total", "women", "men", "children", "elderly"):
@@ -108,20 +108,33 @@ def validate_headcount(h: Headcount) -> list[ValidationError]:
     if errors:
         return errors
     if h.women + h.men > h.total:
-        errors.append(ValidationError(
-            "attendance_women",
-            N_("Women and men together ({parts}) cannot be more than the total ({total})."),
-            parts=h.women + h.men, total=h.total))
+        errors.append(
+            ValidationError(
+                "attendance_women",
+                N_("Women and men together ({parts}) cannot be more than the total ({total})."),
+                parts=h.women + h.men,
+                total=h.total,
+            )
+        )
     for name in ("children", "elderly"):
         if getattr(h, name) > h.total:
-            errors.append(ValidationError(
-                f"attendance_{name}", N_("{field} ({count}) cannot be more than the total ({total})."),
-                count=getattr(h, name), total=h.total))
+            errors.append(
+                ValidationError(
+                    f"attendance_{name}",
+                    N_("{field} ({count}) cannot be more than the total ({total})."),
+                    count=getattr(h, name),
+                    total=h.total,
+                )
+            )
     if not errors and h.children + h.elderly > h.total:
-        errors.append(ValidationError(
-            "attendance_elderly",
-            N_("Children and elderly together ({parts}) cannot be more than the total ({total})."),
-            parts=h.children + h.elderly, total=h.total))
+        errors.append(
+            ValidationError(
+                "attendance_elderly",
+                N_("Children and elderly together ({parts}) cannot be more than the total ({total})."),
+                parts=h.children + h.elderly,
+                total=h.total,
+            )
+        )
     return errors
 
 
@@ -146,7 +159,9 @@ def validate_event(store: Store, data: EventInput) -> list[ValidationError]:
         errors.append(ValidationError("event_ends_at", N_("The event cannot end before it starts.")))
     for minutes in data.volunteers.values():
         if minutes is None or minutes < 0:
-            errors.append(ValidationError("event_volunteers", N_("A volunteer's minutes cannot be negative.")))
+            errors.append(
+                ValidationError("event_volunteers", N_("A volunteer's minutes cannot be negative."))
+            )
             break
     if data.attendance_mode not in ATTENDANCE_MODES:
         errors.append(ValidationError("event_attendance_mode", N_("Choose how attendance is recorded.")))
@@ -155,7 +170,7 @@ def validate_event(store: Store, data: EventInput) -> list[ValidationError]:
     return errors
 
 
-# ---- writes ---------------------------------------------------------------------------------------------------
+# ---- writes ------------------------------------------------------------------------------------------------
 def save_event(store: Store, data: EventInput, event_id: str | None = None, **_task) -> str:
     """Creates or updates an event with all its links. Raises ValidationErrors before writing anything."""
     errors = validate_event(store, data)
@@ -179,16 +194,33 @@ def save_event(store: Store, data: EventInput, event_id: str | None = None, **_t
             event_id = store.insert("events", values)
         else:
             store.update("events", event_id, values)
-        _sync_links(store, "event_associations", event_id, "association_id",
-                    {a: {} for a in dict.fromkeys(data.association_ids)})
-        _sync_links(store, "event_groups", event_id, "group_id", {g: {} for g in dict.fromkeys(data.group_ids)})
-        _sync_links(store, "event_volunteers", event_id, "volunteer_id",
-                    {v: {"minutes": int(m)} for v, m in data.volunteers.items()})
+        _sync_links(
+            store,
+            "event_associations",
+            event_id,
+            "association_id",
+            {a: {} for a in dict.fromkeys(data.association_ids)},
+        )
+        _sync_links(
+            store, "event_groups", event_id, "group_id", {g: {} for g in dict.fromkeys(data.group_ids)}
+        )
+        _sync_links(
+            store,
+            "event_volunteers",
+            event_id,
+            "volunteer_id",
+            {v: {"minutes": int(m)} for v, m in data.volunteers.items()},
+        )
         if data.attendance_mode == "headcount" and data.headcount is not None:
             _write_headcount(store, event_id, data.headcount)
         if data.attendance_mode == "named":
-            _sync_links(store, "event_attendees", event_id, "person_id",
-                        {p: {} for p in dict.fromkeys(data.attendee_ids)})
+            _sync_links(
+                store,
+                "event_attendees",
+                event_id,
+                "person_id",
+                {p: {} for p in dict.fromkeys(data.attendee_ids)},
+            )
     return event_id
 
 
@@ -204,7 +236,9 @@ def record_headcount(store: Store, event_id: str, headcount: Headcount, **_task)
 def record_attendees(store: Store, event_id: str, person_ids: list[str], **_task) -> None:
     with store.transaction():
         store.update("events", event_id, {"attendance_mode": "named"})
-        _sync_links(store, "event_attendees", event_id, "person_id", {p: {} for p in dict.fromkeys(person_ids)})
+        _sync_links(
+            store, "event_attendees", event_id, "person_id", {p: {} for p in dict.fromkeys(person_ids)}
+        )
 
 
 def delete_event(store: Store, event_id: str, **_task) -> None:
@@ -223,8 +257,10 @@ def _write_headcount(store: Store, event_id: str, h: Headcount) -> None:
 def _sync_links(store: Store, table: str, event_id: str, key: str, wanted: dict[str, dict]) -> None:
     """Makes the event's live rows of a link table exactly `wanted` ({linked id: other fields}), touching only
     rows that change, so sync carries the least and other PCs' edits of untouched rows survive."""
-    current = {r[key]: r for r in store.rows(f'SELECT * FROM "{table}" WHERE event_id = ? AND deleted = 0',
-                                             (event_id,))}
+    current = {
+        r[key]: r
+        for r in store.rows(f'SELECT * FROM "{table}" WHERE event_id = ? AND deleted = 0', (event_id,))
+    }
     for linked_id, row in current.items():
         if linked_id not in wanted:
             store.delete(table, row["id"])
@@ -235,7 +271,7 @@ def _sync_links(store: Store, table: str, event_id: str, key: str, wanted: dict[
             store.insert(table, {"event_id": event_id, key: linked_id, **extra})
 
 
-# ---- reads ----------------------------------------------------------------------------------------------------
+# ---- reads -------------------------------------------------------------------------------------------------
 def localized_title(row: dict, lang: str | None = None) -> str:
     return reference.localized(row, lang, prefix="title")
 
@@ -294,8 +330,15 @@ def count_events(store: Store, f: EventFilter = EventFilter()) -> int:
     return store.scalar(f"SELECT count(*) FROM events e WHERE {where}", params)
 
 
-def list_events(store: Store, f: EventFilter = EventFilter(), *, sort: str = "starts_at", descending: bool = False,
-                limit: int = 200, offset: int = 0) -> list[dict]:
+def list_events(
+    store: Store,
+    f: EventFilter = EventFilter(),
+    *,
+    sort: str = "starts_at",
+    descending: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[dict]:
     """Rows for the event list: id, titles, kind, starts_at, ends_at, place, status, attendance (number or None)."""
     where, params = _where(f)
     order = SORT_COLUMNS.get(sort, "e.starts_at")
@@ -315,22 +358,43 @@ def get_event(store: Store, event_id: str) -> EventInput | None:
         return None
 
     def linked(table: str, key: str) -> list[str]:
-        return [r[key] for r in store.rows(
-            f'SELECT {key} FROM "{table}" WHERE event_id = ? AND deleted = 0 ORDER BY created_at', (event_id,))]
+        return [
+            r[key]
+            for r in store.rows(
+                f'SELECT {key} FROM "{table}" WHERE event_id = ? AND deleted = 0 ORDER BY created_at',
+                (event_id,),
+            )
+        ]
 
-    volunteers = {r["volunteer_id"]: r["minutes"] for r in store.rows(
-        "SELECT volunteer_id, minutes FROM event_volunteers WHERE event_id = ? AND deleted = 0 ORDER BY created_at",
-        (event_id,))}
-    count = store.one("SELECT total, women, men, children, elderly FROM event_attendance "
-                      "WHERE event_id = ? AND deleted = 0", (event_id,))
+    volunteers = {
+        r["volunteer_id"]: r["minutes"]
+        for r in store.rows(
+            "SELECT volunteer_id, minutes FROM event_volunteers WHERE event_id = ? AND deleted = 0 ORDER BY created_at",
+            (event_id,),
+        )
+    }
+    count = store.one(
+        "SELECT total, women, men, children, elderly FROM event_attendance "
+        "WHERE event_id = ? AND deleted = 0",
+        (event_id,),
+    )
     return EventInput(
-        title_kk=row["title_kk"], title_ru=row["title_ru"], kind=row["kind"],
-        starts_at=to_local(row["starts_at"]), ends_at=to_local(row["ends_at"]), place=row["place"] or "",
-        status=row["status"], notes=row["notes"] or "", organised_by_house=bool(row["organised_by_house"]),
+        title_kk=row["title_kk"],
+        title_ru=row["title_ru"],
+        kind=row["kind"],
+        starts_at=to_local(row["starts_at"]),
+        ends_at=to_local(row["ends_at"]),
+        place=row["place"] or "",
+        status=row["status"],
+        notes=row["notes"] or "",
+        organised_by_house=bool(row["organised_by_house"]),
         association_ids=linked("event_associations", "association_id"),
-        group_ids=linked("event_groups", "group_id"), volunteers=volunteers,
-        attendance_mode=row["attendance_mode"], headcount=Headcount(**count) if count else None,
-        attendee_ids=linked("event_attendees", "person_id"), preset=row["preset"],
+        group_ids=linked("event_groups", "group_id"),
+        volunteers=volunteers,
+        attendance_mode=row["attendance_mode"],
+        headcount=Headcount(**count) if count else None,
+        attendee_ids=linked("event_attendees", "person_id"),
+        preset=row["preset"],
     )
 
 
@@ -339,20 +403,23 @@ def event_minutes_by_volunteer(store: Store, month: str | dt.date) -> dict[str, 
     {volunteer id: minutes}. Cancelled and deleted events do not count. The volunteers' monthly hours add this
     to their shift minutes."""
     start, end = month_bounds(month)
-    return {r["volunteer_id"]: r["minutes"] for r in store.rows(
-        "SELECT ev.volunteer_id, sum(ev.minutes) AS minutes FROM event_volunteers ev "
-        "JOIN events e ON e.id = ev.event_id "
-        "WHERE ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' AND e.starts_at >= ? AND e.starts_at < ? "
-        "GROUP BY ev.volunteer_id",
-        (start, end),
-    )}
+    return {
+        r["volunteer_id"]: r["minutes"]
+        for r in store.rows(
+            "SELECT ev.volunteer_id, sum(ev.minutes) AS minutes FROM event_volunteers ev "
+            "JOIN events e ON e.id = ev.event_id "
+            "WHERE ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' AND e.starts_at >= ? AND e.starts_at < ? "
+            "GROUP BY ev.volunteer_id",
+            (start, end),
+        )
+    }
 
 
 def volunteer_event_minutes(store: Store, volunteer_id: str, month: str | dt.date) -> int:
     return event_minutes_by_volunteer(store, month).get(volunteer_id, 0)
 
 
-# ---- the month calendar -----------------------------------------------------------------------------------------
+# ---- the month calendar ------------------------------------------------------------------------------------
 @dataclass
 class CalendarEntry:
     id: str
@@ -385,8 +452,9 @@ class MonthView:
         return None
 
 
-def calendar_month(store: Store, year: int, month: int, f: EventFilter = EventFilter(),
-                   lang: str | None = None) -> MonthView:
+def calendar_month(
+    store: Store, year: int, month: int, f: EventFilter = EventFilter(), lang: str | None = None
+) -> MonthView:
     """The month grid (Monday-first weeks, with the neighbouring months' days to fill them) and each day's events,
     in start order. A multi-day event appears on every day it spans."""
     lang = lang or current_language()
@@ -412,9 +480,16 @@ def calendar_month(store: Store, year: int, month: int, f: EventFilter = EventFi
             in_month += 1
         day = max(start_day, first)
         while day <= min(end_day, last):
-            days[day].entries.append(CalendarEntry(
-                r["id"], title, r["kind"], r["status"],
-                starts_text[11:16] if day == start_day else "", day != start_day))
+            days[day].entries.append(
+                CalendarEntry(
+                    r["id"],
+                    title,
+                    r["kind"],
+                    r["status"],
+                    starts_text[11:16] if day == start_day else "",
+                    day != start_day,
+                )
+            )
             day += dt.timedelta(days=1)
     weeks = [[days[d] for d in week] for week in weeks_dates]
     return MonthView(year, month, weeks, in_month)

@@ -85,9 +85,10 @@ def _iso(value: dt.date | str | None) -> str | None:
     return day.isoformat() if day else None
 
 
-# ---- members --------------------------------------------------------------------------------------------------
-def validate_member(store: Store, member: MemberInput, row: int | None = None,
-                    today: dt.date | None = None) -> list[ValidationError]:
+# ---- members -----------------------------------------------------------------------------------------------
+def validate_member(
+    store: Store, member: MemberInput, row: int | None = None, today: dt.date | None = None
+) -> list[ValidationError]:
     errors: list[ValidationError] = []
     person = person_lookup.person(store, member.person_id)
     if person is None:
@@ -97,19 +98,32 @@ def validate_member(store: Store, member: MemberInput, row: int | None = None,
     if age is not None and age < ADULT_AGE:
         name = person_lookup.full_name(person)
         if not text.normalize(member.guardian_name):
-            errors.append(ValidationError(
-                "member_guardian_name",
-                N_("{name} is under 18: enter the name of the parent or guardian who gave consent."),
-                row=row, name=name))
+            errors.append(
+                ValidationError(
+                    "member_guardian_name",
+                    N_("{name} is under 18: enter the name of the parent or guardian who gave consent."),
+                    row=row,
+                    name=name,
+                )
+            )
         consent = _date(member.guardian_consent_on)
         if consent is None:
-            errors.append(ValidationError(
-                "member_guardian_consent_on",
-                N_("{name} is under 18: enter the date the guardian gave consent."), row=row, name=name))
+            errors.append(
+                ValidationError(
+                    "member_guardian_consent_on",
+                    N_("{name} is under 18: enter the date the guardian gave consent."),
+                    row=row,
+                    name=name,
+                )
+            )
         elif consent > joined:
-            errors.append(ValidationError(
-                "member_guardian_consent_on",
-                N_("The guardian's consent must be given before the member joins."), row=row))
+            errors.append(
+                ValidationError(
+                    "member_guardian_consent_on",
+                    N_("The guardian's consent must be given before the member joins."),
+                    row=row,
+                )
+            )
     return errors
 
 
@@ -118,9 +132,14 @@ def _duplicate_errors(store: Store, members: list[MemberInput]) -> list[Validati
     errors = []
     for row, member in enumerate(members):
         if member.person_id in seen:
-            errors.append(ValidationError(
-                "member_person", N_("{name} is already a member of this group."), row=row,
-                name=person_lookup.person_name(store, member.person_id)))
+            errors.append(
+                ValidationError(
+                    "member_person",
+                    N_("{name} is already a member of this group."),
+                    row=row,
+                    name=person_lookup.person_name(store, member.person_id),
+                )
+            )
         seen.add(member.person_id)
     return errors
 
@@ -150,8 +169,9 @@ def _member_values(member: MemberInput) -> dict:
     }
 
 
-def save_group(store: Store, data: GroupInput, group_id: str | None = None, *, today: dt.date | None = None,
-               **_task) -> str:
+def save_group(
+    store: Store, data: GroupInput, group_id: str | None = None, *, today: dt.date | None = None, **_task
+) -> str:
     """Creates or updates a group and makes its member list exactly `data.members`."""
     errors = validate_group(store, data, today)
     if errors:
@@ -172,8 +192,12 @@ def save_group(store: Store, data: GroupInput, group_id: str | None = None, *, t
             group_id = store.insert("creative_groups", values)
         else:
             store.update("creative_groups", group_id, values)
-        current = {r["id"]: r for r in store.rows(
-            "SELECT id FROM group_members WHERE group_id = ? AND deleted = 0", (group_id,))}
+        current = {
+            r["id"]: r
+            for r in store.rows(
+                "SELECT id FROM group_members WHERE group_id = ? AND deleted = 0", (group_id,)
+            )
+        }
         kept = set()
         for member in data.members:
             if member.id and member.id in current:
@@ -186,14 +210,20 @@ def save_group(store: Store, data: GroupInput, group_id: str | None = None, *, t
     return group_id
 
 
-def add_member(store: Store, group_id: str, member: MemberInput, *, today: dt.date | None = None, **_task) -> str:
+def add_member(
+    store: Store, group_id: str, member: MemberInput, *, today: dt.date | None = None, **_task
+) -> str:
     """Adds one person to a group, with the same checks as the group form."""
     existing = store.scalar(
         "SELECT 1 FROM group_members WHERE group_id = ? AND person_id = ? AND deleted = 0 AND left_on IS NULL",
-        (group_id, member.person_id))
+        (group_id, member.person_id),
+    )
     if existing:
-        raise ValidationError("member_person", N_("{name} is already a member of this group."),
-                              name=person_lookup.person_name(store, member.person_id))
+        raise ValidationError(
+            "member_person",
+            N_("{name} is already a member of this group."),
+            name=person_lookup.person_name(store, member.person_id),
+        )
     errors = validate_member(store, member, today=today)
     if errors:
         raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
@@ -208,23 +238,38 @@ def delete_group(store: Store, group_id: str, **_task) -> None:
     store.delete("creative_groups", group_id)
 
 
-# ---- group reads ----------------------------------------------------------------------------------------------
+# ---- group reads -------------------------------------------------------------------------------------------
 def get_group(store: Store, group_id: str) -> GroupInput | None:
     row = store.get("creative_groups", group_id)
     if row is None:
         return None
     members = [
-        MemberInput(person_id=m["person_id"], role=m["role"] or "", joined=_date(m["joined"]),
-                    guardian_name=m["guardian_name"] or "", guardian_consent_on=_date(m["guardian_consent_on"]),
-                    id=m["id"])
-        for m in store.rows("SELECT m.* FROM group_members m LEFT JOIN people p ON p.id = m.person_id "
-                            "WHERE m.group_id = ? AND m.deleted = 0 ORDER BY p.name_sort", (group_id,))
+        MemberInput(
+            person_id=m["person_id"],
+            role=m["role"] or "",
+            joined=_date(m["joined"]),
+            guardian_name=m["guardian_name"] or "",
+            guardian_consent_on=_date(m["guardian_consent_on"]),
+            id=m["id"],
+        )
+        for m in store.rows(
+            "SELECT m.* FROM group_members m LEFT JOIN people p ON p.id = m.person_id "
+            "WHERE m.group_id = ? AND m.deleted = 0 ORDER BY p.name_sort",
+            (group_id,),
+        )
     ]
     return GroupInput(
-        name=row["name"], ethnic_group=row["ethnic_group"], genre=row["genre"], leader_id=row["leader_id"],
-        association_id=row["association_id"], founded=_date(row["founded"]),
-        honorary_title=row["honorary_title"] or "", status=row["status"], notes=row["notes"] or "",
-        members=members)
+        name=row["name"],
+        ethnic_group=row["ethnic_group"],
+        genre=row["genre"],
+        leader_id=row["leader_id"],
+        association_id=row["association_id"],
+        founded=_date(row["founded"]),
+        honorary_title=row["honorary_title"] or "",
+        status=row["status"],
+        notes=row["notes"] or "",
+        members=members,
+    )
 
 
 GROUP_SORT = {
@@ -237,8 +282,17 @@ GROUP_SORT = {
 }
 
 
-def list_groups(store: Store, search: str = "", *, genre: str | None = None, status: str | None = None,
-                sort: str = "name", descending: bool = False, limit: int = 500, offset: int = 0) -> list[dict]:
+def list_groups(
+    store: Store,
+    search: str = "",
+    *,
+    genre: str | None = None,
+    status: str | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[dict]:
     clauses, params = ["g.deleted = 0"], []
     query = text.normalize(search)
     if query:
@@ -258,13 +312,18 @@ def list_groups(store: Store, search: str = "", *, genre: str | None = None, sta
         "(SELECT count(*) FROM group_members m WHERE m.group_id = g.id AND m.deleted = 0 AND m.left_on IS NULL) "
         "AS members FROM creative_groups g "
         f"WHERE {' AND '.join(clauses)} ORDER BY {order} {direction}, g.name_sort LIMIT ? OFFSET ?",
-        [*params, limit, offset])
+        [*params, limit, offset],
+    )
 
 
 def group_names(store: Store) -> list[tuple[str, str]]:
     """[(id, name)] of active groups, for pickers."""
-    return [(r["id"], r["name"]) for r in store.rows(
-        "SELECT id, name FROM creative_groups WHERE deleted = 0 ORDER BY status = 'active' DESC, name_sort")]
+    return [
+        (r["id"], r["name"])
+        for r in store.rows(
+            "SELECT id, name FROM creative_groups WHERE deleted = 0 ORDER BY status = 'active' DESC, name_sort"
+        )
+    ]
 
 
 def members(store: Store, group_id: str) -> list[dict]:
@@ -272,7 +331,9 @@ def members(store: Store, group_id: str) -> list[dict]:
     rows = store.rows(
         "SELECT m.id, m.person_id, m.role, m.joined, m.guardian_name, m.guardian_consent_on, "
         "p.surname, p.name, p.patronymic, p.birth_date FROM group_members m JOIN people p ON p.id = m.person_id "
-        "WHERE m.group_id = ? AND m.deleted = 0 AND m.left_on IS NULL ORDER BY p.name_sort", (group_id,))
+        "WHERE m.group_id = ? AND m.deleted = 0 AND m.left_on IS NULL ORDER BY p.name_sort",
+        (group_id,),
+    )
     today = today_local()
     for r in rows:
         r["full_name"] = person_lookup.full_name(r)
@@ -285,7 +346,9 @@ def performances(store: Store, group_id: str, lang: str | None = None) -> list[d
     rows = store.rows(
         "SELECT e.id, e.title_kk, e.title_ru, e.starts_at, e.status, e.kind FROM event_groups eg "
         "JOIN events e ON e.id = eg.event_id WHERE eg.group_id = ? AND eg.deleted = 0 AND e.deleted = 0 "
-        "ORDER BY e.starts_at DESC", (group_id,))
+        "ORDER BY e.starts_at DESC",
+        (group_id,),
+    )
     for r in rows:
         r["title"] = localized_title(r, lang)
     return rows
@@ -299,7 +362,7 @@ def genre_names(store: Store) -> dict[str, str]:
     return dict(reference.names(store.conn, "genres"))
 
 
-# ---- associations ---------------------------------------------------------------------------------------------
+# ---- associations ------------------------------------------------------------------------------------------
 def save_association(store: Store, data: AssociationInput, association_id: str | None = None, **_task) -> str:
     if not text.normalize(data.name):
         raise ValidationError("association_name", N_("Enter the name of the association."))
@@ -327,21 +390,37 @@ def get_association(store: Store, association_id: str) -> AssociationInput | Non
     row = store.get("associations", association_id)
     if row is None:
         return None
-    return AssociationInput(name=row["name"], ethnic_group=row["ethnic_group"], leader_id=row["leader_id"],
-                            phone=row["phone"] or "", email=row["email"] or "", address=row["address"] or "",
-                            notes=row["notes"] or "")
+    return AssociationInput(
+        name=row["name"],
+        ethnic_group=row["ethnic_group"],
+        leader_id=row["leader_id"],
+        phone=row["phone"] or "",
+        email=row["email"] or "",
+        address=row["address"] or "",
+        notes=row["notes"] or "",
+    )
 
 
-def list_associations(store: Store, search: str = "", *, sort: str = "name", descending: bool = False,
-                      limit: int = 500, offset: int = 0) -> list[dict]:
+def list_associations(
+    store: Store,
+    search: str = "",
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[dict]:
     clauses, params = ["a.deleted = 0"], []
     query = text.normalize(search)
     if query:
         clauses.append("(a.name_fold LIKE ? OR a.name_loose LIKE ?)")
         params += [f"%{text.fold(query)}%", f"%{text.loose(query)}%"]
-    order = {"name": "a.name_sort",
-             "ethnic_group": "(SELECT sort FROM ethnic_groups x WHERE x.code = a.ethnic_group)",
-             "groups": "groups", "events": "events"}.get(sort, "a.name_sort")
+    order = {
+        "name": "a.name_sort",
+        "ethnic_group": "(SELECT sort FROM ethnic_groups x WHERE x.code = a.ethnic_group)",
+        "groups": "groups",
+        "events": "events",
+    }.get(sort, "a.name_sort")
     rows = store.rows(
         "SELECT a.id, a.name, a.ethnic_group, a.leader_id, a.phone, a.email, a.address, "
         "(SELECT count(*) FROM creative_groups g WHERE g.association_id = a.id AND g.deleted = 0) AS groups, "
@@ -349,12 +428,15 @@ def list_associations(store: Store, search: str = "", *, sort: str = "name", des
         " WHERE ea.association_id = a.id AND ea.deleted = 0 AND e.deleted = 0) AS events "
         f"FROM associations a WHERE {' AND '.join(clauses)} "
         f"ORDER BY {order} {'DESC' if descending else 'ASC'}, a.name_sort LIMIT ? OFFSET ?",
-        [*params, limit, offset])
+        [*params, limit, offset],
+    )
     for r in rows:
         r["leader"] = person_lookup.person_name(store, r["leader_id"])
     return rows
 
 
 def association_names(store: Store) -> list[tuple[str, str]]:
-    return [(r["id"], r["name"]) for r in store.rows(
-        "SELECT id, name FROM associations WHERE deleted = 0 ORDER BY name_sort")]
+    return [
+        (r["id"], r["name"])
+        for r in store.rows("SELECT id, name FROM associations WHERE deleted = 0 ORDER BY name_sort")
+    ]

@@ -35,15 +35,24 @@ class Preset:
 
     def times(self, year: int) -> tuple[dt.datetime, dt.datetime]:
         first, last = self.dates(year)
-        return (dt.datetime(first.year, first.month, first.day, self.start_hour, tzinfo=TZ),
-                dt.datetime(last.year, last.month, last.day, self.end_hour, tzinfo=TZ))
+        return (
+            dt.datetime(first.year, first.month, first.day, self.start_hour, tzinfo=TZ),
+            dt.datetime(last.year, last.month, last.day, self.end_hour, tzinfo=TZ),
+        )
 
 
 PRESETS: tuple[Preset, ...] = (
     Preset("gratitude_day", 3, 1, 1, "holiday", "Алғыс айту күні", "День благодарности"),
     Preset("nauryz", 3, 21, 23, "holiday", "Наурыз мейрамы", "Праздник Наурыз", 10, 18),
-    Preset("unity_day", 5, 1, 1, "holiday", "Қазақстан халқының бірлігі күні",
-           "Праздник единства народа Казахстана"),
+    Preset(
+        "unity_day",
+        5,
+        1,
+        1,
+        "holiday",
+        "Қазақстан халқының бірлігі күні",
+        "Праздник единства народа Казахстана",
+    ),
     Preset("defender_day", 5, 7, 7, "holiday", "Отан қорғаушы күні", "День защитника Отечества"),
     Preset("victory_day", 5, 9, 9, "holiday", "Жеңіс күні", "День Победы", 10, 13),
     Preset("capital_day", 7, 6, 6, "holiday", "Астана күні", "День столицы"),
@@ -57,8 +66,15 @@ def preset_event(code: str, year: int) -> EventInput:
     """The planned event a preset makes for a year (not yet saved)."""
     preset = BY_CODE[code]
     starts, ends = preset.times(year)
-    return EventInput(starts_at=starts, ends_at=ends, title_kk=preset.title_kk, title_ru=preset.title_ru,
-                      kind=preset.kind, status="planned", preset=code)
+    return EventInput(
+        starts_at=starts,
+        ends_at=ends,
+        title_kk=preset.title_kk,
+        title_ru=preset.title_ru,
+        kind=preset.kind,
+        status="planned",
+        preset=code,
+    )
 
 
 def existing_preset_event(store: Store, code: str, year: int) -> str | None:
@@ -76,5 +92,7 @@ def create_preset_event(store: Store, code: str, year: int, **_task) -> str:
         raise ValidationError("preset_year", N_("{field}: enter a year between 1900 and 2200."))
     with store.transaction():
         if existing_preset_event(store, code, year):
-            raise ValidationError("preset", N_("This holiday is already in the calendar for {year}."), year=year)
+            raise ValidationError(
+                "preset", N_("This holiday is already in the calendar for {year}."), year=year
+            )
         return save_event(store, preset_event(code, year))

@@ -45,10 +45,25 @@ GROUPS = [
     ("«Әуен» балалар вокал студиясы", "kazakh", "vocal", "«Үлгілі»", None),
 ]
 
-PLACES = ["Достық үйі, үлкен зал", "Достық үйі, кіші зал", "Орталық алаң", "Облыстық филармония",
-          "Қалалық саябақ", "№ 12 мектеп", "Қарттар үйі"]
-GUARDIAN_NAMES = ["Нұрлан Ахметов", "Гүлнар Оспанова", "Елена Ким", "Сергей Иванов", "Айгүл Серікбаева",
-                  "Ольга Петрова", "Дәурен Омаров", "Мария Шмидт"]
+PLACES = [
+    "Достық үйі, үлкен зал",
+    "Достық үйі, кіші зал",
+    "Орталық алаң",
+    "Облыстық филармония",
+    "Қалалық саябақ",
+    "№ 12 мектеп",
+    "Қарттар үйі",
+]
+GUARDIAN_NAMES = [
+    "Нұрлан Ахметов",
+    "Гүлнар Оспанова",
+    "Елена Ким",
+    "Сергей Иванов",
+    "Айгүл Серікбаева",
+    "Ольга Петрова",
+    "Дәурен Омаров",
+    "Мария Шмидт",
+]
 
 # (kind, kk title, ru title) of everyday events besides the national holidays.
 EVERYDAY = [
@@ -83,14 +98,29 @@ def _headcount(rng: random.Random, kind: str) -> Headcount:
 def _fill_associations(store: Store, rng: random.Random, adults: list[str]) -> list[str]:
     ids = []
     for name, ethnic in ASSOCIATIONS:
-        ids.append(groups.save_association(store, AssociationInput(
-            name=name, ethnic_group=ethnic, leader_id=rng.choice(adults),
-            phone=f"+7718{rng.randint(2000000, 6999999)}", address=f"Павлодар, Кутузов к-сі, {rng.randint(1, 90)}")))
+        ids.append(
+            groups.save_association(
+                store,
+                AssociationInput(
+                    name=name,
+                    ethnic_group=ethnic,
+                    leader_id=rng.choice(adults),
+                    phone=f"+7718{rng.randint(2000000, 6999999)}",
+                    address=f"Павлодар, Кутузов к-сі, {rng.randint(1, 90)}",
+                ),
+            )
+        )
     return ids
 
 
-def _fill_groups(store: Store, rng: random.Random, today: dt.date, people: list[dict], association_ids: list[str],
-                 adults: list[str]) -> list[str]:
+def _fill_groups(
+    store: Store,
+    rng: random.Random,
+    today: dt.date,
+    people: list[dict],
+    association_ids: list[str],
+    adults: list[str],
+) -> list[str]:
     ids = []
     for name, ethnic, genre, title, assoc in GROUPS:
         founded = dt.date(rng.randint(1985, 2022), rng.randint(1, 12), 1)
@@ -98,29 +128,54 @@ def _fill_groups(store: Store, rng: random.Random, today: dt.date, people: list[
         members = []
         for person in chosen:
             joined = today - dt.timedelta(days=rng.randint(30, 5 * 365))
-            member = MemberInput(person_id=person["id"], joined=joined,
-                                 role=rng.choice(["", "", "", "солист", "концертмейстер"]))
+            member = MemberInput(
+                person_id=person["id"],
+                joined=joined,
+                role=rng.choice(["", "", "", "солист", "концертмейстер"]),
+            )
             age = person_lookup.age_on(person["birth_date"], joined)
             if age is not None and age < groups.ADULT_AGE:
                 member.guardian_name = rng.choice(GUARDIAN_NAMES)
                 member.guardian_consent_on = joined - dt.timedelta(days=rng.randint(1, 20))
             members.append(member)
-        ids.append(groups.save_group(store, GroupInput(
-            name=name, ethnic_group=ethnic, genre=genre, leader_id=rng.choice(adults),
-            association_id=association_ids[assoc] if assoc is not None else None, founded=founded,
-            honorary_title=title or "", members=members), today=today))
+        ids.append(
+            groups.save_group(
+                store,
+                GroupInput(
+                    name=name,
+                    ethnic_group=ethnic,
+                    genre=genre,
+                    leader_id=rng.choice(adults),
+                    association_id=association_ids[assoc] if assoc is not None else None,
+                    founded=founded,
+                    honorary_title=title or "",
+                    members=members,
+                ),
+                today=today,
+            )
+        )
     return ids
 
 
-def _extras(rng: random.Random, kind: str, past: bool, group_ids: list[str], association_ids: list[str],
-            volunteer_ids: list[str], people_ids: list[str], data: EventInput) -> None:
+def _extras(
+    rng: random.Random,
+    kind: str,
+    past: bool,
+    group_ids: list[str],
+    association_ids: list[str],
+    volunteer_ids: list[str],
+    people_ids: list[str],
+    data: EventInput,
+) -> None:
     if kind in ("holiday", "festival", "concert"):
         data.group_ids = rng.sample(group_ids, rng.randint(2, 6))
     if rng.random() < 0.5:
         data.association_ids = rng.sample(association_ids, rng.randint(1, 3))
     if volunteer_ids:
-        data.volunteers = {v: rng.choice([60, 90, 120, 180, 240])
-                           for v in rng.sample(volunteer_ids, min(len(volunteer_ids), rng.randint(1, 5)))}
+        data.volunteers = {
+            v: rng.choice([60, 90, 120, 180, 240])
+            for v in rng.sample(volunteer_ids, min(len(volunteer_ids), rng.randint(1, 5)))
+        }
     if past and data.status == "held":
         if kind in ("meeting", "round_table", "training") and rng.random() < 0.5:
             data.attendance_mode = "named"
@@ -134,7 +189,9 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
     if not people:
         return
     people_ids = [p["id"] for p in people]
-    adults = [p["id"] for p in people if (person_lookup.age_on(p["birth_date"], today) or 30) >= 25] or people_ids
+    adults = [
+        p["id"] for p in people if (person_lookup.age_on(p["birth_date"], today) or 30) >= 25
+    ] or people_ids
     volunteer_ids = [r["id"] for r in store.rows("SELECT id FROM volunteers WHERE deleted = 0 ORDER BY id")]
 
     association_ids = _fill_associations(store, rng, adults)
@@ -161,13 +218,20 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
         if day.weekday() == 6:
             continue
         kind, title_kk, title_ru = rng.choice(EVERYDAY)
-        start = dt.datetime(day.year, day.month, day.day, rng.choice([10, 11, 14, 15, 16, 18]), rng.choice([0, 30]),
-                            tzinfo=TZ)
+        start = dt.datetime(
+            day.year, day.month, day.day, rng.choice([10, 11, 14, 15, 16, 18]), rng.choice([0, 30]), tzinfo=TZ
+        )
         past = day < today
         status = ("cancelled" if rng.random() < 0.06 else "held") if past else "planned"
-        data = EventInput(starts_at=start, ends_at=start + dt.timedelta(hours=rng.choice([1, 2, 2, 3])),
-                          title_kk=title_kk, title_ru=title_ru if rng.random() < 0.9 else "", kind=kind,
-                          place=rng.choice(PLACES), status=status,
-                          organised_by_house=rng.random() < 0.85)
+        data = EventInput(
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=rng.choice([1, 2, 2, 3])),
+            title_kk=title_kk,
+            title_ru=title_ru if rng.random() < 0.9 else "",
+            kind=kind,
+            place=rng.choice(PLACES),
+            status=status,
+            organised_by_house=rng.random() < 0.85,
+        )
         _extras(rng, kind, past, group_ids, association_ids, volunteer_ids, people_ids, data)
         events.save_event(store, data)

@@ -50,17 +50,34 @@ def at(y, m, d, h=11):
 
 
 def volunteer(store, surname, name):
-    return store.insert("volunteers", {"person_id": store.insert("people", {"surname": surname, "name": name})})
+    return store.insert(
+        "volunteers", {"person_id": store.insert("people", {"surname": surname, "name": name})}
+    )
 
 
 def seed(store):
     group = groups.save_group(store, GroupInput(name="«Шалқыма» ансамблі", genre="folk"))
-    concert = events.save_event(store, EventInput(starts_at=at(2026, 3, 5, 15), title_kk="Ұлттық әндер кеші",
-                                                  title_ru="Вечер национальной песни", kind="concert",
-                                                  group_ids=[group]))
-    nauryz = events.save_event(store, EventInput(starts_at=at(2026, 3, 21, 10), ends_at=at(2026, 3, 23, 18),
-                                                 title_kk="Наурыз мейрамы", title_ru="Праздник Наурыз",
-                                                 kind="holiday", status="held"))
+    concert = events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 5, 15),
+            title_kk="Ұлттық әндер кеші",
+            title_ru="Вечер национальной песни",
+            kind="concert",
+            group_ids=[group],
+        ),
+    )
+    nauryz = events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 21, 10),
+            ends_at=at(2026, 3, 23, 18),
+            title_kk="Наурыз мейрамы",
+            title_ru="Праздник Наурыз",
+            kind="holiday",
+            status="held",
+        ),
+    )
     return group, concert, nauryz
 
 
@@ -197,7 +214,11 @@ def test_presets_one_click(qtbot, ctx):
     with qtbot.waitSignal(dialog.created, timeout=10000):
         button.click()
     row = ctx.store.one("SELECT starts_at, ends_at, status FROM events WHERE preset = 'nauryz'")
-    assert row["starts_at"][:10] == "2027-03-21" and row["ends_at"][:10] == "2027-03-23" and row["status"] == "planned"
+    assert (
+        row["starts_at"][:10] == "2027-03-21"
+        and row["ends_at"][:10] == "2027-03-23"
+        and row["status"] == "planned"
+    )
     assert not button.isEnabled() and button.text() == "Күнтізбеде бар"
     dialog.year.setValue(2028)
     assert button.isEnabled()
@@ -243,10 +264,25 @@ def test_group_form_minor_duplicate_and_missing_name(qtbot, ctx):
 def test_groups_section_shows_members_and_performances(qtbot, ctx):
     leader = ctx.store.insert("people", {"surname": "Омаров", "name": "Болат", "birth_date": "1970-01-01"})
     member = ctx.store.insert("people", {"surname": "Әбенова", "name": "Сәуле", "birth_date": "1990-01-01"})
-    group = groups.save_group(ctx.store, GroupInput(name="«Шалқыма» ансамблі", genre="folk", leader_id=leader,
-                                                    members=[MemberInput(member, role="солист")]))
-    events.save_event(ctx.store, EventInput(starts_at=at(2026, 3, 21), title_kk="Наурыз мейрамы",
-                                            title_ru="Праздник Наурыз", kind="holiday", group_ids=[group]))
+    group = groups.save_group(
+        ctx.store,
+        GroupInput(
+            name="«Шалқыма» ансамблі",
+            genre="folk",
+            leader_id=leader,
+            members=[MemberInput(member, role="солист")],
+        ),
+    )
+    events.save_event(
+        ctx.store,
+        EventInput(
+            starts_at=at(2026, 3, 21),
+            title_kk="Наурыз мейрамы",
+            title_ru="Праздник Наурыз",
+            kind="holiday",
+            group_ids=[group],
+        ),
+    )
     section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
     section.refresh()
     assert section.panel.group_id == group

@@ -52,9 +52,18 @@ def test_save_and_read_back_with_links(store):
     assoc = store.insert("associations", {"name": "Украин мәдени орталығы"})
     group = store.insert("creative_groups", {"name": "Достық ансамблі"})
     vol = make_volunteer(store)
-    data = EventInput(starts_at=at(2026, 3, 21, 10), ends_at=at(2026, 3, 23, 18), title_kk="Наурыз",
-                      title_ru="Наурыз", kind="holiday", place="Достық үйі", association_ids=[assoc],
-                      group_ids=[group, group], volunteers={vol: 240}, headcount=Headcount(120, 70, 50, 30, 20))
+    data = EventInput(
+        starts_at=at(2026, 3, 21, 10),
+        ends_at=at(2026, 3, 23, 18),
+        title_kk="Наурыз",
+        title_ru="Наурыз",
+        kind="holiday",
+        place="Достық үйі",
+        association_ids=[assoc],
+        group_ids=[group, group],
+        volunteers={vol: 240},
+        headcount=Headcount(120, 70, 50, 30, 20),
+    )
     event_id = events.save_event(store, data)
     back = events.get_event(store, event_id)
     assert back.starts_at == at(2026, 3, 21, 10) and back.ends_at == at(2026, 3, 23, 18)
@@ -74,8 +83,9 @@ def test_save_and_read_back_with_links(store):
 
 def test_end_before_start_refused_and_nothing_saved(store):
     before = writes(store)
-    data = EventInput(starts_at=at(2026, 5, 9, 12), ends_at=at(2026, 5, 9, 10), title_ru="День Победы",
-                      kind="holiday")
+    data = EventInput(
+        starts_at=at(2026, 5, 9, 12), ends_at=at(2026, 5, 9, 10), title_ru="День Победы", kind="holiday"
+    )
     with pytest.raises(ValidationError) as info:
         events.save_event(store, data)
     assert info.value.field == "event_ends_at"
@@ -109,8 +119,13 @@ def test_headcount_parts_cannot_exceed_total(count, bad_fields):
 
 
 def test_parts_above_total_refused_nothing_saved(store):
-    data = EventInput(starts_at=at(2026, 3, 1), title_kk="Алғыс айту күні", kind="holiday", status="held",
-                      headcount=Headcount(total=50, women=40, men=20))
+    data = EventInput(
+        starts_at=at(2026, 3, 1),
+        title_kk="Алғыс айту күні",
+        kind="holiday",
+        status="held",
+        headcount=Headcount(total=50, women=40, men=20),
+    )
     with pytest.raises(ValidationError) as info:
         events.save_event(store, data)
     assert info.value.field == "attendance_women"
@@ -120,17 +135,34 @@ def test_parts_above_total_refused_nothing_saved(store):
 
 
 def test_several_errors_reported_at_once(store):
-    data = EventInput(starts_at=at(2026, 3, 1, 12), ends_at=at(2026, 3, 1, 9), kind="nonsense",
-                      headcount=Headcount(total=1, children=2))
+    data = EventInput(
+        starts_at=at(2026, 3, 1, 12),
+        ends_at=at(2026, 3, 1, 9),
+        kind="nonsense",
+        headcount=Headcount(total=1, children=2),
+    )
     with pytest.raises(ValidationErrors) as info:
         events.save_event(store, data)
-    assert set(field_errors(info.value)) == {"event_title", "event_kind", "event_ends_at", "attendance_children"}
+    assert set(field_errors(info.value)) == {
+        "event_title",
+        "event_kind",
+        "event_ends_at",
+        "attendance_children",
+    }
 
 
 def test_named_attendance(store):
     people = [store.insert("people", {"surname": s, "name": "А"}) for s in ("Ким", "Пак", "Ли")]
-    event_id = events.save_event(store, EventInput(starts_at=at(2026, 2, 1), title_ru="Встреча", kind="meeting",
-                                                   attendance_mode="named", attendee_ids=people + people[:1]))
+    event_id = events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 2, 1),
+            title_ru="Встреча",
+            kind="meeting",
+            attendance_mode="named",
+            attendee_ids=people + people[:1],
+        ),
+    )
     assert events.get_event(store, event_id).attendee_ids == people
     events.record_attendees(store, event_id, people[1:])
     assert events.get_event(store, event_id).attendee_ids == people[1:]
@@ -138,7 +170,9 @@ def test_named_attendance(store):
 
 
 def test_record_headcount_refuses_bad_parts(store):
-    event_id = events.save_event(store, EventInput(starts_at=at(2026, 2, 1), title_ru="Концерт", kind="concert"))
+    event_id = events.save_event(
+        store, EventInput(starts_at=at(2026, 2, 1), title_ru="Концерт", kind="concert")
+    )
     with pytest.raises(ValidationError):
         events.record_headcount(store, event_id, Headcount(total=5, elderly=6))
     assert store.scalar("SELECT count(*) FROM event_attendance") == 0
@@ -149,12 +183,32 @@ def test_record_headcount_refuses_bad_parts(store):
 
 
 def _three_events(store):
-    a = events.save_event(store, EventInput(starts_at=at(2026, 3, 21, 10), ends_at=at(2026, 3, 23, 18),
-                                            title_kk="Наурыз мейрамы", kind="holiday", status="held"))
-    b = events.save_event(store, EventInput(starts_at=at(2026, 3, 5, 15), title_ru="Әсем әуен концерті",
-                                            kind="concert", status="planned", place="Зал"))
-    c = events.save_event(store, EventInput(starts_at=at(2026, 4, 2, 11), title_kk="Дөңгелек үстел",
-                                            kind="round_table", status="cancelled"))
+    a = events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 21, 10),
+            ends_at=at(2026, 3, 23, 18),
+            title_kk="Наурыз мейрамы",
+            kind="holiday",
+            status="held",
+        ),
+    )
+    b = events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 5, 15),
+            title_ru="Әсем әуен концерті",
+            kind="concert",
+            status="planned",
+            place="Зал",
+        ),
+    )
+    c = events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 4, 2, 11), title_kk="Дөңгелек үстел", kind="round_table", status="cancelled"
+        ),
+    )
     return a, b, c
 
 
@@ -210,19 +264,35 @@ def test_calendar_month_grid_and_multi_day_events(store):
 
 def test_volunteer_event_minutes_count_in_their_month(store):
     vol, other = make_volunteer(store), make_volunteer(store, "Иванов", "Иван")
-    events.save_event(store, EventInput(starts_at=at(2026, 3, 1), title_kk="Алғыс айту", kind="holiday",
-                                        volunteers={vol: 90, other: 30}))
-    events.save_event(store, EventInput(starts_at=at(2026, 3, 21, 10), title_kk="Наурыз", kind="holiday",
-                                        volunteers={vol: 180}))
-    events.save_event(store, EventInput(starts_at=at(2026, 4, 1), title_kk="Кездесу", kind="meeting",
-                                        volunteers={vol: 60}))
-    cancelled = events.save_event(store, EventInput(starts_at=at(2026, 3, 10), title_kk="Болмады", kind="meeting",
-                                                    status="cancelled", volunteers={vol: 45}))
+    events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 1), title_kk="Алғыс айту", kind="holiday", volunteers={vol: 90, other: 30}
+        ),
+    )
+    events.save_event(
+        store,
+        EventInput(starts_at=at(2026, 3, 21, 10), title_kk="Наурыз", kind="holiday", volunteers={vol: 180}),
+    )
+    events.save_event(
+        store, EventInput(starts_at=at(2026, 4, 1), title_kk="Кездесу", kind="meeting", volunteers={vol: 60})
+    )
+    cancelled = events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 10),
+            title_kk="Болмады",
+            kind="meeting",
+            status="cancelled",
+            volunteers={vol: 45},
+        ),
+    )
     assert events.event_minutes_by_volunteer(store, "2026-03") == {vol: 270, other: 30}
     assert events.event_minutes_by_volunteer(store, dt.date(2026, 4, 15)) == {vol: 60}
     assert events.volunteer_event_minutes(store, vol, "2026-03") == 270
     assert cancelled
     with pytest.raises(ValidationError):
-        events.save_event(store, EventInput(starts_at=at(2026, 3, 2), title_kk="Х", kind="meeting",
-                                            volunteers={vol: -5}))
+        events.save_event(
+            store, EventInput(starts_at=at(2026, 3, 2), title_kk="Х", kind="meeting", volunteers={vol: -5})
+        )
     assert events.event_minutes_by_volunteer(store, "2026-03") == {vol: 270, other: 30}

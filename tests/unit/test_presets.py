@@ -50,10 +50,13 @@ def test_one_click_creates_a_planned_event(store, year):
 def test_all_presets_for_a_year_land_on_their_days(store):
     for p in presets.PRESETS:
         presets.create_preset_event(store, p.code, 2026)
-    got = {r["preset"]: (r["starts_at"][:10], r["ends_at"][:10])
-           for r in store.rows("SELECT preset, starts_at, ends_at FROM events")}
-    assert got == {code: (a.replace("2027", "2026"), b.replace("2027", "2026"))
-                   for code, (a, b) in EXPECTED_2027.items()}
+    got = {
+        r["preset"]: (r["starts_at"][:10], r["ends_at"][:10])
+        for r in store.rows("SELECT preset, starts_at, ends_at FROM events")
+    }
+    assert got == {
+        code: (a.replace("2027", "2026"), b.replace("2027", "2026")) for code, (a, b) in EXPECTED_2027.items()
+    }
     unity = store.one("SELECT title_kk, title_ru FROM events WHERE preset = 'unity_day'")
     assert unity["title_kk"] == "Қазақстан халқының бірлігі күні"
     assert events.count_events(store, events.EventFilter(month="2026-05")) == 3

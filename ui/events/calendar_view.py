@@ -19,7 +19,6 @@ from desktop.formats import babel_locale, today_local
 from desktop.i18n import _, ngettext
 from ui.events.kind_colors import kind_color
 
-
 _HEADER = 24
 _DAY_LABEL = 18
 _LINE = 17
@@ -61,7 +60,7 @@ class MonthCalendar(QWidget):
                 self._cells.append((rect, day))
                 capacity = max(0, (rect.height() - _DAY_LABEL - 2) // _LINE)
                 entries = day.entries
-                shown = entries if len(entries) <= capacity else entries[:max(0, capacity - 1)]
+                shown = entries if len(entries) <= capacity else entries[: max(0, capacity - 1)]
                 y = rect.top() + _DAY_LABEL
                 for entry in shown:
                     self._lines.append((QRect(rect.left() + 3, y, rect.width() - 6, _LINE - 1), entry))
@@ -89,8 +88,11 @@ class MonthCalendar(QWidget):
         painter.setFont(bold)
         painter.setPen(pal.color(QPalette.ColorRole.Text))
         for c in range(7):
-            painter.drawText(QRect(int(c * col_w), 0, int(col_w), _HEADER), Qt.AlignmentFlag.AlignCenter,
-                             names[c].capitalize())
+            painter.drawText(
+                QRect(int(c * col_w), 0, int(col_w), _HEADER),
+                Qt.AlignmentFlag.AlignCenter,
+                names[c].capitalize(),
+            )
         painter.setFont(self.font())
         metrics = QFontMetrics(self.font())
         for rect, day in self._cells:
@@ -100,14 +102,17 @@ class MonthCalendar(QWidget):
             painter.drawRect(rect)
             label_rect = QRect(rect.left() + 4, rect.top() + 1, rect.width() - 8, _DAY_LABEL - 2)
             if day.date == self.today:
-                painter.fillRect(QRect(rect.left() + 1, rect.top() + 1, rect.width() - 1, _DAY_LABEL - 1),
-                                 pal.color(QPalette.ColorRole.Highlight))
+                painter.fillRect(
+                    QRect(rect.left() + 1, rect.top() + 1, rect.width() - 1, _DAY_LABEL - 1),
+                    pal.color(QPalette.ColorRole.Highlight),
+                )
                 painter.setPen(pal.color(QPalette.ColorRole.HighlightedText))
             else:
                 text_role = QPalette.ColorRole.Text if day.in_month else QPalette.ColorRole.PlaceholderText
                 painter.setPen(pal.color(text_role))
-            painter.drawText(label_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             str(day.date.day))
+            painter.drawText(
+                label_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(day.date.day)
+            )
         for rect, entry in self._lines:
             color = kind_color(entry.kind)
             faded = entry.status == "cancelled"
@@ -119,15 +124,23 @@ class MonthCalendar(QWidget):
             font = QFont(self.font())
             font.setStrikeOut(faded)
             painter.setFont(font)
-            painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText if faded else QPalette.ColorRole.Text))
+            painter.setPen(
+                pal.color(QPalette.ColorRole.PlaceholderText if faded else QPalette.ColorRole.Text)
+            )
             inner = rect.adjusted(6, 0, -2, 0)
-            painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()))
+            painter.drawText(
+                inner,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()),
+            )
         painter.setFont(self.font())
         painter.setPen(pal.color(QPalette.ColorRole.Link))
         for rect, _day, hidden in self._more:
-            painter.drawText(rect.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             self.more_text(hidden))
+            painter.drawText(
+                rect.adjusted(6, 0, 0, 0),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.more_text(hidden),
+            )
 
     @staticmethod
     def more_text(hidden: int) -> str:
@@ -185,7 +198,9 @@ class MonthCalendar(QWidget):
         menu.setTitle(_("Events of the day"))
         for entry in day.entries:
             action = menu.addAction(f"{entry.time_label or '→'} {entry.title}")
-            action.triggered.connect(lambda _checked=False, event_id=entry.id: self.event_activated.emit(event_id))
+            action.triggered.connect(
+                lambda _checked=False, event_id=entry.id: self.event_activated.emit(event_id)
+            )
         return menu
 
     def changeEvent(self, event: QEvent) -> None:

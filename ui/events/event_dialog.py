@@ -49,8 +49,13 @@ from ui.widgets.person_picker import PersonPicker
 DATETIME_FORMAT = "dd.MM.yyyy HH:mm"
 HEADCOUNT_FIELDS = ("total", "women", "men", "children", "elderly")
 TAB_OF_FIELD = {
-    "event_title": 0, "event_kind": 0, "event_status": 0, "event_starts_at": 0, "event_ends_at": 0,
-    "event_volunteers": 1, "event_attendance_mode": 2,
+    "event_title": 0,
+    "event_kind": 0,
+    "event_status": 0,
+    "event_starts_at": 0,
+    "event_ends_at": 0,
+    "event_volunteers": 1,
+    "event_attendance_mode": 2,
     **{f"attendance_{name}": 2 for name in HEADCOUNT_FIELDS},
 }
 
@@ -69,7 +74,9 @@ class EventDialog(QDialog):
     saved = Signal(str)  # the event's id, after the save committed
     deleted = Signal(str)
 
-    def __init__(self, ctx, event_id: str | None = None, day: dt.date | None = None, parent: QWidget | None = None):
+    def __init__(
+        self, ctx, event_id: str | None = None, day: dt.date | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.event_id = event_id
@@ -98,7 +105,8 @@ class EventDialog(QDialog):
         self.general_error.hide()
         layout.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.delete_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
         self.delete_button.setVisible(self.event_id is not None)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
@@ -124,10 +132,14 @@ class EventDialog(QDialog):
         self.notes.setFixedHeight(80)
         self.labels: dict[str, QLabel] = {}
         for key, widget, field in (
-            ("title_kk", self.title_kk, "event_title"), ("title_ru", self.title_ru, None),
-            ("kind", self.kind, "event_kind"), ("starts", self.starts, "event_starts_at"),
-            ("ends", self.ends, "event_ends_at"), ("place", self.place, None),
-            ("status", self.status, "event_status"), ("notes", self.notes, None),
+            ("title_kk", self.title_kk, "event_title"),
+            ("title_ru", self.title_ru, None),
+            ("kind", self.kind, "event_kind"),
+            ("starts", self.starts, "event_starts_at"),
+            ("ends", self.ends, "event_ends_at"),
+            ("place", self.place, None),
+            ("status", self.status, "event_status"),
+            ("notes", self.notes, None),
         ):
             label = QLabel(page)
             self.labels[key] = label
@@ -239,10 +251,16 @@ class EventDialog(QDialog):
 
     # ---- data in and out -----------------------------------------------------------------------------------
     def _search_volunteers(self, query: str) -> list[tuple[str, str]]:
-        return [(r["id"], person_lookup.person_label(r)) for r in person_lookup.search_volunteers(self.ctx.store, query)]
+        return [
+            (r["id"], person_lookup.person_label(r))
+            for r in person_lookup.search_volunteers(self.ctx.store, query)
+        ]
 
     def _search_people(self, query: str) -> list[tuple[str, str]]:
-        return [(r["id"], person_lookup.person_label(r)) for r in person_lookup.search_people(self.ctx.store, query)]
+        return [
+            (r["id"], person_lookup.person_label(r))
+            for r in person_lookup.search_people(self.ctx.store, query)
+        ]
 
     def _fill_choices(self) -> None:
         store = self.ctx.store
@@ -276,8 +294,11 @@ class EventDialog(QDialog):
 
     @staticmethod
     def _checked(widget: QListWidget) -> list[str]:
-        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
-                if widget.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            widget.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def load(self, data: EventInput) -> None:
         self.preset = data.preset
@@ -294,7 +315,9 @@ class EventDialog(QDialog):
         self._set_checked(self.groups, data.group_ids)
         self.volunteers_table.setRowCount(0)
         for volunteer_id, minutes in data.volunteers.items():
-            self.add_volunteer(volunteer_id, person_lookup.volunteer_name(self.ctx.store, volunteer_id), minutes)
+            self.add_volunteer(
+                volunteer_id, person_lookup.volunteer_name(self.ctx.store, volunteer_id), minutes
+            )
         (self.mode_named if data.attendance_mode == "named" else self.mode_headcount).setChecked(True)
         self._on_mode_headcount_toggled(data.attendance_mode != "named")
         head = data.headcount or Headcount()
@@ -310,14 +333,22 @@ class EventDialog(QDialog):
     def data(self) -> EventInput:
         named = self.mode_named.isChecked()
         return EventInput(
-            title_kk=self.title_kk.text(), title_ru=self.title_ru.text(), kind=self.kind.currentData() or "",
-            starts_at=from_qdatetime(self.starts.dateTime()), ends_at=from_qdatetime(self.ends.dateTime()),
-            place=self.place.text(), status=self.status.currentData() or "", notes=self.notes.toPlainText(),
-            organised_by_house=self.by_house.isChecked(), association_ids=self._checked(self.associations),
-            group_ids=self._checked(self.groups), volunteers=self.volunteer_minutes_map(),
+            title_kk=self.title_kk.text(),
+            title_ru=self.title_ru.text(),
+            kind=self.kind.currentData() or "",
+            starts_at=from_qdatetime(self.starts.dateTime()),
+            ends_at=from_qdatetime(self.ends.dateTime()),
+            place=self.place.text(),
+            status=self.status.currentData() or "",
+            notes=self.notes.toPlainText(),
+            organised_by_house=self.by_house.isChecked(),
+            association_ids=self._checked(self.associations),
+            group_ids=self._checked(self.groups),
+            volunteers=self.volunteer_minutes_map(),
             attendance_mode="named" if named else "headcount",
             headcount=None if named else Headcount(**{n: self.count[n].value() for n in HEADCOUNT_FIELDS}),
-            attendee_ids=self.attendee_ids(), preset=self.preset,
+            attendee_ids=self.attendee_ids(),
+            preset=self.preset,
         )
 
     # ---- volunteers ----------------------------------------------------------------------------------------
@@ -352,16 +383,22 @@ class EventDialog(QDialog):
         self._update_totals()
 
     def volunteer_minutes_map(self) -> dict[str, int]:
-        return {self.volunteers_table.item(r, 0).data(Qt.ItemDataRole.UserRole):
-                self.volunteers_table.cellWidget(r, 1).value() for r in range(self.volunteers_table.rowCount())}
+        return {
+            self.volunteers_table.item(r, 0).data(Qt.ItemDataRole.UserRole): self.volunteers_table.cellWidget(
+                r, 1
+            ).value()
+            for r in range(self.volunteers_table.rowCount())
+        }
 
     def _on_add_volunteer_button_clicked(self) -> None:
         if not self.volunteer_picker.picked_id:
             self.volunteer_picker.update_results()
             return
-        self.add_volunteer(self.volunteer_picker.picked_id,
-                           person_lookup.volunteer_name(self.ctx.store, self.volunteer_picker.picked_id),
-                           self.volunteer_minutes.value())
+        self.add_volunteer(
+            self.volunteer_picker.picked_id,
+            person_lookup.volunteer_name(self.ctx.store, self.volunteer_picker.picked_id),
+            self.volunteer_minutes.value(),
+        )
         self.volunteer_picker.clear_pick()
 
     # ---- attendees -----------------------------------------------------------------------------------------
@@ -395,8 +432,9 @@ class EventDialog(QDialog):
 
     def _update_totals(self) -> None:
         minutes = sum(self.volunteer_minutes_map().values())
-        self.volunteers_total.setText(_("Volunteers' time at this event: {hours} h").format(
-            hours=format_hours(minutes)))
+        self.volunteers_total.setText(
+            _("Volunteers' time at this event: {hours} h").format(hours=format_hours(minutes))
+        )
         self.attendees_count.setText(_("People on the list: {count}").format(count=self.attendees.count()))
 
     # ---- saving --------------------------------------------------------------------------------------------
@@ -408,9 +446,14 @@ class EventDialog(QDialog):
             self.show_errors(ValidationErrors(found))
             return
         self.buttons.setEnabled(False)
-        self.ctx.write(events.save_event, data, self.event_id,
-                       tables=("events", "event_groups", "event_volunteers", "event_attendance"),
-                       on_done=self._on_saved, on_error=self._on_save_failed)
+        self.ctx.write(
+            events.save_event,
+            data,
+            self.event_id,
+            tables=("events", "event_groups", "event_volunteers", "event_attendance"),
+            on_done=self._on_saved,
+            on_error=self._on_save_failed,
+        )
 
     def show_errors(self, exc: ValidationError | ValidationErrors) -> None:
         unplaced = self.errors.show(exc)
@@ -431,22 +474,35 @@ class EventDialog(QDialog):
         self.general_error.show()
 
     def _on_delete_button_clicked(self) -> None:
-        answer = QMessageBox.question(self, _("Delete event"), _("Delete this event? It cannot be undone here."))
+        answer = QMessageBox.question(
+            self, _("Delete event"), _("Delete this event? It cannot be undone here.")
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         event_id = self.event_id
-        self.ctx.write(events.delete_event, event_id, tables=("events",),
-                       on_done=lambda _r: (self.deleted.emit(event_id), self.accept()),
-                       on_error=self._on_save_failed)
+        self.ctx.write(
+            events.delete_event,
+            event_id,
+            tables=("events",),
+            on_done=lambda _r: (self.deleted.emit(event_id), self.accept()),
+            on_error=self._on_save_failed,
+        )
 
     # ---- language ------------------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Event") if self.event_id else _("New event"))
         for i, text in enumerate((_("Event"), _("Organisers, performers, volunteers"), _("Attendance"))):
             self.tabs.setTabText(i, text)
-        texts = {"title_kk": _("Title in Kazakh:"), "title_ru": _("Title in Russian:"), "kind": _("Kind:"),
-                 "starts": _("Starts:"), "ends": _("Ends:"), "place": _("Place:"), "status": _("Status:"),
-                 "notes": _("Notes:")}
+        texts = {
+            "title_kk": _("Title in Kazakh:"),
+            "title_ru": _("Title in Russian:"),
+            "kind": _("Kind:"),
+            "starts": _("Starts:"),
+            "ends": _("Ends:"),
+            "place": _("Place:"),
+            "status": _("Status:"),
+            "notes": _("Notes:"),
+        }
         for key, text in texts.items():
             self.labels[key].setText(text)
         for edit in (self.starts, self.ends):
@@ -460,8 +516,11 @@ class EventDialog(QDialog):
         self.volunteers_box.setTitle(_("Volunteers"))
         self.associations_box.setTitle(_("Ethnocultural associations (co-organisers)"))
         self.groups_box.setTitle(_("Creative groups performing"))
-        self.volunteers_hint.setText(_(
-            "Volunteers who helped, with the minutes they gave: these count in each volunteer's monthly hours."))
+        self.volunteers_hint.setText(
+            _(
+                "Volunteers who helped, with the minutes they gave: these count in each volunteer's monthly hours."
+            )
+        )
         self.volunteer_picker.setPlaceholderText(_("Find a volunteer by name…"))
         self.add_volunteer_button.setText(_("Add"))
         self.volunteers_table.setHorizontalHeaderLabels([_("Volunteer"), _("Time"), ""])
@@ -473,8 +532,13 @@ class EventDialog(QDialog):
         self.mode_headcount.setText(_("Headcount"))
         self.mode_named.setText(_("Named list"))
         self.headcount_box.setTitle(_("Headcount"))
-        labels = {"total": _("Total:"), "women": _("Women:"), "men": _("Men:"),
-                  "children": _("Children (under 18):"), "elderly": _("Elderly (60+):")}
+        labels = {
+            "total": _("Total:"),
+            "women": _("Women:"),
+            "men": _("Men:"),
+            "children": _("Children (under 18):"),
+            "elderly": _("Elderly (60+):"),
+        }
         for name, text in labels.items():
             self.count_labels[name].setText(text)
         self.named_box.setTitle(_("Named list"))

@@ -34,7 +34,7 @@ class EventsModel(QAbstractTableModel):
         self._total = 0
         self._kinds: dict[str, str] = {}
 
-    # ---- loading ---------------------------------------------------------------------------------------------
+    # ---- loading -------------------------------------------------------------------------------------------
     def set_filter(self, f: EventFilter) -> None:
         self.filter = f
         self.reload()
@@ -43,16 +43,23 @@ class EventsModel(QAbstractTableModel):
         self.beginResetModel()
         self._kinds = events.kind_names(self.store)
         self._total = events.count_events(self.store, self.filter)
-        self._rows = events.list_events(self.store, self.filter, sort=self.sort_key, descending=self.descending,
-                                        limit=PAGE)
+        self._rows = events.list_events(
+            self.store, self.filter, sort=self.sort_key, descending=self.descending, limit=PAGE
+        )
         self.endResetModel()
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        more = events.list_events(self.store, self.filter, sort=self.sort_key, descending=self.descending,
-                                  limit=PAGE, offset=len(self._rows))
+        more = events.list_events(
+            self.store,
+            self.filter,
+            sort=self.sort_key,
+            descending=self.descending,
+            limit=PAGE,
+            offset=len(self._rows),
+        )
         if not more:
             self._total = len(self._rows)
             return
@@ -72,7 +79,7 @@ class EventsModel(QAbstractTableModel):
     def event_id(self, row: int) -> str:
         return self._rows[row]["id"]
 
-    # ---- the table -------------------------------------------------------------------------------------------
+    # ---- the table -----------------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 

@@ -69,8 +69,11 @@ class PresetsDialog(QDialog):
         ru = current_language() == "ru"
         for row_no, preset in enumerate(presets.PRESETS):
             first, last = preset.dates(year)
-            when = format_date(first, "long") if first == last else \
-                f"{format_date(first, 'long')} – {format_date(last, 'long')}"
+            when = (
+                format_date(first, "long")
+                if first == last
+                else f"{format_date(first, 'long')} – {format_date(last, 'long')}"
+            )
             self.table.setItem(row_no, 0, QTableWidgetItem(preset.title_ru if ru else preset.title_kk))
             self.table.setItem(row_no, 1, QTableWidgetItem(when))
             exists = presets.existing_preset_event(self.ctx.store, preset.code, year) is not None
@@ -80,8 +83,14 @@ class PresetsDialog(QDialog):
 
     def create(self, code: str) -> None:
         self.buttons[code].setEnabled(False)
-        self.ctx.write(presets.create_preset_event, code, self.year.value(), tables=("events",),
-                       on_done=self._on_created, on_error=self._on_failed)
+        self.ctx.write(
+            presets.create_preset_event,
+            code,
+            self.year.value(),
+            tables=("events",),
+            on_done=self._on_created,
+            on_error=self._on_failed,
+        )
 
     def _on_created(self, event_id: str) -> None:
         self.message.setText(_("Added as a planned event. Open it in the calendar to add details."))
@@ -94,9 +103,12 @@ class PresetsDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("National holidays"))
-        self.intro.setText(_(
-            "The holidays the houses of friendship observe. Choose the year; one click adds the holiday to the "
-            "calendar as a planned event with its Kazakh and Russian titles."))
+        self.intro.setText(
+            _(
+                "The holidays the houses of friendship observe. Choose the year; one click adds the holiday to the "
+                "calendar as a planned event with its Kazakh and Russian titles."
+            )
+        )
         self.year_label.setText(_("Year:"))
         self.table.setHorizontalHeaderLabels([_("Holiday"), _("Date"), ""])
         self.refresh()

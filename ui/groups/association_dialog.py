@@ -40,27 +40,39 @@ class AssociationDialog(QDialog):
         for code, name in reference.names(ctx.store.conn, "ethnic_groups"):
             self.ethnic_group.addItem(name, code)
         self.leader = PersonPicker(
-            lambda q: [(r["id"], person_lookup.person_label(r)) for r in person_lookup.search_people(ctx.store, q)],
-            self)
+            lambda q: [
+                (r["id"], person_lookup.person_label(r)) for r in person_lookup.search_people(ctx.store, q)
+            ],
+            self,
+        )
         self.phone = QLineEdit(self)
         self.email = QLineEdit(self)
         self.address = QLineEdit(self)
         self.notes = QPlainTextEdit(self)
         self.notes.setFixedHeight(70)
         self.labels: dict[str, QLabel] = {}
-        for key, widget in (("name", self.name), ("ethnic_group", self.ethnic_group), ("leader", self.leader),
-                            ("phone", self.phone), ("email", self.email), ("address", self.address),
-                            ("notes", self.notes)):
+        for key, widget in (
+            ("name", self.name),
+            ("ethnic_group", self.ethnic_group),
+            ("leader", self.leader),
+            ("phone", self.phone),
+            ("email", self.email),
+            ("address", self.address),
+            ("notes", self.notes),
+        ):
             self.labels[key] = QLabel(self)
-            form.addRow(self.labels[key], self.errors.wrap("association_name", widget, self)
-                        if key == "name" else widget)
+            form.addRow(
+                self.labels[key],
+                self.errors.wrap("association_name", widget, self) if key == "name" else widget,
+            )
         layout.addLayout(form)
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet("color: #b00020;")
         self.general_error.hide()
         layout.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -77,9 +89,14 @@ class AssociationDialog(QDialog):
 
     def data(self) -> AssociationInput:
         return AssociationInput(
-            name=self.name.text(), ethnic_group=self.ethnic_group.currentData(),
-            leader_id=self.leader.picked_id if self.leader.text().strip() else None, phone=self.phone.text(),
-            email=self.email.text(), address=self.address.text(), notes=self.notes.toPlainText())
+            name=self.name.text(),
+            ethnic_group=self.ethnic_group.currentData(),
+            leader_id=self.leader.picked_id if self.leader.text().strip() else None,
+            phone=self.phone.text(),
+            email=self.email.text(),
+            address=self.address.text(),
+            notes=self.notes.toPlainText(),
+        )
 
     def save(self) -> None:
         data = self.data()
@@ -88,8 +105,14 @@ class AssociationDialog(QDialog):
             self.errors.show(ValidationError("association_name", N_("Enter the name of the association.")))
             return
         self.buttons.setEnabled(False)
-        self.ctx.write(groups.save_association, data, self.association_id, tables=("associations",),
-                       on_done=self._on_saved, on_error=self._on_save_failed)
+        self.ctx.write(
+            groups.save_association,
+            data,
+            self.association_id,
+            tables=("associations",),
+            on_done=self._on_saved,
+            on_error=self._on_save_failed,
+        )
 
     def _on_saved(self, association_id: str) -> None:
         self.association_id = association_id
@@ -102,10 +125,18 @@ class AssociationDialog(QDialog):
         self.general_error.show()
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Ethnocultural association") if self.association_id else
-                            _("New ethnocultural association"))
-        texts = {"name": _("Name:"), "ethnic_group": _("Ethnic group:"), "leader": _("Leader:"),
-                 "phone": _("Phone:"), "email": _("Email:"), "address": _("Address:"), "notes": _("Notes:")}
+        self.setWindowTitle(
+            _("Ethnocultural association") if self.association_id else _("New ethnocultural association")
+        )
+        texts = {
+            "name": _("Name:"),
+            "ethnic_group": _("Ethnic group:"),
+            "leader": _("Leader:"),
+            "phone": _("Phone:"),
+            "email": _("Email:"),
+            "address": _("Address:"),
+            "notes": _("Notes:"),
+        }
         for key, text in texts.items():
             self.labels[key].setText(text)
         self.leader.setPlaceholderText(_("Find a person by name…"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -93,10 +93,15 @@ class GroupDialog(QDialog):
         self.notes.setFixedHeight(54)
         self.labels: dict[str, QLabel] = {}
         for key, widget, field in (
-            ("name", self.name, "group_name"), ("ethnic_group", self.ethnic_group, None),
-            ("genre", self.genre, None), ("leader", self.leader, None), ("association", self.association, None),
-            ("founded", founded_box, "group_founded"), ("honorary_title", self.honorary_title, None),
-            ("status", self.status, "group_status"), ("notes", self.notes, None),
+            ("name", self.name, "group_name"),
+            ("ethnic_group", self.ethnic_group, None),
+            ("genre", self.genre, None),
+            ("leader", self.leader, None),
+            ("association", self.association, None),
+            ("founded", founded_box, "group_founded"),
+            ("honorary_title", self.honorary_title, None),
+            ("status", self.status, "group_status"),
+            ("notes", self.notes, None),
         ):
             label = QLabel(self)
             self.labels[key] = label
@@ -116,8 +121,10 @@ class GroupDialog(QDialog):
         self.guardian_consent.setCalendarPopup(True)
         self.add_member_button = QPushButton(self.members_box)
         self.add_member_button.clicked.connect(self._on_add_member_button_clicked)
-        self.member_labels = {key: QLabel(self.members_box) for key in
-                              ("person", "role", "joined", "guardian_name", "guardian_consent")}
+        self.member_labels = {
+            key: QLabel(self.members_box)
+            for key in ("person", "role", "joined", "guardian_name", "guardian_consent")
+        }
         grid.addWidget(self.member_labels["person"], 0, 0)
         grid.addWidget(self.errors.wrap("member_person", self.member_picker, self.members_box), 0, 1, 1, 3)
         grid.addWidget(self.member_labels["role"], 1, 0)
@@ -127,7 +134,9 @@ class GroupDialog(QDialog):
         grid.addWidget(self.member_labels["guardian_name"], 2, 0)
         grid.addWidget(self.errors.wrap("member_guardian_name", self.guardian_name, self.members_box), 2, 1)
         grid.addWidget(self.member_labels["guardian_consent"], 2, 2)
-        grid.addWidget(self.errors.wrap("member_guardian_consent_on", self.guardian_consent, self.members_box), 2, 3)
+        grid.addWidget(
+            self.errors.wrap("member_guardian_consent_on", self.guardian_consent, self.members_box), 2, 3
+        )
         grid.addWidget(self.add_member_button, 3, 3)
         grid.setColumnStretch(1, 1)
         members_layout.addLayout(grid)
@@ -159,7 +168,8 @@ class GroupDialog(QDialog):
         self.general_error.hide()
         layout.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.delete_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
         self.delete_button.setVisible(self.group_id is not None)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
@@ -168,13 +178,18 @@ class GroupDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _search_people(self, query: str) -> list[tuple[str, str]]:
-        return [(r["id"], person_lookup.person_label(r)) for r in person_lookup.search_people(self.ctx.store, query)]
+        return [
+            (r["id"], person_lookup.person_label(r))
+            for r in person_lookup.search_people(self.ctx.store, query)
+        ]
 
     def _fill_choices(self) -> None:
         conn = self.ctx.store.conn
-        for combo, items in ((self.ethnic_group, reference.names(conn, "ethnic_groups")),
-                             (self.genre, reference.names(conn, "genres")),
-                             (self.association, groups.association_names(self.ctx.store))):
+        for combo, items in (
+            (self.ethnic_group, reference.names(conn, "ethnic_groups")),
+            (self.genre, reference.names(conn, "genres")),
+            (self.association, groups.association_names(self.ctx.store)),
+        ):
             combo.clear()
             combo.addItem("—", None)
             for code, name in items:
@@ -214,11 +229,17 @@ class GroupDialog(QDialog):
     def data(self) -> GroupInput:
         leader = self.leader.picked_id if self.leader.text().strip() else None
         return GroupInput(
-            name=self.name.text(), ethnic_group=self.ethnic_group.currentData(), genre=self.genre.currentData(),
-            leader_id=leader, association_id=self.association.currentData(),
+            name=self.name.text(),
+            ethnic_group=self.ethnic_group.currentData(),
+            genre=self.genre.currentData(),
+            leader_id=leader,
+            association_id=self.association.currentData(),
             founded=from_qdate(self.founded.date()) if self.has_founded.isChecked() else None,
-            honorary_title=self.honorary_title.currentText(), status=self.status.currentData() or "",
-            notes=self.notes.toPlainText(), members=list(self.members))
+            honorary_title=self.honorary_title.currentText(),
+            status=self.status.currentData() or "",
+            notes=self.notes.toPlainText(),
+            members=list(self.members),
+        )
 
     # ---- members -------------------------------------------------------------------------------------------
     def _show_members(self) -> None:
@@ -231,8 +252,13 @@ class GroupDialog(QDialog):
             if member.guardian_name:
                 consent = format_short_date(member.guardian_consent_on) if member.guardian_consent_on else ""
                 guardian = f"{member.guardian_name} ({consent})" if consent else member.guardian_name
-            cells = (person_lookup.full_name(person), "" if age is None else str(age), member.role,
-                     format_short_date(member.joined) if member.joined else "", guardian)
+            cells = (
+                person_lookup.full_name(person),
+                "" if age is None else str(age),
+                member.role,
+                format_short_date(member.joined) if member.joined else "",
+                guardian,
+            )
             for col, value in enumerate(cells):
                 self.members_table.setItem(row, col, QTableWidgetItem(value))
         for col in (2, 4):
@@ -244,8 +270,13 @@ class GroupDialog(QDialog):
         self.errors.clear()
         found: list[ValidationError] = []
         if any(m.person_id == member.person_id for m in self.members):
-            found.append(ValidationError("member_person", N_("{name} is already a member of this group."),
-                                         name=person_lookup.person_name(self.ctx.store, member.person_id)))
+            found.append(
+                ValidationError(
+                    "member_person",
+                    N_("{name} is already a member of this group."),
+                    name=person_lookup.person_name(self.ctx.store, member.person_id),
+                )
+            )
         else:
             found = groups.validate_member(self.ctx.store, member)
         if found:
@@ -261,10 +292,15 @@ class GroupDialog(QDialog):
             self.errors.show(ValidationError("member_person", N_("Choose the person who joins the group.")))
             return
         joined = from_qdate(self.member_joined.date())
-        member = MemberInput(person_id=person_id, role=self.member_role.text(), joined=joined,
-                             guardian_name=self.guardian_name.text(),
-                             guardian_consent_on=from_qdate(self.guardian_consent.date())
-                             if self.guardian_name.text().strip() else None)
+        member = MemberInput(
+            person_id=person_id,
+            role=self.member_role.text(),
+            joined=joined,
+            guardian_name=self.guardian_name.text(),
+            guardian_consent_on=from_qdate(self.guardian_consent.date())
+            if self.guardian_name.text().strip()
+            else None,
+        )
         if self.add_member(member):
             self.member_picker.clear_pick()
             self.member_role.clear()
@@ -275,7 +311,9 @@ class GroupDialog(QDialog):
         person = person_lookup.person(self.ctx.store, person_id)
         age = person_lookup.age_on(person and person["birth_date"], from_qdate(self.member_joined.date()))
         minor = age is not None and age < groups.ADULT_AGE
-        self.guardian_hint.setText(_("Under 18: the guardian's name and consent date are required.") if minor else "")
+        self.guardian_hint.setText(
+            _("Under 18: the guardian's name and consent date are required.") if minor else ""
+        )
         self.guardian_hint.setVisible(minor)
 
     def _on_remove_member_button_clicked(self) -> None:
@@ -297,8 +335,14 @@ class GroupDialog(QDialog):
                 self.general_error.show()
             return
         self.buttons.setEnabled(False)
-        self.ctx.write(groups.save_group, data, self.group_id, tables=("creative_groups", "group_members"),
-                       on_done=self._on_saved, on_error=self._on_save_failed)
+        self.ctx.write(
+            groups.save_group,
+            data,
+            self.group_id,
+            tables=("creative_groups", "group_members"),
+            on_done=self._on_saved,
+            on_error=self._on_save_failed,
+        )
 
     def _on_saved(self, group_id: str) -> None:
         self.group_id = group_id
@@ -314,15 +358,28 @@ class GroupDialog(QDialog):
         answer = QMessageBox.question(self, _("Delete group"), _("Delete this group and its member list?"))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.ctx.write(groups.delete_group, self.group_id, tables=("creative_groups",),
-                       on_done=lambda _r: self._on_saved(self.group_id), on_error=self._on_save_failed)
+        self.ctx.write(
+            groups.delete_group,
+            self.group_id,
+            tables=("creative_groups",),
+            on_done=lambda _r: self._on_saved(self.group_id),
+            on_error=self._on_save_failed,
+        )
 
     # ---- language ------------------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Creative group") if self.group_id else _("New creative group"))
-        texts = {"name": _("Name:"), "ethnic_group": _("Ethnic group:"), "genre": _("Genre:"),
-                 "leader": _("Leader:"), "association": _("Association:"), "founded": _("Founded:"),
-                 "honorary_title": _("Honorary title:"), "status": _("Status:"), "notes": _("Notes:")}
+        texts = {
+            "name": _("Name:"),
+            "ethnic_group": _("Ethnic group:"),
+            "genre": _("Genre:"),
+            "leader": _("Leader:"),
+            "association": _("Association:"),
+            "founded": _("Founded:"),
+            "honorary_title": _("Honorary title:"),
+            "status": _("Status:"),
+            "notes": _("Notes:"),
+        }
         for key, text in texts.items():
             self.labels[key].setText(text)
         self.leader.setPlaceholderText(_("Find a person by name…"))
@@ -338,8 +395,13 @@ class GroupDialog(QDialog):
                 combo.setItemText(i, names.get(combo.itemData(i), combo.itemText(i)))
         self._fill_titles()
         self.members_box.setTitle(_("Members"))
-        member_texts = {"person": _("Person:"), "role": _("Role:"), "joined": _("Joined:"),
-                        "guardian_name": _("Guardian:"), "guardian_consent": _("Consent given on:")}
+        member_texts = {
+            "person": _("Person:"),
+            "role": _("Role:"),
+            "joined": _("Joined:"),
+            "guardian_name": _("Guardian:"),
+            "guardian_consent": _("Consent given on:"),
+        }
         for key, text in member_texts.items():
             self.member_labels[key].setText(text)
         self.member_picker.setPlaceholderText(_("Find a person by name…"))
@@ -347,7 +409,8 @@ class GroupDialog(QDialog):
         self.add_member_button.setText(_("Add member"))
         self.remove_member_button.setText(_("Remove selected"))
         self.members_table.setHorizontalHeaderLabels(
-            [_("Name"), _("Age"), _("Role"), _("Joined"), _("Guardian (consent)")])
+            [_("Name"), _("Age"), _("Role"), _("Joined"), _("Guardian (consent)")]
+        )
         self.delete_button.setText(_("Delete"))
 
     def changeEvent(self, event: QEvent) -> None:

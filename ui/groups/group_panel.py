@@ -77,15 +77,21 @@ class GroupPanel(QWidget):
         self.heading.setText(row["name"])
         ethnic = groups.ethnic_group_names(store).get(row["ethnic_group"], "")
         genre = groups.genre_names(store).get(row["genre"], "")
-        association = store.scalar("SELECT name FROM associations WHERE id = ?", (row["association_id"],)) or ""
+        association = (
+            store.scalar("SELECT name FROM associations WHERE id = ?", (row["association_id"],)) or ""
+        )
         lines = [
-            (_("Ethnic group"), ethnic), (_("Genre"), genre),
-            (_("Leader"), person_lookup.person_name(store, row["leader_id"])), (_("Association"), association),
+            (_("Ethnic group"), ethnic),
+            (_("Genre"), genre),
+            (_("Leader"), person_lookup.person_name(store, row["leader_id"])),
+            (_("Association"), association),
             (_("Founded"), format_short_date(groups._date(row["founded"])) if row["founded"] else ""),
             (_("Honorary title"), row["honorary_title"] or ""),
             (_("Status"), _(dict(groups.GROUP_STATUSES).get(row["status"], row["status"]))),
         ]
-        self.details.setText("<br>".join(f"<b>{label}:</b> {_escape(value)}" for label, value in lines if value))
+        self.details.setText(
+            "<br>".join(f"<b>{label}:</b> {_escape(value)}" for label, value in lines if value)
+        )
         members = groups.members(store, self.group_id)
         self.members_label.setText(_("Members: {count}").format(count=len(members)))
         self.members_table.setRowCount(len(members))
@@ -93,8 +99,9 @@ class GroupPanel(QWidget):
             guardian = m["guardian_name"] or ""
             if guardian and m["guardian_consent_on"]:
                 guardian += f" ({format_short_date(groups._date(m['guardian_consent_on']))})"
-            for c, value in enumerate((m["full_name"], "" if m["age"] is None else str(m["age"]), m["role"] or "",
-                                       guardian)):
+            for c, value in enumerate(
+                (m["full_name"], "" if m["age"] is None else str(m["age"]), m["role"] or "", guardian)
+            ):
                 self.members_table.setItem(r, c, QTableWidgetItem(value))
         shows = groups.performances(store, self.group_id)
         self.performances_label.setText(_("Performances: {count}").format(count=len(shows)))
@@ -112,8 +119,10 @@ class GroupPanel(QWidget):
     @staticmethod
     def _fit(table: QTableWidget, stretched: int, cap: int = 190) -> None:
         for column in range(table.columnCount()):
-            if column != stretched and table.horizontalHeader().sectionResizeMode(column) == \
-                    QHeaderView.ResizeMode.Interactive:
+            if (
+                column != stretched
+                and table.horizontalHeader().sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive
+            ):
                 table.resizeColumnToContents(column)
                 table.setColumnWidth(column, min(table.columnWidth(column), cap))
 
@@ -121,7 +130,9 @@ class GroupPanel(QWidget):
         self.event_activated.emit(self.performances_table.item(row, 0).data(Qt.ItemDataRole.UserRole))
 
     def retranslate_ui(self) -> None:
-        self.members_table.setHorizontalHeaderLabels([_("Name"), _("Age"), _("Role"), _("Guardian (consent)")])
+        self.members_table.setHorizontalHeaderLabels(
+            [_("Name"), _("Age"), _("Role"), _("Guardian (consent)")]
+        )
         self.performances_table.setHorizontalHeaderLabels([_("Date"), _("Event"), _("Status")])
 
 

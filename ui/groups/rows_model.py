@@ -12,8 +12,9 @@ PAGE = 100
 
 
 class Column:
-    def __init__(self, key: str, header: str, display: Callable[[dict], str] | None = None,
-                 align_right: bool = False):
+    def __init__(
+        self, key: str, header: str, display: Callable[[dict], str] | None = None, align_right: bool = False
+    ):
         self.key, self.header, self.align_right = key, header, align_right
         self.display = display or (lambda row: "" if row.get(key) is None else str(row[key]))
 

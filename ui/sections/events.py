@@ -30,8 +30,16 @@ from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
 from ui.sections.base import Section
 
-EVENT_TABLES = {"events", "event_groups", "event_volunteers", "event_attendance", "event_attendees",
-                "creative_groups", "associations", ""}
+EVENT_TABLES = {
+    "events",
+    "event_groups",
+    "event_volunteers",
+    "event_attendance",
+    "event_attendees",
+    "creative_groups",
+    "associations",
+    "",
+}
 
 
 class EventsSection(Section):
@@ -89,7 +97,13 @@ class EventsSection(Section):
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        for widget in (self.prev_button, self.month_label, self.next_button, self.today_button, self.all_months):
+        for widget in (
+            self.prev_button,
+            self.month_label,
+            self.next_button,
+            self.today_button,
+            self.all_months,
+        ):
             filters.addWidget(widget)
         filters.addStretch(1)
         filters.addWidget(self.kind_filter)
@@ -119,7 +133,7 @@ class EventsSection(Section):
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
         self._fill_filters()
 
-    # ---- filters and months ------------------------------------------------------------------------------------
+    # ---- filters and months --------------------------------------------------------------------------------
     def _fill_filters(self) -> None:
         for combo, items, everything in (
             (self.kind_filter, events.kind_names(self.ctx.store).items(), _("All kinds")),
@@ -145,8 +159,12 @@ class EventsSection(Section):
 
     def current_filter(self, with_month: bool = True) -> EventFilter:
         month = None if (self.all_months.isChecked() or not with_month) else self.month.strftime("%Y-%m")
-        return EventFilter(kind=self.kind_filter.currentData(), status=self.status_filter.currentData(),
-                           month=month, search=self.search.text())
+        return EventFilter(
+            kind=self.kind_filter.currentData(),
+            status=self.status_filter.currentData(),
+            month=month,
+            search=self.search.text(),
+        )
 
     def in_list_mode(self) -> bool:
         return self.list_button.isChecked()
@@ -161,8 +179,9 @@ class EventsSection(Section):
             self.model.set_filter(self.current_filter())
             count = self.model.total
         else:
-            view = events.calendar_month(self.ctx.store, self.month.year, self.month.month,
-                                         self.current_filter(with_month=False))
+            view = events.calendar_month(
+                self.ctx.store, self.month.year, self.month.month, self.current_filter(with_month=False)
+            )
             self.calendar.set_view(view, today_local())
             count = view.event_count
         self.summary.setText(ngettext("{count} event", "{count} events", count).format(count=count))
@@ -178,7 +197,7 @@ class EventsSection(Section):
         self.stack.setCurrentIndex(0 if calendar else 1)
         self.reload()
 
-    # ---- opening events ----------------------------------------------------------------------------------------
+    # ---- opening events ------------------------------------------------------------------------------------
     def open_event(self, event_id: str | None, day: dt.date | None = None) -> EventDialog:
         if day is None:
             today = today_local()
@@ -201,7 +220,7 @@ class EventsSection(Section):
         if page == "list":
             self.list_button.setChecked(True)
 
-    # ---- language ------------------------------------------------------------------------------------------------
+    # ---- language ------------------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.new_button.setText(_("New event"))
         self.presets_button.setText(_("National holidays…"))

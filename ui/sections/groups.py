@@ -63,7 +63,7 @@ class GroupsSection(Section):
         self.dialog = None
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
 
-    # ---- creative groups -------------------------------------------------------------------------------------
+    # ---- creative groups -----------------------------------------------------------------------------------
     def _build_groups_tab(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
@@ -91,8 +91,11 @@ class GroupsSection(Section):
         store = self.ctx.store
         self.group_columns = [
             Column("name", N_("Name")),
-            Column("ethnic_group", N_("Ethnic group"),
-                   lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], "")),
+            Column(
+                "ethnic_group",
+                N_("Ethnic group"),
+                lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], ""),
+            ),
             Column("genre", N_("Genre"), lambda r: groups.genre_names(store).get(r["genre"], "")),
             Column("members", N_("Members"), lambda r: format_number(r["members"]), align_right=True),
         ]
@@ -100,7 +103,8 @@ class GroupsSection(Section):
         self.groups_view = _table_view(page, self.groups_model)
         self.groups_view.selectionModel().selectionChanged.connect(self._on_groups_view_selection_changed)
         self.groups_view.doubleClicked.connect(
-            lambda index: self.open_group(self.groups_model.row(index.row())["id"]))
+            lambda index: self.open_group(self.groups_model.row(index.row())["id"])
+        )
         self.panel = GroupPanel(self.ctx, page)
         self.panel.event_activated.connect(self.open_event)
         splitter = QSplitter(Qt.Orientation.Horizontal, page)
@@ -111,8 +115,9 @@ class GroupsSection(Section):
         return page
 
     def _fetch_groups(self, **kw) -> list[dict]:
-        return groups.list_groups(self.ctx.store, self.group_search.text(), genre=self.genre_filter.currentData(),
-                                  **kw)
+        return groups.list_groups(
+            self.ctx.store, self.group_search.text(), genre=self.genre_filter.currentData(), **kw
+        )
 
     def reload_groups(self) -> None:
         selected = self.panel.group_id
@@ -124,7 +129,9 @@ class GroupsSection(Section):
             self.groups_view.selectRow(row)
         self.panel.show_group(self.groups_model.row(row)["id"] if row >= 0 else None)
 
-    def _on_groups_view_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+    def _on_groups_view_selection_changed(
+        self, selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
         indexes = selected.indexes()
         if indexes:
             self.panel.show_group(self.groups_model.row(indexes[0].row())["id"])
@@ -147,7 +154,7 @@ class GroupsSection(Section):
         self.dialog.open()
         return self.dialog
 
-    # ---- associations ----------------------------------------------------------------------------------------
+    # ---- associations --------------------------------------------------------------------------------------
     def _build_associations_tab(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
@@ -164,15 +171,19 @@ class GroupsSection(Section):
         store = self.ctx.store
         columns = [
             Column("name", N_("Name")),
-            Column("ethnic_group", N_("Ethnic group"),
-                   lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], "")),
+            Column(
+                "ethnic_group",
+                N_("Ethnic group"),
+                lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], ""),
+            ),
             Column("leader", N_("Leader")),
             Column("phone", N_("Phone")),
             Column("groups", N_("Groups"), lambda r: format_number(r["groups"]), align_right=True),
             Column("events", N_("Events"), lambda r: format_number(r["events"]), align_right=True),
         ]
         self.associations_model = RowsModel(
-            lambda **kw: groups.list_associations(store, self.association_search.text(), **kw), columns, self)
+            lambda **kw: groups.list_associations(store, self.association_search.text(), **kw), columns, self
+        )
         self.associations_view = _table_view(page, self.associations_model)
         self.associations_view.doubleClicked.connect(self._on_associations_view_double_clicked)
         layout.addWidget(self.associations_view, 1)
@@ -187,7 +198,7 @@ class GroupsSection(Section):
         self.dialog.open()
         return self.dialog
 
-    # ---- section ---------------------------------------------------------------------------------------------
+    # ---- section -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.reload_groups()
         self.associations_model.reload()
