@@ -305,3 +305,26 @@ def test_events_section_switches_language_live(qtbot, ctx):
     assert section.new_button.text() == "Новое мероприятие"
     assert section.month_label.text() == "март 2026\u202fг."
     assert "Вечер национальной песни" in [e.title for e in section.calendar.visible_entries()]
+
+
+def test_double_click_on_a_day_plans_an_event_on_it(qtbot, ctx):
+    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section.set_month(dt.date(2026, 6, 1))
+    cell = next(rect for rect, day in section.calendar._cells if day.date == dt.date(2026, 6, 12))
+    qtbot.mouseDClick(section.calendar, Qt.MouseButton.LeftButton, pos=cell.center())
+    assert section.dialog.windowTitle() == "Жаңа іс-шара"
+    assert section.dialog.starts.date().toPython() == dt.date(2026, 6, 12)
+
+
+def test_a_full_day_shows_how_many_more(qtbot, ctx):
+    for hour in range(8, 20):
+        events.save_event(ctx.store, EventInput(starts_at=at(2026, 9, 1, hour), title_kk=f"Кездесу {hour}",
+                                                kind="meeting"))
+    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section.set_month(dt.date(2026, 9, 1))
+    shown = [e for e in section.calendar.visible_entries()]
+    hidden = [h for _rect, day, h in section.calendar._more if day.date == dt.date(2026, 9, 1)]
+    assert hidden and len(shown) + hidden[0] == 12
+    assert section.calendar.more_text(hidden[0]) == f"тағы {hidden[0]}"
+    menu = section.calendar.day_menu(section.calendar.view.day(dt.date(2026, 9, 1)))
+    assert len(menu.actions()) == 12

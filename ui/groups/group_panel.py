@@ -46,6 +46,7 @@ class GroupPanel(QWidget):
         layout.addWidget(self.members_table, 3)
         layout.addWidget(self.performances_label)
         layout.addWidget(self.performances_table, 2)
+        layout.addStretch(0)
 
     def _table(self, columns: int) -> QTableWidget:
         table = QTableWidget(0, columns, self)
@@ -68,11 +69,19 @@ class GroupPanel(QWidget):
         store = self.ctx.store
         row = store.get("creative_groups", self.group_id) if self.group_id else None
         self.retranslate_ui()
+        for widget in (self.members_label, self.members_table, self.performances_label, self.performances_table):
+            widget.setVisible(row is not None)
         if row is None:
-            self.heading.setText(_("Choose a group in the list"))
-            self.details.clear()
             self.members_table.setRowCount(0)
             self.performances_table.setRowCount(0)
+            if store.scalar("SELECT 1 FROM creative_groups WHERE deleted = 0 LIMIT 1"):
+                self.heading.setText(_("Choose a group in the list"))
+                self.details.clear()
+            else:
+                self.heading.setText(_("No creative groups yet"))
+                self.details.setText(_(
+                    "Add the house's ensembles, choirs and dance groups with «New group»: their members, "
+                    "leader and honorary titles. Performances appear here once a group is linked to events."))
             return
         self.heading.setText(row["name"])
         ethnic = groups.ethnic_group_names(store).get(row["ethnic_group"], "")

@@ -92,6 +92,9 @@ class EventsSection(Section):
         self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        for combo in (self.kind_filter, self.status_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(200)
@@ -184,7 +187,10 @@ class EventsSection(Section):
             )
             self.calendar.set_view(view, today_local())
             count = view.event_count
-        self.summary.setText(ngettext("{count} event", "{count} events", count).format(count=count))
+        summary = ngettext("{count} event", "{count} events", count).format(count=count)
+        if count == 0 and not listing:
+            summary += " · " + _("Double-click a day to plan an event, or add the national holidays.")
+        self.summary.setText(summary)
 
     def refresh(self) -> None:
         self.reload()

@@ -128,6 +128,7 @@ class GroupsSection(Section):
         if row >= 0:
             self.groups_view.selectRow(row)
         self.panel.show_group(self.groups_model.row(row)["id"] if row >= 0 else None)
+        self.edit_group_button.setEnabled(self.panel.group_id is not None)
 
     def _on_groups_view_selection_changed(
         self, selected: QItemSelection, _deselected: QItemSelection
