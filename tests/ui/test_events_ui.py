@@ -328,3 +328,23 @@ def test_a_full_day_shows_how_many_more(qtbot, ctx):
     assert section.calendar.more_text(hidden[0]) == f"тағы {hidden[0]}"
     menu = section.calendar.day_menu(section.calendar.view.day(dt.date(2026, 9, 1)))
     assert len(menu.actions()) == 12
+
+
+def test_delete_event_and_association_after_confirming(qtbot, ctx, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    _group, concert, _nauryz = seed(ctx.store)
+    assoc = groups.save_association(ctx.store, groups.AssociationInput(name="Корей мәдени орталығы"))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    dialog = section.open_event(concert)
+    with qtbot.waitSignal(dialog.deleted, timeout=10000):
+        dialog.delete_button.click()
+    assert ctx.store.get("events", concert) is None
+    groups_section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
+    groups_section.refresh()
+    assert groups_section.associations_model.rowCount() == 1
+    assoc_dialog = groups_section.open_association(assoc)
+    with qtbot.waitSignal(assoc_dialog.saved, timeout=10000):
+        assoc_dialog.delete_button.click()
+    assert groups.list_associations(ctx.store) == []

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -73,6 +74,9 @@ class AssociationDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.delete_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.delete_button.setVisible(association_id is not None)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -124,6 +128,15 @@ class AssociationDialog(QDialog):
         self.general_error.setText(message)
         self.general_error.show()
 
+    def _on_delete_button_clicked(self) -> None:
+        answer = QMessageBox.question(
+            self, _("Delete association"),
+            _("Delete this association? Its groups and events stay, without the link to it."))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.ctx.write(groups.delete_association, self.association_id, tables=("associations",),
+                       on_done=lambda _r: self._on_saved(self.association_id), on_error=self._on_save_failed)
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(
             _("Ethnocultural association") if self.association_id else _("New ethnocultural association")
@@ -140,6 +153,7 @@ class AssociationDialog(QDialog):
         for key, text in texts.items():
             self.labels[key].setText(text)
         self.leader.setPlaceholderText(_("Find a person by name…"))
+        self.delete_button.setText(_("Delete"))
         names = dict(reference.names(self.ctx.store.conn, "ethnic_groups"))
         for i in range(1, self.ethnic_group.count()):
             self.ethnic_group.setItemText(i, names.get(self.ethnic_group.itemData(i), ""))

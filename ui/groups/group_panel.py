@@ -87,7 +87,9 @@ class GroupPanel(QWidget):
         ethnic = groups.ethnic_group_names(store).get(row["ethnic_group"], "")
         genre = groups.genre_names(store).get(row["genre"], "")
         association = (
-            store.scalar("SELECT name FROM associations WHERE id = ?", (row["association_id"],)) or ""
+            store.scalar(
+            "SELECT name FROM associations WHERE id = ? AND deleted = 0", (row["association_id"],)
+        ) or ""
         )
         lines = [
             (_("Ethnic group"), ethnic),

@@ -133,6 +133,11 @@ class EventsSection(Section):
         layout.addWidget(self.stack, 1)
         self.summary = QLabel(self)
         layout.addWidget(self.summary)
+        # One save announces several tables; reload once for all of them.
+        self._changed_timer = QTimer(self)
+        self._changed_timer.setSingleShot(True)
+        self._changed_timer.setInterval(0)
+        self._changed_timer.timeout.connect(self.reload)
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
         self._fill_filters()
 
@@ -197,7 +202,7 @@ class EventsSection(Section):
 
     def _on_ctx_data_changed(self, table: str) -> None:
         if table in EVENT_TABLES and self.isVisible():
-            self.reload()
+            self._changed_timer.start()
 
     def _on_calendar_button_toggled(self, calendar: bool) -> None:
         self.stack.setCurrentIndex(0 if calendar else 1)

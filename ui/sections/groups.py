@@ -31,7 +31,7 @@ from ui.sections.base import Section
 GROUP_TABLES = {"creative_groups", "group_members", "associations", "events", "event_groups", "people", ""}
 
 
-def _table_view(parent: QWidget, model) -> QTableView:
+def _table_view(parent: QWidget, model, cap: int = 125) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
     view.setSortingEnabled(True)
@@ -41,9 +41,16 @@ def _table_view(parent: QWidget, model) -> QTableView:
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    model.modelReset.connect(lambda: fit_columns(view))
+    model.modelReset.connect(lambda: fit_columns(view, cap))
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     return view
+
+
+def display_phone(phone: str | None) -> str:
+    """'+77011234567' → '+7 701 123 45 67' (KAZAKH.md §4); anything else as stored."""
+    if phone and len(phone) == 12 and phone.startswith("+7") and phone[1:].isdigit():
+        return f"+7 {phone[2:5]} {phone[5:8]} {phone[8:10]} {phone[10:]}"
+    return phone or ""
 
 
 def fit_columns(view, cap: int = 125) -> None:
@@ -61,6 +68,11 @@ class GroupsSection(Section):
         self.tabs.addTab(self._build_groups_tab(), "")
         self.tabs.addTab(self._build_associations_tab(), "")
         self.dialog = None
+        # One save announces several tables; refresh once for all of them.
+        self._changed_timer = QTimer(self)
+        self._changed_timer.setSingleShot(True)
+        self._changed_timer.setInterval(0)
+        self._changed_timer.timeout.connect(self.refresh)
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
 
     # ---- creative groups -----------------------------------------------------------------------------------
@@ -178,14 +190,14 @@ class GroupsSection(Section):
                 lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], ""),
             ),
             Column("leader", N_("Leader")),
-            Column("phone", N_("Phone")),
+            Column("phone", N_("Phone"), lambda r: display_phone(r["phone"])),
             Column("groups", N_("Groups"), lambda r: format_number(r["groups"]), align_right=True),
             Column("events", N_("Events"), lambda r: format_number(r["events"]), align_right=True),
         ]
         self.associations_model = RowsModel(
             lambda **kw: groups.list_associations(store, self.association_search.text(), **kw), columns, self
         )
-        self.associations_view = _table_view(page, self.associations_model)
+        self.associations_view = _table_view(page, self.associations_model, cap=230)
         self.associations_view.doubleClicked.connect(self._on_associations_view_double_clicked)
         layout.addWidget(self.associations_view, 1)
         return page
@@ -210,7 +222,7 @@ class GroupsSection(Section):
 
     def _on_ctx_data_changed(self, table: str) -> None:
         if table in GROUP_TABLES and self.isVisible():
-            self.refresh()
+            self._changed_timer.start()
 
     def _fill_genres(self) -> None:
         current = self.genre_filter.currentData()
