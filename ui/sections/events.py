@@ -92,7 +92,7 @@ class EventsSection(Section):
         self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(180)
         for combo in (self.kind_filter, self.status_filter):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._search_timer = QTimer(self)
@@ -127,6 +127,8 @@ class EventsSection(Section):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.model.modelReset.connect(self._fit_columns)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.stack.addWidget(self.calendar)
         self.stack.addWidget(self.table)
@@ -218,6 +220,12 @@ class EventsSection(Section):
         self.dialog.deleted.connect(lambda _id: self.reload())
         self.dialog.open()
         return self.dialog
+
+    def _fit_columns(self) -> None:
+        # Every column but the title fits its contents, within reason, so the title keeps the room.
+        for column in (0, 2, 3, 4, 5):
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 210))
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         self.open_event(self.model.event_id(index.row()))
