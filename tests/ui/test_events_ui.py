@@ -293,7 +293,7 @@ def test_groups_section_shows_members_and_performances(qtbot, ctx):
     switch_language("ru")
     assert section.panel.performances_table.item(0, 1).text() == "Праздник Наурыз"
     assert section.tabs.tabText(1) == "Этнокультурные объединения"
-    assert section.groups_model.headerData(2, Qt.Orientation.Horizontal) == "Жанр"
+    assert section.groups_model.headerData(1, Qt.Orientation.Horizontal) == "Жанр"
 
 
 def test_events_section_switches_language_live(qtbot, ctx):

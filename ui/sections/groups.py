@@ -103,11 +103,6 @@ class GroupsSection(Section):
         store = self.ctx.store
         self.group_columns = [
             Column("name", N_("Name")),
-            Column(
-                "ethnic_group",
-                N_("Ethnic group"),
-                lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], ""),
-            ),
             Column("genre", N_("Genre"), lambda r: groups.genre_names(store).get(r["genre"], "")),
             Column("members", N_("Members"), lambda r: format_number(r["members"]), align_right=True),
         ]
