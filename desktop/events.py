@@ -12,9 +12,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop import reference, text
+from desktop import person_lookup, reference, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
-from desktop.formats import TZ
+from desktop.formats import TZ, now_local
 from desktop.i18n import N_, current_language
 from desktop.store import Store
 
@@ -138,7 +138,7 @@ def validate_headcount(h: Headcount) -> list[ValidationError]:
     return errors
 
 
-def validate_event(store: Store, data: EventInput) -> list[ValidationError]:
+def validate_event(store: Store, data: EventInput, now: dt.datetime | None = None) -> list[ValidationError]:
     errors: list[ValidationError] = []
     if not text.normalize(data.title_kk) and not text.normalize(data.title_ru):
         errors.append(ValidationError("event_title", N_("Enter a title in Kazakh or Russian (or both).")))
@@ -157,6 +157,10 @@ def validate_event(store: Store, data: EventInput) -> list[ValidationError]:
         errors.append(ValidationError("event_starts_at", N_("Enter when the event starts.")))
     elif ends is not None and ends < starts:
         errors.append(ValidationError("event_ends_at", N_("The event cannot end before it starts.")))
+    elif data.status == "held" and starts > (now or now_local()):
+        errors.append(
+            ValidationError("event_status", N_("An event that has not started yet cannot be marked as held."))
+        )
     for minutes in data.volunteers.values():
         if minutes is None or minutes < 0:
             errors.append(
@@ -167,13 +171,25 @@ def validate_event(store: Store, data: EventInput) -> list[ValidationError]:
         errors.append(ValidationError("event_attendance_mode", N_("Choose how attendance is recorded.")))
     if data.attendance_mode == "headcount" and data.headcount is not None:
         errors.extend(validate_headcount(data.headcount))
+    came = (data.headcount.total if data.headcount and data.attendance_mode == "headcount" else 0) or (
+        len(data.attendee_ids) if data.attendance_mode == "named" else 0
+    )
+    if data.status == "cancelled" and came:
+        errors.append(
+            ValidationError(
+                "attendance_total",
+                N_("A cancelled event has no attendance: clear it, or change the status."),
+            )
+        )
     return errors
 
 
 # ---- writes ------------------------------------------------------------------------------------------------
-def save_event(store: Store, data: EventInput, event_id: str | None = None, **_task) -> str:
+def save_event(
+    store: Store, data: EventInput, event_id: str | None = None, *, now: dt.datetime | None = None, **_task
+) -> str:
     """Creates or updates an event with all its links. Raises ValidationErrors before writing anything."""
-    errors = validate_event(store, data)
+    errors = validate_event(store, data, now)
     if errors:
         raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
     values = {
@@ -417,6 +433,79 @@ def event_minutes_by_volunteer(store: Store, month: str | dt.date) -> dict[str, 
 
 def volunteer_event_minutes(store: Store, volunteer_id: str, month: str | dt.date) -> int:
     return event_minutes_by_volunteer(store, month).get(volunteer_id, 0)
+
+
+@dataclass
+class EventsMonthSummary:
+    """A month of events in aggregate (no personal data), for the house's monthly summary."""
+
+    month: str
+    by_status: dict[str, int]  # events that started in the month, per status
+    held_by_kind: dict[str, int]
+    attendance: Headcount  # held events: headcounts plus named lists counted by sex and age band
+    performances: int  # (held event, performing group) pairs
+    groups_performed: int
+    associations_involved: int
+    volunteer_minutes: int
+
+
+def month_summary(store: Store, month: str | dt.date) -> EventsMonthSummary:
+    start, end = month_bounds(month)
+    in_month = "e.deleted = 0 AND e.starts_at >= ? AND e.starts_at < ?"
+    by_status = {
+        r["status"]: r["n"]
+        for r in store.rows(
+            f"SELECT e.status, count(*) AS n FROM events e WHERE {in_month} GROUP BY e.status", (start, end)
+        )
+    }
+    held = f"{in_month} AND e.status = 'held'"
+    held_by_kind = {
+        r["kind"]: r["n"]
+        for r in store.rows(
+            f"SELECT e.kind, count(*) AS n FROM events e WHERE {held} GROUP BY e.kind", (start, end)
+        )
+    }
+    counted = store.one(
+        "SELECT coalesce(sum(a.total), 0) AS total, coalesce(sum(a.women), 0) AS women, "
+        "coalesce(sum(a.men), 0) AS men, coalesce(sum(a.children), 0) AS children, "
+        "coalesce(sum(a.elderly), 0) AS elderly FROM event_attendance a JOIN events e ON e.id = a.event_id "
+        f"WHERE a.deleted = 0 AND e.attendance_mode = 'headcount' AND {held}",
+        (start, end),
+    )
+    attendance = Headcount(**counted)
+    for r in store.rows(
+        "SELECT p.sex, p.birth_date, substr(e.starts_at, 1, 10) AS day FROM event_attendees x "
+        "JOIN events e ON e.id = x.event_id JOIN people p ON p.id = x.person_id "
+        f"WHERE x.deleted = 0 AND e.attendance_mode = 'named' AND {held}",
+        (start, end),
+    ):
+        attendance.total += 1
+        attendance.women += r["sex"] == "f"
+        attendance.men += r["sex"] == "m"
+        age = person_lookup.age_on(r["birth_date"], dt.date.fromisoformat(r["day"]))
+        if age is not None:
+            attendance.children += age < 18
+            attendance.elderly += age >= 60
+    links = store.one(
+        "SELECT count(*) AS n, count(DISTINCT g.group_id) AS groups FROM event_groups g "
+        f"JOIN events e ON e.id = g.event_id WHERE g.deleted = 0 AND {held}",
+        (start, end),
+    )
+    associations = store.scalar(
+        "SELECT count(DISTINCT a.association_id) FROM event_associations a JOIN events e ON e.id = a.event_id "
+        f"WHERE a.deleted = 0 AND {held}",
+        (start, end),
+    )
+    return EventsMonthSummary(
+        month=start[:7],
+        by_status=by_status,
+        held_by_kind=held_by_kind,
+        attendance=attendance,
+        performances=links["n"],
+        groups_performed=links["groups"],
+        associations_involved=associations,
+        volunteer_minutes=sum(event_minutes_by_volunteer(store, month).values()),
+    )
 
 
 # ---- the month calendar ------------------------------------------------------------------------------------

@@ -296,3 +296,97 @@ def test_volunteer_event_minutes_count_in_their_month(store):
             store, EventInput(starts_at=at(2026, 3, 2), title_kk="Х", kind="meeting", volunteers={vol: -5})
         )
     assert events.event_minutes_by_volunteer(store, "2026-03") == {vol: 270, other: 30}
+
+
+def test_held_only_once_started(store):
+    now = at(2026, 6, 1, 12)
+    future = EventInput(starts_at=at(2026, 6, 2), title_kk="Концерт", kind="concert", status="held")
+    with pytest.raises(ValidationError) as info:
+        events.save_event(store, future, now=now)
+    assert info.value.field == "event_status"
+    future.status = "planned"
+    assert events.save_event(store, future, now=now)
+    past = EventInput(starts_at=at(2026, 6, 1, 10), title_kk="Кездесу", kind="meeting", status="held")
+    assert events.save_event(store, past, now=now)
+
+
+def test_cancelled_event_has_no_attendance(store):
+    data = EventInput(
+        starts_at=at(2026, 2, 1),
+        title_kk="Кездесу",
+        kind="meeting",
+        status="cancelled",
+        headcount=Headcount(total=10, women=5, men=5),
+    )
+    with pytest.raises(ValidationError) as info:
+        events.save_event(store, data)
+    assert info.value.field == "attendance_total"
+    data.headcount = Headcount()
+    assert events.save_event(store, data)
+    person = store.insert("people", {"surname": "Ким", "name": "Инна"})
+    named = EventInput(
+        starts_at=at(2026, 2, 2),
+        title_kk="Кездесу",
+        kind="meeting",
+        status="cancelled",
+        attendance_mode="named",
+        attendee_ids=[person],
+    )
+    with pytest.raises(ValidationError):
+        events.save_event(store, named)
+
+
+def test_month_summary_in_aggregate(store):
+    group = store.insert("creative_groups", {"name": "Шалқыма"})
+    assoc = store.insert("associations", {"name": "Корей орталығы"})
+    vol = make_volunteer(store)
+    girl = store.insert("people", {"surname": "Ким", "name": "Даша", "sex": "f", "birth_date": "2015-01-01"})
+    grandpa = store.insert(
+        "people", {"surname": "Ли", "name": "Пётр", "sex": "m", "birth_date": "1950-01-01"}
+    )
+    events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 1),
+            title_kk="Алғыс айту",
+            kind="holiday",
+            status="held",
+            group_ids=[group],
+            association_ids=[assoc],
+            volunteers={vol: 120},
+            headcount=Headcount(100, 60, 40, 20, 15),
+        ),
+    )
+    events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 5),
+            title_kk="Кездесу",
+            kind="meeting",
+            status="held",
+            attendance_mode="named",
+            attendee_ids=[girl, grandpa],
+        ),
+    )
+    events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 3, 9),
+            title_kk="Концерт",
+            kind="concert",
+            status="cancelled",
+            group_ids=[group],
+        ),
+    )
+    events.save_event(
+        store,
+        EventInput(
+            starts_at=at(2026, 4, 1), title_kk="Сәуір", kind="concert", status="held", headcount=Headcount(50)
+        ),
+    )
+    summary = events.month_summary(store, "2026-03")
+    assert summary.by_status == {"held": 2, "cancelled": 1}
+    assert summary.held_by_kind == {"holiday": 1, "meeting": 1}
+    assert summary.attendance == Headcount(total=102, women=61, men=41, children=21, elderly=16)
+    assert (summary.performances, summary.groups_performed, summary.associations_involved) == (1, 1, 1)
+    assert summary.volunteer_minutes == 120

@@ -320,6 +320,7 @@ class EventDialog(QDialog):
             )
         (self.mode_named if data.attendance_mode == "named" else self.mode_headcount).setChecked(True)
         self._on_mode_headcount_toggled(data.attendance_mode != "named")
+        self._had_headcount = data.headcount is not None
         head = data.headcount or Headcount()
         for name in HEADCOUNT_FIELDS:
             self.count[name].setValue(getattr(head, name))
@@ -346,10 +347,17 @@ class EventDialog(QDialog):
             group_ids=self._checked(self.groups),
             volunteers=self.volunteer_minutes_map(),
             attendance_mode="named" if named else "headcount",
-            headcount=None if named else Headcount(**{n: self.count[n].value() for n in HEADCOUNT_FIELDS}),
+            headcount=None if named else self._headcount(),
             attendee_ids=self.attendee_ids(),
             preset=self.preset,
         )
+
+    def _headcount(self) -> Headcount | None:
+        count = Headcount(**{n: self.count[n].value() for n in HEADCOUNT_FIELDS})
+        # All zeros on an event that never had a headcount means "not recorded yet", not "nobody came".
+        if count == Headcount() and not self._had_headcount:
+            return None
+        return count
 
     # ---- volunteers ----------------------------------------------------------------------------------------
     def add_volunteer(self, volunteer_id: str, name: str, minutes: int) -> None:
