@@ -30,6 +30,8 @@ register_field_labels(
         "group_name": N_("Name"),
         "group_founded": N_("Founded"),
         "group_status": N_("Status"),
+        "group_leader": N_("Leader"),
+        "association_leader": N_("Leader"),
         "member_person": N_("Member"),
         "member_joined": N_("Joined"),
         "member_guardian_name": N_("Guardian's name"),
@@ -83,6 +85,9 @@ def _date(value: dt.date | str | None) -> dt.date | None:
 def _iso(value: dt.date | str | None) -> str | None:
     day = _date(value)
     return day.isoformat() if day else None
+
+
+PICK_LEADER = N_("Choose the leader from the list that appears as you type the name.")
 
 
 # ---- members -----------------------------------------------------------------------------------------------

@@ -60,6 +60,10 @@ def search_volunteers(store: Store, query: str, limit: int = 20) -> list[dict]:
     )
 
 
+def volunteer_count(store: Store) -> int:
+    return store.scalar("SELECT count(*) FROM volunteers WHERE deleted = 0")
+
+
 def person(store: Store, person_id: str | None) -> dict | None:
     if not person_id:
         return None

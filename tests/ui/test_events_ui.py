@@ -348,3 +348,35 @@ def test_delete_event_and_association_after_confirming(qtbot, ctx, monkeypatch):
     with qtbot.waitSignal(assoc_dialog.saved, timeout=10000):
         assoc_dialog.delete_button.click()
     assert groups.list_associations(ctx.store) == []
+
+
+def test_typed_leader_must_be_picked_from_the_list(qtbot, ctx):
+    from ui.groups.association_dialog import AssociationDialog
+    from ui.groups.group_dialog import GroupDialog
+
+    leader = ctx.store.insert("people", {"surname": "Омаров", "name": "Болат"})
+    dialog = GroupDialog(ctx)
+    ctx.widgets.append(dialog)
+    dialog.name.setText("«Достық» хоры")
+    dialog.leader.setText("Омаров")  # typed, not chosen
+    dialog.save()
+    assert set(dialog.errors.shown()) == {"group_leader"}
+    dialog.leader.update_results()
+    dialog.leader.pick_row(0)
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        dialog.save()
+    assert ctx.store.get("creative_groups", saved.args[0])["leader_id"] == leader
+
+    assoc = AssociationDialog(ctx)
+    ctx.widgets.append(assoc)
+    assoc.leader.setText("Нет такого")
+    assoc.save()
+    assert set(assoc.errors.shown()) == {"association_name", "association_leader"}
+    assert ctx.store.scalar("SELECT count(*) FROM associations") == 0
+
+
+def test_event_form_says_when_the_volunteer_register_is_empty(qtbot, ctx):
+    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    assert "тізілімі бос" in section.open_event(None).volunteers_hint.text()
+    volunteer(ctx.store, "Ким", "Инна")
+    assert "тізілімі бос" not in section.open_event(None).volunteers_hint.text()

@@ -524,11 +524,15 @@ class EventDialog(QDialog):
         self.volunteers_box.setTitle(_("Volunteers"))
         self.associations_box.setTitle(_("Ethnocultural associations (co-organisers)"))
         self.groups_box.setTitle(_("Creative groups performing"))
-        self.volunteers_hint.setText(
-            _(
-                "Volunteers who helped, with the minutes they gave: these count in each volunteer's monthly hours."
-            )
+        hint = _(
+            "Volunteers who helped, with the minutes they gave: these count in each volunteer's monthly hours."
         )
+        if person_lookup.volunteer_count(self.ctx.store) == 0:
+            hint += " " + _(
+                "The volunteer register is empty: volunteers added in the Volunteers section can be "
+                "chosen here."
+            )
+        self.volunteers_hint.setText(hint)
         self.volunteer_picker.setPlaceholderText(_("Find a volunteer by name…"))
         self.add_volunteer_button.setText(_("Add"))
         self.volunteers_table.setHorizontalHeaderLabels([_("Volunteer"), _("Time"), ""])

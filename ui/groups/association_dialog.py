@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import groups, person_lookup, reference
-from desktop.errors import ValidationError
+from desktop.errors import ValidationError, ValidationErrors
 from desktop.groups import AssociationInput
 from desktop.i18n import N_, _
 from ui.widgets.field_errors import FieldErrors
@@ -62,10 +62,8 @@ class AssociationDialog(QDialog):
             ("notes", self.notes),
         ):
             self.labels[key] = QLabel(self)
-            form.addRow(
-                self.labels[key],
-                self.errors.wrap("association_name", widget, self) if key == "name" else widget,
-            )
+            field = {"name": "association_name", "leader": "association_leader"}.get(key)
+            form.addRow(self.labels[key], self.errors.wrap(field, widget, self) if field else widget)
         layout.addLayout(form)
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet("color: #b00020;")
@@ -105,8 +103,13 @@ class AssociationDialog(QDialog):
     def save(self) -> None:
         data = self.data()
         self.errors.clear()
+        found = []
         if not data.name.strip():
-            self.errors.show(ValidationError("association_name", N_("Enter the name of the association.")))
+            found.append(ValidationError("association_name", N_("Enter the name of the association.")))
+        if self.leader.unresolved():
+            found.append(ValidationError("association_leader", groups.PICK_LEADER))
+        if found:
+            self.errors.show(ValidationErrors(found))
             return
         self.buttons.setEnabled(False)
         self.ctx.write(
@@ -130,12 +133,19 @@ class AssociationDialog(QDialog):
 
     def _on_delete_button_clicked(self) -> None:
         answer = QMessageBox.question(
-            self, _("Delete association"),
-            _("Delete this association? Its groups and events stay, without the link to it."))
+            self,
+            _("Delete association"),
+            _("Delete this association? Its groups and events stay, without the link to it."),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.ctx.write(groups.delete_association, self.association_id, tables=("associations",),
-                       on_done=lambda _r: self._on_saved(self.association_id), on_error=self._on_save_failed)
+        self.ctx.write(
+            groups.delete_association,
+            self.association_id,
+            tables=("associations",),
+            on_done=lambda _r: self._on_saved(self.association_id),
+            on_error=self._on_save_failed,
+        )
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(

@@ -96,7 +96,7 @@ class GroupDialog(QDialog):
             ("name", self.name, "group_name"),
             ("ethnic_group", self.ethnic_group, None),
             ("genre", self.genre, None),
-            ("leader", self.leader, None),
+            ("leader", self.leader, "group_leader"),
             ("association", self.association, None),
             ("founded", founded_box, "group_founded"),
             ("honorary_title", self.honorary_title, None),
@@ -328,6 +328,8 @@ class GroupDialog(QDialog):
         self.errors.clear()
         self.general_error.hide()
         found = groups.validate_group(self.ctx.store, data)
+        if self.leader.unresolved():
+            found.append(ValidationError("group_leader", groups.PICK_LEADER))
         if found:
             unplaced = self.errors.show(ValidationErrors(found))
             if unplaced:

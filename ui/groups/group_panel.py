@@ -69,7 +69,12 @@ class GroupPanel(QWidget):
         store = self.ctx.store
         row = store.get("creative_groups", self.group_id) if self.group_id else None
         self.retranslate_ui()
-        for widget in (self.members_label, self.members_table, self.performances_label, self.performances_table):
+        for widget in (
+            self.members_label,
+            self.members_table,
+            self.performances_label,
+            self.performances_table,
+        ):
             widget.setVisible(row is not None)
         if row is None:
             self.members_table.setRowCount(0)
@@ -79,17 +84,21 @@ class GroupPanel(QWidget):
                 self.details.clear()
             else:
                 self.heading.setText(_("No creative groups yet"))
-                self.details.setText(_(
-                    "Add the house's ensembles, choirs and dance groups with «New group»: their members, "
-                    "leader and honorary titles. Performances appear here once a group is linked to events."))
+                self.details.setText(
+                    _(
+                        "Add the house's ensembles, choirs and dance groups with «New group»: their members, "
+                        "leader and honorary titles. Performances appear here once a group is linked to events."
+                    )
+                )
             return
         self.heading.setText(row["name"])
         ethnic = groups.ethnic_group_names(store).get(row["ethnic_group"], "")
         genre = groups.genre_names(store).get(row["genre"], "")
         association = (
             store.scalar(
-            "SELECT name FROM associations WHERE id = ? AND deleted = 0", (row["association_id"],)
-        ) or ""
+                "SELECT name FROM associations WHERE id = ? AND deleted = 0", (row["association_id"],)
+            )
+            or ""
         )
         lines = [
             (_("Ethnic group"), ethnic),

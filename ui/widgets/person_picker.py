@@ -74,6 +74,10 @@ class PersonPicker(QLineEdit):
         self.completer_.popup().hide()
         self.picked.emit(person_id, label)
 
+    def unresolved(self) -> bool:
+        """Text typed but no person chosen from the list (so there is nobody to save)."""
+        return bool(self.text().strip()) and self.picked_id is None
+
     def set_person(self, person_id: str | None, label: str) -> None:
         self.picked_id = person_id
         self.setText(label if person_id else "")
