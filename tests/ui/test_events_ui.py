@@ -380,3 +380,20 @@ def test_event_form_says_when_the_volunteer_register_is_empty(qtbot, ctx):
     assert "тізілімі бос" in section.open_event(None).volunteers_hint.text()
     volunteer(ctx.store, "Ким", "Инна")
     assert "тізілімі бос" not in section.open_event(None).volunteers_hint.text()
+
+
+def test_event_list_loads_lazily_and_sorts_by_attendance(qtbot, ctx):
+    with ctx.store.transaction():
+        for n in range(250):
+            events.save_event(ctx.store, EventInput(starts_at=at(2026, 1, 1 + n % 28, 8 + n % 10), title_kk=f"№ {n}",
+                                                    kind="meeting", status="held", headcount=Headcount(total=n)))
+    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section.set_month(dt.date(2026, 1, 1))
+    section.list_button.setChecked(True)
+    model = section.model
+    assert model.rowCount() == 100 and model.canFetchMore() and model.total == 250
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 250 and not model.canFetchMore()
+    section.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, 5)) == "249" and model.rowCount() == 100
