@@ -116,7 +116,10 @@ class EventDialog(QDialog):
 
     def _build_general(self) -> QWidget:
         page = QWidget(self)
-        form = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # spare height below the fields, not between them
         self.form = form
         self.title_kk = QLineEdit(page)
         self.title_ru = QLineEdit(page)

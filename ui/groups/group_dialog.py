@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -126,20 +127,33 @@ class GroupDialog(QDialog):
             for key in ("person", "role", "joined", "guardian_name", "guardian_consent")
         }
         grid.addWidget(self.member_labels["person"], 0, 0)
-        grid.addWidget(self.errors.wrap("member_person", self.member_picker, self.members_box), 0, 1, 1, 3)
+        grid.addWidget(self.member_picker, 0, 1, 1, 3)
         grid.addWidget(self.member_labels["role"], 1, 0)
         grid.addWidget(self.member_role, 1, 1)
         grid.addWidget(self.member_labels["joined"], 1, 2)
-        grid.addWidget(self.errors.wrap("member_joined", self.member_joined, self.members_box), 1, 3)
+        grid.addWidget(self.member_joined, 1, 3)
         grid.addWidget(self.member_labels["guardian_name"], 2, 0)
-        grid.addWidget(self.errors.wrap("member_guardian_name", self.guardian_name, self.members_box), 2, 1)
+        grid.addWidget(self.guardian_name, 2, 1)
         grid.addWidget(self.member_labels["guardian_consent"], 2, 2)
-        grid.addWidget(
-            self.errors.wrap("member_guardian_consent_on", self.guardian_consent, self.members_box), 2, 3
-        )
+        grid.addWidget(self.guardian_consent, 2, 3)
         grid.addWidget(self.add_member_button, 3, 3)
-        grid.setColumnStretch(1, 1)
-        members_layout.addLayout(grid)
+        # One line under the member fields for their messages: the cells are too narrow for a sentence.
+        self.member_error = QLabel(self.members_box)
+        grid.addWidget(self.member_error, 4, 0, 1, 4)
+        for field, widget in (
+            ("member_person", self.member_picker),
+            ("member_joined", self.member_joined),
+            ("member_guardian_name", self.guardian_name),
+            ("member_guardian_consent_on", self.guardian_consent),
+        ):
+            self.errors.add_label(field, self.member_error, widget)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(3, 1)
+        member_fields = QWidget(self.members_box)
+        member_fields.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        member_fields.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        members_layout.addWidget(member_fields)
         self.guardian_hint = QLabel(self.members_box)
         self.guardian_hint.setWordWrap(True)
         self.guardian_hint.hide()
@@ -261,9 +275,11 @@ class GroupDialog(QDialog):
             )
             for col, value in enumerate(cells):
                 self.members_table.setItem(row, col, QTableWidgetItem(value))
+        header = self.members_table.horizontalHeader()
         for col in (2, 4):
             self.members_table.resizeColumnToContents(col)
-            self.members_table.setColumnWidth(col, min(self.members_table.columnWidth(col), 220))
+            width = min(self.members_table.columnWidth(col), 220)
+            self.members_table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
 
     def add_member(self, member: MemberInput) -> bool:
         """Adds a member to the list if the checks pass; otherwise shows why beside the member fields."""
@@ -414,6 +430,7 @@ class GroupDialog(QDialog):
             [_("Name"), _("Age"), _("Role"), _("Joined"), _("Guardian (consent)")]
         )
         self.delete_button.setText(_("Delete"))
+        self._show_members()  # header labels changed: refit the columns
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.errors import ValidationError, ValidationErrors
 
@@ -16,9 +16,12 @@ class FieldErrors:
     def __init__(self):
         self.labels: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
+        self._messages: dict[str, str] = {}
 
     def wrap(self, field: str, widget: QWidget | None = None, parent: QWidget | None = None) -> QWidget:
         box = QWidget(parent)
+        # Take only the height the field (and its message) needs; spare room stays below the form.
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -34,7 +37,7 @@ class FieldErrors:
         return box
 
     def add_label(self, field: str, label: QLabel, widget: QWidget | None = None) -> None:
-        """Uses an existing label (placed by the caller) for a field's message."""
+        """Uses an existing label (placed by the caller) for a field's message; several fields may share one."""
         label.setStyleSheet(_STYLE)
         label.setWordWrap(True)
         label.hide()
@@ -42,6 +45,7 @@ class FieldErrors:
         self.widgets[field] = widget or label
 
     def clear(self) -> None:
+        self._messages.clear()
         for label in self.labels.values():
             label.clear()
             label.hide()
@@ -56,8 +60,9 @@ class FieldErrors:
                 continue
             label.setText("\n".join(filter(None, [label.text(), err.message])))
             label.show()
+            self._messages[err.field] = "\n".join(filter(None, [self._messages.get(err.field), err.message]))
         return unplaced
 
     def shown(self) -> dict[str, str]:
         """{field: message} of the messages on screen (for tests and for focusing the first bad field)."""
-        return {f: lab.text() for f, lab in self.labels.items() if lab.text()}
+        return dict(self._messages)
