@@ -414,25 +414,34 @@ def get_event(store: Store, event_id: str) -> EventInput | None:
     )
 
 
-def event_minutes_by_volunteer(store: Store, month: str | dt.date) -> dict[str, int]:
+def event_minutes_by_volunteer(
+    store: Store, month: str | dt.date, *, now: dt.datetime | None = None
+) -> dict[str, int]:
     """Minutes each volunteer helped at events that started in the month ('YYYY-MM' or a date in it):
-    {volunteer id: minutes}. Cancelled and deleted events do not count. The volunteers' monthly hours add this
-    to their shift minutes."""
+    {volunteer id: minutes}. The volunteers' monthly hours add this to their shift minutes.
+
+    Counted: events that have started by `now` (default: the current time in Asia/Almaty) and are not cancelled,
+    so minutes planned for a coming event count once it takes place, and never for one called off. Deleted
+    events and removed volunteer rows do not count."""
     start, end = month_bounds(month)
+    started_by = stored_time(now or now_local())
     return {
         r["volunteer_id"]: r["minutes"]
         for r in store.rows(
             "SELECT ev.volunteer_id, sum(ev.minutes) AS minutes FROM event_volunteers ev "
             "JOIN events e ON e.id = ev.event_id "
-            "WHERE ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' AND e.starts_at >= ? AND e.starts_at < ? "
+            "WHERE ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
+            "AND e.starts_at >= ? AND e.starts_at < ? AND e.starts_at <= ? "
             "GROUP BY ev.volunteer_id",
-            (start, end),
+            (start, end, started_by),
         )
     }
 
 
-def volunteer_event_minutes(store: Store, volunteer_id: str, month: str | dt.date) -> int:
-    return event_minutes_by_volunteer(store, month).get(volunteer_id, 0)
+def volunteer_event_minutes(
+    store: Store, volunteer_id: str, month: str | dt.date, *, now: dt.datetime | None = None
+) -> int:
+    return event_minutes_by_volunteer(store, month, now=now).get(volunteer_id, 0)
 
 
 @dataclass
@@ -449,7 +458,9 @@ class EventsMonthSummary:
     volunteer_minutes: int
 
 
-def month_summary(store: Store, month: str | dt.date) -> EventsMonthSummary:
+def month_summary(
+    store: Store, month: str | dt.date, *, now: dt.datetime | None = None
+) -> EventsMonthSummary:
     start, end = month_bounds(month)
     in_month = "e.deleted = 0 AND e.starts_at >= ? AND e.starts_at < ?"
     by_status = {
@@ -504,7 +515,7 @@ def month_summary(store: Store, month: str | dt.date) -> EventsMonthSummary:
         performances=links["n"],
         groups_performed=links["groups"],
         associations_involved=associations,
-        volunteer_minutes=sum(event_minutes_by_volunteer(store, month).values()),
+        volunteer_minutes=sum(event_minutes_by_volunteer(store, month, now=now).values()),
     )
 
 

@@ -390,3 +390,14 @@ def test_month_summary_in_aggregate(store):
     assert summary.attendance == Headcount(total=102, women=61, men=41, children=21, elderly=16)
     assert (summary.performances, summary.groups_performed, summary.associations_involved) == (1, 1, 1)
     assert summary.volunteer_minutes == 120
+
+
+def test_minutes_count_once_the_event_has_started(store):
+    vol = make_volunteer(store)
+    events.save_event(
+        store,
+        EventInput(starts_at=at(2026, 5, 20, 10), title_kk="Концерт", kind="concert", volunteers={vol: 60}),
+    )
+    assert events.event_minutes_by_volunteer(store, "2026-05", now=at(2026, 5, 19, 12)) == {}
+    assert events.event_minutes_by_volunteer(store, "2026-05", now=at(2026, 5, 20, 10)) == {vol: 60}
+    assert events.volunteer_event_minutes(store, vol, "2026-05", now=at(2026, 6, 1)) == 60
