@@ -1,4 +1,4 @@
-"""A long session of Qt calls must not abort the interpreter (PySide6 6.12.0 leaks None on Python 3.11)."""
+"""A long session of real repaints must not abort the interpreter (see test_qt_binding.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,6 @@ def _run(code: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
-
-
-def test_many_void_calls_after_importing_ui():
-    result = _run("import ui\nfrom PySide6.QtCore import QRect\nr = QRect()\n"
-                  "for _ in range(300000):\n    r.setWidth(1)\nprint('alive')")
-    assert result.returncode == 0, result.stderr[-500:]
-    assert result.stdout.strip() == "alive"
 
 
 def test_the_calendar_survives_thousands_of_repaints(tmp_path):
