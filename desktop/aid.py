@@ -373,6 +373,7 @@ def save_aid(store: Store, entry: AidEntry, *, override_reason: str | None = Non
         errors.append(exc)
     _raise_all(errors)
     reason = text.normalize(override_reason)
+    _refresh_stock_cache(store)
     with store.transaction():
         breaches = check_double_aid(store, entry.programme, entry.recipient_id, given_on)
         if breaches and not reason:
@@ -431,6 +432,7 @@ def _reverse(store: Store, table: str, lines_table: str, link: str, series: str,
     from desktop import schema
 
     copied = {k: original[k] for k in schema.SYNCED_TABLES[table].fields if k not in skip}
+    _refresh_stock_cache(store)
     with store.transaction():
         number = store.next_number(series)
         new_id = store.insert(table, {**copied, "number": number, date_field: _today(today).isoformat(),
@@ -588,27 +590,30 @@ def _ledger_sums(store: Store) -> dict[tuple[str, str], dict[str, float]]:
     if cache is None or cache["path"] != store.path:
         cache = {"path": store.path, "sums": {}, "seen": {}}
         _stock_cache[store] = cache
-    sums: dict[tuple[str, str], dict[str, float]] = cache["sums"]
+    # Rows written inside an open transaction may still be rolled back (and their rowids reused): count them in
+    # this answer but keep them out of the cache.
+    keep = not store.in_transaction
+    work = cache if keep else {"sums": {k: dict(v) for k, v in cache["sums"].items()}, "seen": dict(cache["seen"])}
     for kind, (lines, header, link) in _SUM_SOURCES.items():
-        last, count = cache["seen"].get(kind, (0, 0))
+        last, count = work["seen"].get(kind, (0, 0))
         now_count = store.scalar(f"SELECT count(*) FROM {lines}")
         rows = store.conn.execute(
             f"SELECT l.rowid, h.aid_point_id, l.item_id, l.quantity, h.id IS NULL, l.deleted + coalesce(h.deleted, 0) "
             f"FROM {lines} l LEFT JOIN {header} h ON h.id = l.{link} WHERE l.rowid > ? ORDER BY l.rowid",
             (last,)).fetchall()
         if count + len(rows) != now_count or any(r[4] for r in rows):
-            return _full_sums(store, cache)
+            return _full_sums(store, cache if keep else {"sums": {}, "seen": {}}, keep=keep)
         for rowid, point, item, quantity, _orphan, deleted in rows:
             if not deleted:
-                bucket = sums.setdefault((point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
+                bucket = work["sums"].setdefault((point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
                 bucket[kind] += quantity
             last = rowid
-        cache["seen"][kind] = (last, now_count)
+        work["seen"][kind] = (last, now_count)
     # Adjustments carry the point on the row itself and are few: they are summed afresh.
-    return _with_adjustments(store, sums)
+    return _with_adjustments(store, work["sums"])
 
 
-def _full_sums(store: Store, cache: dict) -> dict:
+def _full_sums(store: Store, cache: dict, *, keep: bool = True) -> dict:
     cache["sums"], cache["seen"] = {}, {}
     complete = True
     for kind, (lines, header, link) in _SUM_SOURCES.items():
@@ -624,7 +629,7 @@ def _full_sums(store: Store, cache: dict) -> dict:
         complete = complete and not store.scalar(
             f"SELECT 1 FROM {lines} l LEFT JOIN {header} h ON h.id = l.{link} WHERE h.id IS NULL LIMIT 1")
     sums = cache["sums"]
-    if not complete:
+    if keep and not complete:
         _stock_cache.pop(store, None)
     return _with_adjustments(store, sums)
 
@@ -662,16 +667,17 @@ def stock_on_hand(store: Store, aid_point_id: str | None = None, *, all_items: b
     return result
 
 
+def _refresh_stock_cache(store: Store) -> None:
+    """Brings the cached sums up to date before a write transaction, so the checks inside it only read the
+    entry's own new lines."""
+    if not store.in_transaction:
+        _ledger_sums(store)
+
+
 def stock_of(store: Store, aid_point_id: str, item_id: str) -> float:
-    """On hand of one item at one point, straight from the ledgers (used inside write transactions)."""
-    donated = store.scalar("SELECT coalesce(sum(l.quantity), 0) FROM donation_lines l JOIN donations d "
-                           "ON d.id = l.donation_id WHERE d.aid_point_id = ? AND l.item_id = ? AND l.deleted = 0",
-                           (aid_point_id, item_id))
-    given = store.scalar("SELECT coalesce(sum(l.quantity), 0) FROM aid_lines l JOIN aid_given a ON a.id = l.aid_id "
-                         "WHERE a.aid_point_id = ? AND l.item_id = ? AND l.deleted = 0", (aid_point_id, item_id))
-    adjusted = store.scalar("SELECT coalesce(sum(quantity), 0) FROM stock_adjustments WHERE aid_point_id = ? "
-                            "AND item_id = ? AND deleted = 0", (aid_point_id, item_id))
-    return donated - given + adjusted
+    """On hand of one item at one point (sees the caller's uncommitted writes inside a transaction)."""
+    sums = _ledger_sums(store).get((aid_point_id or "", item_id))
+    return sums["donated"] - sums["given"] + sums["adjusted"] if sums else 0.0
 
 
 def record_stock_take(store: Store, aid_point_id: str, item_id: str, counted: Any, reason: str, *,
