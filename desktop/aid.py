@@ -904,7 +904,8 @@ def consent_status(store: Store, person_id: str | None, today: dt.date | None = 
     return {"state": "active", "row": row}
 
 
-def withdraw_consent(store: Store, recipient_id: str, *, today: dt.date | None = None, **_task) -> None:
+def withdraw_consent(store: Store, recipient_id: str, note: str = "", *, today: dt.date | None = None,
+                     **_task) -> None:
     """The person withdrew consent: the consent is marked withdrawn and the recipient becomes anonymous (the aid
     history stays, counted, without the link to the person)."""
     recipient = store.get("recipients", recipient_id)
@@ -916,6 +917,7 @@ def withdraw_consent(store: Store, recipient_id: str, *, today: dt.date | None =
             store.update("consents", status["row"]["id"], {"withdrawn_on": _today(today).isoformat()})
         store.update("recipients", recipient_id, {"person_id": None, "anonymous": 1, "locality": None,
                                                   "notes": None})
+        store.audit("consent_withdrawn", "recipients", recipient_id, {"note": text.normalize(note)})
 
 
 def _recipient_name_sql(r: str, p: str) -> str:
