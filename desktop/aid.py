@@ -993,10 +993,11 @@ def recipient_label(store: Store, row: dict) -> str:
     names = category_names(store)
     cats = [names.get(c, c) for c in _json_list(row.get("categories"))]
     parts = [", ".join(cats)] if cats else []
-    if row.get("sex"):
-        parts.append(_(SEX_LABELS[row["sex"]]))
-    if row.get("age_band"):
-        parts.append(_(AGE_BAND_LABELS.get(row["age_band"], row["age_band"])))
+    sex_label, band_label = SEX_LABELS.get(row.get("sex") or ""), AGE_BAND_LABELS.get(row.get("age_band") or "")
+    if row.get("sex") and sex_label:
+        parts.append(_(sex_label))
+    if band_label:
+        parts.append(_(band_label))
     return _("Anonymous") + (": " + "; ".join(parts) if parts else "")
 
 

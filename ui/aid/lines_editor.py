@@ -35,6 +35,7 @@ class LinesEditor(QWidget):
         self.with_value = with_value
         self._matches: dict[str, dict] = {}  # completion label → item row
         self._chosen: dict | None = None
+        self._focus_pending = False
         self.lines: list[dict] = []  # {"item": row, "quantity": str, "value": str}
 
         layout = QVBoxLayout(self)
@@ -94,7 +95,7 @@ class LinesEditor(QWidget):
         rows = aid.search_items(self.store, typed, limit=15) if typed.strip() else []
         self._matches = {self._label(r): r for r in rows}
         self.completer_model.setStringList(list(self._matches))
-        if rows:
+        if rows and self.completer.widget() is not None:  # the popup needs the line edit it belongs to
             self.completer.complete()
 
     def _label(self, row: dict) -> str:
@@ -134,9 +135,16 @@ class LinesEditor(QWidget):
         self._chosen = row
         self.item_edit.setText(self._label(row))
         self.unit_label.setText(aid.unit_names(self.store).get(row["unit"], row["unit"]))
-        # After the completer has finished with the key press.
-        QTimer.singleShot(0, self.quantity_edit.setFocus)
-        QTimer.singleShot(0, self.quantity_edit.selectAll)
+        # After the completer has finished with the key press (it may pick the item and return focus itself).
+        if not self._focus_pending:
+            self._focus_pending = True
+            QTimer.singleShot(0, self._focus_quantity)
+
+    def _focus_quantity(self) -> None:
+        self._focus_pending = False
+        if self._chosen is not None:
+            self.quantity_edit.setFocus()
+            self.quantity_edit.selectAll()
 
     # ---- the lines ---------------------------------------------------------------------------------------
     def _on_add_button_clicked(self) -> None:

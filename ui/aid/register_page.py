@@ -351,6 +351,7 @@ class RegisterAidPage(QWidget):
             return
         self.ctx.settings.extra.update(aid_given_by=self.given_by_edit.text().strip(), aid_point=entry.aid_point_id,
                                        aid_programme=entry.programme)
+        self.ctx.settings.save()
         message = _("Saved: receipt No. {number}.").format(number=result.number)
         style = "color: #1e7b34; font-weight: bold;"
         if result.negative_stock:
