@@ -465,3 +465,22 @@ def test_rolled_back_lines_never_reach_the_stock_cache(store, point, recipient):
             raise RuntimeError("cancelled")
     give(store, point, recipient, TODAY, programme="other", items=[("item-flour", 2)])
     assert stock(store, point, "item-flour") == 8
+
+
+# ---- consent form -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang, expected", [("kk", "Дербес деректерді жинауға"), ("ru", "Согласие на сбор")])
+def test_consent_form_pdf_in_both_languages(tmp_path, store, lang, expected):
+    import shutil
+    import subprocess
+
+    from desktop.consent_form import save_consent_form
+
+    data = RecipientInput(surname="Қасымов", name="Қайрат", patronymic="Нұрланұлы", birth_date="1950-03-02",
+                          iin="500302300015")
+    path = save_consent_form(store, lang, data, folder=tmp_path)
+    content = path.read_bytes()
+    assert content.startswith(b"%PDF") and b"DejaVu" in content
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+        assert expected in text and "Қасымов Қайрат Нұрланұлы" in text and "02.03.1950" in text
+        assert aid.CONSENT_FORM_VERSION in text

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop import aid, aid_rules, reference
 from desktop.i18n import N_, _
-from ui.aid.common import Column, FieldErrors, LazyTableModel, fill_combo, is_error, write_returning_errors
+from ui.aid.common import Column, enable_sorting, FieldErrors, LazyTableModel, fill_combo, is_error, write_returning_errors
 
 
 @dataclass
@@ -150,8 +150,7 @@ class CataloguePage(QWidget):
             Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
         ], lambda o, n: aid.list_items(store)[o:o + n], lambda: len(aid.list_items(store)), self)
         self.items_view = _table(self, self.items_model)
-        self.items_view.setSortingEnabled(True)
-        self.items_view.horizontalHeader().setSortIndicatorShown(False)
+        enable_sorting(self.items_view)
         self.add_item_button, self.edit_item_button = QPushButton(self), QPushButton(self)
         items_layout.addWidget(self.items_view)
         items_layout.addLayout(_buttons(self.add_item_button, self.edit_item_button))

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
 
-from desktop import aid, reference
+from desktop import aid, reference, text
 from desktop.errors import DostyqError, ValidationError, ValidationErrors
 from desktop.formats import format_number, format_short_date, today_local
 from desktop.i18n import _
@@ -207,6 +207,8 @@ class LazyTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:  # no sort column: keep the services' order (Kazakh alphabet, newest first…)
+            return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         self._load_all()
@@ -219,7 +221,7 @@ class LazyTableModel(QAbstractTableModel):
 
         def key(row):
             value = getter(row)
-            return (0, value) if isinstance(value, (int, float)) else (1, str(value or "").casefold())
+            return (0, value) if isinstance(value, (int, float)) else (1, text.sort_key(str(value or "")))
 
         self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
@@ -230,6 +232,12 @@ class LazyTableModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+
+
+def enable_sorting(view) -> None:
+    """Sorting by a click on a header, without sorting at once (the lists come in their natural order)."""
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
 
 
 def is_error(result: Any) -> bool:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 from desktop import aid
 from desktop.formats import format_money
 from desktop.i18n import N_, _
-from ui.aid.common import Column, LazyTableModel, is_error, short_date, write_returning_errors
+from ui.aid.common import Column, enable_sorting, LazyTableModel, is_error, short_date, write_returning_errors
 from ui.aid.donation_dialog import DonationDialog
 from ui.aid.reason_dialog import ReasonDialog
 
@@ -50,8 +50,7 @@ class DonationsPage(QWidget):
         ], lambda o, n: aid.list_donations(store, limit=n, offset=o), lambda: aid.count_donations(store), self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicatorShown(False)
+        enable_sorting(self.view)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)

@@ -68,7 +68,7 @@ class DoubleAidDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Aid already given in this period"))
-        self.heading.setText(_("{recipient} has already received «{programme}» aid in this period.").format(
+        self.heading.setText(_("{recipient} has already received aid of the programme {programme} in this period.").format(
             recipient=self.recipient, programme=self.programme))
         rules = "; ".join(
             _("{rule} (period {start} – {end})").format(rule=aid.rule_text(b.rule),

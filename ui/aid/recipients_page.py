@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,7 +24,7 @@ from desktop import aid
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import N_, _
-from ui.aid.common import Column, LazyTableModel, is_error, short_date, write_returning_errors
+from ui.aid.common import Column, enable_sorting, LazyTableModel, is_error, short_date, write_returning_errors
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import aid_columns
@@ -59,16 +58,18 @@ class RecipientCard(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.details.addRow(name, value)
         layout.addLayout(self.details)
-        buttons = QHBoxLayout()
         self.give_button = QPushButton(self)
         self.edit_button = QPushButton(self)
         self.form_kk = QPushButton(self)
         self.form_ru = QPushButton(self)
         self.withdraw_button = QPushButton(self)
-        for button in (self.give_button, self.edit_button, self.form_kk, self.form_ru, self.withdraw_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        # Two short rows, so the card stays narrow enough for the list beside it.
+        for row_buttons in ((self.give_button, self.edit_button, self.withdraw_button), (self.form_kk, self.form_ru)):
+            buttons = QHBoxLayout()
+            for button in row_buttons:
+                buttons.addWidget(button)
+            buttons.addStretch(1)
+            layout.addLayout(buttons)
         self.history_title = QLabel(self)
         self.history_title.setStyleSheet("font-weight: bold; margin-top: 6px;")
         layout.addWidget(self.history_title)
@@ -193,26 +194,24 @@ class RecipientsPage(QWidget):
             Column(N_("Recipient"), lambda r: aid.recipient_label(store, r)),
             Column(N_("Categories"), lambda r: ", ".join(categories().get(c, c)
                                                          for c in json.loads(r["categories"] or "[]"))),
-            Column(N_("Locality"), lambda r: r["locality"] or ""),
             Column(N_("Last aid"), lambda r: short_date(r["last_aid"]), sort=lambda r: r["last_aid"] or ""),
             Column(N_("Entries"), lambda r: r["aid_count"], align_right=True),
         ], lambda o, n: aid.list_recipients(store, self.search_edit.text(), limit=n, offset=o),
             lambda: aid.count_recipients(store, self.search_edit.text()), self)
         self.view = QTableView(splitter)
         self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicatorShown(False)
+        enable_sorting(self.view)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setStretchLastSection(True)
         self.card_box = QGroupBox(splitter)
         box_layout = QVBoxLayout(self.card_box)
         self.card = RecipientCard(ctx, self.card_box)
         box_layout.addWidget(self.card)
         splitter.addWidget(self.view)
         splitter.addWidget(self.card_box)
-        splitter.setSizes([420, 640])
+        splitter.setSizes([440, 660])
         layout.addWidget(splitter, 1)
         self.search_edit.textChanged.connect(lambda _t: self._reload())
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
@@ -237,6 +236,9 @@ class RecipientsPage(QWidget):
     def _reload(self) -> None:
         selected = self.card.recipient_id
         self.model.reload()
+        self.view.resizeColumnsToContents()
+        self.view.setColumnWidth(0, min(self.view.columnWidth(0), 300))
+        self.view.setColumnWidth(1, min(self.view.columnWidth(1), 220))
         self._update_count()
         self.card.show_recipient(selected if selected and self.ctx.store.get("recipients", selected) else None)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import aid, reference
 from desktop.i18n import N_, _
-from ui.aid.common import NEGATIVE, Column, FieldErrors, LazyTableModel, fill_combo, is_error, point_pairs, qty, \
+from ui.aid.common import NEGATIVE, Column, enable_sorting, FieldErrors, LazyTableModel, fill_combo, is_error, point_pairs, qty, \
     write_returning_errors
 
 
@@ -133,8 +133,7 @@ class StockPage(QWidget):
             colour=lambda r, column: NEGATIVE if r.negative and column == 7 else None)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicatorShown(False)
+        enable_sorting(self.view)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
