@@ -619,15 +619,17 @@ def _full_sums(store: Store, cache: dict, *, keep: bool = True) -> dict:
     for kind, (lines, header, link) in _SUM_SOURCES.items():
         last = store.scalar(f"SELECT max(rowid) FROM {lines}") or 0
         count = store.scalar(f"SELECT count(*) FROM {lines} WHERE rowid <= ?", (last,))
-        for row in store.conn.execute(
-                f"SELECT h.aid_point_id, l.item_id, sum(l.quantity) FROM {lines} l JOIN {header} h ON h.id = l.{link} "
-                f"WHERE l.deleted = 0 AND h.deleted = 0 AND l.rowid <= ? GROUP BY h.aid_point_id, l.item_id", (last,)):
-            bucket = cache["sums"].setdefault((row[0] or "", row[1]), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
-            bucket[kind] += row[2]
+        # One pass: a line whose header has not arrived yet (sync pages) shows up as an orphan group.
+        for point, item, quantity, orphan in store.conn.execute(
+                f"SELECT h.aid_point_id, l.item_id, sum(l.quantity), h.id IS NULL FROM {lines} l "
+                f"LEFT JOIN {header} h ON h.id = l.{link} WHERE l.deleted = 0 AND coalesce(h.deleted, 0) = 0 "
+                f"AND l.rowid <= ? GROUP BY h.aid_point_id, l.item_id, h.id IS NULL", (last,)):
+            if orphan:
+                complete = False  # counted once its header arrives: recount next time
+                continue
+            bucket = cache["sums"].setdefault((point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
+            bucket[kind] += quantity
         cache["seen"][kind] = (last, count)
-        # A line whose header has not arrived yet (sync pages) must be counted once it does: recount next time.
-        complete = complete and not store.scalar(
-            f"SELECT 1 FROM {lines} l LEFT JOIN {header} h ON h.id = l.{link} WHERE h.id IS NULL LIMIT 1")
     sums = cache["sums"]
     if keep and not complete:
         _stock_cache.pop(store, None)

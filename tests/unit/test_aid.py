@@ -484,3 +484,14 @@ def test_consent_form_pdf_in_both_languages(tmp_path, store, lang, expected):
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
         assert expected in text and "Қасымов Қайрат Нұрланұлы" in text and "02.03.1950" in text
         assert aid.CONSENT_FORM_VERSION in text
+
+
+def test_a_line_that_arrives_before_its_header_is_counted_once_the_header_arrives(store, point):
+    """Sync may deliver an entry's lines in an earlier page than its header."""
+    donate(store, point, [("item-flour", 10)])
+    assert stock(store, point, "item-flour") == 10
+    store.insert("aid_lines", {"aid_id": "header-later", "item_id": "item-flour", "quantity": 4})
+    assert stock(store, point, "item-flour") == 10
+    store.insert("aid_given", {"given_on": TODAY.isoformat(), "aid_point_id": point, "programme": "other"},
+                 row_id="header-later")
+    assert stock(store, point, "item-flour") == 6
