@@ -397,10 +397,12 @@ def save_aid(store: Store, entry: AidEntry, *, override_reason: str | None = Non
 
 
 def _negative_after(store: Store, point_id: str, item_ids: Iterable[str]) -> list[tuple[str, float]]:
+    sums = _ledger_sums(store)
     negative = []
     for item_id in dict.fromkeys(item_ids):
-        on_hand = stock_of(store, point_id, item_id)
-        if on_hand < 0:
+        s = sums.get((point_id or "", item_id))
+        on_hand = s["donated"] - s["given"] + s["adjusted"] if s else 0.0
+        if on_hand < -1e-9:
             negative.append((item_label(store.get("aid_items", item_id) or {}), on_hand))
     return negative
 
@@ -596,11 +598,13 @@ def _ledger_sums(store: Store) -> dict[tuple[str, str], dict[str, float]]:
     work = cache if keep else {"sums": {k: dict(v) for k, v in cache["sums"].items()}, "seen": dict(cache["seen"])}
     for kind, (lines, header, link) in _SUM_SOURCES.items():
         last, count = work["seen"].get(kind, (0, 0))
-        now_count = store.scalar(f"SELECT count(*) FROM {lines}")
         rows = store.conn.execute(
             f"SELECT l.rowid, h.aid_point_id, l.item_id, l.quantity, h.id IS NULL, l.deleted + coalesce(h.deleted, 0) "
             f"FROM {lines} l LEFT JOIN {header} h ON h.id = l.{link} WHERE l.rowid > ? ORDER BY l.rowid",
             (last,)).fetchall()
+        # The row count is checked when the cache is kept; inside a write transaction the cache was brought up to
+        # date just before (the caller holds the write lock), so only the entry's own new lines are read.
+        now_count = store.scalar(f"SELECT count(*) FROM {lines}") if keep else count + len(rows)
         if count + len(rows) != now_count or any(r[4] for r in rows):
             return _full_sums(store, cache if keep else {"sums": {}, "seen": {}}, keep=keep)
         for rowid, point, item, quantity, _orphan, deleted in rows:
@@ -619,16 +623,18 @@ def _full_sums(store: Store, cache: dict, *, keep: bool = True) -> dict:
     for kind, (lines, header, link) in _SUM_SOURCES.items():
         last = store.scalar(f"SELECT max(rowid) FROM {lines}") or 0
         count = store.scalar(f"SELECT count(*) FROM {lines} WHERE rowid <= ?", (last,))
-        # One pass: a line whose header has not arrived yet (sync pages) shows up as an orphan group.
-        for point, item, quantity, orphan in store.conn.execute(
-                f"SELECT h.aid_point_id, l.item_id, sum(l.quantity), h.id IS NULL FROM {lines} l "
-                f"LEFT JOIN {header} h ON h.id = l.{link} WHERE l.deleted = 0 AND coalesce(h.deleted, 0) = 0 "
-                f"AND l.rowid <= ? GROUP BY h.aid_point_id, l.item_id, h.id IS NULL", (last,)):
-            if orphan:
-                complete = False  # counted once its header arrives: recount next time
-                continue
+        joined = 0
+        for point, item, quantity, lines_count in store.conn.execute(
+                f"SELECT h.aid_point_id, l.item_id, "
+                f"sum(CASE WHEN l.deleted = 0 AND h.deleted = 0 THEN l.quantity ELSE 0 END), count(*) "
+                f"FROM {lines} l JOIN {header} h ON h.id = l.{link} WHERE l.rowid <= ? "
+                f"GROUP BY h.aid_point_id, l.item_id", (last,)):
+            joined += lines_count
             bucket = cache["sums"].setdefault((point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
             bucket[kind] += quantity
+        # A line whose header has not arrived yet (sync pages) is missing from the join: recount next time, so it
+        # is counted once the header is there.
+        complete = complete and joined == count
         cache["seen"][kind] = (last, count)
     sums = cache["sums"]
     if keep and not complete:
