@@ -49,9 +49,13 @@ KITS = {
 }
 
 
-def _bin(rng: random.Random) -> str:
+def _bin(rng: random.Random, organisation: str) -> str:
+    """A well-formed BIN: registration YYMM, type (6 for an individual entrepreneur, else 4 = legal entity),
+    attribute (1 for a branch, else 0), serial and check digit."""
+    kind = "6" if organisation.startswith("ИП") else "4"
+    attribute = "1" if organisation.startswith("Филиал") else "0"
     while True:
-        first = f"{rng.randint(0, 99):02d}{rng.randint(1, 12):02d}40{rng.randint(0, 99999):05d}"
+        first = f"{rng.randint(0, 24):02d}{rng.randint(1, 12):02d}{kind}{attribute}{rng.randint(0, 99999):05d}"
         check = check_digit(first)
         if check is not None:
             return first + str(check)
@@ -99,6 +103,7 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
 
     # Donations through the year (more before September and in winter), enough to cover what is given out.
     start = today - dt.timedelta(days=364)
+    bins = {name: _bin(rng, name) for name in ORGANISATIONS}
     donation_ids = []
     for n in range(DONATIONS):
         day = start + dt.timedelta(days=rng.randint(0, 364))
@@ -109,7 +114,8 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
         entry = aid.DonationEntry(day, points[0] if rng.random() < 0.7 else points[1], kind, lines,
                                   received_by=rng.choice(STAFF))
         if kind == "organisation":
-            entry.donor_org_name, entry.donor_bin = rng.choice(ORGANISATIONS), _bin(rng)
+            entry.donor_org_name = rng.choice(ORGANISATIONS)
+            entry.donor_bin = bins[entry.donor_org_name]
         elif kind == "person":
             entry.donor_person_id = rng.choice(people)["id"]
         donation_ids.append(aid.save_donation(store, entry, today=today).id)
@@ -150,6 +156,21 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
     for aid_id, _recipient, _programme in rng.sample(entries, REVERSALS):
         aid.reverse_aid(store, aid_id, rng.choice(REVERSAL_REASONS), today=today)
     aid.reverse_donation(store, donation_ids[-1], "Екі рет енгізілген", today=today)
+
+    # Coal handed out at the branch after a winter storm before the coal merchant's delivery note was entered:
+    # the branch's coal stock is below zero until someone records the donation (the stock screen warns).
+    coal = store.scalar("SELECT id FROM aid_items WHERE name_ru = 'Уголь' AND house_id IS NOT NULL")
+    aid.save_donation(store, aid.DonationEntry(today - dt.timedelta(days=20), points[1], "organisation",
+                                               [aid.Line(coal, 500)], donor_org_name=ORGANISATIONS[-1],
+                                               donor_bin=bins[ORGANISATIONS[-1]], received_by=STAFF[1]), today=today)
+    storm = [r for r, band in recipients if band == "elderly"][:12]
+    for n, recipient in enumerate(storm):
+        day = today - dt.timedelta(days=12 - n)
+        household = store.scalar("SELECT household_id FROM recipients WHERE id = ?", (recipient,))
+        aid_id = store.insert("aid_given", {
+            "number": store.next_number("aid"), "given_on": day.isoformat(), "aid_point_id": points[1],
+            "programme": "meyirim", "recipient_id": recipient, "household_id": household, "given_by": STAFF[1]})
+        store.insert("aid_lines", {"aid_id": aid_id, "item_id": coal, "quantity": 50})
 
     # A stock-take at the main point found a little less sugar than the books say.
     sugar = next((r for r in aid.stock_on_hand(store, points[0]) if r.item_id == "item-sugar"), None)

@@ -121,7 +121,7 @@ class CataloguePage(QWidget):
         self.add_point_button, self.edit_point_button = QPushButton(self), QPushButton(self)
         points_layout.addWidget(self.points_view)
         points_layout.addLayout(_buttons(self.add_point_button, self.edit_point_button))
-        top.addWidget(self.points_box, 3)
+        top.addWidget(self.points_box, 1)
 
         self.rules_box = QGroupBox(self)
         rules_layout = QVBoxLayout(self.rules_box)
@@ -135,7 +135,7 @@ class CataloguePage(QWidget):
         self.add_rule_button = QPushButton(self)
         rules_layout.addWidget(self.rules_view)
         rules_layout.addLayout(_buttons(self.add_rule_button))
-        top.addWidget(self.rules_box, 2)
+        top.addWidget(self.rules_box, 1)
         layout.addLayout(top, 2)
 
         self.items_box = QGroupBox(self)

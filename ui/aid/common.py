@@ -18,6 +18,7 @@ from desktop.i18n import _
 
 ERROR_STYLE = "border: 2px solid #c0392b; border-radius: 3px;"
 NEGATIVE = QColor("#c0392b")
+NEGATIVE_ROW = QColor("#fdecea")
 
 
 def qty(value: float) -> str:
@@ -146,10 +147,11 @@ class LazyTableModel(QAbstractTableModel):
     PAGE = 200
 
     def __init__(self, columns: list[Column], fetch: Callable[[int, int], list[dict]], count: Callable[[], int],
-                 parent: QObject | None = None, *, colour: Callable[[dict, int], QColor | None] | None = None):
+                 parent: QObject | None = None, *, colour: Callable[[dict, int], QColor | None] | None = None,
+                 background: Callable[[dict], QColor | None] | None = None):
         super().__init__(parent)
         self.columns = columns
-        self._fetch, self._count, self._colour = fetch, count, colour
+        self._fetch, self._count, self._colour, self._background = fetch, count, colour, background
         self.rows: list[dict] = []
         self._total = 0
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -199,6 +201,8 @@ class LazyTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._colour:
             return self._colour(row, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole and self._background:
+            return self._background(row)
         return None
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):

@@ -138,7 +138,7 @@ class RecipientDialog(QDialog):
             "sex and age band."))
         self.person_box.setTitle(_("Person"))
         self.existing.set_placeholder(_("Already in Dostyq? Type their name…"))
-        texts = [_("Find:"), "", _("Surname:"), _("Name:"), _("Patronymic:"), _("Birth date:"), _("Sex:"),
+        texts = [_("Find:"), "", _("Surname:"), _("First name:"), _("Patronymic:"), _("Birth date:"), _("Sex:"),
                  _("IIN:"), _("Phone:"), _("Locality:")]
         for label, value in zip(self.person_labels, texts):
             label.setText(value)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import aid, reference
 from desktop.i18n import N_, _
-from ui.aid.common import NEGATIVE, Column, enable_sorting, FieldErrors, LazyTableModel, fill_combo, is_error, point_pairs, qty, \
+from ui.aid.common import NEGATIVE, NEGATIVE_ROW, Column, enable_sorting, FieldErrors, LazyTableModel, fill_combo, is_error, point_pairs, qty, \
     write_returning_errors
 
 
@@ -130,13 +130,14 @@ class StockPage(QWidget):
                    sort=lambda r: r.adjusted),
             Column(N_("On hand"), lambda r: qty(r.on_hand), align_right=True, sort=lambda r: r.on_hand),
         ], lambda o, n: self.rows[o:o + n], lambda: len(self.rows), self,
-            colour=lambda r, column: NEGATIVE if r.negative and column == 7 else None)
+            colour=lambda r, column: NEGATIVE if r.negative and column == 7 else None,
+            background=lambda r: NEGATIVE_ROW if r.negative else None)
         self.view = QTableView(self)
         self.view.setModel(self.model)
         enable_sorting(self.view)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
         self.point_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.all_items_check.toggled.connect(lambda _on: self.refresh())
