@@ -468,13 +468,20 @@ def list_aid(store: Store, *, limit: int = 50, offset: int = 0, recipient_id: st
     if recipient_id:
         where += " AND e.recipient_id = ?"
         params.append(recipient_id)
-    return store.rows(
+    rows = store.rows(
         f"SELECT e.*, pt.name AS point_name, {_recipient_name_sql('r', 'p')} AS recipient_name, "
-        f"{_lines_summary_sql('aid_lines', 'aid_id', _name_col())} AS items, "
-        f"EXISTS (SELECT 1 FROM aid_given x WHERE x.reverses_id = e.id) AS reversed "
+        f"{_lines_summary_sql('aid_lines', 'aid_id', _name_col())} AS items "
         f"FROM aid_given e LEFT JOIN aid_points pt ON pt.id = e.aid_point_id "
         f"LEFT JOIN recipients r ON r.id = e.recipient_id LEFT JOIN people p ON p.id = r.person_id "
         f"WHERE {where} ORDER BY e.given_on DESC, e.created_at DESC LIMIT ? OFFSET ?", [*params, limit, offset])
+    # Which of these were corrected: one look-up for the page (reverses_id has no index of its own).
+    ids = [r["id"] for r in rows]
+    reversed_ids = {row["reverses_id"] for row in store.rows(
+        f"SELECT reverses_id FROM aid_given WHERE reverses_id IN ({', '.join('?' for _ in ids)})", ids)} if ids \
+        else set()
+    for row in rows:
+        row["reversed"] = int(row["id"] in reversed_ids)
+    return rows
 
 
 def count_aid(store: Store) -> int:
