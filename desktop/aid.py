@@ -62,6 +62,7 @@ register_field_labels({
     "age_band": N_("Age band"),
     "members_count": N_("Household members"),
     "children_count": N_("Children in the household"),
+    "household_of": N_("Same household as"),
     "consent_on": N_("Consent date"),
     "expires_on": N_("Consent valid until"),
     "person_id": N_("Person"),
@@ -757,6 +758,7 @@ class RecipientInput:
     by_guardian: bool = False
     guardian_name: str = ""
     notes: str = ""
+    household_of: str | None = None  # another recipient whose household this one belongs to
 
 
 def _count(value: Any, field_name: str) -> int | None:
@@ -821,6 +823,8 @@ def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None 
         band = band or data.age_band
     else:
         band = data.age_band if data.age_band in AGE_BANDS else None
+    if data.household_of and (data.household_of == recipient_id or not store.get("recipients", data.household_of)):
+        errors.append(ValidationError("household_of", N_("{field}: find the recipient in the list.")))
     if data.age_band and data.age_band not in AGE_BANDS:
         errors.append(ValidationError("age_band", N_("{field}: choose a value from the list.")))
     _raise_all(errors)
@@ -839,13 +843,20 @@ def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None 
             if existing:
                 raise ValidationError("person_id", N_("This person is already registered as a recipient."))
         household_id = current["household_id"] if current else None
-        household = {"members_count": members, "children_count": children,
-                     "locality": text.normalize(data.locality) if data.consent else None,
-                     "head_person_id": person_id}
-        if household_id:
-            store.update("households", household_id, household)
-        elif members is not None or children is not None:
-            household_id = store.insert("households", household)
+        counts = {k: v for k, v in (("members_count", members), ("children_count", children)) if v is not None}
+        if data.household_of:
+            # Joins the household of another recipient (made for both now if they had none).
+            other = store.get("recipients", data.household_of)
+            household_id = other["household_id"]
+            if not household_id:
+                household_id = store.insert("households", {"head_person_id": other["person_id"], **counts})
+                store.update("recipients", other["id"], {"household_id": household_id})
+        if household_id and counts:
+            store.update("households", household_id, counts)
+        elif not household_id and counts:
+            household_id = store.insert("households", {
+                **counts, "head_person_id": person_id,
+                "locality": text.normalize(data.locality) if data.consent else None})
         values = {
             "person_id": person_id, "household_id": household_id, "categories": categories,
             "locality": text.normalize(data.locality) if data.consent else None,

@@ -235,3 +235,20 @@ def test_language_switches_live(ctx, qtbot):
     apply_language("ru")
     QApplication.processEvents()
     assert widget.tabs.tabText(0) != kk and widget.tabs.tabText(0) == "Выдача помощи"
+
+
+def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
+    point, recipient = seeded
+    page = section(ctx, qtbot).register_page
+    page._on_anonymous_button_clicked()
+    dialog = page.recipient_dialog
+    dialog.age_band_combo.setCurrentIndex(dialog.age_band_combo.findData("child"))
+    dialog.household_search.edit.setFocus()
+    type_text(dialog.household_search.edit, "қасым")
+    qtbot.keyClick(dialog.household_search.edit, Qt.Key.Key_Return)
+    assert dialog.household_of == recipient and "Қасымов" in dialog.household_chosen.text()
+    dialog.members_edit.setText("3")
+    dialog._on_buttons_accepted()
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 2)
+    households = {r["household_id"] for r in ctx.store.rows("SELECT household_id FROM recipients")}
+    assert len(households) == 1 and None not in households

@@ -240,8 +240,9 @@ def test_household_rule_counts_every_member(store, point):
                                                      categories=["emergency"]), today=TODAY)
     household = store.get("recipients", first)["household_id"]
     second = aid.save_recipient(store, RecipientInput(consent=True, surname="Петрова", name="Анна",
-                                                      categories=["emergency"]), today=TODAY)
-    store.update("recipients", second, {"household_id": household})
+                                                      categories=["emergency"], household_of=first), today=TODAY)
+    assert store.get("recipients", second)["household_id"] == household
+    assert store.get("households", household)["members_count"] == 4
     # Жүректен жүрекке: at most 2 per household per month.
     give(store, point, first, dt.date(2026, 10, 2), programme="zhurekten")
     assert aid.check_double_aid(store, "zhurekten", second, dt.date(2026, 10, 3)) == []
@@ -495,3 +496,16 @@ def test_a_line_that_arrives_before_its_header_is_counted_once_the_header_arrive
     store.insert("aid_given", {"given_on": TODAY.isoformat(), "aid_point_id": point, "programme": "other"},
                  row_id="header-later")
     assert stock(store, point, "item-flour") == 6
+
+
+def test_joining_a_household_makes_one_for_both_when_needed(store):
+    first = aid.save_recipient(store, RecipientInput(consent=True, surname="Ким", name="Елена"), today=TODAY)
+    assert store.get("recipients", first)["household_id"] is None
+    second = aid.save_recipient(store, RecipientInput(consent=False, age_band="child", household_of=first,
+                                                      members_count="3", children_count="1"), today=TODAY)
+    household = store.get("recipients", second)["household_id"]
+    assert household and store.get("recipients", first)["household_id"] == household
+    assert store.get("households", household)["children_count"] == 1
+    with pytest.raises(ValidationError) as err:
+        aid.save_recipient(store, RecipientInput(consent=False, household_of="nobody"), today=TODAY)
+    assert err.value.field == "household_of"

@@ -99,7 +99,13 @@ class RecipientDialog(QDialog):
         self.categories_list.setMaximumHeight(150)
         self.members_label, self.members_edit = QLabel(self), QLineEdit(self)
         self.children_label, self.children_edit = QLabel(self), QLineEdit(self)
+        self.household_of: str | None = None
+        self.household_label = QLabel(self)
+        self.household_search = PersonSearch(lambda q: aid.search_recipients(store, q, limit=8), parent=self)
+        self.household_chosen = QLabel(self)
         aid_form.addRow(self.categories_label, self.categories_list)
+        aid_form.addRow(self.household_label, self.household_search)
+        aid_form.addRow("", self.household_chosen)
         aid_form.addRow(self.members_label, self.members_edit)
         aid_form.addRow(self.children_label, self.children_edit)
         layout.addWidget(self.aid_box)
@@ -113,10 +119,12 @@ class RecipientDialog(QDialog):
             "surname": self.surname_edit, "name": self.name_edit, "birth_date": self.birth_edit,
             "iin": self.iin_edit, "phone": self.phone_edit, "categories": self.categories_list,
             "members_count": self.members_edit, "children_count": self.children_edit,
-            "consent_on": self.consent_date, "person_id": self.existing.edit, "age_band": self.age_band_combo})
+            "consent_on": self.consent_date, "person_id": self.existing.edit, "age_band": self.age_band_combo,
+            "household_of": self.household_search.edit})
 
         self.consent_check.toggled.connect(self._on_consent_check_toggled)
         self.existing.chosen.connect(self._on_existing_chosen)
+        self.household_search.chosen.connect(self._on_household_search_chosen)
         self.print_kk.clicked.connect(lambda: self._print("kk"))
         self.print_ru.clicked.connect(lambda: self._print("ru"))
         self.buttons.accepted.connect(self._on_buttons_accepted)
@@ -167,6 +175,8 @@ class RecipientDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setCheckState(Qt.CheckState.Checked if code in checked else Qt.CheckState.Unchecked)
             self.categories_list.addItem(item)
+        self.household_label.setText(_("Same household as:"))
+        self.household_search.set_placeholder(_("Another recipient of the family (optional)…"))
         self.members_label.setText(_("Household members:"))
         self.children_label.setText(_("of them children:"))
 
@@ -206,6 +216,7 @@ class RecipientDialog(QDialog):
             for edit in (self.surname_edit, self.name_edit, self.patronymic_edit, self.birth_edit, self.iin_edit,
                          self.phone_edit, self.locality_edit, self.address_edit):
                 edit.clear()
+                edit.setEnabled(True)
             self.person_id = None
             self.existing_label.clear()
 
@@ -229,6 +240,11 @@ class RecipientDialog(QDialog):
         self.address_edit.setText(person["address"] or "")
         self.sex_combo.setCurrentIndex(max(0, self.sex_combo.findData(person["sex"])))
 
+    def _on_household_search_chosen(self, recipient_id: str) -> None:
+        self.household_of = recipient_id
+        card = aid.recipient_card(self.ctx.store, recipient_id)
+        self.household_chosen.setText(f"<b>{card['label']}</b>" if card else "")
+
     def current_input(self) -> RecipientInput:
         consent = self.consent_check.isChecked()
         return RecipientInput(
@@ -240,7 +256,7 @@ class RecipientDialog(QDialog):
             address=self.address_edit.text(), categories=self.checked_categories(),
             age_band=None if consent else self.age_band_combo.currentData(),
             members_count=self.members_edit.text(), children_count=self.children_edit.text(),
-            consent_on=date_of(self.consent_date) if consent else None)
+            consent_on=date_of(self.consent_date) if consent else None, household_of=self.household_of)
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
