@@ -126,6 +126,9 @@ def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
     assert dialog.give_button.isEnabled()
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 2)
+    ctx.runner.wait_idle()
+    QApplication.processEvents()
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 2  # one Enter, one entry
     assert ctx.store.scalar("SELECT override_reason FROM aid_given WHERE override_reason IS NOT NULL") == \
         "Үйі өртеніп кетті"
     assert ctx.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'aid_override'") == 1
@@ -223,8 +226,18 @@ def test_donation_dialog_checks_the_bin_as_typed(ctx, seeded, qtbot):
     assert "✗" in dialog.bin_state.text()
     dialog.bin_edit.setText("150440012344")
     assert "✓" in dialog.bin_state.text()
-    dialog.lines.add_line("item-rice", "20", "15000")
-    dialog._on_buttons_accepted()
+    # By keyboard: item, Enter, quantity, Enter (adds the line, does not save), Enter in the empty item field saves.
+    dialog.lines.item_edit.setCompleter(None)
+    dialog.lines.item_edit.setFocus()
+    type_text(dialog.lines.item_edit, "күріш")
+    qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.lines._focus_pending)
+    qtbot.keyClicks(dialog.lines.quantity_edit, "20")
+    qtbot.keyClick(dialog.lines.quantity_edit, Qt.Key.Key_Return)
+    ctx.runner.wait_idle()
+    QApplication.processEvents()
+    assert len(dialog.lines.lines) == 1 and ctx.store.scalar("SELECT count(*) FROM donations") == 1
+    qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM donations") == 2)
     assert ctx.store.scalar("SELECT donor_bin FROM donations WHERE donor_kind = 'organisation'") == "150440012344"
 
@@ -247,6 +260,7 @@ def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
     type_text(dialog.household_search.edit, "қасым")
     qtbot.keyClick(dialog.household_search.edit, Qt.Key.Key_Return)
     assert dialog.household_of == recipient and "Қасымов" in dialog.household_chosen.text()
+    assert dialog.isVisible()  # Enter picked the match; it did not press the dialog's Save button
     dialog.members_edit.setText("3")
     dialog._on_buttons_accepted()
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 2)

@@ -52,10 +52,10 @@ class DoubleAidDialog(QDialog):
         self.give_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.give_button.setEnabled(False)
+        self.give_button.setDefault(True)  # Enter in the reason field gives the aid once a reason is there
         for widget in (self.heading, self.explanation, self.table, self.reason_label, self.reason_edit, self.buttons):
             layout.addWidget(widget)
         self.reason_edit.textChanged.connect(self._on_reason_edit_text_changed)
-        self.reason_edit.returnPressed.connect(self._on_reason_edit_return_pressed)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.resize(720, 400)
@@ -90,6 +90,3 @@ class DoubleAidDialog(QDialog):
     def _on_reason_edit_text_changed(self, value: str) -> None:
         self.give_button.setEnabled(bool(value.strip()))
 
-    def _on_reason_edit_return_pressed(self) -> None:
-        if self.reason:
-            self.accept()

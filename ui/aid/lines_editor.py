@@ -72,11 +72,14 @@ class LinesEditor(QWidget):
         layout.addWidget(self.table)
 
         self.item_edit.textEdited.connect(self._on_item_edit_text_edited)
-        self.item_edit.returnPressed.connect(self._on_item_edit_return_pressed)
         self.completer.activated.connect(self._on_completer_activated)
-        self.quantity_edit.returnPressed.connect(self._on_add_button_clicked)
-        self.value_edit.returnPressed.connect(self._on_add_button_clicked)
+        # With the completion list open, the completer hands Enter straight to the line edit (past the filter).
+        self.item_edit.returnPressed.connect(self._on_item_edit_return_pressed)
         self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.add_button.setAutoDefault(False)
+        # Enter is handled (and consumed) here: in a dialog it must not also press the dialog's default button.
+        for edit in (self.item_edit, self.quantity_edit, self.value_edit):
+            edit.installEventFilter(self)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -203,6 +206,13 @@ class LinesEditor(QWidget):
                 self.table.setItem(n, column, cell)
 
     def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                obj in (self.item_edit, self.quantity_edit, self.value_edit):
+            if obj is self.item_edit:
+                self._on_item_edit_return_pressed()
+            else:
+                self._on_add_button_clicked()
+            return True
         if obj is self.table and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Delete:
             rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
             for row in rows:

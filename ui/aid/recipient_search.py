@@ -69,6 +69,10 @@ class PersonSearch(QWidget):
             if event.key() == Qt.Key.Key_Escape:
                 self.results.hide()
                 return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # Taken here, so that in a dialog Enter picks the match instead of pressing the default button.
+                self._on_edit_return_pressed()
+                return True
         return super().eventFilter(obj, event)
 
 
