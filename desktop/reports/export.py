@@ -1,0 +1,93 @@
+"""Writing a summary to a file in one of the four formats, with a clear message when the file cannot be written.
+
+The file is first written beside the target under a temporary name and then moved into place, so a failed export
+never leaves half a file where the old one was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from desktop.errors import DostyqError
+from desktop.i18n import N_
+from desktop.reports.csv_export import write_csv
+from desktop.reports.hxl import write_hxl
+from desktop.reports.pdf import write_pdf
+from desktop.reports.summary import MonthlySummary
+from desktop.reports.xlsx import write_xlsx
+
+FORMATS = ("xlsx", "pdf", "csv", "hxl")
+SUFFIXES = {"xlsx": ".xlsx", "pdf": ".pdf", "csv": ".csv", "hxl": ".hxl.csv"}
+
+
+class ReportWriteError(DostyqError):
+    MESSAGES = {
+        "folder": N_("Cannot save the report in {folder}: the folder is read-only or does not exist. "
+                     "Choose another folder."),
+        "locked": N_("Cannot replace {path}: the file is open in another program (Excel?) or read-only. "
+                     "Close it and try again, or save under another name."),
+        "other": N_("Cannot save the report to {path}: {detail}"),
+    }
+
+    def __init__(self, kind: str, **params):
+        self.kind = kind
+        super().__init__(self.MESSAGES[kind], **params)
+
+
+def default_file_name(summary: MonthlySummary, fmt: str, lang: str) -> str:
+    code = (summary.org.get("code") or "dostyq").replace("/", "-")
+    return f"{code}_{summary.month}_{lang}{SUFFIXES[fmt]}"
+
+
+def export_report(summary: MonthlySummary, fmt: str, path: str | os.PathLike, lang: str = "kk",
+                  delimiter: str = ",", progress=None, cancel=None) -> Path:
+    """Writes the file; raises ReportWriteError (a message for the user) if it cannot."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise ReportWriteError("folder", folder=str(folder))
+    if progress:
+        progress(0, 2)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".dostyq-", suffix=target.suffix, dir=folder)
+        os.close(fd)
+    except OSError:
+        raise ReportWriteError("folder", folder=str(folder)) from None
+    tmp = Path(tmp_name)
+    try:
+        if fmt == "xlsx":
+            write_xlsx(summary, tmp, lang)
+        elif fmt == "pdf":
+            write_pdf(summary, tmp, lang)
+        elif fmt == "csv":
+            write_csv(summary, tmp, lang, delimiter)
+        elif fmt == "hxl":
+            write_hxl(summary, tmp, lang)
+        else:
+            raise ValueError(f"unknown report format {fmt!r}")
+        if progress:
+            progress(1, 2)
+        try:
+            if target.exists() and not os.access(target, os.W_OK):
+                raise PermissionError(str(target))
+            os.replace(tmp, target)
+        except PermissionError:
+            raise ReportWriteError("locked", path=str(target)) from None
+    except OSError as exc:
+        raise ReportWriteError("other", path=str(target), detail=exc.strerror or str(exc)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    if progress:
+        progress(2, 2)
+    return target
+
+
+def record_export(store, summary: MonthlySummary, fmt: str, path: str, lang: str, progress=None,
+                  cancel=None) -> None:
+    """An audit entry for an export (which month, format and file; the figures are aggregates)."""
+    with store.transaction():
+        store.audit("report_export", "monthly_reports", None,
+                    {"month": summary.month, "format": fmt, "language": lang, "file": str(path)})
