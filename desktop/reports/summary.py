@@ -512,3 +512,14 @@ def _num(value: Any) -> int | float:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return round(value, 3) if isinstance(value, float) else value
+
+
+def build_summary_task(store, month: str, progress=None, cancel=None) -> MonthlySummary:
+    """build_summary in the shape the task runner calls (on the database thread, with progress and cancel)."""
+    return build_summary(store, month)
+
+
+def recent_months(today: dt.date, count: int = 24) -> list[str]:
+    """The month picker's choices: the last full month first, then back `count` months."""
+    last = last_full_month(today)
+    return [shift_month(last, -k) for k in range(count)]
