@@ -18,8 +18,7 @@ from desktop.reports.pdf import write_pdf
 from desktop.reports.summary import MonthlySummary
 from desktop.reports.xlsx import write_xlsx
 
-FORMATS = ("xlsx", "pdf", "csv", "hxl")
-SUFFIXES = {"xlsx": ".xlsx", "pdf": ".pdf", "csv": ".csv", "hxl": ".hxl.csv"}
+from desktop.reports.files import FORMATS, SUFFIXES, default_file_name, record_export  # noqa: F401  (re-exported)
 
 
 class ReportWriteError(DostyqError):
@@ -34,11 +33,6 @@ class ReportWriteError(DostyqError):
     def __init__(self, kind: str, **params):
         self.kind = kind
         super().__init__(self.MESSAGES[kind], **params)
-
-
-def default_file_name(summary: MonthlySummary, fmt: str, lang: str) -> str:
-    code = (summary.org.get("code") or "dostyq").replace("/", "-")
-    return f"{code}_{summary.month}_{lang}{SUFFIXES[fmt]}"
 
 
 def export_report(summary: MonthlySummary, fmt: str, path: str | os.PathLike, lang: str = "kk",
@@ -83,11 +77,3 @@ def export_report(summary: MonthlySummary, fmt: str, path: str | os.PathLike, la
     if progress:
         progress(2, 2)
     return target
-
-
-def record_export(store, summary: MonthlySummary, fmt: str, path: str, lang: str, progress=None,
-                  cancel=None) -> None:
-    """An audit entry for an export (which month, format and file; the figures are aggregates)."""
-    with store.transaction():
-        store.audit("report_export", "monthly_reports", None,
-                    {"month": summary.month, "format": fmt, "language": lang, "file": str(path)})

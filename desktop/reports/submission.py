@@ -98,7 +98,11 @@ def months_awaiting_submission(store, today: dt.date | None = None) -> list[str]
 
 def submission_reminder(store, today: dt.date | None = None) -> str | None:
     """The status bar's month-end reminder, or None when every month is submitted."""
-    months = months_awaiting_submission(store, today)
+    return reminder_text(months_awaiting_submission(store, today))
+
+
+def reminder_text(months: list[str]) -> str | None:
+    """The reminder for months_awaiting_submission's answer, in the interface language."""
     if not months:
         return None
     if len(months) == 1:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop.formats import format_month, today_local
 from desktop.i18n import _
-from desktop.reports.submission import months_awaiting_submission, submission_reminder
+from desktop.reports.submission import months_awaiting_submission, reminder_text
 from desktop.reports.summary import MonthlySummary, build_summary_task, month_key, parse_month
 from ui.reports.summary_view import SummaryView
 
@@ -21,6 +21,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.summary: MonthlySummary | None = None
+        self._awaiting: list[str] = []  # months not submitted, read when the page is shown
         self._stale = True
         self._request = 0
         outer = QVBoxLayout(self)
@@ -50,6 +51,7 @@ class DashboardPage(QWidget):
         self._show_reminder()
 
     def refresh(self) -> None:
+        self._awaiting = months_awaiting_submission(self.ctx.store)
         self._show_reminder()
         if self._stale:
             self.load()
@@ -68,17 +70,17 @@ class DashboardPage(QWidget):
 
     def _on_ctx_data_changed(self, table: str) -> None:
         if table == "monthly_reports":
+            self._awaiting = months_awaiting_submission(self.ctx.store)
             self._show_reminder()
         else:
             self._stale = True
 
     def _show_reminder(self) -> None:
-        text = submission_reminder(self.ctx.store)
+        text = reminder_text(self._awaiting)
         self.reminder_label.setText(text or "")
         self.reminder_label.setVisible(bool(text))
         self.reminder_button.setVisible(bool(text))
 
     def _on_reminder_button_clicked(self) -> None:
-        months = months_awaiting_submission(self.ctx.store)
-        if months:
-            self.report_requested.emit(months[-1])
+        if self._awaiting:
+            self.report_requested.emit(self._awaiting[-1])

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from desktop.formats import format_month, today_local
 from desktop.i18n import LANGUAGE_NAMES, _, ngettext
-from desktop.reports.export import FORMATS, default_file_name, export_report, record_export
+from desktop.reports.files import FORMATS, default_file_name, export_in_worker, record_export
 from desktop.reports.submission import latest_report, submit_month
 from desktop.reports.summary import MonthlySummary, build_summary_task, parse_month, recent_months
 from ui.reports.summary_view import SummaryView
@@ -25,6 +25,7 @@ class ReportPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.summary: MonthlySummary | None = None
+        self._last_report: dict | None = None  # the newest submitted version of the shown month
         self._request = 0
         self._stale = True
         outer = QVBoxLayout(self)
@@ -50,7 +51,8 @@ class ReportPage(QWidget):
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt in FORMATS:
             button = QPushButton(fmt.upper(), self)
-            button.clicked.connect(lambda _checked=False, f=fmt: self._on_export_clicked(f))
+            button.setProperty("report_format", fmt)
+            button.clicked.connect(self._on_export_button_clicked)
             self.export_buttons[fmt] = button
             bar.addWidget(button)
         bar.addSpacing(16)
@@ -128,7 +130,7 @@ class ReportPage(QWidget):
         self.view.set_summary(summary)
         self._set_busy(False)
         self.message_label.setText("")
-        self._show_submission_state()
+        self._read_submission_state()
 
     def _on_month_combo_current_index_changed(self, _index: int) -> None:
         self.load()
@@ -141,11 +143,15 @@ class ReportPage(QWidget):
         for button in [*self.export_buttons.values(), self.submit_button]:
             button.setEnabled(not busy and self.summary is not None)
 
+    def _read_submission_state(self) -> None:
+        self._last_report = latest_report(self.ctx.store, self.summary.month) if self.summary else None
+        self._show_submission_state()
+
     def _show_submission_state(self) -> None:
-        if self.month is None:
-            return
-        last = latest_report(self.ctx.store, self.month)
-        if last is None:
+        last = self._last_report
+        if self.summary is None:
+            self.submission_label.setText("")
+        elif last is None:
             self.submission_label.setText(_("Not submitted yet"))
             self.submission_label.setStyleSheet("color: #b35c00;")
         else:
@@ -154,7 +160,10 @@ class ReportPage(QWidget):
             self.submission_label.setStyleSheet("color: #2e7d32;")
 
     # ---- export ----------------------------------------------------------------------------------------------
-    def _on_export_clicked(self, fmt: str) -> None:
+    def _on_export_button_clicked(self) -> None:
+        self.ask_and_export(self.sender().property("report_format"))
+
+    def ask_and_export(self, fmt: str) -> None:
         if self.summary is None:
             return
         lang = self.lang_combo.currentData()
@@ -182,7 +191,7 @@ class ReportPage(QWidget):
             self.ctx.settings.extra[_FOLDER_KEY] = str(Path(target).parent)
             self.ctx.runner.write(record_export, summary, fmt, str(target), lang)
 
-        self.ctx.runner.run(export_report, summary, fmt, path, lang, delimiter, on_done=done,
+        self.ctx.runner.run(export_in_worker, summary, fmt, path, lang, delimiter, on_done=done,
                             on_error=self._on_task_failed, on_progress=lambda d, t: self.progress.setValue(d))
 
     def _on_task_failed(self, message: str) -> None:
@@ -212,4 +221,4 @@ class ReportPage(QWidget):
         else:
             text = _("Submitted as version {version}. It is sent with the next sync.")
         self.message_label.setText(text.format(version=row["version"]))
-        self._show_submission_state()
+        self._read_submission_state()
