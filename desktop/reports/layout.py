@@ -292,7 +292,22 @@ def headings(summary: MonthlySummary) -> dict[str, dict[str, str]]:
         "year_ago": month_label(summary.year_ago_month),
         "generated": {lang: tr(lang, N_("Prepared on {date}")).format(date=generated_on) for lang in ("kk", "ru")},
         "no_personal": both(N_("Aggregate figures only: no names, IINs or phone numbers.")),
+        "houses": houses_line(summary),
     }
+
+
+def houses_line(summary: MonthlySummary) -> dict[str, str] | None:
+    """For a roll-up: how many houses are in the sum and which have not submitted; None for one house."""
+    if len(summary.houses) <= 1 and not summary.houses_missing:
+        return None
+    total = len(summary.houses) + len(summary.houses_missing)
+    line = {}
+    for lang in ("kk", "ru"):
+        text = tr(lang, N_("Houses in the sum: {count} of {total}")).format(count=len(summary.houses), total=total)
+        if summary.houses_missing:
+            text += ". " + tr(lang, N_("Not submitted: {houses}")).format(houses=", ".join(summary.houses_missing))
+        line[lang] = text
+    return line
 
 
 def format_value(value, kind: str, lang: str) -> str:

@@ -82,6 +82,11 @@ class _Report(FPDF):
         for lang in self.langs:
             self.cell(0, 3.6, f"{self.heads['generated'][lang]}. {self.heads['no_personal'][lang]}",
                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.heads["houses"]:
+            self.set_text_color(0, 0, 0)
+            self.set_font(_FONT, "B", 7.5)
+            for lang in self.langs:
+                self.multi_cell(0, 3.8, self.heads["houses"][lang], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.ln(2)
 

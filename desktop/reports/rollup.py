@@ -86,7 +86,8 @@ def rollup(payloads: Iterable[dict | str], month: str, *, expected_houses: Itera
         names=names, houses=houses, partial=partial,
         generated_at=max((p.get("generated_at", "") for p in by_house.values()), default=""),
     )
-    return Rollup(summary, houses, [h for h in expected if h not in houses])
+    summary.houses_missing = [h for h in expected if h not in houses]
+    return Rollup(summary, houses, summary.houses_missing)
 
 
 def _merge_names(a: dict, b: dict) -> dict:

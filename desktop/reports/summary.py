@@ -39,6 +39,7 @@ class MonthlySummary:
     houses: list[str] = dataclasses.field(default_factory=list)
     generated_at: str = ""
     partial: bool = False  # the month is not over yet (the dashboard's "this month so far")
+    houses_missing: list[str] = dataclasses.field(default_factory=list)  # a roll-up: houses that did not submit
 
     @property
     def previous_month(self) -> str:

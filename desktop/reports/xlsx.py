@@ -83,6 +83,9 @@ class _Writer:
         ws.write(2, 0, self.text(self.heads["month"]), self.f["sub"])
         ws.write(3, 0, f"{self.text(self.heads['generated'])}. {self.text(self.heads['no_personal'])}",
                  self.f["note"])
+        if self.heads["houses"]:
+            ws.write(4, 0, self.text(self.heads["houses"]), self.f["sub"])
+            return 6
         return 5
 
     def label_columns(self, ws, first_width: int = 46) -> int:

@@ -106,6 +106,17 @@ class BarChart(_Chart):
 class LineChart(_Chart):
     """Lines over the months, with a value grid and a legend."""
 
+    def _legend_layout(self, metrics: QFontMetrics, area: QRectF) -> list[tuple[int, float, str, int]]:
+        """(row, x, name, series index) of each legend entry, wrapping to a new row when the width runs out."""
+        placed, row, x = [], 0, area.left() + 4
+        for k, (name, _values) in enumerate(self.series):
+            width = 18 + metrics.horizontalAdvance(name) + 18
+            if x + width > area.right() and x > area.left() + 4:
+                row, x = row + 1, area.left() + 4
+            placed.append((row, x, name, k))
+            x += width
+        return placed
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.labels: list[str] = []
@@ -125,7 +136,8 @@ class LineChart(_Chart):
             painter.end()
             return
         metrics = QFontMetrics(self.font())
-        legend_h = metrics.height() + 4
+        legend = self._legend_layout(metrics, area)
+        legend_h = (max((row for row, _x, _name, _k in legend), default=0) + 1) * (metrics.height() + 2) + 2
         peak = max(values)
         step = nice_step(peak / 4)
         top_value = step * max(1, math.ceil(peak / step))
@@ -158,15 +170,14 @@ class LineChart(_Chart):
             painter.setBrush(colour)
             for p in points:
                 painter.drawEllipse(p, 2.8, 2.8)
-        x = plot.left()
-        y = area.bottom() - legend_h + 2
-        for k, (name, _vs) in enumerate(self.series):
+        top = area.bottom() - legend_h + 2
+        for row, x, name, k in legend:
+            y = top + row * (metrics.height() + 2)
             colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
             painter.drawRect(QRectF(x, y + metrics.height() / 2 - 4, 14, 8))
             painter.setPen(_TEXT)
-            width = metrics.horizontalAdvance(name)
-            painter.drawText(QRectF(x + 18, y, width + 4, metrics.height()), Qt.AlignmentFlag.AlignVCenter, name)
-            x += width + 36
+            painter.drawText(QRectF(x + 18, y, metrics.horizontalAdvance(name) + 4, metrics.height()),
+                             Qt.AlignmentFlag.AlignVCenter, name)
         painter.end()

@@ -23,7 +23,6 @@ class DashboardPage(QWidget):
         self.summary: MonthlySummary | None = None
         self._awaiting: list[str] = []  # months not submitted, read when the page is shown
         self._stale = True
-        self._request = 0
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
         self.heading = QLabel(self)
@@ -58,15 +57,12 @@ class DashboardPage(QWidget):
 
     def load(self) -> None:
         self._stale = False
-        self._request += 1
-        request = self._request
-        self.ctx.runner.write(build_summary_task, month_key(today_local()),
-                              on_done=lambda summary: self._on_summary_ready(request, summary))
+        # A bound method, so Qt drops the callback if this page is gone before the task ends.
+        self.ctx.runner.write(build_summary_task, month_key(today_local()), on_done=self._on_summary_ready)
 
-    def _on_summary_ready(self, request: int, summary: MonthlySummary) -> None:
-        if request == self._request:
-            self.summary = summary
-            self.view.set_summary(summary)
+    def _on_summary_ready(self, summary: MonthlySummary) -> None:
+        self.summary = summary
+        self.view.set_summary(summary)
 
     def _on_ctx_data_changed(self, table: str) -> None:
         if table == "monthly_reports":

@@ -64,6 +64,8 @@ class FiguresModel(QAbstractTableModel):
                 font.setBold(True)
                 return font
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return item.label[lang]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return ("    " if item.level else "") + item.label[lang]

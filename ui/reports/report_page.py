@@ -26,7 +26,7 @@ class ReportPage(QWidget):
         self.ctx = ctx
         self.summary: MonthlySummary | None = None
         self._last_report: dict | None = None  # the newest submitted version of the shown month
-        self._request = 0
+        self._export_job: tuple | None = None  # (summary, format, language) of the export under way
         self._stale = True
         outer = QVBoxLayout(self)
 
@@ -115,16 +115,14 @@ class ReportPage(QWidget):
 
     def load(self) -> None:
         self._stale = False
-        self._request += 1
-        request = self._request
         self._set_busy(True)
         self.message_label.setText(_("Counting the figures…"))
-        self.ctx.runner.write(build_summary_task, self.month,
-                              on_done=lambda summary: self._on_summary_ready(request, summary),
+        # Callbacks are bound methods, so Qt drops them if this page is gone before the task ends.
+        self.ctx.runner.write(build_summary_task, self.month, on_done=self._on_summary_ready,
                               on_error=self._on_task_failed)
 
-    def _on_summary_ready(self, request: int, summary: MonthlySummary) -> None:
-        if request != self._request:
+    def _on_summary_ready(self, summary: MonthlySummary) -> None:
+        if summary.month != self.month:
             return  # the user picked another month meanwhile
         self.summary = summary
         self.view.set_summary(summary)
@@ -184,15 +182,21 @@ class ReportPage(QWidget):
         self.message_label.setStyleSheet("")
         self.message_label.setText(_("Saving {file}…").format(file=Path(path).name))
 
-        def done(target):
-            self.progress.hide()
-            self._set_busy(False)
-            self.message_label.setText(_("Saved: {path}").format(path=target))
-            self.ctx.settings.extra[_FOLDER_KEY] = str(Path(target).parent)
-            self.ctx.runner.write(record_export, summary, fmt, str(target), lang)
+        self._export_job = (summary, fmt, lang)
+        self.ctx.runner.run(export_in_worker, summary, fmt, path, lang, delimiter, on_done=self._on_export_done,
+                            on_error=self._on_task_failed, on_progress=self._on_export_progress)
 
-        self.ctx.runner.run(export_in_worker, summary, fmt, path, lang, delimiter, on_done=done,
-                            on_error=self._on_task_failed, on_progress=lambda d, t: self.progress.setValue(d))
+    def _on_export_progress(self, done: int, _total: int) -> None:
+        self.progress.setValue(done)
+
+    def _on_export_done(self, target) -> None:
+        self.progress.hide()
+        self._set_busy(False)
+        self.message_label.setText(_("Saved: {path}").format(path=target))
+        self.ctx.settings.extra[_FOLDER_KEY] = str(Path(target).parent)
+        if self._export_job:
+            summary, fmt, lang = self._export_job
+            self.ctx.runner.write(record_export, summary, fmt, str(target), lang)
 
     def _on_task_failed(self, message: str) -> None:
         self.progress.hide()

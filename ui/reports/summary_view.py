@@ -35,11 +35,12 @@ class SummaryView(QWidget):
         self.table.setAlternatingRowColors(False)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setWordWrap(True)  # long indicator names wrap rather than being cut
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        layout_.addWidget(self.table, 11)
+        layout_.addWidget(self.table, 3)
         charts = QVBoxLayout()
         self.programme_chart = BarChart(self)
         self.category_chart = BarChart(self)
@@ -47,7 +48,7 @@ class SummaryView(QWidget):
         charts.addWidget(self.programme_chart, 3)
         charts.addWidget(self.category_chart, 4)
         charts.addWidget(self.series_chart, 4)
-        layout_.addLayout(charts, 10)
+        layout_.addLayout(charts, 2)
 
     def set_summary(self, summary: MonthlySummary | None) -> None:
         self.summary = summary
@@ -56,6 +57,7 @@ class SummaryView(QWidget):
 
     def retranslate_ui(self) -> None:
         self.model.retranslate()
+        self.table.resizeRowsToContents()
         if self.summary is None:
             return
         lang = ui_lang()

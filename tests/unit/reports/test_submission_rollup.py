@@ -95,3 +95,20 @@ def test_rollup_renders_like_a_house_summary(october, tmp_path):
 def test_rollup_of_nothing_is_zeros():
     result = rollup([], "2026-10", expected_houses=["KZ-55-01"])
     assert result.summary.current["aid"]["people"] == 0 and result.missing == ["KZ-55-01"]
+
+
+def test_rollup_exports_name_the_houses_that_did_not_submit(october, tmp_path):
+    import subprocess
+
+    import openpyxl
+
+    from desktop.reports.export import export_report
+    result = rollup([october.to_payload()], "2026-10", expected_houses=["KZ-55-01", "KZ-55-02"],
+                    org={"code": "KZ-55", "name_kk": "Павлодар облысы", "name_ru": "Павлодарская область",
+                         "region_code": "KZ-55"})
+    assert result.summary.houses_missing == ["KZ-55-02"]
+    wb = openpyxl.load_workbook(export_report(result.summary, "xlsx", tmp_path / "region.xlsx", "kk"))
+    assert "KZ-55-02" in wb.worksheets[0]["A5"].value and "1" in wb.worksheets[0]["A5"].value
+    pdf = export_report(result.summary, "pdf", tmp_path / "region.pdf", "ru")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "KZ-55-02" in text and "Павлодарская область" in text
