@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop.demo import reports_fixture  # noqa: E402
-from desktop.reports.export import export_report  # noqa: E402
-from desktop.reports.summary import build_summary, last_full_month  # noqa: E402
-from desktop.store import Store  # noqa: E402
+from desktop.demo import reports_fixture
+from desktop.reports.export import export_report
+from desktop.reports.summary import build_summary, last_full_month
+from desktop.store import Store
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from desktop.i18n import N_
 from desktop.reports import layout
 from desktop.reports.layout import LANGUAGE_CHOICES, tr
-from desktop.i18n import N_
 from desktop.reports.summary import MonthlySummary
 
 

@@ -9,20 +9,20 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import ClassVar
 
 from desktop.errors import DostyqError
 from desktop.i18n import N_
 from desktop.reports.csv_export import write_csv
+from desktop.reports.files import FORMATS, SUFFIXES, default_file_name, record_export  # noqa: F401  (re-exported)
 from desktop.reports.hxl import write_hxl
 from desktop.reports.pdf import write_pdf
 from desktop.reports.summary import MonthlySummary
 from desktop.reports.xlsx import write_xlsx
 
-from desktop.reports.files import FORMATS, SUFFIXES, default_file_name, record_export  # noqa: F401  (re-exported)
-
 
 class ReportWriteError(DostyqError):
-    MESSAGES = {
+    MESSAGES: ClassVar[dict[str, str]] = {
         "folder": N_("Cannot save the report in {folder}: the folder is read-only or does not exist. "
                      "Choose another folder."),
         "locked": N_("Cannot replace {path}: the file is open in another program (Excel?) or read-only. "
@@ -77,3 +77,16 @@ def export_report(summary: MonthlySummary, fmt: str, path: str | os.PathLike, la
     if progress:
         progress(2, 2)
     return target
+
+
+def export_rollup(report_rows, month: str, fmt: str, path: str | os.PathLike, *, lang: str = "kk",
+                  expected_houses=(), org: dict | None = None, delimiter: str = ","):
+    """The regional roll-up straight from `monthly_reports` rows (any versions, any houses) to a file: what
+    `dostyq-server report --region KZ-xx --month YYYY-MM --format xlsx` needs. Returns the Rollup (its `missing`
+    lists the houses that have not submitted)."""
+    from desktop.reports.rollup import latest_versions, rollup
+
+    result = rollup([p for p in latest_versions(report_rows) if p.get("month") == month], month,
+                    expected_houses=expected_houses, org=org)
+    export_report(result.summary, fmt, path, lang, delimiter)
+    return result

@@ -36,11 +36,7 @@ def hxl_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
     langs = LANGUAGE_CHOICES[lang]
     header, tags = [], []
     for heading, tag in _COLUMNS:
-        if tag == "#activity+name":
-            for lg in langs:
-                header.append(tr(lg, heading))
-                tags.append(f"{tag}+i_{lg}")
-        elif tag == "#org+name":
+        if tag == "#activity+name" or tag == "#org+name":
             for lg in langs:
                 header.append(tr(lg, heading))
                 tags.append(f"{tag}+i_{lg}")

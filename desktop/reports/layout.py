@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 
 from desktop import i18n
-from desktop.formats import format_month, format_money, format_number
+from desktop.formats import format_money, format_month, format_number
 from desktop.i18n import N_
 from desktop.reports.summary import MonthlySummary, parse_month
 
@@ -59,7 +59,7 @@ class Table:
     rows: list[tuple[dict[str, str], list]]  # (label, values)
 
 
-def hours(minutes: int | float) -> float:
+def hours(minutes: float) -> float:
     return round((minutes or 0) / 60, 1)
 
 

@@ -5,6 +5,7 @@ regional roll-up with the same code.
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -211,7 +212,7 @@ class _Report(FPDF):
         top_value = max(step * 4, step * math.ceil(peak / step)) if peak else 4 * step
         self.set_font(_FONT, "", 6)
         self.set_line_width(0.1)
-        ticks = int(round(top_value / step))
+        ticks = round(top_value / step)
         for k in range(ticks + 1):
             value = k * step
             ty = bottom - (bottom - top) * value / top_value
@@ -230,7 +231,7 @@ class _Report(FPDF):
             self.set_draw_color(*colour)
             self.set_fill_color(*colour)
             points = [(xs[i], bottom - (bottom - top) * v / top_value) for i, v in enumerate(values)]
-            for (x1, y1), (x2, y2) in zip(points, points[1:]):
+            for (x1, y1), (x2, y2) in itertools.pairwise(points):
                 self.line(x1, y1, x2, y2)
             for px, py in points:
                 self.ellipse(px - 0.8, py - 0.8, 1.6, 1.6, style="F")

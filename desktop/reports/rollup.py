@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from desktop.reports.summary import MonthlySummary, empty_figures, series_point, shift_month
 
@@ -76,7 +76,7 @@ def rollup(payloads: Iterable[dict | str], month: str, *, expected_houses: Itera
         names = _merge_names(names, payload.get("names", {}))
         houses.extend(payload.get("houses") or [payload.get("org", {}).get("code", "")])
         partial = partial or bool(payload.get("partial"))
-    houses = sorted(set(h for h in houses if h))
+    houses = sorted({h for h in houses if h})
     expected = sorted(set(expected_houses))
     summary = MonthlySummary(
         month=month,

@@ -11,8 +11,14 @@ import json
 
 from desktop.formats import format_month, now_local, today_local
 from desktop.i18n import _, ngettext
-from desktop.reports.summary import (MonthlySummary, build_summary, last_full_month, month_key, parse_month,
-                                     shift_month)
+from desktop.reports.summary import (
+    MonthlySummary,
+    build_summary,
+    last_full_month,
+    month_key,
+    parse_month,
+    shift_month,
+)
 
 # How far back the reminder looks for months never submitted.
 REMINDER_MONTHS = 12

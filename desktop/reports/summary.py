@@ -56,7 +56,7 @@ class MonthlySummary:
         return payload
 
     @classmethod
-    def from_payload(cls, payload: dict | str) -> "MonthlySummary":
+    def from_payload(cls, payload: dict | str) -> MonthlySummary:
         if isinstance(payload, str):
             payload = json.loads(payload)
         known = {f.name for f in dataclasses.fields(cls)}
@@ -90,7 +90,7 @@ def month_dates(month: str) -> tuple[str, str]:
 
 def month_instants(month: str) -> tuple[str, str]:
     """The month's start and end in UTC, as SQLite's datetime() prints them (for timestamps with offsets)."""
-    start, end = (dt.datetime.combine(parse_month(m), dt.time(0), TZ).astimezone(dt.timezone.utc)
+    start, end = (dt.datetime.combine(parse_month(m), dt.time(0), TZ).astimezone(dt.UTC)
                   for m in (month, shift_month(month, 1)))
     return start.strftime("%Y-%m-%d %H:%M:%S"), end.strftime("%Y-%m-%d %H:%M:%S")
 
@@ -216,7 +216,7 @@ _RECIPIENTS = """
 class _Reach:
     """Counts of entries, distinct people and households, by sex and age band, over some aid entries."""
 
-    __slots__ = ("entries", "quantity", "people", "households", "women", "men", "children", "elderly", "anonymous")
+    __slots__ = ("anonymous", "children", "elderly", "entries", "households", "men", "people", "quantity", "women")
 
     def __init__(self):
         self.entries, self.quantity = 0, 0.0

@@ -12,8 +12,7 @@ TODAY = dt.date(2026, 11, 20)
 
 @pytest.fixture
 def section(qtbot, ctx, ui_lang, monkeypatch):
-    import ui.reports.dashboard_page as dashboard_page
-    import ui.reports.report_page as report_page
+    from ui.reports import dashboard_page, report_page
 
     for module in (dashboard_page, report_page):
         monkeypatch.setattr(module, "today_local", lambda: TODAY)

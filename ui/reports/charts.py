@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -144,7 +145,7 @@ class LineChart(_Chart):
         axis_w = metrics.horizontalAdvance(format_number(top_value)) + 6
         plot = QRectF(area.left() + axis_w, area.top() + 4, area.width() - axis_w - 4,
                       area.height() - metrics.height() - legend_h - 8)
-        ticks = int(round(top_value / step))
+        ticks = round(top_value / step)
         for k in range(ticks + 1):
             y = plot.bottom() - plot.height() * k / ticks
             painter.setPen(QPen(_GRID, 1))
@@ -165,7 +166,7 @@ class LineChart(_Chart):
             colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
             painter.setPen(QPen(colour, 2.2))
             points = [QPointF(xs[i], plot.bottom() - plot.height() * v / top_value) for i, v in enumerate(vs)]
-            for a, b in zip(points, points[1:]):
+            for a, b in itertools.pairwise(points):
                 painter.drawLine(a, b)
             painter.setBrush(colour)
             for p in points:

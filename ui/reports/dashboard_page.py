@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from desktop.formats import format_month, today_local
 from desktop.i18n import _
 from desktop.reports.submission import months_awaiting_submission, reminder_text
-from desktop.reports.summary import MonthlySummary, build_summary_task, month_key, parse_month
+from desktop.reports.summary import MonthlySummary, build_summary_task, month_key
 from ui.reports.summary_view import SummaryView
 
 

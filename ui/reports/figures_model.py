@@ -36,11 +36,11 @@ class FiguresModel(QAbstractTableModel):
     def retranslate(self) -> None:
         self.set_summary(self.summary)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def rowCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else 4
+    def columnCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else 4
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal or not self._heads:

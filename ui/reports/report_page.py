@@ -6,8 +6,17 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.formats import format_month, today_local
 from desktop.i18n import LANGUAGE_NAMES, _, ngettext
@@ -218,7 +227,7 @@ class ReportPage(QWidget):
         if row.get("unchanged"):
             text = _("Nothing changed since version {version}; it is already submitted.")
         elif row["version"] > 1:
-            count = len((json.loads(row["changes"] or "{}").get("figures") or {}))
+            count = len(json.loads(row["changes"] or "{}").get("figures") or {})
             changes = ngettext("{count} figure changed", "{count} figures changed", count).format(count=count)
             text = _("Submitted as version {version} ({changes}). It is sent with the next sync.").format(
                 version=row["version"], changes=changes)

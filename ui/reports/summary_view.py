@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QHBoxLayout, QTableView, QVBoxLayout, QWidget
+from babel import dates as babel_dates
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QTableView, QVBoxLayout, QWidget
 
+from desktop.formats import babel_locale
 from desktop.i18n import _
 from desktop.reports import layout
 from desktop.reports.summary import MonthlySummary, parse_month
 from ui.reports.charts import BarChart, LineChart
 from ui.reports.figures_model import FiguresModel, ui_lang
-
-from babel import dates as babel_dates
-
-from desktop.formats import babel_locale
 
 
 def short_month(month: str) -> str:

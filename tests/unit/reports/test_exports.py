@@ -2,8 +2,8 @@
 parses and carries no personal data; an unwritable target gives a clear message."""
 
 import csv
-import re
 import os
+import re
 import shutil
 import subprocess
 
@@ -16,6 +16,11 @@ from desktop.reports.export import ReportWriteError, export_report
 from desktop.reports.hxl import write_hxl
 from desktop.reports.pdf import write_pdf
 from desktop.reports.xlsx import write_xlsx
+
+
+def _read_csv(path, delimiter=","):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh, delimiter=delimiter))
 
 
 def _find_row(ws, label):
@@ -62,7 +67,7 @@ def test_pdf_text_and_pages(october, tmp_path, lang, expected):
     for fragment in expected:
         assert fragment.replace("\u202f", " ") in text.replace("\u202f", " ").replace("\xa0", " ")
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+2$", info, re.M)
+    assert re.search(r"^Pages:\s+2$", info, re.MULTILINE)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "DejaVuSans" in fonts and " yes " in fonts  # embedded
 
@@ -71,12 +76,12 @@ def test_csv_bom_and_separators(october, tmp_path):
     path = write_csv(october, tmp_path / "r.csv", "kk")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(open(path, encoding="utf-8-sig")))
+    rows = _read_csv(path)
     by_key = {r[2]: r for r in rows[1:]}
     assert by_key["events.attendance"][3:] == ["153", "0", "10"]
     assert by_key["volunteers.volunteer_hours"][3] == "3.8"
     path = write_csv(october, tmp_path / "r2.csv", "both", ";")
-    rows = list(csv.reader(open(path, encoding="utf-8-sig"), delimiter=";"))
+    rows = _read_csv(path, ";")
     by_key = {r[4]: r for r in rows[1:]}
     assert by_key["volunteers.volunteer_hours"][5] == "3,8"
     assert by_key["aid.programme:qamqor"][2:4] == ["Қамқор", "«Қамқор»"]
@@ -165,5 +170,5 @@ def test_export_of_empty_month_is_zeros(store, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "empty.xlsx")
     values = [r[1] for r in wb.worksheets[0].iter_rows(min_row=7, values_only=True) if isinstance(r[1], (int, float))]
     assert values and all(v == 0 for v in values)
-    rows = list(csv.reader(open(tmp_path / "empty.csv", encoding="utf-8-sig")))
+    rows = _read_csv(tmp_path / "empty.csv")
     assert all(r[3:] == ["0", "0", "0"] for r in rows[1:])

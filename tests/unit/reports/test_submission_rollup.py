@@ -5,7 +5,6 @@ import json
 
 from desktop.reports.rollup import latest_versions, rollup
 from desktop.reports.submission import months_awaiting_submission, report_versions, submit_month
-from desktop.reports.summary import build_summary
 from desktop.store import Store
 from tests.unit.reports import fixture_month
 
@@ -110,5 +109,19 @@ def test_rollup_exports_name_the_houses_that_did_not_submit(october, tmp_path):
     wb = openpyxl.load_workbook(export_report(result.summary, "xlsx", tmp_path / "region.xlsx", "kk"))
     assert "KZ-55-02" in wb.worksheets[0]["A5"].value and "1" in wb.worksheets[0]["A5"].value
     pdf = export_report(result.summary, "pdf", tmp_path / "region.pdf", "ru")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "KZ-55-02" in text and "Павлодарская область" in text
+
+
+def test_export_rollup_from_report_rows(fixture_store, tmp_path):
+    import openpyxl
+
+    from desktop.reports.export import export_rollup
+    submit_month(fixture_store, "2026-10", today=TODAY)
+    submit_month(fixture_store, "2026-09", today=TODAY)
+    rows = fixture_store.rows("SELECT * FROM monthly_reports")
+    result = export_rollup(rows, "2026-10", "xlsx", tmp_path / "r.xlsx", lang="ru",
+                           expected_houses=["KZ-55-01", "KZ-55-04"])
+    assert result.submitted == ["KZ-55-01"] and result.missing == ["KZ-55-04"]
+    assert result.summary.current["events"]["held"] == 3
+    assert len(openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets) >= 5
