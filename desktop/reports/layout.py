@@ -57,6 +57,7 @@ class Table:
     title: dict[str, str]
     columns: list[tuple[dict[str, str], str]]  # (label, kind) of each value column
     rows: list[tuple[dict[str, str], list]]  # (label, values)
+    row_heading: dict[str, str] | None = None  # heading of the label column (default: "Indicator")
 
 
 def hours(minutes: float) -> float:
@@ -224,7 +225,7 @@ def series_table(summary: MonthlySummary) -> Table:
         rows.append((label, [point["events_held"], point["attendance"], point["people_reached"],
                              point["households_reached"], point["aid_entries"], hours(point["volunteer_minutes"]),
                              point["donations_value_kzt"]]))
-    return Table("series", both(N_("The last 12 months")), columns, rows)
+    return Table("series", both(N_("The last 12 months")), columns, rows, row_heading=both(N_("Month")))
 
 
 def _ordered(summary: MonthlySummary, path: str) -> list[tuple[str, object]]:

@@ -138,7 +138,7 @@ class _Writer:
         ws.write(row, 0, self.text(table.title), self.f["title"])
         row += 1
         for i, lang in enumerate(self.langs):
-            ws.write(row, i, self.heads["indicator"][lang], self.f["head"])
+            ws.write(row, i, (table.row_heading or self.heads["indicator"])[lang], self.f["head"])
         for j, (label, _kind) in enumerate(table.columns):
             ws.write(row, n + j, self.text(label), self.f["head"])
         ws.set_row(row, 30)
