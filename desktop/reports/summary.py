@@ -304,11 +304,18 @@ def _aid_figures_by_month(conn: sqlite3.Connection, months: list[str],
             recipients.get(recipient_id, no_recipient) if recipient_id else no_recipient)
         # A recipient record stands for one person; an anonymous one has no person but is still one person.
         person = (person_id or recipient_id) if recipient_id else None
-        band = band or _age_band(birth_date, month_end[month])
-        reach = (person, household_id or r_household, sex, band, anonymous, quantity)
-        totals[month].add(*reach)
-        if month not in detail:
+        household = household_id or r_household
+        if month not in detail:  # a month of the series: totals only
+            total = totals[month]
+            total.entries += 1
+            if person is not None:
+                total.people.add(person)
+            if household:
+                total.households.add(household)
             continue
+        band = band or _age_band(birth_date, month_end[month])
+        reach = (person, household, sex, band, anonymous, quantity)
+        totals[month].add(*reach)
         programmes = by_programme[month]
         if programme not in programmes:
             programmes[programme] = _Reach()
