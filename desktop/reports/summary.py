@@ -278,7 +278,9 @@ def _aid_figures_by_month(conn: sqlite3.Connection, months: list[str],
         day, _programme, _recipient, _household, reverses = row
         physical = out.setdefault(day[:7], {})
         physical[item] = physical.get(item, 0) - quantity
-        entry = reverses if reverses in given else aid_id
+        if reverses and reverses not in given:
+            continue  # corrects an entry older than the window: it counts in that entry's month, not here
+        entry = reverses or aid_id
         entry_quantity[entry] = entry_quantity.get(entry, 0) + quantity
         month = given[entry][0][:7]
         if month in in_months:

@@ -127,3 +127,18 @@ def test_empty_month_is_zeros_not_an_error(store):
     assert cur["donations"] == {"count": 0, "value_kzt": 0, "items": {}}
     assert cur["stock"] == {}
     assert all(p["events_held"] == 0 for p in empty.series)
+
+
+def test_correction_of_an_entry_older_than_a_year_stays_out_of_this_month(fixture_store):
+    old = fixture_store.insert("aid_given", {"given_on": "2025-09-10", "programme": "qamqor",
+                                             "recipient_id": fixture_store.ids["R5"]})
+    fixture_store.insert("aid_lines", {"aid_id": old, "item_id": "item-rice", "quantity": 3})
+    fix = fixture_store.insert("aid_given", {"given_on": "2026-10-12", "programme": "qamqor", "reverses_id": old,
+                                             "reason": "late correction"})
+    fixture_store.insert("aid_lines", {"aid_id": fix, "item_id": "item-rice", "quantity": -3})
+    october = build_summary(fixture_store, "2026-10", today=dt.date(2026, 11, 20))
+    assert october.current["aid"]["items"] == {"item-flour": 10, "item-food-set": 3}
+    assert october.current["aid"]["entries"] == 5
+    assert "item-rice" not in october.current["stock"]  # 3 out, 3 back: nothing left over
+    september_2025 = build_summary(fixture_store, "2025-09", today=dt.date(2026, 11, 20))
+    assert september_2025.current["aid"]["entries"] == 0  # reversed in full, a year later
