@@ -43,7 +43,8 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 def fill(store: Store, rng: random.Random, today: dt.date, *, scale: float = 1.0, events: int | None = None,
          aid_entries: int | None = None) -> None:
-    start = dt.date(today.year - 1, today.month, 1)
+    # Thirteen months, so last month has its same month a year before to compare with.
+    start = (dt.date(today.year - 1, today.month, 1) - dt.timedelta(days=1)).replace(day=1)
     n_events = events if events is not None else int(170 * scale)
     n_aid = aid_entries if aid_entries is not None else int(1800 * scale)
     ins = store.insert

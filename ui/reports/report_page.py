@@ -23,6 +23,7 @@ from desktop.i18n import LANGUAGE_NAMES, _, ngettext
 from desktop.reports.files import FORMATS, default_file_name, export_in_worker, record_export
 from desktop.reports.submission import latest_report, submit_month
 from desktop.reports.summary import MonthlySummary, build_summary_task, parse_month, recent_months
+from ui.reports.figures_model import ui_lang
 from ui.reports.summary_view import SummaryView
 
 _FILTERS = {"xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)", "hxl": "HXL (*.csv)"}
@@ -49,6 +50,7 @@ class ReportPage(QWidget):
         self.lang_combo = QComboBox(self)
         for code in ("kk", "ru", "both"):
             self.lang_combo.addItem("", code)
+        self.lang_combo.setCurrentIndex(self.lang_combo.findData(ui_lang()))  # the interface language first
         self.semicolon_check = QCheckBox(self)
         bar.addWidget(self.month_label)
         bar.addWidget(self.month_combo)
