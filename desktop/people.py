@@ -279,17 +279,50 @@ def full_name(person: dict) -> str:
 _WORD = re.compile(r"\w+")
 
 
+# Above this many name matches the list walks the Kazakh-order index and keeps the matching rows (it finds a
+# page quickly because matches are dense); below it, it takes the matches from FTS and sorts just those.
+DENSE_MATCHES = 1000
+
+
 @dataclass(frozen=True)
 class SearchFilter:
-    """A typed query turned into SQL over `people` (alias p): FTS prefix terms over the loose forms of the names,
-    and digit fragments matched inside IIN and phone."""
+    """A typed query turned into SQL over `people` (alias p): FTS prefix terms over the loose forms of the name
+    words, and digit fragments matched inside the IIN and the phone number."""
 
-    sql: str
-    params: tuple
+    fts: str = ""
+    fragments: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.sql
+        return not self.fts and not self.fragments
+
+    def clause(self, walk_sorted_index: bool = False) -> tuple[str, tuple]:
+        """(SQL condition, parameters). With walk_sorted_index the rowid tests are written so that SQLite cannot
+        use them as the access path (unary +), which makes it scan people by name_sort and stop at the page end."""
+        plus = "+" if walk_sorted_index else ""
+        clauses, params = [], []
+        if self.fts:
+            clauses.append(f"{plus}p.rowid IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
+            params.append(self.fts)
+        if self.fragments:
+            # The phone and IIN indexes are narrow: scanning them is far cheaper than scanning the rows.
+            parts = []
+            for fragment in self.fragments:
+                parts.append("SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
+                             "SELECT rowid FROM people WHERE iin LIKE ?")
+                params.extend([f"%{fragment}%", f"%{fragment}%"])
+            clauses.append(f"+p.rowid IN ({' UNION ALL '.join(parts)})")
+        return " AND ".join(clauses), tuple(params)
+
+    def prefers_sorted_index(self, store: Store) -> bool:
+        """True when the matches are many (or only digits are given): walk the name order instead of sorting."""
+        if not self.fts:
+            return True
+        found = store.scalar(
+            "SELECT count(*) FROM (SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)",
+            (self.fts, DENSE_MATCHES),
+        )
+        return found >= DENSE_MATCHES
 
 
 def search_filter(query: str) -> SearchFilter:
@@ -301,30 +334,23 @@ def search_filter(query: str) -> SearchFilter:
             words.extend(w for w in _WORD.findall(text.loose(token)) if w)
         else:
             digit_parts.append(text.digits(token))
-    clauses, params = [], []
-    if words:
-        # Double quotes make each word a literal FTS string; * makes it a prefix.
-        expr = " AND ".join('"{}"*'.format(w.replace('"', "")) for w in words)
-        clauses.append("p.rowid IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
-        params.append(expr)
+    # Double quotes make each word a literal FTS string; * makes it a prefix.
+    fts = " AND ".join('"{}"*'.format(w.replace('"', "")) for w in words)
     fragment = "".join(digit_parts)
+    fragments: tuple[str, ...] = ()
     if fragment:
-        alternatives = [fragment]
+        fragments = (fragment,)
         if fragment.startswith("8") and len(fragment) > 1:
-            alternatives.append("7" + fragment[1:])  # 8 701… typed the domestic way; stored +7701…
-        likes = []
-        for alt in alternatives:
-            likes.append("p.iin LIKE ? OR p.phone LIKE ?")
-            params.extend([f"%{alt}%", f"%{alt}%"])
-        clauses.append("(" + " OR ".join(likes) + ")")
-    return SearchFilter(" AND ".join(clauses), tuple(params))
+            fragments += ("7" + fragment[1:],)  # 8 701… typed the domestic way; stored +7701…
+    return SearchFilter(fts, fragments)
 
 
 def search_people(store: Store, query: str, limit: int = 50, offset: int = 0) -> list[dict]:
     """People matching `query`, in Kazakh alphabetical order (the person pickers of every section use this)."""
     flt = search_filter(query)
-    where = "p.deleted = 0" + (f" AND {flt.sql}" if flt.sql else "")
+    sql, params = flt.clause(flt.prefers_sorted_index(store))
+    where = "p.deleted = 0" + (f" AND {sql}" if sql else "")
     return store.rows(
         f"SELECT p.* FROM people p WHERE {where} ORDER BY p.name_sort, p.id LIMIT ? OFFSET ?",
-        (*flt.params, limit, offset),
+        (*params, limit, offset),
     )

@@ -212,16 +212,19 @@ def current_month(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(TZ)).strftime("%Y-%m")
 
 
-def _register_where(query: RegisterQuery) -> tuple[str, list]:
+def _register_where(store: Store, query: RegisterQuery, sorted_by_name: bool) -> tuple[str, dict]:
     flt = people.search_filter(query.text)
     where = ["v.deleted = 0", "p.deleted = 0"]
-    params: list = []
+    params: dict = {}
     if query.status:
-        where.append("v.status = ?")
-        params.append(query.status)
-    if flt.sql:
-        where.append(flt.sql)
-        params.extend(flt.params)
+        where.append("v.status = :status")
+        params["status"] = query.status
+    if not flt.empty:
+        sql, values = flt.clause(sorted_by_name and flt.prefers_sorted_index(store))
+        for i, value in enumerate(values):
+            sql = sql.replace("?", f":q{i}", 1)
+            params[f"q{i}"] = value
+        where.append(sql)
     return " AND ".join(where), params
 
 
@@ -236,28 +239,36 @@ _MONTH_MINUTES = (
 
 
 def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -> list[dict]:
-    """One page of the register, sorted as asked (ties by the Kazakh name order)."""
-    where, params = _register_where(query)
-    start, end = _month_bounds(query.month or current_month())
+    """One page of the register, sorted as asked (ties by the Kazakh name order). People drive the join
+    (CROSS JOIN fixes the order) so that the name order comes straight from the name_sort index."""
     order = SORTS.get(query.sort, "p.name_sort")
+    where, params = _register_where(store, query, sorted_by_name=order == "p.name_sort")
+    start, end = _month_bounds(query.month or current_month())
     direction = "DESC" if query.descending else "ASC"
-    tail = ", p.name_sort, v.id" if order != "p.name_sort" else ", v.id"
-    named = {f"w{i}": value for i, value in enumerate(params)}
-    for i in range(len(params)):
-        where = where.replace("?", f":w{i}", 1)
+    by_name = order == "p.name_sort"
+    tail = ", v.id" if by_name else f", p.name_sort {direction}, v.id"
+    # Other sorts read every row anyway; there the planner's own join order is faster.
+    join = "CROSS JOIN" if by_name else "JOIN"
     sql = (
         "SELECT v.id, v.person_id, v.status, v.since, v.kiosk_code, p.surname, p.name, p.patronymic, p.phone, "
         f"p.iin, p.languages, p.birth_date, {_MONTH_MINUTES} AS month_minutes "
-        f"FROM volunteers v JOIN people p ON p.id = v.person_id WHERE {where} "
+        f"FROM people p {join} volunteers v ON v.person_id = p.id WHERE {where} "
         f"ORDER BY {order} {direction}{tail} LIMIT :limit OFFSET :offset"
     )
-    return store.rows(sql, {**named, "start": start, "end": end, "limit": limit, "offset": offset})
+    return store.rows(sql, {**params, "start": start, "end": end, "limit": limit, "offset": offset})
 
 
-def register_count(store: Store, query: RegisterQuery) -> int:
-    where, params = _register_where(query)
-    return store.scalar(f"SELECT count(*) FROM volunteers v JOIN people p ON p.id = v.person_id WHERE {where}",
-                        params)
+def register_count(store: Store, query: RegisterQuery, cap: int = 1000) -> tuple[int, bool]:
+    """(count, capped): how many volunteers match, counting at most `cap` when a search is typed (the list shows
+    "1000+" rather than spend time counting every match while the user types)."""
+    if not query.text:
+        where = "deleted = 0" + (" AND status = :status" if query.status else "")
+        return store.scalar(f"SELECT count(*) FROM volunteers WHERE {where}", {"status": query.status}), False
+    where, params = _register_where(store, query, sorted_by_name=False)
+    found = store.scalar(
+        f"SELECT count(*) FROM (SELECT 1 FROM people p CROSS JOIN volunteers v ON v.person_id = p.id "
+        f"WHERE {where} LIMIT :cap)", {**params, "cap": cap + 1})
+    return min(found, cap), found > cap
 
 
 # ---- shifts -------------------------------------------------------------------------------------------------
@@ -485,5 +496,5 @@ def kiosk_find(store: Store, typed: str, limit: int = 6) -> list[dict]:
         return store.rows(base + "AND v.kiosk_code = ? LIMIT ?", (typed, limit))
     if len(typed) < 2:
         return []
-    flt = people.search_filter(typed)
-    return store.rows(base + f"AND {flt.sql} ORDER BY p.name_sort LIMIT ?", (*flt.params, limit))
+    sql, params = people.search_filter(typed).clause()
+    return store.rows(base + f"AND {sql} ORDER BY p.name_sort LIMIT ?", (*params, limit))
