@@ -282,6 +282,7 @@ _WORD = re.compile(r"\w+")
 # Above this many name matches the list walks the Kazakh-order index and keeps the matching rows (it finds a
 # page quickly because matches are dense); below it, it takes the matches from FTS and sorts just those.
 DENSE_MATCHES = 1000
+SPARSE_FRAGMENT = 4
 
 
 @dataclass(frozen=True)
@@ -311,13 +312,14 @@ class SearchFilter:
                 parts.append("SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
                              "SELECT rowid FROM people WHERE iin LIKE ?")
                 params.extend([f"%{fragment}%", f"%{fragment}%"])
-            clauses.append(f"+p.rowid IN ({' UNION ALL '.join(parts)})")
+            clauses.append(f"{plus}p.rowid IN ({' UNION ALL '.join(parts)})")
         return " AND ".join(clauses), tuple(params)
 
     def prefers_sorted_index(self, store: Store) -> bool:
-        """True when the matches are many (or only digits are given): walk the name order instead of sorting."""
+        """True when the matches are many: walk the name order instead of sorting the matches. A digit fragment
+        of 4 or more digits is rare in IINs and phone numbers; a shorter one is common."""
         if not self.fts:
-            return True
+            return min(len(f) for f in self.fragments) < SPARSE_FRAGMENT
         found = store.scalar(
             "SELECT count(*) FROM (SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)",
             (self.fts, DENSE_MATCHES),

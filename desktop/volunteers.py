@@ -212,19 +212,18 @@ def current_month(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(TZ)).strftime("%Y-%m")
 
 
-def _register_where(store: Store, query: RegisterQuery, sorted_by_name: bool) -> tuple[str, dict]:
-    flt = people.search_filter(query.text)
+def _register_where(query: RegisterQuery, flt: people.SearchFilter, walk_sorted_index: bool) -> tuple[str, dict]:
     where = ["v.deleted = 0", "p.deleted = 0"]
     params: dict = {}
     if query.status:
         where.append("v.status = :status")
         params["status"] = query.status
     if not flt.empty:
-        sql, values = flt.clause(sorted_by_name and flt.prefers_sorted_index(store))
+        sql, values = flt.clause(walk_sorted_index)
         for i, value in enumerate(values):
             sql = sql.replace("?", f":q{i}", 1)
             params[f"q{i}"] = value
-        where.append(sql)
+        where.insert(0, sql)  # first: it needs only the index entry, so rows that fail it are never read
     return " AND ".join(where), params
 
 
@@ -236,26 +235,74 @@ _MONTH_MINUTES = (
     " WHERE ev.volunteer_id = v.id AND ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
     " AND e.starts_at >= :start AND e.starts_at < :end)"
 )
+# How long walking the name order may take before the matches are taken from FTS and sorted instead.
+WALK_BUDGET_S = 0.004
 
 
 def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -> list[dict]:
-    """One page of the register, sorted as asked (ties by the Kazakh name order). People drive the join
-    (CROSS JOIN fixes the order) so that the name order comes straight from the name_sort index."""
+    """One page of the register, sorted as asked (ties by the Kazakh name order).
+
+    By name, people drive the join (CROSS JOIN fixes the order) so the order comes straight from the name_sort
+    index. With a search typed there are two ways to a page: walk that index keeping the matches (fast when
+    matches are many and spread out), or take the matches from FTS and sort them (fast when they are few). Many
+    matches can still sit together (a common surname far down the alphabet), so the walk gets a small time
+    budget and the sort takes over when it runs out. Only the page's ids are sorted; its columns (the hours
+    sums) are read afterwards for just those rows."""
     order = SORTS.get(query.sort, "p.name_sort")
-    where, params = _register_where(store, query, sorted_by_name=order == "p.name_sort")
+    by_name = order == "p.name_sort"
+    flt = people.search_filter(query.text)
     start, end = _month_bounds(query.month or current_month())
     direction = "DESC" if query.descending else "ASC"
-    by_name = order == "p.name_sort"
-    tail = ", v.id" if by_name else f", p.name_sort {direction}, v.id"
-    # Other sorts read every row anyway; there the planner's own join order is faster.
-    join = "CROSS JOIN" if by_name else "JOIN"
-    sql = (
+    bounds = {"start": start, "end": end, "limit": limit, "offset": offset}
+
+    def ids(walk: bool) -> list[str]:
+        where, params = _register_where(query, flt, walk)
+        if by_name:
+            sql = (f"SELECT v.id FROM people p CROSS JOIN volunteers v ON v.person_id = p.id WHERE {where} "
+                   f"ORDER BY p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset")
+        else:
+            # Other sorts read every row anyway; there the planner's own join order is faster.
+            key = _MONTH_MINUTES if order == "month_minutes" else order
+            sql = (f"SELECT v.id FROM people p JOIN volunteers v ON v.person_id = p.id WHERE {where} "
+                   f"ORDER BY {key} {direction}, p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset")
+        return [r[0] for r in store.conn.execute(sql, {**params, **bounds})]
+
+    if by_name and (flt.empty or not flt.fts or flt.prefers_sorted_index(store)):
+        page = _within_budget(store, lambda: ids(True), WALK_BUDGET_S if flt.fts else None)
+        if page is None:
+            page = ids(False)
+    else:
+        page = ids(False)
+    if not page:
+        return []
+    marks = ", ".join(f":id{i}" for i in range(len(page)))
+    rows = store.rows(
         "SELECT v.id, v.person_id, v.status, v.since, v.kiosk_code, p.surname, p.name, p.patronymic, p.phone, "
         f"p.iin, p.languages, p.birth_date, {_MONTH_MINUTES} AS month_minutes "
-        f"FROM people p {join} volunteers v ON v.person_id = p.id WHERE {where} "
-        f"ORDER BY {order} {direction}{tail} LIMIT :limit OFFSET :offset"
+        f"FROM volunteers v JOIN people p ON p.id = v.person_id WHERE v.id IN ({marks})",
+        {**{f"id{i}": vid for i, vid in enumerate(page)}, "start": start, "end": end},
     )
-    return store.rows(sql, {**params, "start": start, "end": end, "limit": limit, "offset": offset})
+    position = {vid: i for i, vid in enumerate(page)}
+    return sorted(rows, key=lambda r: position[r["id"]])
+
+
+def _within_budget(store: Store, run, budget: float | None):
+    """run() or None when it takes longer than `budget` seconds (SQLite's progress handler interrupts it)."""
+    if budget is None:
+        return run()
+    import sqlite3
+    import time
+
+    deadline = time.perf_counter() + budget
+    store.conn.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 2000)
+    try:
+        return run()
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc):
+            return None
+        raise
+    finally:
+        store.conn.set_progress_handler(None, 0)
 
 
 def register_count(store: Store, query: RegisterQuery, cap: int = 1000) -> tuple[int, bool]:
@@ -264,7 +311,7 @@ def register_count(store: Store, query: RegisterQuery, cap: int = 1000) -> tuple
     if not query.text:
         where = "deleted = 0" + (" AND status = :status" if query.status else "")
         return store.scalar(f"SELECT count(*) FROM volunteers WHERE {where}", {"status": query.status}), False
-    where, params = _register_where(store, query, sorted_by_name=False)
+    where, params = _register_where(query, people.search_filter(query.text), walk_sorted_index=False)
     found = store.scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM people p CROSS JOIN volunteers v ON v.person_id = p.id "
         f"WHERE {where} LIMIT :cap)", {**params, "cap": cap + 1})
