@@ -55,9 +55,9 @@ def format_number(value: float | int, lang: str | None = None) -> str:
 
 
 def format_money(value: float | int, lang: str | None = None) -> str:
-    """Whole tenge: '1 500 ₸'."""
+    """Whole tenge: '1 500 ₸', with no-break spaces so the sign never wraps away from the number."""
     return babel_numbers.format_currency(
-        value, "KZT", format="#,##0 ¤", currency_digits=False, locale=babel_locale(lang)
+        value, "KZT", format="#,##0\xa0¤", currency_digits=False, locale=babel_locale(lang)
     )
 
 

@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             print(_("Filling the database with demo data…"), file=sys.stderr)
             demo.fill(store)
 
-    if not args.screenshot and (settings.language is None or (not store.house_id and not settings.house_setup_later)):
+    language_chosen = bool(args.lang or settings.language)
+    if not args.screenshot and (not language_chosen or (not store.house_id and not settings.house_setup_later)):
         if not _first_run(store, settings, args.lang):
             return 0
 

@@ -22,7 +22,11 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(central)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
-        self.sidebar.setFixedWidth(220)
+        # Kazakh labels run long ("Синхрондау және баптаулар"): wrap them rather than clip.
+        self.sidebar.setFixedWidth(240)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.sidebar.setStyleSheet(
             "#sidebar { background: #1f3b57; color: white; border: none; font-size: 11pt; }"
             "#sidebar::item { padding: 10px 8px; }"

@@ -24,7 +24,9 @@ from ui.qt_i18n import apply_language
 class FirstRunDialog(QDialog):
     def __init__(self, conn, parent: QWidget | None = None):
         super().__init__(parent)
-        self._conn = conn
+        # Read once: retranslation only re-labels them.
+        self._houses = [dict(r) for r in conn.execute(
+            "SELECT code, name_kk, name_ru FROM houses WHERE active = 1 ORDER BY sort, code")]
         layout = QVBoxLayout(self)
         self.welcome = QLabel(self)
         self.welcome.setWordWrap(True)
@@ -71,8 +73,8 @@ class FirstRunDialog(QDialog):
         self.house_label.setText(_("House of friendship:"))
         current = self.house_combo.currentData()
         self.house_combo.clear()
-        for code, name in reference.names(self._conn, "houses"):
-            self.house_combo.addItem(name, code)
+        for house in self._houses:
+            self.house_combo.addItem(reference.localized(house), house["code"])
         if current:
             self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(current)))
         self.later.setText(_("Set up later"))

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for Dostyq and then runs it.
+#   scripts/dostyq.sh run [--demo] [dostyq options…]   the desktop app (under Xvfb when there is no display)
+#   scripts/dostyq.sh test [pytest options…]           the whole test suite (starts PostgreSQL for the server tests)
+#   scripts/dostyq.sh server [dostyq-server options…]  the central server
+#   scripts/dostyq.sh setup                            set up only
+# Safe to run again: each step skips what is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=${DOSTYQ_VENV:-$ROOT/.venv}
+PYTHON=${PYTHON:-python3}
+
+APP_PACKAGES=(python3 python3-venv python3-pip ca-certificates
+  libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 fonts-dejavu-core
+  xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-render0
+  libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
+TEST_PACKAGES=(postgresql poppler-utils binutils)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing system packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_python() {
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' 2>/dev/null; then
+    echo "Dostyq needs Python 3.11 or newer ($PYTHON is older)." >&2
+    exit 1
+  fi
+  [ -x "$VENV/bin/python" ] || { say "Creating $VENV"; "$PYTHON" -m venv "$VENV"; }
+  local stamp="$VENV/.requirements.sha256"
+  local want
+  want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing Python packages"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.txt
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
+    echo "$want" > "$stamp"
+  fi
+  say "Compiling translations"
+  "$VENV/bin/python" scripts/i18n.py compile >/dev/null
+}
+
+case "${1:-run}" in
+  setup)
+    apt_install "${APP_PACKAGES[@]}"
+    setup_python
+    ;;
+  run)
+    shift || true
+    apt_install "${APP_PACKAGES[@]}"
+    setup_python
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [[ " $* " != *" --screenshot "* ]]; then
+      say "No display: starting Dostyq on a virtual screen (Xvfb)"
+      exec xvfb-run -a -s "-screen 0 1280x800x24" "$VENV/bin/dostyq" "$@"
+    fi
+    exec "$VENV/bin/dostyq" "$@"
+    ;;
+  server)
+    shift || true
+    apt_install python3 python3-venv ca-certificates libglib2.0-0
+    setup_python
+    exec "$VENV/bin/dostyq-server" "$@"
+    ;;
+  test)
+    shift || true
+    apt_install "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    setup_python
+    export QT_QPA_PLATFORM=offscreen
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: $0 run|test|server|setup [options…]" >&2
+    exit 2
+    ;;
+esac

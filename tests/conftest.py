@@ -1,0 +1,33 @@
+"""Test set-up shared by every folder: offscreen Qt, private config/data folders, a fresh store per test."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before anything imports Qt: no display in CI (TOOLCHAIN.md §9).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_private = tempfile.mkdtemp(prefix="dostyq-tests-")
+os.environ.setdefault("DOSTYQ_CONFIG_DIR", os.path.join(_private, "config"))
+os.environ.setdefault("DOSTYQ_DATA_DIR", os.path.join(_private, "data"))
+
+import pytest  # noqa: E402
+
+from desktop import i18n  # noqa: E402
+
+
+@pytest.fixture
+def store(tmp_path):
+    from desktop.store import Store
+
+    s = Store(tmp_path / "house.sqlite")
+    s.set_house("KZ-55-01")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def lang():
+    """Switches the interface language for one test and restores English afterwards."""
+    yield i18n.set_language
+    i18n.set_language("en")

@@ -1,0 +1,26 @@
+import pytest
+
+from desktop.settings import Settings
+
+
+@pytest.fixture
+def ctx(qapp, store):
+    from desktop.store import Store
+    from ui.context import AppContext
+    from ui.fonts import register_fonts
+    from ui.tasks import TaskRunner
+
+    register_fonts(qapp)
+    runner = TaskRunner(lambda: Store(store.path))
+    context = AppContext(store, runner, Settings())
+    yield context
+    runner.shutdown()
+
+
+@pytest.fixture
+def ui_lang(qapp):
+    """Switches the whole UI (our catalog, Qt's translator, QLocale) and restores English afterwards."""
+    from ui.qt_i18n import apply_language
+
+    yield apply_language
+    apply_language("en")

@@ -1,0 +1,60 @@
+import threading
+import time
+
+from PySide6.QtWidgets import QPushButton
+
+from desktop.store import Store
+from ui.tasks import TaskRunner
+from ui.widgets.progress_dialog import TaskProgressDialog
+
+
+def slow_count(n, progress, cancel):
+    for i in range(1, n + 1):
+        time.sleep(0.01)
+        progress(i, n)
+    return n
+
+
+def test_progress_arrives_and_result_comes_back_on_the_ui_thread(qtbot, store):
+    runner = TaskRunner(lambda: Store(store.path))
+    seen, result = [], []
+    ui_thread = threading.current_thread()
+    task = runner.run(slow_count, 5, on_progress=lambda d, t: seen.append(d),
+                      on_done=lambda r: result.append((r, threading.current_thread() is ui_thread)))
+    with qtbot.waitSignal(task.signals.finished, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: bool(result), timeout=2000)
+    assert result == [(5, True)]
+    assert seen == [1, 2, 3, 4, 5]
+    runner.shutdown()
+
+
+def test_cancel_stops_the_task_and_reports_it(qtbot, store, lang):
+    lang("kk")
+    runner = TaskRunner(lambda: Store(store.path))
+    errors, results = [], []
+    task = runner.run(slow_count, 500, on_done=results.append, on_error=errors.append)
+    dialog = TaskProgressDialog(task, "Exporting")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=5000)
+    dialog.findChild(QPushButton).click()  # what the user does
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert errors == ["Бас тартылды."] and results == []
+    runner.shutdown()
+
+
+def test_writes_run_on_one_thread_with_their_own_connection(qtbot, store):
+    runner = TaskRunner(lambda: Store(store.path))
+    threads = []
+
+    def write(s, name, progress, cancel):
+        threads.append(threading.get_ident())
+        return s.insert("people", {"surname": name})
+
+    done = []
+    for name in ("Ахметов", "Иванов", "Ли"):
+        runner.write(write, name, on_done=done.append)
+    qtbot.waitUntil(lambda: len(done) == 3, timeout=5000)
+    assert len(set(threads)) == 1 and threads[0] != threading.get_ident()
+    assert store.scalar("SELECT count(*) FROM people") == 3
+    runner.shutdown()
