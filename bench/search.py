@@ -128,4 +128,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # PySide6 6.12 can crash while tearing down at interpreter exit; the figures are already printed.
+    os._exit(code)
