@@ -173,10 +173,18 @@ def form_values(record: dict) -> dict:
 
 
 # ---- skills (central defaults plus the house's own) -------------------------------------------------------
-def skills(store: Store, lang: str | None = None) -> list[tuple[str, str]]:
-    rows = store.rows("SELECT id, name_kk, name_ru FROM skills WHERE deleted = 0")
+def skill_rows(store: Store) -> list[dict]:
+    return store.rows("SELECT id, name_kk, name_ru FROM skills WHERE deleted = 0")
+
+
+def skill_names(rows: list[dict], lang: str | None = None) -> list[tuple[str, str]]:
+    """[(id, name in the interface language)] in Kazakh alphabetical order."""
     named = [(r["id"], reference.localized(r, lang)) for r in rows]
     return sorted(named, key=lambda item: text.sort_key(item[1]))
+
+
+def skills(store: Store, lang: str | None = None) -> list[tuple[str, str]]:
+    return skill_names(skill_rows(store), lang)
 
 
 def add_skill(store: Store, name_kk: str, name_ru: str, progress=None, cancel=None) -> str:

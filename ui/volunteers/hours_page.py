@@ -138,20 +138,12 @@ class HoursPage(QWidget):
         self.cancel_button.setText(_("Cancel the entry…"))
         self.letter_button.setText(_("Thank-you letter…"))
         self.flag_close_button.setText(_("Close the shift…"))
-        self.refresh()
+        self._render()
 
     # ---- data ---------------------------------------------------------------------------------------------
     def set_volunteer(self, volunteer_id: str | None) -> None:
         """Shows this volunteer's entries (the register's selection follows here)."""
         self.volunteer_id = volunteer_id
-        self.month_table.blockSignals(True)
-        row = next((i for i, data in enumerate(self._rows) if data["id"] == volunteer_id), -1)
-        if row >= 0:
-            self.month_table.selectRow(row)
-        else:
-            self.month_table.clearSelection()
-            self.month_table.setCurrentCell(-1, -1)
-        self.month_table.blockSignals(False)
         self._load_entries()
 
     def _on_month_table_current_cell_changed(self, row: int, *_rest) -> None:
@@ -160,8 +152,15 @@ class HoursPage(QWidget):
             self._load_entries()
 
     def refresh(self) -> None:
+        """Reads the month, the flags and the chosen volunteer's entries again."""
         store = self.ctx.store
         self._flags = volunteers.open_shifts_over_midnight(store, self._now())
+        month = self.month.currentData()
+        self._rows = volunteers.month_hours(store, month) if month else []
+        self.set_volunteer(self.volunteer_id)
+
+    def _render(self) -> None:
+        """Shows what was read, in the current language (no database reads: also used on a language change)."""
         self.flag_list.clear()
         for shift in self._flags:
             start = dt.datetime.fromisoformat(shift["check_in"]).astimezone(TZ)
@@ -169,10 +168,7 @@ class HoursPage(QWidget):
         self.flag_label.setText(_("Shifts left open over midnight: {count}. Close each with the time the volunteer "
                                   "left, or cancel it.").format(count=len(self._flags)))
         self.flag_box.setVisible(bool(self._flags))
-        month = self.month.currentData()
-        if not month:
-            return
-        self._rows = volunteers.month_hours(store, month)
+        self.month_table.blockSignals(True)
         self.month_table.setRowCount(len(self._rows))
         total = 0
         for row, data in enumerate(self._rows):
@@ -186,23 +182,34 @@ class HoursPage(QWidget):
                 self.month_table.setItem(row, column, item)
         self.total_label.setText(_("Volunteers: {count}; hours in all: {hours}").format(
             count=len(self._rows), hours=format_hours(total)))
-        self.set_volunteer(self.volunteer_id)
+        row = next((i for i, data in enumerate(self._rows) if data["id"] == self.volunteer_id), -1)
+        if row >= 0:
+            self.month_table.selectRow(row)
+        else:
+            self.month_table.clearSelection()
+        self.month_table.blockSignals(False)
+        self._render_entries()
 
     def _load_entries(self) -> None:
         month = self.month.currentData()
         self._entries = volunteers.shift_entries(self.ctx.store, self.volunteer_id, month) \
             if self.volunteer_id and month else []
         record = volunteers.get_volunteer(self.ctx.store, self.volunteer_id) if self.volunteer_id else None
-        name = people.full_name(record["person"]) if record else ""
+        self._entries_name = people.full_name(record["person"]) if record else ""
+        self._render()
+
+    def _render_entries(self) -> None:
+        name = getattr(self, "_entries_name", "")
         self.entries_label.setText(_("Entries of {name}").format(name=name) if name else
                                    _("Choose a volunteer to see their entries."))
         self.entries.setRowCount(len(self._entries))
         for row, entry in enumerate(self._entries):
             start = dt.datetime.fromisoformat(entry["check_in"]).astimezone(TZ)
             end = dt.datetime.fromisoformat(entry["check_out"]).astimezone(TZ) if entry["check_out"] else None
+            kind_title = KINDS[entry["kind"]]
             values = [start.strftime("%d.%m.%Y"), start.strftime("%H:%M"), end.strftime("%H:%M") if end else "—",
                       format_hours(entry["minutes"]) if entry["minutes"] is not None else "",
-                      _(KINDS[entry["kind"]]), entry["activity"] or "", entry["reason"] or ""]
+                      _(kind_title), entry["activity"] or "", entry["reason"] or ""]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if entry["kind"] in ("reversal", "reversed"):

@@ -63,7 +63,9 @@ class LetterDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         record = volunteers.get_volunteer(ctx.store, volunteer_id)
         self.person_name = people.full_name(record["person"])
+        self._minutes = 0
         self.retranslate_ui()
+        self._update_hours()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Thank-you letter"))
@@ -85,15 +87,16 @@ class LetterDialog(QDialog):
             edit.setDisplayFormat("dd.MM.yyyy")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save PDF…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        self._update_hours()
+        self.hours.setText(format_hours(self._minutes))
 
     def period(self) -> tuple[dt.date, dt.date]:
         return self.start.date().toPython(), self.end.date().toPython()
 
     def _update_hours(self) -> None:
         start, end = self.period()
-        minutes = volunteers.minutes_in_period(self.ctx.store, self.volunteer_id, start, end) if end >= start else 0
-        self.hours.setText(format_hours(minutes))
+        self._minutes = volunteers.minutes_in_period(self.ctx.store, self.volunteer_id, start, end) \
+            if end >= start else 0
+        self.hours.setText(format_hours(self._minutes))
 
     def choose_path(self) -> str:
         suggested = str(Path.home() / f"{self.person_name} — {self.kind.currentText()}.pdf")

@@ -53,7 +53,7 @@ class FieldMessages:
 
     @property
     def message(self) -> str:
-        return self.label.text() if self.label.isVisible() else ""
+        return self.label.text() if not self.label.isHidden() else ""
 
 
 def required_label(text: str, required: bool) -> str:

@@ -85,7 +85,7 @@ class RegisterPage(QWidget):
         self.status.setCurrentIndex(max(0, self.status.findData(current or "")))
         self.status.blockSignals(False)
         self.model.retranslate()
-        self._update_count()
+        self._show_count()
 
     def apply_query(self) -> None:
         """Re-reads the first page for what is typed now (also called on show and after saves)."""
@@ -100,6 +100,11 @@ class RegisterPage(QWidget):
             count, capped = self.model.rowCount(), False  # everything is loaded: nothing to count in SQL
         else:
             count, capped = volunteers.register_count(self.ctx.store, self.model.query)
+        self._count = (count, capped)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        count, capped = getattr(self, "_count", (0, False))
         shown = format_number(count) + ("+" if capped else "")
         self.count_label.setText(_("Volunteers: {count}").format(count=shown))
 

@@ -70,6 +70,7 @@ class VolunteerForm(QWidget):
         self.form.addRow(self.kiosk_label, self.kiosk_code)
         self.add_skill_button.clicked.connect(self.add_skill_requested.emit)
         self._skills_checked: set[str] = set()
+        self._skill_rows = volunteers.skill_rows(ctx.store)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -92,13 +93,15 @@ class VolunteerForm(QWidget):
         if self.skills.count():
             self._skills_checked = set(self.checked_skills())
         self.skills.clear()
-        for skill_id, name in volunteers.skills(self.ctx.store):
+        for skill_id, name in volunteers.skill_names(self._skill_rows):
             item = QListWidgetItem(name, self.skills)
             item.setData(Qt.ItemDataRole.UserRole, skill_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if skill_id in self._skills_checked else Qt.CheckState.Unchecked)
 
-    def set_checked_skills(self, skill_ids: set[str]) -> None:
+    def set_checked_skills(self, skill_ids: set[str], reread: bool = False) -> None:
+        if reread:
+            self._skill_rows = volunteers.skill_rows(self.ctx.store)
         self._skills_checked = set(skill_ids)
         self.skills.clear()
         self.load_skills()
@@ -310,5 +313,5 @@ class VolunteerDialog(QDialog):
     def _on_skill_dialog_accepted(self) -> None:
         if self.skill_dialog and self.skill_dialog.skill_id:
             form = self.volunteer_form
-            form.set_checked_skills(set(form.checked_skills()) | {self.skill_dialog.skill_id})
+            form.set_checked_skills(set(form.checked_skills()) | {self.skill_dialog.skill_id}, reread=True)
 
