@@ -71,6 +71,7 @@ class HoursPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.month_table = QTableWidget(0, 4, splitter)
         self._setup_table(self.month_table)
+        self.month_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         lower = QWidget(splitter)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)

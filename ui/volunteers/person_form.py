@@ -69,7 +69,10 @@ class PersonForm(QWidget):
         super().__init__(parent)
         self._today = today
         self._touched: set[str] = set()
-        self.form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)  # spare height goes below the last field, not between the rows
         self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, FieldMessages] = {}
 

@@ -56,11 +56,8 @@ class RegisterPage(QWidget):
         # Fixed widths from the font, not ResizeToContents: measuring every row on each keystroke costs more than
         # the query itself.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate(COLUMN_CHARS):
-            if column:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, char * chars)
+        for column in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
         self.search_timer = QTimer(self)
@@ -85,7 +82,18 @@ class RegisterPage(QWidget):
         self.status.setCurrentIndex(max(0, self.status.findData(current or "")))
         self.status.blockSignals(False)
         self.model.retranslate()
+        self._fit_columns()
         self._show_count()
+
+    def _fit_columns(self) -> None:
+        """Each column wide enough for its values and for its title in the current language."""
+        header = self.table.horizontalHeader()
+        char = self.fontMetrics().horizontalAdvance("0")
+        title_metrics = header.fontMetrics()
+        for column, chars in enumerate(COLUMN_CHARS):
+            if column:
+                title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+                header.resizeSection(column, max(char * chars, title_metrics.horizontalAdvance(title) + 3 * char))
 
     def apply_query(self) -> None:
         """Re-reads the first page for what is typed now (also called on show and after saves)."""

@@ -39,7 +39,10 @@ class VolunteerForm(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)
         self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, FieldMessages] = {}
         self.status = QComboBox(self)
@@ -177,7 +180,7 @@ class VolunteerDialog(QDialog):
         self._different_from: list[str] = []
         self.duplicate_dialog: DuplicateDialog | None = None
         self.skill_dialog: SkillDialog | None = None
-        self.resize(640, 720)
+        self.resize(640, 640)
         layout = QVBoxLayout(self)
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
