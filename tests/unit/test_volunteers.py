@@ -209,3 +209,18 @@ def test_kiosk_codes_are_unique(store):
     first = volunteers.new_kiosk_code(store, draw=lambda: next(draws))
     store.insert("volunteers", {"person_id": "x", "kiosk_code": first})
     assert volunteers.new_kiosk_code(store, draw=lambda: next(draws)) == "5678"
+
+
+def test_register_orders_all_42_letters_as_the_kazakh_alphabet(store):
+    import random
+
+    from desktop.text import KAZAKH_ALPHABET
+
+    letters = list(KAZAKH_ALPHABET)
+    assert len(letters) == 42
+    random.Random(3).shuffle(letters)
+    for letter in letters:
+        person_id = store.insert("people", {"surname": letter.upper() + "ан", "name": "Тест"})
+        store.insert("volunteers", {"person_id": person_id})
+    page = volunteers.register_page(store, volunteers.RegisterQuery(), 0, 100)
+    assert "".join(r["surname"][0] for r in page) == KAZAKH_ALPHABET.upper()
