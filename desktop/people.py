@@ -327,6 +327,15 @@ class SearchFilter:
         return found >= DENSE_MATCHES
 
 
+def prepare_for_lists(store: Store, cache_mb: int = 64) -> None:
+    """A larger page cache for the connection the lists read through: a search that sorts a few thousand matches
+    visits that many rows, and keeping them in memory makes each keystroke several times faster."""
+    current = store.scalar("PRAGMA cache_size")
+    wanted = -cache_mb * 1024
+    if current is not None and (current > 0 or current > wanted):
+        store.conn.execute(f"PRAGMA cache_size = {wanted}")
+
+
 def search_filter(query: str) -> SearchFilter:
     """'кайрат нурл' → every word a prefix of a name word, compared in loose form (so Қайрат Нұрланұлы matches);
     '701 12' or '8701' → a fragment of the IIN or the phone number (a leading 8 read as the country code 7)."""

@@ -11,7 +11,7 @@ from desktop.formats import format_hours
 from desktop.i18n import N_, _
 from desktop.phone import format_phone
 
-PAGE = 200
+PAGE = 100
 # (title, sort key of volunteers.SORTS or None when the column cannot sort)
 COLUMNS = [
     (N_("Name"), "name"),

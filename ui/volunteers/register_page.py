@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import volunteers
+from desktop import people, volunteers
 from desktop.formats import format_number
 from desktop.i18n import _
 from ui.volunteers.register_model import VolunteerRegisterModel
@@ -44,6 +44,7 @@ class RegisterPage(QWidget):
         row.addWidget(self.status)
         row.addWidget(self.count_label)
         layout.addLayout(row)
+        people.prepare_for_lists(ctx.store)
         self.model = VolunteerRegisterModel(ctx.store, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
