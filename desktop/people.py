@@ -305,6 +305,7 @@ class SearchFilter:
         if self.fts:
             clauses.append(f"{plus}p.rowid IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
             params.append(self.fts)
+
         if self.fragments:
             # The phone and IIN indexes are narrow: scanning them is far cheaper than scanning the rows.
             parts = []
@@ -315,16 +316,62 @@ class SearchFilter:
             clauses.append(f"{plus}p.rowid IN ({' UNION ALL '.join(parts)})")
         return " AND ".join(clauses), tuple(params)
 
-    def prefers_sorted_index(self, store: Store) -> bool:
-        """True when the matches are many: walk the name order instead of sorting the matches. A digit fragment
-        of 4 or more digits is rare in IINs and phone numbers; a shorter one is common."""
+    def prefers_sorted_index(self, store: Store, rows_needed: int = 100) -> bool:
+        """True when walking the name order will reach `rows_needed` matches sooner than sorting all matches.
+
+        Sorting costs a row read per match; the walk costs an index step per person it passes. Matches can be
+        many yet sit together (a common surname far down the alphabet), so a small sample of the matches tells
+        where in the name order the page would end. A digit fragment of 4 or more digits is rare in IINs and
+        phone numbers; a shorter one is common."""
         if not self.fts:
             return min(len(f) for f in self.fragments) < SPARSE_FRAGMENT
         found = store.scalar(
             "SELECT count(*) FROM (SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)",
-            (self.fts, DENSE_MATCHES),
+            (self.fts, DENSE_MATCHES * 8),
         )
-        return found >= DENSE_MATCHES
+        if found < DENSE_MATCHES:
+            return False
+        # FTS yields rowids in insertion order, which says nothing of names: a fair sample of where matches sit.
+        sample = sorted(r[0] for r in store.conn.execute(
+            "SELECT name_sort FROM people WHERE rowid IN "
+            "(SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)", (self.fts, SAMPLE_SIZE)))
+        if not sample:
+            return False
+        # The name (with some margin) at which the walk would have found rows_needed matches…
+        quantile = min(1.0, 2 * rows_needed / found)
+        end_name = sample[min(len(sample) - 1, int(quantile * len(sample)))]
+        # …and how many people it would pass to get there.
+        passed = name_order_position(store, end_name)
+        return passed * WALK_STEP_COST < found * SORT_ROW_COST
+
+
+# Sampled positions in the name order, per database file: (when read, [name_sort of every Nth person], N).
+_NAME_ORDER_SAMPLES: dict[str, tuple[float, list[str], int]] = {}
+SAMPLE_SIZE = 64
+WALK_STEP_COST = 1  # relative cost of one step of the name-order walk…
+SORT_ROW_COST = 20  # …and of reading one matching row to sort it (measured on 100k people)
+NAME_ORDER_REFRESH_S = 600.0
+
+
+def name_order_position(store: Store, name_sort: str) -> int:
+    """About how many people sort before `name_sort`. Read from a sample of every Nth name, refreshed every few
+    minutes; it only steers the choice of query plan, so a slightly stale sample does no harm."""
+    import bisect
+    import time
+
+    key = str(store.path)
+    now = time.monotonic()
+    cached = _NAME_ORDER_SAMPLES.get(key)
+    if cached is None or now - cached[0] > NAME_ORDER_REFRESH_S:
+        total = store.scalar("SELECT count(*) FROM people")
+        step = max(1, total // 256)
+        names = [r[0] for r in store.conn.execute(
+            "SELECT name_sort FROM (SELECT name_sort, row_number() OVER (ORDER BY name_sort) AS n FROM people) "
+            "WHERE n % ? = 0", (step,))]
+        cached = (now, names, step)
+        _NAME_ORDER_SAMPLES[key] = cached
+    _read_at, names, step = cached
+    return bisect.bisect_left(names, name_sort) * step
 
 
 def prepare_for_lists(store: Store, cache_mb: int = 64) -> None:
@@ -342,7 +389,7 @@ def search_filter(query: str) -> SearchFilter:
     words, digit_parts = [], []
     for token in (query or "").split():
         if any(ch.isalpha() for ch in token):
-            words.extend(w for w in _WORD.findall(text.loose(token)) if w)
+            words.extend(w for w in _WORD.findall(text.loose(token)) if w and "_" not in w)
         else:
             digit_parts.append(text.digits(token))
     # Double quotes make each word a literal FTS string; * makes it a prefix.

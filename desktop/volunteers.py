@@ -243,8 +243,9 @@ _MONTH_MINUTES = (
     " WHERE ev.volunteer_id = v.id AND ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
     " AND e.starts_at >= :start AND e.starts_at < :end)"
 )
-# How long walking the name order may take before the matches are taken from FTS and sorted instead.
-WALK_BUDGET_S = 0.004
+# A safety net: if walking the name order (chosen by people.SearchFilter.prefers_sorted_index) takes longer
+# than this, the matches are taken from FTS and sorted instead.
+WALK_BUDGET_S = 0.03
 
 
 def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -> list[dict]:
@@ -252,10 +253,9 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
 
     By name, people drive the join (CROSS JOIN fixes the order) so the order comes straight from the name_sort
     index. With a search typed there are two ways to a page: walk that index keeping the matches (fast when
-    matches are many and spread out), or take the matches from FTS and sort them (fast when they are few). Many
-    matches can still sit together (a common surname far down the alphabet), so the walk gets a small time
-    budget and the sort takes over when it runs out. Only the page's ids are sorted; its columns (the hours
-    sums) are read afterwards for just those rows."""
+    matches are many and spread out), or take the matches from FTS and sort them (fast when they are few or sit
+    together far down the alphabet); SearchFilter.prefers_sorted_index chooses. Only the page's ids are sorted;
+    its columns (the hours sums) are read afterwards for just those rows."""
     order = SORTS.get(query.sort, "p.name_sort")
     by_name = order == "p.name_sort"
     flt = people.search_filter(query.text)
@@ -275,7 +275,7 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
                    f"ORDER BY {key} {direction}, p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset")
         return [r[0] for r in store.conn.execute(sql, {**params, **bounds})]
 
-    if by_name and (flt.empty or not flt.fts or flt.prefers_sorted_index(store)):
+    if by_name and (flt.empty or not flt.fts or flt.prefers_sorted_index(store, offset + limit)):
         page = _within_budget(store, lambda: ids(True), WALK_BUDGET_S if flt.fts else None)
         if page is None:
             page = ids(False)
@@ -313,9 +313,9 @@ def _within_budget(store: Store, run, budget: float | None):
         store.conn.set_progress_handler(None, 0)
 
 
-def register_count(store: Store, query: RegisterQuery, cap: int = 1000) -> tuple[int, bool]:
+def register_count(store: Store, query: RegisterQuery, cap: int = 500) -> tuple[int, bool]:
     """(count, capped): how many volunteers match, counting at most `cap` when a search is typed (the list shows
-    "1000+" rather than spend time counting every match while the user types)."""
+    "500+" rather than spend time counting every match while the user types)."""
     if not query.text:
         where = "deleted = 0" + (" AND status = :status" if query.status else "")
         return store.scalar(f"SELECT count(*) FROM volunteers WHERE {where}", {"status": query.status}), False
