@@ -26,10 +26,10 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop import text  # noqa: E402
-from desktop.demo.people import make_person  # noqa: E402
-from desktop.formats import TZ  # noqa: E402
-from desktop.store import Store  # noqa: E402
+from desktop import text
+from desktop.demo.people import make_person
+from desktop.formats import TZ
+from desktop.store import Store
 
 TODAY = dt.date.today()
 
@@ -54,7 +54,7 @@ def build(path: Path, count: int) -> None:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def typed_prefixes(words: str, start: int = 2) -> list[str]:

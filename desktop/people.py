@@ -8,9 +8,11 @@ with the birth date, a foreign phone number) come back as warnings.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 from desktop import text
@@ -356,9 +358,6 @@ NAME_ORDER_REFRESH_S = 600.0
 def name_order_position(store: Store, name_sort: str) -> int:
     """About how many people sort before `name_sort`. Read from a sample of every Nth name, refreshed every few
     minutes; it only steers the choice of query plan, so a slightly stale sample does no harm."""
-    import bisect
-    import time
-
     key = str(store.path)
     now = time.monotonic()
     cached = _NAME_ORDER_SAMPLES.get(key)

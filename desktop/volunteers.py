@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import sqlite3
+import time
 from dataclasses import dataclass
 
 from desktop import people, reference, text
@@ -34,6 +36,8 @@ register_field_labels(
         "check_out": N_("Left at"),
         "reason": N_("Reason"),
         "shift": N_("Shift"),
+        "shift_date": N_("Date"),
+        "activity": N_("Activity"),
     }
 )
 
@@ -298,9 +302,6 @@ def _within_budget(store: Store, run, budget: float | None):
     """run() or None when it takes longer than `budget` seconds (SQLite's progress handler interrupts it)."""
     if budget is None:
         return run()
-    import sqlite3
-    import time
-
     deadline = time.perf_counter() + budget
     store.conn.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 2000)
     try:

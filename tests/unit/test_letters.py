@@ -39,7 +39,7 @@ def test_kazakh_letter_text_comes_back_exactly(store, volunteer_id, tmp_path):
                           "атқарған 4,5 сағат еңбегіңіз, адалдығыңыз бен жанашырлығыңыз үшін шын жүректен алғыс "
                           "білдіреді.")
     assert pdf_text(out) == " ".join(" ".join(words.paragraphs()).split())
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     assert "DejaVuSans" in fonts and " yes " in fonts  # embedded
 
 

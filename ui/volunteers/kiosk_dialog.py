@@ -4,7 +4,7 @@ name or short personal code, taps themselves, then "Arrived" or "Leaving"; the s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (

@@ -216,7 +216,7 @@ class PersonForm(QWidget):
         return self.fields[name].message
 
     def focus_first_error(self) -> None:
-        for name, messages in self.fields.items():
+        for messages in self.fields.values():
             if messages.message and messages.label.styleSheet() == ERROR_STYLE:
                 messages.editor.setFocus()
                 return

@@ -22,6 +22,7 @@ COLUMNS = [
     (N_("Kiosk code"), None),
 ]
 _Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root: a flat table has no other parent
 
 
 class VolunteerRegisterModel(QAbstractTableModel):
@@ -51,10 +52,10 @@ class VolunteerRegisterModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self._rows) if r["id"] == volunteer_id), -1)
 
     # ---- lazy loading ------------------------------------------------------------------------------------
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+    def canFetchMore(self, parent: _Index = _ROOT) -> bool:
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+    def fetchMore(self, parent: _Index = _ROOT) -> None:
         if parent.isValid() or self._exhausted:
             return
         more = volunteers.register_page(self.store, self.query, len(self._rows), PAGE)
@@ -65,10 +66,10 @@ class VolunteerRegisterModel(QAbstractTableModel):
             self.endInsertRows()
 
     # ---- Qt model API ------------------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+    def rowCount(self, parent: _Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+    def columnCount(self, parent: _Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):

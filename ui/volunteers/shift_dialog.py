@@ -8,12 +8,10 @@ import datetime as dt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
 from desktop import people, volunteers
-from desktop.errors import ValidationError, field_label, register_field_labels
+from desktop.errors import ValidationError, field_label
 from desktop.formats import TZ, now_local
 from desktop.i18n import N_, _
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages
-
-register_field_labels({"shift_date": N_("Date"), "activity": N_("Activity")})
 
 MODES = ("add", "correct", "close", "reverse")
 
