@@ -28,8 +28,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.sidebar.setStyleSheet(
-            "#sidebar { background: #1f3b57; color: white; border: none; font-size: 11pt; }"
-            "#sidebar::item { padding: 10px 8px; }"
+            "#sidebar { background: #1f3b57; color: white; border: none; font-size: 11pt; padding-left: 6px; }"
+            "#sidebar::item { padding-top: 10px; padding-bottom: 10px; }"
             "#sidebar::item:selected { background: #2f6690; }"
         )
         for spec in SECTIONS:

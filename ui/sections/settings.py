@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,10 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
-from desktop import reference
-from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
+from desktop import backup, reference
+from desktop.formats import now_local
+from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 from ui.qt_i18n import apply_language
 from ui.sections.base import EmptyState, Section
+from ui.widgets.progress_dialog import TaskProgressDialog
 
 
 class SyncPage(QWidget):
@@ -85,6 +88,18 @@ class SettingsPage(QWidget):
         row.addWidget(self.db_path, 1)
         row.addWidget(self.open_folder)
         data_form.addRow(self.db_label, row)
+        self.backup_button = QPushButton(self.data_box)
+        self.backup_button.clicked.connect(self._on_backup_button_clicked)
+        self.switch_button = QPushButton(self.data_box)
+        self.switch_button.clicked.connect(self._on_switch_button_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(self.backup_button)
+        actions.addWidget(self.switch_button)
+        actions.addStretch(1)
+        data_form.addRow("", actions)
+        self.data_message = QLabel(self.data_box)
+        self.data_message.setWordWrap(True)
+        data_form.addRow("", self.data_message)
         layout.addWidget(self.data_box)
 
         self.about_box = QGroupBox(self)
@@ -114,6 +129,8 @@ class SettingsPage(QWidget):
         self.data_box.setTitle(_("Data"))
         self.db_label.setText(_("Database file:"))
         self.open_folder.setText(_("Open folder"))
+        self.backup_button.setText(_("Back up now…"))
+        self.switch_button.setText(_("Use another database file…"))
         self.about_box.setTitle(_("About Dostyq"))
         self.about_text.setText(
             _(
@@ -134,6 +151,36 @@ class SettingsPage(QWidget):
     def _on_house_combo_changed(self, index: int) -> None:
         code = self.house_combo.itemData(index) or None
         self.ctx.write(lambda store, progress, cancel: store.set_house(code), tables=("meta",))
+
+    def _on_backup_button_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose where to save the backup (e.g. a USB stick)"))
+        if not folder:
+            return
+        task = self.ctx.write(
+            lambda store, progress, cancel: str(backup.backup(store.conn, folder, now_local(), progress)),
+            on_done=lambda path: self._show_data_message(_("Backup saved: {path}").format(path=path)),
+            on_error=self._show_data_message,
+        )
+        TaskProgressDialog(task, N_("Backing up the database…"), self).open()
+
+    def _on_switch_button_clicked(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Database file to use"), str(self.ctx.store.path.parent), _("Dostyq database (*.sqlite *.db)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not path:
+            return
+
+        def chosen(_result) -> None:
+            self.ctx.settings.db_path = path
+            self.ctx.settings.save()
+            self._show_data_message(_("Dostyq will use {path} from its next start.").format(path=path))
+
+        self.ctx.runner.run(lambda progress, cancel: backup.check_database_file(path), on_done=chosen,
+                            on_error=self._show_data_message)
+
+    def _show_data_message(self, text: str) -> None:
+        self.data_message.setText(text)
 
     def _on_open_folder_clicked(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.store.path.parent)))
