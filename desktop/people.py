@@ -351,7 +351,7 @@ class SearchFilter:
 _NAME_ORDER_SAMPLES: dict[str, tuple[float, list[str], int]] = {}
 SAMPLE_SIZE = 64
 WALK_STEP_COST = 1  # relative cost of one step of the name-order walk…
-SORT_ROW_COST = 20  # …and of reading one matching row to sort it (measured on 100k people)
+SORT_ROW_COST = 10  # …and of reading one matching row to sort it (measured on 100k people)
 NAME_ORDER_REFRESH_S = 600.0
 
 
@@ -373,13 +373,16 @@ def name_order_position(store: Store, name_sort: str) -> int:
     return bisect.bisect_left(names, name_sort) * step
 
 
-def prepare_for_lists(store: Store, cache_mb: int = 64) -> None:
-    """A larger page cache for the connection the lists read through: a search that sorts a few thousand matches
-    visits that many rows, and keeping them in memory makes each keystroke several times faster."""
+def prepare_for_lists(store: Store, cache_mb: int = 64, mmap_mb: int = 512) -> None:
+    """A larger page cache and memory-mapped reads for the connection the lists read through: a search that sorts
+    a few thousand matches visits that many rows, and reading them without a system call each makes every
+    keystroke several times faster on a big database."""
     current = store.scalar("PRAGMA cache_size")
     wanted = -cache_mb * 1024
     if current is not None and (current > 0 or current > wanted):
         store.conn.execute(f"PRAGMA cache_size = {wanted}")
+    if (store.scalar("PRAGMA mmap_size") or 0) < mmap_mb * 1024 * 1024:
+        store.conn.execute(f"PRAGMA mmap_size = {mmap_mb * 1024 * 1024}")
 
 
 def search_filter(query: str) -> SearchFilter:
