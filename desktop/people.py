@@ -309,12 +309,14 @@ class SearchFilter:
             params.append(self.fts)
 
         if self.fragments:
-            # The phone and IIN indexes are narrow: scanning them is far cheaper than scanning the rows.
+            # A phone number matches by any part of it (people remember the last digits); an IIN by its start,
+            # as it is read off a document. The phone index is narrow, so scanning it is far cheaper than
+            # scanning the rows; the IIN start is a range of its index.
             parts = []
             for fragment in self.fragments:
                 parts.append("SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
-                             "SELECT rowid FROM people WHERE iin LIKE ?")
-                params.extend([f"%{fragment}%", f"%{fragment}%"])
+                             "SELECT rowid FROM people WHERE iin >= ? AND iin < ?")
+                params.extend([f"%{fragment}%", fragment, fragment + ":"])  # ':' sorts right after '9' 
             clauses.append(f"{plus}p.rowid IN ({' UNION ALL '.join(parts)})")
         return " AND ".join(clauses), tuple(params)
 
@@ -387,7 +389,8 @@ def prepare_for_lists(store: Store, cache_mb: int = 64, mmap_mb: int = 512) -> N
 
 def search_filter(query: str) -> SearchFilter:
     """'кайрат нурл' → every word a prefix of a name word, compared in loose form (so Қайрат Нұрланұлы matches);
-    '701 12' or '8701' → a fragment of the IIN or the phone number (a leading 8 read as the country code 7)."""
+    '701 12' or '8701' → a part of the phone number (a leading 8 read as the country code 7) or the start of
+    the IIN."""
     words, digit_parts = [], []
     for token in (query or "").split():
         if any(ch.isalpha() for ch in token):
