@@ -204,3 +204,20 @@ def test_section_retranslates_live(qtbot, section, ui_lang):
     qtbot.waitUntil(lambda: section.tabs.tabText(1) == "Часы", timeout=3000)
     assert dialog.person_form.labels["surname"].text() == "Фамилия *"
     assert section.register.model.headerData(2, Qt.Orientation.Horizontal) == "Часов в этом месяце"
+
+
+def test_opening_a_volunteer_edits_the_same_records(qtbot, section, store):
+    vid = add_volunteer(store, "Сейітқали", "Әсел", phone="+77015550000")
+    section.refresh()
+    section.register.select(vid)
+    section.open_button.click()
+    dialog = section.dialog
+    assert dialog.person_form.phone.text() == "+7 701 555 00 00"
+    dialog.person_form.phone.setText("8 702 555 00 01")
+    dialog.volunteer_form.status.setCurrentIndex(dialog.volunteer_form.status.findData("paused"))
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        save(qtbot, dialog)
+    assert store.scalar("SELECT count(*) FROM people") == 1
+    assert store.scalar("SELECT phone FROM people") == "+77025550001"
+    assert volunteers.get_volunteer(store, vid)["status"] == "paused"
+    assert section.register.current_volunteer() == vid
