@@ -281,8 +281,8 @@ def full_name(person: dict) -> str:
 _WORD = re.compile(r"\w+")
 
 
-# Above this many name matches the list walks the Kazakh-order index and keeps the matching rows (it finds a
-# page quickly because matches are dense); below it, it takes the matches from FTS and sorts just those.
+# Below this many name matches a list takes the matches from FTS and sorts just those; above it, it may rather
+# walk the Kazakh-order index keeping the matching rows (SearchFilter.prefers_sorted_index decides).
 DENSE_MATCHES = 1000
 SPARSE_FRAGMENT = 4
 
@@ -307,7 +307,6 @@ class SearchFilter:
         if self.fts:
             clauses.append(f"{plus}p.rowid IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
             params.append(self.fts)
-
         if self.fragments:
             # A phone number matches by any part of it (people remember the last digits); an IIN by its start,
             # as it is read off a document. The phone index is narrow, so scanning it is far cheaper than
@@ -316,7 +315,7 @@ class SearchFilter:
             for fragment in self.fragments:
                 parts.append("SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
                              "SELECT rowid FROM people WHERE iin >= ? AND iin < ?")
-                params.extend([f"%{fragment}%", fragment, fragment + ":"])  # ':' sorts right after '9' 
+                params.extend([f"%{fragment}%", fragment, fragment + ":"])  # ':' sorts right after '9'
             clauses.append(f"{plus}p.rowid IN ({' UNION ALL '.join(parts)})")
         return " AND ".join(clauses), tuple(params)
 
@@ -327,6 +326,8 @@ class SearchFilter:
         many yet sit together (a common surname far down the alphabet), so a small sample of the matches tells
         where in the name order the page would end. A digit fragment of 4 or more digits is rare in IINs and
         phone numbers; a shorter one is common."""
+        if self.empty:
+            return True
         if not self.fts:
             return min(len(f) for f in self.fragments) < SPARSE_FRAGMENT
         found = store.scalar(

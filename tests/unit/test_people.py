@@ -201,3 +201,8 @@ def test_search_by_phone_or_iin_fragment(store, registered):
 def test_search_ignores_fts_syntax_typed_by_mistake(store, registered):
     assert found(store, 'кайрат"') == ["Қайрат"]
     assert found(store, "AND OR *") == []
+
+
+def test_empty_query_lists_everyone_in_kazakh_order(store, registered):
+    assert [p["surname"] for p in people.search_people(store, "")] == [
+        "Елкин", "Ёлкин", "Иванов", "Нұрланұлы", "Сейітқали", "Ілиясов"]
