@@ -7,7 +7,7 @@ write API, plus a month of shifts. Then times, with the real RegisterPage and it
   ("Қайр…", prefix) and on a Russian keyboard ("кайр…", loose) — and IIN/phone fragments.
 
 Prints `name: value unit` lines. Goal: search p95 ≤ 20 ms.
-Usage: python bench/search.py [--db PATH] [--people N]
+Usage: python bench/search.py [--db PATH] [--people N]   (BENCH_SLOW=MS also lists keystrokes slower than MS)
 """
 
 from __future__ import annotations
