@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -124,6 +125,8 @@ def main() -> int:
     page.deleteLater()
     app.processEvents()
     store.close()
+    if not args.db:
+        shutil.rmtree(path.parent, ignore_errors=True)  # 400 MB of throw-away database
     return 0 if found_all else 1
 
 
