@@ -213,6 +213,8 @@ def test_opening_a_volunteer_edits_the_same_records(qtbot, section, store):
     section.open_button.click()
     dialog = section.dialog
     assert dialog.person_form.phone.text() == "+7 701 555 00 00"
+    assert not dialog.volunteer_form.months.isHidden()
+    assert dialog.volunteer_form.months.item(0, 0).text() == "0"
     dialog.person_form.phone.setText("8 702 555 00 01")
     dialog.volunteer_form.status.setCurrentIndex(dialog.volunteer_form.status.findData("paused"))
     with qtbot.waitSignal(dialog.saved, timeout=5000):

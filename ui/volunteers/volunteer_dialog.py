@@ -3,19 +3,24 @@ emergency contact, consent). Saving a new person first asks about possible dupli
 
 from __future__ import annotations
 
+from babel.dates import get_month_names
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop import people, volunteers
 from desktop.errors import ValidationError, ValidationErrors, field_label
-from desktop.formats import today_local
+from desktop.formats import babel_locale, format_hours, today_local
 from desktop.i18n import _
 from ui.volunteers.duplicate_dialog import DuplicateDialog
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages, PersonForm
@@ -71,6 +76,21 @@ class VolunteerForm(QWidget):
             self.form.addRow(self.labels[name], messages.box)
         self.kiosk_label = QLabel(self)
         self.form.addRow(self.kiosk_label, self.kiosk_code)
+        # Hours per month of this year (shifts and events), for a volunteer already on file.
+        self.months_label = QLabel(self)
+        self.months = QTableWidget(1, 12, self)
+        self.months.verticalHeader().hide()
+        self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.months.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.months.setFixedHeight(self.months.horizontalHeader().sizeHint().height()
+                                   + self.months.verticalHeader().defaultSectionSize() + 4)
+        self.months.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.months.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form.addRow(self.months_label)  # label above: twelve columns need the whole width
+        self.form.addRow(self.months)
+        self._year: int | None = None
+        self._month_minutes: dict[int, int] = {}
+        self.show_month_minutes(None, {})
         self.add_skill_button.clicked.connect(self.add_skill_requested.emit)
         self._skills_checked: set[str] = set()
         self._skill_rows = volunteers.skill_rows(ctx.store)
@@ -88,6 +108,7 @@ class VolunteerForm(QWidget):
             edit.setPlaceholderText(_("dd.mm.yyyy"))
         self.add_skill_button.setText(_("Add a skill to the list…"))
         self.kiosk_label.setText(_("Kiosk code"))
+        self._render_months()
         self.emergency_contact.setPlaceholderText(_("name and phone"))
         self.load_skills()
 
@@ -101,6 +122,22 @@ class VolunteerForm(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, skill_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if skill_id in self._skills_checked else Qt.CheckState.Unchecked)
+
+    def show_month_minutes(self, year: int | None, minutes: dict[int, int]) -> None:
+        self._year, self._month_minutes = year, minutes
+        self.months_label.setVisible(year is not None)
+        self.months.setVisible(year is not None)
+        self._render_months()
+
+    def _render_months(self) -> None:
+        names = get_month_names("abbreviated", context="stand-alone", locale=babel_locale())
+        self.months.setHorizontalHeaderLabels([names[m] for m in range(1, 13)])
+        for month in range(1, 13):
+            item = QTableWidgetItem(format_hours(self._month_minutes.get(month, 0)))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.months.setItem(0, month - 1, item)
+        if self._year:
+            self.months_label.setText(_("Hours by month, {year}").format(year=self._year))
 
     def set_checked_skills(self, skill_ids: set[str], reread: bool = False) -> None:
         if reread:
@@ -243,6 +280,11 @@ class VolunteerDialog(QDialog):
             today = today_local().strftime(people.DATE_FORMAT)
             self.volunteer_form.set_values({"since": today, "consent_given_on": today,
                                             "consent_form_version": volunteers.DEFAULT_CONSENT_FORM})
+        if self.volunteer_id:
+            year = today_local().year
+            self.volunteer_form.show_month_minutes(year, volunteers.minutes_by_month(store, self.volunteer_id, year))
+        else:
+            self.volunteer_form.show_month_minutes(None, {})
 
     # ---- saving -----------------------------------------------------------------------------------------
     def _on_buttons_accepted(self) -> None:
