@@ -26,7 +26,7 @@ RESET_AFTER_MS = 8000
 STYLE = """
 QDialog { background: #f4f7fa; }
 QLabel#title { font-size: 34pt; font-weight: bold; color: #1f3b57; }
-QLabel#clock { font-size: 22pt; color: #1f3b57; }
+QLabel#clock { font-size: 18pt; color: #1f3b57; }
 QLabel#prompt { font-size: 20pt; }
 QLineEdit { font-size: 28pt; padding: 10px; }
 QListWidget { font-size: 24pt; }
@@ -59,9 +59,10 @@ class KioskDialog(QDialog):
         self.clock.setObjectName("clock")
         self.close_button = QPushButton(self)
         self.close_button.setObjectName("close")
-        top.addWidget(self.title, 1)
-        top.addWidget(self.clock)
-        top.addSpacing(20)
+        heading = QVBoxLayout()  # the clock under the title keeps the kiosk usable on a 1024-pixel screen
+        heading.addWidget(self.title)
+        heading.addWidget(self.clock)
+        top.addLayout(heading, 1)
         top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.prompt = QLabel(self)
