@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from desktop.i18n import _, ngettext
+from desktop.reports.submission import submission_reminder
 
 
 class SyncStatusBar(QStatusBar):
@@ -13,10 +14,27 @@ class SyncStatusBar(QStatusBar):
         super().__init__(parent)
         self.ctx = ctx
         self.online = False
+        # Month-end reminder until the finished months are submitted to the region; a click opens the report.
+        self.reminder = QPushButton(self)
+        self.reminder.setFlat(True)
+        self.reminder.setStyleSheet("color: #b35c00; font-weight: bold;")
+        self.reminder.clicked.connect(lambda: ctx.section_requested.emit("reports", "report"))
+        self.addWidget(self.reminder)
         self.state_label = QLabel(self)
         self.addPermanentWidget(self.state_label)
-        ctx.data_changed.connect(lambda _table: self.refresh())
+        ctx.data_changed.connect(self._on_data_changed)
         self.refresh()
+        self.refresh_reminder()
+
+    def _on_data_changed(self, table: str) -> None:
+        self.refresh()
+        if table in ("", "monthly_reports"):
+            self.refresh_reminder()
+
+    def refresh_reminder(self) -> None:
+        text = submission_reminder(self.ctx.store)
+        self.reminder.setText(text or "")
+        self.reminder.setVisible(bool(text))
 
     def refresh(self) -> None:
         pending = self.ctx.store.pending_count()
@@ -29,4 +47,5 @@ class SyncStatusBar(QStatusBar):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.refresh()
+            self.refresh_reminder()
         super().changeEvent(event)

@@ -24,9 +24,7 @@ COUNT, HOURS, MONEY, QUANTITY = "count", "hours", "money", "quantity"
 
 def tr(lang: str, message: str) -> str:
     """`message` translated into `lang`, whatever the interface language is."""
-    if not message:
-        return ""
-    return i18n._load(lang).gettext(message)
+    return i18n.gettext_in(lang, message)
 
 
 def both(message: str) -> dict[str, str]:

@@ -130,34 +130,61 @@ def test_export_over_a_file_held_open_keeps_it_and_explains(october, tmp_path, m
     assert not list(tmp_path.glob(".dostyq-*"))  # no temporary file left behind
 
 
-def test_export_to_read_only_folder_gives_clear_message(october, tmp_path):
+_EXPORT_CHILD = r"""
+import sys, datetime as dt
+from desktop.store import Store
+from desktop.reports.summary import build_summary
+from desktop.reports.export import export_report, ReportWriteError
+store = Store(sys.argv[1])
+summary = build_summary(store, "2026-10", today=dt.date(2026, 11, 5))
+try:
+    export_report(summary, sys.argv[3], sys.argv[2], "ru")
+    print("written")
+except ReportWriteError as err:
+    print(err.kind)
+    print(err.message)
+"""
+
+
+def _export_as_ordinary_user(prefix, tmp_path, target, fmt):
+    import subprocess
+    import sys
+
+    db = tmp_path / "child.sqlite"
+    return subprocess.run([*prefix, sys.executable, "-c", _EXPORT_CHILD, str(db), str(target), fmt],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+
+
+def test_export_to_read_only_folder_gives_clear_message(obeying_file_modes, tmp_path):
     folder = tmp_path / "locked"
     folder.mkdir()
     os.chmod(folder, 0o555)
     try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running as a user who can write anywhere")
-        with pytest.raises(ReportWriteError) as err:
-            export_report(october, "xlsx", folder / "r.xlsx", "kk")
-        assert err.value.kind == "folder" and str(folder) in err.value.message
+        out = _export_as_ordinary_user(obeying_file_modes, tmp_path, folder / "r.xlsx", "xlsx")
     finally:
         os.chmod(folder, 0o755)
+    kind, message = out.stdout.splitlines()[:2]
+    assert kind == "folder", out.stderr
+    assert str(folder) in message
+    assert list(folder.iterdir()) == []
 
 
-def test_export_over_a_locked_file_keeps_it_and_explains(october, tmp_path):
-    target = tmp_path / "open_in_excel.pdf"
+def test_export_over_a_read_only_file_keeps_it_and_explains(obeying_file_modes, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    target = folder / "open_in_excel.pdf"
     target.write_bytes(b"old")
     os.chmod(target, 0o444)
+    os.chmod(folder, 0o555)  # as with a file Excel holds open: it cannot be replaced
     try:
-        if os.access(target, os.W_OK):
-            pytest.skip("running as a user who can write anywhere")
-        with pytest.raises(ReportWriteError) as err:
-            export_report(october, "pdf", target, "ru")
-        assert err.value.kind == "locked"
-        assert target.read_bytes() == b"old"
-        assert not list(tmp_path.glob(".dostyq-*"))  # no temporary file left behind
+        out = _export_as_ordinary_user(obeying_file_modes, tmp_path, target, "pdf")
     finally:
+        os.chmod(folder, 0o755)
         os.chmod(target, 0o644)
+    assert out.stdout.splitlines()[0] in {"locked", "folder"}, out.stderr
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in folder.iterdir()] == ["open_in_excel.pdf"]  # no temporary file left behind
 
 
 def test_export_of_empty_month_is_zeros(store, tmp_path):
