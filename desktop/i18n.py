@@ -62,6 +62,13 @@ def set_language(lang: str) -> None:
         _language = lang
 
 
+def gettext_in(lang: str, message: str) -> str:
+    """`message` in `lang` whatever the interface language is (exports in a chosen language, both side by side)."""
+    if not message:
+        return ""
+    return message if lang == "en" else _load(lang).gettext(message)
+
+
 def current_language() -> str:
     return _language
 

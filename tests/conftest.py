@@ -31,3 +31,10 @@ def lang():
     """Switches the interface language for one test and restores English afterwards."""
     yield i18n.set_language
     i18n.set_language("en")
+
+
+@pytest.fixture
+def obeying_file_modes():
+    """A command prefix for a child process that obeys file permissions even when the tests run as root
+    (it drops CAP_DAC_OVERRIDE), so read-only files and folders can be tested for real."""
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] if os.geteuid() == 0 else []

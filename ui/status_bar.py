@@ -1,12 +1,14 @@
-"""The status bar: connection state, last sync, changes waiting to be sent and conflicts to review."""
+"""The status bar: connection state, last sync, changes waiting to be sent, conflicts to review, and the month-end
+reminder."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from desktop import formats
 from desktop.i18n import _, ngettext
+from desktop.reports.submission import submission_reminder
 from ui.sync_controller import sync_controller
 
 
@@ -15,15 +17,32 @@ class SyncStatusBar(QStatusBar):
         super().__init__(parent)
         self.ctx = ctx
         self.sync = sync_controller(ctx)
+        # Month-end reminder until the finished months are submitted to the region; a click opens the report.
+        self.reminder = QPushButton(self)
+        self.reminder.setFlat(True)
+        self.reminder.setStyleSheet("color: #b35c00; font-weight: bold;")
+        self.reminder.clicked.connect(lambda: ctx.section_requested.emit("reports", "report"))
+        self.addWidget(self.reminder)
         self.state_label = QLabel(self)
         self.review_label = QLabel(self)
         # A link, so "3 to review" takes the user straight to the Needs review list.
         self.review_label.linkActivated.connect(lambda _href: ctx.section_requested.emit("sync", "review"))
         self.addPermanentWidget(self.review_label)
         self.addPermanentWidget(self.state_label)
-        ctx.data_changed.connect(lambda _table: self.refresh())
+        ctx.data_changed.connect(self._on_data_changed)
         self.sync.state_changed.connect(self.refresh)
         self.refresh()
+        self.refresh_reminder()
+
+    def _on_data_changed(self, table: str) -> None:
+        self.refresh()
+        if table in ("", "monthly_reports"):
+            self.refresh_reminder()
+
+    def refresh_reminder(self) -> None:
+        text = submission_reminder(self.ctx.store)
+        self.reminder.setText(text or "")
+        self.reminder.setVisible(bool(text))
 
     @property
     def online(self) -> bool:
@@ -56,4 +75,5 @@ class SyncStatusBar(QStatusBar):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.refresh()
+            self.refresh_reminder()
         super().changeEvent(event)

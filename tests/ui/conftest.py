@@ -18,9 +18,15 @@ def ctx(qapp, store):
 
 
 @pytest.fixture
-def ui_lang(qapp):
-    """Switches the whole UI (our catalog, Qt's translator, QLocale) and restores English afterwards."""
+def ui_lang(qapp, store):
+    """Switches the whole UI (our catalog, Qt's translator, QLocale) and restores English afterwards.
+
+    Depends on `store` so that the switch back, and the retranslation it causes in every widget still open,
+    happen while the test's database is still open."""
+    from PySide6.QtCore import QCoreApplication
+
     from ui.qt_i18n import apply_language
 
     yield apply_language
     apply_language("en")
+    QCoreApplication.sendPostedEvents()

@@ -128,3 +128,30 @@ def test_choosing_a_file_that_is_not_a_database_is_refused(qtbot, ctx, ui_lang, 
     page.switch_button.click()
     qtbot.waitUntil(lambda: "Dostyq дерекқоры емес" in page.data_message.text(), timeout=10000)
     assert ctx.settings.db_path is None
+
+
+def test_month_end_reminder_shows_until_the_month_is_submitted(qtbot, ctx, ui_lang):
+    import datetime as dt
+
+    from desktop.formats import TZ, today_local
+    from desktop.reports.submission import submit_month
+    from desktop.reports.summary import last_full_month
+
+    ui_lang("ru")
+    last = last_full_month(today_local())
+    year, month = map(int, last.split("-"))
+    ctx.store.insert("events", {"title_ru": "Наурыз", "kind": "holiday", "status": "held",
+                                "starts_at": dt.datetime(year, month, 10, 12, tzinfo=TZ).isoformat()})
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    bar = window.statusBar()
+    assert bar.reminder.isVisible() and "не отправлен" in bar.reminder.text()
+    done = []
+    ctx.write(lambda store, progress, cancel: submit_month(store, last), tables=("monthly_reports",),
+              on_done=done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=10000)
+    assert not bar.reminder.isVisible()
+    bar.reminder.setVisible(True)
+    bar.reminder.click()
+    assert window.stack.currentWidget() is window.page("reports")

@@ -1,21 +1,63 @@
-"""The Aid section."""
+"""The Aid section: register aid, recipients, donations, stock on hand, and the catalogue & aid points."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from desktop.i18n import _
-from ui.sections.base import EmptyState, Section
+from ui.aid.catalogue_page import CataloguePage
+from ui.aid.donations_page import DonationsPage
+from ui.aid.recipients_page import RecipientsPage
+from ui.aid.register_page import RegisterAidPage
+from ui.aid.stock_page import StockPage
+from ui.sections.base import Section
+
+PAGES = ("register", "recipients", "donations", "stock", "catalogue")
 
 
 class AidSection(Section):
     def build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        self.empty = EmptyState(self)
-        layout.addWidget(self.empty)
+        self.tabs = QTabWidget(self)
+        self.register_page = RegisterAidPage(self.ctx, self.tabs)
+        self.recipients_page = RecipientsPage(self.ctx, self.tabs)
+        self.donations_page = DonationsPage(self.ctx, self.tabs)
+        self.stock_page = StockPage(self.ctx, self.tabs)
+        self.catalogue_page = CataloguePage(self.ctx, self.tabs)
+        self.pages = [self.register_page, self.recipients_page, self.donations_page, self.stock_page,
+                      self.catalogue_page]
+        for page in self.pages:
+            self.tabs.addTab(page, "")
+        layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.recipients_page.give_aid_requested.connect(self._on_give_aid_requested)
+        self.ctx.data_changed.connect(self._on_data_changed)
 
     def retranslate_ui(self) -> None:
-        self.empty.set_texts(
-            _("Aid"),
-            _("The humanitarian aid point: recipients, donations received, aid given and stock on hand will appear here."),
-        )
+        for index, title in enumerate([_("Register aid"), _("Recipients"), _("Donations"), _("Stock"),
+                                       _("Catalogue & points")]):
+            self.tabs.setTabText(index, title.replace("&", "&&"))
+        for page in self.pages:
+            page.retranslate_ui()
+
+    def refresh(self) -> None:
+        self.tabs.currentWidget().refresh()
+
+    def show_page(self, page) -> None:
+        if page in PAGES:
+            self.tabs.setCurrentIndex(PAGES.index(page))
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self.pages[index].refresh()
+
+    def _on_give_aid_requested(self, recipient_id: str) -> None:
+        self.tabs.setCurrentWidget(self.register_page)
+        self.register_page.set_recipient(recipient_id)
+        self.register_page.programme_combo.setFocus()
+
+    def _on_data_changed(self, table: str) -> None:
+        # Another screen (or sync) changed the aid data: the visible page shows it at once, the others on show.
+        if table in ("", "aid_points", "aid_items", "programme_rules") or table.startswith(("aid", "donation",
+                                                                                           "stock", "recipient")):
+            if self.isVisible():
+                self.tabs.currentWidget().refresh()

@@ -1,21 +1,255 @@
-"""The Events section."""
+"""The Events section: the month calendar and the event list, with filters, search and the national holidays."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout
+import datetime as dt
 
-from desktop.i18n import _
-from ui.sections.base import EmptyState, Section
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+)
+
+from desktop import events
+from desktop.events import EventFilter
+from desktop.formats import format_month, today_local
+from desktop.i18n import _, ngettext
+from ui.events.calendar_view import MonthCalendar
+from ui.events.event_dialog import EventDialog
+from ui.events.events_model import EventsModel
+from ui.events.presets_dialog import PresetsDialog
+from ui.sections.base import Section
+
+EVENT_TABLES = {
+    "events",
+    "event_groups",
+    "event_volunteers",
+    "event_attendance",
+    "event_attendees",
+    "creative_groups",
+    "associations",
+    "",
+}
 
 
 class EventsSection(Section):
     def build_ui(self) -> None:
+        today = today_local()
+        self.month = dt.date(today.year, today.month, 1)
+        self.dialog: EventDialog | None = None
         layout = QVBoxLayout(self)
-        self.empty = EmptyState(self)
-        layout.addWidget(self.empty)
 
-    def retranslate_ui(self) -> None:
-        self.empty.set_texts(
-            _("Events"),
-            _("Plan cultural events, record attendance and the creative groups that performed. The calendar and the event list will appear here."),
+        actions = QHBoxLayout()
+        self.new_button = QPushButton(self)
+        self.new_button.clicked.connect(lambda: self.open_event(None))
+        self.presets_button = QPushButton(self)
+        self.presets_button.clicked.connect(self._on_presets_button_clicked)
+        self.calendar_button = QPushButton(self)
+        self.list_button = QPushButton(self)
+        for button in (self.calendar_button, self.list_button):
+            button.setCheckable(True)
+            button.setAutoExclusive(True)
+        self.calendar_button.setChecked(True)
+        self.calendar_button.toggled.connect(self._on_calendar_button_toggled)
+        actions.addWidget(self.new_button)
+        actions.addWidget(self.presets_button)
+        actions.addStretch(1)
+        actions.addWidget(self.calendar_button)
+        actions.addWidget(self.list_button)
+        layout.addLayout(actions)
+
+        filters = QHBoxLayout()
+        self.prev_button = QToolButton(self)
+        self.prev_button.setText("◀")
+        self.prev_button.clicked.connect(lambda: self.set_month(self._shift(self.month, -1)))
+        self.month_label = QLabel(self)
+        font = self.month_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.month_label.setFont(font)
+        self.month_label.setMinimumWidth(170)
+        self.month_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_button = QToolButton(self)
+        self.next_button.setText("▶")
+        self.next_button.clicked.connect(lambda: self.set_month(self._shift(self.month, 1)))
+        self.today_button = QPushButton(self)
+        self.today_button.clicked.connect(lambda: self.set_month(today_local()))
+        self.all_months = QCheckBox(self)
+        self.all_months.toggled.connect(lambda _v: self.reload())
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status_filter = QComboBox(self)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)
+        for combo in (self.kind_filter, self.status_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for widget in (
+            self.prev_button,
+            self.month_label,
+            self.next_button,
+            self.today_button,
+            self.all_months,
+        ):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.search, 1)
+        layout.addLayout(filters)
+
+        self.stack = QStackedWidget(self)
+        self.calendar = MonthCalendar(self)
+        self.calendar.event_activated.connect(self.open_event)
+        self.calendar.day_activated.connect(lambda day: self.open_event(None, day))
+        self.table = QTableView(self)
+        self.model = EventsModel(self.ctx.store, self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.model.modelReset.connect(self._fit_columns)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.stack.addWidget(self.calendar)
+        self.stack.addWidget(self.table)
+        layout.addWidget(self.stack, 1)
+        self.summary = QLabel(self)
+        layout.addWidget(self.summary)
+        # One save announces several tables; reload once for all of them.
+        self._changed_timer = QTimer(self)
+        self._changed_timer.setSingleShot(True)
+        self._changed_timer.setInterval(0)
+        self._changed_timer.timeout.connect(self.reload)
+        self.ctx.data_changed.connect(self._on_ctx_data_changed)
+        self._fill_filters()
+
+    # ---- filters and months --------------------------------------------------------------------------------
+    def _fill_filters(self) -> None:
+        for combo, items, everything in (
+            (self.kind_filter, events.kind_names(self.ctx.store).items(), _("All kinds")),
+            (self.status_filter, [(c, _(label)) for c, label in events.STATUSES], _("All statuses")),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for code, name in items:
+                combo.addItem(name, code)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    @staticmethod
+    def _shift(month: dt.date, step: int) -> dt.date:
+        index = month.year * 12 + month.month - 1 + step
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    def set_month(self, day: dt.date) -> None:
+        self.month = dt.date(day.year, day.month, 1)
+        self.reload()
+
+    def current_filter(self, with_month: bool = True) -> EventFilter:
+        month = None if (self.all_months.isChecked() or not with_month) else self.month.strftime("%Y-%m")
+        return EventFilter(
+            kind=self.kind_filter.currentData(),
+            status=self.status_filter.currentData(),
+            month=month,
+            search=self.search.text(),
         )
+
+    def in_list_mode(self) -> bool:
+        return self.list_button.isChecked()
+
+    def reload(self) -> None:
+        self.month_label.setText(format_month(self.month))
+        listing = self.in_list_mode()
+        self.all_months.setVisible(listing)
+        for widget in (self.prev_button, self.next_button, self.today_button, self.month_label):
+            widget.setEnabled(not (listing and self.all_months.isChecked()))
+        if listing:
+            self.model.set_filter(self.current_filter())
+            count = self.model.total
+        else:
+            view = events.calendar_month(
+                self.ctx.store, self.month.year, self.month.month, self.current_filter(with_month=False)
+            )
+            self.calendar.set_view(view, today_local())
+            count = view.event_count
+        summary = ngettext("{count} event", "{count} events", count).format(count=count)
+        if count == 0 and not listing:
+            summary += " · " + _("Double-click a day to plan an event, or add the national holidays.")
+        self.summary.setText(summary)
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def _on_ctx_data_changed(self, table: str) -> None:
+        if table in EVENT_TABLES and self.isVisible():
+            self._changed_timer.start()
+
+    def _on_calendar_button_toggled(self, calendar: bool) -> None:
+        self.stack.setCurrentIndex(0 if calendar else 1)
+        self.reload()
+
+    # ---- opening events ------------------------------------------------------------------------------------
+    def open_event(self, event_id: str | None, day: dt.date | None = None) -> EventDialog:
+        if day is None:
+            today = today_local()
+            day = today if (today.year, today.month) == (self.month.year, self.month.month) else self.month
+        self.dialog = EventDialog(self.ctx, event_id, day, self)
+        self.dialog.saved.connect(lambda _id: self.reload())
+        self.dialog.deleted.connect(lambda _id: self.reload())
+        self.dialog.open()
+        return self.dialog
+
+    def _fit_columns(self) -> None:
+        # Every column but the title fits its contents, within reason, so the title keeps the room.
+        for column in (0, 2, 3, 4, 5):
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 210))
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        self.open_event(self.model.event_id(index.row()))
+
+    def _on_presets_button_clicked(self) -> None:
+        dialog = PresetsDialog(self.ctx, self.month.year, self)
+        dialog.created.connect(lambda _id: self.reload())
+        dialog.open()
+
+    def show_page(self, page) -> None:
+        if page == "list":
+            self.list_button.setChecked(True)
+
+    # ---- language ------------------------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.new_button.setText(_("New event"))
+        self.presets_button.setText(_("National holidays…"))
+        self.calendar_button.setText(_("Calendar"))
+        self.list_button.setText(_("List"))
+        self.today_button.setText(_("This month"))
+        self.all_months.setText(_("All months"))
+        self.prev_button.setToolTip(_("Previous month"))
+        self.next_button.setToolTip(_("Next month"))
+        self.search.setPlaceholderText(_("Search by title…"))
+        self._fill_filters()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
+        self.reload()

@@ -1,21 +1,243 @@
-"""The Creative groups section."""
+"""The Creative groups section: the registry of ensembles (with members and performances) and the ethnocultural
+associations, on two tabs."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop.i18n import _
-from ui.sections.base import EmptyState, Section
+from desktop import groups
+from desktop.formats import format_number
+from desktop.i18n import N_, _
+from ui.events.event_dialog import EventDialog
+from ui.groups.association_dialog import AssociationDialog
+from ui.groups.group_dialog import GroupDialog
+from ui.groups.group_panel import GroupPanel
+from ui.groups.rows_model import Column, RowsModel
+from ui.sections.base import Section
+
+GROUP_TABLES = {"creative_groups", "group_members", "associations", "events", "event_groups", "people", ""}
+
+
+def _table_view(parent: QWidget, model, cap: int = 125) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    model.modelReset.connect(lambda: fit_columns(view, cap))
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    return view
+
+
+def display_phone(phone: str | None) -> str:
+    """'+77011234567' → '+7 701 123 45 67' (KAZAKH.md §4); anything else as stored."""
+    if phone and len(phone) == 12 and phone.startswith("+7") and phone[1:].isdigit():
+        return f"+7 {phone[2:5]} {phone[5:8]} {phone[8:10]} {phone[10:]}"
+    return phone or ""
+
+
+def fit_columns(view, cap: int = 125) -> None:
+    """Columns after the first fit their contents up to `cap` pixels, so the name column keeps the room."""
+    for column in range(1, view.model().columnCount()):
+        view.resizeColumnToContents(column)
+        view.setColumnWidth(column, min(view.columnWidth(column), cap))
 
 
 class GroupsSection(Section):
     def build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        self.empty = EmptyState(self)
-        layout.addWidget(self.empty)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_groups_tab(), "")
+        self.tabs.addTab(self._build_associations_tab(), "")
+        self.dialog = None
+        # One save announces several tables; refresh once for all of them.
+        self._changed_timer = QTimer(self)
+        self._changed_timer.setSingleShot(True)
+        self._changed_timer.setInterval(0)
+        self._changed_timer.timeout.connect(self.refresh)
+        self.ctx.data_changed.connect(self._on_ctx_data_changed)
+
+    # ---- creative groups -----------------------------------------------------------------------------------
+    def _build_groups_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        self.new_group_button = QPushButton(page)
+        self.new_group_button.clicked.connect(lambda: self.open_group(None))
+        self.edit_group_button = QPushButton(page)
+        self.edit_group_button.clicked.connect(lambda: self.open_group(self.panel.group_id))
+        self.genre_filter = QComboBox(page)
+        self.genre_filter.currentIndexChanged.connect(lambda _i: self.reload_groups())
+        self.group_search = QLineEdit(page)
+        self.group_search.setClearButtonEnabled(True)
+        self._group_timer = QTimer(self)
+        self._group_timer.setSingleShot(True)
+        self._group_timer.setInterval(200)
+        self._group_timer.timeout.connect(self.reload_groups)
+        self.group_search.textChanged.connect(lambda _t: self._group_timer.start())
+        for widget in (self.new_group_button, self.edit_group_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.genre_filter)
+        bar.addWidget(self.group_search, 1)
+        layout.addLayout(bar)
+
+        store = self.ctx.store
+        self.group_columns = [
+            Column("name", N_("Name")),
+            Column("genre", N_("Genre"), lambda r: groups.genre_names(store).get(r["genre"], "")),
+            Column("members", N_("Members"), lambda r: format_number(r["members"]), align_right=True),
+        ]
+        self.groups_model = RowsModel(self._fetch_groups, self.group_columns, self)
+        self.groups_view = _table_view(page, self.groups_model)
+        self.groups_view.selectionModel().selectionChanged.connect(self._on_groups_view_selection_changed)
+        self.groups_view.doubleClicked.connect(
+            lambda index: self.open_group(self.groups_model.row(index.row())["id"])
+        )
+        self.panel = GroupPanel(self.ctx, page)
+        self.panel.event_activated.connect(self.open_event)
+        splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        splitter.addWidget(self.groups_view)
+        splitter.addWidget(self.panel)
+        splitter.setSizes([560, 600])
+        layout.addWidget(splitter, 1)
+        return page
+
+    def _fetch_groups(self, **kw) -> list[dict]:
+        return groups.list_groups(
+            self.ctx.store, self.group_search.text(), genre=self.genre_filter.currentData(), **kw
+        )
+
+    def reload_groups(self) -> None:
+        selected = self.panel.group_id
+        self.groups_model.reload()
+        row = self.groups_model.row_of(selected) if selected else -1
+        if row < 0 and self.groups_model.rowCount():
+            row = 0
+        if row >= 0:
+            self.groups_view.selectRow(row)
+        self.panel.show_group(self.groups_model.row(row)["id"] if row >= 0 else None)
+        self.edit_group_button.setEnabled(self.panel.group_id is not None)
+
+    def _on_groups_view_selection_changed(
+        self, selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self.panel.show_group(self.groups_model.row(indexes[0].row())["id"])
+
+    def select_group(self, group_id: str) -> None:
+        row = self.groups_model.row_of(group_id)
+        if row >= 0:
+            self.groups_view.selectRow(row)
+        self.panel.show_group(group_id)
+
+    def open_group(self, group_id: str | None) -> GroupDialog:
+        self.dialog = GroupDialog(self.ctx, group_id, self)
+        self.dialog.saved.connect(lambda gid: (self.reload_groups(), self.select_group(gid)))
+        self.dialog.open()
+        return self.dialog
+
+    def open_event(self, event_id: str) -> EventDialog:
+        self.dialog = EventDialog(self.ctx, event_id, parent=self)
+        self.dialog.saved.connect(lambda _id: self.panel.refresh())
+        self.dialog.open()
+        return self.dialog
+
+    # ---- associations --------------------------------------------------------------------------------------
+    def _build_associations_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        self.new_association_button = QPushButton(page)
+        self.new_association_button.clicked.connect(lambda: self.open_association(None))
+        self.association_search = QLineEdit(page)
+        self.association_search.setClearButtonEnabled(True)
+        self.association_search.textChanged.connect(lambda _t: self.associations_model.reload())
+        bar.addWidget(self.new_association_button)
+        bar.addStretch(1)
+        bar.addWidget(self.association_search, 1)
+        layout.addLayout(bar)
+        store = self.ctx.store
+        columns = [
+            Column("name", N_("Name")),
+            Column(
+                "ethnic_group",
+                N_("Ethnic group"),
+                lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], ""),
+            ),
+            Column("leader", N_("Leader")),
+            Column("phone", N_("Phone"), lambda r: display_phone(r["phone"])),
+            Column("groups", N_("Groups"), lambda r: format_number(r["groups"]), align_right=True),
+            Column("events", N_("Events"), lambda r: format_number(r["events"]), align_right=True),
+        ]
+        self.associations_model = RowsModel(
+            lambda **kw: groups.list_associations(store, self.association_search.text(), **kw), columns, self
+        )
+        self.associations_view = _table_view(page, self.associations_model, cap=230)
+        self.associations_view.doubleClicked.connect(self._on_associations_view_double_clicked)
+        layout.addWidget(self.associations_view, 1)
+        return page
+
+    def _on_associations_view_double_clicked(self, index: QModelIndex) -> None:
+        self.open_association(self.associations_model.row(index.row())["id"])
+
+    def open_association(self, association_id: str | None) -> AssociationDialog:
+        self.dialog = AssociationDialog(self.ctx, association_id, self)
+        self.dialog.saved.connect(lambda _id: self.associations_model.reload())
+        self.dialog.open()
+        return self.dialog
+
+    # ---- section -------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.reload_groups()
+        self.associations_model.reload()
+
+    def show_page(self, page) -> None:
+        if page == "associations":
+            self.tabs.setCurrentIndex(1)
+
+    def _on_ctx_data_changed(self, table: str) -> None:
+        if table in GROUP_TABLES and self.isVisible():
+            self._changed_timer.start()
+
+    def _fill_genres(self) -> None:
+        current = self.genre_filter.currentData()
+        self.genre_filter.blockSignals(True)
+        self.genre_filter.clear()
+        self.genre_filter.addItem(_("All genres"), None)
+        for code, name in groups.genre_names(self.ctx.store).items():
+            self.genre_filter.addItem(name, code)
+        self.genre_filter.setCurrentIndex(max(0, self.genre_filter.findData(current)))
+        self.genre_filter.blockSignals(False)
 
     def retranslate_ui(self) -> None:
-        self.empty.set_texts(
-            _("Creative groups"),
-            _("Ensembles, choirs and dance groups, their members and performances will appear here."),
-        )
+        self.tabs.setTabText(0, _("Creative groups"))
+        self.tabs.setTabText(1, _("Ethnocultural associations"))
+        self.new_group_button.setText(_("New group"))
+        self.edit_group_button.setText(_("Edit group"))
+        self.group_search.setPlaceholderText(_("Search by name…"))
+        self.new_association_button.setText(_("New association"))
+        self.association_search.setPlaceholderText(_("Search by name…"))
+        self._fill_genres()
+        for model in (self.groups_model, self.associations_model):
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        self.refresh()

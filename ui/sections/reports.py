@@ -1,21 +1,48 @@
-"""The Reports section."""
+"""The Reports section: opens on this month so far; the monthly report tab previews, exports and submits."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from desktop.i18n import _
-from ui.sections.base import EmptyState, Section
+from ui.reports.dashboard_page import DashboardPage
+from ui.reports.report_page import ReportPage
+from ui.sections.base import Section
 
 
 class ReportsSection(Section):
     def build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        self.empty = EmptyState(self)
-        layout.addWidget(self.empty)
+        self.tabs = QTabWidget(self)
+        self.dashboard = DashboardPage(self.ctx, self.tabs)
+        self.report = ReportPage(self.ctx, self.tabs)
+        self.tabs.addTab(self.dashboard, "")
+        self.tabs.addTab(self.report, "")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.dashboard.report_requested.connect(self._on_dashboard_report_requested)
+        layout.addWidget(self.tabs)
 
     def retranslate_ui(self) -> None:
-        self.empty.set_texts(
-            _("Reports"),
-            _("The monthly summary for the regional assembly, with charts and exports, will appear here."),
-        )
+        self.tabs.setTabText(0, _("This month"))
+        self.tabs.setTabText(1, _("Monthly report"))
+        self.dashboard.retranslate_ui()
+        self.report.retranslate_ui()
+
+    def refresh(self) -> None:
+        self.tabs.currentWidget().refresh()
+
+    def show_page(self, page) -> None:
+        """'dashboard', 'report', or a month (YYYY-MM) to open in the monthly report."""
+        if page == "dashboard":
+            self.tabs.setCurrentWidget(self.dashboard)
+            return
+        if isinstance(page, str) and len(page) == 7 and page[4] == "-":
+            self.report.set_month(page)
+        self.tabs.setCurrentWidget(self.report)
+        self.report.refresh()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self.tabs.currentWidget().refresh()
+
+    def _on_dashboard_report_requested(self, month: str) -> None:
+        self.show_page(month)

@@ -1,21 +1,129 @@
-"""The Volunteers section."""
+"""The Volunteers section: the register (search, sort, lazy list), hours (staff screen), the check-in kiosk,
+the volunteer form and thank-you letters. The screens live in ui/volunteers/."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout
 
 from desktop.i18n import _
-from ui.sections.base import EmptyState, Section
+from ui.sections.base import Section
+from ui.volunteers.hours_page import HoursPage
+from ui.volunteers.kiosk_dialog import KioskDialog
+from ui.volunteers.letter_dialog import LetterDialog
+from ui.volunteers.register_page import RegisterPage
+from ui.volunteers.volunteer_dialog import VolunteerDialog
+
+# Saves from the volunteer form reload the register themselves; these change the hours column.
+REFRESHING_TABLES = ("volunteer_shifts", "event_volunteers")
 
 
 class VolunteersSection(Section):
     def build_ui(self) -> None:
+        self.dialog = None  # the dialog open now (kept referenced; tests reach it here)
+        self.kiosk: KioskDialog | None = None
         layout = QVBoxLayout(self)
-        self.empty = EmptyState(self)
-        layout.addWidget(self.empty)
+        actions = QHBoxLayout()
+        self.new_button = QPushButton(self)
+        self.open_button = QPushButton(self)
+        self.letter_button = QPushButton(self)
+        self.kiosk_button = QPushButton(self)
+        self.kiosk_button.setStyleSheet("font-weight: bold;")
+        for button in (self.new_button, self.open_button, self.letter_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.kiosk_button)
+        layout.addLayout(actions)
+        self.tabs = QTabWidget(self)
+        self.register = RegisterPage(self.ctx, self.tabs)
+        self.hours = HoursPage(self.ctx, self.tabs)
+        self.tabs.addTab(self.register, "")
+        self.tabs.addTab(self.hours, "")
+        layout.addWidget(self.tabs, 1)
+
+        self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.letter_button.clicked.connect(self._on_letter_button_clicked)
+        self.kiosk_button.clicked.connect(self.open_kiosk)
+        self.register.volunteer_opened.connect(self.open_volunteer)
+        self.register.selection_changed.connect(self._on_register_selection_changed)
+        self.hours.letter_requested.connect(self.open_letter)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.ctx.data_changed.connect(self._on_data_changed)
+        self._on_register_selection_changed(None)
 
     def retranslate_ui(self) -> None:
-        self.empty.set_texts(
-            _("Volunteers"),
-            _("The house's volunteer register, their hours and the check-in kiosk will appear here."),
-        )
+        self.new_button.setText(_("New volunteer…"))
+        self.open_button.setText(_("Open…"))
+        self.letter_button.setText(_("Thank-you letter…"))
+        self.kiosk_button.setText(_("Check-in kiosk"))
+        self.tabs.setTabText(0, _("Register"))
+        self.tabs.setTabText(1, _("Hours"))
+
+    def refresh(self) -> None:
+        self.register.apply_query()
+        if self.tabs.currentWidget() is self.hours:
+            self.hours.refresh()
+
+    def show_page(self, page) -> None:
+        """'hours', 'kiosk', 'new', or 'search:<text>' (the search box filled, as if typed)."""
+        if page == "hours":
+            self.tabs.setCurrentWidget(self.hours)
+        elif page == "kiosk":
+            self.open_kiosk()
+        elif page == "new":
+            self._on_new_button_clicked()
+        elif isinstance(page, str) and page.startswith("search:"):
+            self.tabs.setCurrentWidget(self.register)
+            self.register.search.setText(page.split(":", 1)[1])
+            self.register.apply_query()
+
+    # ---- actions ------------------------------------------------------------------------------------------
+    def open_volunteer(self, volunteer_id: str | None = None) -> VolunteerDialog:
+        self.dialog = VolunteerDialog(self.ctx, volunteer_id, parent=self)
+        self.dialog.saved.connect(self._on_dialog_saved)
+        self.dialog.open()
+        return self.dialog
+
+    def open_letter(self, volunteer_id: str) -> LetterDialog:
+        self.dialog = LetterDialog(self.ctx, volunteer_id, parent=self)
+        self.dialog.open()
+        return self.dialog
+
+    def open_kiosk(self) -> KioskDialog:
+        self.kiosk = KioskDialog(self.ctx, parent=self)
+        self.kiosk.start()
+        return self.kiosk
+
+    def _on_new_button_clicked(self) -> None:
+        self.open_volunteer(None)
+
+    def _on_open_button_clicked(self) -> None:
+        volunteer_id = self.register.current_volunteer()
+        if volunteer_id:
+            self.open_volunteer(volunteer_id)
+
+    def _on_letter_button_clicked(self) -> None:
+        volunteer_id = self.register.current_volunteer() or self.hours.volunteer_id
+        if volunteer_id:
+            self.open_letter(volunteer_id)
+
+    def _on_register_selection_changed(self, volunteer_id) -> None:
+        self.open_button.setEnabled(volunteer_id is not None)
+        self.letter_button.setEnabled(volunteer_id is not None)
+        if volunteer_id:
+            self.hours.set_volunteer(volunteer_id)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.hours:
+            self.hours.refresh()
+
+    def _on_dialog_saved(self, volunteer_id: str) -> None:
+        self.register.apply_query()
+        self.register.select(volunteer_id)
+
+    def _on_data_changed(self, table: str) -> None:
+        if table in REFRESHING_TABLES and self.isVisible():
+            selected = self.register.current_volunteer()
+            self.register.apply_query()
+            if selected:
+                self.register.select(selected)

@@ -1,0 +1,595 @@
+"""Events: the cultural calendar of a house — planning, who organised and performed, volunteers' help, attendance.
+
+Times are kept as ISO datetimes with the Asia/Almaty offset (UTC+5), so the first ten characters of `starts_at`
+are the local date and a month is a plain string range. Everything an event form changes (the event, its
+organising associations, performing groups, volunteers' minutes and attendance) is saved in one transaction after
+every check has passed: bad input writes nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from desktop import person_lookup, reference, text
+from desktop.errors import ValidationError, ValidationErrors, register_field_labels
+from desktop.formats import TZ, now_local
+from desktop.i18n import N_, current_language
+from desktop.store import Store
+
+STATUSES = (("planned", N_("Planned")), ("held", N_("Held")), ("cancelled", N_("Cancelled")))
+STATUS_CODES = tuple(code for code, _label in STATUSES)
+ATTENDANCE_MODES = ("headcount", "named")
+
+register_field_labels(
+    {
+        "event_title": N_("Title"),
+        "event_kind": N_("Kind"),
+        "event_status": N_("Status"),
+        "event_starts_at": N_("Start"),
+        "event_ends_at": N_("End"),
+        "event_volunteers": N_("Volunteers"),
+        "event_attendance_mode": N_("Attendance"),
+        "attendance_total": N_("Total"),
+        "attendance_women": N_("Women"),
+        "attendance_men": N_("Men"),
+        "attendance_children": N_("Children (under 18)"),
+        "attendance_elderly": N_("Elderly (60+)"),
+    }
+)
+
+
+@dataclass
+class Headcount:
+    total: int = 0
+    women: int = 0
+    men: int = 0
+    children: int = 0  # under 18
+    elderly: int = 0  # 60 and over
+
+
+@dataclass
+class EventInput:
+    """What the event form edits. `volunteers` maps a volunteers-row id to the minutes they helped."""
+
+    starts_at: dt.datetime | str
+    title_kk: str = ""
+    title_ru: str = ""
+    kind: str = "other"
+    ends_at: dt.datetime | str | None = None
+    place: str = ""
+    status: str = "planned"
+    notes: str = ""
+    organised_by_house: bool = True
+    association_ids: list[str] = field(default_factory=list)
+    group_ids: list[str] = field(default_factory=list)
+    volunteers: dict[str, int] = field(default_factory=dict)
+    attendance_mode: str = "headcount"
+    headcount: Headcount | None = None
+    attendee_ids: list[str] = field(default_factory=list)
+    preset: str | None = None
+
+
+# ---- time helpers ------------------------------------------------------------------------------------------
+def to_local(value: dt.datetime | str | None) -> dt.datetime | None:
+    """An aware datetime in Asia/Almaty; a naive one is taken as already local."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=TZ)
+    return value.astimezone(TZ)
+
+
+def stored_time(value: dt.datetime | str | None) -> str | None:
+    local = to_local(value)
+    return local.isoformat(timespec="seconds") if local else None
+
+
+def month_bounds(month: str | dt.date) -> tuple[str, str]:
+    """'2026-03' (or any day of it) → ('2026-03-01', '2026-04-01'): the half-open range of local dates."""
+    if isinstance(month, str):
+        year, mon = (int(p) for p in month.split("-")[:2])
+    else:
+        year, mon = month.year, month.month
+    start = dt.date(year, mon, 1)
+    end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return start.isoformat(), end.isoformat()
+
+
+# ---- validation --------------------------------------------------------------------------------------------
+def validate_headcount(h: Headcount) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    for name in ("total", "women", "men", "children", "elderly"):
+        if getattr(h, name) < 0:
+            errors.append(ValidationError(f"attendance_{name}", N_("{field} cannot be negative.")))
+    if errors:
+        return errors
+    if h.women + h.men > h.total:
+        errors.append(
+            ValidationError(
+                "attendance_women",
+                N_("Women and men together ({parts}) cannot be more than the total ({total})."),
+                parts=h.women + h.men,
+                total=h.total,
+            )
+        )
+    for name in ("children", "elderly"):
+        if getattr(h, name) > h.total:
+            errors.append(
+                ValidationError(
+                    f"attendance_{name}",
+                    N_("{field} ({count}) cannot be more than the total ({total})."),
+                    count=getattr(h, name),
+                    total=h.total,
+                )
+            )
+    if not errors and h.children + h.elderly > h.total:
+        errors.append(
+            ValidationError(
+                "attendance_elderly",
+                N_("Children and elderly together ({parts}) cannot be more than the total ({total})."),
+                parts=h.children + h.elderly,
+                total=h.total,
+            )
+        )
+    return errors
+
+
+def validate_event(store: Store, data: EventInput, now: dt.datetime | None = None) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    if not text.normalize(data.title_kk) and not text.normalize(data.title_ru):
+        errors.append(ValidationError("event_title", N_("Enter a title in Kazakh or Russian (or both).")))
+    kinds = {code for code, _name in reference.names(store.conn, "event_kinds")}
+    if data.kind not in kinds:
+        errors.append(ValidationError("event_kind", N_("Choose the kind of event.")))
+    if data.status not in STATUS_CODES:
+        errors.append(ValidationError("event_status", N_("Choose the status of the event.")))
+    try:
+        starts = to_local(data.starts_at)
+        ends = to_local(data.ends_at)
+    except ValueError:
+        errors.append(ValidationError("event_starts_at", N_("{field}: the date or time is not valid.")))
+        return errors
+    if starts is None:
+        errors.append(ValidationError("event_starts_at", N_("Enter when the event starts.")))
+    elif ends is not None and ends < starts:
+        errors.append(ValidationError("event_ends_at", N_("The event cannot end before it starts.")))
+    elif data.status == "held" and starts > (now or now_local()):
+        errors.append(
+            ValidationError("event_status", N_("An event that has not started yet cannot be marked as held."))
+        )
+    for minutes in data.volunteers.values():
+        if minutes is None or minutes < 0:
+            errors.append(
+                ValidationError("event_volunteers", N_("A volunteer's minutes cannot be negative."))
+            )
+            break
+    if data.attendance_mode not in ATTENDANCE_MODES:
+        errors.append(ValidationError("event_attendance_mode", N_("Choose how attendance is recorded.")))
+    if data.attendance_mode == "headcount" and data.headcount is not None:
+        errors.extend(validate_headcount(data.headcount))
+    came = (data.headcount.total if data.headcount and data.attendance_mode == "headcount" else 0) or (
+        len(data.attendee_ids) if data.attendance_mode == "named" else 0
+    )
+    if data.status == "cancelled" and came:
+        errors.append(
+            ValidationError(
+                "attendance_total",
+                N_("A cancelled event has no attendance: clear it, or change the status."),
+            )
+        )
+    return errors
+
+
+# ---- writes ------------------------------------------------------------------------------------------------
+def save_event(
+    store: Store, data: EventInput, event_id: str | None = None, *, now: dt.datetime | None = None, **_task
+) -> str:
+    """Creates or updates an event with all its links. Raises ValidationErrors before writing anything."""
+    errors = validate_event(store, data, now)
+    if errors:
+        raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
+    values = {
+        "title_kk": text.normalize(data.title_kk),
+        "title_ru": text.normalize(data.title_ru),
+        "kind": data.kind,
+        "starts_at": stored_time(data.starts_at),
+        "ends_at": stored_time(data.ends_at),
+        "place": text.normalize(data.place) or None,
+        "status": data.status,
+        "attendance_mode": data.attendance_mode,
+        "organised_by_house": bool(data.organised_by_house),
+        "notes": (data.notes or "").strip() or None,
+    }
+    with store.transaction():
+        if event_id is None:
+            values["preset"] = data.preset
+            event_id = store.insert("events", values)
+        else:
+            store.update("events", event_id, values)
+        _sync_links(
+            store,
+            "event_associations",
+            event_id,
+            "association_id",
+            {a: {} for a in dict.fromkeys(data.association_ids)},
+        )
+        _sync_links(
+            store, "event_groups", event_id, "group_id", {g: {} for g in dict.fromkeys(data.group_ids)}
+        )
+        _sync_links(
+            store,
+            "event_volunteers",
+            event_id,
+            "volunteer_id",
+            {v: {"minutes": int(m)} for v, m in data.volunteers.items()},
+        )
+        if data.attendance_mode == "headcount" and data.headcount is not None:
+            _write_headcount(store, event_id, data.headcount)
+        if data.attendance_mode == "named":
+            _sync_links(
+                store,
+                "event_attendees",
+                event_id,
+                "person_id",
+                {p: {} for p in dict.fromkeys(data.attendee_ids)},
+            )
+    return event_id
+
+
+def record_headcount(store: Store, event_id: str, headcount: Headcount, **_task) -> None:
+    errors = validate_headcount(headcount)
+    if errors:
+        raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
+    with store.transaction():
+        store.update("events", event_id, {"attendance_mode": "headcount"})
+        _write_headcount(store, event_id, headcount)
+
+
+def record_attendees(store: Store, event_id: str, person_ids: list[str], **_task) -> None:
+    with store.transaction():
+        store.update("events", event_id, {"attendance_mode": "named"})
+        _sync_links(
+            store, "event_attendees", event_id, "person_id", {p: {} for p in dict.fromkeys(person_ids)}
+        )
+
+
+def delete_event(store: Store, event_id: str, **_task) -> None:
+    store.delete("events", event_id)
+
+
+def _write_headcount(store: Store, event_id: str, h: Headcount) -> None:
+    values = {"total": h.total, "women": h.women, "men": h.men, "children": h.children, "elderly": h.elderly}
+    existing = store.scalar("SELECT id FROM event_attendance WHERE event_id = ? AND deleted = 0", (event_id,))
+    if existing:
+        store.update("event_attendance", existing, values)
+    else:
+        store.insert("event_attendance", {"event_id": event_id, **values})
+
+
+def _sync_links(store: Store, table: str, event_id: str, key: str, wanted: dict[str, dict]) -> None:
+    """Makes the event's live rows of a link table exactly `wanted` ({linked id: other fields}), touching only
+    rows that change, so sync carries the least and other PCs' edits of untouched rows survive."""
+    current = {
+        r[key]: r
+        for r in store.rows(f'SELECT * FROM "{table}" WHERE event_id = ? AND deleted = 0', (event_id,))
+    }
+    for linked_id, row in current.items():
+        if linked_id not in wanted:
+            store.delete(table, row["id"])
+        elif wanted[linked_id]:
+            store.update(table, row["id"], wanted[linked_id])
+    for linked_id, extra in wanted.items():
+        if linked_id not in current:
+            store.insert(table, {"event_id": event_id, key: linked_id, **extra})
+
+
+# ---- reads -------------------------------------------------------------------------------------------------
+def localized_title(row: dict, lang: str | None = None) -> str:
+    return reference.localized(row, lang, prefix="title")
+
+
+def kind_names(store: Store) -> dict[str, str]:
+    return dict(reference.names(store.conn, "event_kinds"))
+
+
+SORT_COLUMNS = {
+    "starts_at": "e.starts_at",
+    "title": "e.name_sort",
+    "kind": "(SELECT sort FROM event_kinds k WHERE k.code = e.kind)",
+    "place": "coalesce(e.place, '')",
+    "status": "e.status",
+    "attendance": "attendance",
+}
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    kind: str | None = None
+    status: str | None = None
+    month: str | None = None  # 'YYYY-MM'
+    search: str = ""
+
+
+def _where(f: EventFilter) -> tuple[str, list]:
+    clauses, params = ["e.deleted = 0"], []
+    if f.kind:
+        clauses.append("e.kind = ?")
+        params.append(f.kind)
+    if f.status:
+        clauses.append("e.status = ?")
+        params.append(f.status)
+    if f.month:
+        start, end = month_bounds(f.month)
+        # An event that spans into the month (Nauryz 21–23) belongs to each month it touches.
+        clauses.append("e.starts_at < ? AND coalesce(e.ends_at, e.starts_at) >= ?")
+        params += [end, start]
+    query = text.normalize(f.search)
+    if query:
+        clauses.append("(e.name_fold LIKE ? OR e.name_loose LIKE ?)")
+        params += [f"%{text.fold(query)}%", f"%{text.loose(query)}%"]
+    return " AND ".join(clauses), params
+
+
+_ATTENDANCE_SQL = (
+    "CASE WHEN e.attendance_mode = 'named' "
+    "THEN (SELECT count(*) FROM event_attendees x WHERE x.event_id = e.id AND x.deleted = 0) "
+    "ELSE (SELECT a.total FROM event_attendance a WHERE a.event_id = e.id AND a.deleted = 0 LIMIT 1) END"
+)
+
+
+def count_events(store: Store, f: EventFilter = EventFilter()) -> int:
+    where, params = _where(f)
+    return store.scalar(f"SELECT count(*) FROM events e WHERE {where}", params)
+
+
+def list_events(
+    store: Store,
+    f: EventFilter = EventFilter(),
+    *,
+    sort: str = "starts_at",
+    descending: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[dict]:
+    """Rows for the event list: id, titles, kind, starts_at, ends_at, place, status, attendance (number or None)."""
+    where, params = _where(f)
+    order = SORT_COLUMNS.get(sort, "e.starts_at")
+    direction = "DESC" if descending else "ASC"
+    return store.rows(
+        f"SELECT e.id, e.title_kk, e.title_ru, e.kind, e.starts_at, e.ends_at, e.place, e.status, "
+        f"{_ATTENDANCE_SQL} AS attendance FROM events e WHERE {where} "
+        f"ORDER BY {order} {direction}, e.starts_at {direction}, e.id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+
+
+def get_event(store: Store, event_id: str) -> EventInput | None:
+    """The event as the form edits it, with all its links."""
+    row = store.get("events", event_id)
+    if row is None:
+        return None
+
+    def linked(table: str, key: str) -> list[str]:
+        return [
+            r[key]
+            for r in store.rows(
+                f'SELECT {key} FROM "{table}" WHERE event_id = ? AND deleted = 0 ORDER BY created_at',
+                (event_id,),
+            )
+        ]
+
+    volunteers = {
+        r["volunteer_id"]: r["minutes"]
+        for r in store.rows(
+            "SELECT volunteer_id, minutes FROM event_volunteers WHERE event_id = ? AND deleted = 0 ORDER BY created_at",
+            (event_id,),
+        )
+    }
+    count = store.one(
+        "SELECT total, women, men, children, elderly FROM event_attendance "
+        "WHERE event_id = ? AND deleted = 0",
+        (event_id,),
+    )
+    return EventInput(
+        title_kk=row["title_kk"],
+        title_ru=row["title_ru"],
+        kind=row["kind"],
+        starts_at=to_local(row["starts_at"]),
+        ends_at=to_local(row["ends_at"]),
+        place=row["place"] or "",
+        status=row["status"],
+        notes=row["notes"] or "",
+        organised_by_house=bool(row["organised_by_house"]),
+        association_ids=linked("event_associations", "association_id"),
+        group_ids=linked("event_groups", "group_id"),
+        volunteers=volunteers,
+        attendance_mode=row["attendance_mode"],
+        headcount=Headcount(**count) if count else None,
+        attendee_ids=linked("event_attendees", "person_id"),
+        preset=row["preset"],
+    )
+
+
+def event_minutes_by_volunteer(
+    store: Store, month: str | dt.date, *, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Minutes each volunteer helped at events that started in the month ('YYYY-MM' or a date in it):
+    {volunteer id: minutes}. The volunteers' monthly hours add this to their shift minutes.
+
+    Counted: events that have started by `now` (default: the current time in Asia/Almaty) and are not cancelled,
+    so minutes planned for a coming event count once it takes place, and never for one called off. Deleted
+    events and removed volunteer rows do not count."""
+    start, end = month_bounds(month)
+    started_by = stored_time(now or now_local())
+    return {
+        r["volunteer_id"]: r["minutes"]
+        for r in store.rows(
+            "SELECT ev.volunteer_id, sum(ev.minutes) AS minutes FROM event_volunteers ev "
+            "JOIN events e ON e.id = ev.event_id "
+            "WHERE ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
+            "AND e.starts_at >= ? AND e.starts_at < ? AND e.starts_at <= ? "
+            "GROUP BY ev.volunteer_id",
+            (start, end, started_by),
+        )
+    }
+
+
+def volunteer_event_minutes(
+    store: Store, volunteer_id: str, month: str | dt.date, *, now: dt.datetime | None = None
+) -> int:
+    return event_minutes_by_volunteer(store, month, now=now).get(volunteer_id, 0)
+
+
+@dataclass
+class EventsMonthSummary:
+    """A month of events in aggregate (no personal data), for the house's monthly summary."""
+
+    month: str
+    by_status: dict[str, int]  # events that started in the month, per status
+    held_by_kind: dict[str, int]
+    attendance: Headcount  # held events: headcounts plus named lists counted by sex and age band
+    performances: int  # (held event, performing group) pairs
+    groups_performed: int
+    associations_involved: int
+    volunteer_minutes: int
+
+
+def month_summary(
+    store: Store, month: str | dt.date, *, now: dt.datetime | None = None
+) -> EventsMonthSummary:
+    start, end = month_bounds(month)
+    in_month = "e.deleted = 0 AND e.starts_at >= ? AND e.starts_at < ?"
+    by_status = {
+        r["status"]: r["n"]
+        for r in store.rows(
+            f"SELECT e.status, count(*) AS n FROM events e WHERE {in_month} GROUP BY e.status", (start, end)
+        )
+    }
+    held = f"{in_month} AND e.status = 'held'"
+    held_by_kind = {
+        r["kind"]: r["n"]
+        for r in store.rows(
+            f"SELECT e.kind, count(*) AS n FROM events e WHERE {held} GROUP BY e.kind", (start, end)
+        )
+    }
+    counted = store.one(
+        "SELECT coalesce(sum(a.total), 0) AS total, coalesce(sum(a.women), 0) AS women, "
+        "coalesce(sum(a.men), 0) AS men, coalesce(sum(a.children), 0) AS children, "
+        "coalesce(sum(a.elderly), 0) AS elderly FROM event_attendance a JOIN events e ON e.id = a.event_id "
+        f"WHERE a.deleted = 0 AND e.attendance_mode = 'headcount' AND {held}",
+        (start, end),
+    )
+    attendance = Headcount(**counted)
+    for r in store.rows(
+        "SELECT p.sex, p.birth_date, substr(e.starts_at, 1, 10) AS day FROM event_attendees x "
+        "JOIN events e ON e.id = x.event_id JOIN people p ON p.id = x.person_id "
+        f"WHERE x.deleted = 0 AND e.attendance_mode = 'named' AND {held}",
+        (start, end),
+    ):
+        attendance.total += 1
+        attendance.women += r["sex"] == "f"
+        attendance.men += r["sex"] == "m"
+        age = person_lookup.age_on(r["birth_date"], dt.date.fromisoformat(r["day"]))
+        if age is not None:
+            attendance.children += age < 18
+            attendance.elderly += age >= 60
+    links = store.one(
+        "SELECT count(*) AS n, count(DISTINCT g.group_id) AS groups FROM event_groups g "
+        f"JOIN events e ON e.id = g.event_id WHERE g.deleted = 0 AND {held}",
+        (start, end),
+    )
+    associations = store.scalar(
+        "SELECT count(DISTINCT a.association_id) FROM event_associations a JOIN events e ON e.id = a.event_id "
+        f"WHERE a.deleted = 0 AND {held}",
+        (start, end),
+    )
+    return EventsMonthSummary(
+        month=start[:7],
+        by_status=by_status,
+        held_by_kind=held_by_kind,
+        attendance=attendance,
+        performances=links["n"],
+        groups_performed=links["groups"],
+        associations_involved=associations,
+        volunteer_minutes=sum(event_minutes_by_volunteer(store, month, now=now).values()),
+    )
+
+
+# ---- the month calendar ------------------------------------------------------------------------------------
+@dataclass
+class CalendarEntry:
+    id: str
+    title: str
+    kind: str
+    status: str
+    time_label: str  # 'HH:MM' on the first day; empty on the days an event continues
+    continued: bool
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool
+    entries: list[CalendarEntry] = field(default_factory=list)
+
+
+@dataclass
+class MonthView:
+    year: int
+    month: int
+    weeks: list[list[CalendarDay]]
+    event_count: int
+
+    def day(self, date: dt.date) -> CalendarDay | None:
+        for week in self.weeks:
+            for day in week:
+                if day.date == date:
+                    return day
+        return None
+
+
+def calendar_month(
+    store: Store, year: int, month: int, f: EventFilter = EventFilter(), lang: str | None = None
+) -> MonthView:
+    """The month grid (Monday-first weeks, with the neighbouring months' days to fill them) and each day's events,
+    in start order. A multi-day event appears on every day it spans."""
+    lang = lang or current_language()
+    weeks_dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks_dates[0][0], weeks_dates[-1][-1]
+    days = {d: CalendarDay(d, d.month == month) for week in weeks_dates for d in week}
+    f = EventFilter(kind=f.kind, status=f.status, search=f.search)
+    where, params = _where(f)
+    rows = store.conn.execute(
+        f"SELECT e.id, e.title_kk, e.title_ru, e.kind, e.status, e.starts_at, e.ends_at FROM events e "
+        f"WHERE {where} AND e.starts_at < ? AND coalesce(e.ends_at, e.starts_at) >= ? ORDER BY e.starts_at",
+        [*params, (last + dt.timedelta(days=1)).isoformat(), first.isoformat()],
+    ).fetchall()
+    in_month = 0
+    month_start, month_end = month_bounds(dt.date(year, month, 1))
+    for r in rows:
+        starts_text = r["starts_at"]
+        ends_text = r["ends_at"] or starts_text
+        title = localized_title({"title_kk": r["title_kk"], "title_ru": r["title_ru"]}, lang)
+        start_day = dt.date.fromisoformat(starts_text[:10])
+        end_day = max(dt.date.fromisoformat(ends_text[:10]), start_day)
+        if starts_text < month_end and ends_text[:10] >= month_start:
+            in_month += 1
+        day = max(start_day, first)
+        while day <= min(end_day, last):
+            days[day].entries.append(
+                CalendarEntry(
+                    r["id"],
+                    title,
+                    r["kind"],
+                    r["status"],
+                    starts_text[11:16] if day == start_day else "",
+                    day != start_day,
+                )
+            )
+            day += dt.timedelta(days=1)
+    weeks = [[days[d] for d in week] for week in weeks_dates]
+    return MonthView(year, month, weeks, in_month)

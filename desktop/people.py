@@ -1,0 +1,420 @@
+"""People: one record per person whatever their roles (volunteer, recipient, group member), with the validation
+every person form shares, the duplicate warning, and the Kazakh-aware search the lists use.
+
+Validation runs completely before anything is written: every bad field is reported at once, each message naming
+its field, and nothing is saved until all are fixed. Questions that should not block (an IIN whose date disagrees
+with the birth date, a foreign phone number) come back as warnings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import re
+import time
+from dataclasses import dataclass, field
+
+from desktop import text
+from desktop.errors import ValidationError, ValidationErrors, register_field_labels
+from desktop.i18n import N_
+from desktop.iin import parse_iin
+from desktop.phone import parse_phone
+from desktop.store import Store
+
+register_field_labels(
+    {
+        "surname": N_("Surname"),
+        "name": N_("Name"),
+        "patronymic": N_("Patronymic"),
+        "birth_date": N_("Birth date"),
+        "sex": N_("Sex"),
+        "iin": N_("IIN"),
+        "phone": N_("Phone"),
+        "email": N_("E-mail"),
+        "languages": N_("Languages"),
+        "locality": N_("Locality"),
+        "address": N_("Address"),
+        "notes": N_("Notes"),
+    }
+)
+
+PERSON_FIELDS = ("surname", "name", "patronymic", "birth_date", "sex", "iin", "phone", "email", "languages",
+                 "locality", "address", "notes")
+REQUIRED = ("surname", "name")
+SEXES = {"f": N_("Female"), "m": N_("Male")}
+# Languages offered as tick boxes; any other language is typed in (as a code or a name).
+COMMON_LANGUAGES = {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English"), "uz": N_("Uzbek"),
+                    "ug": N_("Uyghur"), "de": N_("German"), "ko": N_("Korean"), "tt": N_("Tatar")}
+DATE_FORMAT = "%d.%m.%Y"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class CleanPerson:
+    """Validated values ready for the store, and the warnings the user should see (they do not block saving)."""
+
+    values: dict
+    warnings: list[ValidationError] = field(default_factory=list)
+
+
+def parse_date(value: str, field: str) -> dt.date | None:
+    """dd.MM.yyyy (the form's format; ISO is accepted too, as stored). Empty → None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in (DATE_FORMAT, "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(field, N_("{field}: enter a date as dd.mm.yyyy, e.g. 08.03.1990."))
+
+
+def validate_person(values: dict, today: dt.date) -> CleanPerson:
+    """Checks every field of a person form; raises ValidationErrors listing each bad field, else returns the
+    normalised values (names NFC and trimmed, phone E.164, dates ISO) and the warnings."""
+    errors: list[ValidationError] = []
+    warnings: list[ValidationError] = []
+    clean: dict = {}
+    for name in ("surname", "name", "patronymic", "locality", "address", "notes"):
+        clean[name] = text.normalize(values.get(name)) if name != "notes" else (values.get("notes") or "").strip()
+    for name in REQUIRED:
+        if not clean[name]:
+            errors.append(ValidationError(name, N_("{field} is required.")))
+    for name in ("surname", "name", "patronymic"):
+        if clean[name] and any(ch.isdigit() for ch in clean[name]):
+            errors.append(ValidationError(name, N_("{field}: a name cannot contain digits.")))
+
+    birth = None
+    try:
+        birth = parse_date(values.get("birth_date") or "", "birth_date")
+        if birth and birth > today:
+            errors.append(ValidationError("birth_date", N_("{field} cannot be in the future.")))
+            birth = None
+        elif birth and birth.year < 1900:
+            errors.append(ValidationError("birth_date", N_("{field}: the year must be 1900 or later.")))
+            birth = None
+    except ValidationError as exc:
+        errors.append(exc)
+    clean["birth_date"] = birth.isoformat() if birth else None
+
+    sex = values.get("sex") or ""
+    if sex not in ("", *SEXES):
+        errors.append(ValidationError("sex", N_("{field}: choose female or male.")))
+    clean["sex"] = sex
+
+    iin = "".join((values.get("iin") or "").split())
+    clean["iin"] = iin or None
+    if iin:
+        iin_error, iin_warnings = check_iin(iin, birth, sex)
+        if iin_error:
+            errors.append(iin_error)
+        warnings.extend(iin_warnings)
+
+    clean["phone"], clean["phone_country"] = None, None
+    try:
+        phone = parse_phone(values.get("phone") or "")
+        if phone:
+            clean["phone"], clean["phone_country"] = phone.e164, phone.country
+            if not phone.is_home:
+                warnings.append(ValidationError("phone", N_("{field}: this number is not a Kazakh one ({country})."),
+                                                country=phone.country or "?"))
+    except ValidationError as exc:
+        errors.append(exc)
+
+    email = (values.get("email") or "").strip()
+    if email and not _EMAIL.match(email):
+        errors.append(ValidationError("email", N_("{field}: enter an address like name@example.kz.")))
+    clean["email"] = email or None
+
+    languages = values.get("languages") or []
+    if isinstance(languages, str):
+        languages = json.loads(languages) if languages.startswith("[") else languages.split(",")
+    seen: list[str] = []
+    for lang in languages:
+        lang = text.normalize(lang)
+        if lang and lang not in seen:
+            seen.append(lang)
+    clean["languages"] = seen
+
+    if errors:
+        raise ValidationErrors(errors)
+    return CleanPerson(clean, warnings)
+
+
+def check_iin(iin: str, birth: dt.date | None, sex: str) -> tuple[ValidationError | None, list[ValidationError]]:
+    """(blocking error or None, warnings) for an IIN (KAZAKH.md §4): a wrong check digit blocks; a birth date or
+    sex that disagrees only warns, because IINs issued since 2013 need not match the person."""
+    if not iin.isdigit():
+        return ValidationError("iin", N_("{field}: an IIN contains only digits.")), []
+    if len(iin) != 12:
+        return ValidationError("iin", N_("{field}: an IIN has 12 digits; this one has {count}."), count=len(iin)), []
+    info = parse_iin(iin)
+    if info.reason == "never_issued":
+        return ValidationError("iin", N_("{field}: no IIN can have these digits; check it against the document.")), []
+    if not info.valid:
+        return ValidationError("iin", N_("{field}: the check digit is wrong; check the number for a typo.")), []
+    warnings = []
+    if info.birth_date is None:
+        warnings.append(ValidationError("iin", N_("{field}: its first six digits are not a real date.")))
+    elif birth and info.birth_date != birth:
+        warnings.append(ValidationError("iin", N_("{field}: its date ({date}) differs from the birth date."),
+                                        date=info.birth_date.strftime(DATE_FORMAT)))
+    if info.sex and sex and info.sex != sex:
+        warnings.append(ValidationError("iin", N_("{field}: its seventh digit gives the other sex.")))
+    return None, warnings
+
+
+# ---- duplicates ---------------------------------------------------------------------------------------------
+DUPLICATE_REASONS = {
+    "iin": N_("same IIN"),
+    "name_birth": N_("same name and birth date"),
+    "loose": N_("similar name"),
+}
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    person: dict
+    reason: str  # a key of DUPLICATE_REASONS
+
+
+def find_duplicates(store: Store, values: dict, exclude_id: str | None = None) -> list[Duplicate]:
+    """People who may be the one in `values` (already validated): same IIN; same folded surname+name+birth date;
+    or the same loose surname+name (қ/к, ә/а, Latin I for І…) with no conflicting birth date. Pairs the staff
+    marked as different people are left out. Never merges anything."""
+    found: dict[str, Duplicate] = {}
+    iin = values.get("iin")
+    if iin:
+        for row in store.rows("SELECT * FROM people WHERE iin = ? AND deleted = 0", (iin,)):
+            found.setdefault(row["id"], Duplicate(row, "iin"))
+    surname, name = text.normalize(values.get("surname")), text.normalize(values.get("name"))
+    birth = values.get("birth_date")
+    if surname and name:
+        # name_loose starts with loose(surname name): an index range scan, then the exact comparison here.
+        prefix = text.loose(f"{surname} {name}")
+        rows = store.rows(
+            "SELECT * FROM people WHERE name_loose >= ? AND name_loose < ? AND deleted = 0",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        for row in rows:
+            if text.loose(row["surname"]) != text.loose(surname) or text.loose(row["name"]) != text.loose(name):
+                continue
+            same_fold = text.fold(row["surname"]) == text.fold(surname) and text.fold(row["name"]) == text.fold(name)
+            if same_fold and birth and row["birth_date"] == birth:
+                found.setdefault(row["id"], Duplicate(row, "name_birth"))
+            elif not birth or not row["birth_date"] or row["birth_date"] == birth:
+                found.setdefault(row["id"], Duplicate(row, "loose"))
+    found.pop(exclude_id, None)
+    if exclude_id and found:
+        for other in distinct_from(store, exclude_id):
+            found.pop(other, None)
+    order = {"iin": 0, "name_birth": 1, "loose": 2}
+    return sorted(found.values(), key=lambda d: (order[d.reason], d.person["name_sort"] or ""))
+
+
+def distinct_from(store: Store, person_id: str) -> set[str]:
+    rows = store.rows(
+        "SELECT person_a, person_b FROM people_distinct WHERE (person_a = ? OR person_b = ?) AND deleted = 0",
+        (person_id, person_id),
+    )
+    return {r["person_b"] if r["person_a"] == person_id else r["person_a"] for r in rows}
+
+
+def mark_distinct(store: Store, person_id: str, other_id: str) -> None:
+    """Remembers that staff said these two are different people, so the warning does not ask again."""
+    a, b = sorted((person_id, other_id))
+    with store.transaction():
+        if not store.scalar("SELECT 1 FROM people_distinct WHERE person_a = ? AND person_b = ? AND deleted = 0", (a, b)):
+            store.insert("people_distinct", {"person_a": a, "person_b": b})
+
+
+class DuplicatesFound(ValidationError):
+    """A new person looks like people already on file and the user has not said they are different."""
+
+    def __init__(self, duplicates: list[Duplicate]):
+        self.duplicates = duplicates
+        super().__init__("surname", N_("{field}: this person may already be on file; choose the same or a "
+                                       "different person."))
+
+
+# ---- saving -------------------------------------------------------------------------------------------------
+def save_person(store: Store, values: dict, person_id: str | None = None, *, today: dt.date,
+                different_from: tuple[str, ...] | list[str] = ()) -> str:
+    """Validates and saves (insert or update) one person. A possible duplicate not listed in `different_from`
+    stops the save with DuplicatesFound; the listed ones are remembered as different people."""
+    clean = validate_person(values, today).values
+    with store.transaction():
+        duplicates = [d for d in find_duplicates(store, clean, exclude_id=person_id)
+                      if d.person["id"] not in set(different_from)]
+        if duplicates:
+            raise DuplicatesFound(duplicates)
+        if person_id is None:
+            person_id = store.insert("people", clean)
+        else:
+            store.update("people", person_id, clean)
+        for other in different_from:
+            if other != person_id:
+                mark_distinct(store, person_id, other)
+    return person_id
+
+
+def get_person(store: Store, person_id: str) -> dict | None:
+    return store.get("people", person_id)
+
+
+def form_values(person: dict) -> dict:
+    """A stored person as the form shows it (dates dd.MM.yyyy, languages a list)."""
+    values = {f: person.get(f) or "" for f in PERSON_FIELDS}
+    if person.get("birth_date"):
+        values["birth_date"] = dt.date.fromisoformat(person["birth_date"]).strftime(DATE_FORMAT)
+    values["languages"] = json.loads(person.get("languages") or "[]")
+    return values
+
+
+def full_name(person: dict) -> str:
+    return " ".join(p for p in (person.get("surname"), person.get("name"), person.get("patronymic")) if p)
+
+
+# ---- search -------------------------------------------------------------------------------------------------
+_WORD = re.compile(r"\w+")
+
+
+# Below this many name matches a list takes the matches from FTS and sorts just those; above it, it may rather
+# walk the Kazakh-order index keeping the matching rows (SearchFilter.prefers_sorted_index decides).
+DENSE_MATCHES = 1000
+SPARSE_FRAGMENT = 4
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """A typed query turned into SQL over `people` (alias p): FTS prefix terms over the loose forms of the name
+    words, and digit fragments matched inside the IIN and the phone number."""
+
+    fts: str = ""
+    fragments: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.fts and not self.fragments
+
+    def clause(self, walk_sorted_index: bool = False) -> tuple[str, tuple]:
+        """(SQL condition, parameters). With walk_sorted_index the rowid tests are written so that SQLite cannot
+        use them as the access path (unary +), which makes it scan people by name_sort and stop at the page end."""
+        plus = "+" if walk_sorted_index else ""
+        clauses, params = [], []
+        if self.fts:
+            clauses.append(f"{plus}p.rowid IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
+            params.append(self.fts)
+        if self.fragments:
+            # A phone number matches by any part of it (people remember the last digits); an IIN by its start,
+            # as it is read off a document. The phone index is narrow, so scanning it is far cheaper than
+            # scanning the rows; the IIN start is a range of its index.
+            parts = []
+            for fragment in self.fragments:
+                parts.append("SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
+                             "SELECT rowid FROM people WHERE iin >= ? AND iin < ?")
+                params.extend([f"%{fragment}%", fragment, fragment + ":"])  # ':' sorts right after '9'
+            clauses.append(f"{plus}p.rowid IN ({' UNION ALL '.join(parts)})")
+        return " AND ".join(clauses), tuple(params)
+
+    def prefers_sorted_index(self, store: Store, rows_needed: int = 100) -> bool:
+        """True when walking the name order will reach `rows_needed` matches sooner than sorting all matches.
+
+        Sorting costs a row read per match; the walk costs an index step per person it passes. Matches can be
+        many yet sit together (a common surname far down the alphabet), so a small sample of the matches tells
+        where in the name order the page would end. A digit fragment of 4 or more digits is rare in IINs and
+        phone numbers; a shorter one is common."""
+        if self.empty:
+            return True
+        if not self.fts:
+            return min(len(f) for f in self.fragments) < SPARSE_FRAGMENT
+        found = store.scalar(
+            "SELECT count(*) FROM (SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)",
+            (self.fts, DENSE_MATCHES * 8),
+        )
+        if found < DENSE_MATCHES:
+            return False
+        # FTS yields rowids in insertion order, which says nothing of names: a fair sample of where matches sit.
+        sample = sorted(r[0] for r in store.conn.execute(
+            "SELECT name_sort FROM people WHERE rowid IN "
+            "(SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)", (self.fts, SAMPLE_SIZE)))
+        if not sample:
+            return False
+        # The name (with some margin) at which the walk would have found rows_needed matches…
+        quantile = min(1.0, 2 * rows_needed / found)
+        end_name = sample[min(len(sample) - 1, int(quantile * len(sample)))]
+        # …and how many people it would pass to get there.
+        passed = name_order_position(store, end_name)
+        return passed * WALK_STEP_COST < found * SORT_ROW_COST
+
+
+# Sampled positions in the name order, per database file: (when read, [name_sort of every Nth person], N).
+_NAME_ORDER_SAMPLES: dict[str, tuple[float, list[str], int]] = {}
+SAMPLE_SIZE = 64
+WALK_STEP_COST = 1  # relative cost of one step of the name-order walk…
+SORT_ROW_COST = 10  # …and of reading one matching row to sort it (measured on 100k people)
+NAME_ORDER_REFRESH_S = 600.0
+
+
+def name_order_position(store: Store, name_sort: str) -> int:
+    """About how many people sort before `name_sort`. Read from a sample of every Nth name, refreshed every few
+    minutes; it only steers the choice of query plan, so a slightly stale sample does no harm."""
+    key = str(store.path)
+    now = time.monotonic()
+    cached = _NAME_ORDER_SAMPLES.get(key)
+    if cached is None or now - cached[0] > NAME_ORDER_REFRESH_S:
+        total = store.scalar("SELECT count(*) FROM people")
+        step = max(1, total // 256)
+        names = [r[0] for r in store.conn.execute(
+            "SELECT name_sort FROM (SELECT name_sort, row_number() OVER (ORDER BY name_sort) AS n FROM people) "
+            "WHERE n % ? = 0", (step,))]
+        cached = (now, names, step)
+        _NAME_ORDER_SAMPLES[key] = cached
+    _read_at, names, step = cached
+    return bisect.bisect_left(names, name_sort) * step
+
+
+def prepare_for_lists(store: Store, cache_mb: int = 64, mmap_mb: int = 512) -> None:
+    """A larger page cache and memory-mapped reads for the connection the lists read through: a search that sorts
+    a few thousand matches visits that many rows, and reading them without a system call each makes every
+    keystroke several times faster on a big database."""
+    current = store.scalar("PRAGMA cache_size")
+    wanted = -cache_mb * 1024
+    if current is not None and (current > 0 or current > wanted):
+        store.conn.execute(f"PRAGMA cache_size = {wanted}")
+    if (store.scalar("PRAGMA mmap_size") or 0) < mmap_mb * 1024 * 1024:
+        store.conn.execute(f"PRAGMA mmap_size = {mmap_mb * 1024 * 1024}")
+
+
+def search_filter(query: str) -> SearchFilter:
+    """'кайрат нурл' → every word a prefix of a name word, compared in loose form (so Қайрат Нұрланұлы matches);
+    '701 12' or '8701' → a part of the phone number (a leading 8 read as the country code 7) or the start of
+    the IIN."""
+    words, digit_parts = [], []
+    for token in (query or "").split():
+        if any(ch.isalpha() for ch in token):
+            words.extend(w for w in _WORD.findall(text.loose(token)) if w and "_" not in w)
+        else:
+            digit_parts.append(text.digits(token))
+    # Double quotes make each word a literal FTS string; * makes it a prefix.
+    fts = " AND ".join('"{}"*'.format(w.replace('"', "")) for w in words)
+    fragment = "".join(digit_parts)
+    fragments: tuple[str, ...] = ()
+    if fragment:
+        fragments = (fragment,)
+        if fragment.startswith("8") and len(fragment) > 1:
+            fragments += ("7" + fragment[1:],)  # 8 701… typed the domestic way; stored +7701…
+    return SearchFilter(fts, fragments)
+
+
+def search_people(store: Store, query: str, limit: int = 50, offset: int = 0) -> list[dict]:
+    """People matching `query`, in Kazakh alphabetical order (the person pickers of every section use this)."""
+    flt = search_filter(query)
+    sql, params = flt.clause(flt.prefers_sorted_index(store))
+    where = "p.deleted = 0" + (f" AND {sql}" if sql else "")
+    return store.rows(
+        f"SELECT p.* FROM people p WHERE {where} ORDER BY p.name_sort, p.id LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )

@@ -1,0 +1,47 @@
+"""The summary as plain CSV figures: UTF-8 with a BOM so Excel opens Kazakh letters correctly; `,` or `;`.
+
+With `;` (what Excel expects on Kazakh and Russian Windows) decimals are written with a comma as well.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from desktop.i18n import N_
+from desktop.reports import layout
+from desktop.reports.layout import LANGUAGE_CHOICES, tr
+from desktop.reports.summary import MonthlySummary
+
+
+def csv_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
+    """Header and figure rows (numbers stay numbers; the writer decides how to print them)."""
+    langs = LANGUAGE_CHOICES[lang]
+    heads = layout.headings(summary)
+    header = [tr(lg, N_("Section")) for lg in langs] + [heads["indicator"][lg] for lg in langs] + [
+        "key", summary.month, summary.previous_month, summary.year_ago_month]
+    rows = [header]
+    for block in layout.summary_blocks(summary):
+        for row in block.rows:
+            if row.values == ("", "", ""):
+                continue  # a breakdown heading: its lines carry the section in their key
+            rows.append([block.title[lg] for lg in langs] + [row.label[lg] for lg in langs]
+                        + [f"{block.key}.{row.key}", *row.values])
+    return rows
+
+
+def write_csv(summary: MonthlySummary, path: str | Path, lang: str = "kk", delimiter: str = ",") -> Path:
+    path = Path(path)
+    decimal_comma = delimiter == ";"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        for row in csv_rows(summary, lang):
+            writer.writerow([_cell(v, decimal_comma) for v in row])
+    return path
+
+
+def _cell(value, decimal_comma: bool):
+    if isinstance(value, float):
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if decimal_comma else text
+    return value

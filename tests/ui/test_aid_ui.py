@@ -1,0 +1,268 @@
+"""The Aid section driven as a volunteer would: keyboard-only registration, the double-aid warning, bad input,
+stock warnings, the recipient card and a live language switch."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop import aid
+from desktop.aid import DonationEntry, Line, RecipientInput
+from desktop.formats import today_local
+from desktop.settings import Settings
+from desktop.store import Store
+from ui.context import AppContext
+from ui.qt_i18n import apply_language
+from ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def ctx(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOSTYQ_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("DOSTYQ_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "house.db"
+    store = Store(path)
+    store.set_house("KZ-55-01")
+    runner = TaskRunner(lambda: Store(path))
+    context = AppContext(store, runner, Settings())
+    apply_language("kk")
+    context.widgets = []
+    yield context
+    for widget in context.widgets:
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    apply_language("en")
+    QApplication.processEvents()
+    runner.shutdown()
+    store.close()
+
+
+@pytest.fixture
+def seeded(ctx):
+    store = ctx.store
+    point = aid.save_aid_point(store, {"name": "Орталық пункт"})
+    recipient = aid.save_recipient(store, RecipientInput(consent=True, surname="Қасымов", name="Қайрат",
+                                                         birth_date="1950-03-02", categories=["veteran"]))
+    aid.save_donation(store, DonationEntry(today_local(), point, "anonymous", [Line("item-flour", 100)]))
+    return point, recipient
+
+
+def section(ctx, qtbot):
+    from ui.sections.aid import AidSection
+
+    widget = AidSection(ctx)
+    ctx.widgets.append(widget)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 760)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)  # focus moves only within the active window
+    widget.refresh()
+    return widget
+
+
+def type_text(widget, text: str) -> None:
+    """Types text key by key, Cyrillic included (QTest.keyClicks only knows ASCII keys)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def has_focus(widget) -> bool:
+    return QApplication.focusWidget() is widget
+
+
+
+
+def register_by_keyboard(qtbot, page, name="кайрат", item="ұн", quantity="5"):
+    # Offscreen, a completion popup keeps the window activation after it closes and focus is no longer tracked:
+    # the list of matches is still built, only its popup is not shown (Enter takes the first match).
+    page.lines.item_edit.setCompleter(None)
+    page.search.edit.setFocus()
+    type_text(page.search.edit, name)
+    qtbot.keyClick(page.search.edit, Qt.Key.Key_Return)
+    assert has_focus(page.programme_combo)
+    qtbot.keyClick(page.programme_combo, Qt.Key.Key_Return)
+    assert has_focus(page.lines.item_edit)
+    type_text(page.lines.item_edit, item)
+    qtbot.keyClick(page.lines.item_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: has_focus(page.lines.quantity_edit) and not page.lines._focus_pending)
+    qtbot.keyClicks(page.lines.quantity_edit, quantity)
+    qtbot.keyClick(page.lines.quantity_edit, Qt.Key.Key_Return)
+    assert has_focus(page.lines.item_edit)
+    qtbot.keyClick(page.lines.item_edit, Qt.Key.Key_Return)  # empty item field: save
+
+
+def test_keyboard_only_registration(ctx, seeded, qtbot):
+    point, recipient = seeded
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
+    register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
+    row = ctx.store.one("SELECT * FROM aid_given")
+    assert (row["recipient_id"], row["programme"], row["aid_point_id"]) == (recipient, "qamqor", point)
+    assert ctx.store.one("SELECT item_id, quantity FROM aid_lines") == {"item_id": "item-flour", "quantity": 5}
+    qtbot.waitUntil(lambda: row["number"] in page.status_label.text())
+    # Ready for the next person: form cleared, focus back in the search.
+    assert page.recipient_id is None and page.lines.lines == [] and has_focus(page.search.edit)
+
+
+def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
+    point, recipient = seeded
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
+    register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
+    qtbot.waitUntil(lambda: page.save_button.isEnabled())
+    register_by_keyboard(qtbot, page)
+    dialog = page.double_aid_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "Орталық пункт"
+    assert not dialog.give_button.isEnabled()
+    type_text(dialog.reason_edit, "Үйі өртеніп кетті")
+    assert dialog.give_button.isEnabled()
+    qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 2)
+    ctx.runner.wait_idle()
+    QApplication.processEvents()
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 2  # one Enter, one entry
+    assert ctx.store.scalar("SELECT override_reason FROM aid_given WHERE override_reason IS NOT NULL") == \
+        "Үйі өртеніп кетті"
+    assert ctx.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'aid_override'") == 1
+
+
+def test_cancelled_warning_writes_nothing(ctx, seeded, qtbot):
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
+    register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
+    qtbot.waitUntil(lambda: page.save_button.isEnabled())
+    register_by_keyboard(qtbot, page)
+    page.double_aid_dialog.reject()
+    ctx.runner.wait_idle()
+    QApplication.processEvents()
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 1
+
+
+@pytest.mark.parametrize("quantity", ["0", "-2", "abc"])
+def test_bad_quantity_is_shown_beside_the_lines(ctx, seeded, qtbot, quantity):
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
+    register_by_keyboard(qtbot, page, quantity=quantity)
+    qtbot.waitUntil(page.error_label.isVisible)
+    assert "1" in page.error_label.text() and "саны" in page.error_label.text().lower()
+    assert "border" in page.lines.table.styleSheet()
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 0
+    assert ctx.store.scalar("SELECT count(*) FROM aid_lines") == 0
+
+
+def test_stock_page_shows_negative_stock(ctx, seeded, qtbot):
+    point, recipient = seeded
+    aid.save_aid(ctx.store, aid.AidEntry(today_local(), point, "other", recipient, [Line("item-flour", 130)]))
+    widget = section(ctx, qtbot)
+    widget.show_page("stock")
+    page = widget.stock_page
+    assert page.warning.isVisible() and "-30" in page.warning.text().replace("−", "-")
+    flour = next(n for n, r in enumerate(page.model.rows) if r.item_id == "item-flour")
+    index = page.model.index(flour, 7)
+    assert page.model.data(index, Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_recipient_card_with_history(ctx, seeded, qtbot):
+    point, recipient = seeded
+    aid.save_aid(ctx.store, aid.AidEntry(today_local(), point, "qamqor", recipient, [Line("item-flour", 5)],
+                                         "Әсел"))
+    widget = section(ctx, qtbot)
+    widget.show_page("recipients")
+    page = widget.recipients_page
+    page.select(recipient)
+    card = page.card
+    assert card.title.text() == "Қасымов Қайрат"
+    assert card.history_model.rowCount() == 1
+    assert "Әсел" in [card.history_model.data(card.history_model.index(0, c)) for c in range(7)]
+    assert card.detail_labels["consent"][1].text() != "—"
+
+
+def test_anonymous_recipient_dialog(ctx, qtbot):
+    widget = section(ctx, qtbot)
+    page = widget.register_page
+    page._on_anonymous_button_clicked()
+    dialog = page.recipient_dialog
+    assert not dialog.person_box.isEnabled()
+    dialog.set_categories(["lonely_elderly"])
+    dialog.anon_sex_combo.setCurrentIndex(dialog.anon_sex_combo.findData("f"))
+    dialog.age_band_combo.setCurrentIndex(dialog.age_band_combo.findData("elderly"))
+    dialog._on_buttons_accepted()
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 1)
+    row = ctx.store.one("SELECT * FROM recipients")
+    assert row["person_id"] is None and row["anonymous"] == 1 and row["age_band"] == "elderly"
+    qtbot.waitUntil(lambda: page.recipient_id == row["id"])
+
+
+def test_new_recipient_dialog_shows_errors_beside_fields(ctx, qtbot):
+    page = section(ctx, qtbot).register_page
+    page._on_new_recipient_button_clicked()
+    dialog = page.recipient_dialog
+    dialog.surname_edit.setText("Омарова")
+    dialog.iin_edit.setText("123")
+    dialog._on_buttons_accepted()
+    qtbot.waitUntil(dialog.error_label.isVisible)
+    assert "border" in dialog.name_edit.styleSheet() and "border" in dialog.iin_edit.styleSheet()
+    assert ctx.store.scalar("SELECT count(*) FROM people") == 0
+
+
+def test_donation_dialog_checks_the_bin_as_typed(ctx, seeded, qtbot):
+    widget = section(ctx, qtbot)
+    widget.show_page("donations")
+    page = widget.donations_page
+    page._on_new_button_clicked()
+    dialog = page.dialog
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("organisation"))
+    dialog.org_edit.setText("ТОО «Береке»")
+    dialog.bin_edit.setText("150440012345")
+    assert "✗" in dialog.bin_state.text()
+    dialog.bin_edit.setText("150440012344")
+    assert "✓" in dialog.bin_state.text()
+    # By keyboard: item, Enter, quantity, Enter (adds the line, does not save), Enter in the empty item field saves.
+    dialog.lines.item_edit.setCompleter(None)
+    dialog.lines.item_edit.setFocus()
+    type_text(dialog.lines.item_edit, "күріш")
+    qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.lines._focus_pending)
+    qtbot.keyClicks(dialog.lines.quantity_edit, "20")
+    qtbot.keyClick(dialog.lines.quantity_edit, Qt.Key.Key_Return)
+    ctx.runner.wait_idle()
+    QApplication.processEvents()
+    assert len(dialog.lines.lines) == 1 and ctx.store.scalar("SELECT count(*) FROM donations") == 1
+    qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM donations") == 2)
+    assert ctx.store.scalar("SELECT donor_bin FROM donations WHERE donor_kind = 'organisation'") == "150440012344"
+
+
+def test_language_switches_live(ctx, qtbot):
+    widget = section(ctx, qtbot)
+    kk = widget.tabs.tabText(0)
+    apply_language("ru")
+    QApplication.processEvents()
+    assert widget.tabs.tabText(0) != kk and widget.tabs.tabText(0) == "Выдача помощи"
+
+
+def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
+    point, recipient = seeded
+    page = section(ctx, qtbot).register_page
+    page._on_anonymous_button_clicked()
+    dialog = page.recipient_dialog
+    dialog.age_band_combo.setCurrentIndex(dialog.age_band_combo.findData("child"))
+    dialog.household_search.edit.setFocus()
+    type_text(dialog.household_search.edit, "қасым")
+    qtbot.keyClick(dialog.household_search.edit, Qt.Key.Key_Return)
+    assert dialog.household_of == recipient and "Қасымов" in dialog.household_chosen.text()
+    assert dialog.isVisible()  # Enter picked the match; it did not press the dialog's Save button
+    dialog.members_edit.setText("3")
+    dialog._on_buttons_accepted()
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 2)
+    households = {r["household_id"] for r in ctx.store.rows("SELECT household_id FROM recipients")}
+    assert len(households) == 1 and None not in households

@@ -1,0 +1,225 @@
+"""The Volunteers section: register search and lazy list, the person form's messages, the duplicate prompt,
+the kiosk, the hours screen and the letter dialog."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from desktop import volunteers
+from desktop.formats import TZ, now_local, today_local
+from ui.sections.volunteers import VolunteersSection
+from ui.volunteers import register_model
+from ui.volunteers.duplicate_dialog import DuplicateDialog
+from ui.volunteers.shift_dialog import ShiftDialog
+
+
+def add_volunteer(store, surname, name, **person):
+    values = {"surname": surname, "name": name, "birth_date": "", **person}
+    return volunteers.save_volunteer(store, values, {"status": "active"}, today=today_local())[1]
+
+
+@pytest.fixture
+def section(qtbot, ctx, ui_lang):
+    ui_lang("en")
+    page = VolunteersSection(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    return page
+
+
+def save(qtbot, dialog):
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def test_register_finds_loose_query_and_loads_lazily(qtbot, ctx, store):
+    add_volunteer(store, "Нұрланұлы", "Қайрат")
+    for i in range(register_model.PAGE + 20):
+        store.insert("volunteers", {"person_id": store.insert("people", {"surname": "Ахметов",
+                                                                          "name": f"Болат {i:03d}"})})
+    page = VolunteersSection(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    model = page.register.model
+    assert model.rowCount() == register_model.PAGE and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == register_model.PAGE + 21 and not model.canFetchMore()
+    page.show_page("search:кайрат нурланулы")
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, 0)) == "Нұрланұлы Қайрат"
+    assert page.register.count_label.text() == "Volunteers: 1"
+    page.register.search.setText("ахметов")
+    qtbot.waitUntil(lambda: model.rowCount() == register_model.PAGE, timeout=2000)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, 0)) == f"Ахметов Болат {register_model.PAGE + 19}"
+
+
+def test_person_form_shows_each_error_beside_its_field_and_saves_nothing(qtbot, section, store):
+    dialog = section.open_volunteer(None)
+    form = dialog.person_form
+    form.surname.setText("Омаров")
+    form.iin.setText("9001013000")
+    form.phone.setText("8701abc")
+    form.birth_date.setText("01.01.2099")
+    save(qtbot, dialog)
+    assert form.message_of("name") == "Name is required."
+    assert form.message_of("iin") == "IIN: an IIN has 12 digits; this one has 10."
+    assert form.message_of("phone").startswith("Phone:")
+    assert form.message_of("birth_date") == "Birth date cannot be in the future."
+    assert form.message_of("surname") == ""
+    form.iin.setText("900101300018")
+    form.iin.textEdited.emit("900101300018")
+    assert "check digit" in form.message_of("iin")  # validated as typed
+    qtbot.wait(100)
+    assert store.scalar("SELECT count(*) FROM people") == 0
+    assert dialog.isVisible()
+
+
+def test_iin_date_mismatch_only_warns_and_the_volunteer_is_saved(qtbot, section, store):
+    dialog = section.open_volunteer(None)
+    form = dialog.person_form
+    form.surname.setText("Омаров")
+    form.name.setText("Мұрат")
+    form.birth_date.setText("02.02.1990")
+    form.iin.setText("900101300017")
+    form.phone.setText("8 701 123 45 67")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        save(qtbot, dialog)
+    assert "differs from the birth date" in form.message_of("iin")
+    row = store.one("SELECT * FROM people")
+    assert (row["iin"], row["phone"], row["birth_date"]) == ("900101300017", "+77011234567", "1990-02-02")
+    assert store.scalar("SELECT count(*) FROM volunteers") == 1
+    assert store.scalar("SELECT count(*) FROM consents") == 1
+    assert section.register.model.rowCount() == 1
+
+
+def _type_duplicate(section):
+    dialog = section.open_volunteer(None)
+    dialog.person_form.surname.setText("Нурланулы")
+    dialog.person_form.name.setText("Кайрат")
+    return dialog
+
+
+def test_duplicate_prompt_different_person_saves_and_remembers(qtbot, section, store):
+    existing = add_volunteer(store, "Нұрланұлы", "Қайрат")
+    dialog = _type_duplicate(section)
+    save(qtbot, dialog)
+    prompt = dialog.duplicate_dialog
+    assert isinstance(prompt, DuplicateDialog) and prompt.isVisible()
+    assert "Нұрланұлы Қайрат" in prompt.candidates.item(0).text()
+    assert "similar name" in prompt.candidates.item(0).text()
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        prompt.different_button.click()
+    assert store.scalar("SELECT count(*) FROM people") == 2
+    pair = store.one("SELECT person_a, person_b FROM people_distinct")
+    assert volunteers.get_volunteer(store, existing)["person_id"] in pair.values()
+
+
+def test_duplicate_prompt_same_person_opens_the_existing_record(qtbot, section, store):
+    existing = add_volunteer(store, "Нұрланұлы", "Қайрат", phone="+77015550000")
+    dialog = _type_duplicate(section)
+    save(qtbot, dialog)
+    dialog.duplicate_dialog.same_button.click()
+    assert dialog.volunteer_id == existing
+    assert dialog.person_form.surname.text() == "Нұрланұлы"
+    assert dialog.person_form.phone.text() == "+7 701 555 00 00"
+    assert store.scalar("SELECT count(*) FROM people") == 1
+    assert store.scalar("SELECT count(*) FROM people_distinct") == 0
+
+
+def test_kiosk_checks_in_and_out_by_code(qtbot, section, store):
+    vid = add_volunteer(store, "Сейітқали", "Әсел")
+    code = volunteers.get_volunteer(store, vid)["kiosk_code"]
+    kiosk = section.open_kiosk()
+    assert kiosk.isFullScreen()
+    assert not kiosk.arrived_button.isEnabled()
+    kiosk.search.setText(code)
+    assert kiosk.chosen.text() == "Сейітқали Әсел" and kiosk.arrived_button.isEnabled()
+    kiosk.arrived_button.click()
+    qtbot.waitUntil(lambda: "Welcome, Сейітқали Әсел" in kiosk.message.text(), timeout=5000)
+    assert volunteers.open_shift(store, vid) is not None
+    kiosk.search.setText("асел")
+    assert kiosk.matches.count() == 1
+    kiosk.matches.itemClicked.emit(kiosk.matches.item(0))
+    kiosk.leaving_button.click()
+    qtbot.waitUntil(lambda: "Thank you" in kiosk.message.text(), timeout=5000)
+    assert volunteers.open_shift(store, vid) is None
+    kiosk.close_button.click()
+    assert not kiosk.isVisible()
+
+
+def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section, store):
+    vid = add_volunteer(store, "Иванов", "Иван")
+    now = now_local()
+    yesterday = (now - dt.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    volunteers.arrive(store, vid, yesterday)
+    shift = volunteers.add_shift(store, vid, now.replace(hour=0, minute=5, second=0, microsecond=0),
+                                 now.replace(hour=0, minute=35, second=0, microsecond=0), now=now + dt.timedelta(hours=1))
+    section.show_page("hours")
+    hours = section.hours
+    assert hours.flag_box.isVisibleTo(section) and hours.flag_list.count() == 1
+    hours.set_volunteer(vid)
+    row = next(i for i, e in enumerate(hours._entries) if e["id"] == shift)
+    hours.entries.selectRow(row)
+    assert hours.correct_button.isEnabled()
+    hours.correct_button.click()
+    dialog = hours.shift_dialog
+    assert isinstance(dialog, ShiftDialog)
+    dialog.end.setText("00:25")
+    save(qtbot, dialog)
+    assert dialog.message_of("reason") == ""  # the reason is checked by the service, named beside its field
+    qtbot.waitUntil(lambda: "Reason" in dialog.message_of("reason"), timeout=5000)
+    dialog.reason.setText("wrong time")
+    save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    minutes = [r["minutes"] for r in store.rows("SELECT minutes FROM volunteer_shifts WHERE minutes IS NOT NULL "
+                                                 "ORDER BY created_at")]
+    assert minutes == [30, -30, 20]
+
+
+def test_letter_dialog_saves_the_pdf(qtbot, section, store, tmp_path, monkeypatch):
+    vid = add_volunteer(store, "Сейітқали", "Әсел")
+    start = dt.datetime.now(TZ).replace(month=1, day=5, hour=9, minute=0, second=0, microsecond=0)
+    volunteers.add_shift(store, vid, start, start + dt.timedelta(hours=2), now=start + dt.timedelta(days=1))
+    dialog = section.open_letter(vid)
+    dialog.open_after_save = False
+    assert dialog.hours.text() == "2"
+    dialog.language.setCurrentIndex(dialog.language.findData("both"))
+    monkeypatch.setattr(dialog, "choose_path", lambda: str(tmp_path / "letter.pdf"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: dialog.saved_path is not None, timeout=5000)
+    assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_section_retranslates_live(qtbot, section, ui_lang):
+    dialog = section.open_volunteer(None)
+    ui_lang("kk")
+    qtbot.waitUntil(lambda: section.tabs.tabText(1) == "Сағаттар", timeout=3000)
+    assert section.kiosk_button.text() == "Тіркелу терминалы"
+    assert dialog.person_form.labels["iin"].text() == "ЖСН"
+    ui_lang("ru")
+    qtbot.waitUntil(lambda: section.tabs.tabText(1) == "Часы", timeout=3000)
+    assert dialog.person_form.labels["surname"].text() == "Фамилия *"
+    assert section.register.model.headerData(2, Qt.Orientation.Horizontal) == "Часов в этом месяце"
+
+
+def test_opening_a_volunteer_edits_the_same_records(qtbot, section, store):
+    vid = add_volunteer(store, "Сейітқали", "Әсел", phone="+77015550000")
+    section.refresh()
+    section.register.select(vid)
+    section.open_button.click()
+    dialog = section.dialog
+    assert dialog.person_form.phone.text() == "+7 701 555 00 00"
+    assert not dialog.volunteer_form.months.isHidden()
+    assert dialog.volunteer_form.months.item(0, 0).text() == "0"
+    dialog.person_form.phone.setText("8 702 555 00 01")
+    dialog.volunteer_form.status.setCurrentIndex(dialog.volunteer_form.status.findData("paused"))
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        save(qtbot, dialog)
+    assert store.scalar("SELECT count(*) FROM people") == 1
+    assert store.scalar("SELECT phone FROM people") == "+77025550001"
+    assert volunteers.get_volunteer(store, vid)["status"] == "paused"
+    assert section.register.current_volunteer() == vid

@@ -1,0 +1,252 @@
+"""Small pieces the aid screens share: quantity and date formatting, combos filled from the services, a lazy table
+model, showing validation errors beside their fields, and running a service write that reports errors back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
+
+from desktop import aid, reference, text
+from desktop.errors import DostyqError, ValidationError, ValidationErrors
+from desktop.formats import format_number, format_short_date, today_local
+from desktop.i18n import _
+
+ERROR_STYLE = "border: 2px solid #c0392b; border-radius: 3px;"
+NEGATIVE = QColor("#c0392b")
+NEGATIVE_ROW = QColor("#fdecea")
+
+
+def qty(value: float) -> str:
+    return format_number(round(value, 3))
+
+
+def short_date(iso: str | None) -> str:
+    return format_short_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def parse_user_date(value: str) -> str:
+    """'12.03.1950' or '1950-03-12' → ISO; anything else is passed on so the service names the bad field."""
+    value = (value or "").strip()
+    for fmt in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return value
+
+
+def setup_date_edit(edit: QDateEdit, value: dt.date | None = None) -> None:
+    """dd.MM.yyyy in every language; call again from retranslate_ui (QLocale changes reset the format)."""
+    edit.setDisplayFormat("dd.MM.yyyy")
+    edit.setCalendarPopup(True)
+    if value is not None:
+        edit.setDate(QDate(value.year, value.month, value.day))
+    edit.setMaximumDate(_qdate(today_local()))
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def date_of(edit: QDateEdit) -> dt.date:
+    d = edit.date()
+    return dt.date(d.year(), d.month(), d.day())
+
+
+def fill_combo(combo: QComboBox, pairs: list[tuple[Any, str]], *, keep: bool = True, empty: str | None = None) -> None:
+    """Replaces the items, keeping the selected value when it is still there."""
+    current = combo.currentData() if keep else None
+    combo.blockSignals(True)
+    combo.clear()
+    if empty is not None:
+        combo.addItem(empty, None)
+    for value, label in pairs:
+        combo.addItem(label, value)
+    index = combo.findData(current) if current is not None else -1
+    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.blockSignals(False)
+
+
+def point_pairs(store) -> list[tuple[str, str]]:
+    return [(p["id"], p["name"]) for p in aid.list_aid_points(store)]
+
+
+def programme_pairs(store) -> list[tuple[str, str]]:
+    return reference.names(store.conn, "programmes")
+
+
+class FieldErrors:
+    """Marks the widgets of the fields a ValidationError names and lists the messages in one label beside them."""
+
+    def __init__(self, label: QLabel, widgets: dict[str, QWidget]):
+        self.label = label
+        self.widgets = widgets
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: #c0392b;")
+        self.label.hide()
+
+    def clear(self) -> None:
+        for widget in set(self.widgets.values()):
+            widget.setStyleSheet("")
+            widget.setToolTip("")
+        self.label.clear()
+        self.label.hide()
+
+    def show(self, error: DostyqError) -> None:
+        self.clear()
+        errors = error.errors if isinstance(error, ValidationErrors) else [error]
+        for err in errors:
+            widget = self.widgets.get(getattr(err, "field", ""))
+            if widget is not None:
+                widget.setStyleSheet(ERROR_STYLE)
+                widget.setToolTip(err.message)
+        self.label.setText("\n".join(e.message for e in errors))
+        self.label.show()
+        first = next((self.widgets.get(getattr(e, "field", "")) for e in errors
+                      if self.widgets.get(getattr(e, "field", ""))), None)
+        if first is not None:
+            first.setFocus()
+
+
+def write_returning_errors(ctx, fn: Callable, *args, tables: tuple[str, ...], on_done: Callable[[Any], None],
+                           **kwargs) -> None:
+    """Runs fn(store, *args) on the writer thread. A DostyqError comes back to on_done as the result (with its
+    fields and, for the double-aid guard, the earlier aid), so the form can show it beside the fields."""
+
+    def run(store, *a, progress=None, cancel=None, **kw):
+        try:
+            return fn(store, *a, **kw)
+        except DostyqError as exc:
+            return exc
+
+    def done(result):
+        on_done(result)
+
+    ctx.write(run, *args, tables=tables, on_done=done,
+              on_error=lambda message: on_done(DostyqError(message.replace("{", "{{").replace("}", "}}"))),
+              **kwargs)
+
+
+@dataclass
+class Column:
+    title: str  # untranslated (N_)
+    value: Callable[[dict], Any]
+    align_right: bool = False
+    sort: Callable[[dict], Any] | None = None  # sort key when the shown text does not sort right (dates)
+
+
+class LazyTableModel(QAbstractTableModel):
+    """Rows fetched page by page as the view scrolls (canFetchMore/fetchMore). Sorting loads the rest first and
+    sorts in memory (the aid lists hold thousands of rows, not millions)."""
+
+    PAGE = 200
+
+    def __init__(self, columns: list[Column], fetch: Callable[[int, int], list[dict]], count: Callable[[], int],
+                 parent: QObject | None = None, *, colour: Callable[[dict, int], QColor | None] | None = None,
+                 background: Callable[[dict], QColor | None] | None = None):
+        super().__init__(parent)
+        self.columns = columns
+        self._fetch, self._count, self._colour, self._background = fetch, count, colour, background
+        self.rows: list[dict] = []
+        self._total = 0
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._total = self._count()
+        self.rows = self._fetch(0, self.PAGE)
+        if self._sort:
+            self._load_all()
+            self._apply_sort()
+        self.endResetModel()
+
+    def _load_all(self) -> None:
+        while len(self.rows) < self._total:
+            more = self._fetch(len(self.rows), 5000)
+            if not more:
+                break
+            self.rows.extend(more)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self.rows) < self._total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        more = self._fetch(len(self.rows), self.PAGE)
+        if not more:
+            self._total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.value(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self._colour:
+            return self._colour(row, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole and self._background:
+            return self._background(row)
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _(self.columns[section].title)
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:  # no sort column: keep the services' order (Kazakh alphabet, newest first…)
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._load_all()
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        getter = self.columns[column].sort or self.columns[column].value
+
+        def key(row):
+            value = getter(row)
+            return (0, value) if isinstance(value, (int, float)) else (1, text.sort_key(str(value or "")))
+
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def row(self, index: int) -> dict | None:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+
+
+def enable_sorting(view) -> None:
+    """Sorting by a click on a header, without sorting at once (the lists come in their natural order)."""
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
+
+
+def is_error(result: Any) -> bool:
+    return isinstance(result, DostyqError)
+
+
+__all__ = ["Column", "FieldErrors", "LazyTableModel", "ValidationError", "fill_combo", "is_error", "qty",
+           "short_date", "write_returning_errors"]

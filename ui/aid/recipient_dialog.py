@@ -1,0 +1,277 @@
+"""Registering (or editing) a recipient. With signed consent the person's details are kept; without it only the
+categories, sex and age band (an anonymous recipient) — the personal fields are switched off, not just hidden."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+
+from desktop import aid
+from desktop.consent_form import save_consent_form
+from desktop.aid import RecipientInput
+from desktop.formats import today_local
+from desktop.i18n import _
+from ui.aid.common import FieldErrors, date_of, is_error, parse_user_date, setup_date_edit, short_date, \
+    write_returning_errors
+from ui.aid.recipient_search import PersonSearch
+
+
+class RecipientDialog(QDialog):
+    saved = Signal(str)
+
+    def __init__(self, ctx, *, consent: bool = True, recipient_id: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.recipient_id = recipient_id
+        self.person_id: str | None = None
+        store = ctx.store
+        layout = QVBoxLayout(self)
+
+        self.consent_check = QCheckBox(self)
+        self.consent_check.setChecked(consent)
+        consent_row = QHBoxLayout()
+        self.consent_date = QDateEdit(self)
+        setup_date_edit(self.consent_date, today_local())
+        self.print_kk = QPushButton(self)
+        self.print_ru = QPushButton(self)
+        consent_row.addWidget(self.consent_check, 1)
+        consent_row.addWidget(self.consent_date)
+        consent_row.addWidget(self.print_kk)
+        consent_row.addWidget(self.print_ru)
+        layout.addLayout(consent_row)
+        self.consent_hint = QLabel(self)
+        self.consent_hint.setWordWrap(True)
+        self.consent_hint.setStyleSheet("color: #555;")
+        layout.addWidget(self.consent_hint)
+
+        self.person_box = QGroupBox(self)
+        person_form = QFormLayout(self.person_box)
+        self.existing = PersonSearch(lambda q: aid.search_people(store, q, limit=8), parent=self)
+        self.existing_label = QLabel(self)
+        self.surname_edit, self.name_edit, self.patronymic_edit = QLineEdit(self), QLineEdit(self), QLineEdit(self)
+        self.birth_edit = QLineEdit(self)
+        self.sex_combo = QComboBox(self)
+        self.iin_edit, self.phone_edit = QLineEdit(self), QLineEdit(self)
+        self.locality_edit, self.address_edit = QLineEdit(self), QLineEdit(self)
+        self.person_labels = [QLabel(self) for _ in range(10)]
+        for label, widget in zip(self.person_labels, [self.existing, self.existing_label, self.surname_edit,
+                                                      self.name_edit, self.patronymic_edit, self.birth_edit,
+                                                      self.sex_combo, self.iin_edit, self.phone_edit,
+                                                      self.locality_edit]):
+            person_form.addRow(label, widget)
+        self.address_label = QLabel(self)
+        person_form.addRow(self.address_label, self.address_edit)
+        layout.addWidget(self.person_box)
+
+        self.anonymous_box = QGroupBox(self)
+        anon_form = QFormLayout(self.anonymous_box)
+        self.anon_sex_label, self.anon_sex_combo = QLabel(self), QComboBox(self)
+        self.age_band_label, self.age_band_combo = QLabel(self), QComboBox(self)
+        anon_form.addRow(self.anon_sex_label, self.anon_sex_combo)
+        anon_form.addRow(self.age_band_label, self.age_band_combo)
+        layout.addWidget(self.anonymous_box)
+
+        self.aid_box = QGroupBox(self)
+        aid_form = QFormLayout(self.aid_box)
+        self.categories_label = QLabel(self)
+        self.categories_list = QListWidget(self)
+        self.categories_list.setMaximumHeight(150)
+        self.members_label, self.members_edit = QLabel(self), QLineEdit(self)
+        self.children_label, self.children_edit = QLabel(self), QLineEdit(self)
+        self.household_of: str | None = None
+        self.household_label = QLabel(self)
+        self.household_search = PersonSearch(lambda q: aid.search_recipients(store, q, limit=8), parent=self)
+        self.household_chosen = QLabel(self)
+        aid_form.addRow(self.categories_label, self.categories_list)
+        aid_form.addRow(self.household_label, self.household_search)
+        aid_form.addRow("", self.household_chosen)
+        aid_form.addRow(self.members_label, self.members_edit)
+        aid_form.addRow(self.children_label, self.children_edit)
+        layout.addWidget(self.aid_box)
+
+        self.error_label = QLabel(self)
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
+                                        QDialogButtonBox.StandardButton.Cancel, self)
+        layout.addWidget(self.buttons)
+        self.errors = FieldErrors(self.error_label, {
+            "surname": self.surname_edit, "name": self.name_edit, "birth_date": self.birth_edit,
+            "iin": self.iin_edit, "phone": self.phone_edit, "categories": self.categories_list,
+            "members_count": self.members_edit, "children_count": self.children_edit,
+            "consent_on": self.consent_date, "person_id": self.existing.edit, "age_band": self.age_band_combo,
+            "household_of": self.household_search.edit})
+
+        self.consent_check.toggled.connect(self._on_consent_check_toggled)
+        self.existing.chosen.connect(self._on_existing_chosen)
+        self.household_search.chosen.connect(self._on_household_search_chosen)
+        self.print_kk.clicked.connect(lambda: self._print("kk"))
+        self.print_ru.clicked.connect(lambda: self._print("ru"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.resize(620, 720)
+        self.retranslate_ui()
+        if recipient_id:
+            self._load(recipient_id)
+        self._on_consent_check_toggled(self.consent_check.isChecked())
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Recipient"))
+        self.consent_check.setText(_("The person signed the consent form (version {version}), on:").format(
+            version=aid.CONSENT_FORM_VERSION))
+        self.print_kk.setText(_("Form (kk)"))
+        self.print_ru.setText(_("Form (ru)"))
+        self.consent_hint.setText(_(
+            "Without consent aid is still given and counted, but no personal details are kept: only the categories, "
+            "sex and age band."))
+        self.person_box.setTitle(_("Person"))
+        self.existing.set_placeholder(_("Already in Dostyq? Type their name…"))
+        texts = [_("Find:"), "", _("Surname:"), _("First name:"), _("Patronymic:"), _("Birth date:"), _("Sex:"),
+                 _("IIN:"), _("Phone:"), _("Locality:")]
+        for label, value in zip(self.person_labels, texts):
+            label.setText(value)
+        self.address_label.setText(_("Address:"))
+        self.birth_edit.setPlaceholderText(_("dd.mm.yyyy"))
+        self.anonymous_box.setTitle(_("Anonymous recipient"))
+        self.anon_sex_label.setText(_("Sex:"))
+        self.age_band_label.setText(_("Age band:"))
+        for combo in (self.sex_combo, self.anon_sex_combo):
+            current = combo.currentData()
+            combo.clear()
+            for code in ("", "f", "m"):
+                combo.addItem(_(aid.SEX_LABELS[code]), code)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        current = self.age_band_combo.currentData()
+        self.age_band_combo.clear()
+        for code in aid.AGE_BANDS:
+            self.age_band_combo.addItem(_(aid.AGE_BAND_LABELS[code]), code)
+        self.age_band_combo.setCurrentIndex(max(0, self.age_band_combo.findData(current)))
+        self.aid_box.setTitle(_("Aid"))
+        self.categories_label.setText(_("Categories:"))
+        checked = self.checked_categories()
+        self.categories_list.clear()
+        for code, name in aid.category_names(self.ctx.store).items():
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setCheckState(Qt.CheckState.Checked if code in checked else Qt.CheckState.Unchecked)
+            self.categories_list.addItem(item)
+        self.household_label.setText(_("Same household as:"))
+        self.household_search.set_placeholder(_("Another recipient of the family (optional)…"))
+        self.members_label.setText(_("Household members:"))
+        self.children_label.setText(_("of them children:"))
+
+    def checked_categories(self) -> list[str]:
+        return [self.categories_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.categories_list.count())
+                if self.categories_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_categories(self, codes: list[str]) -> None:
+        for i in range(self.categories_list.count()):
+            item = self.categories_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes
+                               else Qt.CheckState.Unchecked)
+
+    def _load(self, recipient_id: str) -> None:
+        card = aid.recipient_card(self.ctx.store, recipient_id)
+        r = card["recipient"]
+        self.consent_check.setChecked(bool(r["person_id"]))
+        if r["person_id"]:
+            self._on_existing_chosen(r["person_id"])
+            consent = card["consent"]["row"]
+            if consent and consent["given_on"]:
+                d = consent["given_on"]
+                self.consent_date.setDate(QDate.fromString(d, "yyyy-MM-dd"))
+        self.anon_sex_combo.setCurrentIndex(max(0, self.anon_sex_combo.findData(r["sex"])))
+        self.age_band_combo.setCurrentIndex(max(0, self.age_band_combo.findData(r["age_band"])))
+        self.set_categories(json.loads(r["categories"] or "[]"))
+        if card["household"]:
+            h = card["household"]
+            self.members_edit.setText("" if h["members_count"] is None else str(h["members_count"]))
+            self.children_edit.setText("" if h["children_count"] is None else str(h["children_count"]))
+
+    def _on_consent_check_toggled(self, on: bool) -> None:
+        self.person_box.setEnabled(on)
+        self.consent_date.setEnabled(on)
+        self.anonymous_box.setVisible(not on)
+        if not on:
+            for edit in (self.surname_edit, self.name_edit, self.patronymic_edit, self.birth_edit, self.iin_edit,
+                         self.phone_edit, self.locality_edit, self.address_edit):
+                edit.clear()
+                edit.setEnabled(True)
+            self.person_id = None
+            self.existing_label.clear()
+
+    def _on_existing_chosen(self, person_id: str) -> None:
+        person = self.ctx.store.get("people", person_id)
+        if person is None:
+            return
+        self.person_id = person_id
+        name = " ".join(p for p in (person["surname"], person["name"], person["patronymic"]) if p)
+        self.existing_label.setText(f"<b>{name}</b> {short_date(person['birth_date'])}")
+        for edit in (self.surname_edit, self.name_edit, self.patronymic_edit, self.birth_edit, self.iin_edit,
+                     self.phone_edit, self.locality_edit, self.address_edit):
+            edit.setEnabled(False)
+        self.surname_edit.setText(person["surname"])
+        self.name_edit.setText(person["name"])
+        self.patronymic_edit.setText(person["patronymic"] or "")
+        self.birth_edit.setText(short_date(person["birth_date"]))
+        self.iin_edit.setText(person["iin"] or "")
+        self.phone_edit.setText(person["phone"] or "")
+        self.locality_edit.setText(person["locality"] or "")
+        self.address_edit.setText(person["address"] or "")
+        self.sex_combo.setCurrentIndex(max(0, self.sex_combo.findData(person["sex"])))
+
+    def _on_household_search_chosen(self, recipient_id: str) -> None:
+        self.household_of = recipient_id
+        card = aid.recipient_card(self.ctx.store, recipient_id)
+        self.household_chosen.setText(f"<b>{card['label']}</b>" if card else "")
+
+    def current_input(self) -> RecipientInput:
+        consent = self.consent_check.isChecked()
+        return RecipientInput(
+            consent=consent, person_id=self.person_id if consent else None,
+            surname=self.surname_edit.text(), name=self.name_edit.text(), patronymic=self.patronymic_edit.text(),
+            birth_date=parse_user_date(self.birth_edit.text()) or None,
+            sex=(self.sex_combo if consent else self.anon_sex_combo).currentData() or "",
+            iin=self.iin_edit.text(), phone=self.phone_edit.text(), locality=self.locality_edit.text(),
+            address=self.address_edit.text(), categories=self.checked_categories(),
+            age_band=None if consent else self.age_band_combo.currentData(),
+            members_count=self.members_edit.text(), children_count=self.children_edit.text(),
+            consent_on=date_of(self.consent_date) if consent else None, household_of=self.household_of)
+
+    def _on_buttons_accepted(self) -> None:
+        self.errors.clear()
+        data = self.current_input()
+        write_returning_errors(self.ctx, aid.save_recipient, data, self.recipient_id,
+                               tables=("recipients", "people", "households", "consents"), on_done=self._on_saved)
+
+    def _on_saved(self, result) -> None:
+        if is_error(result):
+            self.errors.show(result)
+            return
+        self.saved.emit(result)
+        self.accept()
+
+    def _print(self, lang: str) -> None:
+        data = self.current_input()
+        path = save_consent_form(self.ctx.store, lang, data)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

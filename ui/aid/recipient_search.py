@@ -1,0 +1,87 @@
+"""Search-as-you-type for a recipient (or any person): Kazakh-aware, keyboard first — Down moves into the results,
+Enter takes the highlighted (or first) one."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from desktop.i18n import _
+from ui.aid.common import short_date
+
+
+class PersonSearch(QWidget):
+    chosen = Signal(str)  # the row id
+
+    def __init__(self, search: Callable[[str], list[dict]], describe: Callable[[dict], str] | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._search = search
+        self._describe = describe or _describe_person
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("search_edit")
+        self.edit.setClearButtonEnabled(True)
+        self.results = QListWidget(self)
+        self.results.setMaximumHeight(130)
+        self.results.hide()
+        layout.addWidget(self.edit)
+        layout.addWidget(self.results)
+        self.edit.textEdited.connect(self._on_edit_text_edited)
+        self.edit.returnPressed.connect(self._on_edit_return_pressed)
+        self.edit.installEventFilter(self)
+        self.results.itemActivated.connect(self._on_results_item_activated)
+
+    def set_placeholder(self, text: str) -> None:
+        self.edit.setPlaceholderText(text)
+
+    def _on_edit_text_edited(self, typed: str) -> None:
+        rows = self._search(typed) if typed.strip() else []
+        self.results.clear()
+        for row in rows:
+            item = QListWidgetItem(self._describe(row))
+            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+            self.results.addItem(item)
+        self.results.setVisible(bool(rows))
+        if rows:
+            self.results.setCurrentRow(0)
+
+    def _on_edit_return_pressed(self) -> None:
+        item = self.results.currentItem() or self.results.item(0)
+        if item is not None and self.results.isVisible():
+            self._on_results_item_activated(item)
+
+    def _on_results_item_activated(self, item: QListWidgetItem) -> None:
+        self.results.hide()
+        self.edit.clear()
+        self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress and self.results.isVisible():
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if event.key() == Qt.Key.Key_Down else -1
+                row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+                self.results.setCurrentRow(row)
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.results.hide()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # Taken here, so that in a dialog Enter picks the match instead of pressing the default button.
+                self._on_edit_return_pressed()
+                return True
+        return super().eventFilter(obj, event)
+
+
+def _describe_person(row: dict) -> str:
+    parts = [row.get("display_name") or ""]
+    if row.get("birth_date"):
+        parts.append(short_date(row["birth_date"]))
+    if row.get("iin"):
+        parts.append(_("IIN {iin}").format(iin=row["iin"]))
+    if row.get("locality"):
+        parts.append(row["locality"])
+    return " · ".join(p for p in parts if p)

@@ -1,0 +1,279 @@
+"""Recipients: a searchable list, and the card of the chosen one — details, household, consent and aid history."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import aid
+from desktop.aid import RecipientInput
+from desktop.consent_form import save_consent_form
+from desktop.i18n import N_, _
+from ui.aid.common import Column, enable_sorting, LazyTableModel, is_error, short_date, write_returning_errors
+from ui.aid.reason_dialog import ReasonDialog
+from ui.aid.recipient_dialog import RecipientDialog
+from ui.aid.register_page import aid_columns
+
+
+class RecipientCard(QWidget):
+    """What is known about one recipient and every aid entry they received (corrections included)."""
+
+    give_aid_requested = Signal(str)
+    edit_requested = Signal(str)
+    withdraw_requested = Signal(str)
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.recipient_id: str | None = None
+        self.card: dict | None = None
+        layout = QVBoxLayout(self)
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.details = QFormLayout()
+        self.detail_labels = {key: (QLabel(self), QLabel(self)) for key in
+                              ("birth", "iin", "phone", "address", "categories", "household", "consent")}
+        for name, value in self.detail_labels.values():
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details.addRow(name, value)
+        layout.addLayout(self.details)
+        self.give_button = QPushButton(self)
+        self.edit_button = QPushButton(self)
+        self.form_kk = QPushButton(self)
+        self.form_ru = QPushButton(self)
+        self.withdraw_button = QPushButton(self)
+        # Two short rows, so the card stays narrow enough for the list beside it.
+        for row_buttons in ((self.give_button, self.edit_button, self.withdraw_button), (self.form_kk, self.form_ru)):
+            buttons = QHBoxLayout()
+            for button in row_buttons:
+                buttons.addWidget(button)
+            buttons.addStretch(1)
+            layout.addLayout(buttons)
+        self.history_title = QLabel(self)
+        self.history_title.setStyleSheet("font-weight: bold; margin-top: 6px;")
+        layout.addWidget(self.history_title)
+        self.history_model = LazyTableModel(
+            aid_columns(ctx.store, with_recipient=False),
+            lambda o, n: aid.list_aid(ctx.store, recipient_id=self.recipient_id, limit=n, offset=o)
+            if self.recipient_id else [],
+            lambda: len(self.card["history"]) if self.card else 0, self)
+        self.history_view = QTableView(self)
+        self.history_view.setModel(self.history_model)
+        self.history_view.verticalHeader().setVisible(False)
+        self.history_view.horizontalHeader().setStretchLastSection(True)
+        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        layout.addWidget(self.history_view, 1)
+        self.give_button.clicked.connect(lambda: self.give_aid_requested.emit(self.recipient_id))
+        self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.recipient_id))
+        self.withdraw_button.clicked.connect(lambda: self.withdraw_requested.emit(self.recipient_id))
+        self.form_kk.clicked.connect(lambda: self._print("kk"))
+        self.form_ru.clicked.connect(lambda: self._print("ru"))
+        self.show_recipient(None)
+
+    def retranslate_ui(self) -> None:
+        titles = {"birth": _("Birth date:"), "iin": _("IIN:"), "phone": _("Phone:"), "address": _("Address:"),
+                  "categories": _("Categories:"), "household": _("Household:"), "consent": _("Consent:")}
+        for key, (name, _value) in self.detail_labels.items():
+            name.setText(titles[key])
+        self.give_button.setText(_("Give aid"))
+        self.edit_button.setText(_("Edit…"))
+        self.form_kk.setText(_("Consent form (kk)"))
+        self.form_ru.setText(_("Consent form (ru)"))
+        self.withdraw_button.setText(_("Withdraw consent…"))
+        self.history_title.setText(_("Aid received"))
+        self.history_model.retranslate()
+        self.show_recipient(self.recipient_id)
+
+    def show_recipient(self, recipient_id: str | None) -> None:
+        self.recipient_id = recipient_id
+        self.card = aid.recipient_card(self.ctx.store, recipient_id) if recipient_id else None
+        for button in (self.give_button, self.edit_button, self.form_kk, self.form_ru, self.withdraw_button):
+            button.setEnabled(self.card is not None)
+        if self.card is None:
+            self.title.setText(_("Choose a recipient in the list."))
+            for _name, value in self.detail_labels.values():
+                value.clear()
+            self.history_model.reload()
+            return
+        card, r = self.card, self.card["recipient"]
+        named = bool(r["person_id"])
+        self.withdraw_button.setEnabled(named)
+        self.form_kk.setEnabled(named)
+        self.form_ru.setEnabled(named)
+        self.title.setText(card["label"] if named else _("Anonymous recipient"))
+        values = {
+            "birth": short_date(r["birth_date"]) if named else _(aid.AGE_BAND_LABELS.get(r["age_band"] or "", "")
+                                                                  ) if r["age_band"] else "",
+            "iin": r["iin"] or "", "phone": r["phone"] or "",
+            "address": ", ".join(p for p in (r["locality"], r["address"]) if p),
+            "categories": ", ".join(card["categories"]),
+            "household": self._household_text(card["household"]),
+            "consent": self._consent_text(card["consent"], named),
+        }
+        for key, (_name, value) in self.detail_labels.items():
+            value.setText(values[key] or "—")
+        state = card["consent"]["state"]
+        self.detail_labels["consent"][1].setStyleSheet("" if state == "active" else "color: #a04000;")
+        self.history_model.reload()
+        self.history_view.resizeColumnsToContents()
+
+    def _household_text(self, household: dict | None) -> str:
+        if not household or household["members_count"] is None:
+            return ""
+        text = _("{members} members").format(members=household["members_count"])
+        if household["children_count"] is not None:
+            text += ", " + _("{children} children").format(children=household["children_count"])
+        return text
+
+    def _consent_text(self, consent: dict, named: bool) -> str:
+        row, state = consent["row"], consent["state"]
+        if state == "active":
+            return _("given {date} (form {version}), valid until {until}").format(
+                date=short_date(row["given_on"]), version=row["form_version"] or "—",
+                until=short_date(row["expires_on"]) or "—")
+        if state == "expired":
+            return _("expired on {date}: ask the person to sign the form again").format(
+                date=short_date(row["expires_on"]))
+        if state == "withdrawn":
+            return _("withdrawn on {date}").format(date=short_date(row["withdrawn_on"]))
+        return _("no consent: an anonymous record") if not named else _("no consent recorded")
+
+    def _print(self, lang: str) -> None:
+        r = self.card["recipient"]
+        data = RecipientInput(surname=r["display_name"] or "", birth_date=r["birth_date"], iin=r["iin"] or "",
+                              phone=r["phone"] or "", locality=r["locality"] or "", address=r["address"] or "")
+        path = save_consent_form(self.ctx.store, lang, data)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class RecipientsPage(QWidget):
+    give_aid_requested = Signal(str)
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: RecipientDialog | None = None
+        self.reason_dialog: ReasonDialog | None = None
+        store = ctx.store
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setClearButtonEnabled(True)
+        self.new_button = QPushButton(self)
+        self.anonymous_button = QPushButton(self)
+        self.count_label = QLabel(self)
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.new_button)
+        top.addWidget(self.anonymous_button)
+        layout.addLayout(top)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        categories = lambda: aid.category_names(store)  # noqa: E731 - follows the interface language
+        self.model = LazyTableModel([
+            Column(N_("Recipient"), lambda r: aid.recipient_label(store, r)),
+            Column(N_("Categories"), lambda r: ", ".join(categories().get(c, c)
+                                                         for c in json.loads(r["categories"] or "[]"))),
+            Column(N_("Last aid"), lambda r: short_date(r["last_aid"]), sort=lambda r: r["last_aid"] or ""),
+            Column(N_("Entries"), lambda r: r["aid_count"], align_right=True),
+        ], lambda o, n: aid.list_recipients(store, self.search_edit.text(), limit=n, offset=o),
+            lambda: aid.count_recipients(store, self.search_edit.text()), self)
+        self.view = QTableView(splitter)
+        self.view.setModel(self.model)
+        enable_sorting(self.view)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.card_box = QGroupBox(splitter)
+        box_layout = QVBoxLayout(self.card_box)
+        self.card = RecipientCard(ctx, self.card_box)
+        box_layout.addWidget(self.card)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.card_box)
+        splitter.setSizes([440, 660])
+        layout.addWidget(splitter, 1)
+        self.search_edit.textChanged.connect(lambda _t: self._reload())
+        self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
+        self.new_button.clicked.connect(lambda: self._open_dialog(consent=True))
+        self.anonymous_button.clicked.connect(lambda: self._open_dialog(consent=False))
+        self.card.give_aid_requested.connect(self.give_aid_requested)
+        self.card.edit_requested.connect(lambda rid: self._open_dialog(recipient_id=rid))
+        self.card.withdraw_requested.connect(self._on_card_withdraw_requested)
+
+    def retranslate_ui(self) -> None:
+        self.search_edit.setPlaceholderText(_("Search recipients by name…"))
+        self.new_button.setText(_("New recipient…"))
+        self.anonymous_button.setText(_("Anonymous…"))
+        self.card_box.setTitle(_("Recipient card"))
+        self.model.retranslate()
+        self.card.retranslate_ui()
+        self._update_count()
+
+    def refresh(self) -> None:
+        self._reload()
+
+    def _reload(self) -> None:
+        selected = self.card.recipient_id
+        self.model.reload()
+        self.view.resizeColumnsToContents()
+        self.view.setColumnWidth(0, min(self.view.columnWidth(0), 300))
+        self.view.setColumnWidth(1, min(self.view.columnWidth(1), 220))
+        self._update_count()
+        self.card.show_recipient(selected if selected and self.ctx.store.get("recipients", selected) else None)
+
+    def _update_count(self) -> None:
+        self.count_label.setText(_("{count} recipients").format(count=self.model._total))
+
+    def select(self, recipient_id: str) -> None:
+        for row, r in enumerate(self.model.rows):
+            if r["id"] == recipient_id:
+                self.view.selectRow(row)
+                return
+        self.card.show_recipient(recipient_id)
+
+    def _on_view_current_row_changed(self, current, _previous) -> None:
+        row = self.model.row(current.row())
+        self.card.show_recipient(row["id"] if row else None)
+
+    def _open_dialog(self, *, consent: bool = True, recipient_id: str | None = None) -> None:
+        self.dialog = RecipientDialog(self.ctx, consent=consent, recipient_id=recipient_id, parent=self)
+        self.dialog.saved.connect(self._on_dialog_saved)
+        self.dialog.open()
+
+    def _on_dialog_saved(self, recipient_id: str) -> None:
+        self._reload()
+        self.select(recipient_id)
+
+    def _on_card_withdraw_requested(self, recipient_id: str) -> None:
+        self.reason_dialog = ReasonDialog(
+            _("Withdraw consent"),
+            _("The person's details will no longer be linked to the aid records; the aid stays counted as an "
+              "anonymous record. Note how the withdrawal was received (e.g. written application of 12.10.2026):"),
+            self)
+        self.reason_dialog.accepted.connect(lambda: self._withdraw(recipient_id, self.reason_dialog.reason))
+        self.reason_dialog.open()
+
+    def _withdraw(self, recipient_id: str, note: str) -> None:
+        write_returning_errors(self.ctx, aid.withdraw_consent, recipient_id, note, tables=("recipients", "consents"),
+                               on_done=lambda result: self._reload() if not is_error(result) else None)

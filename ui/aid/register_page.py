@@ -1,0 +1,394 @@
+"""Register aid, built for speed: find the recipient, pick the programme, type the items, Enter saves.
+
+Keyboard path: type a name → Enter takes the first match → Enter on the programme → type an item → Enter →
+quantity → Enter adds the line → Enter in the empty item field saves (Ctrl+Enter saves from anywhere).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import aid
+from desktop.aid import AidEntry, DoubleAidError
+from desktop.formats import today_local
+from desktop.i18n import N_, _
+from ui.aid.common import (
+    Column,
+    FieldErrors,
+    LazyTableModel,
+    date_of,
+    fill_combo,
+    is_error,
+    point_pairs,
+    programme_pairs,
+    qty,
+    setup_date_edit,
+    short_date,
+    write_returning_errors,
+)
+from ui.aid.double_aid_dialog import DoubleAidDialog
+from ui.aid.lines_editor import LinesEditor
+from ui.aid.reason_dialog import ReasonDialog
+from ui.aid.recipient_dialog import RecipientDialog
+from ui.aid.recipient_search import PersonSearch
+
+AID_TABLES = ("aid_given", "aid_lines")
+
+
+def aid_columns(store, *, with_recipient: bool = True) -> list[Column]:
+    programmes = lambda: aid.programme_names(store)  # noqa: E731 - names follow the interface language
+    columns = [
+        Column(N_("Date"), lambda r: short_date(r["given_on"]), sort=lambda r: r["given_on"]),
+        Column(N_("Receipt No."), lambda r: r["number"]),
+    ]
+    if with_recipient:
+        columns.append(Column(N_("Recipient"), lambda r: aid.recipient_label(store, {**r, "display_name":
+                                                                                    r["recipient_name"]})
+                              if r["recipient_id"] else ""))
+    columns += [
+        Column(N_("Programme"), lambda r: programmes().get(r["programme"], r["programme"])),
+        Column(N_("Items"), lambda r: r["items"] or ""),
+        Column(N_("Aid point"), lambda r: r["point_name"] or ""),
+        Column(N_("Given by"), lambda r: r["given_by"] or ""),
+        Column(N_("Note"), lambda r: entry_note(r)),
+    ]
+    return columns
+
+
+def entry_note(row: dict) -> str:
+    if row.get("reverses_id"):
+        return _("Correction: {reason}").format(reason=row.get("reason") or "")
+    if row.get("reversed"):
+        return _("Reversed")
+    if row.get("override_reason"):
+        return _("Override: {reason}").format(reason=row["override_reason"])
+    return ""
+
+
+class RegisterAidPage(QWidget):
+    saved = Signal(str)
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.recipient_id: str | None = None
+        self.double_aid_dialog: DoubleAidDialog | None = None
+        self.recipient_dialog: RecipientDialog | None = None
+        self.reason_dialog: ReasonDialog | None = None
+        self._choices_restored = False
+        store = ctx.store
+
+        layout = QVBoxLayout(self)
+        self.form_box = QGroupBox(self)
+        grid = QGridLayout(self.form_box)
+        self.point_label, self.point_combo = QLabel(self), QComboBox(self)
+        self.date_label, self.date_edit = QLabel(self), QDateEdit(self)
+        self.given_by_label, self.given_by_edit = QLabel(self), QLineEdit(self)
+        self.given_by_edit.setText(ctx.settings.extra.get("aid_given_by", ""))
+        top = QHBoxLayout()
+        for label, widget, stretch in ((self.point_label, self.point_combo, 2), (self.date_label, self.date_edit, 0),
+                                       (self.given_by_label, self.given_by_edit, 1)):
+            top.addWidget(label)
+            top.addWidget(widget, stretch)
+        grid.addLayout(top, 0, 0, 1, 3)
+
+        self.recipient_title = QLabel(self)
+        self.search = PersonSearch(lambda q: aid.search_recipients(store, q, limit=8), parent=self)
+        self.new_recipient_button = QPushButton(self)
+        self.anonymous_button = QPushButton(self)
+        grid.addWidget(self.recipient_title, 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.search, 1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_recipient_button)
+        buttons.addWidget(self.anonymous_button)
+        grid.addLayout(buttons, 1, 2, Qt.AlignmentFlag.AlignTop)
+        self.recipient_label = QLabel(self)
+        self.recipient_label.setObjectName("recipient_label")
+        self.recipient_label.setWordWrap(True)
+        grid.addWidget(self.recipient_label, 2, 1, 1, 2)
+
+        self.programme_title, self.programme_combo = QLabel(self), QComboBox(self)
+        self.programme_combo.installEventFilter(self)
+        self.rule_label = QLabel(self)
+        self.rule_label.setWordWrap(True)
+        grid.addWidget(self.programme_title, 3, 0)
+        grid.addWidget(self.programme_combo, 3, 1)
+        grid.addWidget(self.rule_label, 4, 1, 1, 2)
+
+        self.items_title = QLabel(self)
+        self.lines = LinesEditor(store, parent=self)
+        self.lines.table.setMaximumHeight(150)
+        grid.addWidget(self.items_title, 5, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.lines, 5, 1, 1, 2)
+
+        self.error_label = QLabel(self)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        self.save_button = QPushButton(self)
+        self.save_button.setDefault(False)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.save_button)
+        grid.addWidget(self.error_label, 6, 1, 1, 2)
+        grid.addLayout(bottom, 7, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
+        layout.addWidget(self.form_box)
+
+        self.recent_box = QGroupBox(self)
+        recent_layout = QVBoxLayout(self.recent_box)
+        self.recent_model = LazyTableModel(aid_columns(store), lambda o, n: aid.list_aid(store, limit=n, offset=o),
+                                           lambda: aid.count_aid(store), self)
+        self.recent_view = QTableView(self)
+        self.recent_view.setModel(self.recent_model)
+        self.recent_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.recent_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.recent_view.verticalHeader().setVisible(False)
+        self.recent_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.recent_view.horizontalHeader().setStretchLastSection(True)
+        self.recent_view.setSortingEnabled(False)
+        self.reverse_button = QPushButton(self)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.reverse_button)
+        recent_layout.addWidget(self.recent_view)
+        recent_layout.addLayout(row)
+        layout.addWidget(self.recent_box, 1)
+
+        self.errors = FieldErrors(self.error_label, {
+            "aid_point_id": self.point_combo, "given_on": self.date_edit, "recipient_id": self.search.edit,
+            "programme": self.programme_combo, "lines": self.lines.item_edit, "item_id": self.lines.table,
+            "quantity": self.lines.table, "override_reason": self.programme_combo})
+
+        self.search.chosen.connect(self._on_search_chosen)
+        self.new_recipient_button.clicked.connect(self._on_new_recipient_button_clicked)
+        self.anonymous_button.clicked.connect(self._on_anonymous_button_clicked)
+        self.programme_combo.currentIndexChanged.connect(self._on_programme_combo_changed)
+        self.date_edit.dateChanged.connect(lambda _d: self._update_rule_hint())
+        self.lines.submit_requested.connect(self.save)
+        self.save_button.clicked.connect(self.save)
+        self.reverse_button.clicked.connect(self._on_reverse_button_clicked)
+        for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+        setup_date_edit(self.date_edit, today_local())
+        self.setTabOrder(self.search.edit, self.programme_combo)
+        self.setTabOrder(self.programme_combo, self.lines.item_edit)
+        self.setTabOrder(self.lines.item_edit, self.lines.quantity_edit)
+        self.setTabOrder(self.lines.quantity_edit, self.lines.add_button)
+        self.setTabOrder(self.lines.add_button, self.save_button)
+
+    # ---- texts -------------------------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.form_box.setTitle(_("Register aid"))
+        self.point_label.setText(_("Aid point:"))
+        self.date_label.setText(_("Date:"))
+        self.given_by_label.setText(_("Given by:"))
+        self.given_by_edit.setPlaceholderText(_("Your name"))
+        self.recipient_title.setText(_("Recipient:"))
+        self.search.set_placeholder(_("Type a name, IIN or phone…"))
+        self.new_recipient_button.setText(_("New recipient…"))
+        self.anonymous_button.setText(_("Anonymous…"))
+        self.programme_title.setText(_("Programme:"))
+        self.items_title.setText(_("Items:"))
+        self.save_button.setText(_("Save (Enter)"))
+        self.save_button.setToolTip(_("Enter in the empty item field or Ctrl+Enter saves."))
+        self.recent_box.setTitle(_("Latest entries"))
+        self.reverse_button.setText(_("Reverse the selected entry…"))
+        setup_date_edit(self.date_edit)
+        self.lines.retranslate_ui()
+        self.recent_model.retranslate()
+        self.refresh_choices()
+        self._show_recipient()
+
+    def refresh_choices(self) -> None:
+        extra = self.ctx.settings.extra
+        fill_combo(self.point_combo, point_pairs(self.ctx.store))
+        fill_combo(self.programme_combo, programme_pairs(self.ctx.store))
+        if not self._choices_restored:
+            # The point and programme of the last entry on this PC: usually the same for the whole day.
+            self._choices_restored = True
+            for combo, key in ((self.point_combo, "aid_point"), (self.programme_combo, "aid_programme")):
+                index = combo.findData(extra.get(key))
+                if index >= 0:
+                    combo.setCurrentIndex(index)
+        self._update_rule_hint()
+
+    def refresh(self) -> None:
+        self.refresh_choices()
+        self.recent_model.reload()
+        self.recent_view.resizeColumnsToContents()
+
+    # ---- recipient ----------------------------------------------------------------------------------------
+    def set_recipient(self, recipient_id: str | None) -> None:
+        self.recipient_id = recipient_id
+        self._show_recipient()
+        self._update_rule_hint()
+
+    def _on_search_chosen(self, recipient_id: str) -> None:
+        self.set_recipient(recipient_id)
+        self.programme_combo.setFocus()
+
+    def _show_recipient(self) -> None:
+        if not self.recipient_id:
+            self.recipient_label.setText(_("No recipient chosen yet."))
+            self.recipient_label.setStyleSheet("color: #666;")
+            return
+        card = aid.recipient_card(self.ctx.store, self.recipient_id)
+        if card is None:
+            self.recipient_id = None
+            return self._show_recipient()
+        parts = [f"<b>{card['label']}</b>"]
+        if card["recipient"]["birth_date"]:
+            parts.append(short_date(card["recipient"]["birth_date"]))
+        if card["categories"] and card["recipient"]["person_id"]:
+            parts.append(", ".join(card["categories"]))
+        effective = [h for h in card["history"] if not h["reverses_id"] and not h["reversed"]]
+        if effective:
+            last = effective[0]
+            parts.append(_("last aid {date}: {programme}").format(
+                date=short_date(last["given_on"]),
+                programme=aid.programme_names(self.ctx.store).get(last["programme"], last["programme"])))
+        self.recipient_label.setText(" · ".join(parts))
+        self.recipient_label.setStyleSheet("")
+
+    def _on_new_recipient_button_clicked(self) -> None:
+        self._open_recipient_dialog(consent=True)
+
+    def _on_anonymous_button_clicked(self) -> None:
+        self._open_recipient_dialog(consent=False)
+
+    def _open_recipient_dialog(self, consent: bool) -> None:
+        self.recipient_dialog = RecipientDialog(self.ctx, consent=consent, parent=self)
+        self.recipient_dialog.saved.connect(self._on_recipient_dialog_saved)
+        self.recipient_dialog.open()
+
+    def _on_recipient_dialog_saved(self, recipient_id: str) -> None:
+        self.set_recipient(recipient_id)
+        self.programme_combo.setFocus()
+
+    # ---- programme and the rule hint -----------------------------------------------------------------------
+    def _on_programme_combo_changed(self, _index: int) -> None:
+        self._update_rule_hint()
+
+    def _update_rule_hint(self) -> None:
+        programme = self.programme_combo.currentData()
+        if not programme:
+            self.rule_label.clear()
+            return
+        rules = aid.programme_rules(self.ctx.store, programme)
+        text = "; ".join(aid.rule_text(r) for r in rules) if rules else _("No repeat limit for this programme.")
+        style = "color: #555;"
+        if self.recipient_id and rules:
+            breaches = aid.check_double_aid(self.ctx.store, programme, self.recipient_id, date_of(self.date_edit))
+            if breaches:
+                earlier = breaches[0].earlier[-1]
+                text = _("Already received in this period: {date}, {point}, given by {who}.").format(
+                    date=short_date(earlier.given_on.isoformat()), point=earlier.aid_point,
+                    who=earlier.given_by or "—")
+                style = "color: #a04000; font-weight: bold;"
+        self.rule_label.setText(text)
+        self.rule_label.setStyleSheet(style)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.programme_combo and event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.lines.item_edit.setFocus()
+            return True
+        return super().eventFilter(obj, event)
+
+    # ---- saving ------------------------------------------------------------------------------------------------
+    def current_entry(self) -> AidEntry:
+        return AidEntry(date_of(self.date_edit), self.point_combo.currentData(), self.programme_combo.currentData(),
+                        self.recipient_id, self.lines.entry_lines(), self.given_by_edit.text())
+
+    def save(self) -> None:
+        entry = self.current_entry()
+        self.errors.clear()
+        breaches = []
+        if entry.recipient_id and entry.programme:
+            breaches = aid.check_double_aid(self.ctx.store, entry.programme, entry.recipient_id, entry.given_on)
+        if breaches:
+            self._ask_override(entry, breaches)
+        else:
+            self._write(entry, None)
+
+    def _ask_override(self, entry: AidEntry, breaches) -> None:
+        card = aid.recipient_card(self.ctx.store, entry.recipient_id)
+        programme = aid.programme_names(self.ctx.store).get(entry.programme, entry.programme)
+        self.double_aid_dialog = DoubleAidDialog(breaches, card["label"] if card else "", programme, self)
+        self.double_aid_dialog.accepted.connect(lambda: self._write(entry, self.double_aid_dialog.reason))
+        self.double_aid_dialog.open()
+
+    def _write(self, entry: AidEntry, reason: str | None) -> None:
+        self.save_button.setEnabled(False)
+        write_returning_errors(self.ctx, aid.save_aid, entry, override_reason=reason, tables=AID_TABLES,
+                               on_done=lambda result: self._on_saved(entry, result))
+
+    def _on_saved(self, entry: AidEntry, result) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(result, DoubleAidError):
+            self._ask_override(entry, result.breaches)
+            return
+        if is_error(result):
+            self.errors.show(result)
+            self.lines.mark_row(getattr(result, "row", None) if not hasattr(result, "errors") else
+                                next((e.row for e in result.errors if e.row is not None), None))
+            return
+        self.ctx.settings.extra.update(aid_given_by=self.given_by_edit.text().strip(), aid_point=entry.aid_point_id,
+                                       aid_programme=entry.programme)
+        self.ctx.settings.save()
+        message = _("Saved: receipt No. {number}.").format(number=result.number)
+        style = "color: #1e7b34; font-weight: bold;"
+        if result.negative_stock:
+            units = ", ".join(f"{name}: {qty(value)}" for name, value in result.negative_stock)
+            message += " " + _("Warning: stock at this point is now below zero ({items}). Check the donations or "
+                               "record a stock-take.").format(items=units)
+            style = "color: #a04000; font-weight: bold;"
+        self.status_label.setText(message)
+        self.status_label.setStyleSheet(style)
+        self.lines.clear()
+        self.set_recipient(None)
+        self.recent_model.reload()
+        self.search.edit.setFocus()
+        self.saved.emit(result.id)
+
+    # ---- corrections -------------------------------------------------------------------------------------------
+    def _on_reverse_button_clicked(self) -> None:
+        index = self.recent_view.currentIndex()
+        row = self.recent_model.row(index.row()) if index.isValid() else None
+        if row is None:
+            return
+        self.reason_dialog = ReasonDialog(
+            _("Reverse entry {number}").format(number=row["number"]),
+            _("A correction entry will give back the items of entry {number}. Why is it corrected?").format(
+                number=row["number"]), self)
+        self.reason_dialog.accepted.connect(lambda: self._reverse(row["id"], self.reason_dialog.reason))
+        self.reason_dialog.open()
+
+    def _reverse(self, aid_id: str, reason: str) -> None:
+        write_returning_errors(self.ctx, aid.reverse_aid, aid_id, reason, tables=AID_TABLES,
+                               on_done=self._on_reversed)
+
+    def _on_reversed(self, result) -> None:
+        if is_error(result):
+            self.status_label.setText(result.message)
+            self.status_label.setStyleSheet("color: #c0392b;")
+            return
+        self.status_label.setText(_("Correction saved: receipt No. {number}.").format(number=result.number))
+        self.status_label.setStyleSheet("color: #1e7b34;")
+        self.recent_model.reload()

@@ -1,0 +1,177 @@
+"""Stock on hand per point and item = donations − aid given ± stock-take adjustments. A negative figure is shown in
+red with a warning above the table, never hidden or clamped to zero."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import aid, reference
+from desktop.i18n import N_, _
+from ui.aid.common import NEGATIVE, NEGATIVE_ROW, Column, enable_sorting, FieldErrors, LazyTableModel, fill_combo, is_error, point_pairs, qty, \
+    write_returning_errors
+
+
+class StockTakeDialog(QDialog):
+    """Counted quantity of one item at one point; the difference to the books is recorded with a reason."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx, point_id: str | None = None, item_id: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.point_label, self.point_combo = QLabel(self), QComboBox(self)
+        self.item_label, self.item_combo = QLabel(self), QComboBox(self)
+        self.books_label, self.books_value = QLabel(self), QLabel(self)
+        self.counted_label, self.counted_edit = QLabel(self), QLineEdit(self)
+        self.reason_label, self.reason_edit = QLabel(self), QLineEdit(self)
+        for label, widget in ((self.point_label, self.point_combo), (self.item_label, self.item_combo),
+                              (self.books_label, self.books_value), (self.counted_label, self.counted_edit),
+                              (self.reason_label, self.reason_edit)):
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error_label = QLabel(self)
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
+                                        QDialogButtonBox.StandardButton.Cancel, self)
+        layout.addWidget(self.buttons)
+        self.errors = FieldErrors(self.error_label, {"aid_point_id": self.point_combo, "item_id": self.item_combo,
+                                                     "counted": self.counted_edit, "reason": self.reason_edit})
+        self.retranslate_ui()
+        if point_id:
+            self.point_combo.setCurrentIndex(max(0, self.point_combo.findData(point_id)))
+        if item_id:
+            self.item_combo.setCurrentIndex(max(0, self.item_combo.findData(item_id)))
+        self.point_combo.currentIndexChanged.connect(lambda _i: self._update_books())
+        self.item_combo.currentIndexChanged.connect(lambda _i: self._update_books())
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self._update_books()
+        self.counted_edit.setFocus()
+        self.resize(480, 240)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Stock-take"))
+        self.point_label.setText(_("Aid point:"))
+        self.item_label.setText(_("Item:"))
+        self.books_label.setText(_("By the records:"))
+        self.counted_label.setText(_("Counted:"))
+        self.reason_label.setText(_("Reason:"))
+        self.reason_edit.setPlaceholderText(_("e.g. stock-take of 01.11.2026, spoiled flour written off"))
+        fill_combo(self.point_combo, point_pairs(self.ctx.store))
+        fill_combo(self.item_combo, [(r["id"], aid.item_label(r)) for r in aid.list_items(self.ctx.store)])
+
+    def _update_books(self) -> None:
+        point, item = self.point_combo.currentData(), self.item_combo.currentData()
+        value = aid.stock_of(self.ctx.store, point, item) if point and item else 0
+        self.books_value.setText(qty(value))
+
+    def _on_buttons_accepted(self) -> None:
+        self.errors.clear()
+        write_returning_errors(self.ctx, aid.record_stock_take, self.point_combo.currentData(),
+                               self.item_combo.currentData(), self.counted_edit.text(), self.reason_edit.text(),
+                               tables=("stock_adjustments",), on_done=self._on_saved)
+
+    def _on_saved(self, result) -> None:
+        if is_error(result):
+            self.errors.show(result)
+            return
+        self.saved.emit(result)
+        self.accept()
+
+
+class StockPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: StockTakeDialog | None = None
+        self.rows: list[aid.StockRow] = []
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.point_label, self.point_combo = QLabel(self), QComboBox(self)
+        self.all_items_check = QCheckBox(self)
+        self.stock_take_button = QPushButton(self)
+        top.addWidget(self.point_label)
+        top.addWidget(self.point_combo, 1)
+        top.addWidget(self.all_items_check)
+        top.addWidget(self.stock_take_button)
+        layout.addLayout(top)
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("background: #fdecea; color: #8e1b10; padding: 8px; border: 1px solid #e6b0aa;"
+                                   "font-weight: bold;")
+        layout.addWidget(self.warning)
+        groups = lambda: dict(reference.names(ctx.store.conn, "item_groups"))  # noqa: E731
+        self.model = LazyTableModel([
+            Column(N_("Aid point"), lambda r: r.point_name),
+            Column(N_("Item"), lambda r: r.item_name),
+            Column(N_("Group"), lambda r: groups().get(r.item_group, r.item_group)),
+            Column(N_("Unit"), lambda r: r.unit),
+            Column(N_("Received"), lambda r: qty(r.donated), align_right=True, sort=lambda r: r.donated),
+            Column(N_("Given out"), lambda r: qty(r.given), align_right=True, sort=lambda r: r.given),
+            Column(N_("Adjusted"), lambda r: qty(r.adjusted) if r.adjusted else "", align_right=True,
+                   sort=lambda r: r.adjusted),
+            Column(N_("On hand"), lambda r: qty(r.on_hand), align_right=True, sort=lambda r: r.on_hand),
+        ], lambda o, n: self.rows[o:o + n], lambda: len(self.rows), self,
+            colour=lambda r, column: NEGATIVE if r.negative and column == 7 else None,
+            background=lambda r: NEGATIVE_ROW if r.negative else None)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        enable_sorting(self.view)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+        self.point_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.all_items_check.toggled.connect(lambda _on: self.refresh())
+        self.stock_take_button.clicked.connect(self._on_stock_take_button_clicked)
+
+    def retranslate_ui(self) -> None:
+        self.point_label.setText(_("Aid point:"))
+        fill_combo(self.point_combo, point_pairs(self.ctx.store), empty=_("All points"))
+        self.all_items_check.setText(_("Show items with no movement"))
+        self.stock_take_button.setText(_("Stock-take…"))
+        self.model.retranslate()
+        self._update_warning()
+
+    def refresh(self) -> None:
+        self.rows = aid.stock_on_hand(self.ctx.store, self.point_combo.currentData(),
+                                      all_items=self.all_items_check.isChecked())
+        self.model.reload()
+        self.view.resizeColumnsToContents()
+        self._update_warning()
+
+    def _update_warning(self) -> None:
+        negative = [r for r in self.rows if r.negative]
+        if not negative:
+            self.warning.hide()
+            return
+        listed = "; ".join(f"{r.point_name}: {r.item_name} {qty(r.on_hand)} {r.unit}" for r in negative[:5])
+        self.warning.setText(_("⚠ Negative stock: more was given out than received ({items}). Check the donations "
+                               "and aid entries, or record a stock-take.").format(items=listed))
+        self.warning.show()
+
+    def _on_stock_take_button_clicked(self) -> None:
+        index = self.view.currentIndex()
+        row = self.model.row(index.row()) if index.isValid() else None
+        self.dialog = StockTakeDialog(self.ctx, row.aid_point_id if row else self.point_combo.currentData(),
+                                      row.item_id if row else None, self)
+        self.dialog.saved.connect(lambda _r: self.refresh())
+        self.dialog.open()

@@ -1,0 +1,568 @@
+"""The event form: what, when and where; who organised and performed; volunteers' minutes; attendance.
+
+Everything is checked by desktop.events before the save is queued; messages appear beside their fields, and the
+tab with the first problem comes to the front. The save itself runs on the database-writer thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import events, groups, person_lookup, reference
+from desktop.errors import ValidationError, ValidationErrors
+from desktop.events import EventInput, Headcount
+from desktop.formats import TZ, format_hours, today_local
+from desktop.i18n import _
+from ui.widgets.field_errors import FieldErrors
+from ui.widgets.person_picker import PersonPicker
+
+DATETIME_FORMAT = "dd.MM.yyyy HH:mm"
+HEADCOUNT_FIELDS = ("total", "women", "men", "children", "elderly")
+TAB_OF_FIELD = {
+    "event_title": 0,
+    "event_kind": 0,
+    "event_status": 0,
+    "event_starts_at": 0,
+    "event_ends_at": 0,
+    "event_volunteers": 1,
+    "event_attendance_mode": 2,
+    **{f"attendance_{name}": 2 for name in HEADCOUNT_FIELDS},
+}
+
+
+def to_qdatetime(value: dt.datetime) -> QDateTime:
+    local = events.to_local(value)
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+
+
+def from_qdatetime(value: QDateTime) -> dt.datetime:
+    d, t = value.date(), value.time()
+    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=TZ)
+
+
+class EventDialog(QDialog):
+    saved = Signal(str)  # the event's id, after the save committed
+    deleted = Signal(str)
+
+    def __init__(
+        self, ctx, event_id: str | None = None, day: dt.date | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.event_id = event_id
+        self.errors = FieldErrors()
+        self.resize(780, 660)
+        self._build()
+        self._fill_choices()
+        data = events.get_event(ctx.store, event_id) if event_id else None
+        if data is None:
+            start = dt.datetime.combine(day or today_local(), dt.time(11, 0), tzinfo=TZ)
+            data = EventInput(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+        self.load(data)
+        self.retranslate_ui()
+
+    # ---- building ------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_general(), "")
+        self.tabs.addTab(self._build_participants(), "")
+        self.tabs.addTab(self._build_attendance(), "")
+        self.general_error = QLabel(self)
+        self.general_error.setStyleSheet("color: #b00020;")
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        layout.addWidget(self.general_error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.delete_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.delete_button.setVisible(self.event_id is not None)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _build_general(self) -> QWidget:
+        page = QWidget(self)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # spare height below the fields, not between them
+        self.form = form
+        self.title_kk = QLineEdit(page)
+        self.title_ru = QLineEdit(page)
+        self.kind = QComboBox(page)
+        self.starts = QDateTimeEdit(page)
+        self.ends = QDateTimeEdit(page)
+        for edit in (self.starts, self.ends):
+            edit.setCalendarPopup(True)
+        self.starts.dateTimeChanged.connect(self._on_starts_date_time_changed)
+        self.place = QLineEdit(page)
+        self.status = QComboBox(page)
+        self.notes = QPlainTextEdit(page)
+        self.notes.setFixedHeight(80)
+        self.labels: dict[str, QLabel] = {}
+        for key, widget, field in (
+            ("title_kk", self.title_kk, "event_title"),
+            ("title_ru", self.title_ru, None),
+            ("kind", self.kind, "event_kind"),
+            ("starts", self.starts, "event_starts_at"),
+            ("ends", self.ends, "event_ends_at"),
+            ("place", self.place, None),
+            ("status", self.status, "event_status"),
+            ("notes", self.notes, None),
+        ):
+            label = QLabel(page)
+            self.labels[key] = label
+            form.addRow(label, self.errors.wrap(field, widget, page) if field else widget)
+        return page
+
+    def _build_participants(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.by_house = QCheckBox(page)
+        layout.addWidget(self.by_house)
+        row = QHBoxLayout()
+        self.associations_box = QGroupBox(page)
+        box_layout = QVBoxLayout(self.associations_box)
+        self.associations = QListWidget(self.associations_box)
+        box_layout.addWidget(self.associations)
+        self.groups_box = QGroupBox(page)
+        box_layout = QVBoxLayout(self.groups_box)
+        self.groups = QListWidget(self.groups_box)
+        box_layout.addWidget(self.groups)
+        row.addWidget(self.associations_box)
+        row.addWidget(self.groups_box)
+        layout.addLayout(row, 1)
+        layout.addWidget(self._build_volunteers(page), 1)
+        return page
+
+    def _build_volunteers(self, parent: QWidget) -> QWidget:
+        page = QGroupBox(parent)
+        self.volunteers_box = page
+        layout = QVBoxLayout(page)
+        self.volunteers_hint = QLabel(page)
+        self.volunteers_hint.setWordWrap(True)
+        layout.addWidget(self.volunteers_hint)
+        row = QHBoxLayout()
+        self.volunteer_picker = PersonPicker(self._search_volunteers, page)
+        self.volunteer_minutes = QSpinBox(page)
+        self.volunteer_minutes.setRange(0, 24 * 60)
+        self.volunteer_minutes.setSingleStep(15)
+        self.volunteer_minutes.setValue(120)
+        self.add_volunteer_button = QPushButton(page)
+        self.add_volunteer_button.clicked.connect(self._on_add_volunteer_button_clicked)
+        self.volunteer_picker.picked.connect(lambda *_: self.add_volunteer_button.setFocus())
+        row.addWidget(self.volunteer_picker, 1)
+        row.addWidget(self.volunteer_minutes)
+        row.addWidget(self.add_volunteer_button)
+        layout.addLayout(row)
+        self.volunteers_table = QTableWidget(0, 3, page)
+        self.volunteers_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.volunteers_table.verticalHeader().hide()
+        header = self.volunteers_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.errors.wrap("event_volunteers", self.volunteers_table, page))
+        self.volunteers_total = QLabel(page)
+        layout.addWidget(self.volunteers_total)
+        return page
+
+    def _build_attendance(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.attendance_hint = QLabel(page)
+        self.attendance_hint.setWordWrap(True)
+        layout.addWidget(self.attendance_hint)
+        self.mode_headcount = QRadioButton(page)
+        self.mode_named = QRadioButton(page)
+        self.mode_group = QButtonGroup(page)
+        self.mode_group.addButton(self.mode_headcount)
+        self.mode_group.addButton(self.mode_named)
+        self.mode_headcount.toggled.connect(self._on_mode_headcount_toggled)
+        modes = QHBoxLayout()
+        modes.addWidget(self.mode_headcount)
+        modes.addWidget(self.mode_named)
+        modes.addStretch(1)
+        layout.addLayout(modes)
+
+        self.headcount_box = QGroupBox(page)
+        grid = QGridLayout(self.headcount_box)
+        self.count: dict[str, QSpinBox] = {}
+        self.count_labels: dict[str, QLabel] = {}
+        for i, name in enumerate(HEADCOUNT_FIELDS):
+            label = QLabel(self.headcount_box)
+            spin = QSpinBox(self.headcount_box)
+            spin.setRange(0, 100000)
+            self.count[name], self.count_labels[name] = spin, label
+            grid.addWidget(label, i, 0)
+            grid.addWidget(self.errors.wrap(f"attendance_{name}", spin, self.headcount_box), i, 1)
+        grid.setColumnStretch(2, 1)
+        layout.addWidget(self.headcount_box)
+
+        self.named_box = QGroupBox(page)
+        named = QVBoxLayout(self.named_box)
+        row = QHBoxLayout()
+        self.attendee_picker = PersonPicker(self._search_people, self.named_box)
+        self.attendee_picker.picked.connect(self._on_attendee_picker_picked)
+        self.remove_attendee_button = QPushButton(self.named_box)
+        self.remove_attendee_button.clicked.connect(self._on_remove_attendee_button_clicked)
+        row.addWidget(self.attendee_picker, 1)
+        row.addWidget(self.remove_attendee_button)
+        named.addLayout(row)
+        self.attendees = QListWidget(self.named_box)
+        self.attendees.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        named.addWidget(self.attendees)
+        self.attendees_count = QLabel(self.named_box)
+        named.addWidget(self.attendees_count)
+        layout.addWidget(self.named_box)
+        layout.addStretch(1)
+        return page
+
+    # ---- data in and out -----------------------------------------------------------------------------------
+    def _search_volunteers(self, query: str) -> list[tuple[str, str]]:
+        return [
+            (r["id"], person_lookup.person_label(r))
+            for r in person_lookup.search_volunteers(self.ctx.store, query)
+        ]
+
+    def _search_people(self, query: str) -> list[tuple[str, str]]:
+        return [
+            (r["id"], person_lookup.person_label(r))
+            for r in person_lookup.search_people(self.ctx.store, query)
+        ]
+
+    def _fill_choices(self) -> None:
+        store = self.ctx.store
+        self.kind.clear()
+        for code, name in reference.names(store.conn, "event_kinds"):
+            self.kind.addItem(name, code)
+        self.status.clear()
+        for code, label in events.STATUSES:
+            self.status.addItem(_(label), code)
+        self.associations.clear()
+        for assoc_id, name in groups.association_names(store):
+            self._add_check_item(self.associations, assoc_id, name)
+        self.groups.clear()
+        for group_id, name in groups.group_names(store):
+            self._add_check_item(self.groups, group_id, name)
+
+    @staticmethod
+    def _add_check_item(widget: QListWidget, item_id: str, text: str) -> None:
+        item = QListWidgetItem(text, widget)
+        item.setData(Qt.ItemDataRole.UserRole, item_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+
+    @staticmethod
+    def _set_checked(widget: QListWidget, ids: list[str]) -> None:
+        wanted = set(ids)
+        for i in range(widget.count()):
+            item = widget.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    @staticmethod
+    def _checked(widget: QListWidget) -> list[str]:
+        return [
+            widget.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def load(self, data: EventInput) -> None:
+        self.preset = data.preset
+        self.title_kk.setText(data.title_kk)
+        self.title_ru.setText(data.title_ru)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
+        self.starts.setDateTime(to_qdatetime(data.starts_at))
+        self.ends.setDateTime(to_qdatetime(data.ends_at or data.starts_at))
+        self.place.setText(data.place)
+        self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
+        self.notes.setPlainText(data.notes)
+        self.by_house.setChecked(data.organised_by_house)
+        self._set_checked(self.associations, data.association_ids)
+        self._set_checked(self.groups, data.group_ids)
+        self.volunteers_table.setRowCount(0)
+        for volunteer_id, minutes in data.volunteers.items():
+            self.add_volunteer(
+                volunteer_id, person_lookup.volunteer_name(self.ctx.store, volunteer_id), minutes
+            )
+        (self.mode_named if data.attendance_mode == "named" else self.mode_headcount).setChecked(True)
+        self._on_mode_headcount_toggled(data.attendance_mode != "named")
+        self._had_headcount = data.headcount is not None
+        head = data.headcount or Headcount()
+        for name in HEADCOUNT_FIELDS:
+            self.count[name].setValue(getattr(head, name))
+        self.attendees.clear()
+        for person_id in data.attendee_ids:
+            row = person_lookup.person(self.ctx.store, person_id)
+            if row:
+                self.add_attendee(person_id, person_lookup.person_label(row))
+        self._update_totals()
+
+    def data(self) -> EventInput:
+        named = self.mode_named.isChecked()
+        return EventInput(
+            title_kk=self.title_kk.text(),
+            title_ru=self.title_ru.text(),
+            kind=self.kind.currentData() or "",
+            starts_at=from_qdatetime(self.starts.dateTime()),
+            ends_at=from_qdatetime(self.ends.dateTime()),
+            place=self.place.text(),
+            status=self.status.currentData() or "",
+            notes=self.notes.toPlainText(),
+            organised_by_house=self.by_house.isChecked(),
+            association_ids=self._checked(self.associations),
+            group_ids=self._checked(self.groups),
+            volunteers=self.volunteer_minutes_map(),
+            attendance_mode="named" if named else "headcount",
+            headcount=None if named else self._headcount(),
+            attendee_ids=self.attendee_ids(),
+            preset=self.preset,
+        )
+
+    def _headcount(self) -> Headcount | None:
+        count = Headcount(**{n: self.count[n].value() for n in HEADCOUNT_FIELDS})
+        # All zeros on an event that never had a headcount means "not recorded yet", not "nobody came".
+        if count == Headcount() and not self._had_headcount:
+            return None
+        return count
+
+    # ---- volunteers ----------------------------------------------------------------------------------------
+    def add_volunteer(self, volunteer_id: str, name: str, minutes: int) -> None:
+        for row in range(self.volunteers_table.rowCount()):
+            if self.volunteers_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == volunteer_id:
+                self.volunteers_table.cellWidget(row, 1).setValue(minutes)
+                return
+        row = self.volunteers_table.rowCount()
+        self.volunteers_table.insertRow(row)
+        item = QTableWidgetItem(name)
+        item.setData(Qt.ItemDataRole.UserRole, volunteer_id)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.volunteers_table.setItem(row, 0, item)
+        spin = QSpinBox(self.volunteers_table)
+        spin.setRange(0, 24 * 60)
+        spin.setSingleStep(15)
+        spin.setSuffix(" " + _("min"))
+        spin.setValue(minutes)
+        spin.valueChanged.connect(lambda _v: self._update_totals())
+        self.volunteers_table.setCellWidget(row, 1, spin)
+        remove = QPushButton(_("Remove"), self.volunteers_table)
+        remove.clicked.connect(lambda _c=False, vid=volunteer_id: self.remove_volunteer(vid))
+        self.volunteers_table.setCellWidget(row, 2, remove)
+        self._update_totals()
+
+    def remove_volunteer(self, volunteer_id: str) -> None:
+        for row in range(self.volunteers_table.rowCount()):
+            if self.volunteers_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == volunteer_id:
+                self.volunteers_table.removeRow(row)
+                break
+        self._update_totals()
+
+    def volunteer_minutes_map(self) -> dict[str, int]:
+        return {
+            self.volunteers_table.item(r, 0).data(Qt.ItemDataRole.UserRole): self.volunteers_table.cellWidget(
+                r, 1
+            ).value()
+            for r in range(self.volunteers_table.rowCount())
+        }
+
+    def _on_add_volunteer_button_clicked(self) -> None:
+        if not self.volunteer_picker.picked_id:
+            self.volunteer_picker.update_results()
+            return
+        self.add_volunteer(
+            self.volunteer_picker.picked_id,
+            person_lookup.volunteer_name(self.ctx.store, self.volunteer_picker.picked_id),
+            self.volunteer_minutes.value(),
+        )
+        self.volunteer_picker.clear_pick()
+
+    # ---- attendees -----------------------------------------------------------------------------------------
+    def add_attendee(self, person_id: str, label: str) -> None:
+        if person_id in self.attendee_ids():
+            return
+        item = QListWidgetItem(label, self.attendees)
+        item.setData(Qt.ItemDataRole.UserRole, person_id)
+        self._update_totals()
+
+    def attendee_ids(self) -> list[str]:
+        return [self.attendees.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.attendees.count())]
+
+    def _on_attendee_picker_picked(self, person_id: str, label: str) -> None:
+        self.add_attendee(person_id, label)
+        self.attendee_picker.clear_pick()
+
+    def _on_remove_attendee_button_clicked(self) -> None:
+        for item in self.attendees.selectedItems():
+            self.attendees.takeItem(self.attendees.row(item))
+        self._update_totals()
+
+    def _on_mode_headcount_toggled(self, headcount: bool) -> None:
+        self.headcount_box.setVisible(headcount)
+        self.named_box.setVisible(not headcount)
+
+    def _on_starts_date_time_changed(self, value: QDateTime) -> None:
+        # Moving the start keeps the end after it (a common slip when re-planning).
+        if self.ends.dateTime() < value:
+            self.ends.setDateTime(value.addSecs(2 * 3600))
+
+    def _update_totals(self) -> None:
+        minutes = sum(self.volunteer_minutes_map().values())
+        self.volunteers_total.setText(
+            _("Volunteers' time at this event: {hours} h").format(hours=format_hours(minutes))
+        )
+        self.attendees_count.setText(_("People on the list: {count}").format(count=self.attendees.count()))
+
+    # ---- saving --------------------------------------------------------------------------------------------
+    def save(self) -> None:
+        data = self.data()
+        self.errors.clear()
+        found = events.validate_event(self.ctx.store, data)
+        if found:
+            self.show_errors(ValidationErrors(found))
+            return
+        self.buttons.setEnabled(False)
+        self.ctx.write(
+            events.save_event,
+            data,
+            self.event_id,
+            tables=("events", "event_groups", "event_volunteers", "event_attendance"),
+            on_done=self._on_saved,
+            on_error=self._on_save_failed,
+        )
+
+    def show_errors(self, exc: ValidationError | ValidationErrors) -> None:
+        unplaced = self.errors.show(exc)
+        if unplaced:
+            self.general_error.setText("\n".join(unplaced))
+            self.general_error.show()
+        first = (exc.errors if isinstance(exc, ValidationErrors) else [exc])[0]
+        self.tabs.setCurrentIndex(TAB_OF_FIELD.get(first.field, 0))
+
+    def _on_saved(self, event_id: str) -> None:
+        self.event_id = event_id
+        self.saved.emit(event_id)
+        self.accept()
+
+    def _on_save_failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self.general_error.setText(message)
+        self.general_error.show()
+
+    def _on_delete_button_clicked(self) -> None:
+        answer = QMessageBox.question(
+            self, _("Delete event"), _("Delete this event? It cannot be undone here.")
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        event_id = self.event_id
+        self.ctx.write(
+            events.delete_event,
+            event_id,
+            tables=("events",),
+            on_done=lambda _r: (self.deleted.emit(event_id), self.accept()),
+            on_error=self._on_save_failed,
+        )
+
+    # ---- language ------------------------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Event") if self.event_id else _("New event"))
+        for i, text in enumerate((_("Event"), _("Organisers, performers, volunteers"), _("Attendance"))):
+            self.tabs.setTabText(i, text)
+        texts = {
+            "title_kk": _("Title in Kazakh:"),
+            "title_ru": _("Title in Russian:"),
+            "kind": _("Kind:"),
+            "starts": _("Starts:"),
+            "ends": _("Ends:"),
+            "place": _("Place:"),
+            "status": _("Status:"),
+            "notes": _("Notes:"),
+        }
+        for key, text in texts.items():
+            self.labels[key].setText(text)
+        for edit in (self.starts, self.ends):
+            edit.setDisplayFormat(DATETIME_FORMAT)
+        for i, (code, label) in enumerate(events.STATUSES):
+            self.status.setItemText(i, _(label))
+        kinds = dict(reference.names(self.ctx.store.conn, "event_kinds"))
+        for i in range(self.kind.count()):
+            self.kind.setItemText(i, kinds.get(self.kind.itemData(i), self.kind.itemText(i)))
+        self.by_house.setText(_("Organised by the house of friendship"))
+        self.volunteers_box.setTitle(_("Volunteers"))
+        self.associations_box.setTitle(_("Ethnocultural associations (co-organisers)"))
+        self.groups_box.setTitle(_("Creative groups performing"))
+        hint = _(
+            "Volunteers who helped, with the minutes they gave: these count in each volunteer's monthly hours."
+        )
+        if person_lookup.volunteer_count(self.ctx.store) == 0:
+            hint += " " + _(
+                "The volunteer register is empty: volunteers added in the Volunteers section can be "
+                "chosen here."
+            )
+        self.volunteers_hint.setText(hint)
+        self.volunteer_picker.setPlaceholderText(_("Find a volunteer by name…"))
+        self.add_volunteer_button.setText(_("Add"))
+        self.volunteers_table.setHorizontalHeaderLabels([_("Volunteer"), _("Time"), ""])
+        for row in range(self.volunteers_table.rowCount()):
+            self.volunteers_table.cellWidget(row, 1).setSuffix(" " + _("min"))
+            self.volunteers_table.cellWidget(row, 2).setText(_("Remove"))
+        self.volunteer_minutes.setSuffix(" " + _("min"))
+        self.attendance_hint.setText(_("After the event, record how many people came, or list them by name."))
+        self.mode_headcount.setText(_("Headcount"))
+        self.mode_named.setText(_("Named list"))
+        self.headcount_box.setTitle(_("Headcount"))
+        labels = {
+            "total": _("Total:"),
+            "women": _("Women:"),
+            "men": _("Men:"),
+            "children": _("Children (under 18):"),
+            "elderly": _("Elderly (60+):"),
+        }
+        for name, text in labels.items():
+            self.count_labels[name].setText(text)
+        self.named_box.setTitle(_("Named list"))
+        self.attendee_picker.setPlaceholderText(_("Find a person by name to add…"))
+        self.remove_attendee_button.setText(_("Remove selected"))
+        self.delete_button.setText(_("Delete"))
+        self._update_totals()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

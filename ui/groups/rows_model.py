@@ -1,0 +1,83 @@
+"""A lazily loaded, sortable table model over a service function that returns pages of rows."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from desktop.i18n import _
+
+PAGE = 100
+
+
+class Column:
+    def __init__(
+        self, key: str, header: str, display: Callable[[dict], str] | None = None, align_right: bool = False
+    ):
+        self.key, self.header, self.align_right = key, header, align_right
+        self.display = display or (lambda row: "" if row.get(key) is None else str(row[key]))
+
+
+class RowsModel(QAbstractTableModel):
+    """`fetch(sort=, descending=, limit=, offset=)` returns rows (dicts with an `id`); columns say what to show."""
+
+    def __init__(self, fetch: Callable[..., list[dict]], columns: list[Column], parent=None):
+        super().__init__(parent)
+        self.fetch = fetch
+        self.columns = columns
+        self.sort_key = columns[0].key
+        self.descending = False
+        self._rows: list[dict] = []
+        self._exhausted = False
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = self.fetch(sort=self.sort_key, descending=self.descending, limit=PAGE, offset=0)
+        self._exhausted = len(self._rows) < PAGE
+        self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        more = self.fetch(sort=self.sort_key, descending=self.descending, limit=PAGE, offset=len(self._rows))
+        self._exhausted = len(more) < PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_key = self.columns[column].key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def row(self, row: int) -> dict:
+        return self._rows[row]
+
+    def row_of(self, row_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r["id"] == row_id), -1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(self.columns[section].header)
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(self._rows[index.row()])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return self._rows[index.row()]["id"]
+        return None

@@ -1,0 +1,81 @@
+"""The summary's figures as a table model: indicator, this month, last month, the same month last year."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.i18n import current_language
+from desktop.reports import layout
+from desktop.reports.summary import MonthlySummary
+
+
+def ui_lang() -> str:
+    lang = current_language()
+    return lang if lang in ("kk", "ru") else "kk"
+
+
+class FiguresModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.summary: MonthlySummary | None = None
+        self._rows: list[tuple[str, object]] = []  # ("block", Block) or ("row", Row)
+        self._heads: dict = {}
+
+    def set_summary(self, summary: MonthlySummary | None) -> None:
+        self.beginResetModel()
+        self.summary = summary
+        self._rows = []
+        if summary is not None:
+            self._heads = layout.headings(summary)
+            for block in layout.summary_blocks(summary):
+                self._rows.append(("block", block))
+                self._rows.extend(("row", row) for row in block.rows)
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.set_summary(self.summary)
+
+    def rowCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else 4
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal or not self._heads:
+            return None
+        key = ("indicator", "current", "previous", "year_ago")[section]
+        return self._heads[key][ui_lang()]
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        kind, item = self._rows[index.row()]
+        col = index.column()
+        lang = ui_lang()
+        if kind == "block":
+            if role == Qt.ItemDataRole.DisplayRole and col == 0:
+                return item.title[lang]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor("#dce6f0"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return item.label[lang]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return ("    " if item.level else "") + item.label[lang]
+            return layout.format_value(item.values[col - 1], item.kind, lang)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and (col == 1 and not item.level or item.values == ("", "", "")):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and col > 1:
+            return QBrush(QColor("#555555"))
+        return None

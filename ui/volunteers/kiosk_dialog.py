@@ -1,0 +1,208 @@
+"""The check-in kiosk: full screen, large type, for volunteers with little training. A volunteer types their
+name or short personal code, taps themselves, then "Arrived" or "Leaving"; the shift ledger does the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from desktop import people, volunteers
+from desktop.formats import format_date, format_hours, format_time, now_local
+from desktop.i18n import _
+
+RESET_AFTER_MS = 8000
+STYLE = """
+QDialog { background: #f4f7fa; }
+QLabel#title { font-size: 34pt; font-weight: bold; color: #1f3b57; }
+QLabel#clock { font-size: 18pt; color: #1f3b57; }
+QLabel#prompt { font-size: 20pt; }
+QLineEdit { font-size: 28pt; padding: 10px; }
+QListWidget { font-size: 24pt; }
+QListWidget::item { padding: 14px; }
+QListWidget::item:selected { background: #2f6690; color: white; }
+QLabel#chosen { font-size: 26pt; font-weight: bold; }
+QPushButton#arrived { font-size: 30pt; padding: 28px; background: #2e7d32; color: white; border-radius: 12px; }
+QPushButton#leaving { font-size: 30pt; padding: 28px; background: #ef6c00; color: white; border-radius: 12px; }
+QPushButton#arrived:disabled, QPushButton#leaving:disabled { background: #b0bec5; }
+QLabel#message { font-size: 24pt; font-weight: bold; color: #1f3b57; }
+QPushButton#close { font-size: 12pt; padding: 6px 12px; }
+"""
+
+
+class KioskDialog(QDialog):
+    def __init__(self, ctx, parent=None, now: Callable[[], dt.datetime] = now_local):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._now = now
+        self.volunteer_id: str | None = None
+        self.setObjectName("kiosk")
+        self.setStyleSheet(STYLE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 30, 60, 30)
+        layout.setSpacing(18)
+        top = QHBoxLayout()
+        self.title = QLabel(self)
+        self.title.setObjectName("title")
+        self.clock = QLabel(self)
+        self.clock.setObjectName("clock")
+        self.close_button = QPushButton(self)
+        self.close_button.setObjectName("close")
+        heading = QVBoxLayout()  # the clock under the title keeps the kiosk usable on a 1024-pixel screen
+        heading.addWidget(self.title)
+        heading.addWidget(self.clock)
+        top.addLayout(heading, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.prompt = QLabel(self)
+        self.prompt.setObjectName("prompt")
+        self.prompt.setWordWrap(True)
+        layout.addWidget(self.prompt)
+        self.search = QLineEdit(self)
+        layout.addWidget(self.search)
+        self.matches = QListWidget(self)
+        self.matches.setMaximumHeight(330)
+        layout.addWidget(self.matches)
+        self.chosen = QLabel(self)
+        self.chosen.setObjectName("chosen")
+        self.chosen.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.chosen)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(40)
+        self.arrived_button = QPushButton(self)
+        self.arrived_button.setObjectName("arrived")
+        self.leaving_button = QPushButton(self)
+        self.leaving_button.setObjectName("leaving")
+        buttons.addWidget(self.arrived_button)
+        buttons.addWidget(self.leaving_button)
+        layout.addLayout(buttons)
+        self.message = QLabel(self)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.matches.itemClicked.connect(self._on_matches_item_clicked)
+        self.matches.itemActivated.connect(self._on_matches_item_clicked)
+        self.arrived_button.clicked.connect(self._on_arrived_button_clicked)
+        self.leaving_button.clicked.connect(self._on_leaving_button_clicked)
+        self.close_button.clicked.connect(self.accept)
+        self.reset_timer = QTimer(self)
+        self.reset_timer.setSingleShot(True)
+        self.reset_timer.timeout.connect(self.reset)
+        self.clock_timer = QTimer(self)
+        self.clock_timer.timeout.connect(self._tick)
+        self.clock_timer.start(15000)
+        self.retranslate_ui()
+        self.reset()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Check-in kiosk"))
+        self.title.setText(_("Volunteer check-in"))
+        self.prompt.setText(_("Type your name or your personal code, then tap your name."))
+        self.search.setPlaceholderText(_("Name or code"))
+        self.arrived_button.setText(_("Arrived"))
+        self.leaving_button.setText(_("Leaving"))
+        self.close_button.setText(_("Close kiosk"))
+        self._tick()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def start(self) -> None:
+        """Opens the kiosk over the whole screen."""
+        self.showFullScreen()
+        self.search.setFocus()
+
+    def _tick(self) -> None:
+        now = self._now()
+        self.clock.setText(f"{format_time(now)}  ·  {format_date(now.date(), 'long')}")
+
+    def reset(self) -> None:
+        self.volunteer_id = None
+        self.search.clear()
+        self.matches.clear()
+        self.chosen.clear()
+        self.message.clear()
+        self._update_buttons()
+        self.search.setFocus()
+
+    def _update_buttons(self) -> None:
+        for button in (self.arrived_button, self.leaving_button):
+            button.setEnabled(self.volunteer_id is not None)
+
+    def _on_search_text_changed(self, typed: str) -> None:
+        self.reset_timer.stop()
+        self.matches.clear()
+        self.volunteer_id = None
+        self.chosen.clear()
+        self._update_buttons()
+        found = volunteers.kiosk_find(self.ctx.store, typed)
+        for row in found:
+            item = QListWidgetItem(people.full_name(row), self.matches)
+            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+        if len(found) == 1 and typed.strip().isdigit():
+            self.choose(found[0]["id"], people.full_name(found[0]))
+
+    def _on_matches_item_clicked(self, item: QListWidgetItem) -> None:
+        self.choose(item.data(Qt.ItemDataRole.UserRole), item.text())
+
+    def choose(self, volunteer_id: str, name: str) -> None:
+        self.volunteer_id = volunteer_id
+        self.chosen.setText(name)
+        self.message.clear()
+        self._update_buttons()
+
+    def _on_arrived_button_clicked(self) -> None:
+        if self.volunteer_id:
+            self._act(volunteers.arrive)
+
+    def _on_leaving_button_clicked(self) -> None:
+        if self.volunteer_id:
+            self._act(volunteers.leave)
+
+    def _act(self, action) -> None:
+        name = self.chosen.text()
+        for button in (self.arrived_button, self.leaving_button):
+            button.setEnabled(False)
+        self.ctx.write(action, self.volunteer_id, self._now(), tables=("volunteer_shifts",),
+                       on_done=lambda result: self._on_done(result, name), on_error=self._on_failed)
+
+    def _on_done(self, result: volunteers.KioskResult, name: str) -> None:
+        if result.kind == "arrived":
+            text = _("Welcome, {name}! Arrived at {time}.")
+        elif result.kind == "already_in":
+            text = _("{name}, you are already checked in since {time}.")
+        elif result.kind == "left":
+            text = _("Thank you, {name}! Today: {hours} h.")
+        else:
+            text = _("{name}, there is no check-in today to close. Please tell the staff.")
+        shift = result.shift or {}
+        when = dt.datetime.fromisoformat(shift["check_in"]) if shift.get("check_in") else self._now()
+        self.message.setText(text.format(name=name, time=format_time(when), hours=format_hours(result.minutes)))
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.matches.clear()
+        self.volunteer_id = None
+        self._update_buttons()
+        self.reset_timer.start(RESET_AFTER_MS)
+
+    def _on_failed(self, message: str) -> None:
+        self.message.setText(message)
+        self._update_buttons()

@@ -1,0 +1,128 @@
+"""Options for a thank-you letter or certificate: kind, language (kk, ru or both side by side) and period; the
+hours in the period are shown before the PDF is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+)
+
+from desktop import letters, people, volunteers
+from desktop.errors import ValidationError
+from desktop.formats import format_hours, today_local
+from desktop.i18n import _
+from ui.volunteers.person_form import ERROR_STYLE
+
+
+class LetterDialog(QDialog):
+    # Open the saved PDF in the system's viewer (tests turn this off).
+    open_after_save = True
+
+    def __init__(self, ctx, volunteer_id: str, parent=None, today=today_local):
+        super().__init__(parent)
+        self.ctx, self.volunteer_id, self._today = ctx, volunteer_id, today
+        self.saved_path: Path | None = None
+        self.form = QFormLayout(self)
+        self.name = QLabel(self)
+        self.kind_label, self.language_label = QLabel(self), QLabel(self)
+        self.start_label, self.end_label, self.hours_label = QLabel(self), QLabel(self), QLabel(self)
+        self.kind, self.language = QComboBox(self), QComboBox(self)
+        self.start, self.end = QDateEdit(self), QDateEdit(self)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+        self.hours = QLabel(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.form.addRow(self.name)
+        self.form.addRow(self.kind_label, self.kind)
+        self.form.addRow(self.language_label, self.language)
+        self.form.addRow(self.start_label, self.start)
+        self.form.addRow(self.end_label, self.end)
+        self.form.addRow(self.hours_label, self.hours)
+        self.form.addRow(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
+        self.form.addRow(self.buttons)
+        today = self._today()
+        self.start.setDate(QDate(today.year, 1, 1))
+        self.end.setDate(QDate(today.year, today.month, today.day))
+        self.start.dateChanged.connect(lambda _d: self._update_hours())
+        self.end.dateChanged.connect(lambda _d: self._update_hours())
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        record = volunteers.get_volunteer(ctx.store, volunteer_id)
+        self.person_name = people.full_name(record["person"])
+        self._minutes = 0
+        self.retranslate_ui()
+        self._update_hours()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Thank-you letter"))
+        self.name.setText(f"<b>{self.person_name}</b>")
+        self.kind_label.setText(_("Document"))
+        self.language_label.setText(_("Language of the letter"))
+        self.start_label.setText(_("From"))
+        self.end_label.setText(_("To"))
+        self.hours_label.setText(_("Hours in the period"))
+        for combo, items in ((self.kind, [("letter", _("Thank-you letter")), ("certificate", _("Certificate"))]),
+                             (self.language, [("kk", "Қазақша"), ("ru", "Русский"),
+                                              ("both", _("Both, side by side"))])):
+            current = combo.currentData()
+            combo.clear()
+            for code, title in items:
+                combo.addItem(title, code)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("dd.MM.yyyy")
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save PDF…"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        self.hours.setText(format_hours(self._minutes))
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        return self.start.date().toPython(), self.end.date().toPython()
+
+    def _update_hours(self) -> None:
+        start, end = self.period()
+        self._minutes = volunteers.minutes_in_period(self.ctx.store, self.volunteer_id, start, end) \
+            if end >= start else 0
+        self.hours.setText(format_hours(self._minutes))
+
+    def choose_path(self) -> str:
+        suggested = str(Path.home() / f"{self.person_name} — {self.kind.currentText()}.pdf")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the letter as PDF"), suggested, "PDF (*.pdf)")
+        return path
+
+    def _on_buttons_accepted(self) -> None:
+        start, end = self.period()
+        try:
+            letters.check_request(self.language.currentData(), self.kind.currentData(), start, end)
+        except ValidationError as exc:
+            self._show(exc.message, ERROR_STYLE)
+            return
+        path = self.choose_path()
+        if not path:
+            return
+        self.ctx.write(letters.render_letter, self.volunteer_id, path, language=self.language.currentData(),
+                       start=start, end=end, kind=self.kind.currentData(), issued=self._today(),
+                       on_done=self._on_saved, on_error=lambda message: self._show(message, ERROR_STYLE))
+
+    def _on_saved(self, path) -> None:
+        self.saved_path = Path(path)
+        self._show(_("Saved: {path}").format(path=path), "color: #2e7d32;")
+        if self.open_after_save:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _show(self, message: str, style: str) -> None:
+        self.message.setStyleSheet(style)
+        self.message.setText(message)

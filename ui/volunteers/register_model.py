@@ -1,0 +1,116 @@
+"""The volunteer register as a lazily loaded, sortable table model over the store (pages of PAGE rows)."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop import people, volunteers
+from desktop.formats import format_hours
+from desktop.i18n import N_, _
+from desktop.phone import format_phone
+
+PAGE = 100
+# (title, sort key of volunteers.SORTS or None when the column cannot sort)
+COLUMNS = [
+    (N_("Name"), "name"),
+    (N_("Status"), "status"),
+    (N_("Hours this month"), "hours"),
+    (N_("Languages"), "languages"),
+    (N_("Phone"), "phone"),
+    (N_("Kiosk code"), None),
+]
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root: a flat table has no other parent
+
+
+class VolunteerRegisterModel(QAbstractTableModel):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.query = volunteers.RegisterQuery()
+        self._rows: list[dict] = []
+        self._exhausted = False
+
+    # ---- what to show ------------------------------------------------------------------------------------
+    def set_query(self, query: volunteers.RegisterQuery) -> None:
+        """Starts over with a new search, filter or sort; only the first page is read now."""
+        self.beginResetModel()
+        self.query = query
+        self._rows = volunteers.register_page(self.store, query, 0, PAGE)
+        self._exhausted = len(self._rows) < PAGE
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def volunteer_id(self, row: int) -> str | None:
+        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, volunteer_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r["id"] == volunteer_id), -1)
+
+    # ---- lazy loading ------------------------------------------------------------------------------------
+    def canFetchMore(self, parent: _Index = _ROOT) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: _Index = _ROOT) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        more = volunteers.register_page(self.store, self.query, len(self._rows), PAGE)
+        self._exhausted = len(more) < PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    # ---- Qt model API ------------------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(COLUMNS[section][0])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return people.full_name(row)
+            if column == 1:
+                return _(volunteers.STATUSES.get(row["status"], row["status"]))
+            if column == 2:
+                return format_hours(row["month_minutes"] or 0)
+            if column == 3:
+                return ", ".join(json.loads(row["languages"] or "[]"))
+            if column == 4:
+                return format_phone(row["phone"])
+            if column == 5:
+                return row["kiosk_code"] or ""
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row["id"]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][1]
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key == self.query.sort and descending == self.query.descending and self._rows:
+            return
+        self.set_query(volunteers.RegisterQuery(self.query.text, self.query.status, key, descending, self.query.month))
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))

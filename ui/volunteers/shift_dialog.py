@@ -1,0 +1,162 @@
+"""Staff entries in the shift ledger: add a shift, correct one (reversal + new entry), close one left open, or
+cancel one (reversal). Nothing is ever edited in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+
+from desktop import people, volunteers
+from desktop.errors import ValidationError, field_label
+from desktop.formats import TZ, now_local
+from desktop.i18n import N_, _
+from ui.volunteers.person_form import ERROR_STYLE, FieldMessages
+
+MODES = ("add", "correct", "close", "reverse")
+
+
+def parse_time(value: str, field: str) -> dt.time:
+    try:
+        return dt.datetime.strptime(value.strip(), "%H:%M").time()
+    except ValueError:
+        raise ValidationError(field, N_("{field}: enter a time as hh:mm, e.g. 09:30.")) from None
+
+
+class ShiftDialog(QDialog):
+    def __init__(self, ctx, mode: str, volunteer_id: str, shift: dict | None = None, parent=None,
+                 now=now_local):
+        super().__init__(parent)
+        assert mode in MODES
+        self.ctx, self.mode, self.volunteer_id, self.shift, self._now = ctx, mode, volunteer_id, shift, now
+        self.form = QFormLayout(self)
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        self.form.addRow(self.heading)
+        self.day, self.start, self.end = QLineEdit(self), QLineEdit(self), QLineEdit(self)
+        self.activity, self.reason = QLineEdit(self), QLineEdit(self)
+        self.labels: dict[str, QLabel] = {}
+        self.fields: dict[str, FieldMessages] = {}
+        wanted = {"add": ("shift_date", "check_in", "check_out", "activity"),
+                  "correct": ("shift_date", "check_in", "check_out", "reason"),
+                  "close": ("shift_date", "check_out"),
+                  "reverse": ("reason",)}[mode]
+        editors = {"shift_date": self.day, "check_in": self.start, "check_out": self.end,
+                   "activity": self.activity, "reason": self.reason}
+        for name in wanted:
+            self.labels[name] = QLabel(self)
+            self.fields[name] = FieldMessages(editors[name], self)
+            self.form.addRow(self.labels[name], self.fields[name].box)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.form.addRow(self.buttons)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self._prefill()
+        self.retranslate_ui()
+        self.setMinimumWidth(420)
+
+    def retranslate_ui(self) -> None:
+        titles = {"add": _("Add a shift"), "correct": _("Correct a shift"), "close": _("Close an open shift"),
+                  "reverse": _("Cancel an entry")}
+        self.setWindowTitle(titles[self.mode])
+        notes = {
+            "add": _("For a shift the volunteer did not check in or out for."),
+            "correct": _("The wrong entry is reversed and a new one is recorded; both stay in the ledger."),
+            "close": _("When did the volunteer really leave? (If after midnight, the time is on the next day.)"),
+            "reverse": _("A reversal entry cancels this one; the original stays in the ledger."),
+        }
+        self.heading.setText(notes[self.mode])
+        for name, label in self.labels.items():
+            label.setText(_(field_label(name)) + (" *" if name != "activity" else ""))
+        self.day.setPlaceholderText(_("dd.mm.yyyy"))
+        for edit in (self.start, self.end):
+            edit.setPlaceholderText(_("hh:mm"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+
+    def _prefill(self) -> None:
+        if self.shift:
+            start = dt.datetime.fromisoformat(self.shift["check_in"]).astimezone(TZ)
+            self.day.setText(start.strftime(people.DATE_FORMAT))
+            self.start.setText(start.strftime("%H:%M"))
+            if self.shift.get("check_out"):
+                self.end.setText(dt.datetime.fromisoformat(self.shift["check_out"]).astimezone(TZ).strftime("%H:%M"))
+        else:
+            self.day.setText(self._now().strftime(people.DATE_FORMAT))
+
+    def _times(self) -> tuple[dt.datetime, dt.datetime]:
+        errors = []
+        day = start_time = end_time = None
+        try:
+            day = people.parse_date(self.day.text(), "shift_date")
+            if day is None:
+                errors.append(ValidationError("shift_date", N_("{field} is required.")))
+        except ValidationError as exc:
+            errors.append(exc)
+        if "check_in" in self.fields:
+            try:
+                start_time = parse_time(self.start.text(), "check_in")
+            except ValidationError as exc:
+                errors.append(exc)
+        else:
+            start_time = dt.datetime.fromisoformat(self.shift["check_in"]).astimezone(TZ).time()
+        try:
+            end_time = parse_time(self.end.text(), "check_out")
+        except ValidationError as exc:
+            errors.append(exc)
+        if errors:
+            raise _Errors(errors)
+        if self.mode == "close":
+            day = dt.datetime.fromisoformat(self.shift["check_in"]).astimezone(TZ).date()
+        start = dt.datetime.combine(day, start_time, TZ)
+        end = dt.datetime.combine(day, end_time, TZ)
+        if end <= start and self.mode == "close":
+            end += dt.timedelta(days=1)  # left after midnight
+        return start, end
+
+    def _on_buttons_accepted(self) -> None:
+        self.show_errors([])
+        try:
+            if self.mode == "reverse":
+                call = (volunteers.reverse_shift, self.shift["id"], self.reason.text())
+                kwargs = {}
+            else:
+                start, end = self._times()
+                if self.mode == "add":
+                    call = (volunteers.add_shift, self.volunteer_id, start, end, self.activity.text())
+                elif self.mode == "correct":
+                    call = (volunteers.correct_shift, self.shift["id"], start, end, self.reason.text())
+                else:
+                    call = (volunteers.close_shift, self.shift["id"], end)
+                kwargs = {"now": self._now()}
+        except _Errors as exc:
+            self.show_errors(exc.errors)
+            return
+        self.buttons.setEnabled(False)
+        self.ctx.write(*call, tables=("volunteer_shifts",), on_done=lambda _r: self.accept(),
+                       on_error=self._on_write_failed, **kwargs)
+
+    def _on_write_failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        # Service errors name their field in the message; show it beside the field it names when possible.
+        for name, messages in self.fields.items():
+            if message.startswith(_(field_label(name))):
+                messages.show(message, ERROR_STYLE)
+                return
+        first = next(iter(self.fields.values()))
+        first.show(message, ERROR_STYLE)
+
+    def show_errors(self, errors: list[ValidationError]) -> None:
+        by_field = {e.field: e.message for e in errors}
+        for name, messages in self.fields.items():
+            messages.show(by_field.get(name, ""), ERROR_STYLE)
+
+    def message_of(self, name: str) -> str:
+        return self.fields[name].message
+
+
+class _Errors(Exception):
+    def __init__(self, errors: list[ValidationError]):
+        super().__init__()
+        self.errors = errors

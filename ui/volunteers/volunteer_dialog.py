@@ -1,0 +1,362 @@
+"""A volunteer's record: the shared person form plus the volunteer tab (status, since, skills, activities,
+emergency contact, consent). Saving a new person first asks about possible duplicates."""
+
+from __future__ import annotations
+
+from babel.dates import get_month_names
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import people, volunteers
+from desktop.errors import ValidationError, ValidationErrors, field_label
+from desktop.formats import babel_locale, format_hours, today_local
+from desktop.i18n import _
+from ui.volunteers.duplicate_dialog import DuplicateDialog
+from ui.volunteers.person_form import ERROR_STYLE, FieldMessages, PersonForm
+
+WRITTEN_TABLES = ("people", "volunteers", "consents", "people_distinct")
+
+
+class VolunteerForm(QWidget):
+    """The volunteer tab. Skills come from the `skills` table; the house can add its own."""
+
+    add_skill_requested = Signal()
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)
+        self.labels: dict[str, QLabel] = {}
+        self.fields: dict[str, FieldMessages] = {}
+        self.status = QComboBox(self)
+        self.since = QLineEdit(self)
+        skills_box = QWidget(self)
+        skills_layout = QVBoxLayout(skills_box)
+        skills_layout.setContentsMargins(0, 0, 0, 0)
+        self.skills = QListWidget(skills_box)
+        self.skills.setFixedHeight(130)
+        self.add_skill_button = QPushButton(skills_box)
+        skills_layout.addWidget(self.skills)
+        skills_layout.addWidget(self.add_skill_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.activities = QPlainTextEdit(self)
+        self.activities.setFixedHeight(60)
+        self.emergency_contact = QLineEdit(self)
+        self.consent_given_on = QLineEdit(self)
+        self.consent_form_version = QLineEdit(self)
+        self.kiosk_code = QLabel(self)
+        editors = {"status": self.status, "since": self.since, "skills": skills_box, "activities": self.activities,
+                   "emergency_contact": self.emergency_contact, "consent_given_on": self.consent_given_on,
+                   "consent_form_version": self.consent_form_version}
+        for name, editor in editors.items():
+            messages = FieldMessages(editor, self)
+            self.fields[name] = messages
+            self.labels[name] = QLabel(self)
+            self.form.addRow(self.labels[name], messages.box)
+        self.kiosk_label = QLabel(self)
+        self.form.addRow(self.kiosk_label, self.kiosk_code)
+        # Hours per month of this year (shifts and events), for a volunteer already on file.
+        self.months_label = QLabel(self)
+        self.months = QTableWidget(1, 12, self)
+        self.months.verticalHeader().hide()
+        self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.months.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.months.setFixedHeight(self.months.horizontalHeader().sizeHint().height()
+                                   + self.months.verticalHeader().defaultSectionSize() + 4)
+        self.months.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.months.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form.addRow(self.months_label)  # label above: twelve columns need the whole width
+        self.form.addRow(self.months)
+        self._year: int | None = None
+        self._month_minutes: dict[int, int] = {}
+        self.show_month_minutes(None, {})
+        self.add_skill_button.clicked.connect(self.add_skill_requested.emit)
+        self._skills_checked: set[str] = set()
+        self._skill_rows = volunteers.skill_rows(ctx.store)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        for name, label in self.labels.items():
+            label.setText(_(field_label(name)))
+        current = self.status.currentData() or "active"
+        self.status.clear()
+        for code, title in volunteers.STATUSES.items():
+            self.status.addItem(_(title), code)
+        self.status.setCurrentIndex(max(0, self.status.findData(current)))
+        for edit in (self.since, self.consent_given_on):
+            edit.setPlaceholderText(_("dd.mm.yyyy"))
+        self.add_skill_button.setText(_("Add a skill to the list…"))
+        self.kiosk_label.setText(_("Kiosk code"))
+        self._render_months()
+        self.emergency_contact.setPlaceholderText(_("name and phone"))
+        self.load_skills()
+
+    def load_skills(self) -> None:
+        """(Re)fills the skill list, keeping what is ticked (from the list itself once it has items)."""
+        if self.skills.count():
+            self._skills_checked = set(self.checked_skills())
+        self.skills.clear()
+        for skill_id, name in volunteers.skill_names(self._skill_rows):
+            item = QListWidgetItem(name, self.skills)
+            item.setData(Qt.ItemDataRole.UserRole, skill_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if skill_id in self._skills_checked else Qt.CheckState.Unchecked)
+
+    def show_month_minutes(self, year: int | None, minutes: dict[int, int]) -> None:
+        self._year, self._month_minutes = year, minutes
+        self.months_label.setVisible(year is not None)
+        self.months.setVisible(year is not None)
+        self._render_months()
+
+    def _render_months(self) -> None:
+        names = get_month_names("abbreviated", context="stand-alone", locale=babel_locale())
+        self.months.setHorizontalHeaderLabels([names[m] for m in range(1, 13)])
+        for month in range(1, 13):
+            item = QTableWidgetItem(format_hours(self._month_minutes.get(month, 0)))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.months.setItem(0, month - 1, item)
+        if self._year:
+            self.months_label.setText(_("Hours by month, {year}").format(year=self._year))
+
+    def set_checked_skills(self, skill_ids: set[str], reread: bool = False) -> None:
+        if reread:
+            self._skill_rows = volunteers.skill_rows(self.ctx.store)
+        self._skills_checked = set(skill_ids)
+        self.skills.clear()
+        self.load_skills()
+
+    def checked_skills(self) -> list[str]:
+        return [self.skills.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.skills.count())
+                if self.skills.item(i).checkState() == Qt.CheckState.Checked]
+
+    def values(self) -> dict:
+        return {"status": self.status.currentData(), "since": self.since.text(), "skills": self.checked_skills(),
+                "activities": self.activities.toPlainText(), "emergency_contact": self.emergency_contact.text(),
+                "consent_given_on": self.consent_given_on.text(),
+                "consent_form_version": self.consent_form_version.text()}
+
+    def set_values(self, values: dict) -> None:
+        self.status.setCurrentIndex(max(0, self.status.findData(values.get("status") or "active")))
+        self.since.setText(values.get("since") or "")
+        self.set_checked_skills(set(values.get("skills") or []))
+        self.activities.setPlainText(values.get("activities") or "")
+        self.emergency_contact.setText(values.get("emergency_contact") or "")
+        self.consent_given_on.setText(values.get("consent_given_on") or "")
+        self.consent_form_version.setText(values.get("consent_form_version") or "")
+        self.kiosk_code.setText(values.get("kiosk_code") or "—")
+
+    def show_errors(self, errors: list[ValidationError]) -> None:
+        by_field = {e.field: e.message for e in errors}
+        for name, messages in self.fields.items():
+            messages.show(by_field.get(name, ""), ERROR_STYLE)
+
+    def message_of(self, name: str) -> str:
+        return self.fields[name].message
+
+
+class SkillDialog(QDialog):
+    """Adds a skill to the house's list (a name in Kazakh, Russian or both)."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.skill_id: str | None = None
+        form = QFormLayout(self)
+        self.kk_label, self.ru_label = QLabel(self), QLabel(self)
+        self.name_kk, self.name_ru = QLineEdit(self), QLineEdit(self)
+        self.messages = FieldMessages(self.name_kk, self)
+        form.addRow(self.kk_label, self.messages.box)
+        form.addRow(self.ru_label, self.name_ru)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        form.addRow(self.buttons)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.setWindowTitle(_("New skill"))
+        self.kk_label.setText(_("Name in Kazakh"))
+        self.ru_label.setText(_("Name in Russian"))
+
+    def _on_buttons_accepted(self) -> None:
+        self.ctx.write(volunteers.add_skill, self.name_kk.text(), self.name_ru.text(), tables=("skills",),
+                       on_done=self._on_saved, on_error=lambda message: self.messages.show(message, ERROR_STYLE))
+
+    def _on_saved(self, skill_id: str) -> None:
+        self.skill_id = skill_id
+        self.accept()
+
+
+class VolunteerDialog(QDialog):
+    saved = Signal(str)  # volunteer id
+
+    def __init__(self, ctx, volunteer_id: str | None = None, person_id: str | None = None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.volunteer_id = volunteer_id
+        self.person_id = person_id
+        self._different_from: list[str] = []
+        self.duplicate_dialog: DuplicateDialog | None = None
+        self.skill_dialog: SkillDialog | None = None
+        self.resize(640, 640)
+        layout = QVBoxLayout(self)
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.tabs = QTabWidget(self)
+        self.person_form = PersonForm(self.tabs)
+        self.volunteer_form = VolunteerForm(ctx, self.tabs)
+        self.tabs.addTab(self.person_form, "")
+        self.tabs.addTab(self.volunteer_form, "")
+        layout.addWidget(self.tabs, 1)
+        row = QHBoxLayout()
+        self.required_note = QLabel(self)
+        row.addWidget(self.required_note, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        row.addWidget(self.buttons)
+        layout.addLayout(row)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.volunteer_form.add_skill_requested.connect(self._on_volunteer_form_add_skill_requested)
+        self._load()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        new = self.volunteer_id is None
+        self.setWindowTitle(_("New volunteer") if new else _("Volunteer"))
+        self.tabs.setTabText(0, _("Person"))
+        self.tabs.setTabText(1, _("Volunteer"))
+        self.required_note.setText(_("* required"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self.person_form.retranslate_ui()
+            self.volunteer_form.retranslate_ui()
+        super().changeEvent(event)
+
+    def _load(self) -> None:
+        store = self.ctx.store
+        if self.volunteer_id:
+            record = volunteers.get_volunteer(store, self.volunteer_id)
+            self.person_id = record["person_id"]
+            self.person_form.set_values(people.form_values(record["person"]))
+            self.volunteer_form.set_values(volunteers.form_values(record))
+        elif self.person_id:
+            self.person_form.set_values(people.form_values(people.get_person(store, self.person_id)))
+            self.volunteer_id = volunteers.volunteer_of_person(store, self.person_id)
+            if self.volunteer_id:
+                self.volunteer_form.set_values(volunteers.form_values(volunteers.get_volunteer(store,
+                                                                                               self.volunteer_id)))
+            else:
+                self.volunteer_form.set_values({"since": today_local().strftime(people.DATE_FORMAT)})
+        else:
+            today = today_local().strftime(people.DATE_FORMAT)
+            self.volunteer_form.set_values({"since": today, "consent_given_on": today,
+                                            "consent_form_version": volunteers.DEFAULT_CONSENT_FORM})
+        if self.volunteer_id:
+            year = today_local().year
+            self.volunteer_form.show_month_minutes(year, volunteers.minutes_by_month(store, self.volunteer_id, year))
+        else:
+            self.volunteer_form.show_month_minutes(None, {})
+
+    # ---- saving -----------------------------------------------------------------------------------------
+    def _on_buttons_accepted(self) -> None:
+        self.banner.hide()
+        clean = self.person_form.validate(final=True)
+        volunteer_errors: list[ValidationError] = []
+        try:
+            volunteers.validate_volunteer(self.volunteer_form.values(), today_local())
+        except ValidationErrors as exc:
+            volunteer_errors = exc.errors
+        self.volunteer_form.show_errors(volunteer_errors)
+        if clean is None or volunteer_errors:
+            self.tabs.setCurrentIndex(0 if clean is None else 1)
+            self.person_form.focus_first_error()
+            self._show_banner(_("Please correct the marked fields."))
+            return
+        duplicates = [d for d in people.find_duplicates(self.ctx.store, clean.values, exclude_id=self.person_id)
+                      if d.person["id"] not in self._different_from]
+        if duplicates:
+            self.duplicate_dialog = DuplicateDialog(duplicates, self)
+            self.duplicate_dialog.same_person_chosen.connect(self._on_duplicate_dialog_same_person_chosen)
+            self.duplicate_dialog.different_person_chosen.connect(self._on_duplicate_dialog_different_person_chosen)
+            self.duplicate_dialog.open()
+            return
+        self._write()
+
+    def _write(self) -> None:
+        self.buttons.setEnabled(False)
+        self.ctx.write(
+            volunteers.save_volunteer, self.person_form.values(), self.volunteer_form.values(),
+            person_id=self.person_id, volunteer_id=self.volunteer_id, today=today_local(),
+            different_from=tuple(self._different_from), tables=WRITTEN_TABLES,
+            on_done=self._on_write_done, on_error=self._on_write_failed)
+
+    def _on_write_done(self, ids) -> None:
+        self.person_id, self.volunteer_id = ids
+        self.buttons.setEnabled(True)
+        self.saved.emit(self.volunteer_id)
+        self.accept()
+
+    def _on_write_failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self._show_banner(message)
+
+    def _show_banner(self, message: str, style: str = ERROR_STYLE) -> None:
+        self.banner.setStyleSheet(style + " font-weight: bold;")
+        self.banner.setText(message)
+        self.banner.show()
+
+    def _on_duplicate_dialog_same_person_chosen(self, person_id: str) -> None:
+        """Open the existing person instead; what was typed on the volunteer tab is kept."""
+        typed = self.volunteer_form.values()
+        self.person_id = person_id
+        self.volunteer_id = None
+        self._load()
+        if not volunteers.volunteer_of_person(self.ctx.store, person_id):
+            typed["kiosk_code"] = ""
+            self.volunteer_form.set_values(typed)
+        self.retranslate_ui()
+        self._show_banner(_("The existing record is open. Check it and save."), "color: #1f3b57;")
+
+    def _on_duplicate_dialog_different_person_chosen(self, person_ids: list) -> None:
+        self._different_from.extend(p for p in person_ids if p not in self._different_from)
+        self._write()
+
+    def _on_volunteer_form_add_skill_requested(self) -> None:
+        self.skill_dialog = SkillDialog(self.ctx, self)
+        self.skill_dialog.accepted.connect(self._on_skill_dialog_accepted)
+        self.skill_dialog.open()
+
+    def _on_skill_dialog_accepted(self) -> None:
+        if self.skill_dialog and self.skill_dialog.skill_id:
+            form = self.volunteer_form
+            form.set_checked_skills(set(form.checked_skills()) | {self.skill_dialog.skill_id}, reread=True)
+

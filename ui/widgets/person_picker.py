@@ -1,0 +1,87 @@
+"""A line edit that finds people (or volunteers) as the user types and reports the one picked.
+
+The search itself is a service function `search(text) -> [(id, label)]` passed in, so the widget runs no SQL and
+the same picker serves people, volunteers and leaders.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PersonPicker(QLineEdit):
+    # (id, label) of the person chosen from the list.
+    picked = Signal(str, str)
+
+    def __init__(self, search: Callable[[str], list[tuple[str, str]]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._search = search
+        self.picked_id: str | None = None
+        self.results = QStandardItemModel(self)
+        self.completer_ = QCompleter(self.results, self)
+        # The service already filtered (folded, keyboard-loose): show its rows as they are.
+        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setWidget(self)
+        self.completer_.activated[QModelIndex].connect(self._on_completer_activated)
+        self.setClearButtonEnabled(True)
+        # Wait for a pause in typing so a fast typist does not run a query per letter.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.update_results)
+        self.textEdited.connect(self._on_text_edited)
+
+    def _on_text_edited(self, _text: str) -> None:
+        self.picked_id = None
+        self._timer.start()
+
+    def update_results(self) -> None:
+        self.results.clear()
+        query = self.text().strip()
+        if len(query) < 2:
+            self.completer_.popup().hide()
+            return
+        for person_id, label in self._search(query):
+            item = QStandardItem(label)
+            item.setData(person_id, _ID_ROLE)
+            self.results.appendRow(item)
+        if self.results.rowCount():
+            self.completer_.complete()
+        else:
+            self.completer_.popup().hide()
+
+    def result_labels(self) -> list[str]:
+        return [self.results.item(r).text() for r in range(self.results.rowCount())]
+
+    def pick_row(self, row: int) -> None:
+        """Chooses a row of the current results (what a click in the list does)."""
+        self._on_completer_activated(self.results.index(row, 0))
+
+    def _on_completer_activated(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        person_id = index.data(_ID_ROLE)
+        label = index.data(Qt.ItemDataRole.DisplayRole)
+        self.picked_id = person_id
+        self.setText(label)
+        self.completer_.popup().hide()
+        self.picked.emit(person_id, label)
+
+    def unresolved(self) -> bool:
+        """Text typed but no person chosen from the list (so there is nobody to save)."""
+        return bool(self.text().strip()) and self.picked_id is None
+
+    def set_person(self, person_id: str | None, label: str) -> None:
+        self.picked_id = person_id
+        self.setText(label if person_id else "")
+
+    def clear_pick(self) -> None:
+        self.picked_id = None
+        self.clear()
