@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,12 +14,18 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from desktop.reports.files import FORMATS, SUFFIXES
 from sync import protocol
 from sync.protocol import PROTOCOL_VERSION, ProtocolError
 from sync.server.store import AuthError, EnrolError, Replayed, ServerStore, default_url
 
 _STATUS = {"malformed": 400, "too_large": 413, "protocol_version": 426, "schema_version": 426, "replayed": 409,
            "bad_signature": 403, "unsupported_encoding": 415}
+
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
+          "csv": "text/csv; charset=utf-8", "hxl": "text/csv; charset=utf-8"}
 
 
 def _error(status: int, code: str, detail: str = "") -> JSONResponse:
@@ -110,6 +118,22 @@ def create_app(store: ServerStore) -> FastAPI:
     def reports(request: Request, month: str | None = None):
         who = store.authenticate(_bearer(request))
         return {"v": PROTOCOL_VERSION, "reports": store.region_reports(who, month)}
+
+    @app.get("/v1/reports/rollup")
+    def rollup(request: Request, month: str, format: str = "xlsx", lang: str = "kk"):
+        """The coordinator's regional roll-up of one month as a file."""
+        who = store.authenticate(_bearer(request))
+        if who.role != "coordinator" or not who.region_code:
+            raise AuthError("forbidden", 403)
+        if not MONTH_RE.match(month) or format not in FORMATS or lang not in ("kk", "ru"):
+            raise ProtocolError("malformed", "month=YYYY-MM, format=xlsx|pdf|csv|hxl, lang=kk|ru")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{who.region_code}_{month}_{lang}{SUFFIXES[format]}"
+            result = store.export_region_rollup(who.region_code, month, format, path, lang)
+            data = path.read_bytes()
+        return Response(data, media_type=_MEDIA[format], headers={
+            "Content-Disposition": f'attachment; filename="{path.name}"',
+            "X-Dostyq-Houses-Missing": ",".join(result.missing)})
 
     return app
 

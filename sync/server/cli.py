@@ -8,6 +8,7 @@
     dostyq-server device revoke TOKEN_ID
     dostyq-server coordinator add REGION [--label TEXT]
     dostyq-server packet apply FILE [--out ANSWER]
+    dostyq-server report --region KZ-71 --month 2026-10 [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
     dostyq-server restored          (after restoring a backup)
 
 The database is DOSTYQ_DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db) or, by default, SQLite in the
@@ -63,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     cadd.add_argument("region")
     cadd.add_argument("--label", default="")
 
+    report = sub.add_parser("report", help="the regional roll-up of one month from the submitted summaries")
+    report.add_argument("--region", required=True)
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument("--format", default="xlsx", choices=("xlsx", "pdf", "csv", "hxl"))
+    report.add_argument("--lang", default="kk", choices=("kk", "ru"))
+    report.add_argument("--out")
+
     sub.add_parser("restored", help="after restoring a backup: every PC re-fetches and re-sends what it holds")
 
     packet = sub.add_parser("packet").add_subparsers(dest="action", required=True)
@@ -108,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "coordinator" and args.action == "add":
             token, token_id = store.add_coordinator(args.region, args.label)
             print(f"coordinator token {token_id} for {args.region} (shown once, keep it safe):\n{token}")
+        elif args.cmd == "report":
+            from desktop.reports.files import SUFFIXES
+
+            out = Path(args.out or f"{args.region}_{args.month}_{args.lang}{SUFFIXES[args.format]}")
+            result = store.export_region_rollup(args.region, args.month, args.format, out, args.lang)
+            print(f"{out}: {len(result.submitted)} house(s) submitted"
+                  + (f"; not yet: {', '.join(result.missing)}" if result.missing else ""))
         elif args.cmd == "restored":
             print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
         elif args.cmd == "packet" and args.action == "apply":

@@ -210,3 +210,36 @@ def test_protocol_mismatch_message(make_client, server, monkeypatch):
         ca.sync()
     assert str(protocol.PROTOCOL_VERSION) in err.value.message
     assert a.pending_count() == 0 and ca.state("last_error") == "protocol_version"
+
+
+def test_coordinator_downloads_the_regional_rollup(make_client, server, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from desktop.reports.submission import submit_month
+    from sync.server import cli
+
+    server.store.add_house("KZ-71-02", "Астана №2 Достық үйі", "Дом дружбы Астаны №2", "KZ-71")
+    a, ca = make_client(HOUSE_A)
+    b, cb = make_client(HOUSE_B)
+    submit_month(a, "2026-10", today=dt.date(2026, 11, 5))
+    submit_month(b, "2026-10", today=dt.date(2026, 11, 5))
+    ca.sync(), cb.sync()
+    token, _ = server.store.add_coordinator("KZ-71")
+    r = requests.get(server.url + "/v1/reports/rollup", params={"month": "2026-10", "format": "xlsx", "lang": "ru"},
+                     headers={"Authorization": f"Bearer {token}"}, timeout=20)
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert r.headers["X-Dostyq-Houses-Missing"] == "KZ-71-02"
+    assert "KZ-71_2026-10_ru.xlsx" in r.headers["Content-Disposition"]
+    # A device token, or a bad month, is refused.
+    r = requests.get(server.url + "/v1/reports/rollup", params={"month": "2026-10"},
+                     headers={"Authorization": f"Bearer {ca.state('token')}"}, timeout=5)
+    assert r.status_code == 403
+    r = requests.get(server.url + "/v1/reports/rollup", params={"month": "10/2026"},
+                     headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert r.status_code == 400
+    # The same roll-up from the admin CLI.
+    monkeypatch.setenv("DOSTYQ_DATABASE_URL", server.store.url if server.store.is_sqlite
+                       else server.store.engine.url.render_as_string(hide_password=False))
+    out = tmp_path / "rollup.csv"
+    assert cli.main(["report", "--region", "KZ-71", "--month", "2026-10", "--format", "csv", "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
