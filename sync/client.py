@@ -150,6 +150,10 @@ class SyncClient:
         return int(self.state("cursor") or 0)
 
     @property
+    def known(self) -> int:
+        return int(self.state("known") or 0)
+
+    @property
     def page_bytes(self) -> int:
         return int(self.state("page_bytes") or protocol.DEFAULT_PAGE_BYTES)
 
@@ -216,6 +220,7 @@ class SyncClient:
             raw = self._add_replay_ops(ops, house, page * 4 - raw, max_ops)
         return {"v": PROTOCOL_VERSION, "request_id": str(uuid.uuid4()), "device_id": self.store.device_id,
                 "schema_version": schema.SCHEMA_VERSION, "cursor": self.cursor, "page_bytes": page,
+                **({"known": self.known} if self.known != self.cursor else {}),
                 "clock": self.store.clock.last, "epoch": self.state("epoch") or "", "ops": ops,
                 **({"check": True} if self._check_due() else {})}
 
@@ -275,19 +280,21 @@ class SyncClient:
         return used
 
     def apply_response(self, answer: dict, sent_at_ms: int | None = None, received_at_ms: int | None = None,
-                       cursor_before: int | None = None, replayed: list[str] | None = None) -> SyncResult:
+                       replayed: list[str] | None = None) -> SyncResult:
         """Acks, rows, cursor and clock offset in one transaction."""
         resp = protocol.parse_response(answer)
         result = SyncResult(received=len(resp.changes))
         sent_replays = set(replayed or ())
         with self.store.transaction():
-            before = self.cursor if cursor_before is None else cursor_before
+            # Writes up to `known` reached this PC; later ones it has not seen (whatever the page cursor says).
+            before = self.known
             if resp.epoch:
                 self.set_state("epoch", resp.epoch)
             if resp.reset:
                 # The server lost history (restored backup): fetch everything again and re-send every row we hold.
                 before = 0
                 self.set_state("cursor", 0)
+                self.set_state("known", 0)
                 self.set_state("server_reset_at", utc_now_iso(self.wall))
                 self.set_state("reseed", "[0, 0]")
             elif replayed is not None and self._reseed_next is not None and sent_replays <= set(resp.acks):
@@ -296,6 +303,8 @@ class SyncClient:
             now = utc_now_iso(self.wall)
             result.conflicts = sync_apply.apply_changes(self.store, resp.changes, before, now, self.on_apply_row)
             self.set_state("cursor", resp.cursor if resp.reset else max(resp.cursor, self.cursor))
+            if not resp.more:
+                self.set_state("known", self.cursor)
             if resp.digest is not None and not resp.more and self.store.pending_count() == 0:
                 self._compare_digest(resp.digest, result)
             self.set_state("last_sync_at", now)
@@ -332,7 +341,7 @@ class SyncClient:
         answer = self.transport.post("/v1/sync", request)
         received_at = int(self.wall() * 1000)
         replayed = [op["op_id"] for op in request["ops"] if op["kind"] == "replay"]
-        result = self.apply_response(answer, sent_at, received_at, request["cursor"], replayed)
+        result = self.apply_response(answer, sent_at, received_at, replayed)
         result.sent = len(request["ops"])
         more = bool(answer.get("more"))
         return result, more, len(request["ops"])

@@ -92,6 +92,10 @@ class SyncRequest(BaseModel):
     device_id: str = Field(pattern=ID_RE.pattern)
     schema_version: int = Field(ge=1)
     cursor: int = Field(ge=0)
+    # The cursor of the device's last complete catch-up (an answer with more=false): every field write at a seq up
+    # to it has reached the device. Mid catch-up the cursor alone does not say that: a row is sent at its newest
+    # seq, so one written before the cursor may still be on a later page. Absent: equal to cursor.
+    known: int | None = Field(default=None, ge=0)
     page_bytes: int = Field(default=DEFAULT_PAGE_BYTES, ge=MIN_PAGE_BYTES, le=MAX_PAGE_BYTES)
     clock: str = Field(default="", max_length=100)
     epoch: str = Field(default="", max_length=40)  # the server history the cursor belongs to

@@ -408,12 +408,13 @@ class ServerStore:
                 epoch = self.new_epoch(conn)
             reset = req.cursor > 0 and req.epoch != epoch
             if reset:
-                req = req.model_copy(update={"cursor": 0})
+                req = req.model_copy(update={"cursor": 0, "known": 0})
+            known = req.cursor if req.known is None else min(req.known, req.cursor)
             now_ms = self.now_ms()
             last = conn.execute(sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)).scalar_one_or_none()
             last_stamp: list[Stamp] = [Stamp.parse(last)] if last else []
             for op in req.ops:
-                acks[op.op_id] = self._apply_op(conn, who, op, req.cursor, now_ms, last_stamp)
+                acks[op.op_id] = self._apply_op(conn, who, op, known, now_ms, last_stamp)
             # Acks of this device's ops applied after its cursor: covers answers lost on the way back.
             for op_id, result in conn.execute(
                 sa.select(applied_ops.c.op_id, applied_ops.c.result)

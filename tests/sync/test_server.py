@@ -261,3 +261,30 @@ def test_integrity_check_repairs_both_sides(make_client, server):
     assert {r["id"] for r in server.store.rows("people", HOUSE_A)} == set(ids)
     cb.force_check = True
     assert cb.sync().repaired == []
+
+
+def test_catch_up_over_pages_still_sees_a_same_field_race(make_client):
+    """A row is sent at its newest seq, so a PC paging through a backlog can pass the seq of a write before it
+    receives the row: conflicts are judged against the last complete catch-up, not the page cursor."""
+    a, ca = make_client()
+    b, cb = make_client()
+    pid = a.insert("people", {"surname": "Беттер", "notes": "v1"})
+    ca.sync(), cb.sync()
+    b.update("people", pid, {"notes": "b's note"})  # offline edit on b
+    a.update("people", pid, {"notes": "a's note"})  # the race, written early in the backlog
+    with a.transaction():
+        for i in range(300):
+            a.insert("people", {"surname": f"Толтырғыш {i}", "notes": "x" * 300})
+    a.update("people", pid, {"phone": "+77010000001"})  # moves the row to the end of the backlog
+    ca.sync()
+    with b.transaction():
+        cb.set_state("page_bytes", 4096)
+    cb.max_ops = 0  # pull the whole backlog before sending anything
+    res = cb.sync()
+    assert res.rounds > 2
+    cb.max_ops = 5000
+    cb.sync(), ca.sync()
+    assert a.get("people", pid)["notes"] == b.get("people", pid)["notes"]
+    c = b.one("SELECT * FROM conflicts WHERE field = 'notes'")
+    assert c is not None
+    assert {json.loads(c["kept_value"]), json.loads(c["other_value"])} == {"a's note", "b's note"}
