@@ -1,0 +1,90 @@
+"""The Regional roll-up tab against a real server: fetch, the house that has not submitted, the preview, an export
+that openpyxl reads back with the summed figures, and a clear message for a bad token."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop.settings import Settings
+from tests.sync.test_coordinator import HOUSE_A3, MONTH, region  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def page(qtbot, qapp, region):  # noqa: F811
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from desktop.store import Store
+    from ui.context import AppContext
+    from ui.reports.rollup_page import RollupPage
+    from ui.tasks import TaskRunner
+
+    _token, store = region
+    runner = TaskRunner(lambda: Store(store.path))
+    ctx = AppContext(store, runner, Settings())
+    widget = RollupPage(ctx)
+    widget.retranslate_ui()
+    qtbot.addWidget(widget)
+    if widget.month_combo.findData(MONTH) < 0:
+        widget.month_combo.addItem(MONTH, MONTH)
+    widget.month_combo.setCurrentIndex(widget.month_combo.findData(MONTH))
+    yield widget
+    runner.shutdown()
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def _fetch(qtbot, page, url, token):
+    page.url_edit.setText(url)
+    page.token_edit.setText(token)
+    page.fetch_button.click()
+    assert not page.fetch_button.isEnabled()  # the request runs off the UI thread
+    qtbot.waitUntil(lambda: page.fetch_button.isEnabled(), timeout=20000)
+
+
+def test_fetch_shows_missing_house_and_exports_the_sums(qtbot, page, server, region, tmp_path):  # noqa: F811
+    import openpyxl
+
+    token, _store = region
+    _fetch(qtbot, page, server.url, token)
+    model = page.houses_model
+    statuses = {row.house.code: model.data(model.index(i, 1)) for i, row in enumerate(model.rows)}
+    assert statuses[HOUSE_A3] == "Not submitted yet"
+    assert statuses["KZ-71-01"].startswith("Submitted: version 2")
+    assert "KZ-75-01" not in statuses
+    assert HOUSE_A3 in page.message_label.text()
+    assert page.view.summary.current["events"]["held"] == 9
+    # Remembered in the settings file, for the next time.
+    saved = json.loads(Settings.path().read_text(encoding="utf-8"))["extra"]
+    assert saved["coordinator_token"] == token and saved["coordinator_server_url"] == server.url
+
+    target = tmp_path / "rollup.xlsx"
+    page.lang_combo.setCurrentIndex(page.lang_combo.findData("ru"))
+    page.start_export("xlsx", str(target))
+    qtbot.waitUntil(lambda: page.message_label.text().startswith("Saved"), timeout=20000)
+    book = openpyxl.load_workbook(target)
+    values = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            if row and isinstance(row[0], str):
+                values.setdefault(row[0], row[1:])
+    held = next(v for k, v in values.items() if "проведено" in k.lower() or "мероприятий" in k.lower())
+    assert held[0] == 9  # 4 (house 1, version 2) + 5 (house 2); the other region's 100 is not in it
+    assert any(isinstance(c, str) and HOUSE_A3 in c for s in book.worksheets for r in s.iter_rows(values_only=True)
+               for c in r)
+
+
+def test_bad_token_gives_a_clear_message(qtbot, page, server):
+    _fetch(qtbot, page, server.url, "not-a-token")
+    assert "coordinator token" in page.message_label.text()
+    assert page.fetched is None and not page.export_buttons["xlsx"].isEnabled()
+
+
+def test_an_unwritable_target_gives_a_clear_message(qtbot, page, server, region, tmp_path):  # noqa: F811
+    token, _store = region
+    _fetch(qtbot, page, server.url, token)
+    page.start_export("pdf", str(tmp_path / "no-such-folder" / "rollup.pdf"))
+    qtbot.waitUntil(lambda: page.fetch_button.isEnabled() and "Cannot save" in page.message_label.text(),
+                    timeout=20000)
