@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.settings import Settings
 from tests.sync.test_coordinator import HOUSE_A3, MONTH, region  # noqa: F401  (fixture)
@@ -17,22 +18,23 @@ def page(qtbot, qapp, region):  # noqa: F811
 
     from desktop.store import Store
     from ui.context import AppContext
-    from ui.reports.rollup_page import RollupPage
+    from ui.sections.reports import ReportsSection
     from ui.tasks import TaskRunner
 
     _token, store = region
     runner = TaskRunner(lambda: Store(store.path))
     ctx = AppContext(store, runner, Settings())
-    widget = RollupPage(ctx)
-    widget.retranslate_ui()
-    qtbot.addWidget(widget)
+    section = ReportsSection(ctx)  # the Reports section with its third tab: retranslated as the app does it
+    qtbot.addWidget(section)
+    section.show_page("rollup")
+    widget = section.rollup
     if widget.month_combo.findData(MONTH) < 0:
         widget.month_combo.addItem(MONTH, MONTH)
     widget.month_combo.setCurrentIndex(widget.month_combo.findData(MONTH))
     yield widget
     runner.shutdown()
-    widget.close()
-    widget.deleteLater()
+    section.close()
+    section.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
@@ -54,7 +56,7 @@ def test_fetch_shows_missing_house_and_exports_the_sums(qtbot, page, server, reg
     assert statuses[HOUSE_A3] == "Not submitted yet"
     assert statuses["KZ-71-01"].startswith("Submitted: version 2")
     assert "KZ-75-01" not in statuses
-    assert HOUSE_A3 in page.message_label.text()
+    assert "Астана №3 Достық үйі" in page.message_label.text()  # the house by name (kk under an English UI)
     assert page.view.summary.current["events"]["held"] == 9
     # Remembered in the settings file, for the next time.
     saved = json.loads(Settings.path().read_text(encoding="utf-8"))["extra"]
@@ -88,3 +90,29 @@ def test_an_unwritable_target_gives_a_clear_message(qtbot, page, server, region,
     page.start_export("pdf", str(tmp_path / "no-such-folder" / "rollup.pdf"))
     qtbot.waitUntil(lambda: page.fetch_button.isEnabled() and "Cannot save" in page.message_label.text(),
                     timeout=20000)
+
+
+def test_the_tab_follows_a_language_switch(qtbot, page, server, region):  # noqa: F811
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.qt_i18n import apply_language as switch
+
+    def apply_language(lang):
+        switch(lang)
+        QCoreApplication.sendPostedEvents()  # LanguageChange reaches the widgets
+
+    token, _store = region
+    _fetch(qtbot, page, server.url, token)
+    try:
+        apply_language("ru")
+        assert page.fetch_button.text() == "Получить с сервера"
+        assert page.message_label.text().startswith("Получено. Ещё не отправили: Дом дружбы Астаны №3")
+        model = page.houses_model
+        texts = [model.data(model.index(i, 1)) for i in range(model.rowCount())]
+        assert "Ещё не отправлен" in texts and any(t.startswith("Отправлен: версия 2") for t in texts)
+        assert model.headerData(0, Qt.Orientation.Horizontal) == "Дом"
+        apply_language("kk")
+        assert page.fetch_button.text() == "Серверден алу"
+        assert page.region_label.text() == "Өңір: Астана қаласы"
+    finally:
+        apply_language("en")

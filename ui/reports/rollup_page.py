@@ -4,6 +4,7 @@ see which houses have not submitted, preview the sum, and export it in the four 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -75,13 +76,19 @@ class HousesModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            return house_name(row) if index.column() == 0 else status_text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() == 0:
-                name = row.house.name_ru if ui_lang() == "ru" else row.house.name_kk
-                return f"{name or row.house.name_kk or row.house.name_ru} ({row.house.code})"
+                return row.house.code
             return status_text(row)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
             return _SUBMITTED if row.submitted else _MISSING
         return None
+
+
+def house_name(row: HouseStatus) -> str:
+    name = row.house.name_ru if ui_lang() == "ru" else row.house.name_kk
+    return name or row.house.name_kk or row.house.name_ru or row.house.code
 
 
 def status_text(row: HouseStatus) -> str:
@@ -102,7 +109,7 @@ class RollupPage(QWidget):
         self.fetched: RegionRollup | None = None
         self._fetch_task = None
         self._export_job: tuple | None = None
-        self._message: tuple[str, str] | None = None  # (kind, text) of the last message, for its colour
+        self._message: tuple[str, Callable[[], str]] = ("", str)  # (kind, text maker): re-made on a language switch
         self.region_code = (ctx.settings.extra.get("coordinator_region")
                             or coordinator.own_region(ctx.store.conn, ctx.store.house_id) or "")
         self._regions = coordinator.regions(ctx.store.conn)  # read once: retranslation never touches the database
@@ -176,7 +183,8 @@ class RollupPage(QWidget):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.message_label)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # The houses above, the summary below at full width (its indicator names need the room).
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.houses_model = HousesModel(self)
         self.houses_table = QTableView(splitter)
         self.houses_table.setModel(self.houses_model)
@@ -185,12 +193,14 @@ class RollupPage(QWidget):
         self.houses_table.setWordWrap(True)
         header = self.houses_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.houses_table.verticalHeader().setDefaultSectionSize(22)
         self.view = SummaryView(splitter)
         splitter.addWidget(self.houses_table)
         splitter.addWidget(self.view)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([130, 520])
         outer.addWidget(splitter, 1)
         self._set_busy(False)
 
@@ -223,6 +233,7 @@ class RollupPage(QWidget):
         self.houses_table.resizeRowsToContents()
         self.view.retranslate_ui()
         self._show_region()
+        self.message_label.setText(self._message[1]())
 
     def _show_region(self) -> None:
         names = self._regions.get(self.region_code)
@@ -261,7 +272,7 @@ class RollupPage(QWidget):
         self.progress.setRange(0, 2)
         self.progress.setValue(0)
         self.progress.show()
-        self._say("", _("Fetching the region's reports…"))
+        self._say("", lambda: _("Fetching the region's reports…"))
         self._fetch_task = self.ctx.runner.run(
             coordinator.fetch_region_rollup, url, token, self.month, self.region_code or None, houses, names,
             on_done=self._on_fetch_done, on_error=self._on_fetch_failed, on_progress=self._on_progress)
@@ -271,7 +282,7 @@ class RollupPage(QWidget):
             self._fetch_task.cancel_event.set()
             self._fetch_task = None
         self._finish()
-        self._say("", _("Cancelled."))
+        self._say("", lambda: _("Cancelled."))
 
     def _is_current(self) -> bool:
         task = self._fetch_task
@@ -293,11 +304,11 @@ class RollupPage(QWidget):
         self.houses_table.resizeRowsToContents()
         self.view.set_summary(fetched.result.summary)
         self._finish()
-        missing = len(fetched.missing)
-        if missing:
-            self._say("warn", _("Fetched. Not submitted yet: {houses}").format(houses=", ".join(fetched.missing)))
+        if fetched.missing:
+            self._say("warn", lambda: _("Fetched. Not submitted yet: {houses}").format(
+                houses="; ".join(house_name(h) for h in fetched.houses if not h.submitted)))
         else:
-            self._say("ok", _("Fetched. Every house of the region has submitted."))
+            self._say("ok", lambda: _("Fetched. Every house of the region has submitted."))
         self._show_region()
 
     def _on_fetch_failed(self, message: str) -> None:
@@ -338,7 +349,7 @@ class RollupPage(QWidget):
         self.progress.setValue(0)
         self.progress.show()
         self._set_busy(True)
-        self._say("", _("Saving {file}…").format(file=Path(path).name))
+        self._say("", lambda: _("Saving {file}…").format(file=Path(path).name))
         self._export_job = (self.fetched.result.summary, fmt, lang)
         self.ctx.runner.run(coordinator.export_in_worker, self.fetched, fmt, path, lang, delimiter,
                             on_done=self._on_export_done, on_error=self._on_export_failed,
@@ -346,7 +357,7 @@ class RollupPage(QWidget):
 
     def _on_export_done(self, target) -> None:
         self._finish()
-        self._say("ok", _("Saved: {path}").format(path=target))
+        self._say("ok", lambda: _("Saved: {path}").format(path=target))
         self.ctx.settings.extra[_FOLDER_KEY] = str(Path(target).parent)
         if self._export_job:
             summary, fmt, lang = self._export_job
@@ -367,7 +378,10 @@ class RollupPage(QWidget):
         for button in self.export_buttons.values():
             button.setEnabled(not busy and self.fetched is not None)
 
-    def _say(self, kind: str, text: str) -> None:
+    def _say(self, kind: str, text: Callable[[], str] | str) -> None:
+        """Shows a message; given as a callable it is re-made in the new language on a switch (a server's or a
+        task's message arrives already translated and stays as it is)."""
+        self._message = (kind, text if callable(text) else (lambda: text))
         colour = {"error": "#b00020", "warn": "#b35c00", "ok": "#2e7d32"}.get(kind, "")
         self.message_label.setStyleSheet(f"color: {colour};" if colour else "")
-        self.message_label.setText(text)
+        self.message_label.setText(self._message[1]())
