@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import phonenumbers
 
-from desktop import aid_rules, reference, text
+from desktop import aid_rules, people, reference, text
 from desktop.aid_rules import Breach, EarlierAid, Rule
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.formats import today_local
@@ -952,37 +952,26 @@ def _recipient_name_sql(r: str, p: str) -> str:
 
 
 def search_recipients(store: Store, query: str, limit: int = 10) -> list[dict]:
-    """Recipients whose name contains every typed word (Kazakh-aware), or whose IIN/phone has the typed digits."""
-    words = text.loose(query).split()
-    if not words:
+    """Recipients whose person matches what is typed, by the rules of desktop.people (Kazakh-aware name words,
+    IIN or phone digits)."""
+    found = people.search_filter(query)
+    if found.empty:
         return []
-    where, params = ["r.deleted = 0", "p.deleted = 0"], []
-    for word in words:
-        if word.isdigit():
-            where.append("(p.iin LIKE ? OR p.phone LIKE ?)")
-            params += [f"%{word}%", f"%{word}%"]
-        else:
-            where.append("p.name_loose LIKE ?")
-            params.append(f"%{word}%")
+    condition, params = found.clause()
     return store.rows(
         f"SELECT r.*, {_recipient_name_sql('r', 'p')} AS display_name, p.birth_date, p.iin, p.phone "
-        f"FROM recipients r JOIN people p ON p.id = r.person_id WHERE {' AND '.join(where)} "
-        f"ORDER BY p.name_sort LIMIT ?", [*params, limit])
+        f"FROM recipients r JOIN people p ON p.id = r.person_id WHERE r.deleted = 0 AND p.deleted = 0 "
+        f"AND {condition} ORDER BY p.name_sort LIMIT ?", [*params, limit])
 
 
 def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
-    """People (any role) by name, for picking a donor or registering an existing person as a recipient."""
-    words = text.loose(query).split()
-    if not words:
+    """People (any role), for picking a donor or registering an existing person as a recipient."""
+    if not (query or "").strip():
         return []
-    where, params = ["deleted = 0"], []
-    for word in words:
-        where.append("(name_loose LIKE ? OR iin LIKE ?)")
-        params += [f"%{word}%", f"%{word}%"]
-    return store.rows(
-        f"SELECT id, surname, name, patronymic, birth_date, sex, iin, locality, "
-        f"trim(surname || ' ' || name || ' ' || coalesce(patronymic, '')) AS display_name FROM people "
-        f"WHERE {' AND '.join(where)} ORDER BY name_sort LIMIT ?", [*params, limit])
+    rows = people.search_people(store, query, limit=limit)
+    for row in rows:
+        row["display_name"] = " ".join(p for p in (row["surname"], row["name"], row["patronymic"]) if p)
+    return rows
 
 
 def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: int = 0) -> list[dict]:

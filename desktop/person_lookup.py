@@ -1,19 +1,15 @@
 """Finding people and volunteers by name as the user types, through the store's folded search columns.
 
-Typing on a Russian keyboard ("Асел Нурланкызы") finds "Әсел Нұрланқызы": the query is matched against both
-`name_fold` and `name_loose`, and results come in Kazakh alphabetical order (`name_sort`).
+Typing on a Russian keyboard ("Асел Нурланкызы") finds "Әсел Нұрланқызы": the search rules are those of
+desktop.people (loose name words as prefixes, IIN or phone digits), in Kazakh alphabetical order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from desktop import text
+from desktop import people
 from desktop.store import Store
-
-
-def _like_terms(query: str) -> tuple[str, str]:
-    return f"%{text.fold(text.normalize(query))}%", f"%{text.loose(text.normalize(query))}%"
 
 
 def full_name(row: dict) -> str:
@@ -33,30 +29,23 @@ def person_label(row: dict) -> str:
 
 
 def search_people(store: Store, query: str, limit: int = 20) -> list[dict]:
-    """People whose name contains the query (folded or keyboard-loose), in Kazakh alphabetical order."""
-    query = (query or "").strip()
-    if not query:
+    """People matching what is typed (name words loosely, IIN or phone digits), in Kazakh alphabetical order."""
+    if not (query or "").strip():
         return []
-    fold_term, loose_term = _like_terms(query)
-    return store.rows(
-        "SELECT id, surname, name, patronymic, birth_date, sex FROM people "
-        "WHERE deleted = 0 AND (name_fold LIKE ? OR name_loose LIKE ?) ORDER BY name_sort LIMIT ?",
-        (fold_term, loose_term, limit),
-    )
+    return people.search_people(store, query, limit=limit)
 
 
 def search_volunteers(store: Store, query: str, limit: int = 20) -> list[dict]:
-    """Volunteers (id of the volunteers row) whose person's name matches the query."""
-    query = (query or "").strip()
-    if not query:
+    """Volunteers (id of the volunteers row) whose person matches the query, by the same rules as people."""
+    found = people.search_filter(query)
+    if found.empty:
         return []
-    fold_term, loose_term = _like_terms(query)
+    condition, params = found.clause()
     return store.rows(
         "SELECT v.id, p.surname, p.name, p.patronymic, p.birth_date FROM volunteers v "
-        "JOIN people p ON p.id = v.person_id "
-        "WHERE v.deleted = 0 AND p.deleted = 0 AND (p.name_fold LIKE ? OR p.name_loose LIKE ?) "
+        f"JOIN people p ON p.id = v.person_id WHERE v.deleted = 0 AND p.deleted = 0 AND {condition} "
         "ORDER BY p.name_sort LIMIT ?",
-        (fold_term, loose_term, limit),
+        (*params, limit),
     )
 
 
