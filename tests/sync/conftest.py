@@ -50,13 +50,12 @@ def _start_postgres() -> str:
         if time.monotonic() > deadline:
             raise RuntimeError("PostgreSQL did not become ready in 30 s")
         time.sleep(0.2)
-    role = "dostyq_test"
+    # A role and a database of this session only: test runs in parallel must not change each other's password.
+    name = f"dostyq_test_{os.getpid()}_{secrets.token_hex(3)}"
     password = secrets.token_hex(12)
-    db = f"dostyq_test_{os.getpid()}_{secrets.token_hex(3)}"
-    _psql(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
-          f"CREATE ROLE {role} LOGIN; END IF; END$$;")
-    _psql(f"ALTER ROLE {role} PASSWORD '{password}'")
-    _psql(f"CREATE DATABASE {db} OWNER {role}")
+    _psql(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+    _psql(f"CREATE DATABASE {name} OWNER {name}")
+    role, db = name, name
     return f"postgresql+psycopg://{role}:{password}@127.0.0.1:5432/{db}"
 
 
@@ -73,10 +72,11 @@ def pg_url():
             pytest.fail(f"PostgreSQL is required in CI and could not be started: {exc}")
         pytest.skip(f"PostgreSQL not available: {exc}")
     yield url
-    db = url.rsplit("/", 1)[1]
+    name = url.rsplit("/", 1)[1]
     try:
-        _psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
-    except Exception:  # noqa: BLE001 - a leftover test database is harmless
+        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _psql(f"DROP ROLE IF EXISTS {name}")
+    except RuntimeError:  # a leftover test database is harmless
         pass
 
 
