@@ -188,8 +188,10 @@ class Store:
             self._record(table, row_id, "insert", fields, stamp, now)
         return row_id
 
-    def update(self, table: str, row_id: str, changes: dict[str, Any]) -> bool:
-        """Changes only the fields that differ. Returns False when nothing changed (nothing is recorded)."""
+    def update(self, table: str, row_id: str, changes: dict[str, Any], *, force: bool = False) -> bool:
+        """Changes only the fields that differ. Returns False when nothing changed (nothing is recorded).
+        `force` records the given fields even if unchanged: a reviewer who keeps a value in a sync conflict makes a
+        write, so the decision reaches the other PCs."""
         spec = _synced(table)
         if spec.ledger:
             raise LedgerError()
@@ -199,7 +201,7 @@ class Store:
             if current is None:
                 raise KeyError(f"{table} {row_id} does not exist")
             encoded = {k: _encode(v) for k, v in changes.items()}
-            diff = {k: v for k, v in encoded.items() if current.get(k) != v}
+            diff = encoded if force else {k: v for k, v in encoded.items() if current.get(k) != v}
             if not diff:
                 return False
             stamp = self.clock.now()
@@ -235,6 +237,27 @@ class Store:
                 (stamp, json.dumps(field_hlc, sort_keys=True), now, self.actor or self.device_id, row_id),
             )
             self._record(table, row_id, "delete", {"deleted": 1}, stamp, now)
+        return True
+
+    def restore(self, table: str, row_id: str) -> bool:
+        """Undoes a tombstone (e.g. a reviewer keeps an edit that raced a delete on another PC)."""
+        spec = _synced(table)
+        if spec.ledger:
+            raise LedgerError()
+        with self.transaction():
+            current = self.get(table, row_id, include_deleted=True)
+            if current is None or not current["deleted"]:
+                return False
+            stamp = self.clock.now()
+            now = utc_now_iso(self._wall)
+            field_hlc = json.loads(current["field_hlc"] or "{}")
+            field_hlc["deleted"] = stamp
+            self.conn.execute(
+                f'UPDATE "{table}" SET deleted = 0, hlc = ?, field_hlc = ?, updated_at = ?, updated_by = ? '
+                f"WHERE id = ?",
+                (stamp, json.dumps(field_hlc, sort_keys=True), now, self.actor or self.device_id, row_id),
+            )
+            self._record(table, row_id, "update", {"deleted": 0}, stamp, now)
         return True
 
     def audit(self, action: str, table: str | None = None, row_id: str | None = None, details: Any = None) -> None:

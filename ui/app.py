@@ -79,10 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     from ui.context import AppContext
     from ui.main_window import MainWindow
     from ui.tasks import TaskRunner
+    from ui.sync_controller import SyncController
     from desktop.store import Store
 
     runner = TaskRunner(lambda: Store(db_path))
     ctx = AppContext(store, runner, settings)
+    ctx.sync = SyncController(ctx, auto=not args.screenshot)
     window = MainWindow(ctx)
     if args.section:
         window.show_section(args.section)
@@ -102,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(400, capture)
 
     code = app.exec()
+    ctx.sync.stop()
     runner.shutdown()
     store.close()
     lock.release()

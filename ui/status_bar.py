@@ -1,19 +1,22 @@
-"""The status bar: connection state and how many changes wait to be sent."""
+"""The status bar: connection state, last sync, changes waiting to be sent, conflicts to review, and the month-end
+reminder."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
+from desktop import formats
 from desktop.i18n import _, ngettext
 from desktop.reports.submission import submission_reminder
+from ui.sync_controller import sync_controller
 
 
 class SyncStatusBar(QStatusBar):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.online = False
+        self.sync = sync_controller(ctx)
         # Month-end reminder until the finished months are submitted to the region; a click opens the report.
         self.reminder = QPushButton(self)
         self.reminder.setFlat(True)
@@ -21,8 +24,13 @@ class SyncStatusBar(QStatusBar):
         self.reminder.clicked.connect(lambda: ctx.section_requested.emit("reports", "report"))
         self.addWidget(self.reminder)
         self.state_label = QLabel(self)
+        self.review_label = QLabel(self)
+        # A link, so "3 to review" takes the user straight to the Needs review list.
+        self.review_label.linkActivated.connect(lambda _href: ctx.section_requested.emit("sync", "review"))
+        self.addPermanentWidget(self.review_label)
         self.addPermanentWidget(self.state_label)
         ctx.data_changed.connect(self._on_data_changed)
+        self.sync.state_changed.connect(self.refresh)
         self.refresh()
         self.refresh_reminder()
 
@@ -36,13 +44,33 @@ class SyncStatusBar(QStatusBar):
         self.reminder.setText(text or "")
         self.reminder.setVisible(bool(text))
 
+    @property
+    def online(self) -> bool:
+        return bool(self.sync.online)
+
     def refresh(self) -> None:
-        pending = self.ctx.store.pending_count()
-        state = _("online") if self.online else _("offline")
-        waiting = ngettext("{count} change not yet sent", "{count} changes not yet sent", pending).format(
-            count=pending
-        )
-        self.state_label.setText(f"{state} · {waiting}")
+        store = self.ctx.store
+        pending = store.pending_count()
+        if self.sync.running is not None:
+            state = _("syncing…")
+        else:
+            state = _("online") if self.sync.online else _("offline")
+        parts = [state]
+        last = self.sync.last_sync_at
+        if last is not None:
+            parts.append(_("last sync {time}").format(time=formats.format_datetime(last, "short")))
+        parts.append(ngettext("{count} change not yet sent", "{count} changes not yet sent", pending).format(
+            count=pending))
+        self.state_label.setText(" · ".join(parts))
+        conflicts = store.open_conflicts_count()
+        if conflicts:
+            text = ngettext("{count} conflict to review", "{count} conflicts to review", conflicts).format(
+                count=conflicts)
+            self.review_label.setText(f'<a href="review" style="color:#b00020">{text}</a>')
+            self.review_label.show()
+        else:
+            self.review_label.clear()
+            self.review_label.hide()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -26,29 +26,10 @@ from desktop import backup, reference
 from desktop.formats import now_local
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 from ui.qt_i18n import apply_language
-from ui.sections.base import EmptyState, Section
+from ui.sections.base import Section
+from ui.sections.sync_page import SyncPage
+from ui.sync_controller import sync_controller
 from ui.widgets.progress_dialog import TaskProgressDialog
-
-
-class SyncPage(QWidget):
-    """Until this PC is enrolled with a server, explains what sync will do."""
-
-    def __init__(self, ctx, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.empty = EmptyState(self)
-        layout.addWidget(self.empty)
-
-    def retranslate_ui(self) -> None:
-        pending = self.ctx.store.pending_count()
-        self.empty.set_texts(
-            _("Not connected to a server"),
-            _(
-                "Everything you record is kept on this PC and will be sent to the central server once this PC is "
-                "enrolled. Changes waiting to be sent: {count}."
-            ).format(count=pending),
-        )
 
 
 class SettingsPage(QWidget):
@@ -119,6 +100,10 @@ class SettingsPage(QWidget):
             self.house_combo.addItem(name, code)
         self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(self.ctx.store.house_id or "")))
         self.house_combo.blockSignals(False)
+        # Once enrolled, the server's enrolment decides the house.
+        enrolled = sync_controller(self.ctx).enrolled
+        self.house_combo.setEnabled(not enrolled)
+        self.house_combo.setToolTip(_("Set by the server when this PC was enrolled.") if enrolled else "")
 
     def retranslate_ui(self) -> None:
         self.language_box.setTitle(_("Language"))
@@ -203,7 +188,9 @@ class SettingsSection(Section):
         self.settings_page.retranslate_ui()
 
     def refresh(self) -> None:
-        self.sync_page.retranslate_ui()
+        self.sync_page.refresh()
 
     def show_page(self, page) -> None:
         self.tabs.setCurrentIndex(1 if page == "settings" else 0)
+        if page == "review":
+            self.sync_page.show_review()

@@ -1,0 +1,169 @@
+"""Applying a server answer to the house database, inside the caller's store transaction.
+
+The rows written here came from the server, so they bypass the store's write API on purpose: they must not go
+back into the outbox. Fields with a local change still waiting in the outbox are merged by the rules of
+sync.merge (the same ones the server uses); everything else takes the server's row as it is, so once the outbox is
+empty and the cursor is current, every PC holds exactly the server's rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from desktop import schema
+from desktop.store import Store
+from sync import conflicts, merge
+from sync.protocol import REJECTED, field_maps, writer_of
+
+
+def pending_by_row(store: Store, keys: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], set[str]]:
+    """{(table, row_id): fields with a local change not yet acknowledged by the server}."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for table, row_id, fields in store.conn.execute("SELECT table_name, row_id, fields FROM outbox"):
+        key = (table, row_id)
+        if keys is not None and key not in keys:
+            continue
+        out.setdefault(key, set()).update(json.loads(fields))
+    return out
+
+
+def apply_acks(store: Store, acks: dict[str, str]) -> list[tuple[str, str]]:
+    """Removes acknowledged ops from the outbox. A rejected op is removed too (it can never be accepted) and
+    audited, so nothing vanishes without a trace. Returns the rejected (op_id, reason)."""
+    rejected = []
+    for op_id, result in acks.items():
+        if result.startswith(REJECTED):
+            row = store.one("SELECT table_name, row_id, fields FROM outbox WHERE op_id = ?", (op_id,))
+            if row:
+                rejected.append((op_id, result))
+                store.audit("sync_rejected", row["table_name"], row["row_id"],
+                            {"op_id": op_id, "reason": result, "fields": json.loads(row["fields"])})
+        store.conn.execute("DELETE FROM outbox WHERE op_id = ?", (op_id,))
+    return rejected
+
+
+def apply_changes(store: Store, changes: list[dict[str, Any]], cursor_before: int, now_iso: str,
+                  on_row: Callable[[], None] | None = None) -> int:
+    """Writes the server's rows. Returns the number of new conflicts recorded on this PC."""
+    me = store.device_id
+    keys = {(c["t"], c["id"]) for c in changes if c["t"] in schema.SYNCED_TABLES}
+    pending = pending_by_row(store, keys) if keys else {}
+    new_conflicts = 0
+    newest = ""
+    any_open = store.scalar("SELECT 1 FROM conflicts WHERE resolved_at IS NULL LIMIT 1") is not None
+    for change in changes:
+        table = change["t"]
+        if table in schema.SYNCED_TABLES:
+            new_conflicts += _apply_row(store, change, pending.get((table, change["id"]), set()), me,
+                                        cursor_before, now_iso)
+            if any_open or new_conflicts:
+                row = store.conn.execute(f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)).fetchone()
+                conflicts.close_superseded(store, table, change["id"], json.loads(row[0] or "{}"), now_iso)
+            newest = max(newest, change.get("hlc") or "")
+        elif table in schema.REFERENCE_TABLES:
+            _apply_reference(store, table, change)
+        elif table == "conflicts":
+            new_conflicts += _apply_conflict(store, change["data"])
+        # Anything else comes from a newer server; an older PC ignores it rather than failing the sync.
+        if on_row is not None:
+            on_row()
+    if newest and writer_of(newest):
+        store.clock.observe(newest)
+    return new_conflicts
+
+
+def _apply_reference(store: Store, table: str, change: dict) -> None:
+    columns = schema.REFERENCE_TABLES[table]
+    data = change["data"]
+    row = {c: data.get(c) for c in columns if c in data}
+    row["code"] = change["id"]
+    for col, default in (("name_kk", ""), ("name_ru", ""), ("sort", 0), ("active", 1), ("hlc", "")):
+        if row.get(col) is None:
+            row[col] = default
+    _upsert(store, table, "code", row)
+
+
+def _apply_conflict(store: Store, data: dict) -> int:
+    columns = schema.LOCAL_TABLES["conflicts"]
+    row = {c: data.get(c) for c in columns if c in data}
+    cur = store.conn.execute(
+        f"INSERT OR IGNORE INTO conflicts ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+        list(row.values()))
+    return cur.rowcount
+
+
+def record_conflict(store: Store, record: dict) -> int:
+    return _apply_conflict(store, record)
+
+
+def _apply_row(store: Store, change: dict, pending: set[str], me: str, cursor_before: int, now_iso: str) -> int:
+    table, row_id = change["t"], change["id"]
+    spec = schema.SYNCED_TABLES[table]
+    data = change["data"]
+    srv_hlc, srv_seq = field_maps(change)
+    values = {f: data.get(f) for f in spec.fields}
+    deleted = int(change.get("deleted") or 0)
+    field_hlc = dict(srv_hlc)
+    conflicts = 0
+    local = None
+    if pending:
+        local = store.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+    if local is not None and pending:
+        local_hlc = json.loads(local["field_hlc"] or "{}")
+        for name in pending:
+            l_stamp = local_hlc.get(name)
+            if l_stamp is None:
+                continue
+            l_value = local["deleted"] if name == "deleted" else local[name]
+            s_stamp = srv_hlc.get(name)
+            s_value = deleted if name == "deleted" else values.get(name)
+            foreign = merge.unseen_foreign(s_stamp, srv_seq.get(name), me, cursor_before)
+            differs = not merge.same_value(l_value, s_value)
+            if merge.wins(l_stamp, s_stamp):
+                if name == "deleted":
+                    deleted = int(l_value)
+                else:
+                    values[name] = l_value
+                field_hlc[name] = l_stamp
+                if foreign and differs:
+                    conflicts += record_conflict(store, merge.conflict_record(
+                        table, row_id, name, l_value, l_stamp, s_value, s_stamp, now_iso))
+            elif foreign and differs and writer_of(l_stamp) == me:
+                conflicts += record_conflict(store, merge.conflict_record(
+                    table, row_id, name, s_value, s_stamp, l_value, l_stamp, now_iso))
+        # Edit against delete, seen from this side.
+        mine = [f for f in pending if f != "deleted" and writer_of(local_hlc.get(f, "")) == me]
+        if deleted and not local["deleted"] and mine and \
+                merge.unseen_foreign(srv_hlc.get("deleted"), srv_seq.get("deleted"), me, cursor_before):
+            newest = max(local_hlc[f] for f in mine)
+            conflicts += record_conflict(store, merge.conflict_record(
+                table, row_id, "deleted", 1, srv_hlc["deleted"], {f: local[f] for f in mine}, newest, now_iso))
+        if "deleted" in pending and local["deleted"]:
+            edited = {f: values.get(f) for f, s in srv_hlc.items()
+                      if f != "deleted" and merge.unseen_foreign(s, srv_seq.get(f), me, cursor_before)}
+            if edited:
+                newest = max(srv_hlc[f] for f in edited)
+                conflicts += record_conflict(store, merge.conflict_record(
+                    table, row_id, "deleted", 1, local_hlc["deleted"], edited, newest, now_iso))
+    row = dict(values)
+    row.update(id=row_id, house_id=change.get("house_id"), deleted=deleted,
+               hlc=max(field_hlc.values()) if field_hlc else (change.get("hlc") or ""),
+               field_hlc=json.dumps(field_hlc, sort_keys=True),
+               created_at=change.get("created_at") or now_iso, updated_at=change.get("updated_at") or now_iso,
+               updated_by=change.get("updated_by"))
+    if spec.search:
+        row.update(store.derived_columns(table, row))
+    _upsert(store, table, "id", row)
+    return conflicts
+
+
+def _upsert(store: Store, table: str, key: str, row: dict) -> None:
+    cols = list(row)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != key)
+    store.conn.execute(
+        f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
+        f'VALUES ({", ".join("?" for _ in cols)}) ON CONFLICT("{key}") DO UPDATE SET {updates}',
+        [row[c] for c in cols],
+    )

@@ -1,0 +1,56 @@
+"""What the user is told when sync cannot go on. Templates are English, translated when shown; local work is never
+touched by any of these."""
+
+from __future__ import annotations
+
+from desktop.errors import DostyqError
+from desktop.i18n import N_
+
+
+class SyncError(DostyqError):
+    template = N_("Sync failed: {detail}")
+
+
+class ServerUnreachable(SyncError):
+    """Retried later with backoff; the PC keeps working offline."""
+
+    template = N_("The server {url} cannot be reached. Your work is saved on this PC and will sync later.")
+
+
+class BadServerUrl(SyncError):
+    template = N_("“{url}” is not a valid server address. It should look like https://sync.example.kz")
+
+
+class EnrolCodeInvalid(SyncError):
+    template = N_("The enrolment code is not valid. Check it, or ask the administrator for a new one.")
+
+
+class EnrolCodeUsed(SyncError):
+    template = N_("This enrolment code was already used. Ask the administrator for a new one.")
+
+
+class EnrolCodeExpired(SyncError):
+    template = N_("This enrolment code has expired. Ask the administrator for a new one.")
+
+
+class ProtocolMismatch(SyncError):
+    template = N_("The server speaks sync version {server} and this program version {client}. "
+                  "Update Dostyq (or ask the administrator to update the server).")
+
+
+class DeviceRevoked(SyncError):
+    template = N_("This PC has been cut off from the server by the administrator. "
+                  "Your work is still here; ask the administrator to enrol this PC again.")
+
+
+class NotEnrolled(SyncError):
+    template = N_("This PC is not connected to a server yet. Enter the server address and an enrolment code "
+                  "in Settings.")
+
+
+class ServerRefused(SyncError):
+    template = N_("The server refused the request ({code}).")
+
+
+class BadPacket(SyncError):
+    template = N_("This file is not a sync answer for this PC ({detail}).")

@@ -1,0 +1,286 @@
+"""The sync protocol shared by the desktop client and the server (DESIGN.md §4).
+
+One exchange is one POST of a gzip JSON `SyncRequest`; the answer is a gzip JSON `SyncResponse`. The same messages
+travel as signed packet files when no link exists (sneakernet). Pure Python: no Qt, no HTTP, no database.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import hmac
+import json
+import re
+import zlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PROTOCOL_VERSION = 1
+
+# Limits that keep a single request bounded on both sides.
+MAX_BODY_BYTES = 8 * 1024 * 1024  # compressed request body
+MAX_INFLATED_BYTES = 64 * 1024 * 1024  # after gunzip (guards against gzip bombs)
+MAX_OPS_PER_REQUEST = 5000
+MAX_TEXT_CHARS = 100_000
+DEFAULT_PAGE_BYTES = 64 * 1024
+MIN_PAGE_BYTES = 4 * 1024
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+
+STAMP_RE = re.compile(r"^\d{13}-[0-9a-f]{4}-[A-Za-z0-9_.]{1,64}$")
+ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
+NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+Scalar = str | int | float | bool | None
+
+# Ack results. A rejected op carries a reason after a colon, e.g. "rejected:house".
+APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
+
+
+class ProtocolError(ValueError):
+    """A message that does not follow the protocol. `code` is a stable machine word for the HTTP error body."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+class Op(BaseModel):
+    """One outbox entry: a write made on a device."""
+
+    model_config = ConfigDict(extra="forbid")
+    op_id: str = Field(pattern=ID_RE.pattern)
+    table: str = Field(pattern=NAME_RE.pattern)
+    row_id: str = Field(pattern=ID_RE.pattern)
+    # "replay": a whole row re-sent from a PC after the server lost it (restored backup), with its field stamps.
+    kind: Literal["insert", "update", "delete", "replay"]
+    fields: dict[str, Scalar]
+    hlc: str = Field(pattern=STAMP_RE.pattern)
+    created_at: str = Field(default="", max_length=40)
+    field_hlc: dict[str, str] | None = None
+
+    @field_validator("field_hlc")
+    @classmethod
+    def _stamps_ok(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None:
+            if len(value) > 200:
+                raise ValueError("too many fields")
+            for name, stamp in value.items():
+                if not NAME_RE.match(name) or not STAMP_RE.match(stamp):
+                    raise ValueError(f"bad field stamp for {name!r}")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _fields_ok(cls, value: dict[str, Scalar]) -> dict[str, Scalar]:
+        if len(value) > 200:
+            raise ValueError("too many fields")
+        for name, item in value.items():
+            if not NAME_RE.match(name):
+                raise ValueError(f"bad field name {name!r}")
+            if isinstance(item, str) and len(item) > MAX_TEXT_CHARS:
+                raise ValueError(f"field {name} is too long")
+        return value
+
+
+class SyncRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    v: int
+    request_id: str = Field(pattern=ID_RE.pattern)  # a fresh nonce per attempt: a replayed request is refused
+    device_id: str = Field(pattern=ID_RE.pattern)
+    schema_version: int = Field(ge=1)
+    cursor: int = Field(ge=0)
+    # The cursor of the device's last complete catch-up (an answer with more=false): every field write at a seq up
+    # to it has reached the device. Mid catch-up the cursor alone does not say that: a row is sent at its newest
+    # seq, so one written before the cursor may still be on a later page. Absent: equal to cursor.
+    known: int | None = Field(default=None, ge=0)
+    page_bytes: int = Field(default=DEFAULT_PAGE_BYTES, ge=MIN_PAGE_BYTES, le=MAX_PAGE_BYTES)
+    clock: str = Field(default="", max_length=100)
+    epoch: str = Field(default="", max_length=40)  # the server history the cursor belongs to
+    check: bool = False  # asks for per-table digests of the house's rows (integrity check)
+    ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_REQUEST)
+
+
+class SyncResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    v: int
+    acks: dict[str, str]
+    changes: list[dict[str, Any]]
+    cursor: int
+    more: bool
+    server_time: int  # ms since the epoch, for the client's clock correction
+    request_id: str = ""  # echoed, so an answer file can be matched to the request file it answers
+    reset: bool = False  # the server's history restarted (restored backup): changes are from seq 0
+    epoch: str = ""  # sent when it differs from the request's
+    digest: dict[str, str] | None = None  # {table: "count:hash"} when asked for, on the last page
+
+
+class EnrolRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    v: int
+    code: str = Field(min_length=4, max_length=40)
+    device_id: str = Field(pattern=ID_RE.pattern)
+    label: str = Field(default="", max_length=200)
+
+
+class EnrolResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    v: int
+    token: str
+    token_id: str
+    house_id: str
+    server_time: int
+
+
+# ---- encoding ----------------------------------------------------------------------------------------------------
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def encode(obj: Any, level: int = 6) -> bytes:
+    """Compact JSON, gzipped (mtime 0 so equal messages give equal bytes)."""
+    return gzip.compress(dumps(obj), compresslevel=level, mtime=0)
+
+
+def inflate(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
+    """gunzip with a ceiling on the output, so a small bomb cannot exhaust memory."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise ProtocolError("malformed", "not gzip") from exc
+    if len(out) > limit or d.unconsumed_tail:
+        raise ProtocolError("too_large", "inflated body over the limit")
+    if not d.eof:
+        raise ProtocolError("malformed", "truncated gzip")
+    return out
+
+
+def decode(data: bytes, gzipped: bool = True, limit: int = MAX_INFLATED_BYTES) -> Any:
+    raw = inflate(data, limit) if gzipped else data
+    if len(raw) > limit:
+        raise ProtocolError("too_large")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError("malformed", "not JSON") from exc
+
+
+def check_version(obj: Any) -> None:
+    if not isinstance(obj, dict):
+        raise ProtocolError("malformed", "not an object")
+    v = obj.get("v")
+    if not isinstance(v, int):
+        raise ProtocolError("malformed", "no protocol version")
+    if v != PROTOCOL_VERSION:
+        raise ProtocolError("protocol_version", f"client {v}, server {PROTOCOL_VERSION}")
+
+
+def parse_request(obj: Any) -> SyncRequest:
+    check_version(obj)
+    try:
+        return SyncRequest.model_validate(obj)
+    except ValidationError as exc:
+        raise ProtocolError("malformed", _first_error(exc)) from None
+
+
+def parse_response(obj: Any) -> SyncResponse:
+    check_version(obj)
+    try:
+        return SyncResponse.model_validate(obj)
+    except ValidationError as exc:
+        raise ProtocolError("malformed", _first_error(exc)) from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"[:300]
+
+
+# ---- tokens ------------------------------------------------------------------------------------------------------
+
+def token_hash(token: str) -> str:
+    """What the server stores instead of a token. Tokens are 256-bit random, so a plain SHA-256 is enough."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def packet_key(token: str) -> bytes:
+    """The HMAC key of a device's packets: derived from the token, so the server can check it from the stored hash."""
+    return bytes.fromhex(token_hash(token))
+
+
+# ---- sneakernet packets ------------------------------------------------------------------------------------------
+
+PACKET_MAGIC = "dostyq-sync-packet"
+
+
+def make_packet(kind: Literal["request", "response"], token_id: str, key: bytes, message: dict) -> bytes:
+    """A signed, compressed file holding one request or response. The signature covers kind, token id and body."""
+    body = encode(message, level=9)
+    sig = _packet_sig(key, kind, token_id, body)
+    envelope = {"magic": PACKET_MAGIC, "v": PROTOCOL_VERSION, "kind": kind, "token_id": token_id,
+                "body": base64.b64encode(body).decode("ascii"), "sig": sig}
+    return json.dumps(envelope, separators=(",", ":")).encode("ascii")
+
+
+def read_packet_envelope(data: bytes) -> dict:
+    if len(data) > MAX_BODY_BYTES * 2:
+        raise ProtocolError("too_large", "packet file")
+    try:
+        env = json.loads(data.decode("ascii"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ProtocolError("malformed", "not a sync packet") from None
+    if not isinstance(env, dict) or env.get("magic") != PACKET_MAGIC:
+        raise ProtocolError("malformed", "not a sync packet")
+    if env.get("v") != PROTOCOL_VERSION:
+        raise ProtocolError("protocol_version", f"packet {env.get('v')}, here {PROTOCOL_VERSION}")
+    for key in ("kind", "token_id", "body", "sig"):
+        if not isinstance(env.get(key), str):
+            raise ProtocolError("malformed", f"packet without {key}")
+    return env
+
+
+def open_packet(env: dict, key: bytes, expect_kind: str) -> dict:
+    """Checks the signature and returns the message inside."""
+    if env["kind"] != expect_kind:
+        raise ProtocolError("malformed", f"expected a {expect_kind} packet")
+    try:
+        body = base64.b64decode(env["body"], validate=True)
+    except ValueError:
+        raise ProtocolError("malformed", "packet body") from None
+    if not hmac.compare_digest(_packet_sig(key, env["kind"], env["token_id"], body), env["sig"]):
+        raise ProtocolError("bad_signature", "the packet is not signed by this device")
+    return decode(body)
+
+
+def _packet_sig(key: bytes, kind: str, token_id: str, body: bytes) -> str:
+    mac = hmac.new(key, f"{PACKET_MAGIC}\n{kind}\n{token_id}\n".encode(), hashlib.sha256)
+    mac.update(body)
+    return mac.hexdigest()
+
+
+def field_maps(change: dict) -> tuple[dict[str, str], dict[str, int]]:
+    """The per-field stamps and seqs of a change row, filling in what the server left out as implied."""
+    field_hlc = change.get("field_hlc")
+    if field_hlc is None:
+        field_hlc = {name: change["hlc"] for name in change.get("data") or {}} if change.get("hlc") else {}
+    field_seq = change.get("field_seq")
+    if field_seq is None:
+        field_seq = {name: change.get("seq", 0) for name in field_hlc}
+    return field_hlc, field_seq
+
+
+def table_digest(rows) -> str:
+    """Count and hash of a table's rows, from (id, hlc, deleted) tuples in any order; computed the same way on
+    the server and on a PC, so equal digests mean equal rows."""
+    lines = sorted(f"{row_id}\t{hlc}\t{int(deleted or 0)}\n" for row_id, hlc, deleted in rows)
+    digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:16]
+    return f"{len(lines)}:{digest}"
+
+
+def writer_of(stamp: str) -> str:
+    """The device part of an HLC stamp."""
+    return stamp.split("-", 2)[2] if stamp and stamp.count("-") >= 2 else ""

@@ -1,0 +1,163 @@
+"""The HTTP face of the central server (FastAPI). Bodies are gzip JSON; every refusal is a 4xx with
+`{"error": <code>, "detail": <text>}` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from desktop.reports.files import FORMATS, SUFFIXES
+from sync import protocol
+from sync.protocol import PROTOCOL_VERSION, ProtocolError
+from sync.server.store import AuthError, EnrolError, Replayed, ServerStore, default_url
+
+_STATUS = {"malformed": 400, "too_large": 413, "protocol_version": 426, "schema_version": 426, "replayed": 409,
+           "bad_signature": 403, "unsupported_encoding": 415}
+
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
+          "csv": "text/csv; charset=utf-8", "hxl": "text/csv; charset=utf-8"}
+
+
+def _error(status: int, code: str, detail: str = "") -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail, "protocol": PROTOCOL_VERSION}, status_code=status)
+
+
+async def _read_body(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError("too_large", f"body over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError("too_large", f"body over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _read_message(request: Request):
+    body = await _read_body(request)
+    encoding = request.headers.get("content-encoding", "").lower()
+    if encoding not in ("", "identity", "gzip"):
+        raise ProtocolError("unsupported_encoding", encoding)
+    return protocol.decode(body, gzipped=encoding == "gzip")
+
+
+def _reply(request: Request, message: dict) -> Response:
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(protocol.encode(message), media_type="application/json",
+                        headers={"Content-Encoding": "gzip"})
+    return Response(protocol.dumps(message), media_type="application/json")
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return None
+
+
+def create_app(store: ServerStore) -> FastAPI:
+    app = FastAPI(title="Dostyq server", version=str(PROTOCOL_VERSION), docs_url=None, redoc_url=None)
+    app.state.store = store
+
+    @app.exception_handler(ProtocolError)
+    async def _protocol_error(_request: Request, exc: ProtocolError):
+        return _error(_STATUS.get(exc.code, 400), exc.code, exc.detail)
+
+    @app.exception_handler(AuthError)
+    async def _auth_error(_request: Request, exc: AuthError):
+        return _error(exc.status, exc.code)
+
+    @app.exception_handler(EnrolError)
+    async def _enrol_error(_request: Request, exc: EnrolError):
+        return _error(exc.status, exc.code)
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok", "protocol": PROTOCOL_VERSION, "database": store.dialect}
+
+    @app.post("/v1/sync")
+    async def sync(request: Request):
+        # Authenticate before reading the body: an unknown caller cannot make us inflate anything.
+        who = await run_in_threadpool(store.authenticate, _bearer(request))
+        message = await _read_message(request)
+        req = protocol.parse_request(message)
+        return _reply(request, await run_in_threadpool(store.sync, who, req))
+
+    @app.post("/v1/enrol")
+    async def enrol(request: Request):
+        message = await _read_message(request)
+        protocol.check_version(message)
+        try:
+            req = protocol.EnrolRequest.model_validate(message)
+        except ValidationError as exc:
+            raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
+        token, token_id, house = await run_in_threadpool(store.enrol, req.code, req.device_id, req.label)
+        return _reply(request, {"v": PROTOCOL_VERSION, "token": token, "token_id": token_id, "house_id": house,
+                                "server_time": store.now_ms()})
+
+    @app.post("/v1/packet")
+    async def packet(request: Request):
+        """Sneakernet over HTTP: a signed request file in, a signed answer file out."""
+        body = await _read_body(request)
+        answer = await run_in_threadpool(apply_packet, store, body)
+        return Response(answer, media_type="application/octet-stream")
+
+    @app.get("/v1/reports")
+    def reports(request: Request, month: str | None = None):
+        who = store.authenticate(_bearer(request))
+        return {"v": PROTOCOL_VERSION, "reports": store.region_reports(who, month)}
+
+    @app.get("/v1/reports/rollup")
+    def rollup(request: Request, month: str, format: str = "xlsx", lang: str = "kk"):
+        """The coordinator's regional roll-up of one month as a file."""
+        who = store.authenticate(_bearer(request))
+        if who.role != "coordinator" or not who.region_code:
+            raise AuthError("forbidden", 403)
+        if not MONTH_RE.match(month) or format not in FORMATS or lang not in ("kk", "ru"):
+            raise ProtocolError("malformed", "month=YYYY-MM, format=xlsx|pdf|csv|hxl, lang=kk|ru")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{who.region_code}_{month}_{lang}{SUFFIXES[format]}"
+            result = store.export_region_rollup(who.region_code, month, format, path, lang)
+            data = path.read_bytes()
+        return Response(data, media_type=_MEDIA[format], headers={
+            "Content-Disposition": f'attachment; filename="{path.name}"',
+            "X-Dostyq-Houses-Missing": ",".join(result.missing)})
+
+    return app
+
+
+def apply_packet(store: ServerStore, data: bytes) -> bytes:
+    """Applies a device's request packet and returns the signed answer packet. Applying it twice changes nothing:
+    the ops are idempotent, and the replayed request id is answered from the ops' acks without a second apply."""
+    env = protocol.read_packet_envelope(data)
+    who, stored_hash = store.principal_by_id(env["token_id"])
+    key = bytes.fromhex(stored_hash)
+    message = protocol.open_packet(env, key, "request")
+    req = protocol.parse_request(message)
+    try:
+        response = store.sync(who, req)
+    except Replayed:
+        # The same file again: answer with fresh acks (all duplicates) so the house can still load an answer.
+        original = req.request_id
+        req = req.model_copy(update={"request_id": f"{original[:50]}.again.{store.now_ms()}"})
+        response = store.sync(who, req)
+        response["request_id"] = original
+    return protocol.make_packet("response", env["token_id"], key, response)
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn sync.server.app:app_from_env --factory`: DOSTYQ_DATABASE_URL, else SQLite in DOSTYQ_DATA_DIR."""
+    url = os.environ.get("DOSTYQ_DATABASE_URL") or default_url(os.environ.get("DOSTYQ_DATA_DIR", Path.cwd() / "data"))
+    return create_app(ServerStore(url))

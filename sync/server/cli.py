@@ -1,0 +1,144 @@
+"""`dostyq-server`: run the central server and administer houses, devices and packets.
+
+    dostyq-server serve [--host 127.0.0.1] [--port 8765] [--data DIR]
+    dostyq-server house add CODE --region KZ-71 --name-kk "…" --name-ru "…"
+    dostyq-server house list
+    dostyq-server device code HOUSE [--hours 48]
+    dostyq-server device list [HOUSE]
+    dostyq-server device revoke TOKEN_ID
+    dostyq-server coordinator add REGION [--label TEXT]
+    dostyq-server packet apply FILE [--out ANSWER]
+    dostyq-server report --region KZ-71 --month 2026-10 [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
+    dostyq-server restored          (after restoring a backup)
+
+The database is DOSTYQ_DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db) or, by default, SQLite in the
+data folder (--data, DOSTYQ_DATA_DIR, or ./data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sync.server.store import ServerStore, default_url
+
+
+def _store(args) -> ServerStore:
+    url = os.environ.get("DOSTYQ_DATABASE_URL") or default_url(
+        args.data or os.environ.get("DOSTYQ_DATA_DIR") or Path.cwd() / "data")
+    return ServerStore(url)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dostyq-server", description="Dostyq central sync server")
+    parser.add_argument("--data", help="data folder for the default SQLite database")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--data", dest="data_serve")
+
+    house = sub.add_parser("house").add_subparsers(dest="action", required=True)
+    add = house.add_parser("add", help="register a house of friendship")
+    add.add_argument("code")
+    add.add_argument("--region", required=True, help="ISO 3166-2:KZ code, e.g. KZ-71")
+    add.add_argument("--name-kk", required=True)
+    add.add_argument("--name-ru", required=True)
+    add.add_argument("--address")
+    house.add_parser("list")
+
+    device = sub.add_parser("device").add_subparsers(dest="action", required=True)
+    code = device.add_parser("code", help="a one-time enrolment code for a PC of HOUSE")
+    code.add_argument("house")
+    code.add_argument("--hours", type=float, default=48)
+    lst = device.add_parser("list")
+    lst.add_argument("house", nargs="?")
+    revoke = device.add_parser("revoke", help="cut off a lost PC (or a coordinator token)")
+    revoke.add_argument("token_id")
+
+    coord = sub.add_parser("coordinator").add_subparsers(dest="action", required=True)
+    cadd = coord.add_parser("add", help="a token for a regional coordinator (submitted summaries only)")
+    cadd.add_argument("region")
+    cadd.add_argument("--label", default="")
+
+    report = sub.add_parser("report", help="the regional roll-up of one month from the submitted summaries")
+    report.add_argument("--region", required=True)
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument("--format", default="xlsx", choices=("xlsx", "pdf", "csv", "hxl"))
+    report.add_argument("--lang", default="kk", choices=("kk", "ru"))
+    report.add_argument("--out")
+
+    sub.add_parser("restored", help="after restoring a backup: every PC re-fetches and re-sends what it holds")
+
+    packet = sub.add_parser("packet").add_subparsers(dest="action", required=True)
+    papply = packet.add_parser("apply", help="apply a sync file from a house and write the answer file")
+    papply.add_argument("file")
+    papply.add_argument("--out")
+
+    args = parser.parse_args(argv)
+    if args.cmd == "serve":
+        import uvicorn
+
+        from sync.server.app import create_app
+
+        args.data = args.data_serve or args.data
+        store = _store(args)
+        print(f"Dostyq server on http://{args.host}:{args.port} ({store.dialect})", flush=True)
+        uvicorn.run(create_app(store), host=args.host, port=args.port, server_header=False, date_header=False,
+                    log_level="info")
+        return 0
+
+    store = _store(args)
+    try:
+        if args.cmd == "house" and args.action == "add":
+            store.add_house(args.code, args.name_kk, args.name_ru, args.region, args.address)
+            print(f"house {args.code} registered")
+        elif args.cmd == "house" and args.action == "list":
+            for row in store.rows("houses"):
+                d = row["data"]
+                print(f"{row['id']}\t{d.get('region_code') or ''}\t{d.get('name_kk')}\t{d.get('name_ru')}")
+        elif args.cmd == "device" and args.action == "code":
+            code = store.new_enrol_code(args.house, args.hours)
+            print(f"enrolment code for {args.house}: {code} (one use, expires in {args.hours:g} h)")
+        elif args.cmd == "device" and args.action == "list":
+            for d in store.list_devices(args.house):
+                state = f"revoked {d['revoked_at']}" if d["revoked_at"] else "active"
+                print(f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code']}\t{d['device_id'] or ''}\t"
+                      f"{d['label'] or ''}\tlast seen {d['last_seen_at'] or 'never'}\t{state}")
+        elif args.cmd == "device" and args.action == "revoke":
+            if not store.revoke(args.token_id):
+                print(f"no active token {args.token_id}", file=sys.stderr)
+                return 1
+            print(f"token {args.token_id} revoked")
+        elif args.cmd == "coordinator" and args.action == "add":
+            token, token_id = store.add_coordinator(args.region, args.label)
+            print(f"coordinator token {token_id} for {args.region} (shown once, keep it safe):\n{token}")
+        elif args.cmd == "report":
+            from desktop.reports.files import SUFFIXES
+
+            out = Path(args.out or f"{args.region}_{args.month}_{args.lang}{SUFFIXES[args.format]}")
+            result = store.export_region_rollup(args.region, args.month, args.format, out, args.lang)
+            print(f"{out}: {len(result.submitted)} house(s) submitted"
+                  + (f"; not yet: {', '.join(result.missing)}" if result.missing else ""))
+        elif args.cmd == "restored":
+            print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
+        elif args.cmd == "packet" and args.action == "apply":
+            from sync.server.app import apply_packet
+
+            answer = apply_packet(store, Path(args.file).read_bytes())
+            out = Path(args.out or Path(args.file).with_suffix(".answer.dostyq"))
+            out.write_bytes(answer)
+            print(f"answer written to {out}")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

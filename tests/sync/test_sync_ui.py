@@ -1,0 +1,116 @@
+"""The sync UI against a real server: enrol from the Sync page, Sync now, offline state, Needs review."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.settings import Settings
+from desktop.store import Store
+from sync.client import SyncClient
+from tests.sync.conftest import HOUSE_A
+
+
+@pytest.fixture
+def ui_lang(qapp):
+    from ui.qt_i18n import apply_language
+
+    yield apply_language
+    apply_language("en")
+
+
+@pytest.fixture
+def window(qtbot, qapp, tmp_path, ui_lang):
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.sync_controller import SyncController
+    from ui.tasks import TaskRunner
+
+    store = Store(tmp_path / "ui-pc.sqlite")
+    runner = TaskRunner(lambda: Store(store.path))
+    ctx = AppContext(store, runner, Settings())
+    ctx.sync = SyncController(ctx, auto=False)
+    win = MainWindow(ctx)
+    yield win
+    ctx.sync.stop()
+    runner.shutdown()
+    # The window goes before its store does (a late LanguageChange must not find a closed database).
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    win.close()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    store.close()
+
+
+def _page(win):
+    win.show_section("sync")
+    return win.page("sync").sync_page
+
+
+def _sync_and_wait(qtbot, win):
+    page = _page(win)
+    page.sync_button.click()
+    qtbot.waitUntil(lambda: win.ctx.sync.running is None, timeout=15000)
+
+
+def test_enrol_sync_and_status_bar(qtbot, window, server, ui_lang):
+    ui_lang("ru")
+    page = _page(window)
+    assert page.stack.currentWidget() is page.enrol_page
+    page.url_edit.setText(server.url)
+    page.code_edit.setText(server.store.new_enrol_code(HOUSE_A))
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: window.ctx.sync.enrolled and page.stack.currentWidget() is page.status_page,
+                    timeout=10000)
+    assert window.ctx.store.house_id == HOUSE_A
+    window.ctx.store.insert("people", {"surname": "Ержанов", "name": "Бауыржан"})
+    _sync_and_wait(qtbot, window)
+    text = window.statusBar().state_label.text()
+    assert text.startswith("в сети") and "0 изменений ещё не отправлено" in text, text
+    assert window.ctx.store.pending_count() == 0
+    assert len(server.store.rows("people", HOUSE_A)) == 1
+
+
+def test_unreachable_server_shows_offline_and_keeps_work(qtbot, window, server, ui_lang):
+    ui_lang("kk")
+    store = window.ctx.store
+    SyncClient.enrol(store, server.url, server.store.new_enrol_code(HOUSE_A))
+    with store.transaction():
+        store.conn.execute("UPDATE sync_state SET value = 'http://127.0.0.1:9' WHERE key = 'server_url'")
+    store.insert("people", {"surname": "Офлайн"})
+    _sync_and_wait(qtbot, window)
+    assert window.ctx.sync.online is False
+    assert store.pending_count() == 1
+    assert "желіден тыс" in window.statusBar().state_label.text()
+    assert "127.0.0.1:9" in _page(window).message.text()
+
+
+def test_needs_review_shows_both_values_and_keeps_the_choice(qtbot, window, server, make_client, ui_lang):
+    ui_lang("ru")
+    store = window.ctx.store
+    SyncClient.enrol(store, server.url, server.store.new_enrol_code(HOUSE_A))
+    other, other_client = make_client()
+    pid = store.insert("people", {"surname": "Нұрланова", "name": "Гүлнар"})
+    _sync_and_wait(qtbot, window)
+    other_client.sync()
+    store.update("people", pid, {"phone": "+77011111111"})
+    other.update("people", pid, {"phone": "+77012222222"})
+    other_client.sync()
+    _sync_and_wait(qtbot, window)
+    assert store.open_conflicts_count() == 1
+    bar = window.statusBar()
+    assert "1 конфликт" in bar.review_label.text()
+    page = _page(window)
+    page.refresh()
+    assert page.table.rowCount() == 1
+    cells = [page.table.item(0, c).text() for c in range(5)]
+    assert cells[0] == "Нұрланова Гүлнар"
+    assert {cells[2], cells[3]} == {"+77011111111", "+77012222222"}
+    page.table.selectRow(0)
+    page.other_button.click()
+    qtbot.waitUntil(lambda: store.open_conflicts_count() == 0, timeout=5000)
+    assert store.get("people", pid)["phone"] == cells[3]
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=5000)
+    _sync_and_wait(qtbot, window)
+    other_client.sync()
+    assert other.get("people", pid)["phone"] == cells[3] and other.open_conflicts_count() == 0
