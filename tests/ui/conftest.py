@@ -15,6 +15,8 @@ def ctx(qapp, store):
     context = AppContext(store, runner, Settings())
     yield context
     runner.shutdown()
+    # Deliver the callbacks of tasks that finished meanwhile while the test's database is still open.
+    qapp.processEvents()
 
 
 @pytest.fixture

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -43,6 +41,7 @@ from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventInput, Headcount
 from desktop.formats import TZ, format_hours, today_local
 from desktop.i18n import _
+from ui.widgets.record_dialog import RecordDialog
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker
 
@@ -70,7 +69,7 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
     return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=TZ)
 
 
-class EventDialog(QDialog):
+class EventDialog(RecordDialog):
     saved = Signal(str)  # the event's id, after the save committed
     deleted = Signal(str)
 
@@ -99,20 +98,7 @@ class EventDialog(QDialog):
         self.tabs.addTab(self._build_general(), "")
         self.tabs.addTab(self._build_participants(), "")
         self.tabs.addTab(self._build_attendance(), "")
-        self.general_error = QLabel(self)
-        self.general_error.setStyleSheet("color: #b00020;")
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
-        layout.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.delete_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.delete_button.setVisible(self.event_id is not None)
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_footer(layout, deletable=self.event_id is not None)
 
     def _build_general(self) -> QWidget:
         page = QWidget(self)
@@ -469,8 +455,7 @@ class EventDialog(QDialog):
     def show_errors(self, exc: ValidationError | ValidationErrors) -> None:
         unplaced = self.errors.show(exc)
         if unplaced:
-            self.general_error.setText("\n".join(unplaced))
-            self.general_error.show()
+            self.show_general_error(unplaced)
         first = (exc.errors if isinstance(exc, ValidationErrors) else [exc])[0]
         self.tabs.setCurrentIndex(TAB_OF_FIELD.get(first.field, 0))
 
@@ -478,11 +463,6 @@ class EventDialog(QDialog):
         self.event_id = event_id
         self.saved.emit(event_id)
         self.accept()
-
-    def _on_save_failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.general_error.setText(message)
-        self.general_error.show()
 
     def _on_delete_button_clicked(self) -> None:
         answer = QMessageBox.question(
@@ -561,8 +541,3 @@ class EventDialog(QDialog):
         self.remove_attendee_button.setText(_("Remove selected"))
         self.delete_button.setText(_("Delete"))
         self._update_totals()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)

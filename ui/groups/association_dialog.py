@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,11 +18,12 @@ from desktop import groups, person_lookup, reference
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.groups import AssociationInput
 from desktop.i18n import N_, _
+from ui.widgets.record_dialog import RecordDialog
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker
 
 
-class AssociationDialog(QDialog):
+class AssociationDialog(RecordDialog):
     saved = Signal(str)
 
     def __init__(self, ctx, association_id: str | None = None, parent: QWidget | None = None):
@@ -65,19 +64,7 @@ class AssociationDialog(QDialog):
             field = {"name": "association_name", "leader": "association_leader"}.get(key)
             form.addRow(self.labels[key], self.errors.wrap(field, widget, self) if field else widget)
         layout.addLayout(form)
-        self.general_error = QLabel(self)
-        self.general_error.setStyleSheet("color: #b00020;")
-        self.general_error.hide()
-        layout.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.delete_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.delete_button.setVisible(association_id is not None)
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_footer(layout, deletable=association_id is not None)
         data = groups.get_association(ctx.store, association_id) if association_id else None
         if data:
             self.name.setText(data.name)
@@ -126,11 +113,6 @@ class AssociationDialog(QDialog):
         self.saved.emit(association_id)
         self.accept()
 
-    def _on_save_failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.general_error.setText(message)
-        self.general_error.show()
-
     def _on_delete_button_clicked(self) -> None:
         answer = QMessageBox.question(
             self,
@@ -167,8 +149,3 @@ class AssociationDialog(QDialog):
         names = dict(reference.names(self.ctx.store.conn, "ethnic_groups"))
         for i in range(1, self.ethnic_group.count()):
             self.ethnic_group.setItemText(i, names.get(self.ethnic_group.itemData(i), ""))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)

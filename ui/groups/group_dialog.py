@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QEvent, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -38,6 +36,7 @@ from desktop.errors import ValidationError, ValidationErrors
 from desktop.formats import format_short_date, today_local
 from desktop.groups import GroupInput, MemberInput
 from desktop.i18n import N_, _, current_language
+from ui.widgets.record_dialog import RecordDialog
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker
 
@@ -52,7 +51,7 @@ def from_qdate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
-class GroupDialog(QDialog):
+class GroupDialog(RecordDialog):
     saved = Signal(str)
 
     def __init__(self, ctx, group_id: str | None = None, parent: QWidget | None = None):
@@ -176,20 +175,7 @@ class GroupDialog(QDialog):
         members_layout.addLayout(row)
         layout.addWidget(self.members_box, 1)
 
-        self.general_error = QLabel(self)
-        self.general_error.setStyleSheet("color: #b00020;")
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
-        layout.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.delete_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.delete_button.setVisible(self.group_id is not None)
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_footer(layout, deletable=self.group_id is not None)
 
     def _search_people(self, query: str) -> list[tuple[str, str]]:
         return [
@@ -349,8 +335,7 @@ class GroupDialog(QDialog):
         if found:
             unplaced = self.errors.show(ValidationErrors(found))
             if unplaced:
-                self.general_error.setText("\n".join(unplaced))
-                self.general_error.show()
+                self.show_general_error(unplaced)
             return
         self.buttons.setEnabled(False)
         self.ctx.write(
@@ -366,11 +351,6 @@ class GroupDialog(QDialog):
         self.group_id = group_id
         self.saved.emit(group_id)
         self.accept()
-
-    def _on_save_failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.general_error.setText(message)
-        self.general_error.show()
 
     def _on_delete_button_clicked(self) -> None:
         answer = QMessageBox.question(self, _("Delete group"), _("Delete this group and its member list?"))
@@ -431,8 +411,3 @@ class GroupDialog(QDialog):
         )
         self.delete_button.setText(_("Delete"))
         self._show_members()  # header labels changed: refit the columns
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
