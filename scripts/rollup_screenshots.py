@@ -8,7 +8,6 @@ throwaway server on the loopback: two houses of Astana submit their demo month, 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import tempfile

@@ -134,3 +134,22 @@ def test_another_protocol_version_is_reported(server, region, monkeypatch):
     with pytest.raises(errors.ProtocolMismatch) as err:
         coordinator.fetch_region_reports(server.url, token, MONTH)
     assert "99" in err.value.message
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf", "csv", "hxl"])
+def test_the_fetched_rollup_exports_in_every_format(server, region, tmp_path, fmt):
+    token, pc = region
+    rows = coordinator.fetch_region_reports(server.url, token, MONTH)
+    fetched = coordinator.region_rollup(rows, MONTH, None, coordinator.local_houses(pc.conn),
+                                        coordinator.regions(pc.conn))
+    target = tmp_path / f"rollup.{fmt}"
+    assert coordinator.export_in_worker(fetched, fmt, str(target), "both", ";") == str(target)
+    data = target.read_bytes()
+    assert data[:4] == {"xlsx": b"PK\x03\x04", "pdf": b"%PDF"}.get(fmt, data[:4]) and len(data) > 200
+    if fmt in ("csv", "hxl"):
+        text = data.decode("utf-8-sig")
+        assert SECRET_IIN not in text and "Құпиясов" not in text
+    if fmt == "csv":
+        figures = {line.split(";")[4]: line.split(";")[5] for line in text.splitlines()[1:]}
+        assert figures["events.events_held"] == "9"  # 4 + 5 this month; the other region's 100 is not in it
+        assert figures["events.attendance_women"] == "53"
