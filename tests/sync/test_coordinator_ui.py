@@ -116,3 +116,25 @@ def test_the_tab_follows_a_language_switch(qtbot, page, server, region):  # noqa
         assert page.region_label.text() == "Өңір: Астана қаласы"
     finally:
         apply_language("en")
+
+
+def test_cancel_frees_the_tab_at_once_and_a_late_answer_is_ignored(qtbot, page):
+    import socket
+
+    silent = socket.socket()  # accepts connections (the kernel does) but never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)
+    try:
+        page.url_edit.setText(f"http://127.0.0.1:{silent.getsockname()[1]}")
+        page.token_edit.setText("some-token")
+        page.fetch_button.click()
+        assert not page.fetch_button.isEnabled() and page.cancel_button.isVisibleTo(page)
+        task = page._fetch_task
+        page.cancel_button.click()
+        assert page.fetch_button.isEnabled() and not page.cancel_button.isVisibleTo(page)
+        assert page.message_label.text() == "Cancelled."
+    finally:
+        silent.close()  # the waiting request now fails; its answer must not show
+    qtbot.waitUntil(lambda: task not in page.ctx.runner._live, timeout=20000)
+    qtbot.wait(50)
+    assert page.message_label.text() == "Cancelled." and page.fetched is None
