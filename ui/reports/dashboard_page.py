@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -34,6 +34,9 @@ class DashboardPage(QWidget):
         top.addStretch(1)
         self.reminder_label = QLabel(self)
         self.reminder_label.setStyleSheet("color: #b35c00; font-weight: bold;")
+        # Long in Kazakh: let it wrap rather than widen the window past a laptop screen.
+        self.reminder_label.setWordWrap(True)
+        self.reminder_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.reminder_button = QPushButton(self)
         self.reminder_button.clicked.connect(self._on_reminder_button_clicked)
         top.addWidget(self.reminder_label)

@@ -59,6 +59,9 @@ class ReportPage(QWidget):
         bar.addWidget(self.lang_combo)
         bar.addWidget(self.semicolon_check)
         bar.addStretch(1)
+        outer.addLayout(bar)
+        # Exports and Submit on a row of their own: with the Russian labels one row would not fit a 1366 px screen.
+        bar = QHBoxLayout()
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt in FORMATS:
             button = QPushButton(fmt.upper(), self)
@@ -66,7 +69,7 @@ class ReportPage(QWidget):
             button.clicked.connect(self._on_export_button_clicked)
             self.export_buttons[fmt] = button
             bar.addWidget(button)
-        bar.addSpacing(16)
+        bar.addStretch(1)
         self.submit_button = QPushButton(self)
         self.submit_button.setStyleSheet("QPushButton { font-weight: bold; padding: 4px 14px; }")
         self.submit_button.clicked.connect(self._on_submit_button_clicked)
