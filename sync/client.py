@@ -69,15 +69,22 @@ class HttpTransport:
 
     def post(self, path: str, message: dict, *, auth: bool = True) -> dict:
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        resp = self.send("POST", path, auth=auth, data=protocol.encode(message), headers=headers)
+        try:
+            return protocol.decode(resp.content, gzipped=False)
+        except ProtocolError as exc:
+            raise Refused(resp.status_code, "malformed_answer", str(exc)) from exc
+
+    def send(self, method: str, path: str, *, auth: bool = True, headers: dict | None = None,
+             **kwargs) -> requests.Response:
+        """One request; transport failures become TransportDown/TransportTimeout, any non-200 answer Refused."""
+        headers = dict(headers or {})
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            resp = self.session.post(self.url + path, data=protocol.encode(message), headers=headers,
-                                     timeout=self.timeout)
+            resp = self.session.request(method, self.url + path, headers=headers, timeout=self.timeout, **kwargs)
         except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise TransportTimeout(str(exc)) from exc
-        except requests.ConnectionError as exc:
-            raise TransportDown(str(exc)) from exc
         except requests.RequestException as exc:
             raise TransportDown(str(exc)) from exc
         if resp.status_code != 200:
@@ -87,10 +94,7 @@ class HttpTransport:
                 body = {}
             raise Refused(resp.status_code, str(body.get("error") or resp.status_code), str(body.get("detail", "")),
                           body)
-        try:
-            return protocol.decode(resp.content, gzipped=False)
-        except ProtocolError as exc:
-            raise Refused(resp.status_code, "malformed_answer", str(exc)) from exc
+        return resp
 
     def close(self) -> None:
         self.session.close()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 from desktop.i18n import _
 from ui.reports.dashboard_page import DashboardPage
 from ui.reports.report_page import ReportPage
+from ui.reports.rollup_page import RollupPage
 from ui.sections.base import Section
 
 
@@ -17,7 +18,9 @@ class ReportsSection(Section):
         self.dashboard = DashboardPage(self.ctx, self.tabs)
         self.report = ReportPage(self.ctx, self.tabs)
         self.tabs.addTab(self.dashboard, "")
+        self.rollup = RollupPage(self.ctx, self.tabs)
         self.tabs.addTab(self.report, "")
+        self.tabs.addTab(self.rollup, "")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.dashboard.report_requested.connect(self._on_dashboard_report_requested)
         layout.addWidget(self.tabs)
@@ -26,15 +29,17 @@ class ReportsSection(Section):
         self.tabs.setTabText(0, _("This month"))
         self.tabs.setTabText(1, _("Monthly report"))
         self.dashboard.retranslate_ui()
+        self.tabs.setTabText(2, _("Regional roll-up"))
         self.report.retranslate_ui()
+        self.rollup.retranslate_ui()
 
     def refresh(self) -> None:
         self.tabs.currentWidget().refresh()
 
     def show_page(self, page) -> None:
-        """'dashboard', 'report', or a month (YYYY-MM) to open in the monthly report."""
-        if page == "dashboard":
-            self.tabs.setCurrentWidget(self.dashboard)
+        """'dashboard', 'report', 'rollup', or a month (YYYY-MM) to open in the monthly report."""
+        if page in ("dashboard", "rollup"):
+            self.tabs.setCurrentWidget(self.dashboard if page == "dashboard" else self.rollup)
             return
         if isinstance(page, str) and len(page) == 7 and page[4] == "-":
             self.report.set_month(page)

@@ -1,0 +1,214 @@
+"""The regional coordinator's side of the roll-up: fetch the submitted monthly summaries of the region's houses from
+the server (`GET /v1/reports`) and sum them, with which houses of the region have not submitted yet.
+
+A coordinator token only ever reads aggregates (the server refuses it everything else); the token is never logged.
+The request goes through sync.client's HttpTransport (same session, timeouts, gzip and error mapping as sync).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from desktop.i18n import N_
+from desktop.reports.rollup import Rollup, latest_versions, rollup
+from sync import errors, protocol
+from sync.client import HttpTransport, Refused, TransportDown, TransportTimeout, _refusal
+from sync.protocol import ProtocolError
+
+REPORTS_PATH = "/v1/reports"
+
+
+class CoordinatorTokenMissing(errors.SyncError):
+    template = N_("Enter the coordinator token the administrator gave you.")
+
+
+class CoordinatorTokenRefused(errors.SyncError):
+    template = N_("The server did not accept this coordinator token. Check it, or ask the administrator for a "
+                  "new one.")
+
+
+class CoordinatorTokenRevoked(errors.SyncError):
+    template = N_("This coordinator token has been revoked by the administrator. Ask for a new one.")
+
+
+class NotACoordinatorToken(errors.SyncError):
+    template = N_("This token belongs to a house PC, not to a regional coordinator. Ask the administrator for a "
+                  "coordinator token.")
+
+
+@dataclass
+class House:
+    code: str
+    name_kk: str
+    name_ru: str
+    region_code: str
+
+
+@dataclass
+class HouseStatus:
+    house: House
+    version: int | None = None  # None: not submitted
+    submitted_at: str | None = None
+
+    @property
+    def submitted(self) -> bool:
+        return self.version is not None
+
+
+@dataclass
+class RegionRollup:
+    region_code: str
+    month: str
+    rows: list[dict]  # the submitted reports as fetched (every version)
+    houses: list[HouseStatus] = field(default_factory=list)
+    result: Rollup | None = None
+
+    @property
+    def missing(self) -> list[str]:
+        return [h.house.code for h in self.houses if not h.submitted]
+
+
+# ---- local reference --------------------------------------------------------------------------------------------
+def local_houses(conn: sqlite3.Connection) -> list[House]:
+    """Every house of the local reference table (names and regions; it grows as the server adds houses)."""
+    rows = conn.execute("SELECT code, name_kk, name_ru, region_code FROM houses WHERE active = 1 ORDER BY sort, code")
+    return [House(r[0], r[1] or "", r[2] or "", r[3] or "") for r in rows]
+
+
+def regions(conn: sqlite3.Connection) -> dict[str, dict]:
+    """Region code → {"name_kk", "name_ru"} from the local reference."""
+    rows = conn.execute("SELECT code, name_kk, name_ru FROM regions WHERE active = 1 ORDER BY sort, code")
+    return {r[0]: {"name_kk": r[1] or "", "name_ru": r[2] or ""} for r in rows}
+
+
+def own_region(conn: sqlite3.Connection, house_id: str | None) -> str | None:
+    """The region of this PC's house, the natural default for its coordinator."""
+    if not house_id:
+        return None
+    row = conn.execute("SELECT region_code FROM houses WHERE code = ?", (house_id,)).fetchone()
+    return row[0] if row else None
+
+
+# ---- server --------------------------------------------------------------------------------------------------
+def fetch_region_reports(url: str, token: str, month: str | None = None, *,
+                         transport: HttpTransport | None = None) -> list[dict]:
+    """The submitted reports of the coordinator's region (of `month`, or all months): plain rows with house_id,
+    month, version, submitted_at and payload (a dict). Raises a translated SyncError when it cannot."""
+    token = (token or "").strip()
+    if not token:
+        raise CoordinatorTokenMissing()
+    own = transport is None
+    transport = transport or HttpTransport(url, token)
+    try:
+        resp = transport.send("GET", REPORTS_PATH, params={"month": month} if month else None)
+        answer = protocol.decode(resp.content, gzipped=False)
+        protocol.check_version(answer)
+    except (TransportDown, TransportTimeout):
+        raise errors.ServerUnreachable(url=transport.url) from None
+    except Refused as exc:
+        raise _coordinator_refusal(exc, transport.url) from None
+    except ProtocolError as exc:
+        if exc.code == "protocol_version":
+            raise errors.ProtocolMismatch(server=answer.get("v", "?"), client=protocol.PROTOCOL_VERSION) from None
+        raise errors.ServerRefused(code="malformed_answer") from None
+    finally:
+        if own:
+            transport.close()
+    reports = answer.get("reports")
+    if not isinstance(reports, list):
+        raise errors.ServerRefused(code="malformed_answer")
+    return [_plain_row(r) for r in reports if isinstance(r, dict)]
+
+
+def _plain_row(row: dict) -> dict:
+    payload = row.get("payload")
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            payload = {}
+    return {"house_id": row.get("house_id") or "", "month": row.get("month") or "",
+            "version": int(row.get("version") or 0), "status": row.get("status") or "submitted",
+            "submitted_at": row.get("submitted_at") or "", "payload": payload if isinstance(payload, dict) else {}}
+
+
+def _coordinator_refusal(exc: Refused, url: str) -> errors.SyncError:
+    if exc.code == "unauthorized" or exc.status == 401:
+        return CoordinatorTokenRefused()
+    if exc.code == "revoked":
+        return CoordinatorTokenRevoked()
+    if exc.code == "forbidden":
+        return NotACoordinatorToken()
+    return _refusal(exc, url)
+
+
+# ---- the roll-up --------------------------------------------------------------------------------------------
+def region_rollup(rows: list[dict], month: str, region_code: str | None, houses: Iterable[House],
+                  names_of_regions: dict[str, dict] | None = None) -> RegionRollup:
+    """The month's roll-up of `rows` with the status of every house of the region. The region is the one of the
+    submitting houses when the rows tell (the token decides what the server shows), else `region_code`."""
+    houses = list(houses)
+    by_code = {h.code: h for h in houses}
+    rows = [r for r in rows if r.get("month") == month]
+    seen_regions = {by_code[r["house_id"]].region_code for r in rows if r["house_id"] in by_code}
+    seen_regions |= {r["payload"].get("org", {}).get("region_code") for r in rows if r["house_id"] not in by_code}
+    seen_regions.discard(None)
+    seen_regions.discard("")
+    if len(seen_regions) == 1:
+        region_code = seen_regions.pop()
+    region_code = region_code or ""
+    newest: dict[str, dict] = {}
+    for row in rows:
+        if row["house_id"] not in newest or row["version"] > newest[row["house_id"]]["version"]:
+            newest[row["house_id"]] = row
+    expected = [h for h in houses if h.region_code == region_code]
+    for code in sorted(set(newest) - {h.code for h in expected}):  # a house the local reference does not know yet
+        org = newest[code]["payload"].get("org") or {}
+        expected.append(House(code, org.get("name_kk") or code, org.get("name_ru") or code, region_code))
+    statuses = [HouseStatus(h, newest[h.code]["version"], newest[h.code]["submitted_at"]) if h.code in newest
+                else HouseStatus(h) for h in expected]
+    result = rollup(latest_versions(rows), month, expected_houses=[h.code for h in expected],
+                    org=region_org(region_code, (names_of_regions or {}).get(region_code)))
+    return RegionRollup(region_code, month, rows, statuses, result)
+
+
+def region_org(region_code: str, names: dict | None = None) -> dict:
+    """The roll-up's heading: the region, with its kk/ru names when the reference has them."""
+    names = names or {}
+    return {"code": region_code, "name_kk": names.get("name_kk", ""), "name_ru": names.get("name_ru", ""),
+            "region_code": region_code}
+
+
+def fetch_region_rollup(url: str, token: str, month: str, region_code: str | None, houses: list[House],
+                        names_of_regions: dict[str, dict] | None = None, progress: Callable | None = None,
+                        cancel: threading.Event | None = None) -> RegionRollup:
+    """For the task runner: fetch, then sum. `names_of_regions` maps region codes to {"name_kk", "name_ru"}."""
+    if progress:
+        progress(0, 2)
+    rows = fetch_region_reports(url, token, month)
+    if progress:
+        progress(1, 2)
+    result = region_rollup(rows, month, region_code, houses, names_of_regions)
+    if progress:
+        progress(2, 2)
+    return result
+
+
+def export_in_worker(fetched: RegionRollup, fmt: str, path: str, lang: str, delimiter: str = ",",
+                     progress: Callable | None = None, cancel: threading.Event | None = None):
+    """Writes the roll-up of the fetched rows to a file (for the task runner). The renderers are imported here, on
+    the worker thread. Raises ReportWriteError (a message for the user) when the file cannot be written."""
+    from desktop.reports.export import export_rollup
+
+    if progress:
+        progress(0, 1)
+    export_rollup(fetched.rows, fetched.month, fmt, path, lang=lang,
+                  expected_houses=[h.house.code for h in fetched.houses], org=fetched.result.summary.org,
+                  delimiter=delimiter)
+    if progress:
+        progress(1, 1)
+    return path

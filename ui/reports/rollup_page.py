@@ -1,0 +1,387 @@
+"""The regional coordinator's roll-up: fetch the submitted monthly summaries of the region's houses from the server,
+see which houses have not submitted, preview the sum, and export it in the four formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.formats import format_month, format_short_date, today_local
+from desktop.i18n import LANGUAGE_NAMES, _
+from desktop.reports.files import FORMATS, default_file_name, record_export
+from desktop.reports.summary import parse_month, recent_months
+from sync import coordinator
+from sync.coordinator import HouseStatus, RegionRollup
+from ui.reports.figures_model import ui_lang
+from ui.reports.summary_view import SummaryView
+
+_FILTERS = {"xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)", "hxl": "HXL (*.csv)"}
+_FOLDER_KEY = "reports_folder"
+URL_KEY = "coordinator_server_url"
+TOKEN_KEY = "coordinator_token"
+_SUBMITTED, _MISSING = QColor("#2e7d32"), QColor("#b35c00")
+
+
+class HousesModel(QAbstractTableModel):
+    """The region's houses with their submission status (a region has a few dozen houses at most)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[HouseStatus] = []
+        self.headers = ["", ""]
+
+    def set_rows(self, rows: list[HouseStatus]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.headers = [_("House"), _("Report")]
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return house_name(row) if index.column() == 0 else status_text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == 0:
+                return row.house.code
+            return status_text(row)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
+            return _SUBMITTED if row.submitted else _MISSING
+        return None
+
+
+def house_name(row: HouseStatus) -> str:
+    name = row.house.name_ru if ui_lang() == "ru" else row.house.name_kk
+    return name or row.house.name_kk or row.house.name_ru or row.house.code
+
+
+def status_text(row: HouseStatus) -> str:
+    if not row.submitted:
+        return _("Not submitted yet")
+    date = (row.submitted_at or "")[:10]
+    try:
+        date = format_short_date(dt.date.fromisoformat(date))
+    except ValueError:
+        pass  # shown as sent
+    return _("Submitted: version {version}, {date}").format(version=row.version, date=date)
+
+
+class RollupPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.fetched: RegionRollup | None = None
+        self._fetch_task = None
+        self._export_job: tuple | None = None
+        self._message: tuple[str, Callable[[], str]] = ("", str)  # (kind, text maker): re-made on a language switch
+        self.region_code = (ctx.settings.extra.get("coordinator_region")
+                            or coordinator.own_region(ctx.store.conn, ctx.store.house_id) or "")
+        self._regions = coordinator.regions(ctx.store.conn)  # read once: retranslation never touches the database
+        outer = QVBoxLayout(self)
+
+        server = QHBoxLayout()
+        self.url_label = QLabel(self)
+        self.url_edit = QLineEdit(self)
+        self.url_edit.setText(ctx.settings.extra.get(URL_KEY) or ctx.settings.server_url or self._sync_url())
+        self.token_label = QLabel(self)
+        self.token_edit = QLineEdit(self)
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setText(ctx.settings.extra.get(TOKEN_KEY) or "")
+        self.token_edit.returnPressed.connect(self._on_token_edit_return_pressed)
+        server.addWidget(self.url_label)
+        server.addWidget(self.url_edit, 2)
+        server.addWidget(self.token_label)
+        server.addWidget(self.token_edit, 2)
+        outer.addLayout(server)
+
+        bar = QHBoxLayout()
+        self.region_label = QLabel(self)
+        self.region_label.setStyleSheet("font-weight: bold;")
+        self.month_label = QLabel(self)
+        self.month_combo = QComboBox(self)
+        for month in recent_months(today_local()):
+            self.month_combo.addItem("", month)
+        self.fetch_button = QPushButton(self)
+        self.fetch_button.setStyleSheet("QPushButton { font-weight: bold; padding: 4px 14px; }")
+        self.fetch_button.clicked.connect(self._on_fetch_button_clicked)
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self.cancel_button.hide()
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        bar.addWidget(self.region_label)
+        bar.addSpacing(16)
+        bar.addWidget(self.month_label)
+        bar.addWidget(self.month_combo)
+        bar.addWidget(self.fetch_button)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.progress)
+        bar.addStretch(1)
+        outer.addLayout(bar)
+
+        exports = QHBoxLayout()
+        self.counts_label = QLabel(self)
+        self.lang_label = QLabel(self)
+        self.lang_combo = QComboBox(self)
+        for code in ("kk", "ru", "both"):
+            self.lang_combo.addItem("", code)
+        self.lang_combo.setCurrentIndex(self.lang_combo.findData(ui_lang()))
+        self.semicolon_check = QCheckBox(self)
+        exports.addWidget(self.counts_label)
+        exports.addStretch(1)
+        exports.addWidget(self.lang_label)
+        exports.addWidget(self.lang_combo)
+        exports.addWidget(self.semicolon_check)
+        self.export_buttons: dict[str, QPushButton] = {}
+        for fmt in FORMATS:
+            button = QPushButton(fmt.upper(), self)
+            button.setProperty("report_format", fmt)
+            button.clicked.connect(self._on_export_button_clicked)
+            self.export_buttons[fmt] = button
+            exports.addWidget(button)
+        outer.addLayout(exports)
+
+        self.message_label = QLabel(self)
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.message_label)
+
+        # The houses above, the summary below at full width (its indicator names need the room).
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.houses_model = HousesModel(self)
+        self.houses_table = QTableView(splitter)
+        self.houses_table.setModel(self.houses_model)
+        self.houses_table.verticalHeader().setVisible(False)
+        self.houses_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.houses_table.setWordWrap(True)
+        header = self.houses_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.houses_table.verticalHeader().setDefaultSectionSize(22)
+        self.view = SummaryView(splitter)
+        splitter.addWidget(self.houses_table)
+        splitter.addWidget(self.view)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([130, 520])
+        outer.addWidget(splitter, 1)
+        self._set_busy(False)
+
+    def _sync_url(self) -> str:
+        sync = getattr(self.ctx, "sync", None)
+        return getattr(sync, "server_url", "") or ""
+
+    # ---- texts ---------------------------------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.url_label.setText(_("Server:"))
+        self.url_edit.setPlaceholderText("https://sync.example.kz")
+        self.token_label.setText(_("Coordinator token:"))
+        self.token_edit.setPlaceholderText(_("given by the server administrator"))
+        self.token_edit.setToolTip(_("The token is kept in this PC's settings and never written to the logs"))
+        self.month_label.setText(_("Month:"))
+        for i in range(self.month_combo.count()):
+            self.month_combo.setItemText(i, format_month(parse_month(self.month_combo.itemData(i))))
+        self.fetch_button.setText(_("Fetch from the server"))
+        self.fetch_button.setToolTip(_("Downloads the summaries the region's houses submitted for the month"))
+        self.cancel_button.setText(_("Cancel"))
+        self.lang_label.setText(_("Language of the file:"))
+        self.lang_combo.setItemText(0, LANGUAGE_NAMES["kk"])
+        self.lang_combo.setItemText(1, LANGUAGE_NAMES["ru"])
+        self.lang_combo.setItemText(2, _("Both, side by side"))
+        self.semicolon_check.setText(_("CSV with “;”"))
+        self.semicolon_check.setToolTip(_("Excel on Kazakh and Russian Windows expects “;” between columns"))
+        for fmt, button in self.export_buttons.items():
+            button.setToolTip(_("Save the regional roll-up as {format}").format(format=fmt.upper()))
+        self.houses_model.retranslate()
+        self.houses_table.resizeRowsToContents()
+        self.view.retranslate_ui()
+        self._show_region()
+        self.message_label.setText(self._message[1]())
+
+    def _show_region(self) -> None:
+        names = self._regions.get(self.region_code)
+        if names:
+            name = names["name_ru"] if ui_lang() == "ru" else names["name_kk"]
+        else:
+            name = self.region_code or _("the token's region")
+        self.region_label.setText(_("Region: {region}").format(region=name))
+        fetched = self.fetched
+        if fetched is None:
+            self.counts_label.setText(_("Enter the server and the coordinator token, then fetch the month."))
+            return
+        submitted = sum(1 for h in fetched.houses if h.submitted)
+        self.counts_label.setText(_("{month}: {submitted} of {total} houses submitted").format(
+            month=format_month(parse_month(fetched.month)), submitted=submitted, total=len(fetched.houses)))
+
+    # ---- fetching --------------------------------------------------------------------------------------------
+    @property
+    def month(self) -> str:
+        return self.month_combo.currentData()
+
+    def refresh(self) -> None:
+        """Nothing to load by itself: fetching asks the server, so it waits for the button."""
+
+    def _on_token_edit_return_pressed(self) -> None:
+        self.fetch()
+
+    def _on_fetch_button_clicked(self) -> None:
+        self.fetch()
+
+    def fetch(self) -> None:
+        url, token = self.url_edit.text().strip(), self.token_edit.text().strip()
+        houses = coordinator.local_houses(self.ctx.store.conn)
+        self._regions = names = coordinator.regions(self.ctx.store.conn)
+        self._set_busy(True, cancellable=True)
+        self.progress.setRange(0, 2)
+        self.progress.setValue(0)
+        self.progress.show()
+        self._say("", lambda: _("Fetching the region's reports…"))
+        self._fetch_task = self.ctx.runner.run(
+            coordinator.fetch_region_rollup, url, token, self.month, self.region_code or None, houses, names,
+            on_done=self._on_fetch_done, on_error=self._on_fetch_failed, on_progress=self._on_progress)
+
+    def _on_cancel_button_clicked(self) -> None:
+        if self._fetch_task is not None:
+            self._fetch_task.cancel_event.set()
+            self._fetch_task = None
+        self._finish()
+        self._say("", lambda: _("Cancelled."))
+
+    def _is_current(self) -> bool:
+        task = self._fetch_task
+        return task is not None and self.sender() is task.signals
+
+    def _on_fetch_done(self, fetched: RegionRollup) -> None:
+        if not self._is_current():
+            return
+        self._fetch_task = None
+        self.fetched = fetched
+        self.region_code = fetched.region_code or self.region_code
+        # Remembered for next time on this PC (the settings file is private to the user; nothing goes to the log).
+        extra = self.ctx.settings.extra
+        extra[URL_KEY] = self.url_edit.text().strip()
+        extra[TOKEN_KEY] = self.token_edit.text().strip()
+        extra["coordinator_region"] = self.region_code
+        self._save_settings()
+        self.houses_model.set_rows(fetched.houses)
+        self.houses_table.resizeRowsToContents()
+        self.view.set_summary(fetched.result.summary)
+        self._finish()
+        if fetched.missing:
+            self._say("warn", lambda: _("Fetched. Not submitted yet: {houses}").format(
+                houses="; ".join(house_name(h) for h in fetched.houses if not h.submitted)))
+        else:
+            self._say("ok", lambda: _("Fetched. Every house of the region has submitted."))
+        self._show_region()
+
+    def _on_fetch_failed(self, message: str) -> None:
+        if not self._is_current():
+            return
+        self._fetch_task = None
+        self._finish()
+        self._say("error", message)
+
+    def _on_progress(self, done: int, _total: int) -> None:
+        self.progress.setValue(done)
+
+    def _save_settings(self) -> None:
+        try:
+            self.ctx.settings.save()
+        except OSError:
+            pass  # kept in memory for this session; the settings page reports a folder it cannot write
+
+    # ---- export ----------------------------------------------------------------------------------------------
+    def _on_export_button_clicked(self) -> None:
+        self.ask_and_export(self.sender().property("report_format"))
+
+    def ask_and_export(self, fmt: str) -> None:
+        if self.fetched is None:
+            return
+        lang = self.lang_combo.currentData()
+        folder = Path(self.ctx.settings.extra.get(_FOLDER_KEY) or Path.home())
+        suggested = folder / default_file_name(self.fetched.result.summary, fmt, lang)
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the regional roll-up"), str(suggested),
+                                                    _FILTERS[fmt])
+        if path:
+            self.start_export(fmt, path)
+
+    def start_export(self, fmt: str, path: str) -> None:
+        lang = self.lang_combo.currentData()
+        delimiter = ";" if self.semicolon_check.isChecked() else ","
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.show()
+        self._set_busy(True)
+        self._say("", lambda: _("Saving {file}…").format(file=Path(path).name))
+        self._export_job = (self.fetched.result.summary, fmt, lang)
+        self.ctx.runner.run(coordinator.export_in_worker, self.fetched, fmt, path, lang, delimiter,
+                            on_done=self._on_export_done, on_error=self._on_export_failed,
+                            on_progress=self._on_progress)
+
+    def _on_export_done(self, target) -> None:
+        self._finish()
+        self._say("ok", lambda: _("Saved: {path}").format(path=target))
+        self.ctx.settings.extra[_FOLDER_KEY] = str(Path(target).parent)
+        if self._export_job:
+            summary, fmt, lang = self._export_job
+            self.ctx.runner.write(record_export, summary, fmt, str(target), lang)
+
+    def _on_export_failed(self, message: str) -> None:
+        self._finish()
+        self._say("error", message)
+
+    # ---- state -----------------------------------------------------------------------------------------------
+    def _finish(self) -> None:
+        self.progress.hide()
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool, cancellable: bool = False) -> None:
+        self.fetch_button.setEnabled(not busy)
+        self.cancel_button.setVisible(busy and cancellable)
+        for button in self.export_buttons.values():
+            button.setEnabled(not busy and self.fetched is not None)
+
+    def _say(self, kind: str, text: Callable[[], str] | str) -> None:
+        """Shows a message; given as a callable it is re-made in the new language on a switch (a server's or a
+        task's message arrives already translated and stays as it is)."""
+        self._message = (kind, text if callable(text) else (lambda: text))
+        colour = {"error": "#b00020", "warn": "#b35c00", "ok": "#2e7d32"}.get(kind, "")
+        self.message_label.setStyleSheet(f"color: {colour};" if colour else "")
+        self.message_label.setText(self._message[1]())
