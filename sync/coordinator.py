@@ -98,6 +98,13 @@ def fetch_region_reports(url: str, token: str, month: str | None = None, *,
                          transport: HttpTransport | None = None) -> list[dict]:
     """The submitted reports of the coordinator's region (of `month`, or all months): plain rows with house_id,
     month, version, submitted_at and payload (a dict). Raises a translated SyncError when it cannot."""
+    return fetch_region(url, token, month, transport=transport)[0]
+
+
+def fetch_region(url: str, token: str, month: str | None = None, *,
+                 transport: HttpTransport | None = None) -> tuple[list[dict], list[House], str | None]:
+    """The region's submitted reports, every house the server has registered in the region (so a house this PC
+    has never heard of still shows as not submitted), and the region's code."""
     token = (token or "").strip()
     if not token:
         raise CoordinatorTokenMissing()
@@ -121,7 +128,9 @@ def fetch_region_reports(url: str, token: str, month: str | None = None, *,
     reports = answer.get("reports")
     if not isinstance(reports, list):
         raise errors.ServerRefused(code="malformed_answer")
-    return [_plain_row(r) for r in reports if isinstance(r, dict)]
+    houses = [House(h["code"], h.get("name_kk") or h["code"], h.get("name_ru") or h["code"], h.get("region_code") or "")
+              for h in answer.get("houses") or [] if isinstance(h, dict) and h.get("code")]
+    return [_plain_row(r) for r in reports if isinstance(r, dict)], houses, answer.get("region") or None
 
 
 def _plain_row(row: dict) -> dict:
@@ -189,10 +198,13 @@ def fetch_region_rollup(url: str, token: str, month: str, region_code: str | Non
     """For the task runner: fetch, then sum. `names_of_regions` maps region codes to {"name_kk", "name_ru"}."""
     if progress:
         progress(0, 2)
-    rows = fetch_region_reports(url, token, month)
+    rows, server_houses, server_region = fetch_region(url, token, month)
     if progress:
         progress(1, 2)
-    result = region_rollup(rows, month, region_code, houses, names_of_regions)
+    # The server's list of the region's houses is the authority; the local reference fills in the others.
+    known = {h.code: h for h in houses}
+    known.update({h.code: h for h in server_houses})
+    result = region_rollup(rows, month, server_region or region_code, list(known.values()), names_of_regions)
     if progress:
         progress(2, 2)
     return result

@@ -117,7 +117,9 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.get("/v1/reports")
     def reports(request: Request, month: str | None = None):
         who = store.authenticate(_bearer(request))
-        return {"v": PROTOCOL_VERSION, "reports": store.region_reports(who, month)}
+        reports = store.region_reports(who, month)  # refuses anyone but a coordinator
+        return {"v": PROTOCOL_VERSION, "region": who.region_code, "houses": store.region_house_rows(who.region_code),
+                "reports": reports}
 
     @app.get("/v1/reports/rollup")
     def rollup(request: Request, month: str, format: str = "xlsx", lang: str = "kk"):

@@ -663,6 +663,14 @@ class ServerStore:
                                                      .where(records.c.table_name == "houses"))
                           if json.loads(r.data).get("region_code") == region_code)
 
+    def region_house_rows(self, region_code: str) -> list[dict]:
+        """The houses of a region as the server knows them (code, names): the coordinator's list of who should report."""
+        with self.engine.connect() as conn:
+            found = [json.loads(r.data) | {"code": r.id} for r in conn.execute(
+                sa.select(records.c.id, records.c.data).where(records.c.table_name == "houses", records.c.deleted == 0))]
+        return sorted(({k: h.get(k) for k in ("code", "name_kk", "name_ru", "region_code")}
+                       for h in found if h.get("region_code") == region_code), key=lambda h: h["code"])
+
     def region_report_rows(self, region_code: str, month: str | None = None) -> list[dict]:
         """Submitted monthly summaries of the region's houses: aggregates only, never personal rows."""
         houses = self.region_houses(region_code)

@@ -153,3 +153,17 @@ def test_the_fetched_rollup_exports_in_every_format(server, region, tmp_path, fm
         figures = {line.split(";")[4]: line.split(";")[5] for line in text.splitlines()[1:]}
         assert figures["events.events_held"] == "9"  # 4 + 5 this month; the other region's 100 is not in it
         assert figures["events.attendance_women"] == "53"
+
+
+def test_a_house_only_the_server_knows_still_shows_as_not_submitted(server, region, tmp_path):
+    token, _pc = region
+    server.store.add_house("KZ-71-09", "Астана №9 Достық үйі", "Дом дружбы Астаны №9", "KZ-71")
+    # A coordinator's PC that has never synced: its reference lists only the first house of each region.
+    fresh = Store(tmp_path / "coordinator.sqlite")
+    houses = coordinator.local_houses(fresh.conn)
+    assert "KZ-71-09" not in {h.code for h in houses}
+    result = coordinator.fetch_region_rollup(server.url, token, MONTH, None, houses, coordinator.regions(fresh.conn))
+    assert result.region_code == "KZ-71"
+    assert result.missing == [HOUSE_A3, "KZ-71-09"]
+    assert {h.house.code: h.house.name_ru for h in result.houses}["KZ-71-09"] == "Дом дружбы Астаны №9"
+    fresh.close()
