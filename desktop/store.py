@@ -220,44 +220,30 @@ class Store:
 
     def delete(self, table: str, row_id: str) -> bool:
         """Tombstone: the row stays with deleted=1 so the deletion syncs and can be reviewed."""
-        spec = _synced(table)
-        if spec.ledger:
-            raise LedgerError()
-        with self.transaction():
-            current = self.get(table, row_id, include_deleted=True)
-            if current is None or current["deleted"]:
-                return False
-            stamp = self.clock.now()
-            now = utc_now_iso(self._wall)
-            field_hlc = json.loads(current["field_hlc"] or "{}")
-            field_hlc["deleted"] = stamp
-            self.conn.execute(
-                f'UPDATE "{table}" SET deleted = 1, hlc = ?, field_hlc = ?, updated_at = ?, updated_by = ? '
-                f"WHERE id = ?",
-                (stamp, json.dumps(field_hlc, sort_keys=True), now, self.actor or self.device_id, row_id),
-            )
-            self._record(table, row_id, "delete", {"deleted": 1}, stamp, now)
-        return True
+        return self._set_deleted(table, row_id, 1, "delete")
 
     def restore(self, table: str, row_id: str) -> bool:
         """Undoes a tombstone (e.g. a reviewer keeps an edit that raced a delete on another PC)."""
+        return self._set_deleted(table, row_id, 0, "update")
+
+    def _set_deleted(self, table: str, row_id: str, deleted: int, kind: str) -> bool:
         spec = _synced(table)
         if spec.ledger:
             raise LedgerError()
         with self.transaction():
             current = self.get(table, row_id, include_deleted=True)
-            if current is None or not current["deleted"]:
+            if current is None or current["deleted"] == deleted:
                 return False
             stamp = self.clock.now()
             now = utc_now_iso(self._wall)
             field_hlc = json.loads(current["field_hlc"] or "{}")
             field_hlc["deleted"] = stamp
             self.conn.execute(
-                f'UPDATE "{table}" SET deleted = 0, hlc = ?, field_hlc = ?, updated_at = ?, updated_by = ? '
+                f'UPDATE "{table}" SET deleted = ?, hlc = ?, field_hlc = ?, updated_at = ?, updated_by = ? '
                 f"WHERE id = ?",
-                (stamp, json.dumps(field_hlc, sort_keys=True), now, self.actor or self.device_id, row_id),
+                (deleted, stamp, json.dumps(field_hlc, sort_keys=True), now, self.actor or self.device_id, row_id),
             )
-            self._record(table, row_id, "update", {"deleted": 0}, stamp, now)
+            self._record(table, row_id, kind, {"deleted": deleted}, stamp, now)
         return True
 
     def audit(self, action: str, table: str | None = None, row_id: str | None = None, details: Any = None) -> None:

@@ -108,9 +108,9 @@ def test_needs_review_shows_both_values_and_keeps_the_choice(qtbot, window, serv
     assert {cells[2], cells[3]} == {"+77011111111", "+77012222222"}
     page.table.selectRow(0)
     page.other_button.click()
-    qtbot.waitUntil(lambda: store.open_conflicts_count() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: store.open_conflicts_count() == 0, timeout=20000)
     assert store.get("people", pid)["phone"] == cells[3]
-    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=20000)
     _sync_and_wait(qtbot, window)
     other_client.sync()
     assert other.get("people", pid)["phone"] == cells[3] and other.open_conflicts_count() == 0

@@ -30,7 +30,7 @@ def section(qtbot, ctx, ui_lang, monkeypatch):
 
 
 def _wait_summary(qtbot, page):
-    qtbot.waitUntil(lambda: page.summary is not None and page.view.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.summary is not None and page.view.model.rowCount() > 0, timeout=20000)
 
 
 def test_opens_on_this_month_with_charts_and_the_reminder(qtbot, section):
@@ -65,7 +65,7 @@ def test_language_switch_retranslates_the_preview(qtbot, section, ui_lang):
     section.show_page("report")
     _wait_summary(qtbot, section.report)
     ui_lang("ru")
-    qtbot.waitUntil(lambda: section.tabs.tabText(1) == "Ежемесячный отчёт", timeout=3000)
+    qtbot.waitUntil(lambda: section.tabs.tabText(1) == "Ежемесячный отчёт", timeout=20000)
     model = section.report.view.model
     assert "Проведено мероприятий" in [model.index(r, 0).data() for r in range(model.rowCount())]
     assert section.report.month_combo.currentText().startswith("октябрь 2026")
@@ -92,10 +92,10 @@ def test_submit_then_resubmit(qtbot, section, ctx):
     _wait_summary(qtbot, section.report)
     page = section.report
     page.submit_button.click()
-    qtbot.waitUntil(lambda: "1-нұсқа" in page.message_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "1-нұсқа" in page.message_label.text(), timeout=20000)
     assert "1-нұсқа" in page.submission_label.text()
     page.submit_button.click()
-    qtbot.waitUntil(lambda: "ештеңе өзгерген жоқ" in page.message_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "ештеңе өзгерген жоқ" in page.message_label.text(), timeout=20000)
     rows = ctx.store.rows("SELECT version, payload FROM monthly_reports WHERE month = '2026-10'")
     assert [r["version"] for r in rows] == [1]
     assert json.loads(rows[0]["payload"])["current"]["events"]["held"] == 3

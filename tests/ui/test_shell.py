@@ -32,7 +32,7 @@ def test_language_switches_live_including_qt_buttons(qtbot, ctx, ui_lang):
 
     settings_page = window.page("sync").settings_page
     settings_page.language_combo.setCurrentIndex(settings_page.language_combo.findData("ru"))
-    qtbot.waitUntil(lambda: window.sidebar.item(0).text() == "Мероприятия", timeout=3000)
+    qtbot.waitUntil(lambda: window.sidebar.item(0).text() == "Мероприятия", timeout=20000)
     assert window.windowTitle() == "Dostyq — учёт дома дружбы"
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Отмена"
     assert settings_page.open_folder.text() == "Открыть папку"
@@ -48,7 +48,7 @@ def test_status_bar_counts_changes_waiting(qtbot, ctx, ui_lang):
     for n in range(2):
         ctx.write(lambda s, progress, cancel: s.insert("people", {"surname": "Ким", "name": "Елена"}),
                   tables=("people",), on_done=done.append)
-    qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=20000)
     assert window.statusBar().state_label.text() == "не в сети · 2 изменения ещё не отправлены"
 
 
@@ -60,7 +60,7 @@ def test_first_run_dialog_switches_language_when_picked(qtbot, store, ui_lang):
     qtbot.addWidget(dialog)
     ru = next(b for b in dialog.language_group.buttons() if b.property("lang") == "ru")
     ru.click()
-    qtbot.waitUntil(lambda: dialog.later.text() == "Настроить позже", timeout=3000)
+    qtbot.waitUntil(lambda: dialog.later.text() == "Настроить позже", timeout=20000)
     assert dialog.house_combo.currentText().startswith("Дом дружбы")
     dialog.later.setChecked(True)
     assert dialog.language == "ru" and dialog.house_id is None

@@ -21,9 +21,9 @@ def test_progress_arrives_and_result_comes_back_on_the_ui_thread(qtbot, store):
     ui_thread = threading.current_thread()
     task = runner.run(slow_count, 5, on_progress=lambda d, t: seen.append(d),
                       on_done=lambda r: result.append((r, threading.current_thread() is ui_thread)))
-    with qtbot.waitSignal(task.signals.finished, timeout=5000):
+    with qtbot.waitSignal(task.signals.finished, timeout=20000):
         pass
-    qtbot.waitUntil(lambda: bool(result), timeout=2000)
+    qtbot.waitUntil(lambda: bool(result), timeout=20000)
     assert result == [(5, True)]
     assert seen == [1, 2, 3, 4, 5]
     runner.shutdown()
@@ -36,9 +36,9 @@ def test_cancel_stops_the_task_and_reports_it(qtbot, store, lang):
     task = runner.run(slow_count, 500, on_done=results.append, on_error=errors.append)
     dialog = TaskProgressDialog(task, "Exporting")
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=20000)
     dialog.findChild(QPushButton).click()  # what the user does
-    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    qtbot.waitUntil(lambda: bool(errors), timeout=20000)
     assert errors == ["Бас тартылды."] and results == []
     runner.shutdown()
 
@@ -54,7 +54,7 @@ def test_writes_run_on_one_thread_with_their_own_connection(qtbot, store):
     done = []
     for name in ("Ахметов", "Иванов", "Ли"):
         runner.write(write, name, on_done=done.append)
-    qtbot.waitUntil(lambda: len(done) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(done) == 3, timeout=20000)
     assert len(set(threads)) == 1 and threads[0] != threading.get_ident()
     assert store.scalar("SELECT count(*) FROM people") == 3
     runner.shutdown()
