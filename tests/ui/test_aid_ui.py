@@ -110,6 +110,19 @@ def test_keyboard_only_registration(ctx, seeded, qtbot):
     assert page.recipient_id is None and page.lines.lines == [] and has_focus(page.search.edit)
 
 
+def test_enter_pressed_twice_saves_once(ctx, seeded, qtbot):
+    point, recipient = seeded
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("meyirim"))
+    register_by_keyboard(qtbot, page)
+    qtbot.keyClick(page.lines.item_edit, Qt.Key.Key_Return)  # the impatient second Enter
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
+    ctx.runner.wait_idle()
+    QApplication.processEvents()
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 1
+    assert page.double_aid_dialog is None or not page.double_aid_dialog.isVisible()
+
+
 def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
     point, recipient = seeded
     page = section(ctx, qtbot).register_page

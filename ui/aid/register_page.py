@@ -88,6 +88,7 @@ class RegisterAidPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.recipient_id: str | None = None
+        self._saving = False  # a save (or its double-aid question) is under way
         self.double_aid_dialog: DoubleAidDialog | None = None
         self.recipient_dialog: RecipientDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
@@ -317,6 +318,10 @@ class RegisterAidPage(QWidget):
                         self.recipient_id, self.lines.entry_lines(), self.given_by_edit.text())
 
     def save(self) -> None:
+        # A second Enter while the first save (or its double-aid question) is under way must not save again.
+        if self._saving:
+            return
+        self._saving = True
         entry = self.current_entry()
         self.errors.clear()
         breaches = []
@@ -332,7 +337,11 @@ class RegisterAidPage(QWidget):
         programme = aid.programme_names(self.ctx.store).get(entry.programme, entry.programme)
         self.double_aid_dialog = DoubleAidDialog(breaches, card["label"] if card else "", programme, self)
         self.double_aid_dialog.accepted.connect(lambda: self._write(entry, self.double_aid_dialog.reason))
+        self.double_aid_dialog.rejected.connect(self._on_save_abandoned)
         self.double_aid_dialog.open()
+
+    def _on_save_abandoned(self) -> None:
+        self._saving = False
 
     def _write(self, entry: AidEntry, reason: str | None) -> None:
         self.save_button.setEnabled(False)
@@ -341,7 +350,9 @@ class RegisterAidPage(QWidget):
 
     def _on_saved(self, entry: AidEntry, result) -> None:
         self.save_button.setEnabled(True)
+        self._saving = False
         if isinstance(result, DoubleAidError):
+            self._saving = True  # still this save: the override question comes next
             self._ask_override(entry, result.breaches)
             return
         if is_error(result):
