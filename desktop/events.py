@@ -414,6 +414,19 @@ def get_event(store: Store, event_id: str) -> EventInput | None:
     )
 
 
+def counted_event_time(now: dt.datetime | None = None) -> str:
+    """The SQL condition (over event_volunteers `ev` joined to events `e`) for volunteer time at events that counts
+    in hours and letters: the event has started and was not cancelled, and the volunteer did not also check in at
+    the kiosk for it (the shift holds that time already). `now` becomes a literal: it is a timestamp made here."""
+    started_by = stored_time(now or now_local())
+    return (
+        "ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
+        f"AND e.starts_at <= '{started_by}' "
+        "AND NOT EXISTS (SELECT 1 FROM volunteer_shifts ks WHERE ks.deleted = 0 AND ks.event_id = ev.event_id "
+        "AND ks.volunteer_id = ev.volunteer_id)"
+    )
+
+
 def event_minutes_by_volunteer(
     store: Store, month: str | dt.date, *, now: dt.datetime | None = None
 ) -> dict[str, int]:
@@ -424,16 +437,13 @@ def event_minutes_by_volunteer(
     so minutes planned for a coming event count once it takes place, and never for one called off. Deleted
     events and removed volunteer rows do not count."""
     start, end = month_bounds(month)
-    started_by = stored_time(now or now_local())
     return {
         r["volunteer_id"]: r["minutes"]
         for r in store.rows(
             "SELECT ev.volunteer_id, sum(ev.minutes) AS minutes FROM event_volunteers ev "
-            "JOIN events e ON e.id = ev.event_id "
-            "WHERE ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
-            "AND e.starts_at >= ? AND e.starts_at < ? AND e.starts_at <= ? "
-            "GROUP BY ev.volunteer_id",
-            (start, end, started_by),
+            f"JOIN events e ON e.id = ev.event_id WHERE {counted_event_time(now)} "
+            "AND e.starts_at >= ? AND e.starts_at < ? GROUP BY ev.volunteer_id",
+            (start, end),
         )
     }
 

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
-from desktop import people, reference, text
+from desktop import events, people, reference, text
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, register_field_labels
 from desktop.formats import TZ
 from desktop.i18n import N_
@@ -239,14 +239,15 @@ def _register_where(query: RegisterQuery, flt: people.SearchFilter, walk_sorted_
     return " AND ".join(where), params
 
 
-# Minutes of a volunteer in [start, end): shift ledger rows plus minutes at events held in the period.
-_MONTH_MINUTES = (
-    "(SELECT COALESCE(SUM(s.minutes), 0) FROM volunteer_shifts s WHERE s.volunteer_id = v.id AND s.deleted = 0 "
-    " AND s.check_in >= :start AND s.check_in < :end)"
-    " + (SELECT COALESCE(SUM(ev.minutes), 0) FROM event_volunteers ev JOIN events e ON e.id = ev.event_id "
-    " WHERE ev.volunteer_id = v.id AND ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
-    " AND e.starts_at >= :start AND e.starts_at < :end)"
-)
+def _month_minutes() -> str:
+    """Minutes of a volunteer in [start, end): shift ledger rows plus the time at events that counts."""
+    return (
+        "(SELECT COALESCE(SUM(s.minutes), 0) FROM volunteer_shifts s WHERE s.volunteer_id = v.id AND s.deleted = 0 "
+        " AND s.check_in >= :start AND s.check_in < :end)"
+        " + (SELECT COALESCE(SUM(ev.minutes), 0) FROM event_volunteers ev JOIN events e ON e.id = ev.event_id "
+        f" WHERE ev.volunteer_id = v.id AND {events.counted_event_time()} "
+        " AND e.starts_at >= :start AND e.starts_at < :end)"
+    )
 # A safety net: if walking the name order (chosen by people.SearchFilter.prefers_sorted_index) takes longer
 # than this, the matches are taken from FTS and sorted instead.
 WALK_BUDGET_S = 0.03
@@ -274,7 +275,7 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
                    f"ORDER BY p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset")
         else:
             # Other sorts read every row anyway; there the planner's own join order is faster.
-            key = _MONTH_MINUTES if order == "month_minutes" else order
+            key = _month_minutes() if order == "month_minutes" else order
             sql = (f"SELECT v.id FROM people p JOIN volunteers v ON v.person_id = p.id WHERE {where} "
                    f"ORDER BY {key} {direction}, p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset")
         return [r[0] for r in store.conn.execute(sql, {**params, **bounds})]
@@ -290,7 +291,7 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
     marks = ", ".join(f":id{i}" for i in range(len(page)))
     rows = store.rows(
         "SELECT v.id, v.person_id, v.status, v.since, v.kiosk_code, p.surname, p.name, p.patronymic, p.phone, "
-        f"p.iin, p.languages, p.birth_date, {_MONTH_MINUTES} AS month_minutes "
+        f"p.iin, p.languages, p.birth_date, {_month_minutes()} AS month_minutes "
         f"FROM volunteers v JOIN people p ON p.id = v.person_id WHERE v.id IN ({marks})",
         {**{f"id{i}": vid for i, vid in enumerate(page)}, "start": start, "end": end},
     )
@@ -495,11 +496,11 @@ def minutes_in_period(store: Store, volunteer_id: str, start: dt.date, end: dt.d
     shifts = store.scalar(
         "SELECT COALESCE(SUM(minutes), 0) FROM volunteer_shifts WHERE volunteer_id = ? AND deleted = 0 "
         "AND check_in >= ? AND check_in < ?", (volunteer_id, lo, hi))
-    events = store.scalar(
+    at_events = store.scalar(
         "SELECT COALESCE(SUM(ev.minutes), 0) FROM event_volunteers ev JOIN events e ON e.id = ev.event_id "
-        "WHERE ev.volunteer_id = ? AND ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
+        f"WHERE ev.volunteer_id = ? AND {events.counted_event_time()} "
         "AND e.starts_at >= ? AND e.starts_at < ?", (volunteer_id, lo, hi))
-    return shifts + events
+    return shifts + at_events
 
 
 def minutes_by_month(store: Store, volunteer_id: str, year: int) -> dict[int, int]:
@@ -514,8 +515,8 @@ def minutes_by_month(store: Store, volunteer_id: str, year: int) -> dict[int, in
         totals[row["m"]] += row["total"] or 0
     for row in store.rows(
         "SELECT CAST(substr(e.starts_at, 6, 2) AS INTEGER) AS m, SUM(ev.minutes) AS total FROM event_volunteers ev "
-        "JOIN events e ON e.id = ev.event_id WHERE ev.volunteer_id = ? AND ev.deleted = 0 AND e.deleted = 0 "
-        "AND e.status != 'cancelled' AND e.starts_at >= ? AND e.starts_at < ? GROUP BY m",
+        f"JOIN events e ON e.id = ev.event_id WHERE ev.volunteer_id = ? AND {events.counted_event_time()} "
+        "AND e.starts_at >= ? AND e.starts_at < ? GROUP BY m",
         (volunteer_id, lo, hi),
     ):
         totals[row["m"]] += row["total"] or 0
@@ -532,8 +533,8 @@ def month_hours(store: Store, month: str) -> list[dict]:
         "LEFT JOIN (SELECT volunteer_id, SUM(minutes) AS minutes FROM volunteer_shifts WHERE deleted = 0 "
         "           AND check_in >= :start AND check_in < :end GROUP BY volunteer_id) sm ON sm.volunteer_id = v.id "
         "LEFT JOIN (SELECT ev.volunteer_id, SUM(ev.minutes) AS minutes FROM event_volunteers ev "
-        "           JOIN events e ON e.id = ev.event_id WHERE ev.deleted = 0 AND e.deleted = 0 "
-        "           AND e.status != 'cancelled' AND e.starts_at >= :start AND e.starts_at < :end "
+        f"           JOIN events e ON e.id = ev.event_id WHERE {events.counted_event_time()} "
+        "           AND e.starts_at >= :start AND e.starts_at < :end "
         "           GROUP BY ev.volunteer_id) em ON em.volunteer_id = v.id "
         "WHERE v.deleted = 0 AND (sm.minutes IS NOT NULL OR em.minutes IS NOT NULL) ORDER BY p.name_sort",
         {"start": start, "end": end},
