@@ -34,7 +34,7 @@ class _Chart(QWidget):
         self.title = ""
         self.empty_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(110)  # three stacked must fit a 768 px screen
 
     def sizeHint(self) -> QSize:
         return QSize(420, 200)

@@ -158,14 +158,15 @@ class RollupPage(QWidget):
 
         exports = QHBoxLayout()
         self.counts_label = QLabel(self)
+        # Long sentences here ("enter the server and the coordinator token…"): wrap, never widen the window.
+        self.counts_label.setWordWrap(True)
         self.lang_label = QLabel(self)
         self.lang_combo = QComboBox(self)
         for code in ("kk", "ru", "both"):
             self.lang_combo.addItem("", code)
         self.lang_combo.setCurrentIndex(self.lang_combo.findData(ui_lang()))
         self.semicolon_check = QCheckBox(self)
-        exports.addWidget(self.counts_label)
-        exports.addStretch(1)
+        exports.addWidget(self.counts_label, 1)
         exports.addWidget(self.lang_label)
         exports.addWidget(self.lang_combo)
         exports.addWidget(self.semicolon_check)
