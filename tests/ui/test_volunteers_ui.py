@@ -204,6 +204,10 @@ def test_section_retranslates_live(qtbot, section, ui_lang):
     qtbot.waitUntil(lambda: section.tabs.tabText(1) == "Часы", timeout=20000)
     assert dialog.person_form.labels["surname"].text() == "Фамилия *"
     assert section.register.model.headerData(2, Qt.Orientation.Horizontal) == "Часов в этом месяце"
+    assert section.register.search.placeholderText().startswith("Поиск")
+    assert section.register.status.itemText(0) == "Все статусы"
+    assert section.hours.month_label.text() == "Месяц:"
+    assert section.hours.month_table.horizontalHeaderItem(0).text() == "Волонтёр"
 
 
 def test_opening_a_volunteer_edits_the_same_records(qtbot, section, store):

@@ -58,6 +58,8 @@ class VolunteersSection(Section):
         self.kiosk_button.setText(_("Check-in kiosk"))
         self.tabs.setTabText(0, _("Register"))
         self.tabs.setTabText(1, _("Hours"))
+        self.register.retranslate_ui()
+        self.hours.retranslate_ui()
 
     def refresh(self) -> None:
         self.register.apply_query()
