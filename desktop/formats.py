@@ -36,6 +36,15 @@ def format_datetime(value: dt.datetime, fmt: str = "medium", lang: str | None = 
     return babel_dates.format_datetime(value, format=fmt, locale=babel_locale(lang))
 
 
+def format_short_datetime(value: dt.datetime | str) -> str:
+    """'25.11.2026, 14:05' in Asia/Almaty, in every language (CLDR's kk short form has a 2-digit year)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(TZ)
+    return value.strftime("%d.%m.%Y, %H:%M")
+
+
 def format_time(value: dt.datetime | dt.time, lang: str | None = None) -> str:
     return babel_dates.format_time(value, format="HH:mm", locale=babel_locale(lang))
 

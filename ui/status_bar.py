@@ -58,7 +58,7 @@ class SyncStatusBar(QStatusBar):
         parts = [state]
         last = self.sync.last_sync_at
         if last is not None:
-            parts.append(_("last sync {time}").format(time=formats.format_datetime(last, "short")))
+            parts.append(_("last sync {time}").format(time=formats.format_short_datetime(last)))
         parts.append(ngettext("{count} change not yet sent", "{count} changes not yet sent", pending).format(
             count=pending))
         self.state_label.setText(" · ".join(parts))

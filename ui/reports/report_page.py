@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.formats import format_month, today_local
+from desktop.formats import format_month, format_short_date, today_local
 from desktop.i18n import LANGUAGE_NAMES, _, ngettext
 from desktop.reports.files import FORMATS, default_file_name, export_in_worker, record_export
 from desktop.reports.submission import latest_report, submit_month
@@ -168,7 +169,8 @@ class ReportPage(QWidget):
             self.submission_label.setStyleSheet("color: #b35c00;")
         else:
             self.submission_label.setText(_("Submitted: version {version}, {date}").format(
-                version=last["version"], date=(last["submitted_at"] or "")[:10]))
+                version=last["version"],
+                date=format_short_date(dt.date.fromisoformat(last["submitted_at"][:10])) if last["submitted_at"] else ""))
             self.submission_label.setStyleSheet("color: #2e7d32;")
 
     # ---- export ----------------------------------------------------------------------------------------------

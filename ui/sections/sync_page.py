@@ -203,7 +203,7 @@ class SyncPage(QWidget):
                 state = _("online") if self.sync.online else _("offline")
             self.state_value.setText(state)
             last = self.sync.last_sync_at
-            self.last_value.setText(formats.format_datetime(last, "short") if last else _("never"))
+            self.last_value.setText(formats.format_short_datetime(last) if last else _("never"))
             pending = self.ctx.store.pending_count()
             self.pending_value.setText(ngettext("{count} change", "{count} changes", pending).format(count=pending))
             self.sync_button.setEnabled(not running)
@@ -232,7 +232,7 @@ class SyncPage(QWidget):
                 kept, other = show_value(c.kept_value), show_value(c.other_value)
             when = stamp_time(c.other_hlc)
             source = _("PC {device}, {when}").format(
-                device=c.other_by, when=formats.format_datetime(when, "short") if when else "?")
+                device=c.other_by, when=formats.format_short_datetime(when) if when else "?")
             for col, text in enumerate((c.row_label, field, kept, other, source)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
