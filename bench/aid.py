@@ -33,25 +33,52 @@ def build(store: Store, entries: int, rng: random.Random) -> tuple[list[str], li
     points = [aid.save_aid_point(store, {"name": f"Пункт {n}"}) for n in (1, 2)]
     items = [r["id"] for r in aid.list_items(store)]
     with store.transaction():
-        recipients = [aid.save_recipient(store, RecipientInput(
-            consent=True, surname=f"Алиев{n}", name="Қайрат", categories=["low_income"], consent_on=TODAY),
-            today=TODAY) for n in range(2000)]
+        recipients = [
+            aid.save_recipient(
+                store,
+                RecipientInput(
+                    consent=True,
+                    surname=f"Алиев{n}",
+                    name="Қайрат",
+                    categories=["low_income"],
+                    consent_on=TODAY,
+                ),
+                today=TODAY,
+            )
+            for n in range(2000)
+        ]
         for n in range(500):
-            aid.save_donation(store, DonationEntry(TODAY - dt.timedelta(days=n % 365), points[n % 2], "anonymous",
-                                                   [Line(rng.choice(items), rng.randint(20, 200))]), today=TODAY)
+            aid.save_donation(
+                store,
+                DonationEntry(
+                    TODAY - dt.timedelta(days=n % 365),
+                    points[n % 2],
+                    "anonymous",
+                    [Line(rng.choice(items), rng.randint(20, 200))],
+                ),
+                today=TODAY,
+            )
     # Entries go in through the same write API as the app, in batches (one transaction each).
     start = TODAY - dt.timedelta(days=3 * 365)
     done = 0
     while done < entries:
         with store.transaction():
             for _ in range(min(5000, entries - done)):
-                aid_id = store.insert("aid_given", {
-                    "number": store.next_number("aid"), "programme": rng.choice(PROGRAMMES),
-                    "given_on": (start + dt.timedelta(days=rng.randint(0, 3 * 365))).isoformat(),
-                    "aid_point_id": rng.choice(points), "recipient_id": rng.choice(recipients),
-                    "given_by": "Әсел"})
+                aid_id = store.insert(
+                    "aid_given",
+                    {
+                        "number": store.next_number("aid"),
+                        "programme": rng.choice(PROGRAMMES),
+                        "given_on": (start + dt.timedelta(days=rng.randint(0, 3 * 365))).isoformat(),
+                        "aid_point_id": rng.choice(points),
+                        "recipient_id": rng.choice(recipients),
+                        "given_by": "Әсел",
+                    },
+                )
                 for item in rng.sample(items, 2):
-                    store.insert("aid_lines", {"aid_id": aid_id, "item_id": item, "quantity": rng.randint(1, 5)})
+                    store.insert(
+                        "aid_lines", {"aid_id": aid_id, "item_id": item, "quantity": rng.randint(1, 5)}
+                    )
                 done += 1
     return points, items, recipients
 
@@ -82,8 +109,14 @@ def main() -> None:
 
         saves, stocks = [], []
         for n in range(args.runs):
-            entry = AidEntry(TODAY, rng.choice(points), "other", rng.choice(recipients),
-                             [Line(rng.choice(items), 1), Line(rng.choice(items), 2)], "Әсел")
+            entry = AidEntry(
+                TODAY,
+                rng.choice(points),
+                "other",
+                rng.choice(recipients),
+                [Line(rng.choice(items), 1), Line(rng.choice(items), 2)],
+                "Әсел",
+            )
             t = time.perf_counter()
             aid.save_aid(store, entry, override_reason="bench", today=TODAY)
             saves.append((time.perf_counter() - t) * 1000)

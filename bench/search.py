@@ -43,13 +43,23 @@ def build(path: Path, count: int) -> None:
     with store.transaction():
         for serial in range(count):
             person_id = store.insert("people", make_person(rng, TODAY, serial))
-            volunteer_ids.append(store.insert("volunteers", {"person_id": person_id, "status": "active",
-                                                             "kiosk_code": str(10000 + serial)}))
+            volunteer_ids.append(
+                store.insert(
+                    "volunteers",
+                    {"person_id": person_id, "status": "active", "kiosk_code": str(10000 + serial)},
+                )
+            )
         for _ in range(count // 5):  # a month of shifts for the hours column
             start = dt.datetime(TODAY.year, TODAY.month, rng.randint(1, 28), rng.randint(9, 15), 0, tzinfo=TZ)
-            store.insert("volunteer_shifts", {"volunteer_id": rng.choice(volunteer_ids),
-                                              "check_in": start.isoformat(), "check_out": start.isoformat(),
-                                              "minutes": rng.randint(60, 300)})
+            store.insert(
+                "volunteer_shifts",
+                {
+                    "volunteer_id": rng.choice(volunteer_ids),
+                    "check_in": start.isoformat(),
+                    "check_out": start.isoformat(),
+                    "minutes": rng.randint(60, 300),
+                },
+            )
     store.close()
 
 
@@ -89,7 +99,9 @@ def main() -> int:
     assert page.model.rowCount() > 0
 
     rng = random.Random(7)
-    sample = store.rows("SELECT surname, name, iin, phone FROM people WHERE deleted = 0 ORDER BY random() LIMIT 40")
+    sample = store.rows(
+        "SELECT surname, name, iin, phone FROM people WHERE deleted = 0 ORDER BY random() LIMIT 40"
+    )
     timings: dict[str, list[float]] = {"prefix": [], "loose": [], "digits": []}
     found_all = True
 
@@ -103,8 +115,11 @@ def main() -> int:
         return page.model.rowCount()
 
     for person in sample:
-        full = f"{person['name']} {person['surname']}" if rng.random() < 0.5 else \
-            f"{person['surname']} {person['name']}"
+        full = (
+            f"{person['name']} {person['surname']}"
+            if rng.random() < 0.5
+            else f"{person['surname']} {person['name']}"
+        )
         for query in typed_prefixes(full):
             typed("prefix", query)
         for query in typed_prefixes(text.loose(full)):

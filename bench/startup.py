@@ -37,11 +37,22 @@ def build_database(path: Path, people: int) -> None:
 
 
 def one_run(db: Path, cfg: Path) -> tuple[float, float]:
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "DOSTYQ_STARTUP_PROBE": "exit", "DOSTYQ_CONFIG_DIR": str(cfg), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "DOSTYQ_STARTUP_PROBE": "exit",
+        "DOSTYQ_CONFIG_DIR": str(cfg),
+        "PYTHONPATH": str(ROOT),
+    }
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "ui.app", "--db", str(db), "--lang", "kk"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.app", "--db", str(db), "--lang", "kk"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     shown = None
     for line in proc.stdout:
         if line.strip() == "window_shown":

@@ -112,8 +112,16 @@ def main() -> int:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dostyq-bench-"))
     server = ServerStore(args.database_url or f"sqlite:///{work / 'server.sqlite3'}")
-    srv = uvicorn.Server(uvicorn.Config(create_app(server), host="127.0.0.1", port=0, log_level="warning",
-                                        server_header=False, date_header=False))
+    srv = uvicorn.Server(
+        uvicorn.Config(
+            create_app(server),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            server_header=False,
+            date_header=False,
+        )
+    )
     threading.Thread(target=srv.run, daemon=True).start()
     deadline = time.monotonic() + 20
     while not srv.started and time.monotonic() < deadline:
@@ -124,10 +132,20 @@ def main() -> int:
     # A house PC that has typed in the rows (not measured: it is the source of the data).
     source, source_client = enrolled(server, url, work / "source.sqlite")
     with source.transaction():
-        ids = [source.insert("people", {"surname": f"Жұмабаев{i:05d}", "name": "Әсел", "patronymic": "Серікқызы",
-                                        "phone": f"+7701{i:07d}", "locality": "Павлодар",
-                                        "notes": "Ерікті, «Қамқор» бағдарламасы"})
-               for i in range(args.rows)]
+        ids = [
+            source.insert(
+                "people",
+                {
+                    "surname": f"Жұмабаев{i:05d}",
+                    "name": "Әсел",
+                    "patronymic": "Серікқызы",
+                    "phone": f"+7701{i:07d}",
+                    "locality": "Павлодар",
+                    "notes": "Ерікті, «Қамқор» бағдарламасы",
+                },
+            )
+            for i in range(args.rows)
+        ]
     source_client.sync()
 
     # Initial sync of a new PC: every row of the house, plus reference data.

@@ -39,8 +39,11 @@ def main() -> int:
     print(f"diverged: {total.diverged}")
     print(f"conflicts_missing: {total.conflicts_missing}")
     faults = ", ".join(f"{k}={v}" for k, v in sorted(total.faults.items()))
-    print(f"# same-field conflicts expected and found: {total.conflicts_expected}; faults: {faults}; "
-          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"# same-field conflicts expected and found: {total.conflicts_expected}; faults: {faults}; "
+        f"{time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     bad = total.lost + total.duplicated + total.diverged + total.conflicts_missing
     return 1 if bad else 0
 

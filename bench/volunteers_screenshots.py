@@ -62,9 +62,11 @@ def main() -> int:
         print(f"screenshot: {path}")
 
     # A volunteer with Kazakh letters in the name, typed the Russian-keyboard way.
-    target = store.one("SELECT p.surname, p.name FROM volunteers v JOIN people p ON p.id = v.person_id "
-                       "WHERE v.deleted = 0 AND p.name IN ('Қайрат', 'Әсел', 'Нұрлан', 'Өмірбек', 'Ғалым', "
-                       "'Сәуле', 'Мөлдір', 'Дәурен') ORDER BY p.name_sort LIMIT 1")
+    target = store.one(
+        "SELECT p.surname, p.name FROM volunteers v JOIN people p ON p.id = v.person_id "
+        "WHERE v.deleted = 0 AND p.name IN ('Қайрат', 'Әсел', 'Нұрлан', 'Өмірбек', 'Ғалым', "
+        "'Сәуле', 'Мөлдір', 'Дәурен') ORDER BY p.name_sort LIMIT 1"
+    )
     typed = text.loose(f"{target['name']} {target['surname'][:4]}")
     window.show_section("volunteers", f"search:{typed}")
     section.register.table.selectRow(0)
@@ -93,8 +95,10 @@ def main() -> int:
     shot(dialog, "record")
     dialog.reject()
 
-    existing = store.one("SELECT surname, name, birth_date FROM people WHERE name = ? AND deleted = 0 LIMIT 1",
-                         (target["name"],))
+    existing = store.one(
+        "SELECT surname, name, birth_date FROM people WHERE name = ? AND deleted = 0 LIMIT 1",
+        (target["name"],),
+    )
     dialog = section.open_volunteer(None)
     dialog.person_form.surname.setText(text.loose(existing["surname"]).capitalize())
     dialog.person_form.name.setText(text.loose(existing["name"]).capitalize())

@@ -29,53 +29,63 @@ CONSENT_YEARS = 3  # a signed form is valid this long unless withdrawn earlier
 ELDERLY_AGE = 60
 ADULT_AGE = 18
 AGE_BANDS = ("child", "adult", "elderly")
-AGE_BAND_LABELS = {"child": N_("child (under 18)"), "adult": N_("adult"), "elderly": N_("elderly (60 and over)")}
+AGE_BAND_LABELS = {
+    "child": N_("child (under 18)"),
+    "adult": N_("adult"),
+    "elderly": N_("elderly (60 and over)"),
+}
 SEX_LABELS = {"f": N_("female"), "m": N_("male"), "": N_("not stated")}
 DONOR_KINDS = ("person", "organisation", "anonymous")
-DONOR_KIND_LABELS = {"person": N_("a person"), "organisation": N_("an organisation"), "anonymous": N_("anonymous")}
+DONOR_KIND_LABELS = {
+    "person": N_("a person"),
+    "organisation": N_("an organisation"),
+    "anonymous": N_("anonymous"),
+}
 
-register_field_labels({
-    "given_on": N_("Date"),
-    "received_on": N_("Date"),
-    "adjusted_on": N_("Date"),
-    "aid_point_id": N_("Aid point"),
-    "programme": N_("Programme"),
-    "recipient_id": N_("Recipient"),
-    "lines": N_("Items"),
-    "item_id": N_("Item"),
-    "quantity": N_("Quantity"),
-    "value_kzt": N_("Value, ₸"),
-    "override_reason": N_("Reason for the override"),
-    "reason": N_("Reason"),
-    "reverses_id": N_("Entry to reverse"),
-    "donor_kind": N_("Donor"),
-    "donor_person_id": N_("Donor (person)"),
-    "donor_org_name": N_("Organisation"),
-    "donor_bin": N_("BIN"),
-    "name": N_("Name"),
-    "surname": N_("Surname"),
-    "birth_date": N_("Birth date"),
-    "sex": N_("Sex"),
-    "iin": N_("IIN"),
-    "phone": N_("Phone"),
-    "categories": N_("Categories"),
-    "age_band": N_("Age band"),
-    "members_count": N_("Household members"),
-    "children_count": N_("Children in the household"),
-    "household_of": N_("Same household as"),
-    "consent_on": N_("Consent date"),
-    "expires_on": N_("Consent valid until"),
-    "person_id": N_("Person"),
-    "name_kk": N_("Name in Kazakh"),
-    "name_ru": N_("Name in Russian"),
-    "unit": N_("Unit"),
-    "item_group": N_("Group"),
-    "counted": N_("Counted quantity"),
-    "period_days": N_("Number of days"),
-    "max_count": N_("Times per period"),
-    "scope": N_("Applies"),
-    "period": N_("Period"),
-})
+register_field_labels(
+    {
+        "given_on": N_("Date"),
+        "received_on": N_("Date"),
+        "adjusted_on": N_("Date"),
+        "aid_point_id": N_("Aid point"),
+        "programme": N_("Programme"),
+        "recipient_id": N_("Recipient"),
+        "lines": N_("Items"),
+        "item_id": N_("Item"),
+        "quantity": N_("Quantity"),
+        "value_kzt": N_("Value, ₸"),
+        "override_reason": N_("Reason for the override"),
+        "reason": N_("Reason"),
+        "reverses_id": N_("Entry to reverse"),
+        "donor_kind": N_("Donor"),
+        "donor_person_id": N_("Donor (person)"),
+        "donor_org_name": N_("Organisation"),
+        "donor_bin": N_("BIN"),
+        "name": N_("Name"),
+        "surname": N_("Surname"),
+        "birth_date": N_("Birth date"),
+        "sex": N_("Sex"),
+        "iin": N_("IIN"),
+        "phone": N_("Phone"),
+        "categories": N_("Categories"),
+        "age_band": N_("Age band"),
+        "members_count": N_("Household members"),
+        "children_count": N_("Children in the household"),
+        "household_of": N_("Same household as"),
+        "consent_on": N_("Consent date"),
+        "expires_on": N_("Consent valid until"),
+        "person_id": N_("Person"),
+        "name_kk": N_("Name in Kazakh"),
+        "name_ru": N_("Name in Russian"),
+        "unit": N_("Unit"),
+        "item_group": N_("Group"),
+        "counted": N_("Counted quantity"),
+        "period_days": N_("Number of days"),
+        "max_count": N_("Times per period"),
+        "scope": N_("Applies"),
+        "period": N_("Period"),
+    }
+)
 
 
 # ---- small parsing helpers ----------------------------------------------------------------------------------
@@ -83,8 +93,14 @@ def _today(today: dt.date | None) -> dt.date:
     return today or today_local()
 
 
-def parse_date(value: Any, field_name: str, *, today: dt.date | None = None, required: bool = True,
-               allow_future: bool = False) -> dt.date | None:
+def parse_date(
+    value: Any,
+    field_name: str,
+    *,
+    today: dt.date | None = None,
+    required: bool = True,
+    allow_future: bool = False,
+) -> dt.date | None:
     if value in (None, ""):
         if required:
             raise ValidationError(field_name, N_("{field}: enter a date."))
@@ -108,17 +124,27 @@ def parse_quantity(value: Any, line: int, field_name: str = "quantity") -> float
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        raw = str(value if value is not None else "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        raw = (
+            str(value if value is not None else "")
+            .strip()
+            .replace(" ", "")
+            .replace("\u00a0", "")
+            .replace(",", ".")
+        )
         try:
             number = float(raw)
         except ValueError:
-            raise ValidationError(field_name, N_("Line {line}: the quantity must be a number."), row=line - 1,
-                                  line=line) from None
+            raise ValidationError(
+                field_name, N_("Line {line}: the quantity must be a number."), row=line - 1, line=line
+            ) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValidationError(field_name, N_("Line {line}: the quantity must be a number."), row=line - 1, line=line)
+        raise ValidationError(
+            field_name, N_("Line {line}: the quantity must be a number."), row=line - 1, line=line
+        )
     if number <= 0:
-        raise ValidationError(field_name, N_("Line {line}: the quantity must be greater than zero."), row=line - 1,
-                              line=line)
+        raise ValidationError(
+            field_name, N_("Line {line}: the quantity must be greater than zero."), row=line - 1, line=line
+        )
     return number
 
 
@@ -128,10 +154,13 @@ def _parse_value(value: Any, line: int) -> float | None:
     try:
         number = float(str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", "."))
     except ValueError:
-        raise ValidationError("value_kzt", N_("Line {line}: the value must be a number of tenge."), row=line - 1,
-                              line=line) from None
+        raise ValidationError(
+            "value_kzt", N_("Line {line}: the value must be a number of tenge."), row=line - 1, line=line
+        ) from None
     if number < 0 or number != number:
-        raise ValidationError("value_kzt", N_("Line {line}: the value cannot be negative."), row=line - 1, line=line)
+        raise ValidationError(
+            "value_kzt", N_("Line {line}: the value cannot be negative."), row=line - 1, line=line
+        )
     return number
 
 
@@ -265,7 +294,9 @@ class SaveResult:
     negative_stock: list[tuple[str, float]] = field(default_factory=list)
 
 
-def _check_lines(store: Store, lines: list[Line], *, with_value: bool = False) -> list[tuple[str, float, Any]]:
+def _check_lines(
+    store: Store, lines: list[Line], *, with_value: bool = False
+) -> list[tuple[str, float, Any]]:
     """Validated (item_id, quantity, value) lines; every bad line is reported at once."""
     errors: list[ValidationError] = []
     checked = []
@@ -274,8 +305,12 @@ def _check_lines(store: Store, lines: list[Line], *, with_value: bool = False) -
     for number, line in enumerate(lines, start=1):
         try:
             if _catalogue_item(store, line.item_id) is None:
-                raise ValidationError("item_id", N_("Line {line}: the item is not in the catalogue."),
-                                      row=number - 1, line=number)
+                raise ValidationError(
+                    "item_id",
+                    N_("Line {line}: the item is not in the catalogue."),
+                    row=number - 1,
+                    line=number,
+                )
             quantity = parse_quantity(line.quantity, number)
             value = _parse_value(line.value_kzt, number) if with_value else None
             checked.append((line.item_id, quantity, value))
@@ -298,15 +333,21 @@ class DoubleAidError(ValidationError):
 
     def __init__(self, breaches: list[Breach]):
         self.breaches = breaches
-        super().__init__("override_reason", N_(
-            "This recipient already received this programme's aid in the period. To give it again, enter the "
-            "reason for the override."))
+        super().__init__(
+            "override_reason",
+            N_(
+                "This recipient already received this programme's aid in the period. To give it again, enter the "
+                "reason for the override."
+            ),
+        )
 
 
 def programme_rules(store: Store, programme: str) -> list[Rule]:
     rows = store.rows(
         "SELECT * FROM programme_rules WHERE programme = ? AND active = 1 AND deleted = 0 "
-        "AND (house_id IS NULL OR house_id = ?)", (programme, store.house_id or ""))
+        "AND (house_id IS NULL OR house_id = ?)",
+        (programme, store.house_id or ""),
+    )
     return [Rule.from_row(r) for r in rows]
 
 
@@ -315,11 +356,22 @@ def _effective_history(store: Store, column: str, key: str, programme: str) -> l
     rows = store.rows(
         f"SELECT a.id, a.number, a.given_on, a.given_by, a.recipient_id, a.reverses_id, p.name AS point "
         f"FROM aid_given a LEFT JOIN aid_points p ON p.id = a.aid_point_id "
-        f"WHERE a.{column} = ? AND a.programme = ? AND a.deleted = 0", (key, programme))
+        f"WHERE a.{column} = ? AND a.programme = ? AND a.deleted = 0",
+        (key, programme),
+    )
     reversed_ids = {r["reverses_id"] for r in rows if r["reverses_id"]}
-    return [EarlierAid(r["id"], r["number"], dt.date.fromisoformat(r["given_on"]), r["point"] or "",
-                       r["given_by"] or "", r["recipient_id"])
-            for r in rows if not r["reverses_id"] and r["id"] not in reversed_ids]
+    return [
+        EarlierAid(
+            r["id"],
+            r["number"],
+            dt.date.fromisoformat(r["given_on"]),
+            r["point"] or "",
+            r["given_by"] or "",
+            r["recipient_id"],
+        )
+        for r in rows
+        if not r["reverses_id"] and r["id"] not in reversed_ids
+    ]
 
 
 def check_double_aid(store: Store, programme: str, recipient_id: str, on: dt.date) -> list[Breach]:
@@ -335,10 +387,13 @@ def check_double_aid(store: Store, programme: str, recipient_id: str, on: dt.dat
         history["person"] = _effective_history(store, "recipient_id", recipient_id, programme)
     if any(r.scope == "household" for r in rules):
         if recipient["household_id"]:
-            history["household"] = _effective_history(store, "household_id", recipient["household_id"], programme)
+            history["household"] = _effective_history(
+                store, "household_id", recipient["household_id"], programme
+            )
         else:  # a recipient without a household is a household of one
             history["household"] = history.get("person") or _effective_history(
-                store, "recipient_id", recipient_id, programme)
+                store, "recipient_id", recipient_id, programme
+            )
     return aid_rules.find_breaches(rules, on, history)
 
 
@@ -347,8 +402,14 @@ def _programme_exists(store: Store, code: Any) -> bool:
     return bool(code) and bool(store.scalar("SELECT 1 FROM programmes WHERE code = ?", (code,)))
 
 
-def save_aid(store: Store, entry: AidEntry, *, override_reason: str | None = None, today: dt.date | None = None,
-             **_task) -> SaveResult:
+def save_aid(
+    store: Store,
+    entry: AidEntry,
+    *,
+    override_reason: str | None = None,
+    today: dt.date | None = None,
+    **_task,
+) -> SaveResult:
     """Validates everything, runs the double-aid guard, then writes the entry and its lines in one transaction."""
     errors: list[ValidationError] = []
     given_on = None
@@ -364,7 +425,9 @@ def save_aid(store: Store, entry: AidEntry, *, override_reason: str | None = Non
         errors.append(ValidationError("programme", N_("{field}: choose a value from the list.")))
     recipient = store.get("recipients", entry.recipient_id) if entry.recipient_id else None
     if recipient is None:
-        errors.append(ValidationError("recipient_id", N_("{field}: find the recipient or register a new one.")))
+        errors.append(
+            ValidationError("recipient_id", N_("{field}: find the recipient or register a new one."))
+        )
     lines: list = []
     try:
         lines = _check_lines(store, entry.lines)
@@ -380,19 +443,34 @@ def save_aid(store: Store, entry: AidEntry, *, override_reason: str | None = Non
         if breaches and not reason:
             raise DoubleAidError(breaches)
         number = store.next_number("aid")
-        aid_id = store.insert("aid_given", {
-            "number": number, "given_on": given_on.isoformat(), "aid_point_id": entry.aid_point_id,
-            "programme": entry.programme, "recipient_id": entry.recipient_id,
-            "household_id": recipient["household_id"], "given_by": text.normalize(entry.given_by),
-            "override_reason": reason if breaches else None,
-        })
+        aid_id = store.insert(
+            "aid_given",
+            {
+                "number": number,
+                "given_on": given_on.isoformat(),
+                "aid_point_id": entry.aid_point_id,
+                "programme": entry.programme,
+                "recipient_id": entry.recipient_id,
+                "household_id": recipient["household_id"],
+                "given_by": text.normalize(entry.given_by),
+                "override_reason": reason if breaches else None,
+            },
+        )
         for item_id, quantity, _value in lines:
             store.insert("aid_lines", {"aid_id": aid_id, "item_id": item_id, "quantity": quantity})
         if breaches:
-            store.audit("aid_override", "aid_given", aid_id, {
-                "reason": reason, "programme": entry.programme, "recipient_id": entry.recipient_id,
-                "earlier": [e.aid_id for b in breaches for e in b.earlier],
-                "rules": [b.rule.id for b in breaches]})
+            store.audit(
+                "aid_override",
+                "aid_given",
+                aid_id,
+                {
+                    "reason": reason,
+                    "programme": entry.programme,
+                    "recipient_id": entry.recipient_id,
+                    "earlier": [e.aid_id for b in breaches for e in b.earlier],
+                    "rules": [b.rule.id for b in breaches],
+                },
+            )
         negative = _negative_after(store, entry.aid_point_id, [line[0] for line in lines])
     return SaveResult(aid_id, number, negative)
 
@@ -408,25 +486,51 @@ def _negative_after(store: Store, point_id: str, item_ids: Iterable[str]) -> lis
     return negative
 
 
-def reverse_aid(store: Store, aid_id: str, reason: str, *, today: dt.date | None = None, **_task) -> SaveResult:
+def reverse_aid(
+    store: Store, aid_id: str, reason: str, *, today: dt.date | None = None, **_task
+) -> SaveResult:
     """A correction: a new entry that references the original and gives back its quantities."""
-    return _reverse(store, "aid_given", "aid_lines", "aid_id", "aid", aid_id, reason, today, date_field="given_on")
+    return _reverse(
+        store, "aid_given", "aid_lines", "aid_id", "aid", aid_id, reason, today, date_field="given_on"
+    )
 
 
-def reverse_donation(store: Store, donation_id: str, reason: str, *, today: dt.date | None = None,
-                     **_task) -> SaveResult:
-    return _reverse(store, "donations", "donation_lines", "donation_id", "donation", donation_id, reason, today,
-                    date_field="received_on")
+def reverse_donation(
+    store: Store, donation_id: str, reason: str, *, today: dt.date | None = None, **_task
+) -> SaveResult:
+    return _reverse(
+        store,
+        "donations",
+        "donation_lines",
+        "donation_id",
+        "donation",
+        donation_id,
+        reason,
+        today,
+        date_field="received_on",
+    )
 
 
-def _reverse(store: Store, table: str, lines_table: str, link: str, series: str, entry_id: str, reason: str,
-             today: dt.date | None, *, date_field: str) -> SaveResult:
+def _reverse(
+    store: Store,
+    table: str,
+    lines_table: str,
+    link: str,
+    series: str,
+    entry_id: str,
+    reason: str,
+    today: dt.date | None,
+    *,
+    date_field: str,
+) -> SaveResult:
     reason = text.normalize(reason)
     original = store.get(table, entry_id)
     if original is None:
         raise ValidationError("reverses_id", N_("{field}: the entry does not exist."))
     if original["reverses_id"]:
-        raise ValidationError("reverses_id", N_("A reversal cannot itself be reversed; record a new entry instead."))
+        raise ValidationError(
+            "reverses_id", N_("A reversal cannot itself be reversed; record a new entry instead.")
+        )
     if store.scalar(f"SELECT 1 FROM {table} WHERE reverses_id = ? AND deleted = 0", (entry_id,)):
         raise ValidationError("reverses_id", N_("This entry has already been reversed."))
     if not reason:
@@ -438,8 +542,16 @@ def _reverse(store: Store, table: str, lines_table: str, link: str, series: str,
     _refresh_stock_cache(store)
     with store.transaction():
         number = store.next_number(series)
-        new_id = store.insert(table, {**copied, "number": number, date_field: _today(today).isoformat(),
-                                      "reverses_id": entry_id, "reason": reason})
+        new_id = store.insert(
+            table,
+            {
+                **copied,
+                "number": number,
+                date_field: _today(today).isoformat(),
+                "reverses_id": entry_id,
+                "reason": reason,
+            },
+        )
         lines = store.rows(f"SELECT * FROM {lines_table} WHERE {link} = ? AND deleted = 0", (entry_id,))
         for line in lines:
             values = {k: line[k] for k in schema.SYNCED_TABLES[lines_table].fields}
@@ -452,9 +564,11 @@ def _reverse(store: Store, table: str, lines_table: str, link: str, series: str,
 
 
 def _lines_summary_sql(lines_table: str, link: str, lang_col: str) -> str:
-    return (f"(SELECT group_concat(coalesce(nullif(i.{lang_col}, ''), i.name_kk, i.name_ru) || ' × ' || "
-            f"printf('%g', abs(l.quantity)), ', ') FROM {lines_table} l JOIN aid_items i ON i.id = l.item_id "
-            f"WHERE l.{link} = e.id)")
+    return (
+        f"(SELECT group_concat(coalesce(nullif(i.{lang_col}, ''), i.name_kk, i.name_ru) || ' × ' || "
+        f"printf('%g', abs(l.quantity)), ', ') FROM {lines_table} l JOIN aid_items i ON i.id = l.item_id "
+        f"WHERE l.{link} = e.id)"
+    )
 
 
 def _name_col() -> str:
@@ -463,7 +577,9 @@ def _name_col() -> str:
     return "name_ru" if current_language() == "ru" else "name_kk"
 
 
-def list_aid(store: Store, *, limit: int = 50, offset: int = 0, recipient_id: str | None = None) -> list[dict]:
+def list_aid(
+    store: Store, *, limit: int = 50, offset: int = 0, recipient_id: str | None = None
+) -> list[dict]:
     """Aid entries, newest first, with the recipient's name, the point and a one-line summary of the items."""
     where, params = "e.deleted = 0", []
     if recipient_id:
@@ -474,12 +590,21 @@ def list_aid(store: Store, *, limit: int = 50, offset: int = 0, recipient_id: st
         f"{_lines_summary_sql('aid_lines', 'aid_id', _name_col())} AS items "
         f"FROM aid_given e LEFT JOIN aid_points pt ON pt.id = e.aid_point_id "
         f"LEFT JOIN recipients r ON r.id = e.recipient_id LEFT JOIN people p ON p.id = r.person_id "
-        f"WHERE {where} ORDER BY e.given_on DESC, e.created_at DESC LIMIT ? OFFSET ?", [*params, limit, offset])
+        f"WHERE {where} ORDER BY e.given_on DESC, e.created_at DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
     # Which of these were corrected: one look-up for the page (reverses_id has no index of its own).
     ids = [r["id"] for r in rows]
-    reversed_ids = {row["reverses_id"] for row in store.rows(
-        f"SELECT reverses_id FROM aid_given WHERE reverses_id IN ({', '.join('?' for _ in ids)})", ids)} if ids \
+    reversed_ids = (
+        {
+            row["reverses_id"]
+            for row in store.rows(
+                f"SELECT reverses_id FROM aid_given WHERE reverses_id IN ({', '.join('?' for _ in ids)})", ids
+            )
+        }
+        if ids
         else set()
+    )
     for row in rows:
         row["reversed"] = int(row["id"] in reversed_ids)
     return rows
@@ -513,9 +638,15 @@ def save_donation(store: Store, entry: DonationEntry, *, today: dt.date | None =
         if not org_name:
             errors.append(ValidationError("donor_org_name", N_("{field}: this field is required.")))
         if (entry.donor_bin or "").strip() and not is_valid_bin(bin_digits):
-            errors.append(ValidationError("donor_bin", N_(
-                "{field}: this is not a valid BIN (12 digits, the fifth is 4, 5 or 6, and the check digit must "
-                "match).")))
+            errors.append(
+                ValidationError(
+                    "donor_bin",
+                    N_(
+                        "{field}: this is not a valid BIN (12 digits, the fifth is 4, 5 or 6, and the check digit must "
+                        "match)."
+                    ),
+                )
+            )
     lines: list = []
     try:
         lines = _check_lines(store, entry.lines, with_value=True)
@@ -526,16 +657,25 @@ def save_donation(store: Store, entry: DonationEntry, *, today: dt.date | None =
     _raise_all(errors)
     with store.transaction():
         number = store.next_number("donation")
-        donation_id = store.insert("donations", {
-            "number": number, "received_on": received_on.isoformat(), "aid_point_id": entry.aid_point_id,
-            "donor_kind": kind, "donor_person_id": entry.donor_person_id if kind == "person" else None,
-            "donor_org_name": org_name if kind == "organisation" else None,
-            "donor_bin": bin_digits if kind == "organisation" and bin_digits else None,
-            "received_by": text.normalize(entry.received_by), "notes": text.normalize(entry.notes) or None,
-        })
+        donation_id = store.insert(
+            "donations",
+            {
+                "number": number,
+                "received_on": received_on.isoformat(),
+                "aid_point_id": entry.aid_point_id,
+                "donor_kind": kind,
+                "donor_person_id": entry.donor_person_id if kind == "person" else None,
+                "donor_org_name": org_name if kind == "organisation" else None,
+                "donor_bin": bin_digits if kind == "organisation" and bin_digits else None,
+                "received_by": text.normalize(entry.received_by),
+                "notes": text.normalize(entry.notes) or None,
+            },
+        )
         for item_id, quantity, value in lines:
-            store.insert("donation_lines", {"donation_id": donation_id, "item_id": item_id, "quantity": quantity,
-                                            "value_kzt": value})
+            store.insert(
+                "donation_lines",
+                {"donation_id": donation_id, "item_id": item_id, "quantity": quantity, "value_kzt": value},
+            )
     return SaveResult(donation_id, number)
 
 
@@ -548,7 +688,9 @@ def list_donations(store: Store, *, limit: int = 50, offset: int = 0) -> list[di
         f"EXISTS (SELECT 1 FROM donations x WHERE x.reverses_id = e.id) AS reversed "
         f"FROM donations e LEFT JOIN aid_points pt ON pt.id = e.aid_point_id "
         f"LEFT JOIN people p ON p.id = e.donor_person_id "
-        f"WHERE e.deleted = 0 ORDER BY e.received_on DESC, e.created_at DESC LIMIT ? OFFSET ?", (limit, offset))
+        f"WHERE e.deleted = 0 ORDER BY e.received_on DESC, e.created_at DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
 
 
 def count_donations(store: Store) -> int:
@@ -603,13 +745,18 @@ def _ledger_sums(store: Store) -> dict[tuple[str, str], dict[str, float]]:
     # Rows written inside an open transaction may still be rolled back (and their rowids reused): count them in
     # this answer but keep them out of the cache.
     keep = not store.in_transaction
-    work = cache if keep else {"sums": {k: dict(v) for k, v in cache["sums"].items()}, "seen": dict(cache["seen"])}
+    work = (
+        cache
+        if keep
+        else {"sums": {k: dict(v) for k, v in cache["sums"].items()}, "seen": dict(cache["seen"])}
+    )
     for kind, (lines, header, link) in _SUM_SOURCES.items():
         last, count = work["seen"].get(kind, (0, 0))
         rows = store.conn.execute(
             f"SELECT l.rowid, h.aid_point_id, l.item_id, l.quantity, h.id IS NULL, l.deleted + coalesce(h.deleted, 0) "
             f"FROM {lines} l LEFT JOIN {header} h ON h.id = l.{link} WHERE l.rowid > ? ORDER BY l.rowid",
-            (last,)).fetchall()
+            (last,),
+        ).fetchall()
         # The row count is checked when the cache is kept; inside a write transaction the cache was brought up to
         # date just before (the caller holds the write lock), so only the entry's own new lines are read.
         now_count = store.scalar(f"SELECT count(*) FROM {lines}") if keep else count + len(rows)
@@ -617,7 +764,9 @@ def _ledger_sums(store: Store) -> dict[tuple[str, str], dict[str, float]]:
             return _full_sums(store, cache if keep else {"sums": {}, "seen": {}}, keep=keep)
         for rowid, point, item, quantity, _orphan, deleted in rows:
             if not deleted:
-                bucket = work["sums"].setdefault((point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
+                bucket = work["sums"].setdefault(
+                    (point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0}
+                )
                 bucket[kind] += quantity
             last = rowid
         work["seen"][kind] = (last, now_count)
@@ -633,12 +782,16 @@ def _full_sums(store: Store, cache: dict, *, keep: bool = True) -> dict:
         count = store.scalar(f"SELECT count(*) FROM {lines} WHERE rowid <= ?", (last,))
         joined = 0
         for point, item, quantity, lines_count in store.conn.execute(
-                f"SELECT h.aid_point_id, l.item_id, "
-                f"sum(CASE WHEN l.deleted = 0 AND h.deleted = 0 THEN l.quantity ELSE 0 END), count(*) "
-                f"FROM {lines} l JOIN {header} h ON h.id = l.{link} WHERE l.rowid <= ? "
-                f"GROUP BY h.aid_point_id, l.item_id", (last,)):
+            f"SELECT h.aid_point_id, l.item_id, "
+            f"sum(CASE WHEN l.deleted = 0 AND h.deleted = 0 THEN l.quantity ELSE 0 END), count(*) "
+            f"FROM {lines} l JOIN {header} h ON h.id = l.{link} WHERE l.rowid <= ? "
+            f"GROUP BY h.aid_point_id, l.item_id",
+            (last,),
+        ):
             joined += lines_count
-            bucket = cache["sums"].setdefault((point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
+            bucket = cache["sums"].setdefault(
+                (point or "", item), {"donated": 0.0, "given": 0.0, "adjusted": 0.0}
+            )
             bucket[kind] += quantity
         # A line whose header has not arrived yet (sync pages) is missing from the join: recount next time, so it
         # is counted once the header is there.
@@ -652,14 +805,18 @@ def _full_sums(store: Store, cache: dict, *, keep: bool = True) -> dict:
 
 def _with_adjustments(store: Store, sums: dict) -> dict:
     result = {key: dict(v, adjusted=0.0) for key, v in sums.items()}
-    for row in store.rows("SELECT aid_point_id, item_id, sum(quantity) AS q FROM stock_adjustments "
-                          "WHERE deleted = 0 GROUP BY aid_point_id, item_id"):
+    for row in store.rows(
+        "SELECT aid_point_id, item_id, sum(quantity) AS q FROM stock_adjustments "
+        "WHERE deleted = 0 GROUP BY aid_point_id, item_id"
+    ):
         key = (row["aid_point_id"] or "", row["item_id"])
         result.setdefault(key, {"donated": 0.0, "given": 0.0, "adjusted": 0.0})["adjusted"] = row["q"]
     return result
 
 
-def stock_on_hand(store: Store, aid_point_id: str | None = None, *, all_items: bool = False) -> list[StockRow]:
+def stock_on_hand(
+    store: Store, aid_point_id: str | None = None, *, all_items: bool = False
+) -> list[StockRow]:
     """Stock per point and item = donations − aid given ± adjustments. Negative stock is reported as is.
     With `all_items`, catalogue items with no movement at a point are listed with zero."""
     sums = _ledger_sums(store)
@@ -673,12 +830,25 @@ def stock_on_hand(store: Store, aid_point_id: str | None = None, *, all_items: b
     for point_id, item_id in keys:
         if aid_point_id and point_id != aid_point_id:
             continue
-        item = items.get(item_id) or store.get("aid_items", item_id) or {"name_kk": item_id, "unit": "",
-                                                                         "item_group": ""}
+        item = (
+            items.get(item_id)
+            or store.get("aid_items", item_id)
+            or {"name_kk": item_id, "unit": "", "item_group": ""}
+        )
         s = sums.get((point_id, item_id), {"donated": 0.0, "given": 0.0, "adjusted": 0.0})
-        result.append(StockRow(point_id, points.get(point_id, ""), item_id, item_label(item),
-                               units.get(item["unit"], item["unit"]), item["item_group"], s["donated"], s["given"],
-                               s["adjusted"]))
+        result.append(
+            StockRow(
+                point_id,
+                points.get(point_id, ""),
+                item_id,
+                item_label(item),
+                units.get(item["unit"], item["unit"]),
+                item["item_group"],
+                s["donated"],
+                s["given"],
+                s["adjusted"],
+            )
+        )
     result.sort(key=lambda r: (text.sort_key(r.point_name), text.sort_key(r.item_name)))
     return result
 
@@ -696,9 +866,18 @@ def stock_of(store: Store, aid_point_id: str, item_id: str) -> float:
     return sums["donated"] - sums["given"] + sums["adjusted"] if sums else 0.0
 
 
-def record_stock_take(store: Store, aid_point_id: str, item_id: str, counted: Any, reason: str, *,
-                      adjusted_on: Any = None, adjusted_by: str = "", today: dt.date | None = None,
-                      **_task) -> str | None:
+def record_stock_take(
+    store: Store,
+    aid_point_id: str,
+    item_id: str,
+    counted: Any,
+    reason: str,
+    *,
+    adjusted_on: Any = None,
+    adjusted_by: str = "",
+    today: dt.date | None = None,
+    **_task,
+) -> str | None:
     """A stock-take: the counted quantity replaces the computed one through an adjustment entry with a reason.
     Returns the adjustment id, or None when the count matches the books."""
     errors: list[ValidationError] = []
@@ -729,9 +908,17 @@ def record_stock_take(store: Store, aid_point_id: str, item_id: str, counted: An
         delta = count - stock_of(store, aid_point_id, item_id)
         if abs(delta) < 1e-9:
             return None
-        return store.insert("stock_adjustments", {
-            "adjusted_on": on.isoformat(), "aid_point_id": aid_point_id, "item_id": item_id, "quantity": delta,
-            "adjusted_by": text.normalize(adjusted_by), "reason": reason})
+        return store.insert(
+            "stock_adjustments",
+            {
+                "adjusted_on": on.isoformat(),
+                "aid_point_id": aid_point_id,
+                "item_id": item_id,
+                "quantity": delta,
+                "adjusted_by": text.normalize(adjusted_by),
+                "reason": reason,
+            },
+        )
 
 
 # ---- recipients and consent ----------------------------------------------------------------------------------
@@ -780,8 +967,14 @@ def _check_categories(store: Store, categories: list[str]) -> list[str]:
     return list(dict.fromkeys(categories))
 
 
-def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None = None, *,
-                   today: dt.date | None = None, **_task) -> str:
+def save_recipient(
+    store: Store,
+    data: RecipientInput,
+    recipient_id: str | None = None,
+    *,
+    today: dt.date | None = None,
+    **_task,
+) -> str:
     """Registers (or updates) a recipient. Without consent nothing personal is kept: no person, no locality,
     only the categories, sex and age band (an anonymous recipient)."""
     today = _today(today)
@@ -799,7 +992,9 @@ def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None 
     members = attempt(_count, data.members_count, "members_count")
     children = attempt(_count, data.children_count, "children_count")
     if members is not None and children is not None and children > members:
-        errors.append(ValidationError("children_count", N_("{field}: cannot be more than the household members.")))
+        errors.append(
+            ValidationError("children_count", N_("{field}: cannot be more than the household members."))
+        )
     sex = data.sex if data.sex in ("f", "m") else ""
     person_values: dict = {}
     birth = None
@@ -823,7 +1018,9 @@ def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None 
         band = band or data.age_band
     else:
         band = data.age_band if data.age_band in AGE_BANDS else None
-    if data.household_of and (data.household_of == recipient_id or not store.get("recipients", data.household_of)):
+    if data.household_of and (
+        data.household_of == recipient_id or not store.get("recipients", data.household_of)
+    ):
         errors.append(ValidationError("household_of", N_("{field}: find the recipient in the list.")))
     if data.age_band and data.age_band not in AGE_BANDS:
         errors.append(ValidationError("age_band", N_("{field}: choose a value from the list.")))
@@ -839,11 +1036,15 @@ def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None 
             else:
                 person_id = store.insert("people", person_values)
         if person_id and not current:
-            existing = store.scalar("SELECT id FROM recipients WHERE person_id = ? AND deleted = 0", (person_id,))
+            existing = store.scalar(
+                "SELECT id FROM recipients WHERE person_id = ? AND deleted = 0", (person_id,)
+            )
             if existing:
                 raise ValidationError("person_id", N_("This person is already registered as a recipient."))
         household_id = current["household_id"] if current else None
-        counts = {k: v for k, v in (("members_count", members), ("children_count", children)) if v is not None}
+        counts = {
+            k: v for k, v in (("members_count", members), ("children_count", children)) if v is not None
+        }
         if data.household_of:
             # Joins the household of another recipient (made for both now if they had none).
             other = store.get("recipients", data.household_of)
@@ -854,13 +1055,22 @@ def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None 
         if household_id and counts:
             store.update("households", household_id, counts)
         elif not household_id and counts:
-            household_id = store.insert("households", {
-                **counts, "head_person_id": person_id,
-                "locality": text.normalize(data.locality) if data.consent else None})
+            household_id = store.insert(
+                "households",
+                {
+                    **counts,
+                    "head_person_id": person_id,
+                    "locality": text.normalize(data.locality) if data.consent else None,
+                },
+            )
         values = {
-            "person_id": person_id, "household_id": household_id, "categories": categories,
+            "person_id": person_id,
+            "household_id": household_id,
+            "categories": categories,
             "locality": text.normalize(data.locality) if data.consent else None,
-            "sex": sex, "age_band": band, "anonymous": 0 if data.consent else 1,
+            "sex": sex,
+            "age_band": band,
+            "anonymous": 0 if data.consent else 1,
             "notes": text.normalize(data.notes) if data.consent else None,
         }
         if current:
@@ -868,10 +1078,18 @@ def save_recipient(store: Store, data: RecipientInput, recipient_id: str | None 
         else:
             recipient_id = store.insert("recipients", values)
         if data.consent and person_id and consent_status(store, person_id, today)["state"] != "active":
-            store.insert("consents", {
-                "person_id": person_id, "purpose": CONSENT_PURPOSE, "form_version": data.form_version,
-                "given_on": consent_on.isoformat(), "expires_on": expires_on.isoformat() if expires_on else None,
-                "by_guardian": bool(data.by_guardian), "guardian_name": text.normalize(data.guardian_name) or None})
+            store.insert(
+                "consents",
+                {
+                    "person_id": person_id,
+                    "purpose": CONSENT_PURPOSE,
+                    "form_version": data.form_version,
+                    "given_on": consent_on.isoformat(),
+                    "expires_on": expires_on.isoformat() if expires_on else None,
+                    "by_guardian": bool(data.by_guardian),
+                    "guardian_name": text.normalize(data.guardian_name) or None,
+                },
+            )
     return recipient_id
 
 
@@ -896,8 +1114,11 @@ def _person_values(data: RecipientInput, today: dt.date) -> dict:
         errors.append(exc)
     iin = text.digits(data.iin)
     if (data.iin or "").strip() and not parse_iin(iin).valid:
-        errors.append(ValidationError("iin", N_("{field}: this is not a valid IIN (12 digits with a matching check "
-                                                "digit).")))
+        errors.append(
+            ValidationError(
+                "iin", N_("{field}: this is not a valid IIN (12 digits with a matching check digit).")
+            )
+        )
     phone = None
     if (data.phone or "").strip():
         try:
@@ -908,10 +1129,17 @@ def _person_values(data: RecipientInput, today: dt.date) -> dict:
         except phonenumbers.NumberParseException:
             errors.append(ValidationError("phone", N_("{field}: this is not a valid phone number.")))
     _raise_all(errors)
-    values = {"surname": surname, "name": name, "patronymic": text.normalize(data.patronymic),
-              "birth_date": birth.isoformat() if birth else None,
-              "sex": data.sex if data.sex in ("f", "m") else "", "iin": iin or None, "phone": phone,
-              "locality": text.normalize(data.locality) or None, "address": text.normalize(data.address) or None}
+    values = {
+        "surname": surname,
+        "name": name,
+        "patronymic": text.normalize(data.patronymic),
+        "birth_date": birth.isoformat() if birth else None,
+        "sex": data.sex if data.sex in ("f", "m") else "",
+        "iin": iin or None,
+        "phone": phone,
+        "locality": text.normalize(data.locality) or None,
+        "address": text.normalize(data.address) or None,
+    }
     return values, birth
 
 
@@ -919,8 +1147,11 @@ def consent_status(store: Store, person_id: str | None, today: dt.date | None = 
     """{'state': 'active'|'expired'|'withdrawn'|'none', 'row': latest consent or None}."""
     if not person_id:
         return {"state": "none", "row": None}
-    row = store.one("SELECT * FROM consents WHERE person_id = ? AND purpose = ? AND deleted = 0 "
-                    "ORDER BY given_on DESC, created_at DESC LIMIT 1", (person_id, CONSENT_PURPOSE))
+    row = store.one(
+        "SELECT * FROM consents WHERE person_id = ? AND purpose = ? AND deleted = 0 "
+        "ORDER BY given_on DESC, created_at DESC LIMIT 1",
+        (person_id, CONSENT_PURPOSE),
+    )
     if row is None:
         return {"state": "none", "row": None}
     if row["withdrawn_on"]:
@@ -930,8 +1161,9 @@ def consent_status(store: Store, person_id: str | None, today: dt.date | None = 
     return {"state": "active", "row": row}
 
 
-def withdraw_consent(store: Store, recipient_id: str, note: str = "", *, today: dt.date | None = None,
-                     **_task) -> None:
+def withdraw_consent(
+    store: Store, recipient_id: str, note: str = "", *, today: dt.date | None = None, **_task
+) -> None:
     """The person withdrew consent: the consent is marked withdrawn and the recipient becomes anonymous (the aid
     history stays, counted, without the link to the person)."""
     recipient = store.get("recipients", recipient_id)
@@ -941,14 +1173,17 @@ def withdraw_consent(store: Store, recipient_id: str, note: str = "", *, today: 
         status = consent_status(store, recipient["person_id"], today)
         if status["row"] and not status["row"]["withdrawn_on"]:
             store.update("consents", status["row"]["id"], {"withdrawn_on": _today(today).isoformat()})
-        store.update("recipients", recipient_id, {"person_id": None, "anonymous": 1, "locality": None,
-                                                  "notes": None})
+        store.update(
+            "recipients", recipient_id, {"person_id": None, "anonymous": 1, "locality": None, "notes": None}
+        )
         store.audit("consent_withdrawn", "recipients", recipient_id, {"note": text.normalize(note)})
 
 
 def _recipient_name_sql(r: str, p: str) -> str:
-    return (f"CASE WHEN {r}.person_id IS NULL THEN NULL ELSE trim({p}.surname || ' ' || {p}.name || ' ' || "
-            f"coalesce({p}.patronymic, '')) END")
+    return (
+        f"CASE WHEN {r}.person_id IS NULL THEN NULL ELSE trim({p}.surname || ' ' || {p}.name || ' ' || "
+        f"coalesce({p}.patronymic, '')) END"
+    )
 
 
 def search_recipients(store: Store, query: str, limit: int = 10) -> list[dict]:
@@ -961,7 +1196,9 @@ def search_recipients(store: Store, query: str, limit: int = 10) -> list[dict]:
     return store.rows(
         f"SELECT r.*, {_recipient_name_sql('r', 'p')} AS display_name, p.birth_date, p.iin, p.phone "
         f"FROM recipients r JOIN people p ON p.id = r.person_id WHERE r.deleted = 0 AND p.deleted = 0 "
-        f"AND {condition} ORDER BY p.name_sort LIMIT ?", [*params, limit])
+        f"AND {condition} ORDER BY p.name_sort LIMIT ?",
+        [*params, limit],
+    )
 
 
 def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
@@ -985,7 +1222,9 @@ def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: 
         f"(SELECT max(given_on) FROM aid_given a WHERE a.recipient_id = r.id AND a.reverses_id IS NULL) AS last_aid, "
         f"(SELECT count(*) FROM aid_given a WHERE a.recipient_id = r.id AND a.reverses_id IS NULL) AS aid_count "
         f"FROM recipients r LEFT JOIN people p ON p.id = r.person_id AND p.deleted = 0 WHERE {' AND '.join(where)} "
-        f"ORDER BY r.person_id IS NULL, p.name_sort, r.created_at LIMIT ? OFFSET ?", [*params, limit, offset])
+        f"ORDER BY r.person_id IS NULL, p.name_sort, r.created_at LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
 
 
 def count_recipients(store: Store, query: str = "") -> int:
@@ -993,8 +1232,11 @@ def count_recipients(store: Store, query: str = "") -> int:
     for word in text.loose(query).split():
         where.append("p.name_loose LIKE ?")
         params.append(f"%{word}%")
-    return store.scalar(f"SELECT count(*) FROM recipients r LEFT JOIN people p ON p.id = r.person_id "
-                        f"WHERE {' AND '.join(where)}", params)
+    return store.scalar(
+        f"SELECT count(*) FROM recipients r LEFT JOIN people p ON p.id = r.person_id "
+        f"WHERE {' AND '.join(where)}",
+        params,
+    )
 
 
 def category_names(store: Store) -> dict[str, str]:
@@ -1008,7 +1250,10 @@ def recipient_label(store: Store, row: dict) -> str:
     names = category_names(store)
     cats = [names.get(c, c) for c in _json_list(row.get("categories"))]
     parts = [", ".join(cats)] if cats else []
-    sex_label, band_label = SEX_LABELS.get(row.get("sex") or ""), AGE_BAND_LABELS.get(row.get("age_band") or "")
+    sex_label, band_label = (
+        SEX_LABELS.get(row.get("sex") or ""),
+        AGE_BAND_LABELS.get(row.get("age_band") or ""),
+    )
     if row.get("sex") and sex_label:
         parts.append(_(sex_label))
     if band_label:
@@ -1033,7 +1278,8 @@ def recipient_card(store: Store, recipient_id: str, today: dt.date | None = None
     recipient = store.one(
         f"SELECT r.*, {_recipient_name_sql('r', 'p')} AS display_name, p.birth_date, p.iin, p.phone, p.address, "
         f"p.sex AS person_sex FROM recipients r LEFT JOIN people p ON p.id = r.person_id WHERE r.id = ?",
-        (recipient_id,))
+        (recipient_id,),
+    )
     if recipient is None:
         return None
     household = store.get("households", recipient["household_id"]) if recipient["household_id"] else None
@@ -1054,8 +1300,11 @@ def programme_names(store: Store) -> dict[str, str]:
 
 # ---- programme rules ----------------------------------------------------------------------------------------
 def list_rules(store: Store) -> list[dict]:
-    return store.rows("SELECT * FROM programme_rules WHERE deleted = 0 AND (house_id IS NULL OR house_id = ?) "
-                      "ORDER BY programme, house_id IS NOT NULL", (store.house_id or "",))
+    return store.rows(
+        "SELECT * FROM programme_rules WHERE deleted = 0 AND (house_id IS NULL OR house_id = ?) "
+        "ORDER BY programme, house_id IS NOT NULL",
+        (store.house_id or "",),
+    )
 
 
 def save_rule(store: Store, values: dict, rule_id: str | None = None, **_task) -> str:
@@ -1101,6 +1350,9 @@ def rule_text(rule: Rule | dict) -> str:
     from desktop.i18n import ngettext
 
     period = _(aid_rules.PERIOD_LABELS[rule.period]).format(days=rule.period_days or 0)
-    times = ngettext("at most {count} time", "at most {count} times", rule.max_count).format(count=rule.max_count)
-    return _("{times} {scope}, {period}").format(times=times, scope=_(aid_rules.SCOPE_LABELS[rule.scope]),
-                                                 period=period)
+    times = ngettext("at most {count} time", "at most {count} times", rule.max_count).format(
+        count=rule.max_count
+    )
+    return _("{times} {scope}, {period}").format(
+        times=times, scope=_(aid_rules.SCOPE_LABELS[rule.scope]), period=period
+    )

@@ -33,8 +33,14 @@ class Rule:
 
     @classmethod
     def from_row(cls, row: dict) -> "Rule":
-        return cls(row["id"], row["programme"], row["scope"] or "person", row["period"] or "month",
-                   row.get("period_days"), int(row.get("max_count") or 1))
+        return cls(
+            row["id"],
+            row["programme"],
+            row["scope"] or "person",
+            row["period"] or "month",
+            row.get("period_days"),
+            int(row.get("max_count") or 1),
+        )
 
 
 def period_window(rule: Rule, on: dt.date) -> tuple[dt.date, dt.date]:

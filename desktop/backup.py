@@ -23,8 +23,12 @@ def backup_name(now: dt.datetime) -> str:
     return f"dostyq-backup-{now:%Y-%m-%d-%H%M%S}.sqlite"
 
 
-def backup(conn: sqlite3.Connection, target_dir: str | os.PathLike, now: dt.datetime,
-           progress: Callable[[int, int], None] | None = None) -> Path:
+def backup(
+    conn: sqlite3.Connection,
+    target_dir: str | os.PathLike,
+    now: dt.datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
     """Writes a snapshot of `conn`'s database into target_dir and verifies it; returns the file's path."""
     target = Path(target_dir) / backup_name(now)
     partial = target.with_suffix(".partial")
@@ -32,9 +36,13 @@ def backup(conn: sqlite3.Connection, target_dir: str | os.PathLike, now: dt.date
         Path(target_dir).mkdir(parents=True, exist_ok=True)
         dest = sqlite3.connect(partial)
         try:
-            conn.backup(dest, pages=PAGES_PER_STEP,
-                        progress=(lambda status, remaining, total: progress(total - remaining, total))
-                        if progress else None)
+            conn.backup(
+                dest,
+                pages=PAGES_PER_STEP,
+                progress=(lambda status, remaining, total: progress(total - remaining, total))
+                if progress
+                else None,
+            )
             if dest.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(path=str(target), detail="integrity check failed")
         finally:

@@ -104,14 +104,24 @@ def render(lang: str, house: str, house_address: str = "", subject: ConsentSubje
     pdf.cell(0, 7, t["subtitle"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 5.5, t["operator"].format(house=house, address=house_address or "________________________"),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5.5,
+        t["operator"].format(house=house, address=house_address or "________________________"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(3)
     pdf.multi_cell(0, 5.5, t["subject"], new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     birth = subject.birth_date.strftime("%d.%m.%Y") if subject.birth_date else ""
-    for label, value in ((t["name"], subject.name), (t["birth"], birth), (t["iin"], subject.iin),
-                         (t["phone"], subject.phone), (t["address"], subject.address)):
+    for label, value in (
+        (t["name"], subject.name),
+        (t["birth"], birth),
+        (t["iin"], subject.iin),
+        (t["phone"], subject.phone),
+        (t["address"], subject.address),
+    ):
         pdf.set_font("DejaVu", "", 9)
         pdf.cell(55, 8, label + ":")
         pdf.set_font("DejaVu", "B" if value else "", 11)
@@ -119,7 +129,9 @@ def render(lang: str, house: str, house_address: str = "", subject: ConsentSubje
     pdf.ln(3)
     pdf.set_font("DejaVu", "", 10)
     for paragraph in t["body"]:
-        pdf.multi_cell(0, 5.5, paragraph.format(years=CONSENT_YEARS), align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 5.5, paragraph.format(years=CONSENT_YEARS), align="J", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(2)
     pdf.ln(4)
     for key in ("guardian", "date", "signature", "staff"):
@@ -131,13 +143,17 @@ def render(lang: str, house: str, house_address: str = "", subject: ConsentSubje
     return bytes(pdf.output())
 
 
-def save_consent_form(store, lang: str, data: RecipientInput | None = None, folder: Path | None = None) -> Path:
+def save_consent_form(
+    store, lang: str, data: RecipientInput | None = None, folder: Path | None = None
+) -> Path:
     """Writes the form, filled with what is known about the person, to the forms folder and returns its path."""
     house = store.one("SELECT name_kk, name_ru FROM houses WHERE code = ?", (store.house_id or "",))
     house_name = reference.localized(house, lang) if house else "________________________"
     subject = ConsentSubject()
     if data is not None:
-        subject.name = " ".join(p.strip() for p in (data.surname, data.name, data.patronymic) if p and p.strip())
+        subject.name = " ".join(
+            p.strip() for p in (data.surname, data.name, data.patronymic) if p and p.strip()
+        )
         if data.birth_date:
             try:
                 subject.birth_date = dt.date.fromisoformat(str(data.birth_date))

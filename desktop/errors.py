@@ -62,7 +62,9 @@ class StoreOpenError(DostyqError):
     """The database file cannot be used. `kind` tells which case; nothing has been written to the file."""
 
     MESSAGES = {
-        "not_sqlite": N_("The file {path} is not a Dostyq database (it is not an SQLite file). It was not changed."),
+        "not_sqlite": N_(
+            "The file {path} is not a Dostyq database (it is not an SQLite file). It was not changed."
+        ),
         "read_only": N_("The database {path} is read-only. Dostyq needs to write to it and to its folder."),
         "locked": N_("The database {path} is already open in another running Dostyq. Close it there first."),
         "too_new": N_(

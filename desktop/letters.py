@@ -20,8 +20,9 @@ from desktop.i18n import N_
 from desktop.paths import fonts_dir
 from desktop.store import Store
 
-register_field_labels({"letter_language": N_("Language of the letter"), "period": N_("Period"),
-                       "letter_kind": N_("Document")})
+register_field_labels(
+    {"letter_language": N_("Language of the letter"), "period": N_("Period"), "letter_kind": N_("Document")}
+)
 
 LANGUAGES = ("kk", "ru", "both")
 KINDS = ("letter", "certificate")
@@ -31,15 +32,19 @@ TEXTS = {
         "letter": {
             "title": "АЛҒЫС ХАТ",
             "greeting": "Құрметті {addressed}!",
-            "body": ("{house} Сізге {start} – {end} аралығында ерікті ретінде атқарған {hours} сағат еңбегіңіз, "
-                     "адалдығыңыз бен жанашырлығыңыз үшін шын жүректен алғыс білдіреді."),
+            "body": (
+                "{house} Сізге {start} – {end} аралығында ерікті ретінде атқарған {hours} сағат еңбегіңіз, "
+                "адалдығыңыз бен жанашырлығыңыз үшін шын жүректен алғыс білдіреді."
+            ),
             "closing": "Қазақстан халқының бірлігі мен келісімін нығайтуға қосқан үлесіңіз үшін рақмет!",
         },
         "certificate": {
             "title": "СЕРТИФИКАТ",
             "greeting": "{name}",
-            "body": ("{start} – {end} аралығында {house} жанындағы еріктілер орталығында {hours} сағат ерікті "
-                     "жұмыс атқарғанын растайды."),
+            "body": (
+                "{start} – {end} аралығында {house} жанындағы еріктілер орталығында {hours} сағат ерікті "
+                "жұмыс атқарғанын растайды."
+            ),
             "closing": "Ерікті еңбегіңіз үшін рақмет!",
         },
         "director": "Директор",
@@ -49,15 +54,19 @@ TEXTS = {
         "letter": {
             "title": "БЛАГОДАРСТВЕННОЕ ПИСЬМО",
             "greeting": "{dear} {addressed}!",
-            "body": ("{house} выражает Вам искреннюю благодарность за {hours} ч. волонтёрской работы в период с "
-                     "{start} по {end}, за ответственность и отзывчивость."),
+            "body": (
+                "{house} выражает Вам искреннюю благодарность за {hours} ч. волонтёрской работы в период с "
+                "{start} по {end}, за ответственность и отзывчивость."
+            ),
             "closing": "Спасибо за Ваш вклад в укрепление единства и согласия народа Казахстана!",
         },
         "certificate": {
             "title": "СЕРТИФИКАТ",
             "greeting": "{name}",
-            "body": ("подтверждает, что в период с {start} по {end} выполнил(а) {hours} ч. волонтёрской работы "
-                     "в волонтёрском центре: {house}."),
+            "body": (
+                "подтверждает, что в период с {start} по {end} выполнил(а) {hours} ч. волонтёрской работы "
+                "в волонтёрском центре: {house}."
+            ),
             "closing": "Спасибо за Ваш добровольный труд!",
         },
         "director": "Директор",
@@ -89,8 +98,16 @@ def house_name(store: Store, lang: str) -> str:
     return reference.localized(row, lang)
 
 
-def letter_text(store: Store, volunteer_id: str, lang: str, start: dt.date, end: dt.date, *, kind: str = "letter",
-                issued: dt.date) -> LetterText:
+def letter_text(
+    store: Store,
+    volunteer_id: str,
+    lang: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    kind: str = "letter",
+    issued: dt.date,
+) -> LetterText:
     from desktop.volunteers import get_volunteer, minutes_in_period
 
     record = get_volunteer(store, volunteer_id)
@@ -127,8 +144,19 @@ def check_request(language: str, kind: str, start: dt.date | None, end: dt.date 
         raise ValidationError("period", N_("{field}: the end must not be before the start."))
 
 
-def render_letter(store: Store, volunteer_id: str, out: str | Path, *, language: str = "kk", start: dt.date,
-                  end: dt.date, kind: str = "letter", issued: dt.date, progress=None, cancel=None) -> Path:
+def render_letter(
+    store: Store,
+    volunteer_id: str,
+    out: str | Path,
+    *,
+    language: str = "kk",
+    start: dt.date,
+    end: dt.date,
+    kind: str = "letter",
+    issued: dt.date,
+    progress=None,
+    cancel=None,
+) -> Path:
     """Writes the PDF: one A4 page; 'both' puts kk and ru side by side on a landscape page."""
     check_request(language, kind, start, end)
     langs = ["kk", "ru"] if language == "both" else [language]
@@ -154,8 +182,12 @@ def render_letter(store: Store, volunteer_id: str, out: str | Path, *, language:
         _render_column(pdf, words, margin + i * (column + gap), column, compact=len(texts) == 2)
     out = Path(out)
     pdf.output(str(out))
-    store.audit("letter_printed", "volunteers", volunteer_id,
-                {"language": language, "kind": kind, "start": start.isoformat(), "end": end.isoformat()})
+    store.audit(
+        "letter_printed",
+        "volunteers",
+        volunteer_id,
+        {"language": language, "kind": kind, "start": start.isoformat(), "end": end.isoformat()},
+    )
     return out
 
 

@@ -39,13 +39,33 @@ register_field_labels(
     }
 )
 
-PERSON_FIELDS = ("surname", "name", "patronymic", "birth_date", "sex", "iin", "phone", "email", "languages",
-                 "locality", "address", "notes")
+PERSON_FIELDS = (
+    "surname",
+    "name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "iin",
+    "phone",
+    "email",
+    "languages",
+    "locality",
+    "address",
+    "notes",
+)
 REQUIRED = ("surname", "name")
 SEXES = {"f": N_("Female"), "m": N_("Male")}
 # Languages offered as tick boxes; any other language is typed in (as a code or a name).
-COMMON_LANGUAGES = {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English"), "uz": N_("Uzbek"),
-                    "ug": N_("Uyghur"), "de": N_("German"), "ko": N_("Korean"), "tt": N_("Tatar")}
+COMMON_LANGUAGES = {
+    "kk": N_("Kazakh"),
+    "ru": N_("Russian"),
+    "en": N_("English"),
+    "uz": N_("Uzbek"),
+    "ug": N_("Uyghur"),
+    "de": N_("German"),
+    "ko": N_("Korean"),
+    "tt": N_("Tatar"),
+}
 DATE_FORMAT = "%d.%m.%Y"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -78,7 +98,9 @@ def validate_person(values: dict, today: dt.date) -> CleanPerson:
     warnings: list[ValidationError] = []
     clean: dict = {}
     for name in ("surname", "name", "patronymic", "locality", "address", "notes"):
-        clean[name] = text.normalize(values.get(name)) if name != "notes" else (values.get("notes") or "").strip()
+        clean[name] = (
+            text.normalize(values.get(name)) if name != "notes" else (values.get("notes") or "").strip()
+        )
     for name in REQUIRED:
         if not clean[name]:
             errors.append(ValidationError(name, N_("{field} is required.")))
@@ -118,8 +140,13 @@ def validate_person(values: dict, today: dt.date) -> CleanPerson:
         if phone:
             clean["phone"], clean["phone_country"] = phone.e164, phone.country
             if not phone.is_home:
-                warnings.append(ValidationError("phone", N_("{field}: this number is not a Kazakh one ({country})."),
-                                                country=phone.country or "?"))
+                warnings.append(
+                    ValidationError(
+                        "phone",
+                        N_("{field}: this number is not a Kazakh one ({country})."),
+                        country=phone.country or "?",
+                    )
+                )
     except ValidationError as exc:
         errors.append(exc)
 
@@ -143,24 +170,37 @@ def validate_person(values: dict, today: dt.date) -> CleanPerson:
     return CleanPerson(clean, warnings)
 
 
-def check_iin(iin: str, birth: dt.date | None, sex: str) -> tuple[ValidationError | None, list[ValidationError]]:
+def check_iin(
+    iin: str, birth: dt.date | None, sex: str
+) -> tuple[ValidationError | None, list[ValidationError]]:
     """(blocking error or None, warnings) for an IIN (KAZAKH.md §4): a wrong check digit blocks; a birth date or
     sex that disagrees only warns, because IINs issued since 2013 need not match the person."""
     if not iin.isdigit():
         return ValidationError("iin", N_("{field}: an IIN contains only digits.")), []
     if len(iin) != 12:
-        return ValidationError("iin", N_("{field}: an IIN has 12 digits; this one has {count}."), count=len(iin)), []
+        return ValidationError(
+            "iin", N_("{field}: an IIN has 12 digits; this one has {count}."), count=len(iin)
+        ), []
     info = parse_iin(iin)
     if info.reason == "never_issued":
-        return ValidationError("iin", N_("{field}: no IIN can have these digits; check it against the document.")), []
+        return ValidationError(
+            "iin", N_("{field}: no IIN can have these digits; check it against the document.")
+        ), []
     if not info.valid:
-        return ValidationError("iin", N_("{field}: the check digit is wrong; check the number for a typo.")), []
+        return ValidationError(
+            "iin", N_("{field}: the check digit is wrong; check the number for a typo.")
+        ), []
     warnings = []
     if info.birth_date is None:
         warnings.append(ValidationError("iin", N_("{field}: its first six digits are not a real date.")))
     elif birth and info.birth_date != birth:
-        warnings.append(ValidationError("iin", N_("{field}: its date ({date}) differs from the birth date."),
-                                        date=info.birth_date.strftime(DATE_FORMAT)))
+        warnings.append(
+            ValidationError(
+                "iin",
+                N_("{field}: its date ({date}) differs from the birth date."),
+                date=info.birth_date.strftime(DATE_FORMAT),
+            )
+        )
     if info.sex and sex and info.sex != sex:
         warnings.append(ValidationError("iin", N_("{field}: its seventh digit gives the other sex.")))
     return None, warnings
@@ -199,9 +239,13 @@ def find_duplicates(store: Store, values: dict, exclude_id: str | None = None) -
             (prefix, prefix + "\U0010ffff"),
         )
         for row in rows:
-            if text.loose(row["surname"]) != text.loose(surname) or text.loose(row["name"]) != text.loose(name):
+            if text.loose(row["surname"]) != text.loose(surname) or text.loose(row["name"]) != text.loose(
+                name
+            ):
                 continue
-            same_fold = text.fold(row["surname"]) == text.fold(surname) and text.fold(row["name"]) == text.fold(name)
+            same_fold = text.fold(row["surname"]) == text.fold(surname) and text.fold(
+                row["name"]
+            ) == text.fold(name)
             if same_fold and birth and row["birth_date"] == birth:
                 found.setdefault(row["id"], Duplicate(row, "name_birth"))
             elif not birth or not row["birth_date"] or row["birth_date"] == birth:
@@ -226,7 +270,9 @@ def mark_distinct(store: Store, person_id: str, other_id: str) -> None:
     """Remembers that staff said these two are different people, so the warning does not ask again."""
     a, b = sorted((person_id, other_id))
     with store.transaction():
-        if not store.scalar("SELECT 1 FROM people_distinct WHERE person_a = ? AND person_b = ? AND deleted = 0", (a, b)):
+        if not store.scalar(
+            "SELECT 1 FROM people_distinct WHERE person_a = ? AND person_b = ? AND deleted = 0", (a, b)
+        ):
             store.insert("people_distinct", {"person_a": a, "person_b": b})
 
 
@@ -235,19 +281,30 @@ class DuplicatesFound(ValidationError):
 
     def __init__(self, duplicates: list[Duplicate]):
         self.duplicates = duplicates
-        super().__init__("surname", N_("{field}: this person may already be on file; choose the same or a "
-                                       "different person."))
+        super().__init__(
+            "surname",
+            N_("{field}: this person may already be on file; choose the same or a different person."),
+        )
 
 
 # ---- saving -------------------------------------------------------------------------------------------------
-def save_person(store: Store, values: dict, person_id: str | None = None, *, today: dt.date,
-                different_from: tuple[str, ...] | list[str] = ()) -> str:
+def save_person(
+    store: Store,
+    values: dict,
+    person_id: str | None = None,
+    *,
+    today: dt.date,
+    different_from: tuple[str, ...] | list[str] = (),
+) -> str:
     """Validates and saves (insert or update) one person. A possible duplicate not listed in `different_from`
     stops the save with DuplicatesFound; the listed ones are remembered as different people."""
     clean = validate_person(values, today).values
     with store.transaction():
-        duplicates = [d for d in find_duplicates(store, clean, exclude_id=person_id)
-                      if d.person["id"] not in set(different_from)]
+        duplicates = [
+            d
+            for d in find_duplicates(store, clean, exclude_id=person_id)
+            if d.person["id"] not in set(different_from)
+        ]
         if duplicates:
             raise DuplicatesFound(duplicates)
         if person_id is None:
@@ -313,8 +370,10 @@ class SearchFilter:
             # scanning the rows; the IIN start is a range of its index.
             parts = []
             for fragment in self.fragments:
-                parts.append("SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
-                             "SELECT rowid FROM people WHERE iin >= ? AND iin < ?")
+                parts.append(
+                    "SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
+                    "SELECT rowid FROM people WHERE iin >= ? AND iin < ?"
+                )
                 params.extend([f"%{fragment}%", fragment, fragment + ":"])  # ':' sorts right after '9'
             clauses.append(f"{plus}p.rowid IN ({' UNION ALL '.join(parts)})")
         return " AND ".join(clauses), tuple(params)
@@ -337,9 +396,14 @@ class SearchFilter:
         if found < DENSE_MATCHES:
             return False
         # FTS yields rowids in insertion order, which says nothing of names: a fair sample of where matches sit.
-        sample = sorted(r[0] for r in store.conn.execute(
-            "SELECT name_sort FROM people WHERE rowid IN "
-            "(SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)", (self.fts, SAMPLE_SIZE)))
+        sample = sorted(
+            r[0]
+            for r in store.conn.execute(
+                "SELECT name_sort FROM people WHERE rowid IN "
+                "(SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)",
+                (self.fts, SAMPLE_SIZE),
+            )
+        )
         if not sample:
             return False
         # The name (with some margin) at which the walk would have found rows_needed matches…
@@ -367,9 +431,14 @@ def name_order_position(store: Store, name_sort: str) -> int:
     if cached is None or now - cached[0] > NAME_ORDER_REFRESH_S:
         total = store.scalar("SELECT count(*) FROM people")
         step = max(1, total // 256)
-        names = [r[0] for r in store.conn.execute(
-            "SELECT name_sort FROM (SELECT name_sort, row_number() OVER (ORDER BY name_sort) AS n FROM people) "
-            "WHERE n % ? = 0", (step,))]
+        names = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT name_sort FROM (SELECT name_sort, row_number() OVER (ORDER BY name_sort) AS n FROM people) "
+                "WHERE n % ? = 0",
+                (step,),
+            )
+        ]
         cached = (now, names, step)
         _NAME_ORDER_SAMPLES[key] = cached
     _read_at, names, step = cached

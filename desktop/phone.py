@@ -33,9 +33,13 @@ def parse_phone(value: str, field: str = "phone") -> Phone | None:
     if not value:
         return None
     if any(ch.isalpha() for ch in value):
-        raise ValidationError(field, N_("{field}: a phone number may contain only digits, spaces, +, ( ) and -."))
+        raise ValidationError(
+            field, N_("{field}: a phone number may contain only digits, spaces, +, ( ) and -.")
+        )
     if not set(value) <= _ALLOWED:
-        raise ValidationError(field, N_("{field}: a phone number may contain only digits, spaces, +, ( ) and -."))
+        raise ValidationError(
+            field, N_("{field}: a phone number may contain only digits, spaces, +, ( ) and -.")
+        )
     try:
         number = phonenumbers.parse(value, HOME_REGION)
     except phonenumbers.NumberParseException:

@@ -40,9 +40,7 @@ REGIONS = [
 ]
 
 # One house of friendship per region to start with; the server registers the others.
-HOUSES = [
-    (f"{code}-01", f"{kk}ның Достық үйі", f"Дом дружбы — {ru}", code) for code, kk, ru in REGIONS
-]
+HOUSES = [(f"{code}-01", f"{kk}ның Достық үйі", f"Дом дружбы — {ru}", code) for code, kk, ru in REGIONS]
 
 PROGRAMMES = [
     ("zhurekten", "Жүректен жүрекке", "«Жүректен жүрекке»"),
@@ -204,17 +202,46 @@ def seed(conn: sqlite3.Connection) -> None:
         [(code, kk, ru, i, CENTRAL_HLC, region) for i, (code, kk, ru, region) in enumerate(HOUSES)],
     )
     now = "2026-01-01T00:00:00.000+00:00"
-    central = {"house_id": None, "hlc": CENTRAL_HLC, "deleted": 0, "created_at": now, "updated_at": now,
-               "updated_by": "central"}
+    central = {
+        "house_id": None,
+        "hlc": CENTRAL_HLC,
+        "deleted": 0,
+        "created_at": now,
+        "updated_at": now,
+        "updated_by": "central",
+    }
     for item_id, kk, ru, unit, group in AID_ITEMS:
         name = f"{kk} {ru}"
-        _insert_central(conn, "aid_items", {**central, "id": item_id, "name_kk": kk, "name_ru": ru, "unit": unit,
-                                            "item_group": group, "name_fold": text.fold(name),
-                                            "name_loose": text.loose(name), "name_sort": text.sort_key(kk),
-                                            "search_text": f"{text.fold(name)} {text.loose(name)}"})
+        _insert_central(
+            conn,
+            "aid_items",
+            {
+                **central,
+                "id": item_id,
+                "name_kk": kk,
+                "name_ru": ru,
+                "unit": unit,
+                "item_group": group,
+                "name_fold": text.fold(name),
+                "name_loose": text.loose(name),
+                "name_sort": text.sort_key(kk),
+                "search_text": f"{text.fold(name)} {text.loose(name)}",
+            },
+        )
     for rule_id, programme, scope, period, days, max_count in PROGRAMME_RULES:
-        _insert_central(conn, "programme_rules", {**central, "id": rule_id, "programme": programme, "scope": scope,
-                                                  "period": period, "period_days": days, "max_count": max_count})
+        _insert_central(
+            conn,
+            "programme_rules",
+            {
+                **central,
+                "id": rule_id,
+                "programme": programme,
+                "scope": scope,
+                "period": period,
+                "period_days": days,
+                "max_count": max_count,
+            },
+        )
     for skill_id, kk, ru in SKILLS:
         _insert_central(conn, "skills", {**central, "id": skill_id, "name_kk": kk, "name_ru": ru})
 
@@ -223,7 +250,9 @@ def _insert_central(conn: sqlite3.Connection, table: str, row: dict) -> None:
     row = dict(row)
     row["field_hlc"] = json.dumps({})
     cols = ", ".join(row)
-    conn.execute(f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+    conn.execute(
+        f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
+    )
 
 
 def localized(row: dict, lang: str | None = None, prefix: str = "name") -> str:

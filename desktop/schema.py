@@ -66,8 +66,11 @@ SYNCED_TABLES: dict[str, Table] = {
             indexes=(("iin",), ("phone",), ("birth_date",)),
         ),
         # Two people the staff said are different, so the duplicate warning does not ask again.
-        Table("people_distinct", {"person_a": "TEXT NOT NULL", "person_b": "TEXT NOT NULL"},
-              indexes=(("person_a", "person_b"),)),
+        Table(
+            "people_distinct",
+            {"person_a": "TEXT NOT NULL", "person_b": "TEXT NOT NULL"},
+            indexes=(("person_a", "person_b"),),
+        ),
         Table("skills", {"name_kk": "TEXT NOT NULL DEFAULT ''", "name_ru": "TEXT NOT NULL DEFAULT ''"}),
         Table(
             "volunteers",
@@ -116,13 +119,26 @@ SYNCED_TABLES: dict[str, Table] = {
             search=("title_kk", "title_ru"),
             indexes=(("starts_at",), ("status",)),
         ),
-        Table("event_associations", {"event_id": "TEXT NOT NULL", "association_id": "TEXT NOT NULL"},
-              indexes=(("event_id",), ("association_id",))),
-        Table("event_groups", {"event_id": "TEXT NOT NULL", "group_id": "TEXT NOT NULL"},
-              indexes=(("event_id",), ("group_id",))),
-        Table("event_volunteers", {"event_id": "TEXT NOT NULL", "volunteer_id": "TEXT NOT NULL",
-                                   "minutes": "INTEGER NOT NULL DEFAULT 0", "role": "TEXT"},
-              indexes=(("event_id",), ("volunteer_id",))),
+        Table(
+            "event_associations",
+            {"event_id": "TEXT NOT NULL", "association_id": "TEXT NOT NULL"},
+            indexes=(("event_id",), ("association_id",)),
+        ),
+        Table(
+            "event_groups",
+            {"event_id": "TEXT NOT NULL", "group_id": "TEXT NOT NULL"},
+            indexes=(("event_id",), ("group_id",)),
+        ),
+        Table(
+            "event_volunteers",
+            {
+                "event_id": "TEXT NOT NULL",
+                "volunteer_id": "TEXT NOT NULL",
+                "minutes": "INTEGER NOT NULL DEFAULT 0",
+                "role": "TEXT",
+            },
+            indexes=(("event_id",), ("volunteer_id",)),
+        ),
         Table(
             "event_attendance",
             {
@@ -135,8 +151,11 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             indexes=(("event_id",),),
         ),
-        Table("event_attendees", {"event_id": "TEXT NOT NULL", "person_id": "TEXT NOT NULL"},
-              indexes=(("event_id",), ("person_id",))),
+        Table(
+            "event_attendees",
+            {"event_id": "TEXT NOT NULL", "person_id": "TEXT NOT NULL"},
+            indexes=(("event_id",), ("person_id",)),
+        ),
         Table(
             "associations",
             {
@@ -180,8 +199,14 @@ SYNCED_TABLES: dict[str, Table] = {
         ),
         Table(
             "aid_points",
-            {"name": "TEXT NOT NULL DEFAULT ''", "address": "TEXT", "opening_hours": "TEXT",
-             "contact_name": "TEXT", "contact_phone": "TEXT", "active": "INTEGER NOT NULL DEFAULT 1"},
+            {
+                "name": "TEXT NOT NULL DEFAULT ''",
+                "address": "TEXT",
+                "opening_hours": "TEXT",
+                "contact_name": "TEXT",
+                "contact_phone": "TEXT",
+                "active": "INTEGER NOT NULL DEFAULT 1",
+            },
             search=("name",),
         ),
         Table(
@@ -214,15 +239,25 @@ SYNCED_TABLES: dict[str, Table] = {
         ),
         Table(
             "donation_lines",
-            {"donation_id": "TEXT NOT NULL", "item_id": "TEXT NOT NULL", "quantity": "REAL NOT NULL",
-             "value_kzt": "REAL"},
+            {
+                "donation_id": "TEXT NOT NULL",
+                "item_id": "TEXT NOT NULL",
+                "quantity": "REAL NOT NULL",
+                "value_kzt": "REAL",
+            },
             ledger=True,
             indexes=(("donation_id",), ("item_id",)),
         ),
         Table(
             "households",
-            {"head_person_id": "TEXT", "locality": "TEXT", "address": "TEXT",
-             "members_count": "INTEGER", "children_count": "INTEGER", "notes": "TEXT"},
+            {
+                "head_person_id": "TEXT",
+                "locality": "TEXT",
+                "address": "TEXT",
+                "members_count": "INTEGER",
+                "children_count": "INTEGER",
+                "notes": "TEXT",
+            },
         ),
         Table(
             "recipients",
@@ -262,8 +297,14 @@ SYNCED_TABLES: dict[str, Table] = {
         ),
         Table(
             "stock_adjustments",
-            {"adjusted_on": "TEXT NOT NULL", "aid_point_id": "TEXT", "item_id": "TEXT NOT NULL",
-             "quantity": "REAL NOT NULL", "adjusted_by": "TEXT", **_LEDGER_FIELDS},
+            {
+                "adjusted_on": "TEXT NOT NULL",
+                "aid_point_id": "TEXT",
+                "item_id": "TEXT NOT NULL",
+                "quantity": "REAL NOT NULL",
+                "adjusted_by": "TEXT",
+                **_LEDGER_FIELDS,
+            },
             ledger=True,
             indexes=(("item_id",),),
         ),
@@ -309,9 +350,14 @@ SYNCED_TABLES: dict[str, Table] = {
 }
 
 # Central reference data (server → devices only). `code` is the key; names in both languages.
-_REF = {"code": "TEXT PRIMARY KEY", "name_kk": "TEXT NOT NULL", "name_ru": "TEXT NOT NULL",
-        "sort": "INTEGER NOT NULL DEFAULT 0", "active": "INTEGER NOT NULL DEFAULT 1",
-        "hlc": "TEXT NOT NULL DEFAULT ''"}
+_REF = {
+    "code": "TEXT PRIMARY KEY",
+    "name_kk": "TEXT NOT NULL",
+    "name_ru": "TEXT NOT NULL",
+    "sort": "INTEGER NOT NULL DEFAULT 0",
+    "active": "INTEGER NOT NULL DEFAULT 1",
+    "hlc": "TEXT NOT NULL DEFAULT ''",
+}
 REFERENCE_TABLES: dict[str, dict[str, str]] = {
     "regions": dict(_REF),
     "houses": {**_REF, "region_code": "TEXT", "address": "TEXT"},
@@ -353,11 +399,24 @@ LOCAL_TABLES: dict[str, dict[str, str]] = {
         "resolved_at": "TEXT",
         "resolution": "TEXT",  # kept, other
     },
-    "users": {"id": "TEXT PRIMARY KEY", "login": "TEXT NOT NULL UNIQUE", "display_name": "TEXT",
-              "role": "TEXT NOT NULL", "password_hash": "TEXT", "created_at": "TEXT NOT NULL"},
+    "users": {
+        "id": "TEXT PRIMARY KEY",
+        "login": "TEXT NOT NULL UNIQUE",
+        "display_name": "TEXT",
+        "role": "TEXT NOT NULL",
+        "password_hash": "TEXT",
+        "created_at": "TEXT NOT NULL",
+    },
     # Append-only: who did what to which record (including exports and overrides).
-    "audit_log": {"seq": "INTEGER PRIMARY KEY AUTOINCREMENT", "at": "TEXT NOT NULL", "actor": "TEXT",
-                  "action": "TEXT NOT NULL", "table_name": "TEXT", "row_id": "TEXT", "details": "TEXT"},
+    "audit_log": {
+        "seq": "INTEGER PRIMARY KEY AUTOINCREMENT",
+        "at": "TEXT NOT NULL",
+        "actor": "TEXT",
+        "action": "TEXT NOT NULL",
+        "table_name": "TEXT",
+        "row_id": "TEXT",
+        "details": "TEXT",
+    },
 }
 
 
@@ -408,11 +467,11 @@ def _create_fts(conn: sqlite3.Connection, table: str) -> None:
     )
     conn.execute(
         f'CREATE TRIGGER "{table}_fts_ad" AFTER DELETE ON "{table}" BEGIN '
-        f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, search_text) VALUES ('delete', old.rowid, old.search_text); END"
+        f'INSERT INTO "{fts}"("{fts}", rowid, search_text) VALUES (\'delete\', old.rowid, old.search_text); END'
     )
     conn.execute(
         f'CREATE TRIGGER "{table}_fts_au" AFTER UPDATE OF search_text ON "{table}" BEGIN '
-        f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, search_text) VALUES ('delete', old.rowid, old.search_text); "
+        f'INSERT INTO "{fts}"("{fts}", rowid, search_text) VALUES (\'delete\', old.rowid, old.search_text); '
         f'INSERT INTO "{fts}"(rowid, search_text) VALUES (new.rowid, new.search_text); END'
     )
 

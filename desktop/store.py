@@ -50,7 +50,9 @@ def _encode(value: Any) -> Any:
 class Store:
     """A connection to the house database. Use one Store per thread (STYLE.md rule 3)."""
 
-    def __init__(self, path: str | os.PathLike, *, actor: str | None = None, wall: Callable[[], float] = time.time):
+    def __init__(
+        self, path: str | os.PathLike, *, actor: str | None = None, wall: Callable[[], float] = time.time
+    ):
         self.path = Path(path)
         self._wall = wall
         self.actor = actor
@@ -209,8 +211,12 @@ class Store:
             field_hlc = json.loads(current["field_hlc"] or "{}")
             field_hlc.update({f: stamp for f in diff})
             row = dict(diff)
-            row.update(hlc=stamp, field_hlc=json.dumps(field_hlc, sort_keys=True), updated_at=now,
-                       updated_by=self.actor or self.device_id)
+            row.update(
+                hlc=stamp,
+                field_hlc=json.dumps(field_hlc, sort_keys=True),
+                updated_at=now,
+                updated_by=self.actor or self.device_id,
+            )
             if spec.search and any(f in diff for f in spec.search + spec.search_extra):
                 row.update(_search_columns(spec, {**current, **diff}))
             sets = ", ".join(f'"{c}" = ?' for c in row)
@@ -241,17 +247,32 @@ class Store:
             self.conn.execute(
                 f'UPDATE "{table}" SET deleted = ?, hlc = ?, field_hlc = ?, updated_at = ?, updated_by = ? '
                 f"WHERE id = ?",
-                (deleted, stamp, json.dumps(field_hlc, sort_keys=True), now, self.actor or self.device_id, row_id),
+                (
+                    deleted,
+                    stamp,
+                    json.dumps(field_hlc, sort_keys=True),
+                    now,
+                    self.actor or self.device_id,
+                    row_id,
+                ),
             )
             self._record(table, row_id, kind, {"deleted": deleted}, stamp, now)
         return True
 
-    def audit(self, action: str, table: str | None = None, row_id: str | None = None, details: Any = None) -> None:
+    def audit(
+        self, action: str, table: str | None = None, row_id: str | None = None, details: Any = None
+    ) -> None:
         """An audit entry for something that is not a row write (an export, an override, a login)."""
         self.conn.execute(
             "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (utc_now_iso(self._wall), self.actor or self.device_id, action, table, row_id,
-             None if details is None else json.dumps(details, ensure_ascii=False)),
+            (
+                utc_now_iso(self._wall),
+                self.actor or self.device_id,
+                action,
+                table,
+                row_id,
+                None if details is None else json.dumps(details, ensure_ascii=False),
+            ),
         )
 
     def _record(self, table: str, row_id: str, kind: str, fields: dict, stamp: str, now: str) -> None:

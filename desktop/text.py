@@ -14,9 +14,21 @@ _RANK = {c: i for i, c in enumerate(KAZAKH_ALPHABET)}
 # What a person typing on a Russian keyboard (or in Latin look-alikes) writes instead of a Kazakh letter.
 _LOOSE = str.maketrans(
     {
-        "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е",
+        "ә": "а",
+        "ғ": "г",
+        "қ": "к",
+        "ң": "н",
+        "ө": "о",
+        "ұ": "у",
+        "ү": "у",
+        "һ": "х",
+        "і": "и",
+        "ё": "е",
         # Schwa and barred o typed for ә and ө; Latin I typed for the Kazakh І (it sits on the same key).
-        "ə": "а", "ɵ": "о", "i": "и", "ı": "и",
+        "ə": "а",
+        "ɵ": "о",
+        "i": "и",
+        "ı": "и",
     }
 )
 

@@ -82,9 +82,19 @@ def validate_volunteer(values: dict, today: dt.date) -> dict:
     return clean
 
 
-def save_volunteer(store: Store, person_values: dict, volunteer_values: dict, *, person_id: str | None = None,
-                   volunteer_id: str | None = None, today: dt.date, different_from=(),
-                   rng_code: str | None = None, progress=None, cancel=None) -> tuple[str, str]:
+def save_volunteer(
+    store: Store,
+    person_values: dict,
+    volunteer_values: dict,
+    *,
+    person_id: str | None = None,
+    volunteer_id: str | None = None,
+    today: dt.date,
+    different_from=(),
+    rng_code: str | None = None,
+    progress=None,
+    cancel=None,
+) -> tuple[str, str]:
     """Saves the person and their volunteer record (and consent) together: all or nothing. Every field of both is
     checked before anything is written. Returns (person_id, volunteer_id)."""
     errors: list[ValidationError] = []
@@ -100,11 +110,14 @@ def save_volunteer(store: Store, person_values: dict, volunteer_values: dict, *,
     if errors:
         raise ValidationErrors(errors)
     with store.transaction():
-        person_id = people.save_person(store, person_values, person_id, today=today, different_from=different_from)
+        person_id = people.save_person(
+            store, person_values, person_id, today=today, different_from=different_from
+        )
         record = {k: clean[k] for k in ("status", "since", "skills", "activities", "emergency_contact")}
         if volunteer_id is None:
             volunteer_id = store.scalar(
-                "SELECT id FROM volunteers WHERE person_id = ? AND deleted = 0", (person_id,))
+                "SELECT id FROM volunteers WHERE person_id = ? AND deleted = 0", (person_id,)
+            )
         if volunteer_id is None:
             record["kiosk_code"] = rng_code or new_kiosk_code(store)
             volunteer_id = store.insert("volunteers", {"person_id": person_id, **record})
@@ -136,8 +149,9 @@ def new_kiosk_code(store: Store, draw=None) -> str:
     draw = draw or (lambda: secrets.randbelow(10**KIOSK_CODE_DIGITS))
     for _attempt in range(200):
         code = f"{draw():0{KIOSK_CODE_DIGITS}d}"
-        if code[0] != "0" and not store.scalar("SELECT 1 FROM volunteers WHERE kiosk_code = ? AND deleted = 0",
-                                               (code,)):
+        if code[0] != "0" and not store.scalar(
+            "SELECT 1 FROM volunteers WHERE kiosk_code = ? AND deleted = 0", (code,)
+        ):
             return code
     raise DostyqError(N_("No free kiosk code is left; ask the administrator."))
 
@@ -224,7 +238,9 @@ def current_month(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(TZ)).strftime("%Y-%m")
 
 
-def _register_where(query: RegisterQuery, flt: people.SearchFilter, walk_sorted_index: bool) -> tuple[str, dict]:
+def _register_where(
+    query: RegisterQuery, flt: people.SearchFilter, walk_sorted_index: bool
+) -> tuple[str, dict]:
     where = ["v.deleted = 0", "p.deleted = 0"]
     params: dict = {}
     if query.status:
@@ -248,6 +264,8 @@ def _month_minutes() -> str:
         f" WHERE ev.volunteer_id = v.id AND {events.counted_event_time()} "
         " AND e.starts_at >= :start AND e.starts_at < :end)"
     )
+
+
 # A safety net: if walking the name order (chosen by people.SearchFilter.prefers_sorted_index) takes longer
 # than this, the matches are taken from FTS and sorted instead.
 WALK_BUDGET_S = 0.03
@@ -271,13 +289,17 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
     def ids(walk: bool) -> list[str]:
         where, params = _register_where(query, flt, walk)
         if by_name:
-            sql = (f"SELECT v.id FROM people p CROSS JOIN volunteers v ON v.person_id = p.id WHERE {where} "
-                   f"ORDER BY p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset")
+            sql = (
+                f"SELECT v.id FROM people p CROSS JOIN volunteers v ON v.person_id = p.id WHERE {where} "
+                f"ORDER BY p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset"
+            )
         else:
             # Other sorts read every row anyway; there the planner's own join order is faster.
             key = _month_minutes() if order == "month_minutes" else order
-            sql = (f"SELECT v.id FROM people p JOIN volunteers v ON v.person_id = p.id WHERE {where} "
-                   f"ORDER BY {key} {direction}, p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset")
+            sql = (
+                f"SELECT v.id FROM people p JOIN volunteers v ON v.person_id = p.id WHERE {where} "
+                f"ORDER BY {key} {direction}, p.name_sort {direction}, v.id LIMIT :limit OFFSET :offset"
+            )
         return [r[0] for r in store.conn.execute(sql, {**params, **bounds})]
 
     if by_name and (flt.empty or not flt.fts or flt.prefers_sorted_index(store, offset + limit)):
@@ -324,7 +346,9 @@ def register_count(store: Store, query: RegisterQuery, cap: int = 500) -> tuple[
     where, params = _register_where(query, people.search_filter(query.text), walk_sorted_index=False)
     found = store.scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM people p CROSS JOIN volunteers v ON v.person_id = p.id "
-        f"WHERE {where} LIMIT :cap)", {**params, "cap": cap + 1})
+        f"WHERE {where} LIMIT :cap)",
+        {**params, "cap": cap + 1},
+    )
     return min(found, cap), found > cap
 
 
@@ -380,8 +404,9 @@ def arrive(store: Store, volunteer_id: str, now: dt.datetime, progress=None, can
         current = open_shift(store, volunteer_id)
         if current and _parse(current["check_in"]).date() == now.astimezone(TZ).date():
             return KioskResult("already_in", current)
-        shift_id = store.insert("volunteer_shifts", {"volunteer_id": volunteer_id, "check_in": _iso(now),
-                                                     "recorded_by": "kiosk"})
+        shift_id = store.insert(
+            "volunteer_shifts", {"volunteer_id": volunteer_id, "check_in": _iso(now), "recorded_by": "kiosk"}
+        )
         return KioskResult("arrived", store.get("volunteer_shifts", shift_id))
 
 
@@ -392,10 +417,18 @@ def leave(store: Store, volunteer_id: str, now: dt.datetime, progress=None, canc
         if not current or _parse(current["check_in"]).date() != now.astimezone(TZ).date():
             return KioskResult("not_in")
         minutes = max(0, _minutes(_parse(current["check_in"]), now))
-        shift_id = store.insert("volunteer_shifts", {
-            "volunteer_id": volunteer_id, "check_in": current["check_in"], "check_out": _iso(now),
-            "minutes": minutes, "activity": current["activity"], "event_id": current["event_id"],
-            "recorded_by": "kiosk"})
+        shift_id = store.insert(
+            "volunteer_shifts",
+            {
+                "volunteer_id": volunteer_id,
+                "check_in": current["check_in"],
+                "check_out": _iso(now),
+                "minutes": minutes,
+                "activity": current["activity"],
+                "event_id": current["event_id"],
+                "recorded_by": "kiosk",
+            },
+        )
         return KioskResult("left", store.get("volunteer_shifts", shift_id), minutes)
 
 
@@ -408,18 +441,36 @@ def _check_times(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> None
         raise ValidationError("check_out", N_("{field} cannot be in the future."))
 
 
-def add_shift(store: Store, volunteer_id: str, start: dt.datetime, end: dt.datetime, activity: str = "",
-              *, now: dt.datetime, recorded_by: str | None = None, progress=None, cancel=None) -> str:
+def add_shift(
+    store: Store,
+    volunteer_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    activity: str = "",
+    *,
+    now: dt.datetime,
+    recorded_by: str | None = None,
+    progress=None,
+    cancel=None,
+) -> str:
     """A complete shift entered by staff (forgotten check-in, work done elsewhere)."""
     _check_times(start, end, now)
-    return store.insert("volunteer_shifts", {
-        "volunteer_id": volunteer_id, "check_in": _iso(start), "check_out": _iso(end),
-        "minutes": _minutes(start, end), "activity": text.normalize(activity) or None,
-        "recorded_by": recorded_by or "staff"})
+    return store.insert(
+        "volunteer_shifts",
+        {
+            "volunteer_id": volunteer_id,
+            "check_in": _iso(start),
+            "check_out": _iso(end),
+            "minutes": _minutes(start, end),
+            "activity": text.normalize(activity) or None,
+            "recorded_by": recorded_by or "staff",
+        },
+    )
 
 
-def close_shift(store: Store, shift_id: str, end: dt.datetime, *, now: dt.datetime, progress=None,
-                cancel=None) -> str:
+def close_shift(
+    store: Store, shift_id: str, end: dt.datetime, *, now: dt.datetime, progress=None, cancel=None
+) -> str:
     """Staff close a shift left open (e.g. over midnight) with the time the volunteer really left."""
     with store.transaction():
         shift = store.get("volunteer_shifts", shift_id)
@@ -429,10 +480,18 @@ def close_shift(store: Store, shift_id: str, end: dt.datetime, *, now: dt.dateti
             raise ValidationError("shift", N_("{field}: this shift has already been closed."))
         start = _parse(shift["check_in"])
         _check_times(start, end, now)
-        return store.insert("volunteer_shifts", {
-            "volunteer_id": shift["volunteer_id"], "check_in": shift["check_in"], "check_out": _iso(end),
-            "minutes": _minutes(start, end), "activity": shift["activity"], "event_id": shift["event_id"],
-            "recorded_by": "staff"})
+        return store.insert(
+            "volunteer_shifts",
+            {
+                "volunteer_id": shift["volunteer_id"],
+                "check_in": shift["check_in"],
+                "check_out": _iso(end),
+                "minutes": _minutes(start, end),
+                "activity": shift["activity"],
+                "event_id": shift["event_id"],
+                "recorded_by": "staff",
+            },
+        )
 
 
 def reverse_shift(store: Store, shift_id: str, reason: str, progress=None, cancel=None) -> str:
@@ -448,14 +507,33 @@ def reverse_shift(store: Store, shift_id: str, reason: str, progress=None, cance
             raise ValidationError("shift", N_("{field}: a reversal cannot itself be reversed."))
         if store.scalar("SELECT 1 FROM volunteer_shifts WHERE reverses_id = ? AND deleted = 0", (shift_id,)):
             raise ValidationError("shift", N_("{field}: this entry has already been reversed."))
-        return store.insert("volunteer_shifts", {
-            "volunteer_id": shift["volunteer_id"], "check_in": shift["check_in"], "check_out": shift["check_out"],
-            "minutes": -(shift["minutes"] or 0), "activity": shift["activity"], "event_id": shift["event_id"],
-            "reverses_id": shift_id, "reason": reason, "recorded_by": "staff"})
+        return store.insert(
+            "volunteer_shifts",
+            {
+                "volunteer_id": shift["volunteer_id"],
+                "check_in": shift["check_in"],
+                "check_out": shift["check_out"],
+                "minutes": -(shift["minutes"] or 0),
+                "activity": shift["activity"],
+                "event_id": shift["event_id"],
+                "reverses_id": shift_id,
+                "reason": reason,
+                "recorded_by": "staff",
+            },
+        )
 
 
-def correct_shift(store: Store, shift_id: str, start: dt.datetime, end: dt.datetime, reason: str, *,
-                  now: dt.datetime, progress=None, cancel=None) -> tuple[str, str]:
+def correct_shift(
+    store: Store,
+    shift_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    reason: str,
+    *,
+    now: dt.datetime,
+    progress=None,
+    cancel=None,
+) -> tuple[str, str]:
     """Wrong times: a reversal of the entry and a new entry with the right times, in one transaction."""
     _check_times(start, end, now)
     with store.transaction():
@@ -495,11 +573,15 @@ def minutes_in_period(store: Store, volunteer_id: str, start: dt.date, end: dt.d
     lo, hi = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
     shifts = store.scalar(
         "SELECT COALESCE(SUM(minutes), 0) FROM volunteer_shifts WHERE volunteer_id = ? AND deleted = 0 "
-        "AND check_in >= ? AND check_in < ?", (volunteer_id, lo, hi))
+        "AND check_in >= ? AND check_in < ?",
+        (volunteer_id, lo, hi),
+    )
     at_events = store.scalar(
         "SELECT COALESCE(SUM(ev.minutes), 0) FROM event_volunteers ev JOIN events e ON e.id = ev.event_id "
         f"WHERE ev.volunteer_id = ? AND {events.counted_event_time()} "
-        "AND e.starts_at >= ? AND e.starts_at < ?", (volunteer_id, lo, hi))
+        "AND e.starts_at >= ? AND e.starts_at < ?",
+        (volunteer_id, lo, hi),
+    )
     return shifts + at_events
 
 
@@ -547,8 +629,10 @@ def kiosk_find(store: Store, typed: str, limit: int = 6) -> list[dict]:
     typed = (typed or "").strip()
     if not typed:
         return []
-    base = ("SELECT v.id, v.kiosk_code, p.surname, p.name, p.patronymic FROM volunteers v "
-            "JOIN people p ON p.id = v.person_id WHERE v.deleted = 0 AND p.deleted = 0 AND v.status != 'left' ")
+    base = (
+        "SELECT v.id, v.kiosk_code, p.surname, p.name, p.patronymic FROM volunteers v "
+        "JOIN people p ON p.id = v.person_id WHERE v.deleted = 0 AND p.deleted = 0 AND v.status != 'left' "
+    )
     if typed.isdigit():
         return store.rows(base + "AND v.kiosk_code = ? LIMIT ?", (typed, limit))
     if len(typed) < 2:

@@ -41,12 +41,15 @@ def main(db: str, out: str) -> None:
     repeat = store.scalar(
         "SELECT a.recipient_id FROM aid_given a JOIN recipients r ON r.id = a.recipient_id "
         "WHERE a.programme = 'qamqor' AND substr(a.given_on, 1, 7) = ? AND r.person_id IS NOT NULL "
-        "AND a.reverses_id IS NULL ORDER BY a.given_on LIMIT 1", (month,))
+        "AND a.reverses_id IS NULL ORDER BY a.given_on LIMIT 1",
+        (month,),
+    )
     # A recipient with a long history (including a correction) for the card.
     busy = store.scalar(
         "SELECT a.recipient_id FROM aid_given a JOIN recipients r ON r.id = a.recipient_id "
         "WHERE r.person_id IS NOT NULL GROUP BY a.recipient_id "
-        "ORDER BY max(a.reverses_id IS NOT NULL) DESC, count(*) DESC LIMIT 1")
+        "ORDER BY max(a.reverses_id IS NOT NULL) DESC, count(*) DESC LIMIT 1"
+    )
     runner = TaskRunner(lambda: Store(db))
     settings = Settings()
     settings.extra["aid_given_by"] = "Сәуле Оспанова"
@@ -77,8 +80,9 @@ def main(db: str, out: str) -> None:
         page.save()
         settle()
         dialog = page.double_aid_dialog
-        dialog.reason_edit.setText("Үйі өртеніп кетті, директор рұқсат берді" if lang == "kk" else
-                                   "Пожар в доме, разрешил директор")
+        dialog.reason_edit.setText(
+            "Үйі өртеніп кетті, директор рұқсат берді" if lang == "kk" else "Пожар в доме, разрешил директор"
+        )
         settle()
         dialog.grab().save(str(out_dir / f"aid_double_aid_{lang}.png"))
         dialog.reject()
@@ -88,8 +92,9 @@ def main(db: str, out: str) -> None:
         window.grab().save(str(out_dir / f"aid_stock_{lang}.png"))
 
         section.show_page("recipients")
-        surname = store.scalar("SELECT p.surname FROM recipients r JOIN people p ON p.id = r.person_id "
-                               "WHERE r.id = ?", (busy,))
+        surname = store.scalar(
+            "SELECT p.surname FROM recipients r JOIN people p ON p.id = r.person_id WHERE r.id = ?", (busy,)
+        )
         section.recipients_page.search_edit.setText(surname)
         settle()
         section.recipients_page.select(busy)
@@ -114,5 +119,7 @@ def _shrink(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/aid_demo.db",
-         sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
+    main(
+        sys.argv[1] if len(sys.argv) > 1 else "/tmp/aid_demo.db",
+        sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots",
+    )

@@ -22,13 +22,37 @@ def pybabel(*args: str) -> None:
 
 
 def extract() -> None:
-    pybabel("extract", "-F", "babel.cfg", "--no-default-keywords", *KEYWORDS, "--add-comments=TRANSLATORS:",
-            "--sort-by-file", "--no-wrap", "--project=Dostyq", "-o", "locales/app.pot", ".")
+    pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "--no-default-keywords",
+        *KEYWORDS,
+        "--add-comments=TRANSLATORS:",
+        "--sort-by-file",
+        "--no-wrap",
+        "--project=Dostyq",
+        "-o",
+        "locales/app.pot",
+        ".",
+    )
     for lang in LANGS:
         po = LOCALES / lang / "LC_MESSAGES" / "app.po"
         if po.exists():
-            pybabel("update", "-i", "locales/app.pot", "-d", "locales", "-D", "app", "-l", lang,
-                    "--ignore-obsolete", "--no-fuzzy-matching", "--no-wrap")
+            pybabel(
+                "update",
+                "-i",
+                "locales/app.pot",
+                "-d",
+                "locales",
+                "-D",
+                "app",
+                "-l",
+                lang,
+                "--ignore-obsolete",
+                "--no-fuzzy-matching",
+                "--no-wrap",
+            )
         else:
             pybabel("init", "-i", "locales/app.pot", "-d", "locales", "-D", "app", "-l", lang, "--no-wrap")
     _pin_header_dates()
@@ -41,7 +65,9 @@ def _pin_header_dates() -> None:
 
     for path in [LOCALES / "app.pot", *(LOCALES / lang / "LC_MESSAGES" / "app.po" for lang in LANGS)]:
         text = path.read_text(encoding="utf-8")
-        text = re.sub(r'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"', r'"\1: 2026-01-01 00:00+0000\\n"', text)
+        text = re.sub(
+            r'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"', r'"\1: 2026-01-01 00:00+0000\\n"', text
+        )
         path.write_text(text, encoding="utf-8")
 
 

@@ -31,7 +31,9 @@ def main(paths: list[str]) -> None:
             translated = all(message.string) if isinstance(message.string, tuple) else bool(message.string)
             if existing is None:
                 ours[message.id] = message
-            elif translated and not (all(existing.string) if isinstance(existing.string, tuple) else existing.string):
+            elif translated and not (
+                all(existing.string) if isinstance(existing.string, tuple) else existing.string
+            ):
                 existing.string = message.string
         with open(path, "wb") as fh:
             write_po(fh, ours, width=0, sort_by_file=True)

@@ -38,14 +38,23 @@ def apply_acks(store: Store, acks: dict[str, str]) -> list[tuple[str, str]]:
             row = store.one("SELECT table_name, row_id, fields FROM outbox WHERE op_id = ?", (op_id,))
             if row:
                 rejected.append((op_id, result))
-                store.audit("sync_rejected", row["table_name"], row["row_id"],
-                            {"op_id": op_id, "reason": result, "fields": json.loads(row["fields"])})
+                store.audit(
+                    "sync_rejected",
+                    row["table_name"],
+                    row["row_id"],
+                    {"op_id": op_id, "reason": result, "fields": json.loads(row["fields"])},
+                )
         store.conn.execute("DELETE FROM outbox WHERE op_id = ?", (op_id,))
     return rejected
 
 
-def apply_changes(store: Store, changes: list[dict[str, Any]], cursor_before: int, now_iso: str,
-                  on_row: Callable[[], None] | None = None) -> int:
+def apply_changes(
+    store: Store,
+    changes: list[dict[str, Any]],
+    cursor_before: int,
+    now_iso: str,
+    on_row: Callable[[], None] | None = None,
+) -> int:
     """Writes the server's rows. Returns the number of new conflicts recorded on this PC."""
     me = store.device_id
     keys = {(c["t"], c["id"]) for c in changes if c["t"] in schema.SYNCED_TABLES}
@@ -56,10 +65,13 @@ def apply_changes(store: Store, changes: list[dict[str, Any]], cursor_before: in
     for change in changes:
         table = change["t"]
         if table in schema.SYNCED_TABLES:
-            new_conflicts += _apply_row(store, change, pending.get((table, change["id"]), set()), me,
-                                        cursor_before, now_iso)
+            new_conflicts += _apply_row(
+                store, change, pending.get((table, change["id"]), set()), me, cursor_before, now_iso
+            )
             if any_open or new_conflicts:
-                row = store.conn.execute(f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)).fetchone()
+                row = store.conn.execute(
+                    f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)
+                ).fetchone()
                 conflicts.close_superseded(store, table, change["id"], json.loads(row[0] or "{}"), now_iso)
             newest = max(newest, change.get("hlc") or "")
         elif table in schema.REFERENCE_TABLES:
@@ -90,7 +102,8 @@ def _apply_conflict(store: Store, data: dict) -> int:
     row = {c: data.get(c) for c in columns if c in data}
     cur = store.conn.execute(
         f"INSERT OR IGNORE INTO conflicts ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-        list(row.values()))
+        list(row.values()),
+    )
     return cur.rowcount
 
 
@@ -98,7 +111,9 @@ def record_conflict(store: Store, record: dict) -> int:
     return _apply_conflict(store, record)
 
 
-def _apply_row(store: Store, change: dict, pending: set[str], me: str, cursor_before: int, now_iso: str) -> int:
+def _apply_row(
+    store: Store, change: dict, pending: set[str], me: str, cursor_before: int, now_iso: str
+) -> int:
     table, row_id = change["t"], change["id"]
     spec = schema.SYNCED_TABLES[table]
     data = change["data"]
@@ -128,31 +143,64 @@ def _apply_row(store: Store, change: dict, pending: set[str], me: str, cursor_be
                     values[name] = l_value
                 field_hlc[name] = l_stamp
                 if foreign and differs:
-                    conflicts += record_conflict(store, merge.conflict_record(
-                        table, row_id, name, l_value, l_stamp, s_value, s_stamp, now_iso))
+                    conflicts += record_conflict(
+                        store,
+                        merge.conflict_record(
+                            table, row_id, name, l_value, l_stamp, s_value, s_stamp, now_iso
+                        ),
+                    )
             elif foreign and differs and writer_of(l_stamp) == me:
-                conflicts += record_conflict(store, merge.conflict_record(
-                    table, row_id, name, s_value, s_stamp, l_value, l_stamp, now_iso))
+                conflicts += record_conflict(
+                    store,
+                    merge.conflict_record(table, row_id, name, s_value, s_stamp, l_value, l_stamp, now_iso),
+                )
         # Edit against delete, seen from this side.
         mine = [f for f in pending if f != "deleted" and writer_of(local_hlc.get(f, "")) == me]
-        if deleted and not local["deleted"] and mine and \
-                merge.unseen_foreign(srv_hlc.get("deleted"), srv_seq.get("deleted"), me, cursor_before):
+        if (
+            deleted
+            and not local["deleted"]
+            and mine
+            and merge.unseen_foreign(srv_hlc.get("deleted"), srv_seq.get("deleted"), me, cursor_before)
+        ):
             newest = max(local_hlc[f] for f in mine)
-            conflicts += record_conflict(store, merge.conflict_record(
-                table, row_id, "deleted", 1, srv_hlc["deleted"], {f: local[f] for f in mine}, newest, now_iso))
+            conflicts += record_conflict(
+                store,
+                merge.conflict_record(
+                    table,
+                    row_id,
+                    "deleted",
+                    1,
+                    srv_hlc["deleted"],
+                    {f: local[f] for f in mine},
+                    newest,
+                    now_iso,
+                ),
+            )
         if "deleted" in pending and local["deleted"]:
-            edited = {f: values.get(f) for f, s in srv_hlc.items()
-                      if f != "deleted" and merge.unseen_foreign(s, srv_seq.get(f), me, cursor_before)}
+            edited = {
+                f: values.get(f)
+                for f, s in srv_hlc.items()
+                if f != "deleted" and merge.unseen_foreign(s, srv_seq.get(f), me, cursor_before)
+            }
             if edited:
                 newest = max(srv_hlc[f] for f in edited)
-                conflicts += record_conflict(store, merge.conflict_record(
-                    table, row_id, "deleted", 1, local_hlc["deleted"], edited, newest, now_iso))
+                conflicts += record_conflict(
+                    store,
+                    merge.conflict_record(
+                        table, row_id, "deleted", 1, local_hlc["deleted"], edited, newest, now_iso
+                    ),
+                )
     row = dict(values)
-    row.update(id=row_id, house_id=change.get("house_id"), deleted=deleted,
-               hlc=max(field_hlc.values()) if field_hlc else (change.get("hlc") or ""),
-               field_hlc=json.dumps(field_hlc, sort_keys=True),
-               created_at=change.get("created_at") or now_iso, updated_at=change.get("updated_at") or now_iso,
-               updated_by=change.get("updated_by"))
+    row.update(
+        id=row_id,
+        house_id=change.get("house_id"),
+        deleted=deleted,
+        hlc=max(field_hlc.values()) if field_hlc else (change.get("hlc") or ""),
+        field_hlc=json.dumps(field_hlc, sort_keys=True),
+        created_at=change.get("created_at") or now_iso,
+        updated_at=change.get("updated_at") or now_iso,
+        updated_by=change.get("updated_by"),
+    )
     if spec.search:
         row.update(store.derived_columns(table, row))
     _upsert(store, table, "id", row)

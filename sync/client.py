@@ -57,8 +57,13 @@ class Refused(Exception):
 class HttpTransport:
     """POSTs gzip JSON; the session keeps the connection alive between exchanges."""
 
-    def __init__(self, url: str, token: str | None = None, session: requests.Session | None = None,
-                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)):
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+    ):
         self.url = normalize_url(url)
         self.token = token
         self.timeout = timeout
@@ -75,14 +80,17 @@ class HttpTransport:
         except ProtocolError as exc:
             raise Refused(resp.status_code, "malformed_answer", str(exc)) from exc
 
-    def send(self, method: str, path: str, *, auth: bool = True, headers: dict | None = None,
-             **kwargs) -> requests.Response:
+    def send(
+        self, method: str, path: str, *, auth: bool = True, headers: dict | None = None, **kwargs
+    ) -> requests.Response:
         """One request; transport failures become TransportDown/TransportTimeout, any non-200 answer Refused."""
         headers = dict(headers or {})
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            resp = self.session.request(method, self.url + path, headers=headers, timeout=self.timeout, **kwargs)
+            resp = self.session.request(
+                method, self.url + path, headers=headers, timeout=self.timeout, **kwargs
+            )
         except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise TransportTimeout(str(exc)) from exc
         except requests.RequestException as exc:
@@ -92,8 +100,12 @@ class HttpTransport:
                 body = resp.json()
             except ValueError:
                 body = {}
-            raise Refused(resp.status_code, str(body.get("error") or resp.status_code), str(body.get("detail", "")),
-                          body)
+            raise Refused(
+                resp.status_code,
+                str(body.get("error") or resp.status_code),
+                str(body.get("detail", "")),
+                body,
+            )
         return resp
 
     def close(self) -> None:
@@ -122,8 +134,14 @@ class SyncResult:
 class SyncClient:
     """Syncs one Store with the server. Use it on the thread that owns the Store."""
 
-    def __init__(self, store: Store, transport: Any | None = None, *, wall: Callable[[], float] = time.time,
-                 rng: random.Random | None = None):
+    def __init__(
+        self,
+        store: Store,
+        transport: Any | None = None,
+        *,
+        wall: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ):
         self.store = store
         self.wall = wall
         self.rng = rng or random.Random()
@@ -147,7 +165,8 @@ class SyncClient:
     def set_state(self, key: str, value: Any) -> None:
         self.store.conn.execute(
             "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, None if value is None else str(value)))
+            (key, None if value is None else str(value)),
+        )
 
     @property
     def cursor(self) -> int:
@@ -191,15 +210,19 @@ class SyncClient:
             store.set_meta("house_id", parsed.house_id)
             # Work typed before enrolment belongs to this house too.
             for table in schema.SYNCED_TABLES:
-                store.conn.execute(f'UPDATE "{table}" SET house_id = ? WHERE house_id IS NULL '
-                                   f"AND id IN (SELECT row_id FROM outbox WHERE table_name = ?)",
-                                   (parsed.house_id, table))
+                store.conn.execute(
+                    f'UPDATE "{table}" SET house_id = ? WHERE house_id IS NULL '
+                    f"AND id IN (SELECT row_id FROM outbox WHERE table_name = ?)",
+                    (parsed.house_id, table),
+                )
         if isinstance(transport, HttpTransport):
             transport.token = parsed.token
         return parsed.house_id
 
     # ---- one exchange ----------------------------------------------------------------------------------------
-    def build_request(self, page_bytes: int | None = None, max_ops: int = protocol.MAX_OPS_PER_REQUEST) -> dict:
+    def build_request(
+        self, page_bytes: int | None = None, max_ops: int = protocol.MAX_OPS_PER_REQUEST
+    ) -> dict:
         page = page_bytes or self.page_bytes
         # The token belongs to one house, so everything this PC sends belongs to it (the server refuses the rest).
         house = self.state("house_id") or self.store.house_id
@@ -207,13 +230,21 @@ class SyncClient:
         raw = 0
         # gzip shrinks op JSON 4-8×; stop at about one page of compressed bytes.
         for row in self.store.conn.execute(
-                "SELECT op_id, table_name, row_id, kind, fields, hlc, created_at FROM outbox ORDER BY seq LIMIT ?",
-                (max_ops,)):
+            "SELECT op_id, table_name, row_id, kind, fields, hlc, created_at FROM outbox ORDER BY seq LIMIT ?",
+            (max_ops,),
+        ):
             fields = json.loads(row["fields"])
             if "house_id" in fields and fields["house_id"] != house:
                 fields["house_id"] = house
-            op = {"op_id": row["op_id"], "table": row["table_name"], "row_id": row["row_id"], "kind": row["kind"],
-                  "fields": fields, "hlc": row["hlc"], "created_at": row["created_at"]}
+            op = {
+                "op_id": row["op_id"],
+                "table": row["table_name"],
+                "row_id": row["row_id"],
+                "kind": row["kind"],
+                "fields": fields,
+                "hlc": row["hlc"],
+                "created_at": row["created_at"],
+            }
             size = len(protocol.dumps(op))
             if ops and raw + size > page * 4:
                 break
@@ -222,11 +253,19 @@ class SyncClient:
         self._reseed_next = None
         if len(ops) < max_ops and raw < page * 4 and self.state("reseed"):
             raw = self._add_replay_ops(ops, house, page * 4 - raw, max_ops)
-        return {"v": PROTOCOL_VERSION, "request_id": str(uuid.uuid4()), "device_id": self.store.device_id,
-                "schema_version": schema.SCHEMA_VERSION, "cursor": self.cursor, "page_bytes": page,
-                **({"known": self.known} if self.known != self.cursor else {}),
-                "clock": self.store.clock.last, "epoch": self.state("epoch") or "", "ops": ops,
-                **({"check": True} if self._check_due() else {})}
+        return {
+            "v": PROTOCOL_VERSION,
+            "request_id": str(uuid.uuid4()),
+            "device_id": self.store.device_id,
+            "schema_version": schema.SCHEMA_VERSION,
+            "cursor": self.cursor,
+            "page_bytes": page,
+            **({"known": self.known} if self.known != self.cursor else {}),
+            "clock": self.store.clock.last,
+            "epoch": self.state("epoch") or "",
+            "ops": ops,
+            **({"check": True} if self._check_due() else {}),
+        }
 
     def _check_due(self) -> bool:
         if self.force_check:
@@ -238,8 +277,9 @@ class SyncClient:
         house = self.state("house_id") or self.store.house_id
         out = {}
         for table in schema.SYNCED_TABLES:
-            rows = self.store.conn.execute(f'SELECT id, hlc, deleted FROM "{table}" WHERE house_id = ?',
-                                           (house,)).fetchall()
+            rows = self.store.conn.execute(
+                f'SELECT id, hlc, deleted FROM "{table}" WHERE house_id = ?', (house,)
+            ).fetchall()
             if rows:
                 out[table] = protocol.table_digest(rows)
         return out
@@ -254,10 +294,14 @@ class SyncClient:
         while index < len(tables):
             table = tables[index]
             spec = schema.SYNCED_TABLES[table]
-            cols = ", ".join(f'"{c}"' for c in ["id", "hlc", "field_hlc", "deleted", "created_at", *spec.fields])
+            cols = ", ".join(
+                f'"{c}"' for c in ["id", "hlc", "field_hlc", "deleted", "created_at", *spec.fields]
+            )
             rows = self.store.conn.execute(
                 f'SELECT rowid AS rid, {cols} FROM "{table}" WHERE house_id = ? AND rowid > ? ORDER BY rowid '
-                f"LIMIT 200", (house, after)).fetchall()
+                f"LIMIT 200",
+                (house, after),
+            ).fetchall()
             for row in rows:
                 field_hlc = json.loads(row["field_hlc"] or "{}")
                 if not field_hlc or not row["hlc"]:
@@ -268,9 +312,16 @@ class SyncClient:
                 if "deleted" in field_hlc:
                     fields["deleted"] = row["deleted"]
                 digest = hashlib.sha256(f"{table}\n{row['id']}\n{row['hlc']}".encode()).hexdigest()[:32]
-                op = {"op_id": f"rp-{digest}", "table": table, "row_id": row["id"], "kind": "replay",
-                      "fields": fields, "hlc": row["hlc"], "created_at": row["created_at"] or "",
-                      "field_hlc": field_hlc}
+                op = {
+                    "op_id": f"rp-{digest}",
+                    "table": table,
+                    "row_id": row["id"],
+                    "kind": "replay",
+                    "fields": fields,
+                    "hlc": row["hlc"],
+                    "created_at": row["created_at"] or "",
+                    "field_hlc": field_hlc,
+                }
                 size = len(protocol.dumps(op))
                 if ops and (used + size > budget or len(ops) >= max_ops):
                     self._reseed_next = [index, after]
@@ -283,8 +334,13 @@ class SyncClient:
         self._reseed_next = "done"
         return used
 
-    def apply_response(self, answer: dict, sent_at_ms: int | None = None, received_at_ms: int | None = None,
-                       replayed: list[str] | None = None) -> SyncResult:
+    def apply_response(
+        self,
+        answer: dict,
+        sent_at_ms: int | None = None,
+        received_at_ms: int | None = None,
+        replayed: list[str] | None = None,
+    ) -> SyncResult:
         """Acks, rows, cursor and clock offset in one transaction."""
         resp = protocol.parse_response(answer)
         result = SyncResult(received=len(resp.changes))
@@ -302,10 +358,14 @@ class SyncClient:
                 self.set_state("server_reset_at", utc_now_iso(self.wall))
                 self.set_state("reseed", "[0, 0]")
             elif replayed is not None and self._reseed_next is not None and sent_replays <= set(resp.acks):
-                self.set_state("reseed", None if self._reseed_next == "done" else json.dumps(self._reseed_next))
+                self.set_state(
+                    "reseed", None if self._reseed_next == "done" else json.dumps(self._reseed_next)
+                )
             result.rejected = sync_apply.apply_acks(self.store, resp.acks)
             now = utc_now_iso(self.wall)
-            result.conflicts = sync_apply.apply_changes(self.store, resp.changes, before, now, self.on_apply_row)
+            result.conflicts = sync_apply.apply_changes(
+                self.store, resp.changes, before, now, self.on_apply_row
+            )
             self.set_state("cursor", resp.cursor if resp.reset else max(resp.cursor, self.cursor))
             if not resp.more:
                 self.set_state("known", self.cursor)
@@ -331,8 +391,9 @@ class SyncClient:
         differing = sorted(t for t in set(local) | set(server) if local.get(t) != server.get(t))
         if differing:
             result.repaired = differing
-            self.store.audit("sync_integrity_repair", details={"tables": differing, "server": server,
-                                                               "local": local})
+            self.store.audit(
+                "sync_integrity_repair", details={"tables": differing, "server": server, "local": local}
+            )
             self.set_state("reseed", "[0, 0]")
             self.set_state("cursor", 0)
 
@@ -351,8 +412,12 @@ class SyncClient:
         return result, more, len(request["ops"])
 
     # ---- a whole sync ----------------------------------------------------------------------------------------
-    def sync(self, progress: Progress | None = None, cancel: threading.Event | None = None,
-             max_rounds: int = 10_000) -> SyncResult:
+    def sync(
+        self,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        max_rounds: int = 10_000,
+    ) -> SyncResult:
         """Exchanges until nothing is left to send or fetch. Raises a SyncError on a refusal, TransportTimeout /
         TransportDown (as ServerUnreachable) on a link failure; the caller retries with `next_delay()`."""
         total = SyncResult()
@@ -388,8 +453,10 @@ class SyncClient:
             left = self.store.pending_count()
             reseeding = bool(self.state("reseed"))
             if progress is not None:
-                progress(min(total.sent, pending_at_start), pending_at_start if (more or left) else total.sent
-                         or pending_at_start)
+                progress(
+                    min(total.sent, pending_at_start),
+                    pending_at_start if (more or left) else total.sent or pending_at_start,
+                )
             if not more and not reseeding and (left == 0 or sent == 0):
                 break
         return total
@@ -405,8 +472,13 @@ class SyncClient:
         ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(self.failures - 1, 20)))
         return self.rng.uniform(ceiling / 2, ceiling)
 
-    def sync_until_done(self, progress: Progress | None = None, cancel: threading.Event | None = None,
-                        wait: Callable[[float], bool] | None = None, max_attempts: int = 1_000_000) -> SyncResult:
+    def sync_until_done(
+        self,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        wait: Callable[[float], bool] | None = None,
+        max_attempts: int = 1_000_000,
+    ) -> SyncResult:
         """Keeps trying over a bad link (never gives up until cancelled); any other refusal is raised."""
         cancel = cancel or threading.Event()
         wait = wait or cancel.wait
@@ -450,8 +522,9 @@ class SyncClient:
             raise errors.BadPacket(detail=exc.code) from None
         except OSError as exc:
             raise errors.BadPacket(detail=str(exc)) from None
-        current = (resp.request_id == self.state("packet_request")
-                   and str(self.cursor) == (self.state("packet_cursor") or ""))
+        current = resp.request_id == self.state("packet_request") and str(self.cursor) == (
+            self.state("packet_cursor") or ""
+        )
         if not current:
             answer = dict(answer, changes=[], cursor=self.cursor, more=True)
         return self.apply_response(answer)

@@ -43,17 +43,32 @@ def _label(store: Store, table: str, row_id: str) -> str:
         return row_id
     parts = [str(row[f]) for f in (spec.search or ()) if row.get(f)]
     if not parts:
-        parts = [str(row[f]) for f in ("number", "month", "received_on", "given_on") if f in row and row.get(f)]
+        parts = [
+            str(row[f]) for f in ("number", "month", "received_on", "given_on") if f in row and row.get(f)
+        ]
     return " ".join(parts) or row_id
 
 
 def open_conflicts(store: Store, limit: int = 500) -> list[Conflict]:
     out = []
-    for c in store.rows("SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY detected_at DESC, id LIMIT ?",
-                        (limit,)):
-        out.append(Conflict(c["id"], c["table_name"], c["row_id"], c["field"],
-                            _label(store, c["table_name"], c["row_id"]), _load(c["kept_value"]), c["kept_hlc"] or "",
-                            _load(c["other_value"]), c["other_hlc"] or "", c["other_by"] or "", c["detected_at"]))
+    for c in store.rows(
+        "SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY detected_at DESC, id LIMIT ?", (limit,)
+    ):
+        out.append(
+            Conflict(
+                c["id"],
+                c["table_name"],
+                c["row_id"],
+                c["field"],
+                _label(store, c["table_name"], c["row_id"]),
+                _load(c["kept_value"]),
+                c["kept_hlc"] or "",
+                _load(c["other_value"]),
+                c["other_hlc"] or "",
+                c["other_by"] or "",
+                c["detected_at"],
+            )
+        )
     return out
 
 
@@ -80,20 +95,27 @@ def resolve(store: Store, conflict_id: str, choice: str) -> None:
             else:
                 value = row[field] if choice == KEPT else _load(c["other_value"])
                 store.update(table, row_id, {field: value}, force=True)
-        store.conn.execute("UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
-                           (utc_now_iso(), choice, conflict_id))
+        store.conn.execute(
+            "UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
+            (utc_now_iso(), choice, conflict_id),
+        )
         store.audit("conflict_resolved", table, row_id, {"field": field, "choice": choice})
 
 
 def close_superseded(store: Store, table: str, row_id: str, field_hlc: dict, now_iso: str) -> int:
     """Open conflicts of this row whose field has since been written with a newer stamp than both sides."""
     closed = 0
-    for c in store.rows("SELECT id, field, kept_hlc, other_hlc FROM conflicts "
-                        "WHERE table_name = ? AND row_id = ? AND resolved_at IS NULL", (table, row_id)):
+    for c in store.rows(
+        "SELECT id, field, kept_hlc, other_hlc FROM conflicts "
+        "WHERE table_name = ? AND row_id = ? AND resolved_at IS NULL",
+        (table, row_id),
+    ):
         stamp = field_hlc.get(c["field"])
         if stamp and stamp > (c["kept_hlc"] or "") and stamp > (c["other_hlc"] or ""):
-            store.conn.execute("UPDATE conflicts SET resolved_at = ?, resolution = 'superseded' WHERE id = ?",
-                               (now_iso, c["id"]))
+            store.conn.execute(
+                "UPDATE conflicts SET resolved_at = ?, resolution = 'superseded' WHERE id = ?",
+                (now_iso, c["id"]),
+            )
             closed += 1
     return closed
 

@@ -27,8 +27,9 @@ class CoordinatorTokenMissing(errors.SyncError):
 
 
 class CoordinatorTokenRefused(errors.SyncError):
-    template = N_("The server did not accept this coordinator token. Check it, or ask the administrator for a "
-                  "new one.")
+    template = N_(
+        "The server did not accept this coordinator token. Check it, or ask the administrator for a new one."
+    )
 
 
 class CoordinatorTokenRevoked(errors.SyncError):
@@ -36,8 +37,10 @@ class CoordinatorTokenRevoked(errors.SyncError):
 
 
 class NotACoordinatorToken(errors.SyncError):
-    template = N_("This token belongs to a house PC, not to a regional coordinator. Ask the administrator for a "
-                  "coordinator token.")
+    template = N_(
+        "This token belongs to a house PC, not to a regional coordinator. Ask the administrator for a "
+        "coordinator token."
+    )
 
 
 @dataclass
@@ -75,7 +78,9 @@ class RegionRollup:
 # ---- local reference --------------------------------------------------------------------------------------------
 def local_houses(conn: sqlite3.Connection) -> list[House]:
     """Every house of the local reference table (names and regions; it grows as the server adds houses)."""
-    rows = conn.execute("SELECT code, name_kk, name_ru, region_code FROM houses WHERE active = 1 ORDER BY sort, code")
+    rows = conn.execute(
+        "SELECT code, name_kk, name_ru, region_code FROM houses WHERE active = 1 ORDER BY sort, code"
+    )
     return [House(r[0], r[1] or "", r[2] or "", r[3] or "") for r in rows]
 
 
@@ -94,15 +99,17 @@ def own_region(conn: sqlite3.Connection, house_id: str | None) -> str | None:
 
 
 # ---- server --------------------------------------------------------------------------------------------------
-def fetch_region_reports(url: str, token: str, month: str | None = None, *,
-                         transport: HttpTransport | None = None) -> list[dict]:
+def fetch_region_reports(
+    url: str, token: str, month: str | None = None, *, transport: HttpTransport | None = None
+) -> list[dict]:
     """The submitted reports of the coordinator's region (of `month`, or all months): plain rows with house_id,
     month, version, submitted_at and payload (a dict). Raises a translated SyncError when it cannot."""
     return fetch_region(url, token, month, transport=transport)[0]
 
 
-def fetch_region(url: str, token: str, month: str | None = None, *,
-                 transport: HttpTransport | None = None) -> tuple[list[dict], list[House], str | None]:
+def fetch_region(
+    url: str, token: str, month: str | None = None, *, transport: HttpTransport | None = None
+) -> tuple[list[dict], list[House], str | None]:
     """The region's submitted reports, every house the server has registered in the region (so a house this PC
     has never heard of still shows as not submitted), and the region's code."""
     token = (token or "").strip()
@@ -120,7 +127,9 @@ def fetch_region(url: str, token: str, month: str | None = None, *,
         raise _coordinator_refusal(exc, transport.url) from None
     except ProtocolError as exc:
         if exc.code == "protocol_version":
-            raise errors.ProtocolMismatch(server=answer.get("v", "?"), client=protocol.PROTOCOL_VERSION) from None
+            raise errors.ProtocolMismatch(
+                server=answer.get("v", "?"), client=protocol.PROTOCOL_VERSION
+            ) from None
         raise errors.ServerRefused(code="malformed_answer") from None
     finally:
         if own:
@@ -128,8 +137,16 @@ def fetch_region(url: str, token: str, month: str | None = None, *,
     reports = answer.get("reports")
     if not isinstance(reports, list):
         raise errors.ServerRefused(code="malformed_answer")
-    houses = [House(h["code"], h.get("name_kk") or h["code"], h.get("name_ru") or h["code"], h.get("region_code") or "")
-              for h in answer.get("houses") or [] if isinstance(h, dict) and h.get("code")]
+    houses = [
+        House(
+            h["code"],
+            h.get("name_kk") or h["code"],
+            h.get("name_ru") or h["code"],
+            h.get("region_code") or "",
+        )
+        for h in answer.get("houses") or []
+        if isinstance(h, dict) and h.get("code")
+    ]
     return [_plain_row(r) for r in reports if isinstance(r, dict)], houses, answer.get("region") or None
 
 
@@ -140,9 +157,14 @@ def _plain_row(row: dict) -> dict:
             payload = json.loads(payload)
         except ValueError:
             payload = {}
-    return {"house_id": row.get("house_id") or "", "month": row.get("month") or "",
-            "version": int(row.get("version") or 0), "status": row.get("status") or "submitted",
-            "submitted_at": row.get("submitted_at") or "", "payload": payload if isinstance(payload, dict) else {}}
+    return {
+        "house_id": row.get("house_id") or "",
+        "month": row.get("month") or "",
+        "version": int(row.get("version") or 0),
+        "status": row.get("status") or "submitted",
+        "submitted_at": row.get("submitted_at") or "",
+        "payload": payload if isinstance(payload, dict) else {},
+    }
 
 
 def _coordinator_refusal(exc: Refused, url: str) -> errors.SyncError:
@@ -156,15 +178,22 @@ def _coordinator_refusal(exc: Refused, url: str) -> errors.SyncError:
 
 
 # ---- the roll-up --------------------------------------------------------------------------------------------
-def region_rollup(rows: list[dict], month: str, region_code: str | None, houses: Iterable[House],
-                  names_of_regions: dict[str, dict] | None = None) -> RegionRollup:
+def region_rollup(
+    rows: list[dict],
+    month: str,
+    region_code: str | None,
+    houses: Iterable[House],
+    names_of_regions: dict[str, dict] | None = None,
+) -> RegionRollup:
     """The month's roll-up of `rows` with the status of every house of the region. The region is the one of the
     submitting houses when the rows tell (the token decides what the server shows), else `region_code`."""
     houses = list(houses)
     by_code = {h.code: h for h in houses}
     rows = [r for r in rows if r.get("month") == month]
     seen_regions = {by_code[r["house_id"]].region_code for r in rows if r["house_id"] in by_code}
-    seen_regions |= {r["payload"].get("org", {}).get("region_code") for r in rows if r["house_id"] not in by_code}
+    seen_regions |= {
+        r["payload"].get("org", {}).get("region_code") for r in rows if r["house_id"] not in by_code
+    }
     seen_regions.discard(None)
     seen_regions.discard("")
     if len(seen_regions) == 1:
@@ -175,26 +204,47 @@ def region_rollup(rows: list[dict], month: str, region_code: str | None, houses:
         if row["house_id"] not in newest or row["version"] > newest[row["house_id"]]["version"]:
             newest[row["house_id"]] = row
     expected = [h for h in houses if h.region_code == region_code]
-    for code in sorted(set(newest) - {h.code for h in expected}):  # a house the local reference does not know yet
+    for code in sorted(
+        set(newest) - {h.code for h in expected}
+    ):  # a house the local reference does not know yet
         org = newest[code]["payload"].get("org") or {}
         expected.append(House(code, org.get("name_kk") or code, org.get("name_ru") or code, region_code))
-    statuses = [HouseStatus(h, newest[h.code]["version"], newest[h.code]["submitted_at"]) if h.code in newest
-                else HouseStatus(h) for h in expected]
-    result = rollup(latest_versions(rows), month, expected_houses=[h.code for h in expected],
-                    org=region_org(region_code, (names_of_regions or {}).get(region_code)))
+    statuses = [
+        HouseStatus(h, newest[h.code]["version"], newest[h.code]["submitted_at"])
+        if h.code in newest
+        else HouseStatus(h)
+        for h in expected
+    ]
+    result = rollup(
+        latest_versions(rows),
+        month,
+        expected_houses=[h.code for h in expected],
+        org=region_org(region_code, (names_of_regions or {}).get(region_code)),
+    )
     return RegionRollup(region_code, month, rows, statuses, result)
 
 
 def region_org(region_code: str, names: dict | None = None) -> dict:
     """The roll-up's heading: the region, with its kk/ru names when the reference has them."""
     names = names or {}
-    return {"code": region_code, "name_kk": names.get("name_kk", ""), "name_ru": names.get("name_ru", ""),
-            "region_code": region_code}
+    return {
+        "code": region_code,
+        "name_kk": names.get("name_kk", ""),
+        "name_ru": names.get("name_ru", ""),
+        "region_code": region_code,
+    }
 
 
-def fetch_region_rollup(url: str, token: str, month: str, region_code: str | None, houses: list[House],
-                        names_of_regions: dict[str, dict] | None = None, progress: Callable | None = None,
-                        cancel: threading.Event | None = None) -> RegionRollup:
+def fetch_region_rollup(
+    url: str,
+    token: str,
+    month: str,
+    region_code: str | None,
+    houses: list[House],
+    names_of_regions: dict[str, dict] | None = None,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+) -> RegionRollup:
     """For the task runner: fetch, then sum. `names_of_regions` maps region codes to {"name_kk", "name_ru"}."""
     if progress:
         progress(0, 2)
@@ -210,17 +260,31 @@ def fetch_region_rollup(url: str, token: str, month: str, region_code: str | Non
     return result
 
 
-def export_in_worker(fetched: RegionRollup, fmt: str, path: str, lang: str, delimiter: str = ",",
-                     progress: Callable | None = None, cancel: threading.Event | None = None):
+def export_in_worker(
+    fetched: RegionRollup,
+    fmt: str,
+    path: str,
+    lang: str,
+    delimiter: str = ",",
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+):
     """Writes the roll-up of the fetched rows to a file (for the task runner). The renderers are imported here, on
     the worker thread. Raises ReportWriteError (a message for the user) when the file cannot be written."""
     from desktop.reports.export import export_rollup
 
     if progress:
         progress(0, 1)
-    export_rollup(fetched.rows, fetched.month, fmt, path, lang=lang,
-                  expected_houses=[h.house.code for h in fetched.houses], org=fetched.result.summary.org,
-                  delimiter=delimiter)
+    export_rollup(
+        fetched.rows,
+        fetched.month,
+        fmt,
+        path,
+        lang=lang,
+        expected_houses=[h.house.code for h in fetched.houses],
+        org=fetched.result.summary.org,
+        delimiter=delimiter,
+    )
     if progress:
         progress(1, 1)
     return path

@@ -34,18 +34,24 @@ class EnrolCodeExpired(SyncError):
 
 
 class ProtocolMismatch(SyncError):
-    template = N_("The server speaks sync version {server} and this program version {client}. "
-                  "Update Dostyq (or ask the administrator to update the server).")
+    template = N_(
+        "The server speaks sync version {server} and this program version {client}. "
+        "Update Dostyq (or ask the administrator to update the server)."
+    )
 
 
 class DeviceRevoked(SyncError):
-    template = N_("This PC has been cut off from the server by the administrator. "
-                  "Your work is still here; ask the administrator to enrol this PC again.")
+    template = N_(
+        "This PC has been cut off from the server by the administrator. "
+        "Your work is still here; ask the administrator to enrol this PC again."
+    )
 
 
 class NotEnrolled(SyncError):
-    template = N_("This PC is not connected to a server yet. Enter the server address and an enrolment code "
-                  "in Settings.")
+    template = N_(
+        "This PC is not connected to a server yet. Enter the server address and an enrolment code "
+        "in Settings."
+    )
 
 
 class ServerRefused(SyncError):

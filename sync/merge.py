@@ -41,8 +41,16 @@ def conflict_id(table: str, row_id: str, field: str, stamp_a: str, stamp_b: str)
     return f"cf-{digest[:32]}"
 
 
-def conflict_record(table: str, row_id: str, field: str, kept_value: Any, kept_hlc: str, other_value: Any,
-                    other_hlc: str, detected_at: str) -> dict:
+def conflict_record(
+    table: str,
+    row_id: str,
+    field: str,
+    kept_value: Any,
+    kept_hlc: str,
+    other_value: Any,
+    other_hlc: str,
+    detected_at: str,
+) -> dict:
     return {
         "id": conflict_id(table, row_id, field, kept_hlc, other_hlc),
         "table_name": table,

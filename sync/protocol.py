@@ -136,6 +136,7 @@ class EnrolResponse(BaseModel):
 
 # ---- encoding ----------------------------------------------------------------------------------------------------
 
+
 def dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -202,6 +203,7 @@ def _first_error(exc: ValidationError) -> str:
 
 # ---- tokens ------------------------------------------------------------------------------------------------------
 
+
 def token_hash(token: str) -> str:
     """What the server stores instead of a token. Tokens are 256-bit random, so a plain SHA-256 is enough."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -221,8 +223,14 @@ def make_packet(kind: Literal["request", "response"], token_id: str, key: bytes,
     """A signed, compressed file holding one request or response. The signature covers kind, token id and body."""
     body = encode(message, level=9)
     sig = _packet_sig(key, kind, token_id, body)
-    envelope = {"magic": PACKET_MAGIC, "v": PROTOCOL_VERSION, "kind": kind, "token_id": token_id,
-                "body": base64.b64encode(body).decode("ascii"), "sig": sig}
+    envelope = {
+        "magic": PACKET_MAGIC,
+        "v": PROTOCOL_VERSION,
+        "kind": kind,
+        "token_id": token_id,
+        "body": base64.b64encode(body).decode("ascii"),
+        "sig": sig,
+    }
     return json.dumps(envelope, separators=(",", ":")).encode("ascii")
 
 

@@ -22,7 +22,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--db", metavar="PATH", help="use this database file")
     parser.add_argument("--lang", choices=LANGUAGES, help="interface language")
     parser.add_argument("--demo", action="store_true", help="fill an empty database with demo data")
-    parser.add_argument("--screenshot", metavar="OUT.png", help="render the window offscreen, save a PNG, exit")
+    parser.add_argument(
+        "--screenshot", metavar="OUT.png", help="render the window offscreen, save a PNG, exit"
+    )
     parser.add_argument("--section", choices=SECTION_NAMES, default=None, help="section to show")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser.parse_args(argv)
@@ -72,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             demo.fill(store)
 
     language_chosen = bool(args.lang or settings.language)
-    if not args.screenshot and (not language_chosen or (not store.house_id and not settings.house_setup_later)):
+    if not args.screenshot and (
+        not language_chosen or (not store.house_id and not settings.house_setup_later)
+    ):
         if not _first_run(store, settings, args.lang):
             return 0
 
@@ -97,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
     if args.screenshot:
+
         def capture():
             window.grab().save(args.screenshot)
             app.quit()

@@ -59,13 +59,17 @@ class SyncStatusBar(QStatusBar):
         last = self.sync.last_sync_at
         if last is not None:
             parts.append(_("last sync {time}").format(time=formats.format_short_datetime(last)))
-        parts.append(ngettext("{count} change not yet sent", "{count} changes not yet sent", pending).format(
-            count=pending))
+        parts.append(
+            ngettext("{count} change not yet sent", "{count} changes not yet sent", pending).format(
+                count=pending
+            )
+        )
         self.state_label.setText(" · ".join(parts))
         conflicts = store.open_conflicts_count()
         if conflicts:
             text = ngettext("{count} conflict to review", "{count} conflicts to review", conflicts).format(
-                count=conflicts)
+                count=conflicts
+            )
             self.review_label.setText(f'<a href="review" style="color:#b00020">{text}</a>')
             self.review_label.show()
         else:

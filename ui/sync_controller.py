@@ -66,8 +66,12 @@ class SyncController(QObject):
         return err.message if isinstance(err, DostyqError) else (err or "")
 
     # ---- actions ---------------------------------------------------------------------------------------------
-    def sync_now(self, on_done: Callable[[SyncResult], None] | None = None,
-                 on_error: Callable[[str], None] | None = None, on_progress=None):
+    def sync_now(
+        self,
+        on_done: Callable[[SyncResult], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        on_progress=None,
+    ):
         """Starts a sync unless one is running (then returns that one)."""
         if self.running is not None:
             return self.running
@@ -144,8 +148,9 @@ class SyncController(QObject):
                 on_done(house_id)
             self._schedule(500)
 
-        return self.ctx.runner.run(_enrol_task, self.ctx.store.path, url, code, label, on_done=finished,
-                                   on_error=on_error)
+        return self.ctx.runner.run(
+            _enrol_task, self.ctx.store.path, url, code, label, on_done=finished, on_error=on_error
+        )
 
     def save_file(self, path: str, on_done=None, on_error=None):
         return self.ctx.runner.run(_save_task, self.ctx.store.path, path, on_done=on_done, on_error=on_error)
@@ -182,6 +187,7 @@ class SyncController(QObject):
 
 # ---- task bodies: plain Python on a pool thread, each with its own Store ----------------------------------------
 
+
 def _with_client(db_path: Path, fn):
     store = Store(db_path)
     client = SyncClient(store)
@@ -196,6 +202,7 @@ def _with_client(db_path: Path, fn):
 def _sync_task(db_path: Path, progress, cancel) -> tuple[str, object]:
     """Errors come back as values (the exception keeps its untranslated template, so the UI can show it in
     whichever language is current)."""
+
     def run(store, client):
         try:
             return "ok", client.sync(progress=progress, cancel=cancel)
@@ -221,7 +228,6 @@ def _save_task(db_path: Path, path: str, progress, cancel) -> int:
 
 def _load_task(db_path: Path, path: str, progress, cancel) -> SyncResult:
     return _with_client(db_path, lambda store, client: client.load_packet(path))
-
 
 
 def sync_controller(ctx) -> SyncController:

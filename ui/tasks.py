@@ -115,6 +115,7 @@ class TaskRunner(QObject):
         for task in list(self._live):
             task.cancel()
         self.wait_idle(10000)
+
         # Close worker connections from their own thread (SQLite objects are thread-bound).
         def close(progress, cancel):
             store = getattr(self._local, "store", None)

@@ -24,8 +24,13 @@ def is_empty(store: Store) -> bool:
     return not store.scalar("SELECT 1 FROM people LIMIT 1")
 
 
-def fill(store: Store, *, seed: int = 2026, today: dt.date | None = None,
-         progress: Callable[[int, int], None] | None = None) -> None:
+def fill(
+    store: Store,
+    *,
+    seed: int = 2026,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     today = today or dt.date.today()
     rng = random.Random(seed)
     if not store.house_id:

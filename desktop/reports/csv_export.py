@@ -18,15 +18,21 @@ def csv_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
     """Header and figure rows (numbers stay numbers; the writer decides how to print them)."""
     langs = LANGUAGE_CHOICES[lang]
     heads = layout.headings(summary)
-    header = [tr(lg, N_("Section")) for lg in langs] + [heads["indicator"][lg] for lg in langs] + [
-        "key", summary.month, summary.previous_month, summary.year_ago_month]
+    header = (
+        [tr(lg, N_("Section")) for lg in langs]
+        + [heads["indicator"][lg] for lg in langs]
+        + ["key", summary.month, summary.previous_month, summary.year_ago_month]
+    )
     rows = [header]
     for block in layout.summary_blocks(summary):
         for row in block.rows:
             if row.values == ("", "", ""):
                 continue  # a breakdown heading: its lines carry the section in their key
-            rows.append([block.title[lg] for lg in langs] + [row.label[lg] for lg in langs]
-                        + [f"{block.key}.{row.key}", *row.values])
+            rows.append(
+                [block.title[lg] for lg in langs]
+                + [row.label[lg] for lg in langs]
+                + [f"{block.key}.{row.key}", *row.values]
+            )
     return rows
 
 

@@ -23,10 +23,14 @@ from desktop.reports.xlsx import write_xlsx
 
 class ReportWriteError(DostyqError):
     MESSAGES: ClassVar[dict[str, str]] = {
-        "folder": N_("Cannot save the report in {folder}: the folder is read-only or does not exist. "
-                     "Choose another folder."),
-        "locked": N_("Cannot replace {path}: the file is open in another program (Excel?) or read-only. "
-                     "Close it and try again, or save under another name."),
+        "folder": N_(
+            "Cannot save the report in {folder}: the folder is read-only or does not exist. "
+            "Choose another folder."
+        ),
+        "locked": N_(
+            "Cannot replace {path}: the file is open in another program (Excel?) or read-only. "
+            "Close it and try again, or save under another name."
+        ),
         "other": N_("Cannot save the report to {path}: {detail}"),
     }
 
@@ -35,8 +39,15 @@ class ReportWriteError(DostyqError):
         super().__init__(self.MESSAGES[kind], **params)
 
 
-def export_report(summary: MonthlySummary, fmt: str, path: str | os.PathLike, lang: str = "kk",
-                  delimiter: str = ",", progress=None, cancel=None) -> Path:
+def export_report(
+    summary: MonthlySummary,
+    fmt: str,
+    path: str | os.PathLike,
+    lang: str = "kk",
+    delimiter: str = ",",
+    progress=None,
+    cancel=None,
+) -> Path:
     """Writes the file; raises ReportWriteError (a message for the user) if it cannot."""
     target = Path(path)
     folder = target.parent
@@ -79,14 +90,27 @@ def export_report(summary: MonthlySummary, fmt: str, path: str | os.PathLike, la
     return target
 
 
-def export_rollup(report_rows, month: str, fmt: str, path: str | os.PathLike, *, lang: str = "kk",
-                  expected_houses=(), org: dict | None = None, delimiter: str = ","):
+def export_rollup(
+    report_rows,
+    month: str,
+    fmt: str,
+    path: str | os.PathLike,
+    *,
+    lang: str = "kk",
+    expected_houses=(),
+    org: dict | None = None,
+    delimiter: str = ",",
+):
     """The regional roll-up straight from `monthly_reports` rows (any versions, any houses) to a file: what
     `dostyq-server report --region KZ-xx --month YYYY-MM --format xlsx` needs. Returns the Rollup (its `missing`
     lists the houses that have not submitted)."""
     from desktop.reports.rollup import latest_versions, rollup
 
-    result = rollup([p for p in latest_versions(report_rows) if p.get("month") == month], month,
-                    expected_houses=expected_houses, org=org)
+    result = rollup(
+        [p for p in latest_versions(report_rows) if p.get("month") == month],
+        month,
+        expected_houses=expected_houses,
+        org=org,
+    )
     export_report(result.summary, fmt, path, lang, delimiter)
     return result

@@ -13,16 +13,22 @@ def default_file_name(summary: MonthlySummary, fmt: str, lang: str) -> str:
     return f"{code}_{summary.month}_{lang}{SUFFIXES[fmt]}"
 
 
-def record_export(store, summary: MonthlySummary, fmt: str, path: str, lang: str, progress=None,
-                  cancel=None) -> None:
+def record_export(
+    store, summary: MonthlySummary, fmt: str, path: str, lang: str, progress=None, cancel=None
+) -> None:
     """An audit entry for an export (which month, format and file; the figures are aggregates)."""
     with store.transaction():
-        store.audit("report_export", "monthly_reports", None,
-                    {"month": summary.month, "format": fmt, "language": lang, "file": str(path)})
+        store.audit(
+            "report_export",
+            "monthly_reports",
+            None,
+            {"month": summary.month, "format": fmt, "language": lang, "file": str(path)},
+        )
 
 
-def export_in_worker(summary: MonthlySummary, fmt: str, path: str, lang: str, delimiter: str, progress=None,
-                     cancel=None):
+def export_in_worker(
+    summary: MonthlySummary, fmt: str, path: str, lang: str, delimiter: str, progress=None, cancel=None
+):
     """export.export_report for the task runner. The renderers (fpdf2, XlsxWriter) are imported here, on the
     worker thread, the first time a file is exported, so opening the Reports section stays quick."""
     from desktop.reports.export import export_report

@@ -54,22 +54,42 @@ def hxl_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
             elif tag == "#activity+name":
                 out += [names[lg] for lg in langs]
             else:
-                out.append({
-                    "#org+code": org.get("code", ""), "#adm1+code": org.get("region_code", ""),
-                    "#sector+code": sector, "#activity+code": code, "#date+month": summary.month,
-                    "#reached+total": reached.get("total", 0), "#reached+f": reached.get("women", 0),
-                    "#reached+m": reached.get("men", 0), "#reached+children": reached.get("children", 0),
-                    "#reached+elderly": reached.get("elderly", 0), "#reached+households": households,
-                    "#indicator+entries+num": entries,
-                }[tag])
+                out.append(
+                    {
+                        "#org+code": org.get("code", ""),
+                        "#adm1+code": org.get("region_code", ""),
+                        "#sector+code": sector,
+                        "#activity+code": code,
+                        "#date+month": summary.month,
+                        "#reached+total": reached.get("total", 0),
+                        "#reached+f": reached.get("women", 0),
+                        "#reached+m": reached.get("men", 0),
+                        "#reached+children": reached.get("children", 0),
+                        "#reached+elderly": reached.get("elderly", 0),
+                        "#reached+households": households,
+                        "#indicator+entries+num": entries,
+                    }[tag]
+                )
         rows.append(out)
 
     events = summary.current["events"]
-    row("culture", "events", {lg: tr(lg, N_("Events held")) for lg in ("kk", "ru")}, events["attendance"], "",
-        events["held"])
+    row(
+        "culture",
+        "events",
+        {lg: tr(lg, N_("Events held")) for lg in ("kk", "ru")},
+        events["attendance"],
+        "",
+        events["held"],
+    )
     for code, figures in summary.current["aid"]["by_programme"].items():
-        row("aid", code, code_label(summary, "aid.by_programme", code), figures["reached"],
-            figures["households"], figures["entries"])
+        row(
+            "aid",
+            code,
+            code_label(summary, "aid.by_programme", code),
+            figures["reached"],
+            figures["households"],
+            figures["entries"],
+        )
     return rows
 
 

@@ -86,8 +86,14 @@ def _codes(summary: MonthlySummary, path: str) -> list[str]:
     return sorted(present, key=lambda c: (order.index(c) if c in order else len(order), c))
 
 
-_NAME_TABLE = {"events.by_kind": "kinds", "aid.by_programme": "programmes", "aid.by_category": "categories",
-               "aid.items": "items", "donations.items": "items", "stock": "items"}
+_NAME_TABLE = {
+    "events.by_kind": "kinds",
+    "aid.by_programme": "programmes",
+    "aid.by_category": "categories",
+    "aid.items": "items",
+    "donations.items": "items",
+    "stock": "items",
+}
 
 
 def _names(summary: MonthlySummary, path: str) -> dict:
@@ -172,57 +178,115 @@ def summary_blocks(summary: MonthlySummary) -> list[Block]:
 
 # ---- breakdown tables of this month -----------------------------------------------------------------------------
 def programme_table(summary: MonthlySummary) -> Table:
-    columns = [(both(N_("Entries")), COUNT), (both(N_("People")), COUNT), (both(N_("Households")), COUNT),
-               (both(N_("women")), COUNT), (both(N_("men")), COUNT), (both(N_("children")), COUNT),
-               (both(N_("elderly")), COUNT), (both(N_("Quantity")), QUANTITY)]
+    columns = [
+        (both(N_("Entries")), COUNT),
+        (both(N_("People")), COUNT),
+        (both(N_("Households")), COUNT),
+        (both(N_("women")), COUNT),
+        (both(N_("men")), COUNT),
+        (both(N_("children")), COUNT),
+        (both(N_("elderly")), COUNT),
+        (both(N_("Quantity")), QUANTITY),
+    ]
     rows = []
     for code, f in _ordered(summary, "aid.by_programme"):
         r = f.get("reached", {})
-        rows.append((code_label(summary, "aid.by_programme", code),
-                     [f.get("entries", 0), f.get("people", 0), f.get("households", 0), r.get("women", 0),
-                      r.get("men", 0), r.get("children", 0), r.get("elderly", 0), f.get("quantity", 0)]))
+        rows.append(
+            (
+                code_label(summary, "aid.by_programme", code),
+                [
+                    f.get("entries", 0),
+                    f.get("people", 0),
+                    f.get("households", 0),
+                    r.get("women", 0),
+                    r.get("men", 0),
+                    r.get("children", 0),
+                    r.get("elderly", 0),
+                    f.get("quantity", 0),
+                ],
+            )
+        )
     return Table("by_programme", both(N_("Aid by programme")), columns, rows)
 
 
 def category_table(summary: MonthlySummary) -> Table:
-    columns = [(both(N_("Entries")), COUNT), (both(N_("People")), COUNT), (both(N_("Households")), COUNT),
-               (both(N_("recorded anonymously")), COUNT)]
-    rows = [(code_label(summary, "aid.by_category", code),
-             [f.get("entries", 0), f.get("people", 0), f.get("households", 0), f.get("anonymous", 0)])
-            for code, f in _ordered(summary, "aid.by_category")]
+    columns = [
+        (both(N_("Entries")), COUNT),
+        (both(N_("People")), COUNT),
+        (both(N_("Households")), COUNT),
+        (both(N_("recorded anonymously")), COUNT),
+    ]
+    rows = [
+        (
+            code_label(summary, "aid.by_category", code),
+            [f.get("entries", 0), f.get("people", 0), f.get("households", 0), f.get("anonymous", 0)],
+        )
+        for code, f in _ordered(summary, "aid.by_category")
+    ]
     return Table("by_category", both(N_("Aid by recipient category")), columns, rows)
 
 
 def kind_table(summary: MonthlySummary) -> Table:
-    rows = [(code_label(summary, "events.by_kind", code), [n])
-            for code, n in _ordered(summary, "events.by_kind")]
+    rows = [
+        (code_label(summary, "events.by_kind", code), [n]) for code, n in _ordered(summary, "events.by_kind")
+    ]
     return Table("by_kind", both(N_("Events held by kind")), [(both(N_("Events")), COUNT)], rows)
 
 
 def items_table(summary: MonthlySummary) -> Table:
-    given, received, stock = (summary.current["aid"]["items"], summary.current["donations"]["items"],
-                              summary.current["stock"])
-    codes = sorted(set(given) | set(received) | set(stock),
-                   key=lambda c: list(summary.names.get("items", {})).index(c)
-                   if c in summary.names.get("items", {}) else 0)
-    columns = [(both(N_("Received")), QUANTITY), (both(N_("Given")), QUANTITY),
-               (both(N_("Stock at the end of the month")), QUANTITY)]
-    rows = [(code_label(summary, "stock", c, with_unit=True), [received.get(c, 0), given.get(c, 0), stock.get(c, 0)])
-            for c in codes]
+    given, received, stock = (
+        summary.current["aid"]["items"],
+        summary.current["donations"]["items"],
+        summary.current["stock"],
+    )
+    codes = sorted(
+        set(given) | set(received) | set(stock),
+        key=lambda c: (
+            list(summary.names.get("items", {})).index(c) if c in summary.names.get("items", {}) else 0
+        ),
+    )
+    columns = [
+        (both(N_("Received")), QUANTITY),
+        (both(N_("Given")), QUANTITY),
+        (both(N_("Stock at the end of the month")), QUANTITY),
+    ]
+    rows = [
+        (
+            code_label(summary, "stock", c, with_unit=True),
+            [received.get(c, 0), given.get(c, 0), stock.get(c, 0)],
+        )
+        for c in codes
+    ]
     return Table("items", both(N_("Items received, given and in stock")), columns, rows)
 
 
 def series_table(summary: MonthlySummary) -> Table:
-    columns = [(both(N_("Events held")), COUNT), (both(N_("Attendance, total")), COUNT),
-               (both(N_("People reached")), COUNT), (both(N_("Households reached")), COUNT),
-               (both(N_("Aid given (entries)")), COUNT), (both(N_("Hours given by volunteers")), HOURS),
-               (both(N_("Estimated value of donations, ₸")), MONEY)]
+    columns = [
+        (both(N_("Events held")), COUNT),
+        (both(N_("Attendance, total")), COUNT),
+        (both(N_("People reached")), COUNT),
+        (both(N_("Households reached")), COUNT),
+        (both(N_("Aid given (entries)")), COUNT),
+        (both(N_("Hours given by volunteers")), HOURS),
+        (both(N_("Estimated value of donations, ₸")), MONEY),
+    ]
     rows = []
     for point in summary.series:
         label = {lang: format_month(parse_month(point["month"]), lang) for lang in ("kk", "ru")}
-        rows.append((label, [point["events_held"], point["attendance"], point["people_reached"],
-                             point["households_reached"], point["aid_entries"], hours(point["volunteer_minutes"]),
-                             point["donations_value_kzt"]]))
+        rows.append(
+            (
+                label,
+                [
+                    point["events_held"],
+                    point["attendance"],
+                    point["people_reached"],
+                    point["households_reached"],
+                    point["aid_entries"],
+                    hours(point["volunteer_minutes"]),
+                    point["donations_value_kzt"],
+                ],
+            )
+        )
     return Table("series", both(N_("The last 12 months")), columns, rows, row_heading=both(N_("Month")))
 
 
@@ -247,18 +311,35 @@ def charts(summary: MonthlySummary) -> list[ChartData]:
     """Bars of people reached by programme and by category, and a line of the last 12 months."""
     prog = _ordered(summary, "aid.by_programme")
     cats = _ordered(summary, "aid.by_category")
-    months = [{lang: format_month(parse_month(p["month"]), lang) for lang in ("kk", "ru")} for p in summary.series]
+    months = [
+        {lang: format_month(parse_month(p["month"]), lang) for lang in ("kk", "ru")} for p in summary.series
+    ]
     return [
-        ChartData("by_programme", both(N_("People reached by programme")),
-                  [code_label(summary, "aid.by_programme", c) for c, _ in prog],
-                  [(both(N_("People reached")), [f.get("people", 0) for _, f in prog])]),
-        ChartData("by_category", both(N_("People reached by recipient category")),
-                  [code_label(summary, "aid.by_category", c) for c, _ in cats],
-                  [(both(N_("People reached")), [f.get("people", 0) for _, f in cats])]),
-        ChartData("series", both(N_("The last 12 months")), months,
-                  [(both(N_("People reached")), [p["people_reached"] for p in summary.series]),
-                   (both(N_("Attendance, total")), [p["attendance"] for p in summary.series]),
-                   (both(N_("Hours given by volunteers")), [hours(p["volunteer_minutes"]) for p in summary.series])]),
+        ChartData(
+            "by_programme",
+            both(N_("People reached by programme")),
+            [code_label(summary, "aid.by_programme", c) for c, _ in prog],
+            [(both(N_("People reached")), [f.get("people", 0) for _, f in prog])],
+        ),
+        ChartData(
+            "by_category",
+            both(N_("People reached by recipient category")),
+            [code_label(summary, "aid.by_category", c) for c, _ in cats],
+            [(both(N_("People reached")), [f.get("people", 0) for _, f in cats])],
+        ),
+        ChartData(
+            "series",
+            both(N_("The last 12 months")),
+            months,
+            [
+                (both(N_("People reached")), [p["people_reached"] for p in summary.series]),
+                (both(N_("Attendance, total")), [p["attendance"] for p in summary.series]),
+                (
+                    both(N_("Hours given by volunteers")),
+                    [hours(p["volunteer_minutes"]) for p in summary.series],
+                ),
+            ],
+        ),
     ]
 
 
@@ -289,7 +370,9 @@ def headings(summary: MonthlySummary) -> dict[str, dict[str, str]]:
         "current": month_label(summary.month),
         "previous": month_label(summary.previous_month),
         "year_ago": month_label(summary.year_ago_month),
-        "generated": {lang: tr(lang, N_("Prepared on {date}")).format(date=generated_on) for lang in ("kk", "ru")},
+        "generated": {
+            lang: tr(lang, N_("Prepared on {date}")).format(date=generated_on) for lang in ("kk", "ru")
+        },
         "no_personal": both(N_("Aggregate figures only: no names, IINs or phone numbers.")),
         "houses": houses_line(summary),
     }
@@ -302,9 +385,13 @@ def houses_line(summary: MonthlySummary) -> dict[str, str] | None:
     total = len(summary.houses) + len(summary.houses_missing)
     line = {}
     for lang in ("kk", "ru"):
-        text = tr(lang, N_("Houses in the sum: {count} of {total}")).format(count=len(summary.houses), total=total)
+        text = tr(lang, N_("Houses in the sum: {count} of {total}")).format(
+            count=len(summary.houses), total=total
+        )
         if summary.houses_missing:
-            text += ". " + tr(lang, N_("Not submitted: {houses}")).format(houses=", ".join(summary.houses_missing))
+            text += ". " + tr(lang, N_("Not submitted: {houses}")).format(
+                houses=", ".join(summary.houses_missing)
+            )
         line[lang] = text
     return line
 

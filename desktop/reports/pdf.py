@@ -81,8 +81,13 @@ class _Report(FPDF):
         self.set_font(_FONT, "", 7)
         self.set_text_color(90, 90, 90)
         for lang in self.langs:
-            self.cell(0, 3.6, f"{self.heads['generated'][lang]}. {self.heads['no_personal'][lang]}",
-                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(
+                0,
+                3.6,
+                f"{self.heads['generated'][lang]}. {self.heads['no_personal'][lang]}",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
         if self.heads["houses"]:
             self.set_text_color(0, 0, 0)
             self.set_font(_FONT, "B", 7.5)
@@ -111,8 +116,10 @@ class _Report(FPDF):
         self.set_fill_color(*_BLUE)
         self.set_text_color(255, 255, 255)
         x, y = self.get_x(), self.get_y()
-        height = 1.5 + 3.2 * max(len(self.multi_cell(w, 3.2, label, dry_run=True, output="LINES"))
-                                 for label, w in zip(labels, widths))
+        height = 1.5 + 3.2 * max(
+            len(self.multi_cell(w, 3.2, label, dry_run=True, output="LINES"))
+            for label, w in zip(labels, widths)
+        )
         for label, width in zip(labels, widths):
             self.set_xy(x, y)
             self.rect(x, y, width, height, style="F")
@@ -128,13 +135,21 @@ class _Report(FPDF):
         label_ws = self.label_widths(self.epw - 3 * value_w)
         widths = label_ws + [value_w] * 3
         heads = [self.heads["indicator"][lang] for lang in self.langs] + [
-            self.stacked(self.heads[k]) for k in ("current", "previous", "year_ago")]
+            self.stacked(self.heads[k]) for k in ("current", "previous", "year_ago")
+        ]
         self.header_row(heads, widths)
         for block in layout.summary_blocks(self.summary):
             self.set_font(_FONT, "B", 7.5)
             self.set_fill_color(*_LIGHT)
-            self.cell(sum(widths), _ROW, self.fit(self.text(block.title), sum(widths)), border=1, fill=True,
-                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(
+                sum(widths),
+                _ROW,
+                self.fit(self.text(block.title), sum(widths)),
+                border=1,
+                fill=True,
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
             for row in block.rows:
                 # Items given and stock by item are listed on page 2, with received quantities beside them.
                 if row.key.startswith(("given:", "stock:")) or row.key in ("items_given", "stock"):
@@ -146,7 +161,9 @@ class _Report(FPDF):
                     self.cell(width, _ROW, self.fit(indent + row.label[lang], width), border=1)
                 for j, value in enumerate(row.values):
                     self.set_font(_FONT, "B" if j == 0 and not row.level else "", 7.5)
-                    self.cell(value_w, _ROW, format_value(value, row.kind, self.value_lang), border=1, align="R")
+                    self.cell(
+                        value_w, _ROW, format_value(value, row.kind, self.value_lang), border=1, align="R"
+                    )
                 self.ln(_ROW)
 
     # ---- page 2: charts and the items table --------------------------------------------------------------------
@@ -257,12 +274,20 @@ class _Report(FPDF):
         value_w = 26
         label_ws = self.label_widths(self.epw - value_w * len(table.columns))
         widths = label_ws + [value_w] * len(table.columns)
-        heads = [self.heads["indicator"][lang] for lang in self.langs] + [self.stacked(c[0]) for c in table.columns]
+        heads = [self.heads["indicator"][lang] for lang in self.langs] + [
+            self.stacked(c[0]) for c in table.columns
+        ]
         self.header_row(heads, widths)
         self.set_font(_FONT, "", 7.5)
         if not table.rows:
-            self.cell(sum(widths), _ROW, self.text(both(N_("Nothing this month."))), border=1,
-                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(
+                sum(widths),
+                _ROW,
+                self.text(both(N_("Nothing this month."))),
+                border=1,
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
         for label, values in table.rows:
             for lang, width in zip(self.langs, label_ws):
                 self.cell(width, _ROW, self.fit(label[lang], width), border=1)

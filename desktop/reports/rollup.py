@@ -50,8 +50,13 @@ def latest_versions(rows: Iterable[dict]) -> list[dict]:
     return [v["payload"] for _h, v in sorted(newest.items())]
 
 
-def rollup(payloads: Iterable[dict | str], month: str, *, expected_houses: Iterable[str] = (),
-           org: dict | None = None) -> Rollup:
+def rollup(
+    payloads: Iterable[dict | str],
+    month: str,
+    *,
+    expected_houses: Iterable[str] = (),
+    org: dict | None = None,
+) -> Rollup:
     """Sums the payloads of `month` (one per house; a later payload of the same house replaces an earlier one)."""
     by_house: dict[str, dict] = {}
     for payload in payloads:
@@ -61,7 +66,10 @@ def rollup(payloads: Iterable[dict | str], month: str, *, expected_houses: Itera
         key = ",".join(payload.get("houses") or [payload.get("org", {}).get("code", "")])
         by_house[key] = payload
     current, previous, year_ago = empty_figures(), empty_figures(), empty_figures()
-    series = {shift_month(month, -k): series_point(shift_month(month, -k), empty_figures()) for k in range(11, -1, -1)}
+    series = {
+        shift_month(month, -k): series_point(shift_month(month, -k), empty_figures())
+        for k in range(11, -1, -1)
+    }
     names: dict = {}
     houses: list[str] = []
     partial = False
@@ -71,8 +79,9 @@ def rollup(payloads: Iterable[dict | str], month: str, *, expected_houses: Itera
         year_ago = add(year_ago, payload.get("year_ago", {}))
         for point in payload.get("series", []):
             if point.get("month") in series:
-                series[point["month"]] = add(series[point["month"]], {k: v for k, v in point.items()
-                                                                      if k != "month"})
+                series[point["month"]] = add(
+                    series[point["month"]], {k: v for k, v in point.items() if k != "month"}
+                )
         names = _merge_names(names, payload.get("names", {}))
         houses.extend(payload.get("houses") or [payload.get("org", {}).get("code", "")])
         partial = partial or bool(payload.get("partial"))
@@ -81,9 +90,13 @@ def rollup(payloads: Iterable[dict | str], month: str, *, expected_houses: Itera
     summary = MonthlySummary(
         month=month,
         org=org or {"code": "", "name_kk": "", "name_ru": "", "region_code": ""},
-        current=current, previous=previous, year_ago=year_ago,
+        current=current,
+        previous=previous,
+        year_ago=year_ago,
         series=[dict(point, month=m) for m, point in series.items()],
-        names=names, houses=houses, partial=partial,
+        names=names,
+        houses=houses,
+        partial=partial,
         generated_at=max((p.get("generated_at", "") for p in by_house.values()), default=""),
     )
     summary.houses_missing = [h for h in expected if h not in houses]

@@ -27,7 +27,8 @@ REMINDER_MONTHS = 12
 def report_versions(store, month: str) -> list[dict]:
     """Every version submitted for `month` by this house, newest first."""
     return store.rows(
-        "SELECT * FROM monthly_reports WHERE deleted = 0 AND month = ? ORDER BY version DESC", (month,))
+        "SELECT * FROM monthly_reports WHERE deleted = 0 AND month = ? ORDER BY version DESC", (month,)
+    )
 
 
 def latest_report(store, month: str) -> dict | None:
@@ -52,8 +53,15 @@ def figure_changes(old: dict, new: dict) -> dict[str, list]:
     return {k: [a.get(k, 0), b.get(k, 0)] for k in sorted(set(a) | set(b)) if a.get(k, 0) != b.get(k, 0)}
 
 
-def submit_month(store, month: str, *, summary: MonthlySummary | None = None, today: dt.date | None = None,
-                 progress=None, cancel=None) -> dict:
+def submit_month(
+    store,
+    month: str,
+    *,
+    summary: MonthlySummary | None = None,
+    today: dt.date | None = None,
+    progress=None,
+    cancel=None,
+) -> dict:
     """Submits `month` (builds its summary unless given one). Returns the stored row plus `unchanged`: True when
     the figures equal the last submitted version (then nothing new is written)."""
     summary = summary or build_summary(store, month, today=today)
@@ -66,14 +74,17 @@ def submit_month(store, month: str, *, summary: MonthlySummary | None = None, to
             changes = figure_changes(previous, payload["current"])
             if not changes and last["status"] == "submitted":
                 return {**last, "unchanged": True}
-        row_id = store.insert("monthly_reports", {
-            "month": month,
-            "version": (last["version"] + 1) if last else 1,
-            "status": "submitted",
-            "payload": payload,
-            "changes": {"since_version": last["version"], "figures": changes} if last else None,
-            "submitted_at": now_local().isoformat(timespec="seconds"),
-        })
+        row_id = store.insert(
+            "monthly_reports",
+            {
+                "month": month,
+                "version": (last["version"] + 1) if last else 1,
+                "status": "submitted",
+                "payload": payload,
+                "changes": {"since_version": last["version"], "figures": changes} if last else None,
+                "submitted_at": now_local().isoformat(timespec="seconds"),
+            },
+        )
         row = store.get("monthly_reports", row_id)
     return {**row, "unchanged": False}
 
@@ -83,16 +94,28 @@ def months_awaiting_submission(store, today: dt.date | None = None) -> list[str]
     today = today or today_local()
     last = last_full_month(today)
     # Each read walks its date index from the oldest row, so this stays instant on a busy database.
-    firsts = [store.scalar(f"SELECT substr({column}, 1, 7) FROM {table} WHERE deleted = 0 ORDER BY {column} LIMIT 1")
-              for table, column in (("events", "starts_at"), ("aid_given", "given_on"),
-                                    ("donations", "received_on"), ("volunteer_shifts", "check_in"))]
+    firsts = [
+        store.scalar(
+            f"SELECT substr({column}, 1, 7) FROM {table} WHERE deleted = 0 ORDER BY {column} LIMIT 1"
+        )
+        for table, column in (
+            ("events", "starts_at"),
+            ("aid_given", "given_on"),
+            ("donations", "received_on"),
+            ("volunteer_shifts", "check_in"),
+        )
+    ]
     first_activity = min((f for f in firsts if f), default=None)
     if not first_activity:
         return []
     start = max(first_activity, shift_month(last, -(REMINDER_MONTHS - 1)))
-    submitted = {r["month"] for r in store.rows(
-        "SELECT DISTINCT month FROM monthly_reports WHERE deleted = 0 AND status = 'submitted' AND month >= ?",
-        (start,))}
+    submitted = {
+        r["month"]
+        for r in store.rows(
+            "SELECT DISTINCT month FROM monthly_reports WHERE deleted = 0 AND status = 'submitted' AND month >= ?",
+            (start,),
+        )
+    }
     months, month = [], start
     while month <= last:
         if month not in submitted:
@@ -111,9 +134,14 @@ def reminder_text(months: list[str]) -> str | None:
     if not months:
         return None
     if len(months) == 1:
-        return _("The report for {month} is not submitted yet").format(month=format_month(parse_month(months[0])))
-    return ngettext("{count} monthly report is not submitted yet", "{count} monthly reports are not submitted yet",
-                    len(months)).format(count=len(months))
+        return _("The report for {month} is not submitted yet").format(
+            month=format_month(parse_month(months[0]))
+        )
+    return ngettext(
+        "{count} monthly report is not submitted yet",
+        "{count} monthly reports are not submitted yet",
+        len(months),
+    ).format(count=len(months))
 
 
 def this_month(today: dt.date | None = None) -> str:

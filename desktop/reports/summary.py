@@ -21,8 +21,15 @@ from desktop.formats import TZ
 PAYLOAD_SCHEMA = 1
 
 # Keys of the 12-month series (one small dict per month), shown as the line chart.
-SERIES_KEYS = ("events_held", "attendance", "people_reached", "households_reached", "aid_entries",
-               "volunteer_minutes", "donations_value_kzt")
+SERIES_KEYS = (
+    "events_held",
+    "attendance",
+    "people_reached",
+    "households_reached",
+    "aid_entries",
+    "volunteer_minutes",
+    "donations_value_kzt",
+)
 
 
 @dataclasses.dataclass
@@ -39,7 +46,9 @@ class MonthlySummary:
     houses: list[str] = dataclasses.field(default_factory=list)
     generated_at: str = ""
     partial: bool = False  # the month is not over yet (the dashboard's "this month so far")
-    houses_missing: list[str] = dataclasses.field(default_factory=list)  # a roll-up: houses that did not submit
+    houses_missing: list[str] = dataclasses.field(
+        default_factory=list
+    )  # a roll-up: houses that did not submit
 
     @property
     def previous_month(self) -> str:
@@ -90,8 +99,10 @@ def month_dates(month: str) -> tuple[str, str]:
 
 def month_instants(month: str) -> tuple[str, str]:
     """The month's start and end in UTC, as SQLite's datetime() prints them (for timestamps with offsets)."""
-    start, end = (dt.datetime.combine(parse_month(m), dt.time(0), TZ).astimezone(dt.UTC)
-                  for m in (month, shift_month(month, 1)))
+    start, end = (
+        dt.datetime.combine(parse_month(m), dt.time(0), TZ).astimezone(dt.UTC)
+        for m in (month, shift_month(month, 1))
+    )
     return start.strftime("%Y-%m-%d %H:%M:%S"), end.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -112,8 +123,10 @@ _HELD_EVENTS = """
 """
 
 # Age in whole years of a birth date `b` on day `d` (both YYYY-MM-DD text).
-_AGE = ("(CAST(substr({d}, 1, 4) AS INTEGER) - CAST(substr({b}, 1, 4) AS INTEGER)"
-        " - (substr({d}, 6, 5) < substr({b}, 6, 5)))")
+_AGE = (
+    "(CAST(substr({d}, 1, 4) AS INTEGER) - CAST(substr({b}, 1, 4) AS INTEGER)"
+    " - (substr({d}, 6, 5) < substr({b}, 6, 5)))"
+)
 
 
 def _zero_reached() -> dict:
@@ -122,13 +135,20 @@ def _zero_reached() -> dict:
 
 def _event_figures(conn: sqlite3.Connection, b: dict) -> dict:
     held = dict(b, status="held")
-    by_kind = {r[0]: r[1] for r in conn.execute(
-        f"SELECT kind, count(*) FROM ({_HELD_EVENTS}) GROUP BY kind ORDER BY kind", held)}
-    cancelled = conn.execute(f"SELECT count(*) FROM ({_HELD_EVENTS})", dict(b, status="cancelled")).fetchone()[0]
+    by_kind = {
+        r[0]: r[1]
+        for r in conn.execute(
+            f"SELECT kind, count(*) FROM ({_HELD_EVENTS}) GROUP BY kind ORDER BY kind", held
+        )
+    }
+    cancelled = conn.execute(
+        f"SELECT count(*) FROM ({_HELD_EVENTS})", dict(b, status="cancelled")
+    ).fetchone()[0]
     attendance = _zero_reached()
     row = conn.execute(
         f"""SELECT sum(a.total), sum(a.women), sum(a.men), sum(a.children), sum(a.elderly)
-            FROM ({_HELD_EVENTS}) ev JOIN event_attendance a ON a.event_id = ev.id AND a.deleted = 0""", held
+            FROM ({_HELD_EVENTS}) ev JOIN event_attendance a ON a.event_id = ev.id AND a.deleted = 0""",
+        held,
     ).fetchone()
     for key, value in zip(attendance, row):
         attendance[key] += value or 0
@@ -147,10 +167,14 @@ def _event_figures(conn: sqlite3.Connection, b: dict) -> dict:
         attendance[key] += value or 0
     performances, groups_performing = conn.execute(
         f"""SELECT count(*), count(DISTINCT g.group_id) FROM ({_HELD_EVENTS}) ev
-            JOIN event_groups g ON g.event_id = ev.id AND g.deleted = 0""", held).fetchone()
+            JOIN event_groups g ON g.event_id = ev.id AND g.deleted = 0""",
+        held,
+    ).fetchone()
     associations = conn.execute(
         f"""SELECT count(DISTINCT x.association_id) FROM ({_HELD_EVENTS}) ev
-            JOIN event_associations x ON x.event_id = ev.id AND x.deleted = 0""", held).fetchone()[0]
+            JOIN event_associations x ON x.event_id = ev.id AND x.deleted = 0""",
+        held,
+    ).fetchone()[0]
     return {
         "held": sum(by_kind.values()),
         "cancelled": cancelled,
@@ -187,8 +211,9 @@ def _volunteer_figures(conn: sqlite3.Connection, b: dict) -> dict:
     ).fetchall()
     minutes = sum(m or 0 for _, m in per_volunteer)
     active = sum(1 for _, m in per_volunteer if (m or 0) > 0)
-    new = conn.execute("SELECT count(*) FROM volunteers WHERE deleted = 0 AND since >= :d0 AND since < :d1",
-                       b).fetchone()[0]
+    new = conn.execute(
+        "SELECT count(*) FROM volunteers WHERE deleted = 0 AND since >= :d0 AND since < :d1", b
+    ).fetchone()[0]
     return {"active": active, "new": new, "minutes": int(minutes)}
 
 
@@ -216,7 +241,17 @@ _RECIPIENTS = """
 class _Reach:
     """Counts of entries, distinct people and households, by sex and age band, over some aid entries."""
 
-    __slots__ = ("anonymous", "children", "elderly", "entries", "households", "men", "people", "quantity", "women")
+    __slots__ = (
+        "anonymous",
+        "children",
+        "elderly",
+        "entries",
+        "households",
+        "men",
+        "people",
+        "quantity",
+        "women",
+    )
 
     def __init__(self):
         self.entries, self.quantity = 0, 0.0
@@ -244,11 +279,20 @@ class _Reach:
 
     def figures(self) -> dict:
         people = len(self.people)
-        return {"entries": self.entries, "people": people, "households": len(self.households),
-                "quantity": _num(self.quantity),
-                "reached": {"total": people, "women": len(self.women), "men": len(self.men),
-                            "children": len(self.children), "elderly": len(self.elderly)},
-                "anonymous": len(self.anonymous)}
+        return {
+            "entries": self.entries,
+            "people": people,
+            "households": len(self.households),
+            "quantity": _num(self.quantity),
+            "reached": {
+                "total": people,
+                "women": len(self.women),
+                "men": len(self.men),
+                "children": len(self.children),
+                "elderly": len(self.elderly),
+            },
+            "anonymous": len(self.anonymous),
+        }
 
 
 def _age_band(birth_date: str | None, on: str) -> str | None:
@@ -258,8 +302,9 @@ def _age_band(birth_date: str | None, on: str) -> str | None:
     return "child" if age < 18 else "elderly" if age >= 60 else "adult"
 
 
-def _aid_figures_by_month(conn: sqlite3.Connection, months: list[str],
-                          detail_months: set[str] | None = None) -> tuple[dict[str, dict], dict]:
+def _aid_figures_by_month(
+    conn: sqlite3.Connection, months: list[str], detail_months: set[str] | None = None
+) -> tuple[dict[str, dict], dict]:
     """Aid figures of each month of `months` (consecutive, oldest first), and the stock going out by month/item.
     Breakdowns by programme and category are counted for `detail_months` only (default: all)."""
     detail = set(months) if detail_months is None else detail_months
@@ -303,7 +348,8 @@ def _aid_figures_by_month(conn: sqlite3.Connection, months: list[str],
         if aid_id in corrected and quantity <= 0:
             continue
         person_id, r_household, anonymous, sex, band, birth_date, categories = (
-            recipients.get(recipient_id, no_recipient) if recipient_id else no_recipient)
+            recipients.get(recipient_id, no_recipient) if recipient_id else no_recipient
+        )
         # A recipient record stands for one person; an anonymous one has no person but is still one person.
         person = (person_id or recipient_id) if recipient_id else None
         household = household_id or r_household
@@ -356,25 +402,39 @@ def _donation_figures(conn: sqlite3.Connection, b: dict) -> dict:
                        sum(g.row_id <> g.entry_id) AS corrections
                 FROM ({rows}) g LEFT JOIN donation_lines l ON l.donation_id = g.row_id AND l.deleted = 0
                 GROUP BY g.entry_id)
-            WHERE corrections = 0 OR quantity > 0""", b).fetchone()[0]
+            WHERE corrections = 0 OR quantity > 0""",
+        b,
+    ).fetchone()[0]
     total_all = conn.execute(
         f"""SELECT coalesce(sum({value}), 0) FROM ({rows}) g
-            JOIN donation_lines l ON l.donation_id = g.row_id AND l.deleted = 0""", b).fetchone()[0]
-    items = {r[0]: _num(r[1]) for r in conn.execute(
-        f"""SELECT l.item_id, sum(l.quantity) FROM ({rows}) g
+            JOIN donation_lines l ON l.donation_id = g.row_id AND l.deleted = 0""",
+        b,
+    ).fetchone()[0]
+    items = {
+        r[0]: _num(r[1])
+        for r in conn.execute(
+            f"""SELECT l.item_id, sum(l.quantity) FROM ({rows}) g
             JOIN donation_lines l ON l.donation_id = g.row_id AND l.deleted = 0
-            GROUP BY l.item_id HAVING sum(l.quantity) <> 0 ORDER BY l.item_id""", b)}
+            GROUP BY l.item_id HAVING sum(l.quantity) <> 0 ORDER BY l.item_id""",
+            b,
+        )
+    }
     return {"count": count, "value_kzt": _num(total_all), "items": items}
 
 
-def _stock_by_month(conn: sqlite3.Connection, until: str, *, since: str = "",
-                    aid_out: dict | None = None) -> dict[str, dict[str, float]]:
+def _stock_by_month(
+    conn: sqlite3.Connection, until: str, *, since: str = "", aid_out: dict | None = None
+) -> dict[str, dict[str, float]]:
     """Net stock movement per month and item on days in [since, until): received, given, adjusted. `aid_out`, when
     given, is what went out from `since` on (already counted by _aid_figures_by_month)."""
-    aid = "" if aid_out is not None else """
+    aid = (
+        ""
+        if aid_out is not None
+        else """
                UNION ALL
                SELECT a.given_on, l.item_id, -l.quantity FROM aid_lines l
                JOIN aid_given a ON a.id = l.aid_id AND a.deleted = 0 WHERE l.deleted = 0 AND a.given_on >= :since"""
+    )
     movements: dict[str, dict[str, float]] = {}
     for month, item, qty in conn.execute(
         f"""SELECT substr(day, 1, 7), item_id, sum(q) FROM (
@@ -406,13 +466,16 @@ def _stock_at_end(movements: dict[str, dict[str, float]], month: str) -> dict[st
 
 
 def _registry_figures(conn: sqlite3.Connection) -> dict:
-    groups = conn.execute("SELECT count(*) FROM creative_groups WHERE deleted = 0 AND status = 'active'").fetchone()[0]
+    groups = conn.execute(
+        "SELECT count(*) FROM creative_groups WHERE deleted = 0 AND status = 'active'"
+    ).fetchone()[0]
     associations = conn.execute("SELECT count(*) FROM associations WHERE deleted = 0").fetchone()[0]
     return {"creative_groups": groups, "associations": associations}
 
 
-def month_figures(conn: sqlite3.Connection, month: str, *, stock_movements: dict | None = None,
-                  aid: dict | None = None) -> dict:
+def month_figures(
+    conn: sqlite3.Connection, month: str, *, stock_movements: dict | None = None, aid: dict | None = None
+) -> dict:
     """All figures of one month (the `current` part of a summary)."""
     b = _bounds(month)
     movements = stock_movements if stock_movements is not None else _stock_by_month(conn, b["d1"])
@@ -442,8 +505,15 @@ def series_point(month: str, figures: dict) -> dict:
 def empty_figures() -> dict:
     """The figures of a month with nothing in it (what an honest empty report shows)."""
     return {
-        "events": {"held": 0, "cancelled": 0, "by_kind": {}, "attendance": _zero_reached(), "performances": 0,
-                   "groups_performing": 0, "associations_involved": 0},
+        "events": {
+            "held": 0,
+            "cancelled": 0,
+            "by_kind": {},
+            "attendance": _zero_reached(),
+            "performances": 0,
+            "groups_performing": 0,
+            "associations_involved": 0,
+        },
         "volunteers": {"active": 0, "new": 0, "minutes": 0},
         "aid": dict(_Reach().figures(), by_programme={}, by_category={}, items={}),
         "donations": {"count": 0, "value_kzt": 0, "items": {}},
@@ -488,15 +558,26 @@ def _house_id(conn: sqlite3.Connection) -> str | None:
 
 
 def _org(conn: sqlite3.Connection, house_id: str | None) -> dict:
-    row = conn.execute("SELECT code, name_kk, name_ru, region_code FROM houses WHERE code = ?",
-                       (house_id,)).fetchone() if house_id else None
+    row = (
+        conn.execute(
+            "SELECT code, name_kk, name_ru, region_code FROM houses WHERE code = ?", (house_id,)
+        ).fetchone()
+        if house_id
+        else None
+    )
     if row is None:
-        return {"code": house_id or "", "name_kk": house_id or "", "name_ru": house_id or "", "region_code": ""}
+        return {
+            "code": house_id or "",
+            "name_kk": house_id or "",
+            "name_ru": house_id or "",
+            "region_code": "",
+        }
     return {"code": row[0], "name_kk": row[1], "name_ru": row[2], "region_code": row[3] or ""}
 
 
 def _names(conn: sqlite3.Connection, all_figures) -> dict:
     """kk/ru names of every code the figures use, so a payload renders without the database (on the server too)."""
+
     def ref(table: str) -> dict:
         return {r[0]: [r[1], r[2]] for r in conn.execute(f"SELECT code, name_kk, name_ru FROM {table}")}
 
@@ -512,8 +593,12 @@ def _names(conn: sqlite3.Connection, all_figures) -> dict:
             items[item_id] = [row[0], row[1], unit[0], unit[1]]
         else:
             items[item_id] = [item_id, item_id, "", ""]
-    return {"programmes": ref("programmes"), "categories": ref("recipient_categories"),
-            "kinds": ref("event_kinds"), "items": items}
+    return {
+        "programmes": ref("programmes"),
+        "categories": ref("recipient_categories"),
+        "kinds": ref("event_kinds"),
+        "items": items,
+    }
 
 
 def _num(value: Any) -> int | float:

@@ -39,8 +39,17 @@ class _Writer:
             "title": workbook.add_format({**font, "bold": True, "font_size": 14, "font_color": _BLUE}),
             "sub": workbook.add_format({**font, "font_size": 11}),
             "note": workbook.add_format({**font, "italic": True, "font_color": "#555555", "font_size": 9}),
-            "head": workbook.add_format({**font, "bold": True, "bg_color": _BLUE, "font_color": "white",
-                                         "text_wrap": True, "valign": "vcenter", "border": 1}),
+            "head": workbook.add_format(
+                {
+                    **font,
+                    "bold": True,
+                    "bg_color": _BLUE,
+                    "font_color": "white",
+                    "text_wrap": True,
+                    "valign": "vcenter",
+                    "border": 1,
+                }
+            ),
             "block": workbook.add_format({**font, "bold": True, "bg_color": _LIGHT, "border": 1}),
             "label": workbook.add_format({**font, "border": 1, "text_wrap": True}),
             "label1": workbook.add_format({**font, "border": 1, "indent": 2, "text_wrap": True}),
@@ -49,8 +58,9 @@ class _Writer:
         self.nums = {}
         for kind, num_format in _FORMATS.items():
             for bold in (False, True):
-                self.nums[kind, bold] = workbook.add_format({**font, "num_format": num_format, "border": 1,
-                                                             "bold": bold})
+                self.nums[kind, bold] = workbook.add_format(
+                    {**font, "num_format": num_format, "border": 1, "bold": bold}
+                )
         self.nums["fraction", False] = workbook.add_format({**font, "num_format": "#,##0.0##", "border": 1})
 
     def text(self, label: dict[str, str]) -> str:
@@ -81,8 +91,12 @@ class _Writer:
         ws.write(0, 0, self.text(self.heads["title"]), self.f["title"])
         ws.write(1, 0, self.text(self.heads["org"]), self.f["sub"])
         ws.write(2, 0, self.text(self.heads["month"]), self.f["sub"])
-        ws.write(3, 0, f"{self.text(self.heads['generated'])}. {self.text(self.heads['no_personal'])}",
-                 self.f["note"])
+        ws.write(
+            3,
+            0,
+            f"{self.text(self.heads['generated'])}. {self.text(self.heads['no_personal'])}",
+            self.f["note"],
+        )
         if self.heads["houses"]:
             ws.write(4, 0, self.text(self.heads["houses"]), self.f["sub"])
             return 6
@@ -155,18 +169,29 @@ class _Writer:
             row += 1
         return first, row - 1, row + 1
 
-    def bar_chart(self, ws, sheet_name: str, title: dict, first: int, last: int, value_col: int, anchor: str,
-                  series_name: dict) -> None:
+    def bar_chart(
+        self,
+        ws,
+        sheet_name: str,
+        title: dict,
+        first: int,
+        last: int,
+        value_col: int,
+        anchor: str,
+        series_name: dict,
+    ) -> None:
         if last < first:
             return
         chart = self.wb.add_chart({"type": "bar"})
-        chart.add_series({
-            "name": self.text(series_name),
-            "categories": [sheet_name, first, 0, last, 0],
-            "values": [sheet_name, first, value_col, last, value_col],
-            "fill": {"color": "#2F6690"},
-            "data_labels": {"value": True},
-        })
+        chart.add_series(
+            {
+                "name": self.text(series_name),
+                "categories": [sheet_name, first, 0, last, 0],
+                "values": [sheet_name, first, value_col, last, value_col],
+                "fill": {"color": "#2F6690"},
+                "data_labels": {"value": True},
+            }
+        )
         chart.set_title({"name": self.text(title), "name_font": {"size": 11}})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})  # first category on top, as in the table
@@ -181,8 +206,16 @@ class _Writer:
         row = self.block_table(ws, row, "events")
         table = layout.kind_table(self.summary)
         first, last, row = self.table(ws, row, table)
-        self.bar_chart(ws, ws.get_name(), table.title, first, last, n, xl_rowcol_to_cell(row, 0),
-                       layout.both(N_("Events")))
+        self.bar_chart(
+            ws,
+            ws.get_name(),
+            table.title,
+            first,
+            last,
+            n,
+            xl_rowcol_to_cell(row, 0),
+            layout.both(N_("Events")),
+        )
 
     def write_volunteers(self) -> None:
         ws = self.sheet(layout.both(N_("Volunteers")))
@@ -203,10 +236,26 @@ class _Writer:
         cat = layout.category_table(self.summary)
         c_first, c_last, row = self.table(ws, row, cat)
         people = layout.both(N_("People reached"))
-        self.bar_chart(ws, ws.get_name(), layout.both(N_("People reached by programme")), p_first, p_last, n + 1,
-                       xl_rowcol_to_cell(row + 1, 0), people)
-        self.bar_chart(ws, ws.get_name(), layout.both(N_("People reached by recipient category")), c_first, c_last,
-                       n + 1, xl_rowcol_to_cell(row + 1, n + 3), people)
+        self.bar_chart(
+            ws,
+            ws.get_name(),
+            layout.both(N_("People reached by programme")),
+            p_first,
+            p_last,
+            n + 1,
+            xl_rowcol_to_cell(row + 1, 0),
+            people,
+        )
+        self.bar_chart(
+            ws,
+            ws.get_name(),
+            layout.both(N_("People reached by recipient category")),
+            c_first,
+            c_last,
+            n + 1,
+            xl_rowcol_to_cell(row + 1, n + 3),
+            people,
+        )
 
     def write_donations(self) -> None:
         ws = self.sheet(layout.both(N_("Donations and stock")))
@@ -228,14 +277,20 @@ class _Writer:
         chart = self.wb.add_chart({"type": "line"})
         colours = ["#2F6690", "#D1495B", "#EDAE49"]
         for k, column in enumerate((2, 1, 5)):  # people reached, attendance, volunteer hours
-            chart.add_series({
-                "name": [ws.get_name(), first - 1, n + column],
-                "categories": [ws.get_name(), first, 0, last, 0],
-                "values": [ws.get_name(), first, n + column, last, n + column],
-                "line": {"color": colours[k], "width": 2.25},
-                "marker": {"type": "circle", "size": 5, "fill": {"color": colours[k]},
-                           "border": {"color": colours[k]}},
-            })
+            chart.add_series(
+                {
+                    "name": [ws.get_name(), first - 1, n + column],
+                    "categories": [ws.get_name(), first, 0, last, 0],
+                    "values": [ws.get_name(), first, n + column, last, n + column],
+                    "line": {"color": colours[k], "width": 2.25},
+                    "marker": {
+                        "type": "circle",
+                        "size": 5,
+                        "fill": {"color": colours[k]},
+                        "border": {"color": colours[k]},
+                    },
+                }
+            )
         chart.set_title({"name": self.text(table.title), "name_font": {"size": 11}})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 860, "height": 340})

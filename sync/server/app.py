@@ -19,13 +19,24 @@ from sync import protocol
 from sync.protocol import PROTOCOL_VERSION, ProtocolError
 from sync.server.store import AuthError, EnrolError, Replayed, ServerStore, default_url
 
-_STATUS = {"malformed": 400, "too_large": 413, "protocol_version": 426, "schema_version": 426, "replayed": 409,
-           "bad_signature": 403, "unsupported_encoding": 415}
+_STATUS = {
+    "malformed": 400,
+    "too_large": 413,
+    "protocol_version": 426,
+    "schema_version": 426,
+    "replayed": 409,
+    "bad_signature": 403,
+    "unsupported_encoding": 415,
+}
 
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
-          "csv": "text/csv; charset=utf-8", "hxl": "text/csv; charset=utf-8"}
+_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "hxl": "text/csv; charset=utf-8",
+}
 
 
 def _error(status: int, code: str, detail: str = "") -> JSONResponse:
@@ -55,8 +66,9 @@ async def _read_message(request: Request):
 
 def _reply(request: Request, message: dict) -> Response:
     if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(protocol.encode(message), media_type="application/json",
-                        headers={"Content-Encoding": "gzip"})
+        return Response(
+            protocol.encode(message), media_type="application/json", headers={"Content-Encoding": "gzip"}
+        )
     return Response(protocol.dumps(message), media_type="application/json")
 
 
@@ -104,8 +116,16 @@ def create_app(store: ServerStore) -> FastAPI:
         except ValidationError as exc:
             raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
         token, token_id, house = await run_in_threadpool(store.enrol, req.code, req.device_id, req.label)
-        return _reply(request, {"v": PROTOCOL_VERSION, "token": token, "token_id": token_id, "house_id": house,
-                                "server_time": store.now_ms()})
+        return _reply(
+            request,
+            {
+                "v": PROTOCOL_VERSION,
+                "token": token,
+                "token_id": token_id,
+                "house_id": house,
+                "server_time": store.now_ms(),
+            },
+        )
 
     @app.post("/v1/packet")
     async def packet(request: Request):
@@ -118,8 +138,12 @@ def create_app(store: ServerStore) -> FastAPI:
     def reports(request: Request, month: str | None = None):
         who = store.authenticate(_bearer(request))
         reports = store.region_reports(who, month)  # refuses anyone but a coordinator
-        return {"v": PROTOCOL_VERSION, "region": who.region_code, "houses": store.region_house_rows(who.region_code),
-                "reports": reports}
+        return {
+            "v": PROTOCOL_VERSION,
+            "region": who.region_code,
+            "houses": store.region_house_rows(who.region_code),
+            "reports": reports,
+        }
 
     @app.get("/v1/reports/rollup")
     def rollup(request: Request, month: str, format: str = "xlsx", lang: str = "kk"):
@@ -133,9 +157,14 @@ def create_app(store: ServerStore) -> FastAPI:
             path = Path(tmp) / f"{who.region_code}_{month}_{lang}{SUFFIXES[format]}"
             result = store.export_region_rollup(who.region_code, month, format, path, lang)
             data = path.read_bytes()
-        return Response(data, media_type=_MEDIA[format], headers={
-            "Content-Disposition": f'attachment; filename="{path.name}"',
-            "X-Dostyq-Houses-Missing": ",".join(result.missing)})
+        return Response(
+            data,
+            media_type=_MEDIA[format],
+            headers={
+                "Content-Disposition": f'attachment; filename="{path.name}"',
+                "X-Dostyq-Houses-Missing": ",".join(result.missing),
+            },
+        )
 
     return app
 
@@ -161,5 +190,7 @@ def apply_packet(store: ServerStore, data: bytes) -> bytes:
 
 def app_from_env() -> FastAPI:
     """For `uvicorn sync.server.app:app_from_env --factory`: DOSTYQ_DATABASE_URL, else SQLite in DOSTYQ_DATA_DIR."""
-    url = os.environ.get("DOSTYQ_DATABASE_URL") or default_url(os.environ.get("DOSTYQ_DATA_DIR", Path.cwd() / "data"))
+    url = os.environ.get("DOSTYQ_DATABASE_URL") or default_url(
+        os.environ.get("DOSTYQ_DATA_DIR", Path.cwd() / "data")
+    )
     return create_app(ServerStore(url))

@@ -27,7 +27,8 @@ from sync.server.store import ServerStore, default_url
 
 def _store(args) -> ServerStore:
     url = os.environ.get("DOSTYQ_DATABASE_URL") or default_url(
-        args.data or os.environ.get("DOSTYQ_DATA_DIR") or Path.cwd() / "data")
+        args.data or os.environ.get("DOSTYQ_DATA_DIR") or Path.cwd() / "data"
+    )
     return ServerStore(url)
 
 
@@ -71,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--lang", default="kk", choices=("kk", "ru"))
     report.add_argument("--out")
 
-    sub.add_parser("restored", help="after restoring a backup: every PC re-fetches and re-sends what it holds")
+    sub.add_parser(
+        "restored", help="after restoring a backup: every PC re-fetches and re-sends what it holds"
+    )
 
     packet = sub.add_parser("packet").add_subparsers(dest="action", required=True)
     papply = packet.add_parser("apply", help="apply a sync file from a house and write the answer file")
@@ -87,8 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         args.data = args.data_serve or args.data
         store = _store(args)
         print(f"Dostyq server on http://{args.host}:{args.port} ({store.dialect})", flush=True)
-        uvicorn.run(create_app(store), host=args.host, port=args.port, server_header=False, date_header=False,
-                    log_level="info")
+        uvicorn.run(
+            create_app(store),
+            host=args.host,
+            port=args.port,
+            server_header=False,
+            date_header=False,
+            log_level="info",
+        )
         return 0
 
     store = _store(args)
@@ -106,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "device" and args.action == "list":
             for d in store.list_devices(args.house):
                 state = f"revoked {d['revoked_at']}" if d["revoked_at"] else "active"
-                print(f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code']}\t{d['device_id'] or ''}\t"
-                      f"{d['label'] or ''}\tlast seen {d['last_seen_at'] or 'never'}\t{state}")
+                print(
+                    f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code']}\t{d['device_id'] or ''}\t"
+                    f"{d['label'] or ''}\tlast seen {d['last_seen_at'] or 'never'}\t{state}"
+                )
         elif args.cmd == "device" and args.action == "revoke":
             if not store.revoke(args.token_id):
                 print(f"no active token {args.token_id}", file=sys.stderr)
@@ -121,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
 
             out = Path(args.out or f"{args.region}_{args.month}_{args.lang}{SUFFIXES[args.format]}")
             result = store.export_region_rollup(args.region, args.month, args.format, out, args.lang)
-            print(f"{out}: {len(result.submitted)} house(s) submitted"
-                  + (f"; not yet: {', '.join(result.missing)}" if result.missing else ""))
+            print(
+                f"{out}: {len(result.submitted)} house(s) submitted"
+                + (f"; not yet: {', '.join(result.missing)}" if result.missing else "")
+            )
         elif args.cmd == "restored":
             print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
         elif args.cmd == "packet" and args.action == "apply":

@@ -40,7 +40,8 @@ from sync.protocol import (
 md = sa.MetaData()
 
 records = sa.Table(
-    "records", md,
+    "records",
+    md,
     sa.Column("table_name", sa.String(64), primary_key=True),
     sa.Column("id", sa.String(80), primary_key=True),
     sa.Column("house_id", sa.String(80), nullable=False),
@@ -58,7 +59,8 @@ records = sa.Table(
 )
 
 applied_ops = sa.Table(
-    "applied_ops", md,
+    "applied_ops",
+    md,
     sa.Column("op_id", sa.String(80), primary_key=True),
     sa.Column("device_pk", sa.String(40), nullable=False),
     sa.Column("house_id", sa.String(80), nullable=False),
@@ -71,13 +73,15 @@ applied_ops = sa.Table(
 )
 
 counters = sa.Table(
-    "counters", md,
+    "counters",
+    md,
     sa.Column("name", sa.String(40), primary_key=True),
     sa.Column("value", sa.BigInteger, nullable=False),
 )
 
 devices = sa.Table(
-    "devices", md,
+    "devices",
+    md,
     sa.Column("id", sa.String(40), primary_key=True),  # token id, public
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("role", sa.String(20), nullable=False),  # device, coordinator
@@ -93,7 +97,8 @@ devices = sa.Table(
 )
 
 enrol_codes = sa.Table(
-    "enrol_codes", md,
+    "enrol_codes",
+    md,
     sa.Column("code_hash", sa.String(64), primary_key=True),
     sa.Column("house_id", sa.String(80), nullable=False),
     sa.Column("created_at", sa.String(40), nullable=False),
@@ -103,14 +108,16 @@ enrol_codes = sa.Table(
 )
 
 seen_requests = sa.Table(
-    "seen_requests", md,
+    "seen_requests",
+    md,
     sa.Column("request_id", sa.String(80), primary_key=True),
     sa.Column("device_pk", sa.String(40), nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
 )
 
 server_meta = sa.Table(
-    "server_meta", md,
+    "server_meta",
+    md,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text),
 )
@@ -185,7 +192,9 @@ class ServerStore:
                 conn.execute(server_meta.insert().values(key="epoch", value=secrets.token_hex(4)))
             found = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "schema")).scalar()
             if found and int(found) > SERVER_SCHEMA:
-                raise RuntimeError(f"the database was made by a newer server (schema {found} > {SERVER_SCHEMA})")
+                raise RuntimeError(
+                    f"the database was made by a newer server (schema {found} > {SERVER_SCHEMA})"
+                )
         if seed:
             self.seed_reference()
         # Instrumentation for the fault harness: called once per op really applied (never for duplicates).
@@ -237,18 +246,44 @@ class ServerStore:
                 return
             for table, rows in reference.REFERENCE_DATA.items():
                 for i, (code, kk, ru) in enumerate(rows):
-                    self._put_reference(conn, table, {"code": code, "name_kk": kk, "name_ru": ru, "sort": i,
-                                                      "active": 1})
+                    self._put_reference(
+                        conn, table, {"code": code, "name_kk": kk, "name_ru": ru, "sort": i, "active": 1}
+                    )
             for i, (code, kk, ru, region) in enumerate(reference.HOUSES):
-                self._put_reference(conn, "houses", {"code": code, "name_kk": kk, "name_ru": ru, "sort": i,
-                                                     "active": 1, "region_code": region, "address": None})
+                self._put_reference(
+                    conn,
+                    "houses",
+                    {
+                        "code": code,
+                        "name_kk": kk,
+                        "name_ru": ru,
+                        "sort": i,
+                        "active": 1,
+                        "region_code": region,
+                        "address": None,
+                    },
+                )
             for item_id, kk, ru, unit, group in reference.AID_ITEMS:
-                self._put_central(conn, "aid_items", item_id, {"name_kk": kk, "name_ru": ru, "unit": unit,
-                                                               "item_group": group, "active": 1})
+                self._put_central(
+                    conn,
+                    "aid_items",
+                    item_id,
+                    {"name_kk": kk, "name_ru": ru, "unit": unit, "item_group": group, "active": 1},
+                )
             for rule_id, programme, scope, period, days, max_count in reference.PROGRAMME_RULES:
-                self._put_central(conn, "programme_rules", rule_id, {
-                    "programme": programme, "scope": scope, "period": period, "period_days": days,
-                    "max_count": max_count, "active": 1})
+                self._put_central(
+                    conn,
+                    "programme_rules",
+                    rule_id,
+                    {
+                        "programme": programme,
+                        "scope": scope,
+                        "period": period,
+                        "period_days": days,
+                        "max_count": max_count,
+                        "active": 1,
+                    },
+                )
             for skill_id, kk, ru in reference.SKILLS:
                 self._put_central(conn, "skills", skill_id, {"name_kk": kk, "name_ru": ru})
             conn.execute(server_meta.insert().values(key="seeded", value=self.now_iso()))
@@ -258,47 +293,97 @@ class ServerStore:
         stamp = self._central_stamp()
         data = {c: values.get(c) for c in columns if c != "hlc"}
         data["hlc"] = stamp
-        self._upsert_record(conn, table, values["code"], CENTRAL, data, {}, {}, stamp, 0, self.now_iso(), "central")
+        self._upsert_record(
+            conn, table, values["code"], CENTRAL, data, {}, {}, stamp, 0, self.now_iso(), "central"
+        )
 
     def _put_central(self, conn: Connection, table: str, row_id: str, values: dict) -> None:
         stamp = reference.CENTRAL_HLC
         fields = schema.SYNCED_TABLES[table].fields
         data = {f: values.get(f) for f in fields}
-        self._upsert_record(conn, table, row_id, CENTRAL, data, {f: stamp for f in fields}, {}, stamp, 0,
-                            "2026-01-01T00:00:00.000+00:00", "central")
+        self._upsert_record(
+            conn,
+            table,
+            row_id,
+            CENTRAL,
+            data,
+            {f: stamp for f in fields},
+            {},
+            stamp,
+            0,
+            "2026-01-01T00:00:00.000+00:00",
+            "central",
+        )
 
     def _central_stamp(self) -> str:
         return str(Stamp(self.now_ms(), 0, "central"))
 
-    def _upsert_record(self, conn: Connection, table: str, row_id: str, house: str, data: dict, field_hlc: dict,
-                       field_seq: dict, stamp: str, deleted: int, when: str, by: str) -> int:
+    def _upsert_record(
+        self,
+        conn: Connection,
+        table: str,
+        row_id: str,
+        house: str,
+        data: dict,
+        field_hlc: dict,
+        field_seq: dict,
+        stamp: str,
+        deleted: int,
+        when: str,
+        by: str,
+    ) -> int:
         seq = self._next_seq(conn)
-        values = dict(house_id=house, server_seq=seq, deleted=deleted, hlc=stamp,
-                      data=_json(data), field_hlc=_json(field_hlc), field_seq=_json(field_seq),
-                      updated_at=when, updated_by=by)
-        found = conn.execute(sa.select(records.c.id).where(records.c.table_name == table, records.c.id == row_id))
+        values = dict(
+            house_id=house,
+            server_seq=seq,
+            deleted=deleted,
+            hlc=stamp,
+            data=_json(data),
+            field_hlc=_json(field_hlc),
+            field_seq=_json(field_seq),
+            updated_at=when,
+            updated_by=by,
+        )
+        found = conn.execute(
+            sa.select(records.c.id).where(records.c.table_name == table, records.c.id == row_id)
+        )
         if found.first():
-            conn.execute(records.update().where(records.c.table_name == table, records.c.id == row_id)
-                         .values(**values))
+            conn.execute(
+                records.update().where(records.c.table_name == table, records.c.id == row_id).values(**values)
+            )
         else:
             conn.execute(records.insert().values(table_name=table, id=row_id, created_at=when, **values))
         return seq
 
-    def add_house(self, code: str, name_kk: str, name_ru: str, region_code: str, address: str | None = None) -> None:
+    def add_house(
+        self, code: str, name_kk: str, name_ru: str, region_code: str, address: str | None = None
+    ) -> None:
         if not code or len(code) > 80:
             raise ValueError("bad house code")
         with self._write() as conn:
             if not self._reference_row(conn, "regions", region_code):
                 raise ValueError(f"unknown region {region_code}")
-            sort = conn.execute(sa.select(sa.func.count()).select_from(records)
-                                .where(records.c.table_name == "houses")).scalar_one()
-            self._put_reference(conn, "houses", {"code": code, "name_kk": name_kk, "name_ru": name_ru,
-                                                 "sort": sort, "active": 1, "region_code": region_code,
-                                                 "address": address})
+            sort = conn.execute(
+                sa.select(sa.func.count()).select_from(records).where(records.c.table_name == "houses")
+            ).scalar_one()
+            self._put_reference(
+                conn,
+                "houses",
+                {
+                    "code": code,
+                    "name_kk": name_kk,
+                    "name_ru": name_ru,
+                    "sort": sort,
+                    "active": 1,
+                    "region_code": region_code,
+                    "address": address,
+                },
+            )
 
     def _reference_row(self, conn: Connection, table: str, code: str) -> dict | None:
-        row = conn.execute(sa.select(records.c.data).where(records.c.table_name == table,
-                                                           records.c.id == code)).first()
+        row = conn.execute(
+            sa.select(records.c.data).where(records.c.table_name == table, records.c.id == code)
+        ).first()
         return json.loads(row[0]) if row else None
 
     def house(self, code: str) -> dict | None:
@@ -312,16 +397,25 @@ class ServerStore:
         raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
         now = self.wall()
         with self._write() as conn:
-            conn.execute(enrol_codes.insert().values(
-                code_hash=token_hash(raw), house_id=house_id, created_at=_iso(now),
-                expires_at=_iso(now + hours * 3600)))
+            conn.execute(
+                enrol_codes.insert().values(
+                    code_hash=token_hash(raw),
+                    house_id=house_id,
+                    created_at=_iso(now),
+                    expires_at=_iso(now + hours * 3600),
+                )
+            )
         return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
     def enrol(self, code: str, device_id: str, label: str = "") -> tuple[str, str, str]:
         """Trades a one-time code for a device token. Returns (token, token_id, house_id)."""
         digest = token_hash(normalize_code(code))
         with self._write() as conn:
-            row = conn.execute(sa.select(enrol_codes).where(enrol_codes.c.code_hash == digest)).mappings().first()
+            row = (
+                conn.execute(sa.select(enrol_codes).where(enrol_codes.c.code_hash == digest))
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise EnrolError("code_invalid", 400)
             if row["used_at"]:
@@ -329,8 +423,11 @@ class ServerStore:
             if row["expires_at"] < self.now_iso():
                 raise EnrolError("code_expired", 410)
             token, token_id = self._new_token(conn, "device", row["house_id"], None, device_id, label)
-            conn.execute(enrol_codes.update().where(enrol_codes.c.code_hash == digest)
-                         .values(used_at=self.now_iso(), used_by=token_id))
+            conn.execute(
+                enrol_codes.update()
+                .where(enrol_codes.c.code_hash == digest)
+                .values(used_at=self.now_iso(), used_by=token_id)
+            )
         return token, token_id, row["house_id"]
 
     def add_coordinator(self, region_code: str, label: str = "") -> tuple[str, str]:
@@ -339,24 +436,52 @@ class ServerStore:
                 raise ValueError(f"unknown region {region_code}")
             return self._new_token(conn, "coordinator", None, region_code, None, label)
 
-    def _new_token(self, conn: Connection, role: str, house: str | None, region: str | None,
-                   device_id: str | None, label: str) -> tuple[str, str]:
+    def _new_token(
+        self,
+        conn: Connection,
+        role: str,
+        house: str | None,
+        region: str | None,
+        device_id: str | None,
+        label: str,
+    ) -> tuple[str, str]:
         token = secrets.token_urlsafe(32)
         token_id = "t" + secrets.token_hex(6)
-        conn.execute(devices.insert().values(id=token_id, token_hash=token_hash(token), role=role, house_id=house,
-                                             region_code=region, device_id=device_id, label=label,
-                                             created_at=self.now_iso()))
+        conn.execute(
+            devices.insert().values(
+                id=token_id,
+                token_hash=token_hash(token),
+                role=role,
+                house_id=house,
+                region_code=region,
+                device_id=device_id,
+                label=label,
+                created_at=self.now_iso(),
+            )
+        )
         return token, token_id
 
     def revoke(self, token_id: str) -> bool:
         with self._write() as conn:
-            res = conn.execute(devices.update().where(devices.c.id == token_id, devices.c.revoked_at.is_(None))
-                               .values(revoked_at=self.now_iso()))
+            res = conn.execute(
+                devices.update()
+                .where(devices.c.id == token_id, devices.c.revoked_at.is_(None))
+                .values(revoked_at=self.now_iso())
+            )
             return res.rowcount == 1
 
     def list_devices(self, house_id: str | None = None) -> list[dict]:
-        q = sa.select(devices.c.id, devices.c.role, devices.c.house_id, devices.c.region_code, devices.c.device_id,
-                      devices.c.label, devices.c.created_at, devices.c.revoked_at, devices.c.last_seen_at)
+        q = sa.select(
+            devices.c.id,
+            devices.c.role,
+            devices.c.house_id,
+            devices.c.region_code,
+            devices.c.device_id,
+            devices.c.label,
+            devices.c.created_at,
+            devices.c.revoked_at,
+            devices.c.last_seen_at,
+        )
         if house_id:
             q = q.where(devices.c.house_id == house_id)
         with self.engine.connect() as conn:
@@ -366,7 +491,11 @@ class ServerStore:
         if not token:
             raise AuthError("unauthorized", 401)
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(devices).where(devices.c.token_hash == token_hash(token))).mappings().first()
+            row = (
+                conn.execute(sa.select(devices).where(devices.c.token_hash == token_hash(token)))
+                .mappings()
+                .first()
+            )
         return self._principal(row)
 
     def principal_by_id(self, token_id: str) -> tuple[Principal, str]:
@@ -390,13 +519,18 @@ class ServerStore:
         if who.device_id and req.device_id != who.device_id:
             raise AuthError("device_mismatch", 403)
         if req.schema_version > schema.SCHEMA_VERSION:
-            raise ProtocolError("schema_version", f"device {req.schema_version}, server {schema.SCHEMA_VERSION}")
+            raise ProtocolError(
+                "schema_version", f"device {req.schema_version}, server {schema.SCHEMA_VERSION}"
+            )
         house = who.house_id
         acks: dict[str, str] = {}
         with self._write() as conn:
             try:
-                conn.execute(seen_requests.insert().values(request_id=req.request_id, device_pk=who.pk,
-                                                           at=self.now_iso()))
+                conn.execute(
+                    seen_requests.insert().values(
+                        request_id=req.request_id, device_pk=who.pk, at=self.now_iso()
+                    )
+                )
             except sa.exc.IntegrityError:
                 raise Replayed() from None
             top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
@@ -411,34 +545,51 @@ class ServerStore:
                 req = req.model_copy(update={"cursor": 0, "known": 0})
             known = req.cursor if req.known is None else min(req.known, req.cursor)
             now_ms = self.now_ms()
-            last = conn.execute(sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)).scalar_one_or_none()
+            last = conn.execute(
+                sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)
+            ).scalar_one_or_none()
             last_stamp: list[Stamp] = [Stamp.parse(last)] if last else []
             for op in req.ops:
                 acks[op.op_id] = self._apply_op(conn, who, op, known, now_ms, last_stamp)
             # Acks of this device's ops applied after its cursor: covers answers lost on the way back.
             for op_id, result in conn.execute(
-                sa.select(applied_ops.c.op_id, applied_ops.c.result)
-                .where(applied_ops.c.device_pk == who.pk, applied_ops.c.server_seq > req.cursor)
+                sa.select(applied_ops.c.op_id, applied_ops.c.result).where(
+                    applied_ops.c.device_pk == who.pk, applied_ops.c.server_seq > req.cursor
+                )
             ):
                 acks.setdefault(op_id, result)
             changes, cursor, more = self._changes(conn, house, req.cursor, req.page_bytes)
             digest = self._digest(conn, house) if req.check and not more else None
-            conn.execute(devices.update().where(devices.c.id == who.pk).values(
-                last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None))
+            conn.execute(
+                devices.update()
+                .where(devices.c.id == who.pk)
+                .values(last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None)
+            )
             if changes == [] and not req.ops and secrets.randbelow(100) == 0:
                 self._prune_seen(conn)
-        return {"v": PROTOCOL_VERSION, "acks": acks, "changes": changes, "cursor": cursor, "more": more,
-                "server_time": self.now_ms(), "request_id": req.request_id, **({"reset": True} if reset else {}),
-                **({"epoch": epoch} if req.epoch != epoch else {}), **({"digest": digest} if digest else {})}
+        return {
+            "v": PROTOCOL_VERSION,
+            "acks": acks,
+            "changes": changes,
+            "cursor": cursor,
+            "more": more,
+            "server_time": self.now_ms(),
+            "request_id": req.request_id,
+            **({"reset": True} if reset else {}),
+            **({"epoch": epoch} if req.epoch != epoch else {}),
+            **({"digest": digest} if digest else {}),
+        }
 
     def _prune_seen(self, conn: Connection) -> None:
         horizon = _iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)
         conn.execute(seen_requests.delete().where(seen_requests.c.at < horizon))
 
-    def _apply_op(self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int,
-                  last_stamp: list[Stamp]) -> str:
-        prev = conn.execute(sa.select(applied_ops.c.result, applied_ops.c.house_id)
-                            .where(applied_ops.c.op_id == op.op_id)).first()
+    def _apply_op(
+        self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int, last_stamp: list[Stamp]
+    ) -> str:
+        prev = conn.execute(
+            sa.select(applied_ops.c.result, applied_ops.c.house_id).where(applied_ops.c.op_id == op.op_id)
+        ).first()
         if prev is not None:
             # The same op again (a retry after a lost answer): nothing changes. Another house learns nothing.
             return DUPLICATE if prev.house_id == who.house_id else f"{REJECTED}:house"
@@ -451,9 +602,18 @@ class ServerStore:
             result, seq = self._merge(conn, who, op, stamp, author, cursor)
         if seq is None:
             seq = self._next_seq(conn)
-        conn.execute(applied_ops.insert().values(op_id=op.op_id, device_pk=who.pk, house_id=who.house_id,
-                                                 result=result, server_seq=seq, hlc=stamp, orig_hlc=op.hlc,
-                                                 applied_at=self.now_iso()))
+        conn.execute(
+            applied_ops.insert().values(
+                op_id=op.op_id,
+                device_pk=who.pk,
+                house_id=who.house_id,
+                result=result,
+                server_seq=seq,
+                hlc=stamp,
+                orig_hlc=op.hlc,
+                applied_at=self.now_iso(),
+            )
+        )
         if self.on_apply and not result.startswith(REJECTED):
             self.on_apply(op.op_id)
         return result
@@ -475,8 +635,9 @@ class ServerStore:
         last[:] = [clamped]
         return str(clamped)
 
-    def _merge(self, conn: Connection, who: Principal, op: Op, stamp: str, author: str,
-               cursor: int) -> tuple[str, int | None]:
+    def _merge(
+        self, conn: Connection, who: Principal, op: Op, stamp: str, author: str, cursor: int
+    ) -> tuple[str, int | None]:
         spec = schema.SYNCED_TABLES.get(op.table)
         if spec is None:
             return f"{REJECTED}:table", None
@@ -494,8 +655,13 @@ class ServerStore:
                 return f"{REJECTED}:field", None
         if spec.ledger and op.kind != "insert":
             return f"{REJECTED}:ledger", None
-        row = conn.execute(sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
-                           ).mappings().first()
+        row = (
+            conn.execute(
+                sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
+            )
+            .mappings()
+            .first()
+        )
         if row is not None and row["house_id"] != who.house_id:
             return f"{REJECTED}:house", None
         if row is not None and spec.ledger:
@@ -521,8 +687,11 @@ class ServerStore:
             differs = not merge.same_value(cur_value, value)
             if merge.wins(stamp, cur_stamp):
                 if concurrent and differs:
-                    conflicts.append(merge.conflict_record(op.table, op.row_id, name, value, stamp, cur_value,
-                                                           cur_stamp, now_iso))
+                    conflicts.append(
+                        merge.conflict_record(
+                            op.table, op.row_id, name, value, stamp, cur_value, cur_stamp, now_iso
+                        )
+                    )
                 if name == "deleted":
                     deleted = int(bool(value))
                 else:
@@ -531,39 +700,80 @@ class ServerStore:
                 field_seq[name] = seq
             else:
                 if concurrent and differs:
-                    conflicts.append(merge.conflict_record(op.table, op.row_id, name, cur_value, cur_stamp, value,
-                                                           stamp, now_iso))
+                    conflicts.append(
+                        merge.conflict_record(
+                            op.table, op.row_id, name, cur_value, cur_stamp, value, stamp, now_iso
+                        )
+                    )
         # Edit against delete: whichever came second, a person sees it.
-        if row is not None and op.kind != "delete" and row["deleted"] and \
-                merge.unseen_foreign(field_hlc.get("deleted"), field_seq.get("deleted"), author, cursor):
-            conflicts.append(merge.conflict_record(op.table, op.row_id, "deleted", 1, field_hlc["deleted"],
-                                                   fields, stamp, now_iso))
+        if (
+            row is not None
+            and op.kind != "delete"
+            and row["deleted"]
+            and merge.unseen_foreign(field_hlc.get("deleted"), field_seq.get("deleted"), author, cursor)
+        ):
+            conflicts.append(
+                merge.conflict_record(
+                    op.table, op.row_id, "deleted", 1, field_hlc["deleted"], fields, stamp, now_iso
+                )
+            )
         if row is not None and op.kind == "delete" and not row["deleted"]:
-            edited = {f: data.get(f) for f, s in field_hlc.items()
-                      if f != "deleted" and merge.unseen_foreign(s, field_seq.get(f), author, cursor)}
+            edited = {
+                f: data.get(f)
+                for f, s in field_hlc.items()
+                if f != "deleted" and merge.unseen_foreign(s, field_seq.get(f), author, cursor)
+            }
             if edited:
                 newest = max(field_hlc[f] for f in edited)
-                conflicts.append(merge.conflict_record(op.table, op.row_id, "deleted", 1, stamp, edited, newest,
-                                                       now_iso))
+                conflicts.append(
+                    merge.conflict_record(op.table, op.row_id, "deleted", 1, stamp, edited, newest, now_iso)
+                )
         hlc = max(field_hlc.values()) if field_hlc else stamp
         winner = max(field_hlc.items(), key=lambda kv: kv[1])[1] if field_hlc else stamp
-        values = dict(house_id=who.house_id, server_seq=seq, deleted=deleted, hlc=hlc, data=_json(data),
-                      field_hlc=_json(field_hlc), field_seq=_json(field_seq),
-                      updated_at=when if winner == stamp else (row["updated_at"] if row is not None else when),
-                      updated_by=_writer(winner))
+        values = dict(
+            house_id=who.house_id,
+            server_seq=seq,
+            deleted=deleted,
+            hlc=hlc,
+            data=_json(data),
+            field_hlc=_json(field_hlc),
+            field_seq=_json(field_seq),
+            updated_at=when if winner == stamp else (row["updated_at"] if row is not None else when),
+            updated_by=_writer(winner),
+        )
         if row is None:
-            conn.execute(records.insert().values(table_name=op.table, id=op.row_id, created_at=created_at, **values))
+            conn.execute(
+                records.insert().values(table_name=op.table, id=op.row_id, created_at=created_at, **values)
+            )
         else:
-            conn.execute(records.update().where(records.c.table_name == op.table, records.c.id == op.row_id)
-                         .values(**values))
+            conn.execute(
+                records.update()
+                .where(records.c.table_name == op.table, records.c.id == op.row_id)
+                .values(**values)
+            )
         for record in conflicts:
-            exists = conn.execute(sa.select(records.c.id).where(records.c.table_name == "conflicts",
-                                                                records.c.id == record["id"])).first()
+            exists = conn.execute(
+                sa.select(records.c.id).where(
+                    records.c.table_name == "conflicts", records.c.id == record["id"]
+                )
+            ).first()
             if not exists:
-                conn.execute(records.insert().values(
-                    table_name="conflicts", id=record["id"], house_id=who.house_id, server_seq=self._next_seq(conn),
-                    deleted=0, hlc=stamp, data=_json(record), field_hlc="{}", field_seq="{}",
-                    created_at=now_iso, updated_at=now_iso, updated_by=author))
+                conn.execute(
+                    records.insert().values(
+                        table_name="conflicts",
+                        id=record["id"],
+                        house_id=who.house_id,
+                        server_seq=self._next_seq(conn),
+                        deleted=0,
+                        hlc=stamp,
+                        data=_json(record),
+                        field_hlc="{}",
+                        field_seq="{}",
+                        created_at=now_iso,
+                        updated_at=now_iso,
+                        updated_by=author,
+                    )
+                )
         return (CONFLICT if conflicts else APPLIED), seq
 
     def _replay(self, conn: Connection, who: Principal, op: Op, now_ms: int) -> tuple[str, int | None]:
@@ -577,8 +787,13 @@ class ServerStore:
             return f"{REJECTED}:house", None
         if set(fields) - set(spec.fields) - {"deleted"} or not op.field_hlc:
             return f"{REJECTED}:field", None
-        row = conn.execute(sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
-                           ).mappings().first()
+        row = (
+            conn.execute(
+                sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
+            )
+            .mappings()
+            .first()
+        )
         if row is not None and row["house_id"] != who.house_id:
             return f"{REJECTED}:house", None
         if row is None:
@@ -609,25 +824,42 @@ class ServerStore:
             return APPLIED, None  # the server already has this row as new or newer
         hlc = max(field_hlc.values())
         when = op.created_at or self.now_iso()
-        values = dict(house_id=who.house_id, server_seq=seq, deleted=deleted, hlc=hlc, data=_json(data),
-                      field_hlc=_json(field_hlc), field_seq=_json(field_seq), updated_at=when,
-                      updated_by=_writer(hlc))
+        values = dict(
+            house_id=who.house_id,
+            server_seq=seq,
+            deleted=deleted,
+            hlc=hlc,
+            data=_json(data),
+            field_hlc=_json(field_hlc),
+            field_seq=_json(field_seq),
+            updated_at=when,
+            updated_by=_writer(hlc),
+        )
         if row is None:
-            conn.execute(records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values))
+            conn.execute(
+                records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values)
+            )
         else:
-            conn.execute(records.update().where(records.c.table_name == op.table, records.c.id == op.row_id)
-                         .values(**values))
+            conn.execute(
+                records.update()
+                .where(records.c.table_name == op.table, records.c.id == op.row_id)
+                .values(**values)
+            )
         return APPLIED, seq
 
     def _digest(self, conn: Connection, house: str) -> dict[str, str]:
         by_table: dict[str, list] = {}
         for table, row_id, hlc, deleted in conn.execute(
-                sa.select(records.c.table_name, records.c.id, records.c.hlc, records.c.deleted)
-                .where(records.c.house_id == house, records.c.table_name.in_(list(schema.SYNCED_TABLES)))):
+            sa.select(records.c.table_name, records.c.id, records.c.hlc, records.c.deleted).where(
+                records.c.house_id == house, records.c.table_name.in_(list(schema.SYNCED_TABLES))
+            )
+        ):
             by_table.setdefault(table, []).append((row_id, hlc, deleted))
         return {table: protocol_digest(rows) for table, rows in by_table.items()}
 
-    def _changes(self, conn: Connection, house: str, cursor: int, page_bytes: int) -> tuple[list[dict], int, bool]:
+    def _changes(
+        self, conn: Connection, house: str, cursor: int, page_bytes: int
+    ) -> tuple[list[dict], int, bool]:
         # gzip shrinks this JSON about 5-8×; the budget is in compressed bytes.
         budget = page_bytes * 6
         out: list[dict] = []
@@ -636,10 +868,16 @@ class ServerStore:
         more = False
         batch = 500
         while True:
-            rows = conn.execute(
-                sa.select(records).where(records.c.server_seq > last, records.c.house_id.in_([house, CENTRAL]))
-                .order_by(records.c.server_seq).limit(batch)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    sa.select(records)
+                    .where(records.c.server_seq > last, records.c.house_id.in_([house, CENTRAL]))
+                    .order_by(records.c.server_seq)
+                    .limit(batch)
+                )
+                .mappings()
+                .all()
+            )
             for row in rows:
                 change = _change(row)
                 size = len(_json(change))
@@ -653,23 +891,41 @@ class ServerStore:
                 break
         if not more:
             # Nothing of this house is left after `last`: skip past every seq given out so far (other houses').
-            last = max(last, conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one())
+            last = max(
+                last, conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+            )
         return out, last, more
 
     # ---- coordinators ----------------------------------------------------------------------------------------
     def region_houses(self, region_code: str) -> list[str]:
         with self.engine.connect() as conn:
-            return sorted(r.id for r in conn.execute(sa.select(records.c.id, records.c.data)
-                                                     .where(records.c.table_name == "houses"))
-                          if json.loads(r.data).get("region_code") == region_code)
+            return sorted(
+                r.id
+                for r in conn.execute(
+                    sa.select(records.c.id, records.c.data).where(records.c.table_name == "houses")
+                )
+                if json.loads(r.data).get("region_code") == region_code
+            )
 
     def region_house_rows(self, region_code: str) -> list[dict]:
         """The houses of a region as the server knows them (code, names): the coordinator's list of who should report."""
         with self.engine.connect() as conn:
-            found = [json.loads(r.data) | {"code": r.id} for r in conn.execute(
-                sa.select(records.c.id, records.c.data).where(records.c.table_name == "houses", records.c.deleted == 0))]
-        return sorted(({k: h.get(k) for k in ("code", "name_kk", "name_ru", "region_code")}
-                       for h in found if h.get("region_code") == region_code), key=lambda h: h["code"])
+            found = [
+                json.loads(r.data) | {"code": r.id}
+                for r in conn.execute(
+                    sa.select(records.c.id, records.c.data).where(
+                        records.c.table_name == "houses", records.c.deleted == 0
+                    )
+                )
+            ]
+        return sorted(
+            (
+                {k: h.get(k) for k in ("code", "name_kk", "name_ru", "region_code")}
+                for h in found
+                if h.get("region_code") == region_code
+            ),
+            key=lambda h: h["code"],
+        )
 
     def region_report_rows(self, region_code: str, month: str | None = None) -> list[dict]:
         """Submitted monthly summaries of the region's houses: aggregates only, never personal rows."""
@@ -677,17 +933,32 @@ class ServerStore:
         if not houses:
             return []
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(records).where(records.c.table_name == "monthly_reports",
-                                                         records.c.house_id.in_(houses),
-                                                         records.c.deleted == 0)).mappings().all()
+            rows = (
+                conn.execute(
+                    sa.select(records).where(
+                        records.c.table_name == "monthly_reports",
+                        records.c.house_id.in_(houses),
+                        records.c.deleted == 0,
+                    )
+                )
+                .mappings()
+                .all()
+            )
         out = []
         for row in rows:
             data = json.loads(row["data"])
             if data.get("status") != "submitted" or (month and data.get("month") != month):
                 continue
-            out.append({"house_id": row["house_id"], "month": data.get("month"), "version": data.get("version"),
-                        "status": "submitted", "payload": data.get("payload"),
-                        "submitted_at": data.get("submitted_at")})
+            out.append(
+                {
+                    "house_id": row["house_id"],
+                    "month": data.get("month"),
+                    "version": data.get("version"),
+                    "status": "submitted",
+                    "payload": data.get("payload"),
+                    "submitted_at": data.get("submitted_at"),
+                }
+            )
         return sorted(out, key=lambda r: (r["month"] or "", r["house_id"], r["version"] or 0))
 
     def region_reports(self, who: Principal, month: str | None = None) -> list[dict]:
@@ -702,10 +973,21 @@ class ServerStore:
         region = self._reference_row_by_code("regions", region_code)
         if region is None:
             raise ValueError(f"unknown region {region_code}")
-        org = {"code": region_code, "name_kk": region.get("name_kk", ""), "name_ru": region.get("name_ru", ""),
-               "region_code": region_code}
-        return export_rollup(self.region_report_rows(region_code, month), month, fmt, path, lang=lang,
-                             expected_houses=self.region_houses(region_code), org=org)
+        org = {
+            "code": region_code,
+            "name_kk": region.get("name_kk", ""),
+            "name_ru": region.get("name_ru", ""),
+            "region_code": region_code,
+        }
+        return export_rollup(
+            self.region_report_rows(region_code, month),
+            month,
+            fmt,
+            path,
+            lang=lang,
+            expected_houses=self.region_houses(region_code),
+            org=org,
+        )
 
     def _reference_row_by_code(self, table: str, code: str) -> dict | None:
         with self.engine.connect() as conn:
@@ -741,7 +1023,9 @@ class _WriteTxn:
             self.ctx = self.store.engine.begin()
             self.conn = self.ctx.__enter__()
             if not self.store.is_sqlite:
-                self.conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq").with_for_update())
+                self.conn.execute(
+                    sa.select(counters.c.value).where(counters.c.name == "seq").with_for_update()
+                )
         except BaseException:
             self.store._write_lock.release()
             raise
@@ -764,17 +1048,27 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 def _change(row) -> dict:
     """One row as it travels to a device."""
-    out = {"t": row["table_name"], "id": row["id"], "house_id": row["house_id"] or None,
-           "seq": row["server_seq"], "deleted": row["deleted"], "hlc": row["hlc"],
-           "data": json.loads(row["data"]), "created_at": row["created_at"], "updated_at": row["updated_at"],
-           "updated_by": row["updated_by"]}
+    out = {
+        "t": row["table_name"],
+        "id": row["id"],
+        "house_id": row["house_id"] or None,
+        "seq": row["server_seq"],
+        "deleted": row["deleted"],
+        "hlc": row["hlc"],
+        "data": json.loads(row["data"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "updated_by": row["updated_by"],
+    }
     # The field maps are left out when they say nothing new (a row as first written: every field has the row's
     # stamp and seq); protocol.field_maps() rebuilds them. That halves an initial sync's bytes.
     field_hlc = json.loads(row["field_hlc"])
     field_seq = json.loads(row["field_seq"])
     if field_hlc and (set(field_hlc) != set(out["data"]) or any(s != row["hlc"] for s in field_hlc.values())):
         out["field_hlc"] = field_hlc
-    if field_seq and (set(field_seq) != set(field_hlc) or any(s != row["server_seq"] for s in field_seq.values())):
+    if field_seq and (
+        set(field_seq) != set(field_hlc) or any(s != row["server_seq"] for s in field_seq.values())
+    ):
         out["field_seq"] = field_seq
     return out
 

@@ -113,8 +113,16 @@ class LiveServer:
 def start_server(store: ServerStore) -> LiveServer:
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=0, log_level="warning",
-                                           server_header=False, date_header=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(store),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            server_header=False,
+            date_header=False,
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -71,12 +71,19 @@ class LossyTransport:
         if path == "/v1/enrol":
             req = protocol.decode(wire)
             try:
-                token, token_id, house = self.server.enrol(req["code"], req["device_id"], req.get("label", ""))
+                token, token_id, house = self.server.enrol(
+                    req["code"], req["device_id"], req.get("label", "")
+                )
             except EnrolError as exc:
                 raise Refused(exc.status, exc.code) from None
             self.token = token
-            return {"v": protocol.PROTOCOL_VERSION, "token": token, "token_id": token_id, "house_id": house,
-                    "server_time": self.server.now_ms()}
+            return {
+                "v": protocol.PROTOCOL_VERSION,
+                "token": token,
+                "token_id": token_id,
+                "house_id": house,
+                "server_time": self.server.now_ms(),
+            }
         self.net.deliver_held(self.rng)
         f = self.faults
         if self.rng.random() < f.drop_before:
@@ -168,7 +175,15 @@ class Result:
     faults: Counter = field(default_factory=Counter)
 
     def add(self, other: Result) -> None:
-        for name in ("seeds", "ops", "lost", "duplicated", "diverged", "conflicts_missing", "conflicts_expected"):
+        for name in (
+            "seeds",
+            "ops",
+            "lost",
+            "duplicated",
+            "diverged",
+            "conflicts_missing",
+            "conflicts_expected",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.faults.update(other.faults)
 
@@ -185,7 +200,9 @@ def _server_template() -> Path:
     return _TEMPLATE["path"]
 
 
-def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_url: str | None = None) -> Result:
+def run_seed(
+    seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_url: str | None = None
+) -> Result:
     rng = random.Random(seed)
     clock = FakeTime(1_795_000_000.0 + rng.random() * 1000)  # 2026-11
     if server_url is None:
@@ -204,7 +221,9 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
         pc = Pc(workdir / f"pc{i}.sqlite", wall, LossyTransport(server, random.Random(rng.random()), net))
         pc.open()
         pc.transport.faults = Faults.none()
-        SyncClient.enrol(pc.store, "http://harness.invalid", server.new_enrol_code(HOUSE), transport=pc.transport)
+        SyncClient.enrol(
+            pc.store, "http://harness.invalid", server.new_enrol_code(HOUSE), transport=pc.transport
+        )
         pc.transport.faults = Faults()
         pcs.append(pc)
     writes: list[Write] = []
@@ -215,8 +234,17 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
             fields = json.loads(op["fields"])
             fields.pop("house_id", None)
             base = json.loads(before["field_hlc"]) if before else {}
-            writes.append(Write(op["op_id"], pc.store.device_id, op["table_name"], op["row_id"], fields,
-                                op["hlc"], {f: base.get(f) for f in fields}))
+            writes.append(
+                Write(
+                    op["op_id"],
+                    pc.store.device_id,
+                    op["table_name"],
+                    op["row_id"],
+                    fields,
+                    op["hlc"],
+                    {f: base.get(f) for f in fields},
+                )
+            )
 
     def last_seq(pc: Pc) -> int:
         return pc.store.scalar("SELECT coalesce(max(seq), 0) FROM outbox") or 0
@@ -229,13 +257,21 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
         live = s.rows("SELECT id, field_hlc FROM people WHERE deleted = 0 AND house_id = ?", (HOUSE,))
         mark = last_seq(pc)
         if roll < 0.2 or not live:
-            row_id = s.insert("people", {"surname": rng.choice(["Ахметов", "Ким", "Ли", "Сейтқали"]),
-                                         "name": f"n{rng.randrange(1000)}", "notes": "жаңа"})
+            row_id = s.insert(
+                "people",
+                {
+                    "surname": rng.choice(["Ахметов", "Ким", "Ли", "Сейтқали"]),
+                    "name": f"n{rng.randrange(1000)}",
+                    "notes": "жаңа",
+                },
+            )
             record(pc, "people", row_id, None, mark)
         elif roll < 0.5:
             target = rng.choice(live)
             before = s.get("people", target["id"])
-            changes = {f: f"{f}-{rng.randrange(10**9)}" for f in rng.sample(EDIT_FIELDS, rng.choice((1, 1, 2)))}
+            changes = {
+                f: f"{f}-{rng.randrange(10**9)}" for f in rng.sample(EDIT_FIELDS, rng.choice((1, 1, 2)))
+            }
             s.update("people", target["id"], changes)
             record(pc, "people", target["id"], before, mark)
         elif roll < 0.55:
@@ -245,18 +281,34 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
             record(pc, "people", target["id"], before, mark)
         elif roll < 0.7:
             with s.transaction():
-                don = s.insert("donations", {"received_on": "2026-11-20", "donor_kind": "anonymous",
-                                             "number": s.next_number("donation")})
+                don = s.insert(
+                    "donations",
+                    {
+                        "received_on": "2026-11-20",
+                        "donor_kind": "anonymous",
+                        "number": s.next_number("donation"),
+                    },
+                )
                 ledger_rows["donations"] += 1
                 for _ in range(rng.choice((1, 2))):
-                    s.insert("donation_lines", {"donation_id": don, "item_id": "item-flour",
-                                                "quantity": rng.choice((1, 2.5, 10)), "value_kzt": 1500})
+                    s.insert(
+                        "donation_lines",
+                        {
+                            "donation_id": don,
+                            "item_id": "item-flour",
+                            "quantity": rng.choice((1, 2.5, 10)),
+                            "value_kzt": 1500,
+                        },
+                    )
                     ledger_rows["donation_lines"] += 1
             for op in s.rows("SELECT * FROM outbox WHERE seq > ? ORDER BY seq", (mark,)):
                 record_fields = json.loads(op["fields"])
                 record_fields.pop("house_id", None)
-                writes.append(Write(op["op_id"], s.device_id, op["table_name"], op["row_id"], record_fields,
-                                    op["hlc"], {}))
+                writes.append(
+                    Write(
+                        op["op_id"], s.device_id, op["table_name"], op["row_id"], record_fields, op["hlc"], {}
+                    )
+                )
         else:
             _sync_once(pc, rng, net)
 
@@ -275,7 +327,8 @@ def run_seed(seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_
     result = _check(server, pcs, writes, applied_count, ledger_rows)
     # A repair means a PC's rows differed from the server's at a check: never expected without a real fault.
     net.stats["integrity_repairs"] += sum(
-        pc.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'sync_integrity_repair'") for pc in pcs)
+        pc.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'sync_integrity_repair'") for pc in pcs
+    )
     net.stats["integrity_checks"] += sum(1 for pc in pcs if pc.client.state("last_check_at"))
     result.faults = net.stats
     for pc in pcs:
@@ -326,8 +379,14 @@ def _client_rows(store: Store, table: str) -> list:
     spec = schema.SYNCED_TABLES[table]
     out = []
     for row in store.rows(f'SELECT * FROM "{table}" WHERE house_id = ? ORDER BY id', (HOUSE,)):
-        out.append((row["id"], row["deleted"], tuple(_norm(row[f]) for f in spec.fields),
-                    json.dumps(json.loads(row["field_hlc"]), sort_keys=True)))
+        out.append(
+            (
+                row["id"],
+                row["deleted"],
+                tuple(_norm(row[f]) for f in spec.fields),
+                json.dumps(json.loads(row["field_hlc"]), sort_keys=True),
+            )
+        )
     return out
 
 
@@ -335,8 +394,14 @@ def _server_rows(server: ServerStore, table: str) -> list:
     spec = schema.SYNCED_TABLES[table]
     out = []
     for row in server.rows(table, HOUSE):
-        out.append((row["id"], row["deleted"], tuple(_norm(row["data"].get(f)) for f in spec.fields),
-                    json.dumps(protocol.field_maps(row)[0], sort_keys=True)))
+        out.append(
+            (
+                row["id"],
+                row["deleted"],
+                tuple(_norm(row["data"].get(f)) for f in spec.fields),
+                json.dumps(protocol.field_maps(row)[0], sort_keys=True),
+            )
+        )
     return out
 
 
@@ -344,11 +409,14 @@ def table_hash(rows: list) -> str:
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _check(server: ServerStore, pcs: list[Pc], writes: list[Write], applied_count: Counter,
-           ledger_rows: Counter) -> Result:
+def _check(
+    server: ServerStore, pcs: list[Pc], writes: list[Write], applied_count: Counter, ledger_rows: Counter
+) -> Result:
     res = Result(seeds=1, ops=len(writes))
     applied = server.applied()
-    res.lost = sum(1 for w in writes if w.op_id not in applied or applied[w.op_id]["result"].startswith("rejected"))
+    res.lost = sum(
+        1 for w in writes if w.op_id not in applied or applied[w.op_id]["result"].startswith("rejected")
+    )
     res.lost += sum(1 for pc in pcs if pc.store.pending_count())
     res.duplicated = sum(n - 1 for n in applied_count.values() if n > 1)
     for table in ("donations", "donation_lines"):
@@ -356,20 +424,29 @@ def _check(server: ServerStore, pcs: list[Pc], writes: list[Write], applied_coun
         res.duplicated += max(0, on_server - ledger_rows[table])
         res.lost += max(0, ledger_rows[table] - on_server)
     server_hash = {t: table_hash(_server_rows(server, t)) for t in TABLES}
-    res.diverged = sum(1 for pc in pcs if any(table_hash(_client_rows(pc.store, t)) != server_hash[t]
-                                              for t in TABLES))
+    res.diverged = sum(
+        1 for pc in pcs if any(table_hash(_client_rows(pc.store, t)) != server_hash[t] for t in TABLES)
+    )
     # Ground truth for conflicts, from the writes themselves.
     eff = {w.op_id: applied[w.op_id]["hlc"] for w in writes if w.op_id in applied}
     orig_to_eff = {applied[w.op_id]["orig_hlc"]: eff[w.op_id] for w in writes if w.op_id in applied}
     recorded: set[tuple] = set()
     for c in server.rows("conflicts", HOUSE):
         d = c["data"]
-        recorded.update({(d["table_name"], d["row_id"], d["field"], d["kept_hlc"]),
-                         (d["table_name"], d["row_id"], d["field"], d["other_hlc"])})
+        recorded.update(
+            {
+                (d["table_name"], d["row_id"], d["field"], d["kept_hlc"]),
+                (d["table_name"], d["row_id"], d["field"], d["other_hlc"]),
+            }
+        )
     for pc in pcs:
         for d in pc.store.rows("SELECT * FROM conflicts"):
-            recorded.update({(d["table_name"], d["row_id"], d["field"], d["kept_hlc"]),
-                             (d["table_name"], d["row_id"], d["field"], d["other_hlc"])})
+            recorded.update(
+                {
+                    (d["table_name"], d["row_id"], d["field"], d["kept_hlc"]),
+                    (d["table_name"], d["row_id"], d["field"], d["other_hlc"]),
+                }
+            )
     by_field: dict[tuple, list[tuple[Write, str]]] = {}
     for w in writes:
         if w.op_id not in eff:

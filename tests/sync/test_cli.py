@@ -17,10 +17,30 @@ from sync.server.store import ServerStore, default_url
 def test_admin_commands(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("DOSTYQ_DATABASE_URL", raising=False)
     data = str(tmp_path / "data")
-    assert cli.main(["--data", data, "house", "add", "KZ-55-02", "--region", "KZ-55", "--name-kk", "Екібастұз Достық үйі",
-                     "--name-ru", "Дом дружбы Экибастуза"]) == 0
-    assert cli.main(["--data", data, "house", "add", "X-1", "--region", "KZ-99", "--name-kk", "a",
-                     "--name-ru", "b"]) == 2  # unknown region
+    assert (
+        cli.main(
+            [
+                "--data",
+                data,
+                "house",
+                "add",
+                "KZ-55-02",
+                "--region",
+                "KZ-55",
+                "--name-kk",
+                "Екібастұз Достық үйі",
+                "--name-ru",
+                "Дом дружбы Экибастуза",
+            ]
+        )
+        == 0
+    )
+    assert (
+        cli.main(
+            ["--data", data, "house", "add", "X-1", "--region", "KZ-99", "--name-kk", "a", "--name-ru", "b"]
+        )
+        == 2
+    )  # unknown region
     assert cli.main(["--data", data, "device", "code", "KZ-55-02", "--hours", "1"]) == 0
     out = capsys.readouterr().out
     code = out.strip().split(": ", 1)[1].split(" ")[0]
@@ -53,9 +73,22 @@ def test_serve_runs_with_no_set_up(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DOSTYQ_DATABASE_URL"}
     env["PYTHONPATH"] = os.getcwd()
-    proc = subprocess.Popen([sys.executable, "-m", "sync.server.cli", "serve", "--port", str(port),
-                             "--data", str(tmp_path / "data")], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data",
+            str(tmp_path / "data"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         body = None

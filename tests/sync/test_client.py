@@ -79,11 +79,16 @@ def test_background_sync_after_a_change(qtbot, qapp, make_client, server, monkey
     ctrl = sync_controller.SyncController(ctx)
     ctrl.timer.stop()  # only the change should trigger this sync
     done: list = []
-    ctx.write(lambda s, progress, cancel: s.insert("people", {"surname": "Авто"}), tables=("people",),
-              on_done=done.append)
+    ctx.write(
+        lambda s, progress, cancel: s.insert("people", {"surname": "Авто"}),
+        tables=("people",),
+        on_done=done.append,
+    )
     qtbot.waitUntil(lambda: bool(done), timeout=20000)
     assert a.pending_count() == 1 and ctrl.timer.isActive()
-    qtbot.waitUntil(lambda: len(server.store.rows("people", HOUSE_A)) == 1 and ctrl.running is None, timeout=30000)
+    qtbot.waitUntil(
+        lambda: len(server.store.rows("people", HOUSE_A)) == 1 and ctrl.running is None, timeout=30000
+    )
     assert a.pending_count() == 0 and ctrl.online
     assert ctrl.timer.isActive() and ctrl.timer.remainingTime() > 60_000  # next: the periodic sync
     ctrl.stop()

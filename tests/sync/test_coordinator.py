@@ -140,8 +140,9 @@ def test_another_protocol_version_is_reported(server, region, monkeypatch):
 def test_the_fetched_rollup_exports_in_every_format(server, region, tmp_path, fmt):
     token, pc = region
     rows = coordinator.fetch_region_reports(server.url, token, MONTH)
-    fetched = coordinator.region_rollup(rows, MONTH, None, coordinator.local_houses(pc.conn),
-                                        coordinator.regions(pc.conn))
+    fetched = coordinator.region_rollup(
+        rows, MONTH, None, coordinator.local_houses(pc.conn), coordinator.regions(pc.conn)
+    )
     target = tmp_path / f"rollup.{fmt}"
     assert coordinator.export_in_worker(fetched, fmt, str(target), "both", ";") == str(target)
     data = target.read_bytes()
@@ -162,7 +163,9 @@ def test_a_house_only_the_server_knows_still_shows_as_not_submitted(server, regi
     fresh = Store(tmp_path / "coordinator.sqlite")
     houses = coordinator.local_houses(fresh.conn)
     assert "KZ-71-09" not in {h.code for h in houses}
-    result = coordinator.fetch_region_rollup(server.url, token, MONTH, None, houses, coordinator.regions(fresh.conn))
+    result = coordinator.fetch_region_rollup(
+        server.url, token, MONTH, None, houses, coordinator.regions(fresh.conn)
+    )
     assert result.region_code == "KZ-71"
     assert result.missing == [HOUSE_A3, "KZ-71-09"]
     assert {h.house.code: h.house.name_ru for h in result.houses}["KZ-71-09"] == "Дом дружбы Астаны №9"

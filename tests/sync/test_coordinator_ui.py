@@ -74,8 +74,12 @@ def test_fetch_shows_missing_house_and_exports_the_sums(qtbot, page, server, reg
                 values.setdefault(row[0], row[1:])
     held = next(v for k, v in values.items() if "проведено" in k.lower() or "мероприятий" in k.lower())
     assert held[0] == 9  # 4 (house 1, version 2) + 5 (house 2); the other region's 100 is not in it
-    assert any(isinstance(c, str) and HOUSE_A3 in c for s in book.worksheets for r in s.iter_rows(values_only=True)
-               for c in r)
+    assert any(
+        isinstance(c, str) and HOUSE_A3 in c
+        for s in book.worksheets
+        for r in s.iter_rows(values_only=True)
+        for c in r
+    )
 
 
 def test_bad_token_gives_a_clear_message(qtbot, page, server):
@@ -88,8 +92,9 @@ def test_an_unwritable_target_gives_a_clear_message(qtbot, page, server, region,
     token, _store = region
     _fetch(qtbot, page, server.url, token)
     page.start_export("pdf", str(tmp_path / "no-such-folder" / "rollup.pdf"))
-    qtbot.waitUntil(lambda: page.fetch_button.isEnabled() and "Cannot save" in page.message_label.text(),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: page.fetch_button.isEnabled() and "Cannot save" in page.message_label.text(), timeout=20000
+    )
 
 
 def test_the_tab_follows_a_language_switch(qtbot, page, server, region):  # noqa: F811

@@ -12,9 +12,23 @@ from sync.protocol import ProtocolError
 
 
 def _request(**over):
-    req = {"v": protocol.PROTOCOL_VERSION, "request_id": "r1", "device_id": "abc123", "schema_version": 1,
-           "cursor": 0, "ops": [{"op_id": "o1", "table": "people", "row_id": "p1", "kind": "update",
-                                 "fields": {"phone": "+77010000001"}, "hlc": "1795000000000-0000-abc123"}]}
+    req = {
+        "v": protocol.PROTOCOL_VERSION,
+        "request_id": "r1",
+        "device_id": "abc123",
+        "schema_version": 1,
+        "cursor": 0,
+        "ops": [
+            {
+                "op_id": "o1",
+                "table": "people",
+                "row_id": "p1",
+                "kind": "update",
+                "fields": {"phone": "+77010000001"},
+                "hlc": "1795000000000-0000-abc123",
+            }
+        ],
+    }
     req.update(over)
     return req
 
@@ -26,18 +40,60 @@ def test_encode_decode_round_trip_keeps_kazakh_text():
     assert protocol.encode(msg) == protocol.encode(msg)  # deterministic bytes
 
 
-@pytest.mark.parametrize("over,code", [
-    ({"v": 2}, "protocol_version"),
-    ({"v": "1"}, "malformed"),
-    ({"cursor": -1}, "malformed"),
-    ({"extra": 1}, "malformed"),
-    ({"ops": [{"op_id": "o1", "table": "people; drop", "row_id": "p", "kind": "update", "fields": {},
-               "hlc": "1795000000000-0000-abc"}]}, "malformed"),
-    ({"ops": [{"op_id": "o1", "table": "people", "row_id": "p", "kind": "merge", "fields": {},
-               "hlc": "1795000000000-0000-abc"}]}, "malformed"),
-    ({"ops": [{"op_id": "o1", "table": "people", "row_id": "p", "kind": "update", "fields": {"x": [1]},
-               "hlc": "1795000000000-0000-abc"}]}, "malformed"),
-])
+@pytest.mark.parametrize(
+    "over,code",
+    [
+        ({"v": 2}, "protocol_version"),
+        ({"v": "1"}, "malformed"),
+        ({"cursor": -1}, "malformed"),
+        ({"extra": 1}, "malformed"),
+        (
+            {
+                "ops": [
+                    {
+                        "op_id": "o1",
+                        "table": "people; drop",
+                        "row_id": "p",
+                        "kind": "update",
+                        "fields": {},
+                        "hlc": "1795000000000-0000-abc",
+                    }
+                ]
+            },
+            "malformed",
+        ),
+        (
+            {
+                "ops": [
+                    {
+                        "op_id": "o1",
+                        "table": "people",
+                        "row_id": "p",
+                        "kind": "merge",
+                        "fields": {},
+                        "hlc": "1795000000000-0000-abc",
+                    }
+                ]
+            },
+            "malformed",
+        ),
+        (
+            {
+                "ops": [
+                    {
+                        "op_id": "o1",
+                        "table": "people",
+                        "row_id": "p",
+                        "kind": "update",
+                        "fields": {"x": [1]},
+                        "hlc": "1795000000000-0000-abc",
+                    }
+                ]
+            },
+            "malformed",
+        ),
+    ],
+)
 def test_bad_requests_are_refused_with_a_code(over, code):
     with pytest.raises(ProtocolError) as err:
         protocol.parse_request(_request(**over))

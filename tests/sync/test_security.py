@@ -22,8 +22,11 @@ def _state(server) -> tuple:
     s = server.store
     with s.engine.connect() as conn:
         seq = conn.execute(sa.text("SELECT value FROM counters WHERE name = 'seq'")).scalar_one()
-        rows = conn.execute(sa.select(records.c.table_name, records.c.id, records.c.server_seq, records.c.data)
-                            .order_by(records.c.table_name, records.c.id)).all()
+        rows = conn.execute(
+            sa.select(records.c.table_name, records.c.id, records.c.server_seq, records.c.data).order_by(
+                records.c.table_name, records.c.id
+            )
+        ).all()
     return seq, tuple(map(tuple, rows)), s.count(applied_ops), s.count(seen_requests)
 
 
@@ -47,14 +50,41 @@ def test_house_a_cannot_read_or_write_house_b(make_client, server):
     before = _state(server)
     stamp = a.clock.now()
     attacks = [
-        {"op_id": "x-update", "table": "people", "row_id": secret, "kind": "update",
-         "fields": {"surname": "Hacked"}, "hlc": stamp},
-        {"op_id": "x-delete", "table": "people", "row_id": secret, "kind": "delete",
-         "fields": {"deleted": 1}, "hlc": stamp},
-        {"op_id": "x-insert", "table": "people", "row_id": "new-row-in-b", "kind": "insert",
-         "fields": {"surname": "Planted", "house_id": HOUSE_B}, "hlc": stamp},
-        *({"op_id": op_id, "table": "people", "row_id": secret, "kind": "update", "fields": {"surname": "Z"},
-           "hlc": stamp} for op_id in op_b),
+        {
+            "op_id": "x-update",
+            "table": "people",
+            "row_id": secret,
+            "kind": "update",
+            "fields": {"surname": "Hacked"},
+            "hlc": stamp,
+        },
+        {
+            "op_id": "x-delete",
+            "table": "people",
+            "row_id": secret,
+            "kind": "delete",
+            "fields": {"deleted": 1},
+            "hlc": stamp,
+        },
+        {
+            "op_id": "x-insert",
+            "table": "people",
+            "row_id": "new-row-in-b",
+            "kind": "insert",
+            "fields": {"surname": "Planted", "house_id": HOUSE_B},
+            "hlc": stamp,
+        },
+        *(
+            {
+                "op_id": op_id,
+                "table": "people",
+                "row_id": secret,
+                "kind": "update",
+                "fields": {"surname": "Z"},
+                "hlc": stamp,
+            }
+            for op_id in op_b
+        ),
     ]
     answer = ca.transport.post("/v1/sync", dict(ca.build_request(), ops=attacks))
     assert all(v == "rejected:house" for v in answer["acks"].values()), answer["acks"]
@@ -64,16 +94,21 @@ def test_house_a_cannot_read_or_write_house_b(make_client, server):
     cb.sync()
     assert b.get("people", secret)["surname"] == "Құпия"
     # Reports endpoint: a device token is not a coordinator.
-    r = requests.get(server.url + "/v1/reports", headers={"Authorization": f"Bearer {ca.state('token')}"},
-                     timeout=5)
+    r = requests.get(
+        server.url + "/v1/reports", headers={"Authorization": f"Bearer {ca.state('token')}"}, timeout=5
+    )
     assert r.status_code == 403
     # Packets: A cannot pass a packet off as B's (signature is B's token), nor read B's answer.
     req = cb.build_request()
-    forged = protocol.make_packet("request", cb.state("token_id"), protocol.packet_key(ca.state("token")), req)
+    forged = protocol.make_packet(
+        "request", cb.state("token_id"), protocol.packet_key(ca.state("token")), req
+    )
     r = _post(server, "/v1/packet", forged)
     assert r.status_code == 403 and r.json()["error"] == "bad_signature"
-    good = apply_packet(server.store, protocol.make_packet("request", cb.state("token_id"),
-                                                           protocol.packet_key(cb.state("token")), req))
+    good = apply_packet(
+        server.store,
+        protocol.make_packet("request", cb.state("token_id"), protocol.packet_key(cb.state("token")), req),
+    )
     path = a.path.parent / "b-answer.dostyq"
     path.write_bytes(good)
     with pytest.raises(errors.BadPacket):
@@ -90,8 +125,13 @@ def test_revoked_token_is_refused(make_client, server):
         ca.sync()
     assert "administrator" in err.value.message
     assert a.pending_count() == 1  # local work untouched
-    r = _post(server, "/v1/sync", protocol.encode(ca.build_request()), ca.state("token"),
-              **{"Content-Encoding": "gzip"})
+    r = _post(
+        server,
+        "/v1/sync",
+        protocol.encode(ca.build_request()),
+        ca.state("token"),
+        **{"Content-Encoding": "gzip"},
+    )
     assert r.status_code == 403 and r.json()["error"] == "revoked"
     assert _state(server) == before
 
@@ -103,8 +143,9 @@ def test_tokens_and_codes_are_stored_hashed(server, tmp_path):
     token = SyncClient(a).state("token")
     coordinator_token, _ = server.store.add_coordinator("KZ-71")
     with server.store.engine.connect() as conn:
-        dump = json.dumps([list(map(str, r)) for t in (devices, enrol_codes)
-                           for r in conn.execute(sa.select(t)).all()])
+        dump = json.dumps(
+            [list(map(str, r)) for t in (devices, enrol_codes) for r in conn.execute(sa.select(t)).all()]
+        )
     assert token not in dump and coordinator_token not in dump
     assert code.replace("-", "") not in dump and code not in dump
     assert protocol.token_hash(token) in dump
@@ -115,8 +156,15 @@ def test_coordinator_sees_submitted_summaries_of_region_only(make_client, server
     a, ca = make_client(HOUSE_A)  # KZ-71
     b, cb = make_client(HOUSE_B)  # KZ-75
     a.insert("people", {"surname": "Жеке", "name": "Дерек", "iin": "900101300123"})
-    a.insert("monthly_reports", {"month": "2026-10", "status": "submitted", "submitted_at": "2026-11-01",
-                                 "payload": {"events": 4, "volunteer_hours": 120}})
+    a.insert(
+        "monthly_reports",
+        {
+            "month": "2026-10",
+            "status": "submitted",
+            "submitted_at": "2026-11-01",
+            "payload": {"events": 4, "volunteer_hours": 120},
+        },
+    )
     a.insert("monthly_reports", {"month": "2026-11", "status": "draft", "payload": {"events": 1}})
     b.insert("monthly_reports", {"month": "2026-10", "status": "submitted", "payload": {"events": 9}})
     ca.sync(), cb.sync()
@@ -132,9 +180,24 @@ def test_coordinator_sees_submitted_summaries_of_region_only(make_client, server
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize("case", ["no_token", "bad_token", "not_gzip", "not_json", "missing_fields", "bad_op",
-                                  "too_many_ops", "oversized", "gzip_bomb", "old_version", "new_version",
-                                  "new_schema", "replayed"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "no_token",
+        "bad_token",
+        "not_gzip",
+        "not_json",
+        "missing_fields",
+        "bad_op",
+        "too_many_ops",
+        "oversized",
+        "gzip_bomb",
+        "old_version",
+        "new_version",
+        "new_schema",
+        "replayed",
+    ],
+)
 def test_bad_requests_get_4xx_and_change_nothing(make_client, server, case):
     a, ca = make_client()
     a.insert("people", {"surname": "Тест"})
@@ -144,11 +207,21 @@ def test_bad_requests_get_4xx_and_change_nothing(make_client, server, case):
     if case == "replayed":
         assert _post(server, "/v1/sync", protocol.encode(good), token, **gz).status_code == 200
     before = _state(server)
-    expect = {"no_token": (401, "unauthorized"), "bad_token": (401, "unauthorized"), "not_gzip": (400, "malformed"),
-              "not_json": (400, "malformed"), "missing_fields": (400, "malformed"), "bad_op": (400, "malformed"),
-              "too_many_ops": (400, "malformed"), "oversized": (413, "too_large"), "gzip_bomb": (413, "too_large"),
-              "old_version": (426, "protocol_version"), "new_version": (426, "protocol_version"),
-              "new_schema": (426, "schema_version"), "replayed": (409, "replayed")}[case]
+    expect = {
+        "no_token": (401, "unauthorized"),
+        "bad_token": (401, "unauthorized"),
+        "not_gzip": (400, "malformed"),
+        "not_json": (400, "malformed"),
+        "missing_fields": (400, "malformed"),
+        "bad_op": (400, "malformed"),
+        "too_many_ops": (400, "malformed"),
+        "oversized": (413, "too_large"),
+        "gzip_bomb": (413, "too_large"),
+        "old_version": (426, "protocol_version"),
+        "new_version": (426, "protocol_version"),
+        "new_schema": (426, "schema_version"),
+        "replayed": (409, "replayed"),
+    }[case]
     body, tok = protocol.encode(good), token
     if case == "no_token":
         tok = None
@@ -197,8 +270,12 @@ def test_client_errors_are_clear(server, tmp_path):
         SyncClient.enrol(other, server.url, code)
     # Nothing listens on port 9 of the loopback: unreachable, quickly, with the URL in the message.
     with pytest.raises(errors.ServerUnreachable) as err:
-        SyncClient.enrol(other, "http://127.0.0.1:9", server.store.new_enrol_code(HOUSE_A),
-                         transport=HttpTransport("http://127.0.0.1:9", timeout=(2, 2)))
+        SyncClient.enrol(
+            other,
+            "http://127.0.0.1:9",
+            server.store.new_enrol_code(HOUSE_A),
+            transport=HttpTransport("http://127.0.0.1:9", timeout=(2, 2)),
+        )
     assert "127.0.0.1:9" in err.value.message
     assert other.get_meta("house_id") is None
 
@@ -225,21 +302,40 @@ def test_coordinator_downloads_the_regional_rollup(make_client, server, tmp_path
     submit_month(b, "2026-10", today=dt.date(2026, 11, 5))
     ca.sync(), cb.sync()
     token, _ = server.store.add_coordinator("KZ-71")
-    r = requests.get(server.url + "/v1/reports/rollup", params={"month": "2026-10", "format": "xlsx", "lang": "ru"},
-                     headers={"Authorization": f"Bearer {token}"}, timeout=20)
+    r = requests.get(
+        server.url + "/v1/reports/rollup",
+        params={"month": "2026-10", "format": "xlsx", "lang": "ru"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=20,
+    )
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert r.headers["X-Dostyq-Houses-Missing"] == "KZ-71-02"
     assert "KZ-71_2026-10_ru.xlsx" in r.headers["Content-Disposition"]
     # A device token, or a bad month, is refused.
-    r = requests.get(server.url + "/v1/reports/rollup", params={"month": "2026-10"},
-                     headers={"Authorization": f"Bearer {ca.state('token')}"}, timeout=5)
+    r = requests.get(
+        server.url + "/v1/reports/rollup",
+        params={"month": "2026-10"},
+        headers={"Authorization": f"Bearer {ca.state('token')}"},
+        timeout=5,
+    )
     assert r.status_code == 403
-    r = requests.get(server.url + "/v1/reports/rollup", params={"month": "10/2026"},
-                     headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    r = requests.get(
+        server.url + "/v1/reports/rollup",
+        params={"month": "10/2026"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
     assert r.status_code == 400
     # The same roll-up from the admin CLI.
-    monkeypatch.setenv("DOSTYQ_DATABASE_URL", server.store.url if server.store.is_sqlite
-                       else server.store.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "DOSTYQ_DATABASE_URL",
+        server.store.url
+        if server.store.is_sqlite
+        else server.store.engine.url.render_as_string(hide_password=False),
+    )
     out = tmp_path / "rollup.csv"
-    assert cli.main(["report", "--region", "KZ-71", "--month", "2026-10", "--format", "csv", "--out", str(out)]) == 0
+    assert (
+        cli.main(["report", "--region", "KZ-71", "--month", "2026-10", "--format", "csv", "--out", str(out)])
+        == 0
+    )
     assert out.stat().st_size > 0

@@ -57,8 +57,11 @@ def test_same_field_conflict_is_kept_and_shown_on_both(make_client):
     b.update("people", pid, {"phone": "+77010000002"})
     stamp_a = json.loads(a.get("people", pid)["field_hlc"])["phone"]
     stamp_b = json.loads(b.get("people", pid)["field_hlc"])["phone"]
-    (win, _win_pc), (lose, lose_pc) = sorted([("+77010000001", a), ("+77010000002", b)],
-                                            key=lambda v: stamp_a if v[1] is a else stamp_b, reverse=True)
+    (win, _win_pc), (lose, lose_pc) = sorted(
+        [("+77010000001", a), ("+77010000002", b)],
+        key=lambda v: stamp_a if v[1] is a else stamp_b,
+        reverse=True,
+    )
     ca.sync(), cb.sync(), ca.sync()
     assert a.get("people", pid)["phone"] == b.get("people", pid)["phone"] == win  # the higher stamp wins
     for s in (a, b):
@@ -131,8 +134,10 @@ def test_paging_by_bytes_brings_everything(make_client):
     a, ca = make_client()
     b, cb = make_client()
     with a.transaction():
-        ids = [a.insert("people", {"surname": f"Фамилия{i:04d}", "name": "Әлия", "notes": "x" * 200})
-               for i in range(400)]
+        ids = [
+            a.insert("people", {"surname": f"Фамилия{i:04d}", "name": "Әлия", "notes": "x" * 200})
+            for i in range(400)
+        ]
     with a.transaction():
         ca.set_state("page_bytes", 4096)
     res = ca.sync()
@@ -177,16 +182,42 @@ def test_no_change_sync_is_one_round_trip(make_client):
 def test_ledger_update_and_reference_writes_are_rejected(make_client, server):
     a, ca = make_client()
     pid = "0190-ledger-row"
-    op = {"op_id": "op-ledger-1", "table": "donations", "row_id": pid, "kind": "update",
-          "fields": {"notes": "changed"}, "hlc": a.clock.now(), "created_at": ""}
-    ref = {"op_id": "op-ref-1", "table": "regions", "row_id": "KZ-71", "kind": "update",
-           "fields": {"name_ru": "x"}, "hlc": a.clock.now(), "created_at": ""}
-    central = {"op_id": "op-central-1", "table": "aid_items", "row_id": "item-flour", "kind": "update",
-               "fields": {"name_ru": "x"}, "hlc": a.clock.now(), "created_at": ""}
+    op = {
+        "op_id": "op-ledger-1",
+        "table": "donations",
+        "row_id": pid,
+        "kind": "update",
+        "fields": {"notes": "changed"},
+        "hlc": a.clock.now(),
+        "created_at": "",
+    }
+    ref = {
+        "op_id": "op-ref-1",
+        "table": "regions",
+        "row_id": "KZ-71",
+        "kind": "update",
+        "fields": {"name_ru": "x"},
+        "hlc": a.clock.now(),
+        "created_at": "",
+    }
+    central = {
+        "op_id": "op-central-1",
+        "table": "aid_items",
+        "row_id": "item-flour",
+        "kind": "update",
+        "fields": {"name_ru": "x"},
+        "hlc": a.clock.now(),
+        "created_at": "",
+    }
     answer = ca.transport.post("/v1/sync", dict(ca.build_request(), ops=[op, ref, central]))
-    assert answer["acks"] == {"op-ledger-1": "rejected:ledger", "op-ref-1": "rejected:table",
-                              "op-central-1": "rejected:house"}
-    assert [r["data"]["name_ru"] for r in server.store.rows("aid_items") if r["id"] == "item-flour"] == ["Мука"]
+    assert answer["acks"] == {
+        "op-ledger-1": "rejected:ledger",
+        "op-ref-1": "rejected:table",
+        "op-central-1": "rejected:house",
+    }
+    assert [r["data"]["name_ru"] for r in server.store.rows("aid_items") if r["id"] == "item-flour"] == [
+        "Мука"
+    ]
 
 
 def test_sneakernet_packet_round_trip(make_client, server, tmp_path, monkeypatch):
@@ -199,8 +230,12 @@ def test_sneakernet_packet_round_trip(make_client, server, tmp_path, monkeypatch
     a.insert("people", {"surname": "Флешка"})
     out = tmp_path / "a.dostyq"
     assert ca.save_packet(out) == 1
-    monkeypatch.setenv("DOSTYQ_DATABASE_URL", server.store.url if server.store.is_sqlite
-                       else server.store.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "DOSTYQ_DATABASE_URL",
+        server.store.url
+        if server.store.is_sqlite
+        else server.store.engine.url.render_as_string(hide_password=False),
+    )
     assert cli.main(["packet", "apply", str(out)]) == 0
     answer = tmp_path / "a.answer.dostyq"
     # Applying the same request file twice changes nothing on the server.

@@ -11,12 +11,27 @@ YEAR_MS = 365 * 24 * 3600 * 1000
 
 
 def _req(n: int, ops: list[dict]) -> protocol.SyncRequest:
-    return protocol.parse_request({"v": protocol.PROTOCOL_VERSION, "request_id": f"r{n}", "device_id": "dev1",
-                                   "schema_version": 1, "cursor": 0, "ops": ops})
+    return protocol.parse_request(
+        {
+            "v": protocol.PROTOCOL_VERSION,
+            "request_id": f"r{n}",
+            "device_id": "dev1",
+            "schema_version": 1,
+            "cursor": 0,
+            "ops": ops,
+        }
+    )
 
 
 def _op(op_id: str, kind: str, fields: dict, stamp: Stamp) -> dict:
-    return {"op_id": op_id, "table": "people", "row_id": "p1", "kind": kind, "fields": fields, "hlc": str(stamp)}
+    return {
+        "op_id": op_id,
+        "table": "people",
+        "row_id": "p1",
+        "kind": kind,
+        "fields": fields,
+        "hlc": str(stamp),
+    }
 
 
 def test_clamped_stamps_keep_a_pcs_own_order_across_requests(tmp_path):
@@ -25,7 +40,9 @@ def test_clamped_stamps_keep_a_pcs_own_order_across_requests(tmp_path):
     who, _ = server.principal_by_id(token_id)
     ahead = int(NOW * 1000) + YEAR_MS
     # Same server millisecond, a year-ahead PC; the later edit has the lower counter.
-    server.sync(who, _req(1, [_op("o1", "insert", {"surname": "A", "notes": "first"}, Stamp(ahead, 5, "dev1"))]))
+    server.sync(
+        who, _req(1, [_op("o1", "insert", {"surname": "A", "notes": "first"}, Stamp(ahead, 5, "dev1"))])
+    )
     server.sync(who, _req(2, [_op("o2", "update", {"notes": "second"}, Stamp(ahead + 1, 0, "dev1"))]))
     row = server.rows("people")[0]
     assert row["data"]["notes"] == "second"

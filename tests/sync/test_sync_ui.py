@@ -60,8 +60,9 @@ def test_enrol_sync_and_status_bar(qtbot, window, server, ui_lang):
     page.url_edit.setText(server.url)
     page.code_edit.setText(server.store.new_enrol_code(HOUSE_A))
     page.connect_button.click()
-    qtbot.waitUntil(lambda: window.ctx.sync.enrolled and page.stack.currentWidget() is page.status_page,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.ctx.sync.enrolled and page.stack.currentWidget() is page.status_page, timeout=10000
+    )
     assert window.ctx.store.house_id == HOUSE_A
     window.ctx.store.insert("people", {"surname": "Ержанов", "name": "Бауыржан"})
     _sync_and_wait(qtbot, window)

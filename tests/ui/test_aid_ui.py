@@ -44,8 +44,12 @@ def ctx(qtbot, tmp_path, monkeypatch):
 def seeded(ctx):
     store = ctx.store
     point = aid.save_aid_point(store, {"name": "Орталық пункт"})
-    recipient = aid.save_recipient(store, RecipientInput(consent=True, surname="Қасымов", name="Қайрат",
-                                                         birth_date="1950-03-02", categories=["veteran"]))
+    recipient = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=True, surname="Қасымов", name="Қайрат", birth_date="1950-03-02", categories=["veteran"]
+        ),
+    )
     aid.save_donation(store, DonationEntry(today_local(), point, "anonymous", [Line("item-flour", 100)]))
     return point, recipient
 
@@ -75,8 +79,6 @@ def has_focus(widget) -> bool:
     return QApplication.focusWidget() is widget
 
 
-
-
 def register_by_keyboard(qtbot, page, name="кайрат", item="ұн", quantity="5"):
     # Offscreen, a completion popup keeps the window activation after it closes and focus is no longer tracked:
     # the list of matches is still built, only its popup is not shown (Enter takes the first match).
@@ -104,7 +106,10 @@ def test_keyboard_only_registration(ctx, seeded, qtbot):
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
     row = ctx.store.one("SELECT * FROM aid_given")
     assert (row["recipient_id"], row["programme"], row["aid_point_id"]) == (recipient, "qamqor", point)
-    assert ctx.store.one("SELECT item_id, quantity FROM aid_lines") == {"item_id": "item-flour", "quantity": 5}
+    assert ctx.store.one("SELECT item_id, quantity FROM aid_lines") == {
+        "item_id": "item-flour",
+        "quantity": 5,
+    }
     qtbot.waitUntil(lambda: row["number"] in page.status_label.text())
     # Ready for the next person: form cleared, focus back in the search.
     assert page.recipient_id is None and page.lines.lines == [] and has_focus(page.search.edit)
@@ -142,8 +147,10 @@ def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
     ctx.runner.wait_idle()
     QApplication.processEvents()
     assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 2  # one Enter, one entry
-    assert ctx.store.scalar("SELECT override_reason FROM aid_given WHERE override_reason IS NOT NULL") == \
-        "Үйі өртеніп кетті"
+    assert (
+        ctx.store.scalar("SELECT override_reason FROM aid_given WHERE override_reason IS NOT NULL")
+        == "Үйі өртеніп кетті"
+    )
     assert ctx.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'aid_override'") == 1
 
 
@@ -186,8 +193,9 @@ def test_stock_page_shows_negative_stock(ctx, seeded, qtbot):
 
 def test_recipient_card_with_history(ctx, seeded, qtbot):
     point, recipient = seeded
-    aid.save_aid(ctx.store, aid.AidEntry(today_local(), point, "qamqor", recipient, [Line("item-flour", 5)],
-                                         "Әсел"))
+    aid.save_aid(
+        ctx.store, aid.AidEntry(today_local(), point, "qamqor", recipient, [Line("item-flour", 5)], "Әсел")
+    )
     widget = section(ctx, qtbot)
     widget.show_page("recipients")
     page = widget.recipients_page
@@ -252,7 +260,10 @@ def test_donation_dialog_checks_the_bin_as_typed(ctx, seeded, qtbot):
     assert len(dialog.lines.lines) == 1 and ctx.store.scalar("SELECT count(*) FROM donations") == 1
     qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM donations") == 2)
-    assert ctx.store.scalar("SELECT donor_bin FROM donations WHERE donor_kind = 'organisation'") == "150440012344"
+    assert (
+        ctx.store.scalar("SELECT donor_bin FROM donations WHERE donor_kind = 'organisation'")
+        == "150440012344"
+    )
 
 
 def test_language_switches_live(ctx, qtbot):

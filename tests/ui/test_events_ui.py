@@ -318,8 +318,9 @@ def test_double_click_on_a_day_plans_an_event_on_it(qtbot, ctx):
 
 def test_a_full_day_shows_how_many_more(qtbot, ctx):
     for hour in range(8, 20):
-        events.save_event(ctx.store, EventInput(starts_at=at(2026, 9, 1, hour), title_kk=f"Кездесу {hour}",
-                                                kind="meeting"))
+        events.save_event(
+            ctx.store, EventInput(starts_at=at(2026, 9, 1, hour), title_kk=f"Кездесу {hour}", kind="meeting")
+        )
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 9, 1))
     shown = [e for e in section.calendar.visible_entries()]
@@ -385,8 +386,16 @@ def test_event_form_says_when_the_volunteer_register_is_empty(qtbot, ctx):
 def test_event_list_loads_lazily_and_sorts_by_attendance(qtbot, ctx):
     with ctx.store.transaction():
         for n in range(250):
-            events.save_event(ctx.store, EventInput(starts_at=at(2026, 1, 1 + n % 28, 8 + n % 10), title_kk=f"№ {n}",
-                                                    kind="meeting", status="held", headcount=Headcount(total=n)))
+            events.save_event(
+                ctx.store,
+                EventInput(
+                    starts_at=at(2026, 1, 1 + n % 28, 8 + n % 10),
+                    title_kk=f"№ {n}",
+                    kind="meeting",
+                    status="held",
+                    headcount=Headcount(total=n),
+                ),
+            )
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 1, 1))
     section.list_button.setChecked(True)

@@ -78,7 +78,9 @@ def test_export_writes_the_file_and_an_unwritable_target_explains(qtbot, section
     page.lang_combo.setCurrentIndex(page.lang_combo.findData("both"))
     target = tmp_path / "october.xlsx"
     page.start_export("xlsx", str(target))
-    qtbot.waitUntil(lambda: target.exists() and page.message_label.text().startswith("Сақталды"), timeout=10000)
+    qtbot.waitUntil(
+        lambda: target.exists() and page.message_label.text().startswith("Сақталды"), timeout=10000
+    )
     assert not page.progress.isVisible()
 
     page.start_export("pdf", str(tmp_path / "missing folder" / "october.pdf"))

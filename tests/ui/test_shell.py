@@ -46,8 +46,11 @@ def test_status_bar_counts_changes_waiting(qtbot, ctx, ui_lang):
     qtbot.addWidget(window)
     done = []
     for n in range(2):
-        ctx.write(lambda s, progress, cancel: s.insert("people", {"surname": "Ким", "name": "Елена"}),
-                  tables=("people",), on_done=done.append)
+        ctx.write(
+            lambda s, progress, cancel: s.insert("people", {"surname": "Ким", "name": "Елена"}),
+            tables=("people",),
+            on_done=done.append,
+        )
     qtbot.waitUntil(lambda: len(done) == 2, timeout=20000)
     assert window.statusBar().state_label.text() == "не в сети · 2 изменения ещё не отправлены"
 
@@ -68,8 +71,9 @@ def test_first_run_dialog_switches_language_when_picked(qtbot, store, ui_lang):
 
 def run_app(tmp_path, *args):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DOSTYQ_CONFIG_DIR": str(tmp_path / "cfg")}
-    return subprocess.run([sys.executable, "-m", "ui.app", *args], capture_output=True, text=True, timeout=180,
-                          env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.app", *args], capture_output=True, text=True, timeout=180, env=env
+    )
 
 
 def test_screenshot_command_writes_a_png_in_each_language(tmp_path):
@@ -78,8 +82,18 @@ def test_screenshot_command_writes_a_png_in_each_language(tmp_path):
     db = tmp_path / "a.sqlite"
     for lang in ("kk", "ru"):
         out = tmp_path / f"{lang}.png"
-        result = run_app(tmp_path, "--db", str(db), "--demo", "--lang", lang, "--section", "settings",
-                         "--screenshot", str(out))
+        result = run_app(
+            tmp_path,
+            "--db",
+            str(db),
+            "--demo",
+            "--lang",
+            lang,
+            "--section",
+            "settings",
+            "--screenshot",
+            str(out),
+        )
         assert result.returncode == 0, result.stderr
         image = QImage(str(out))
         assert image.width() >= 1000 and image.height() >= 600
@@ -140,16 +154,26 @@ def test_month_end_reminder_shows_until_the_month_is_submitted(qtbot, ctx, ui_la
     ui_lang("ru")
     last = last_full_month(today_local())
     year, month = map(int, last.split("-"))
-    ctx.store.insert("events", {"title_ru": "Наурыз", "kind": "holiday", "status": "held",
-                                "starts_at": dt.datetime(year, month, 10, 12, tzinfo=TZ).isoformat()})
+    ctx.store.insert(
+        "events",
+        {
+            "title_ru": "Наурыз",
+            "kind": "holiday",
+            "status": "held",
+            "starts_at": dt.datetime(year, month, 10, 12, tzinfo=TZ).isoformat(),
+        },
+    )
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     bar = window.statusBar()
     assert bar.reminder.isVisible() and "не отправлен" in bar.reminder.text()
     done = []
-    ctx.write(lambda store, progress, cancel: submit_month(store, last), tables=("monthly_reports",),
-              on_done=done.append)
+    ctx.write(
+        lambda store, progress, cancel: submit_month(store, last),
+        tables=("monthly_reports",),
+        on_done=done.append,
+    )
     qtbot.waitUntil(lambda: bool(done), timeout=10000)
     assert not bar.reminder.isVisible()
     bar.reminder.setVisible(True)

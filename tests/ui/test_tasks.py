@@ -19,8 +19,12 @@ def test_progress_arrives_and_result_comes_back_on_the_ui_thread(qtbot, store):
     runner = TaskRunner(lambda: Store(store.path))
     seen, result = [], []
     ui_thread = threading.current_thread()
-    task = runner.run(slow_count, 5, on_progress=lambda d, t: seen.append(d),
-                      on_done=lambda r: result.append((r, threading.current_thread() is ui_thread)))
+    task = runner.run(
+        slow_count,
+        5,
+        on_progress=lambda d, t: seen.append(d),
+        on_done=lambda r: result.append((r, threading.current_thread() is ui_thread)),
+    )
     with qtbot.waitSignal(task.signals.finished, timeout=20000):
         pass
     qtbot.waitUntil(lambda: bool(result), timeout=20000)

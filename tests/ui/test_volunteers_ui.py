@@ -37,8 +37,10 @@ def save(qtbot, dialog):
 def test_register_finds_loose_query_and_loads_lazily(qtbot, ctx, store):
     add_volunteer(store, "Нұрланұлы", "Қайрат")
     for i in range(register_model.PAGE + 20):
-        store.insert("volunteers", {"person_id": store.insert("people", {"surname": "Ахметов",
-                                                                          "name": f"Болат {i:03d}"})})
+        store.insert(
+            "volunteers",
+            {"person_id": store.insert("people", {"surname": "Ахметов", "name": f"Болат {i:03d}"})},
+        )
     page = VolunteersSection(ctx)
     qtbot.addWidget(page)
     page.show()
@@ -156,8 +158,13 @@ def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section,
     now = now_local()
     yesterday = (now - dt.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     volunteers.arrive(store, vid, yesterday)
-    shift = volunteers.add_shift(store, vid, now.replace(hour=0, minute=5, second=0, microsecond=0),
-                                 now.replace(hour=0, minute=35, second=0, microsecond=0), now=now + dt.timedelta(hours=1))
+    shift = volunteers.add_shift(
+        store,
+        vid,
+        now.replace(hour=0, minute=5, second=0, microsecond=0),
+        now.replace(hour=0, minute=35, second=0, microsecond=0),
+        now=now + dt.timedelta(hours=1),
+    )
     section.show_page("hours")
     hours = section.hours
     assert hours.flag_box.isVisibleTo(section) and hours.flag_list.count() == 1
@@ -175,8 +182,12 @@ def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section,
     dialog.reason.setText("wrong time")
     save(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
-    minutes = [r["minutes"] for r in store.rows("SELECT minutes FROM volunteer_shifts WHERE minutes IS NOT NULL "
-                                                 "ORDER BY created_at")]
+    minutes = [
+        r["minutes"]
+        for r in store.rows(
+            "SELECT minutes FROM volunteer_shifts WHERE minutes IS NOT NULL ORDER BY created_at"
+        )
+    ]
     assert minutes == [30, -30, 20]
 
 

@@ -31,24 +31,41 @@ def point(store):
 
 @pytest.fixture
 def recipient(store):
-    return aid.save_recipient(store, RecipientInput(consent=True, surname="Қасымов", name="Қайрат", sex="m",
-                                                    birth_date="1950-03-02", categories=["veteran"],
-                                                    consent_on=TODAY), today=TODAY)
+    return aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=True,
+            surname="Қасымов",
+            name="Қайрат",
+            sex="m",
+            birth_date="1950-03-02",
+            categories=["veteran"],
+            consent_on=TODAY,
+        ),
+        today=TODAY,
+    )
 
 
 def give(store, point, recipient, on, programme="qamqor", items=(("item-flour", 5),), reason=None):
-    return aid.save_aid(store, AidEntry(on, point, programme, recipient, [Line(i, q) for i, q in items], "Әсел"),
-                        override_reason=reason, today=TODAY)
+    return aid.save_aid(
+        store,
+        AidEntry(on, point, programme, recipient, [Line(i, q) for i, q in items], "Әсел"),
+        override_reason=reason,
+        today=TODAY,
+    )
 
 
 def donate(store, point, items, on=TODAY):
-    return aid.save_donation(store, DonationEntry(on, point, "anonymous", [Line(i, q) for i, q in items]),
-                             today=TODAY)
+    return aid.save_donation(
+        store, DonationEntry(on, point, "anonymous", [Line(i, q) for i, q in items]), today=TODAY
+    )
 
 
 def counts(store):
-    return {t: store.scalar(f"SELECT count(*) FROM {t}") for t in ("aid_given", "aid_lines", "donations",
-                                                                  "donation_lines", "outbox")}
+    return {
+        t: store.scalar(f"SELECT count(*) FROM {t}")
+        for t in ("aid_given", "aid_lines", "donations", "donation_lines", "outbox")
+    }
 
 
 def stock(store, point, item):
@@ -74,8 +91,9 @@ def test_reversal_gives_back_the_quantities_and_references_the_original(store, p
     reversal = aid.reverse_aid(store, saved.id, "wrong recipient", today=TODAY)
     row = store.get("aid_given", reversal.id)
     assert row["reverses_id"] == saved.id and row["reason"] == "wrong recipient"
-    assert [r["quantity"] for r in store.rows("SELECT quantity FROM aid_lines WHERE aid_id = ?", (reversal.id,))] \
-        == [-4]
+    assert [
+        r["quantity"] for r in store.rows("SELECT quantity FROM aid_lines WHERE aid_id = ?", (reversal.id,))
+    ] == [-4]
     assert stock(store, point, "item-flour") == 10
     # The original stays as it was: a ledger is never edited.
     assert store.get("aid_given", saved.id)["reverses_id"] is None
@@ -94,12 +112,19 @@ def test_stock_sums_match_a_fresh_connection(store, point, recipient, tmp_path):
     donate(store, point, [("item-oil", 12)])
     aid.stock_on_hand(store)
     for day in range(3):
-        give(store, point, recipient, TODAY - dt.timedelta(days=40 * day), programme="other",
-             items=[("item-oil", 1)])
+        give(
+            store,
+            point,
+            recipient,
+            TODAY - dt.timedelta(days=40 * day),
+            programme="other",
+            items=[("item-oil", 1)],
+        )
     fresh = Store(store.path)
     try:
-        assert [(r.item_id, r.on_hand) for r in aid.stock_on_hand(store)] == \
-            [(r.item_id, r.on_hand) for r in aid.stock_on_hand(fresh)]
+        assert [(r.item_id, r.on_hand) for r in aid.stock_on_hand(store)] == [
+            (r.item_id, r.on_hand) for r in aid.stock_on_hand(fresh)
+        ]
     finally:
         fresh.close()
 
@@ -144,9 +169,15 @@ def test_receipt_numbers_carry_the_device_prefix(store, point, recipient):
 
 
 # ---- bad input: nothing half-written ---------------------------------------------------------------------
-@pytest.mark.parametrize("quantity, message", [
-    (0, "greater than zero"), (-3, "greater than zero"), ("abc", "must be a number"), ("", "must be a number"),
-])
+@pytest.mark.parametrize(
+    "quantity, message",
+    [
+        (0, "greater than zero"),
+        (-3, "greater than zero"),
+        ("abc", "must be a number"),
+        ("", "must be a number"),
+    ],
+)
 def test_bad_quantity_names_the_line_and_writes_nothing(store, point, recipient, quantity, message):
     before = counts(store)
     with pytest.raises(ValidationError) as err:
@@ -222,9 +253,18 @@ def test_qamqor_once_per_calendar_month_boundary(store, point, recipient):
 
 
 def test_school_year_changes_on_1_september(store, point):
-    child = aid.save_recipient(store, RecipientInput(consent=True, surname="Омарова", name="Аружан", sex="f",
-                                                     birth_date="2016-05-05", categories=["large_family"]),
-                               today=TODAY)
+    child = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=True,
+            surname="Омарова",
+            name="Аружан",
+            sex="f",
+            birth_date="2016-05-05",
+            categories=["large_family"],
+        ),
+        today=TODAY,
+    )
     give(store, point, child, dt.date(2025, 9, 1), programme="mektepke_zhol", items=[("item-backpack", 1)])
     # 31 August 2026 is still the same school year.
     assert aid.check_double_aid(store, "mektepke_zhol", child, dt.date(2026, 8, 31))
@@ -235,12 +275,26 @@ def test_school_year_changes_on_1_september(store, point):
 
 
 def test_household_rule_counts_every_member(store, point):
-    first = aid.save_recipient(store, RecipientInput(consent=True, surname="Петров", name="Иван",
-                                                     members_count=4, children_count=2,
-                                                     categories=["emergency"]), today=TODAY)
+    first = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=True,
+            surname="Петров",
+            name="Иван",
+            members_count=4,
+            children_count=2,
+            categories=["emergency"],
+        ),
+        today=TODAY,
+    )
     household = store.get("recipients", first)["household_id"]
-    second = aid.save_recipient(store, RecipientInput(consent=True, surname="Петрова", name="Анна",
-                                                      categories=["emergency"], household_of=first), today=TODAY)
+    second = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=True, surname="Петрова", name="Анна", categories=["emergency"], household_of=first
+        ),
+        today=TODAY,
+    )
     assert store.get("recipients", second)["household_id"] == household
     assert store.get("households", household)["members_count"] == 4
     # Жүректен жүрекке: at most 2 per household per month.
@@ -253,8 +307,9 @@ def test_household_rule_counts_every_member(store, point):
 
 def test_year_and_days_rules(store, point, recipient):
     aid.save_rule(store, {"programme": "meyirim", "scope": "person", "period": "year", "max_count": 1})
-    aid.save_rule(store, {"programme": "other", "scope": "person", "period": "days", "period_days": 10,
-                          "max_count": 1})
+    aid.save_rule(
+        store, {"programme": "other", "scope": "person", "period": "days", "period_days": 10, "max_count": 1}
+    )
     give(store, point, recipient, dt.date(2025, 12, 31), programme="meyirim")
     assert aid.check_double_aid(store, "meyirim", recipient, dt.date(2026, 1, 1)) == []
     give(store, point, recipient, dt.date(2026, 10, 1), programme="other")
@@ -266,8 +321,10 @@ def test_year_and_days_rules(store, point, recipient):
 
 def test_rule_validation(store):
     with pytest.raises(ValidationErrors) as err:
-        aid.save_rule(store, {"programme": "qamqor", "scope": "street", "period": "days", "period_days": "x",
-                              "max_count": 0})
+        aid.save_rule(
+            store,
+            {"programme": "qamqor", "scope": "street", "period": "days", "period_days": "x", "max_count": 0},
+        )
     assert {e.field for e in err.value.errors} == {"scope", "period_days", "max_count"}
 
 
@@ -285,7 +342,9 @@ def test_override_needs_a_reason_and_is_audited(store, point, recipient):
             give(store, point, recipient, dt.date(2026, 10, 14), reason=blank)
         assert err.value.field == "override_reason"
     assert counts(store) == before
-    saved = give(store, point, recipient, dt.date(2026, 10, 14), reason="house fire, approved by the director")
+    saved = give(
+        store, point, recipient, dt.date(2026, 10, 14), reason="house fire, approved by the director"
+    )
     assert store.get("aid_given", saved.id)["override_reason"] == "house fire, approved by the director"
     audit = store.one("SELECT * FROM audit_log WHERE action = 'aid_override' AND row_id = ?", (saved.id,))
     details = json.loads(audit["details"])
@@ -311,12 +370,27 @@ def test_recipient_with_consent_gets_a_person_and_a_consent(store, recipient):
 
 def test_anonymous_recipient_keeps_no_personal_fields(store, point):
     people_before = store.scalar("SELECT count(*) FROM people")
-    rid = aid.save_recipient(store, RecipientInput(consent=False, surname="Should", name="Vanish",
-                                                   phone="+77011234567", locality="Павлодар", sex="f",
-                                                   age_band="elderly", categories=["lonely_elderly"]), today=TODAY)
+    rid = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=False,
+            surname="Should",
+            name="Vanish",
+            phone="+77011234567",
+            locality="Павлодар",
+            sex="f",
+            age_band="elderly",
+            categories=["lonely_elderly"],
+        ),
+        today=TODAY,
+    )
     row = store.get("recipients", rid)
     assert row["person_id"] is None and row["anonymous"] == 1 and row["locality"] is None
-    assert (row["sex"], row["age_band"], json.loads(row["categories"])) == ("f", "elderly", ["lonely_elderly"])
+    assert (row["sex"], row["age_band"], json.loads(row["categories"])) == (
+        "f",
+        "elderly",
+        ["lonely_elderly"],
+    )
     assert store.scalar("SELECT count(*) FROM people") == people_before
     assert store.scalar("SELECT count(*) FROM consents") == 0
     # Aid can still be given and counted.
@@ -343,11 +417,29 @@ def test_recipient_search_is_kazakh_aware(store, recipient):
 
 def test_recipient_validation(store):
     with pytest.raises(ValidationErrors) as err:
-        aid.save_recipient(store, RecipientInput(consent=True, name="", surname="X", iin="123456789012",
-                                                 phone="12", birth_date="2030-01-01", members_count="2",
-                                                 children_count="5", categories=["pirate"]), today=TODAY)
-    assert {e.field for e in err.value.errors} == {"name", "iin", "phone", "birth_date", "children_count",
-                                                   "categories"}
+        aid.save_recipient(
+            store,
+            RecipientInput(
+                consent=True,
+                name="",
+                surname="X",
+                iin="123456789012",
+                phone="12",
+                birth_date="2030-01-01",
+                members_count="2",
+                children_count="5",
+                categories=["pirate"],
+            ),
+            today=TODAY,
+        )
+    assert {e.field for e in err.value.errors} == {
+        "name",
+        "iin",
+        "phone",
+        "birth_date",
+        "children_count",
+        "categories",
+    }
     assert store.scalar("SELECT count(*) FROM people") == 0
 
 
@@ -371,8 +463,14 @@ def test_recipient_card_shows_history_with_reversals(store, point, recipient):
 
 # ---- donations --------------------------------------------------------------------------------------------
 def test_donation_from_an_organisation_checks_the_bin(store, point):
-    entry = DonationEntry(TODAY, point, "organisation", [Line("item-flour", 100, "45000")],
-                          donor_org_name="ТОО «Береке»", donor_bin="150440012345")
+    entry = DonationEntry(
+        TODAY,
+        point,
+        "organisation",
+        [Line("item-flour", 100, "45000")],
+        donor_org_name="ТОО «Береке»",
+        donor_bin="150440012345",
+    )
     with pytest.raises(ValidationError) as err:
         aid.save_donation(store, entry, today=TODAY)
     assert err.value.field == "donor_bin"
@@ -389,21 +487,38 @@ def test_bin_must_name_an_entity_type(store, point):
 
     iin = make_iin(dt.date(1980, 1, 1), "m", 12)
     with pytest.raises(ValidationError):
-        aid.save_donation(store, DonationEntry(TODAY, point, "organisation", [Line("item-flour", 1)],
-                                               donor_org_name="X", donor_bin=iin), today=TODAY)
+        aid.save_donation(
+            store,
+            DonationEntry(
+                TODAY, point, "organisation", [Line("item-flour", 1)], donor_org_name="X", donor_bin=iin
+            ),
+            today=TODAY,
+        )
 
 
 def test_donation_from_a_person_and_bad_lines(store, point, recipient):
     person = store.get("recipients", recipient)["person_id"]
-    saved = aid.save_donation(store, DonationEntry(TODAY, point, "person", [Line("item-tea", 3)],
-                                                   donor_person_id=person), today=TODAY)
+    saved = aid.save_donation(
+        store,
+        DonationEntry(TODAY, point, "person", [Line("item-tea", 3)], donor_person_id=person),
+        today=TODAY,
+    )
     assert store.get("donations", saved.id)["donor_person_id"] == person
     before = counts(store)
     with pytest.raises(ValidationErrors) as err:
-        aid.save_donation(store, DonationEntry(TODAY, point, "person", [Line("item-tea", 0), Line("nope", 1),
-                                                                        Line("item-rice", 1, "-5")]), today=TODAY)
-    assert {(e.field, e.row) for e in err.value.errors} == {("donor_person_id", None), ("quantity", 0),
-                                                            ("item_id", 1), ("value_kzt", 2)}
+        aid.save_donation(
+            store,
+            DonationEntry(
+                TODAY, point, "person", [Line("item-tea", 0), Line("nope", 1), Line("item-rice", 1, "-5")]
+            ),
+            today=TODAY,
+        )
+    assert {(e.field, e.row) for e in err.value.errors} == {
+        ("donor_person_id", None),
+        ("quantity", 0),
+        ("item_id", 1),
+        ("value_kzt", 2),
+    }
     assert counts(store) == before
 
 
@@ -429,8 +544,15 @@ def test_stock_take_records_the_difference_with_a_reason(store, point):
 # ---- catalogue --------------------------------------------------------------------------------------------
 def test_house_items_join_the_central_catalogue(store):
     assert store.scalar("SELECT count(*) FROM aid_items WHERE house_id IS NULL") >= 10
-    item = aid.save_item(store, {"name_kk": "Балалар жаялығы", "name_ru": "Детские подгузники", "unit": "pack",
-                                 "item_group": "hygiene"})
+    item = aid.save_item(
+        store,
+        {
+            "name_kk": "Балалар жаялығы",
+            "name_ru": "Детские подгузники",
+            "unit": "pack",
+            "item_group": "hygiene",
+        },
+    )
     assert store.get("aid_items", item)["house_id"] == "KZ-55-01"
     assert [r["id"] for r in aid.search_items(store, "жаялыгы")] == [item]
     assert [r["id"] for r in aid.search_items(store, "подгуз")] == [item]
@@ -476,8 +598,9 @@ def test_consent_form_pdf_in_both_languages(tmp_path, store, lang, expected):
 
     from desktop.consent_form import save_consent_form
 
-    data = RecipientInput(surname="Қасымов", name="Қайрат", patronymic="Нұрланұлы", birth_date="1950-03-02",
-                          iin="500302300015")
+    data = RecipientInput(
+        surname="Қасымов", name="Қайрат", patronymic="Нұрланұлы", birth_date="1950-03-02", iin="500302300015"
+    )
     path = save_consent_form(store, lang, data, folder=tmp_path)
     content = path.read_bytes()
     assert content.startswith(b"%PDF") and b"DejaVu" in content
@@ -493,16 +616,24 @@ def test_a_line_that_arrives_before_its_header_is_counted_once_the_header_arrive
     assert stock(store, point, "item-flour") == 10
     store.insert("aid_lines", {"aid_id": "header-later", "item_id": "item-flour", "quantity": 4})
     assert stock(store, point, "item-flour") == 10
-    store.insert("aid_given", {"given_on": TODAY.isoformat(), "aid_point_id": point, "programme": "other"},
-                 row_id="header-later")
+    store.insert(
+        "aid_given",
+        {"given_on": TODAY.isoformat(), "aid_point_id": point, "programme": "other"},
+        row_id="header-later",
+    )
     assert stock(store, point, "item-flour") == 6
 
 
 def test_joining_a_household_makes_one_for_both_when_needed(store):
     first = aid.save_recipient(store, RecipientInput(consent=True, surname="Ким", name="Елена"), today=TODAY)
     assert store.get("recipients", first)["household_id"] is None
-    second = aid.save_recipient(store, RecipientInput(consent=False, age_band="child", household_of=first,
-                                                      members_count="3", children_count="1"), today=TODAY)
+    second = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=False, age_band="child", household_of=first, members_count="3", children_count="1"
+        ),
+        today=TODAY,
+    )
     household = store.get("recipients", second)["household_id"]
     assert household and store.get("recipients", first)["household_id"] == household
     assert store.get("households", household)["children_count"] == 1

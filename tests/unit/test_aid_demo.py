@@ -26,9 +26,16 @@ def test_aid_demo_year(store):
     assert store.scalar("SELECT count(*) FROM recipients WHERE person_id IS NULL") == aid_demo.ANONYMOUS
     assert store.scalar("SELECT count(*) FROM people") == people_demo.COUNT + aid_demo.NEW_PEOPLE
     # Every named recipient has consent; anonymous ones have no personal fields.
-    assert store.scalar("SELECT count(*) FROM recipients r WHERE person_id IS NOT NULL AND NOT EXISTS "
-                        "(SELECT 1 FROM consents c WHERE c.person_id = r.person_id)") == 0
-    assert store.scalar("SELECT count(*) FROM recipients WHERE person_id IS NULL AND locality IS NOT NULL") == 0
+    assert (
+        store.scalar(
+            "SELECT count(*) FROM recipients r WHERE person_id IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM consents c WHERE c.person_id = r.person_id)"
+        )
+        == 0
+    )
+    assert (
+        store.scalar("SELECT count(*) FROM recipients WHERE person_id IS NULL AND locality IS NOT NULL") == 0
+    )
     entries = store.scalar("SELECT count(*) FROM aid_given WHERE reverses_id IS NULL")
     assert 2900 <= entries <= 3100
     assert 290 <= store.scalar("SELECT count(*) FROM donations") <= 310
@@ -37,10 +44,14 @@ def test_aid_demo_year(store):
     assert overrides == aid_demo.OVERRIDES
     assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'aid_override'") == overrides
     # Қамқор: once per person per calendar month, unless overridden with a reason.
-    assert store.scalar(
-        "SELECT count(*) FROM (SELECT recipient_id, substr(given_on, 1, 7) AS month, count(*) AS n FROM aid_given "
-        "WHERE programme = 'qamqor' AND reverses_id IS NULL AND override_reason IS NULL "
-        "GROUP BY recipient_id, month HAVING n > 1)") == 0
+    assert (
+        store.scalar(
+            "SELECT count(*) FROM (SELECT recipient_id, substr(given_on, 1, 7) AS month, count(*) AS n FROM aid_given "
+            "WHERE programme = 'qamqor' AND reverses_id IS NULL AND override_reason IS NULL "
+            "GROUP BY recipient_id, month HAVING n > 1)"
+        )
+        == 0
+    )
     assert store.scalar("SELECT max(given_on) FROM aid_given") <= TODAY.isoformat()
     # The branch's coal is below zero on purpose: the stock screen must show it.
     assert [r.item_name for r in aid.stock_on_hand(store) if r.negative] == ["Көмір"]

@@ -11,8 +11,12 @@ def test_backup_is_a_complete_checked_copy(store, tmp_path):
     for n in range(500):
         store.insert("people", {"surname": f"Ахметов{n}", "name": "Асхат"})
     steps = []
-    path = backup(store.conn, tmp_path / "usb", dt.datetime(2026, 11, 25, 18, 30),
-                  progress=lambda done, total: steps.append((done, total)))
+    path = backup(
+        store.conn,
+        tmp_path / "usb",
+        dt.datetime(2026, 11, 25, 18, 30),
+        progress=lambda done, total: steps.append((done, total)),
+    )
     assert path.name == "dostyq-backup-2026-11-25-183000.sqlite"
     copy = sqlite3.connect(path)
     assert copy.execute("SELECT count(*) FROM people").fetchone()[0] == 500

@@ -24,8 +24,12 @@ while True:
 
 def test_sigkill_mid_batch_keeps_committed_and_drops_uncommitted(tmp_path):
     path = tmp_path / "house.sqlite"
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": os.getcwd()})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     acknowledged = -1
     deadline = time.monotonic() + 60
     while acknowledged < 25 and time.monotonic() < deadline:
@@ -41,8 +45,11 @@ def test_sigkill_mid_batch_keeps_committed_and_drops_uncommitted(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rows = dict(conn.execute("SELECT surname, count(*) FROM people GROUP BY surname").fetchall())
-    ops = dict(conn.execute("SELECT p.surname, count(*) FROM outbox o JOIN people p ON p.id = o.row_id "
-                            "GROUP BY p.surname").fetchall())
+    ops = dict(
+        conn.execute(
+            "SELECT p.surname, count(*) FROM outbox o JOIN people p ON p.id = o.row_id GROUP BY p.surname"
+        ).fetchall()
+    )
     for batch in range(acknowledged + 1):
         assert rows.get(f"batch{batch}") == 40, f"committed batch {batch} lost"
     for surname, count in rows.items():

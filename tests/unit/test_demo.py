@@ -12,10 +12,15 @@ def test_demo_rows_are_all_stamped_and_each_write_has_its_outbox_entry(store):
         unstamped = store.scalar(f"SELECT count(*) FROM {table} WHERE hlc IS NULL OR hlc = ''")
         assert unstamped == 0, table
         house_rows = store.scalar(f"SELECT count(*) FROM {table} WHERE hlc != ?", (CENTRAL_HLC,))
-        inserts = store.scalar("SELECT count(*) FROM outbox WHERE table_name = ? AND kind = 'insert'", (table,))
+        inserts = store.scalar(
+            "SELECT count(*) FROM outbox WHERE table_name = ? AND kind = 'insert'", (table,)
+        )
         assert inserts == house_rows, table
-        writes += store.scalar("SELECT count(*) FROM audit_log WHERE table_name = ? "
-                               "AND action IN ('insert', 'update', 'delete')", (table,))
+        writes += store.scalar(
+            "SELECT count(*) FROM audit_log WHERE table_name = ? "
+            "AND action IN ('insert', 'update', 'delete')",
+            (table,),
+        )
     assert store.pending_count() == writes
 
 

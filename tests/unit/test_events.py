@@ -409,15 +409,26 @@ def test_volunteer_hours_skip_coming_events_and_time_already_on_a_kiosk_shift(st
     now = at(2026, 11, 25, 12)
     monkeypatch.setattr(events, "now_local", lambda: now)
     vol = make_volunteer(store)
-    past = events.save_event(store, EventInput(starts_at=at(2026, 11, 10), title_kk="Концерт", kind="concert",
-                                               volunteers={vol: 120}))
-    events.save_event(store, EventInput(starts_at=at(2026, 11, 27), title_kk="Кездесу", kind="meeting",
-                                        volunteers={vol: 90}))  # planned, still to come
+    past = events.save_event(
+        store,
+        EventInput(starts_at=at(2026, 11, 10), title_kk="Концерт", kind="concert", volunteers={vol: 120}),
+    )
+    events.save_event(
+        store,
+        EventInput(starts_at=at(2026, 11, 27), title_kk="Кездесу", kind="meeting", volunteers={vol: 90}),
+    )  # planned, still to come
     assert volunteers.minutes_in_period(store, vol, dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == 120
     assert volunteers.minutes_by_month(store, vol, 2026)[11] == 120
     # The volunteer also checked in at the kiosk for the past event: that shift holds the time, counted once.
-    store.insert("volunteer_shifts", {"volunteer_id": vol, "check_in": at(2026, 11, 10, 10).isoformat(),
-                                      "check_out": at(2026, 11, 10, 13).isoformat(), "minutes": 180,
-                                      "event_id": past})
+    store.insert(
+        "volunteer_shifts",
+        {
+            "volunteer_id": vol,
+            "check_in": at(2026, 11, 10, 10).isoformat(),
+            "check_out": at(2026, 11, 10, 13).isoformat(),
+            "minutes": 180,
+            "event_id": past,
+        },
+    )
     assert volunteers.minutes_in_period(store, vol, dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == 180
     assert [r["total_minutes"] for r in volunteers.month_hours(store, "2026-11")] == [180]

@@ -20,10 +20,16 @@ def test_birth_dates_keep_four_digit_years():
 
 def test_russian_plurals_have_three_forms(lang):
     lang("ru")
-    text = [i18n.ngettext("{count} change not yet sent", "{count} changes not yet sent", n).format(count=n)
-            for n in (1, 3, 5, 21)]
-    assert text == ["1 изменение ещё не отправлено", "3 изменения ещё не отправлены",
-                    "5 изменений ещё не отправлено", "21 изменение ещё не отправлено"]
+    text = [
+        i18n.ngettext("{count} change not yet sent", "{count} changes not yet sent", n).format(count=n)
+        for n in (1, 3, 5, 21)
+    ]
+    assert text == [
+        "1 изменение ещё не отправлено",
+        "3 изменения ещё не отправлены",
+        "5 изменений ещё не отправлено",
+        "21 изменение ещё не отправлено",
+    ]
 
 
 def test_empty_message_is_not_the_catalog_header(lang):

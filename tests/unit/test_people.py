@@ -12,9 +12,20 @@ TODAY = dt.date(2026, 11, 25)
 
 
 def person(**changes):
-    values = {"surname": "Нұрланұлы", "name": "Қайрат", "patronymic": "", "birth_date": "01.01.1990",
-              "sex": "m", "iin": "", "phone": "", "email": "", "languages": ["kk", "ru"], "locality": "Павлодар",
-              "address": "", "notes": ""}
+    values = {
+        "surname": "Нұрланұлы",
+        "name": "Қайрат",
+        "patronymic": "",
+        "birth_date": "01.01.1990",
+        "sex": "m",
+        "iin": "",
+        "phone": "",
+        "email": "",
+        "languages": ["kk", "ru"],
+        "locality": "Павлодар",
+        "address": "",
+        "notes": "",
+    }
     values.update(changes)
     return values
 
@@ -62,8 +73,9 @@ def test_iin_date_and_sex_that_disagree_only_warn():
     assert any("other sex" in m for m in messages)
 
 
-@pytest.mark.parametrize("iin, words", [("90010130001", "12 digits; this one has 11"),
-                                         ("9001013000AB", "only digits")])
+@pytest.mark.parametrize(
+    "iin, words", [("90010130001", "12 digits; this one has 11"), ("9001013000AB", "only digits")]
+)
 def test_iin_of_wrong_length_or_with_letters_is_named(iin, words):
     assert words in errors_of(person(iin=iin))["iin"]
 
@@ -111,7 +123,9 @@ def test_names_are_stored_nfc_and_trimmed():
 def test_bad_input_saves_nothing(store):
     before = store.scalar("SELECT count(*) FROM people")
     with pytest.raises(ValidationErrors):
-        people.save_person(store, person(name="", iin="123", phone="abc", birth_date="01.01.2030"), today=TODAY)
+        people.save_person(
+            store, person(name="", iin="123", phone="abc", birth_date="01.01.2030"), today=TODAY
+        )
     assert store.scalar("SELECT count(*) FROM people") == before
     assert store.pending_count() == 0
 
@@ -119,27 +133,32 @@ def test_bad_input_saves_nothing(store):
 # ---- duplicates -------------------------------------------------------------------------------------------
 def test_same_iin_is_a_duplicate(store):
     first = people.save_person(store, person(iin="900101300017"), today=TODAY)
-    found = people.find_duplicates(store, people.validate_person(
-        person(surname="Басқа", name="Адам", iin="900101300017"), TODAY).values)
+    found = people.find_duplicates(
+        store, people.validate_person(person(surname="Басқа", name="Адам", iin="900101300017"), TODAY).values
+    )
     assert [(d.person["id"], d.reason) for d in found] == [(first, "iin")]
 
 
 def test_same_folded_name_and_birth_date_is_a_duplicate(store):
     first = people.save_person(store, person(), today=TODAY)
-    found = people.find_duplicates(store, people.validate_person(
-        person(surname="НҰРЛАНҰЛЫ", name="қайрат"), TODAY).values)
+    found = people.find_duplicates(
+        store, people.validate_person(person(surname="НҰРЛАНҰЛЫ", name="қайрат"), TODAY).values
+    )
     assert [(d.person["id"], d.reason) for d in found] == [(first, "name_birth")]
 
 
 def test_loose_spelling_is_a_close_match_but_another_birth_date_is_not(store):
     first = people.save_person(store, person(), today=TODAY)
     typed_russian = people.validate_person(person(surname="Нурланулы", name="Кайрат"), TODAY).values
-    assert [(d.person["id"], d.reason) for d in people.find_duplicates(store, typed_russian)] == [(first, "loose")]
+    assert [(d.person["id"], d.reason) for d in people.find_duplicates(store, typed_russian)] == [
+        (first, "loose")
+    ]
     latin_i = people.save_person(store, person(surname="Ілиясов", name="Ерлан", birth_date=""), today=TODAY)
     typed_latin = people.validate_person(person(surname="Iлиясов", name="Ерлан"), TODAY).values
     assert [d.person["id"] for d in people.find_duplicates(store, typed_latin)] == [latin_i]
-    other_birth = people.validate_person(person(surname="Нурланулы", name="Кайрат", birth_date="02.02.1992"),
-                                         TODAY).values
+    other_birth = people.validate_person(
+        person(surname="Нурланулы", name="Кайрат", birth_date="02.02.1992"), TODAY
+    ).values
     assert people.find_duplicates(store, other_birth) == []
 
 
@@ -149,8 +168,9 @@ def test_unconfirmed_duplicate_stops_the_save_and_different_person_is_remembered
         people.save_person(store, person(surname="Нурланулы", name="Кайрат"), today=TODAY)
     assert [d.person["id"] for d in info.value.duplicates] == [first]
     assert store.scalar("SELECT count(*) FROM people") == 1
-    second = people.save_person(store, person(surname="Нурланулы", name="Кайрат"), today=TODAY,
-                                different_from=[first])
+    second = people.save_person(
+        store, person(surname="Нурланулы", name="Кайрат"), today=TODAY, different_from=[first]
+    )
     assert store.scalar("SELECT count(*) FROM people") == 2  # never merged
     assert store.scalar("SELECT count(*) FROM people_distinct") == 1
     # Editing either of them later does not ask about the other again.
@@ -162,12 +182,19 @@ def test_unconfirmed_duplicate_stops_the_save_and_different_person_is_remembered
 # ---- search -----------------------------------------------------------------------------------------------
 @pytest.fixture
 def registered(store):
-    names = [("Нұрланұлы", "Қайрат"), ("Сейітқали", "Әсел"), ("Иванов", "Иван"), ("Ілиясов", "Ерлан"),
-             ("Ёлкин", "Сергей"), ("Елкин", "Павел")]
+    names = [
+        ("Нұрланұлы", "Қайрат"),
+        ("Сейітқали", "Әсел"),
+        ("Иванов", "Иван"),
+        ("Ілиясов", "Ерлан"),
+        ("Ёлкин", "Сергей"),
+        ("Елкин", "Павел"),
+    ]
     ids = {}
     for i, (surname, name) in enumerate(names):
-        ids[name] = people.save_person(store, person(surname=surname, name=name, birth_date="",
-                                                     phone=f"+7701555{i:04d}"), today=TODAY)
+        ids[name] = people.save_person(
+            store, person(surname=surname, name=name, birth_date="", phone=f"+7701555{i:04d}"), today=TODAY
+        )
     return ids
 
 
@@ -205,4 +232,10 @@ def test_search_ignores_fts_syntax_typed_by_mistake(store, registered):
 
 def test_empty_query_lists_everyone_in_kazakh_order(store, registered):
     assert [p["surname"] for p in people.search_people(store, "")] == [
-        "Елкин", "Ёлкин", "Иванов", "Нұрланұлы", "Сейітқали", "Ілиясов"]
+        "Елкин",
+        "Ёлкин",
+        "Иванов",
+        "Нұрланұлы",
+        "Сейітқали",
+        "Ілиясов",
+    ]

@@ -39,7 +39,9 @@ def test_update_records_only_changed_fields_with_newer_stamp(store):
     pid = store.insert("people", {"surname": "Иванов", "name": "Иван"})
     first = store.get("people", pid)
     assert store.update("people", pid, {"name": "Иван", "phone": "+77011234567"}) is True
-    assert store.update("people", pid, {"phone": "+77011234567"}) is False  # nothing changed, nothing recorded
+    assert (
+        store.update("people", pid, {"phone": "+77011234567"}) is False
+    )  # nothing changed, nothing recorded
     row = store.get("people", pid)
     stamps = json.loads(row["field_hlc"])
     assert stamps["phone"] == row["hlc"] > first["hlc"]
@@ -98,8 +100,10 @@ def test_search_columns_follow_the_name(store):
     assert row["name_fold"] == "нұрланұлы қайрат"
     assert row["name_loose"] == "нурланулы кайрат"
     store.update("people", pid, {"name": "Әсел"})
-    hits = store.rows("SELECT p.id FROM people_fts f JOIN people p ON p.rowid = f.rowid WHERE people_fts MATCH ?",
-                      ['"асел"'])
+    hits = store.rows(
+        "SELECT p.id FROM people_fts f JOIN people p ON p.rowid = f.rowid WHERE people_fts MATCH ?",
+        ['"асел"'],
+    )
     assert [h["id"] for h in hits] == [pid]
 
 

@@ -63,9 +63,13 @@ def test_read_only_file_is_refused(tmp_path):
     )
     prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
     try:
-        out = subprocess.run([*prefix, sys.executable, "-c", script, str(folder / "house.sqlite")],
-                             capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "PYTHONPATH": os.getcwd()})
+        out = subprocess.run(
+            [*prefix, sys.executable, "-c", script, str(folder / "house.sqlite")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": os.getcwd()},
+        )
     finally:
         os.chmod(folder, 0o755)
     assert out.stdout.strip() == "read_only", out.stderr
@@ -75,11 +79,18 @@ def test_read_only_file_is_refused(tmp_path):
 def test_second_running_dostyq_is_refused(tmp_path):
     path = tmp_path / "house.sqlite"
     with InstanceLock(path):
-        script = ("import sys; from desktop.instance_lock import InstanceLock\n"
-                  "from desktop.errors import StoreOpenError\n"
-                  "try:\n    InstanceLock(sys.argv[1]).acquire(); print('acquired')\n"
-                  "except StoreOpenError as e:\n    print(e.kind)\n")
-        out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                             timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
+        script = (
+            "import sys; from desktop.instance_lock import InstanceLock\n"
+            "from desktop.errors import StoreOpenError\n"
+            "try:\n    InstanceLock(sys.argv[1]).acquire(); print('acquired')\n"
+            "except StoreOpenError as e:\n    print(e.kind)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": os.getcwd()},
+        )
         assert out.stdout.strip() == "locked", out.stderr
     InstanceLock(path).acquire()  # free again once the first one let go

@@ -25,8 +25,14 @@ def person(surname="Нұрланұлы", name="Қайрат", **changes):
 
 
 def volunteer(store, surname="Нұрланұлы", name="Қайрат", **record):
-    values = {"status": "active", "since": "01.02.2025", "skills": ["skill-first-aid"],
-              "consent_given_on": "01.02.2025", "consent_form_version": "2026-1", **record}
+    values = {
+        "status": "active",
+        "since": "01.02.2025",
+        "skills": ["skill-first-aid"],
+        "consent_given_on": "01.02.2025",
+        "consent_form_version": "2026-1",
+        **record,
+    }
     return volunteers.save_volunteer(store, person(surname, name), values, today=TODAY)[1]
 
 
@@ -42,10 +48,17 @@ def test_volunteer_record_saves_with_person_skills_and_consent(store):
 
 def test_bad_volunteer_and_person_fields_are_all_reported_and_nothing_is_saved(store):
     with pytest.raises(ValidationErrors) as info:
-        volunteers.save_volunteer(store, person(name="", phone="abc"),
-                                  {"status": "active", "since": "32.01.2025", "consent_given_on": "01.01.2030",
-                                   "consent_form_version": "2026-1"},
-                                  today=TODAY)
+        volunteers.save_volunteer(
+            store,
+            person(name="", phone="abc"),
+            {
+                "status": "active",
+                "since": "32.01.2025",
+                "consent_given_on": "01.01.2030",
+                "consent_form_version": "2026-1",
+            },
+            today=TODAY,
+        )
     assert {e.field for e in info.value.errors} == {"name", "phone", "since", "consent_given_on"}
     assert store.scalar("SELECT count(*) FROM people") == 0
     assert store.scalar("SELECT count(*) FROM volunteers") == 0
@@ -62,22 +75,59 @@ def test_house_can_extend_the_skill_list_but_not_twice(store):
 
 
 def test_register_lists_in_kazakh_alphabet_order_and_sorts_by_other_columns(store):
-    surnames = ["Ілиясов", "Үмбетов", "Ұлықпанов", "Уәлиев", "Әбенов", "Ахметов", "Қасымов", "Кенжебеков",
-                "Ыбыраев", "Һәмитов", "Нұрланов", "Ңа", "Ёлкин", "Ерланов", "Өмірбеков", "Омаров", "Шмидт"]
+    surnames = [
+        "Ілиясов",
+        "Үмбетов",
+        "Ұлықпанов",
+        "Уәлиев",
+        "Әбенов",
+        "Ахметов",
+        "Қасымов",
+        "Кенжебеков",
+        "Ыбыраев",
+        "Һәмитов",
+        "Нұрланов",
+        "Ңа",
+        "Ёлкин",
+        "Ерланов",
+        "Өмірбеков",
+        "Омаров",
+        "Шмидт",
+    ]
     ids = {s: volunteer(store, s, "Тест") for s in surnames}
     page = volunteers.register_page(store, volunteers.RegisterQuery(), 0, 100)
-    assert [r["surname"] for r in page] == ["Ахметов", "Әбенов", "Ерланов", "Ёлкин", "Кенжебеков", "Қасымов",
-                                            "Нұрланов", "Ңа", "Омаров", "Өмірбеков", "Уәлиев", "Ұлықпанов",
-                                            "Үмбетов", "Һәмитов", "Шмидт", "Ыбыраев", "Ілиясов"]
+    assert [r["surname"] for r in page] == [
+        "Ахметов",
+        "Әбенов",
+        "Ерланов",
+        "Ёлкин",
+        "Кенжебеков",
+        "Қасымов",
+        "Нұрланов",
+        "Ңа",
+        "Омаров",
+        "Өмірбеков",
+        "Уәлиев",
+        "Ұлықпанов",
+        "Үмбетов",
+        "Һәмитов",
+        "Шмидт",
+        "Ыбыраев",
+        "Ілиясов",
+    ]
     descending = volunteers.register_page(store, volunteers.RegisterQuery(descending=True), 0, 3)
     assert [r["surname"] for r in descending] == ["Ілиясов", "Ыбыраев", "Шмидт"]
     volunteers.add_shift(store, ids["Шмидт"], at(3, 10), at(3, 13), now=NOW)
     by_hours = volunteers.register_page(
-        store, volunteers.RegisterQuery(sort="hours", descending=True, month="2026-11"), 0, 2)
+        store, volunteers.RegisterQuery(sort="hours", descending=True, month="2026-11"), 0, 2
+    )
     assert by_hours[0]["surname"] == "Шмидт" and by_hours[0]["month_minutes"] == 180
     # Pages follow each other without gaps or repeats (the list loads lazily).
-    pages = [r["id"] for off in range(0, 17, 5)
-             for r in volunteers.register_page(store, volunteers.RegisterQuery(), off, 5)]
+    pages = [
+        r["id"]
+        for off in range(0, 17, 5)
+        for r in volunteers.register_page(store, volunteers.RegisterQuery(), off, 5)
+    ]
     assert pages == [r["id"] for r in page]
 
 
@@ -125,11 +175,16 @@ def test_shift_ledger_correction_is_a_reversal_never_an_edit(store):
     with pytest.raises(ValidationError) as info:
         volunteers.reverse_shift(store, shift, "  ")
     assert info.value.field == "reason"
-    reversal, replacement = volunteers.correct_shift(store, shift, at(10, 9), at(10, 12), "left at noon", now=NOW)
+    reversal, replacement = volunteers.correct_shift(
+        store, shift, at(10, 9), at(10, 12), "left at noon", now=NOW
+    )
     rows = {r["id"]: r for r in store.rows("SELECT * FROM volunteer_shifts")}
     assert rows[shift]["minutes"] == 300  # the original is untouched
     assert (rows[reversal]["minutes"], rows[reversal]["reverses_id"], rows[reversal]["reason"]) == (
-        -300, shift, "left at noon")
+        -300,
+        shift,
+        "left at noon",
+    )
     assert rows[replacement]["minutes"] == 180
     assert volunteers.minutes_by_month(store, vid, 2026)[11] == 180
     with pytest.raises(ValidationError):
@@ -176,19 +231,28 @@ def test_cancelled_open_shift_is_no_longer_flagged(store):
 def test_hours_per_month_include_event_minutes(store):
     vid = volunteer(store)
     other = volunteer(store, "Иванов", "Иван")
-    volunteers.add_shift(store, vid, at(3, 9), at(3, 11), now=NOW, )
+    volunteers.add_shift(
+        store,
+        vid,
+        at(3, 9),
+        at(3, 11),
+        now=NOW,
+    )
     volunteers.add_shift(store, vid, at(30, 9, month=10), at(30, 10, month=10), now=NOW)
-    event = store.insert("events", {"title_kk": "Наурыз", "starts_at": "2026-11-20T10:00:00+05:00",
-                                    "status": "held"})
+    event = store.insert(
+        "events", {"title_kk": "Наурыз", "starts_at": "2026-11-20T10:00:00+05:00", "status": "held"}
+    )
     store.insert("event_volunteers", {"event_id": event, "volunteer_id": vid, "minutes": 90})
-    cancelled = store.insert("events", {"title_kk": "Болмады", "starts_at": "2026-11-21T10:00:00+05:00",
-                                        "status": "cancelled"})
+    cancelled = store.insert(
+        "events", {"title_kk": "Болмады", "starts_at": "2026-11-21T10:00:00+05:00", "status": "cancelled"}
+    )
     store.insert("event_volunteers", {"event_id": cancelled, "volunteer_id": vid, "minutes": 600})
     months = volunteers.minutes_by_month(store, vid, 2026)
     assert (months[10], months[11]) == (60, 210)
     rows = volunteers.month_hours(store, "2026-11")
     assert [(r["id"], r["shift_minutes"], r["event_minutes"], r["total_minutes"]) for r in rows] == [
-        (vid, 120, 90, 210)]
+        (vid, 120, 90, 210)
+    ]
     assert other not in [r["id"] for r in rows]
     page = volunteers.register_page(store, volunteers.RegisterQuery(month="2026-11"), 0, 10)
     assert {r["id"]: r["month_minutes"] for r in page} == {other: 0, vid: 210}

@@ -26,7 +26,15 @@ from PySide6.QtWidgets import (
 
 from desktop import aid, aid_rules, reference
 from desktop.i18n import N_, _
-from ui.aid.common import Column, enable_sorting, FieldErrors, LazyTableModel, fill_combo, is_error, write_returning_errors
+from ui.aid.common import (
+    Column,
+    enable_sorting,
+    FieldErrors,
+    LazyTableModel,
+    fill_combo,
+    is_error,
+    write_returning_errors,
+)
 
 
 @dataclass
@@ -41,8 +49,16 @@ class RecordDialog(QDialog):
 
     saved = Signal(str)
 
-    def __init__(self, ctx, title: str, fields: list[Field], save: Callable, tables: tuple[str, ...],
-                 row: dict | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx,
+        title: str,
+        fields: list[Field],
+        save: Callable,
+        tables: tuple[str, ...],
+        row: dict | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.ctx, self.fields, self._save, self.tables = ctx, fields, save, tables
         self.row_id = row["id"] if row else None
@@ -65,8 +81,9 @@ class RecordDialog(QDialog):
         layout.addLayout(form)
         self.error_label = QLabel(self)
         layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                        QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         layout.addWidget(self.buttons)
         self.errors = FieldErrors(self.error_label, self.widgets)
         self.buttons.accepted.connect(self._on_buttons_accepted)
@@ -74,12 +91,16 @@ class RecordDialog(QDialog):
         self.resize(480, 120 + 36 * len(fields))
 
     def values(self) -> dict:
-        return {key: (w.currentData() if isinstance(w, QComboBox) else w.text()) for key, w in self.widgets.items()}
+        return {
+            key: (w.currentData() if isinstance(w, QComboBox) else w.text())
+            for key, w in self.widgets.items()
+        }
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
-        write_returning_errors(self.ctx, self._save, self.values(), self.row_id, tables=self.tables,
-                               on_done=self._on_saved)
+        write_returning_errors(
+            self.ctx, self._save, self.values(), self.row_id, tables=self.tables, on_done=self._on_saved
+        )
 
     def _on_saved(self, result) -> None:
         if is_error(result):
@@ -111,12 +132,19 @@ class CataloguePage(QWidget):
 
         self.points_box = QGroupBox(self)
         points_layout = QVBoxLayout(self.points_box)
-        self.points_model = LazyTableModel([
-            Column(N_("Name"), lambda r: r["name"]),
-            Column(N_("Address"), lambda r: r["address"] or ""),
-            Column(N_("Opening hours"), lambda r: r["opening_hours"] or ""),
-            Column(N_("Contact"), lambda r: " ".join(p for p in (r["contact_name"], r["contact_phone"]) if p)),
-        ], lambda o, n: aid.list_aid_points(store)[o:o + n], lambda: len(aid.list_aid_points(store)), self)
+        self.points_model = LazyTableModel(
+            [
+                Column(N_("Name"), lambda r: r["name"]),
+                Column(N_("Address"), lambda r: r["address"] or ""),
+                Column(N_("Opening hours"), lambda r: r["opening_hours"] or ""),
+                Column(
+                    N_("Contact"), lambda r: " ".join(p for p in (r["contact_name"], r["contact_phone"]) if p)
+                ),
+            ],
+            lambda o, n: aid.list_aid_points(store)[o : o + n],
+            lambda: len(aid.list_aid_points(store)),
+            self,
+        )
         self.points_view = _table(self, self.points_model)
         self.add_point_button, self.edit_point_button = QPushButton(self), QPushButton(self)
         points_layout.addWidget(self.points_view)
@@ -126,11 +154,16 @@ class CataloguePage(QWidget):
         self.rules_box = QGroupBox(self)
         rules_layout = QVBoxLayout(self.rules_box)
         programmes = lambda: aid.programme_names(store)  # noqa: E731 - follows the interface language
-        self.rules_model = LazyTableModel([
-            Column(N_("Programme"), lambda r: programmes().get(r["programme"], r["programme"])),
-            Column(N_("Rule"), lambda r: aid.rule_text(r)),
-            Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
-        ], lambda o, n: aid.list_rules(store)[o:o + n], lambda: len(aid.list_rules(store)), self)
+        self.rules_model = LazyTableModel(
+            [
+                Column(N_("Programme"), lambda r: programmes().get(r["programme"], r["programme"])),
+                Column(N_("Rule"), lambda r: aid.rule_text(r)),
+                Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
+            ],
+            lambda o, n: aid.list_rules(store)[o : o + n],
+            lambda: len(aid.list_rules(store)),
+            self,
+        )
         self.rules_view = _table(self, self.rules_model)
         self.add_rule_button = QPushButton(self)
         rules_layout.addWidget(self.rules_view)
@@ -142,13 +175,18 @@ class CataloguePage(QWidget):
         items_layout = QVBoxLayout(self.items_box)
         units = lambda: aid.unit_names(store)  # noqa: E731
         groups = lambda: dict(reference.names(store.conn, "item_groups"))  # noqa: E731
-        self.items_model = LazyTableModel([
-            Column(N_("Name in Kazakh"), lambda r: r["name_kk"]),
-            Column(N_("Name in Russian"), lambda r: r["name_ru"]),
-            Column(N_("Unit"), lambda r: units().get(r["unit"], r["unit"])),
-            Column(N_("Group"), lambda r: groups().get(r["item_group"], r["item_group"])),
-            Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
-        ], lambda o, n: aid.list_items(store)[o:o + n], lambda: len(aid.list_items(store)), self)
+        self.items_model = LazyTableModel(
+            [
+                Column(N_("Name in Kazakh"), lambda r: r["name_kk"]),
+                Column(N_("Name in Russian"), lambda r: r["name_ru"]),
+                Column(N_("Unit"), lambda r: units().get(r["unit"], r["unit"])),
+                Column(N_("Group"), lambda r: groups().get(r["item_group"], r["item_group"])),
+                Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
+            ],
+            lambda o, n: aid.list_items(store)[o : o + n],
+            lambda: len(aid.list_items(store)),
+            self,
+        )
         self.items_view = _table(self, self.items_model)
         enable_sorting(self.items_view)
         self.add_item_button, self.edit_item_button = QPushButton(self), QPushButton(self)
@@ -157,27 +195,36 @@ class CataloguePage(QWidget):
         layout.addWidget(self.items_box, 3)
 
         self.add_point_button.clicked.connect(lambda: self._edit_point(None))
-        self.edit_point_button.clicked.connect(lambda: self._edit_point(self._selected(self.points_view,
-                                                                                       self.points_model)))
+        self.edit_point_button.clicked.connect(
+            lambda: self._edit_point(self._selected(self.points_view, self.points_model))
+        )
         self.add_item_button.clicked.connect(lambda: self._edit_item(None))
-        self.edit_item_button.clicked.connect(lambda: self._edit_item(self._selected(self.items_view,
-                                                                                     self.items_model)))
+        self.edit_item_button.clicked.connect(
+            lambda: self._edit_item(self._selected(self.items_view, self.items_model))
+        )
         self.add_rule_button.clicked.connect(self._on_add_rule_button_clicked)
 
     def retranslate_ui(self) -> None:
         self.points_box.setTitle(_("Aid points"))
         self.rules_box.setTitle(_("Programme rules (double-aid guard)"))
         self.items_box.setTitle(_("Item catalogue"))
-        for button, text in ((self.add_point_button, _("Add point…")), (self.edit_point_button, _("Edit…")),
-                             (self.add_rule_button, _("Add rule…")), (self.add_item_button, _("Add item…")),
-                             (self.edit_item_button, _("Edit…"))):
+        for button, text in (
+            (self.add_point_button, _("Add point…")),
+            (self.edit_point_button, _("Edit…")),
+            (self.add_rule_button, _("Add rule…")),
+            (self.add_item_button, _("Add item…")),
+            (self.edit_item_button, _("Edit…")),
+        ):
             button.setText(text)
         for model in (self.points_model, self.rules_model, self.items_model):
             model.retranslate()
 
     def refresh(self) -> None:
-        for model, view in ((self.points_model, self.points_view), (self.rules_model, self.rules_view),
-                            (self.items_model, self.items_view)):
+        for model, view in (
+            (self.points_model, self.points_view),
+            (self.rules_model, self.rules_view),
+            (self.items_model, self.items_view),
+        ):
             model.reload()
             view.resizeColumnsToContents()
 
@@ -192,29 +239,45 @@ class CataloguePage(QWidget):
         dialog.open()
 
     def _edit_point(self, row: dict | None) -> None:
-        fields = [Field("name", N_("Name:")), Field("address", N_("Address:")),
-                  Field("opening_hours", N_("Opening hours:")), Field("contact_name", N_("Contact person:")),
-                  Field("contact_phone", N_("Contact phone:"))]
-        self._open(RecordDialog(self.ctx, _("Aid point"), fields, aid.save_aid_point, ("aid_points",), row, self))
+        fields = [
+            Field("name", N_("Name:")),
+            Field("address", N_("Address:")),
+            Field("opening_hours", N_("Opening hours:")),
+            Field("contact_name", N_("Contact person:")),
+            Field("contact_phone", N_("Contact phone:")),
+        ]
+        self._open(
+            RecordDialog(self.ctx, _("Aid point"), fields, aid.save_aid_point, ("aid_points",), row, self)
+        )
 
     def _edit_item(self, row: dict | None) -> None:
         if row is not None and row["house_id"] is None:
             return  # central items are changed centrally
         store = self.ctx.store
-        fields = [Field("name_kk", N_("Name in Kazakh:")), Field("name_ru", N_("Name in Russian:")),
-                  Field("unit", N_("Unit:"), lambda: reference.names(store.conn, "units")),
-                  Field("item_group", N_("Group:"), lambda: reference.names(store.conn, "item_groups"))]
+        fields = [
+            Field("name_kk", N_("Name in Kazakh:")),
+            Field("name_ru", N_("Name in Russian:")),
+            Field("unit", N_("Unit:"), lambda: reference.names(store.conn, "units")),
+            Field("item_group", N_("Group:"), lambda: reference.names(store.conn, "item_groups")),
+        ]
         self._open(RecordDialog(self.ctx, _("Item"), fields, aid.save_item, ("aid_items",), row, self))
 
     def _on_add_rule_button_clicked(self) -> None:
         store = self.ctx.store
-        fields = [Field("programme", N_("Programme:"), lambda: reference.names(store.conn, "programmes")),
-                  Field("scope", N_("Applies:"), lambda: [(k, _(v)) for k, v in aid_rules.SCOPE_LABELS.items()]),
-                  Field("period", N_("Period:"), lambda: [(k, _(v).format(days="N"))
-                                                          for k, v in aid_rules.PERIOD_LABELS.items()]),
-                  Field("period_days", N_("Number of days (for N days):")),
-                  Field("max_count", N_("Times per period:"))]
-        dialog = RecordDialog(self.ctx, _("Programme rule"), fields, aid.save_rule, ("programme_rules",), None, self)
+        fields = [
+            Field("programme", N_("Programme:"), lambda: reference.names(store.conn, "programmes")),
+            Field("scope", N_("Applies:"), lambda: [(k, _(v)) for k, v in aid_rules.SCOPE_LABELS.items()]),
+            Field(
+                "period",
+                N_("Period:"),
+                lambda: [(k, _(v).format(days="N")) for k, v in aid_rules.PERIOD_LABELS.items()],
+            ),
+            Field("period_days", N_("Number of days (for N days):")),
+            Field("max_count", N_("Times per period:")),
+        ]
+        dialog = RecordDialog(
+            self.ctx, _("Programme rule"), fields, aid.save_rule, ("programme_rules",), None, self
+        )
         dialog.widgets["max_count"].setText("1")
         self._open(dialog)
 

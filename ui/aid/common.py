@@ -58,7 +58,9 @@ def date_of(edit: QDateEdit) -> dt.date:
     return dt.date(d.year(), d.month(), d.day())
 
 
-def fill_combo(combo: QComboBox, pairs: list[tuple[Any, str]], *, keep: bool = True, empty: str | None = None) -> None:
+def fill_combo(
+    combo: QComboBox, pairs: list[tuple[Any, str]], *, keep: bool = True, empty: str | None = None
+) -> None:
     """Replaces the items, keeping the selected value when it is still there."""
     current = combo.currentData() if keep else None
     combo.blockSignals(True)
@@ -107,14 +109,21 @@ class FieldErrors:
                 widget.setToolTip(err.message)
         self.label.setText("\n".join(e.message for e in errors))
         self.label.show()
-        first = next((self.widgets.get(getattr(e, "field", "")) for e in errors
-                      if self.widgets.get(getattr(e, "field", ""))), None)
+        first = next(
+            (
+                self.widgets.get(getattr(e, "field", ""))
+                for e in errors
+                if self.widgets.get(getattr(e, "field", ""))
+            ),
+            None,
+        )
         if first is not None:
             first.setFocus()
 
 
-def write_returning_errors(ctx, fn: Callable, *args, tables: tuple[str, ...], on_done: Callable[[Any], None],
-                           **kwargs) -> None:
+def write_returning_errors(
+    ctx, fn: Callable, *args, tables: tuple[str, ...], on_done: Callable[[Any], None], **kwargs
+) -> None:
     """Runs fn(store, *args) on the writer thread. A DostyqError comes back to on_done as the result (with its
     fields and, for the double-aid guard, the earlier aid), so the form can show it beside the fields."""
 
@@ -127,9 +136,14 @@ def write_returning_errors(ctx, fn: Callable, *args, tables: tuple[str, ...], on
     def done(result):
         on_done(result)
 
-    ctx.write(run, *args, tables=tables, on_done=done,
-              on_error=lambda message: on_done(DostyqError(message.replace("{", "{{").replace("}", "}}"))),
-              **kwargs)
+    ctx.write(
+        run,
+        *args,
+        tables=tables,
+        on_done=done,
+        on_error=lambda message: on_done(DostyqError(message.replace("{", "{{").replace("}", "}}"))),
+        **kwargs,
+    )
 
 
 @dataclass
@@ -146,9 +160,16 @@ class LazyTableModel(QAbstractTableModel):
 
     PAGE = 200
 
-    def __init__(self, columns: list[Column], fetch: Callable[[int, int], list[dict]], count: Callable[[], int],
-                 parent: QObject | None = None, *, colour: Callable[[dict, int], QColor | None] | None = None,
-                 background: Callable[[dict], QColor | None] | None = None):
+    def __init__(
+        self,
+        columns: list[Column],
+        fetch: Callable[[int, int], list[dict]],
+        count: Callable[[], int],
+        parent: QObject | None = None,
+        *,
+        colour: Callable[[dict, int], QColor | None] | None = None,
+        background: Callable[[dict], QColor | None] | None = None,
+    ):
         super().__init__(parent)
         self.columns = columns
         self._fetch, self._count, self._colour, self._background = fetch, count, colour, background
@@ -248,5 +269,14 @@ def is_error(result: Any) -> bool:
     return isinstance(result, DostyqError)
 
 
-__all__ = ["Column", "FieldErrors", "LazyTableModel", "ValidationError", "fill_combo", "is_error", "qty",
-           "short_date", "write_returning_errors"]
+__all__ = [
+    "Column",
+    "FieldErrors",
+    "LazyTableModel",
+    "ValidationError",
+    "fill_combo",
+    "is_error",
+    "qty",
+    "short_date",
+    "write_returning_errors",
+]

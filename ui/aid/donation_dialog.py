@@ -21,8 +21,15 @@ from desktop.aid import DonationEntry
 from desktop.formats import today_local
 from desktop.iin import is_valid_bin
 from desktop.i18n import _
-from ui.aid.common import FieldErrors, date_of, fill_combo, is_error, point_pairs, setup_date_edit, \
-    write_returning_errors
+from ui.aid.common import (
+    FieldErrors,
+    date_of,
+    fill_combo,
+    is_error,
+    point_pairs,
+    setup_date_edit,
+    write_returning_errors,
+)
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.recipient_search import PersonSearch
 
@@ -37,8 +44,10 @@ class DonationDialog(QDialog):
         store = ctx.store
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.labels = {key: QLabel(self) for key in ("date", "point", "kind", "person", "org", "bin", "received_by",
-                                                      "notes", "items")}
+        self.labels = {
+            key: QLabel(self)
+            for key in ("date", "point", "kind", "person", "org", "bin", "received_by", "notes", "items")
+        }
         self.date_edit = QDateEdit(self)
         setup_date_edit(self.date_edit, today_local())
         self.point_combo = QComboBox(self)
@@ -68,14 +77,25 @@ class DonationDialog(QDialog):
         layout.addLayout(form)
         self.error_label = QLabel(self)
         layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                        QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(self.error_label, {
-            "received_on": self.date_edit, "aid_point_id": self.point_combo, "donor_kind": self.kind_combo,
-            "donor_person_id": self.person_search.edit, "donor_org_name": self.org_edit, "donor_bin": self.bin_edit,
-            "lines": self.lines.item_edit, "item_id": self.lines.table, "quantity": self.lines.table,
-            "value_kzt": self.lines.table})
+        self.errors = FieldErrors(
+            self.error_label,
+            {
+                "received_on": self.date_edit,
+                "aid_point_id": self.point_combo,
+                "donor_kind": self.kind_combo,
+                "donor_person_id": self.person_search.edit,
+                "donor_org_name": self.org_edit,
+                "donor_bin": self.bin_edit,
+                "lines": self.lines.item_edit,
+                "item_id": self.lines.table,
+                "quantity": self.lines.table,
+                "value_kzt": self.lines.table,
+            },
+        )
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
         self.person_search.chosen.connect(self._on_person_search_chosen)
         self.bin_edit.textChanged.connect(self._on_bin_edit_text_changed)
@@ -88,23 +108,37 @@ class DonationDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Donation received"))
-        texts = {"date": _("Date:"), "point": _("Aid point:"), "kind": _("Donor:"), "person": _("Person:"),
-                 "org": _("Organisation:"), "bin": _("BIN:"), "received_by": _("Received by:"),
-                 "notes": _("Notes:"), "items": _("Items:")}
+        texts = {
+            "date": _("Date:"),
+            "point": _("Aid point:"),
+            "kind": _("Donor:"),
+            "person": _("Person:"),
+            "org": _("Organisation:"),
+            "bin": _("BIN:"),
+            "received_by": _("Received by:"),
+            "notes": _("Notes:"),
+            "items": _("Items:"),
+        }
         for key, label in self.labels.items():
             label.setText(texts[key])
         fill_combo(self.point_combo, point_pairs(self.ctx.store))
-        fill_combo(self.kind_combo, [(k, _(aid.DONOR_KIND_LABELS[k])) for k in ("organisation", "person",
-                                                                                  "anonymous")])
+        fill_combo(
+            self.kind_combo,
+            [(k, _(aid.DONOR_KIND_LABELS[k])) for k in ("organisation", "person", "anonymous")],
+        )
         self.person_search.set_placeholder(_("Type the donor's name…"))
         self.lines.retranslate_ui()
         self._on_bin_edit_text_changed(self.bin_edit.text())
 
     def _on_kind_combo_changed(self, _index: int = 0) -> None:
         kind = self.kind_combo.currentData()
-        for widget, show in ((self.person_search, kind == "person"), (self.person_label, kind == "person"),
-                             (self.org_edit, kind == "organisation"), (self.bin_edit, kind == "organisation"),
-                             (self.bin_state, kind == "organisation")):
+        for widget, show in (
+            (self.person_search, kind == "person"),
+            (self.person_label, kind == "person"),
+            (self.org_edit, kind == "organisation"),
+            (self.bin_edit, kind == "organisation"),
+            (self.bin_state, kind == "organisation"),
+        ):
             self.form.setRowVisible(widget, show)
 
     def _on_person_search_chosen(self, person_id: str) -> None:
@@ -125,15 +159,27 @@ class DonationDialog(QDialog):
             self.bin_state.setStyleSheet("color: #c0392b;")
 
     def current_entry(self) -> DonationEntry:
-        return DonationEntry(date_of(self.date_edit), self.point_combo.currentData(), self.kind_combo.currentData(),
-                             self.lines.entry_lines(), donor_person_id=self.donor_person_id,
-                             donor_org_name=self.org_edit.text(), donor_bin=self.bin_edit.text(),
-                             received_by=self.received_by_edit.text(), notes=self.notes_edit.text())
+        return DonationEntry(
+            date_of(self.date_edit),
+            self.point_combo.currentData(),
+            self.kind_combo.currentData(),
+            self.lines.entry_lines(),
+            donor_person_id=self.donor_person_id,
+            donor_org_name=self.org_edit.text(),
+            donor_bin=self.bin_edit.text(),
+            received_by=self.received_by_edit.text(),
+            notes=self.notes_edit.text(),
+        )
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
-        write_returning_errors(self.ctx, aid.save_donation, self.current_entry(),
-                               tables=("donations", "donation_lines"), on_done=self._on_saved)
+        write_returning_errors(
+            self.ctx,
+            aid.save_donation,
+            self.current_entry(),
+            tables=("donations", "donation_lines"),
+            on_done=self._on_saved,
+        )
 
     def _on_saved(self, result) -> None:
         if is_error(result):

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import aid
 from desktop.formats import format_money
@@ -37,17 +45,26 @@ class DonationsPage(QWidget):
         top.addWidget(self.reverse_button)
         top.addWidget(self.status_label, 1)
         layout.addLayout(top)
-        self.model = LazyTableModel([
-            Column(N_("Date"), lambda r: short_date(r["received_on"]), sort=lambda r: r["received_on"]),
-            Column(N_("Receipt No."), lambda r: r["number"]),
-            Column(N_("Donor"), aid.donor_label),
-            Column(N_("Items"), lambda r: r["items"] or ""),
-            Column(N_("Value"), lambda r: format_money(r["value_kzt"]) if r["value_kzt"] is not None else "",
-                   align_right=True, sort=lambda r: r["value_kzt"] or 0),
-            Column(N_("Aid point"), lambda r: r["point_name"] or ""),
-            Column(N_("Received by"), lambda r: r["received_by"] or ""),
-            Column(N_("Note"), _note),
-        ], lambda o, n: aid.list_donations(store, limit=n, offset=o), lambda: aid.count_donations(store), self)
+        self.model = LazyTableModel(
+            [
+                Column(N_("Date"), lambda r: short_date(r["received_on"]), sort=lambda r: r["received_on"]),
+                Column(N_("Receipt No."), lambda r: r["number"]),
+                Column(N_("Donor"), aid.donor_label),
+                Column(N_("Items"), lambda r: r["items"] or ""),
+                Column(
+                    N_("Value"),
+                    lambda r: format_money(r["value_kzt"]) if r["value_kzt"] is not None else "",
+                    align_right=True,
+                    sort=lambda r: r["value_kzt"] or 0,
+                ),
+                Column(N_("Aid point"), lambda r: r["point_name"] or ""),
+                Column(N_("Received by"), lambda r: r["received_by"] or ""),
+                Column(N_("Note"), _note),
+            ],
+            lambda o, n: aid.list_donations(store, limit=n, offset=o),
+            lambda: aid.count_donations(store),
+            self,
+        )
         self.view = QTableView(self)
         self.view.setModel(self.model)
         enable_sorting(self.view)
@@ -85,11 +102,22 @@ class DonationsPage(QWidget):
             return
         self.reason_dialog = ReasonDialog(
             _("Reverse entry {number}").format(number=row["number"]),
-            _("A correction entry will take the items of donation {number} back out of stock. Why is it "
-              "corrected?").format(number=row["number"]), self)
-        self.reason_dialog.accepted.connect(lambda: write_returning_errors(
-            self.ctx, aid.reverse_donation, row["id"], self.reason_dialog.reason,
-            tables=("donations", "donation_lines"), on_done=self._on_reversed))
+            _(
+                "A correction entry will take the items of donation {number} back out of stock. Why is it "
+                "corrected?"
+            ).format(number=row["number"]),
+            self,
+        )
+        self.reason_dialog.accepted.connect(
+            lambda: write_returning_errors(
+                self.ctx,
+                aid.reverse_donation,
+                row["id"],
+                self.reason_dialog.reason,
+                tables=("donations", "donation_lines"),
+                on_done=self._on_reversed,
+            )
+        )
         self.reason_dialog.open()
 
     def _on_reversed(self, result) -> None:

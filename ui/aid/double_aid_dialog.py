@@ -53,7 +53,14 @@ class DoubleAidDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.give_button.setEnabled(False)
         self.give_button.setDefault(True)  # Enter in the reason field gives the aid once a reason is there
-        for widget in (self.heading, self.explanation, self.table, self.reason_label, self.reason_edit, self.buttons):
+        for widget in (
+            self.heading,
+            self.explanation,
+            self.table,
+            self.reason_label,
+            self.reason_edit,
+            self.buttons,
+        ):
             layout.addWidget(widget)
         self.reason_edit.textChanged.connect(self._on_reason_edit_text_changed)
         self.buttons.accepted.connect(self.accept)
@@ -68,25 +75,34 @@ class DoubleAidDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Aid already given in this period"))
-        self.heading.setText(_("{recipient} has already received aid of the programme {programme} in this period.").format(
-            recipient=self.recipient, programme=self.programme))
+        self.heading.setText(
+            _("{recipient} has already received aid of the programme {programme} in this period.").format(
+                recipient=self.recipient, programme=self.programme
+            )
+        )
         rules = "; ".join(
-            _("{rule} (period {start} – {end})").format(rule=aid.rule_text(b.rule),
-                                                        start=format_short_date(b.window[0]),
-                                                        end=format_short_date(b.window[1] - dt.timedelta(days=1)))
-            for b in self.breaches)
+            _("{rule} (period {start} – {end})").format(
+                rule=aid.rule_text(b.rule),
+                start=format_short_date(b.window[0]),
+                end=format_short_date(b.window[1] - dt.timedelta(days=1)),
+            )
+            for b in self.breaches
+        )
         self.explanation.setText(_("The programme's rule: {rules}. Earlier aid:").format(rules=rules))
         self.table.setHorizontalHeaderLabels([_("Date"), _("Receipt No."), _("Aid point"), _("Given by")])
         earlier = [e for b in self.breaches for e in b.earlier]
         earlier = list({e.aid_id: e for e in earlier}.values())
         self.table.setRowCount(len(earlier))
         for row, e in enumerate(earlier):
-            for column, value in enumerate([format_short_date(e.given_on), e.number or "", e.aid_point, e.given_by]):
+            for column, value in enumerate(
+                [format_short_date(e.given_on), e.number or "", e.aid_point, e.given_by]
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(value))
-        self.reason_label.setText(_("To give it again, enter the reason for the override (it is saved and logged):"))
+        self.reason_label.setText(
+            _("To give it again, enter the reason for the override (it is saved and logged):")
+        )
         self.reason_edit.setPlaceholderText(_("e.g. the house burned down; approved by the director"))
         self.give_button.setText(_("Give anyway"))
 
     def _on_reason_edit_text_changed(self, value: str) -> None:
         self.give_button.setEnabled(bool(value.strip()))
-

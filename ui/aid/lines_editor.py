@@ -158,8 +158,13 @@ class LinesEditor(QWidget):
                 self.item_edit.setFocus()
                 return
         # The quantity is checked by the service when the entry is saved (one message naming the line).
-        self.lines.append({"item": self._chosen, "quantity": self.quantity_edit.text().strip() or "1",
-                           "value": self.value_edit.text().strip()})
+        self.lines.append(
+            {
+                "item": self._chosen,
+                "quantity": self.quantity_edit.text().strip() or "1",
+                "value": self.value_edit.text().strip(),
+            }
+        )
         self._chosen = None
         self.item_edit.clear()
         self.quantity_edit.clear()
@@ -170,9 +175,15 @@ class LinesEditor(QWidget):
         self.lines_changed.emit()
 
     def add_line(self, item_id: str, quantity, value=None) -> None:
-        row = self.store.get("aid_items", item_id) or {"id": item_id, "name_kk": item_id, "name_ru": item_id,
-                                                       "unit": ""}
-        self.lines.append({"item": row, "quantity": str(quantity), "value": "" if value is None else str(value)})
+        row = self.store.get("aid_items", item_id) or {
+            "id": item_id,
+            "name_kk": item_id,
+            "name_ru": item_id,
+            "unit": "",
+        }
+        self.lines.append(
+            {"item": row, "quantity": str(quantity), "value": "" if value is None else str(value)}
+        )
         self._refresh_table()
         self.lines_changed.emit()
 
@@ -196,7 +207,11 @@ class LinesEditor(QWidget):
         self.table.setRowCount(len(self.lines))
         for n, line in enumerate(self.lines):
             item = line["item"]
-            cells = [aid.item_label(item), _display_quantity(line["quantity"]), units.get(item["unit"], item["unit"])]
+            cells = [
+                aid.item_label(item),
+                _display_quantity(line["quantity"]),
+                units.get(item["unit"], item["unit"]),
+            ]
             if self.with_value:
                 cells.append(line["value"])
             for column, value in enumerate(cells):
@@ -206,8 +221,11 @@ class LinesEditor(QWidget):
                 self.table.setItem(n, column, cell)
 
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                obj in (self.item_edit, self.quantity_edit, self.value_edit):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and obj in (self.item_edit, self.quantity_edit, self.value_edit)
+        ):
             if obj is self.item_edit:
                 self._on_item_edit_return_pressed()
             else:

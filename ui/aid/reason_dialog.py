@@ -16,7 +16,8 @@ class ReasonDialog(QDialog):
         self.prompt.setWordWrap(True)
         self.reason_edit = QLineEdit(self)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(False)
         layout.addWidget(self.prompt)

@@ -31,16 +31,24 @@ from desktop.consent_form import save_consent_form
 from desktop.aid import RecipientInput
 from desktop.formats import today_local
 from desktop.i18n import _
-from ui.aid.common import FieldErrors, date_of, is_error, parse_user_date, setup_date_edit, short_date, \
-    write_returning_errors
+from ui.aid.common import (
+    FieldErrors,
+    date_of,
+    is_error,
+    parse_user_date,
+    setup_date_edit,
+    short_date,
+    write_returning_errors,
+)
 from ui.aid.recipient_search import PersonSearch
 
 
 class RecipientDialog(QDialog):
     saved = Signal(str)
 
-    def __init__(self, ctx, *, consent: bool = True, recipient_id: str | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self, ctx, *, consent: bool = True, recipient_id: str | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.recipient_id = recipient_id
@@ -69,16 +77,31 @@ class RecipientDialog(QDialog):
         person_form = QFormLayout(self.person_box)
         self.existing = PersonSearch(lambda q: aid.search_people(store, q, limit=8), parent=self)
         self.existing_label = QLabel(self)
-        self.surname_edit, self.name_edit, self.patronymic_edit = QLineEdit(self), QLineEdit(self), QLineEdit(self)
+        self.surname_edit, self.name_edit, self.patronymic_edit = (
+            QLineEdit(self),
+            QLineEdit(self),
+            QLineEdit(self),
+        )
         self.birth_edit = QLineEdit(self)
         self.sex_combo = QComboBox(self)
         self.iin_edit, self.phone_edit = QLineEdit(self), QLineEdit(self)
         self.locality_edit, self.address_edit = QLineEdit(self), QLineEdit(self)
         self.person_labels = [QLabel(self) for _ in range(10)]
-        for label, widget in zip(self.person_labels, [self.existing, self.existing_label, self.surname_edit,
-                                                      self.name_edit, self.patronymic_edit, self.birth_edit,
-                                                      self.sex_combo, self.iin_edit, self.phone_edit,
-                                                      self.locality_edit]):
+        for label, widget in zip(
+            self.person_labels,
+            [
+                self.existing,
+                self.existing_label,
+                self.surname_edit,
+                self.name_edit,
+                self.patronymic_edit,
+                self.birth_edit,
+                self.sex_combo,
+                self.iin_edit,
+                self.phone_edit,
+                self.locality_edit,
+            ],
+        ):
             person_form.addRow(label, widget)
         self.address_label = QLabel(self)
         person_form.addRow(self.address_label, self.address_edit)
@@ -112,15 +135,27 @@ class RecipientDialog(QDialog):
 
         self.error_label = QLabel(self)
         layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                        QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(self.error_label, {
-            "surname": self.surname_edit, "name": self.name_edit, "birth_date": self.birth_edit,
-            "iin": self.iin_edit, "phone": self.phone_edit, "categories": self.categories_list,
-            "members_count": self.members_edit, "children_count": self.children_edit,
-            "consent_on": self.consent_date, "person_id": self.existing.edit, "age_band": self.age_band_combo,
-            "household_of": self.household_search.edit})
+        self.errors = FieldErrors(
+            self.error_label,
+            {
+                "surname": self.surname_edit,
+                "name": self.name_edit,
+                "birth_date": self.birth_edit,
+                "iin": self.iin_edit,
+                "phone": self.phone_edit,
+                "categories": self.categories_list,
+                "members_count": self.members_edit,
+                "children_count": self.children_edit,
+                "consent_on": self.consent_date,
+                "person_id": self.existing.edit,
+                "age_band": self.age_band_combo,
+                "household_of": self.household_search.edit,
+            },
+        )
 
         self.consent_check.toggled.connect(self._on_consent_check_toggled)
         self.existing.chosen.connect(self._on_existing_chosen)
@@ -137,17 +172,33 @@ class RecipientDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Recipient"))
-        self.consent_check.setText(_("The person signed the consent form (version {version}), on:").format(
-            version=aid.CONSENT_FORM_VERSION))
+        self.consent_check.setText(
+            _("The person signed the consent form (version {version}), on:").format(
+                version=aid.CONSENT_FORM_VERSION
+            )
+        )
         self.print_kk.setText(_("Form (kk)"))
         self.print_ru.setText(_("Form (ru)"))
-        self.consent_hint.setText(_(
-            "Without consent aid is still given and counted, but no personal details are kept: only the categories, "
-            "sex and age band."))
+        self.consent_hint.setText(
+            _(
+                "Without consent aid is still given and counted, but no personal details are kept: only the categories, "
+                "sex and age band."
+            )
+        )
         self.person_box.setTitle(_("Person"))
         self.existing.set_placeholder(_("Already in Dostyq? Type their name…"))
-        texts = [_("Find:"), "", _("Surname:"), _("First name:"), _("Patronymic:"), _("Birth date:"), _("Sex:"),
-                 _("IIN:"), _("Phone:"), _("Locality:")]
+        texts = [
+            _("Find:"),
+            "",
+            _("Surname:"),
+            _("First name:"),
+            _("Patronymic:"),
+            _("Birth date:"),
+            _("Sex:"),
+            _("IIN:"),
+            _("Phone:"),
+            _("Locality:"),
+        ]
         for label, value in zip(self.person_labels, texts):
             label.setText(value)
         self.address_label.setText(_("Address:"))
@@ -181,14 +232,20 @@ class RecipientDialog(QDialog):
         self.children_label.setText(_("of them children:"))
 
     def checked_categories(self) -> list[str]:
-        return [self.categories_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.categories_list.count())
-                if self.categories_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.categories_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.categories_list.count())
+            if self.categories_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_categories(self, codes: list[str]) -> None:
         for i in range(self.categories_list.count()):
             item = self.categories_list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(Qt.ItemDataRole.UserRole) in codes
+                else Qt.CheckState.Unchecked
+            )
 
     def _load(self, recipient_id: str) -> None:
         card = aid.recipient_card(self.ctx.store, recipient_id)
@@ -213,8 +270,16 @@ class RecipientDialog(QDialog):
         self.consent_date.setEnabled(on)
         self.anonymous_box.setVisible(not on)
         if not on:
-            for edit in (self.surname_edit, self.name_edit, self.patronymic_edit, self.birth_edit, self.iin_edit,
-                         self.phone_edit, self.locality_edit, self.address_edit):
+            for edit in (
+                self.surname_edit,
+                self.name_edit,
+                self.patronymic_edit,
+                self.birth_edit,
+                self.iin_edit,
+                self.phone_edit,
+                self.locality_edit,
+                self.address_edit,
+            ):
                 edit.clear()
                 edit.setEnabled(True)
             self.person_id = None
@@ -227,8 +292,16 @@ class RecipientDialog(QDialog):
         self.person_id = person_id
         name = " ".join(p for p in (person["surname"], person["name"], person["patronymic"]) if p)
         self.existing_label.setText(f"<b>{name}</b> {short_date(person['birth_date'])}")
-        for edit in (self.surname_edit, self.name_edit, self.patronymic_edit, self.birth_edit, self.iin_edit,
-                     self.phone_edit, self.locality_edit, self.address_edit):
+        for edit in (
+            self.surname_edit,
+            self.name_edit,
+            self.patronymic_edit,
+            self.birth_edit,
+            self.iin_edit,
+            self.phone_edit,
+            self.locality_edit,
+            self.address_edit,
+        ):
             edit.setEnabled(False)
         self.surname_edit.setText(person["surname"])
         self.name_edit.setText(person["name"])
@@ -248,21 +321,36 @@ class RecipientDialog(QDialog):
     def current_input(self) -> RecipientInput:
         consent = self.consent_check.isChecked()
         return RecipientInput(
-            consent=consent, person_id=self.person_id if consent else None,
-            surname=self.surname_edit.text(), name=self.name_edit.text(), patronymic=self.patronymic_edit.text(),
+            consent=consent,
+            person_id=self.person_id if consent else None,
+            surname=self.surname_edit.text(),
+            name=self.name_edit.text(),
+            patronymic=self.patronymic_edit.text(),
             birth_date=parse_user_date(self.birth_edit.text()) or None,
             sex=(self.sex_combo if consent else self.anon_sex_combo).currentData() or "",
-            iin=self.iin_edit.text(), phone=self.phone_edit.text(), locality=self.locality_edit.text(),
-            address=self.address_edit.text(), categories=self.checked_categories(),
+            iin=self.iin_edit.text(),
+            phone=self.phone_edit.text(),
+            locality=self.locality_edit.text(),
+            address=self.address_edit.text(),
+            categories=self.checked_categories(),
             age_band=None if consent else self.age_band_combo.currentData(),
-            members_count=self.members_edit.text(), children_count=self.children_edit.text(),
-            consent_on=date_of(self.consent_date) if consent else None, household_of=self.household_of)
+            members_count=self.members_edit.text(),
+            children_count=self.children_edit.text(),
+            consent_on=date_of(self.consent_date) if consent else None,
+            household_of=self.household_of,
+        )
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
         data = self.current_input()
-        write_returning_errors(self.ctx, aid.save_recipient, data, self.recipient_id,
-                               tables=("recipients", "people", "households", "consents"), on_done=self._on_saved)
+        write_returning_errors(
+            self.ctx,
+            aid.save_recipient,
+            data,
+            self.recipient_id,
+            tables=("recipients", "people", "households", "consents"),
+            on_done=self._on_saved,
+        )
 
     def _on_saved(self, result) -> None:
         if is_error(result):

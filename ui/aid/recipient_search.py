@@ -15,8 +15,12 @@ from ui.aid.common import short_date
 class PersonSearch(QWidget):
     chosen = Signal(str)  # the row id
 
-    def __init__(self, search: Callable[[str], list[dict]], describe: Callable[[dict], str] | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        search: Callable[[str], list[dict]],
+        describe: Callable[[dict], str] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._search = search
         self._describe = describe or _describe_person

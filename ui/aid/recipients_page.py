@@ -51,8 +51,10 @@ class RecipientCard(QWidget):
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.details = QFormLayout()
-        self.detail_labels = {key: (QLabel(self), QLabel(self)) for key in
-                              ("birth", "iin", "phone", "address", "categories", "household", "consent")}
+        self.detail_labels = {
+            key: (QLabel(self), QLabel(self))
+            for key in ("birth", "iin", "phone", "address", "categories", "household", "consent")
+        }
         for name, value in self.detail_labels.values():
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -64,7 +66,10 @@ class RecipientCard(QWidget):
         self.form_ru = QPushButton(self)
         self.withdraw_button = QPushButton(self)
         # Two short rows, so the card stays narrow enough for the list beside it.
-        for row_buttons in ((self.give_button, self.edit_button, self.withdraw_button), (self.form_kk, self.form_ru)):
+        for row_buttons in (
+            (self.give_button, self.edit_button, self.withdraw_button),
+            (self.form_kk, self.form_ru),
+        ):
             buttons = QHBoxLayout()
             for button in row_buttons:
                 buttons.addWidget(button)
@@ -75,9 +80,14 @@ class RecipientCard(QWidget):
         layout.addWidget(self.history_title)
         self.history_model = LazyTableModel(
             aid_columns(ctx.store, with_recipient=False),
-            lambda o, n: aid.list_aid(ctx.store, recipient_id=self.recipient_id, limit=n, offset=o)
-            if self.recipient_id else [],
-            lambda: len(self.card["history"]) if self.card else 0, self)
+            lambda o, n: (
+                aid.list_aid(ctx.store, recipient_id=self.recipient_id, limit=n, offset=o)
+                if self.recipient_id
+                else []
+            ),
+            lambda: len(self.card["history"]) if self.card else 0,
+            self,
+        )
         self.history_view = QTableView(self)
         self.history_view.setModel(self.history_model)
         self.history_view.verticalHeader().setVisible(False)
@@ -92,8 +102,15 @@ class RecipientCard(QWidget):
         self.show_recipient(None)
 
     def retranslate_ui(self) -> None:
-        titles = {"birth": _("Birth date:"), "iin": _("IIN:"), "phone": _("Phone:"), "address": _("Address:"),
-                  "categories": _("Categories:"), "household": _("Household:"), "consent": _("Consent:")}
+        titles = {
+            "birth": _("Birth date:"),
+            "iin": _("IIN:"),
+            "phone": _("Phone:"),
+            "address": _("Address:"),
+            "categories": _("Categories:"),
+            "household": _("Household:"),
+            "consent": _("Consent:"),
+        }
         for key, (name, _value) in self.detail_labels.items():
             name.setText(titles[key])
         self.give_button.setText(_("Give aid"))
@@ -123,9 +140,13 @@ class RecipientCard(QWidget):
         self.form_ru.setEnabled(named)
         self.title.setText(card["label"] if named else _("Anonymous recipient"))
         values = {
-            "birth": short_date(r["birth_date"]) if named else _(aid.AGE_BAND_LABELS.get(r["age_band"] or "", "")
-                                                                  ) if r["age_band"] else "",
-            "iin": r["iin"] or "", "phone": r["phone"] or "",
+            "birth": short_date(r["birth_date"])
+            if named
+            else _(aid.AGE_BAND_LABELS.get(r["age_band"] or "", ""))
+            if r["age_band"]
+            else "",
+            "iin": r["iin"] or "",
+            "phone": r["phone"] or "",
             "address": ", ".join(p for p in (r["locality"], r["address"]) if p),
             "categories": ", ".join(card["categories"]),
             "household": self._household_text(card["household"]),
@@ -150,19 +171,28 @@ class RecipientCard(QWidget):
         row, state = consent["row"], consent["state"]
         if state == "active":
             return _("given {date} (form {version}), valid until {until}").format(
-                date=short_date(row["given_on"]), version=row["form_version"] or "—",
-                until=short_date(row["expires_on"]) or "—")
+                date=short_date(row["given_on"]),
+                version=row["form_version"] or "—",
+                until=short_date(row["expires_on"]) or "—",
+            )
         if state == "expired":
             return _("expired on {date}: ask the person to sign the form again").format(
-                date=short_date(row["expires_on"]))
+                date=short_date(row["expires_on"])
+            )
         if state == "withdrawn":
             return _("withdrawn on {date}").format(date=short_date(row["withdrawn_on"]))
         return _("no consent: an anonymous record") if not named else _("no consent recorded")
 
     def _print(self, lang: str) -> None:
         r = self.card["recipient"]
-        data = RecipientInput(surname=r["display_name"] or "", birth_date=r["birth_date"], iin=r["iin"] or "",
-                              phone=r["phone"] or "", locality=r["locality"] or "", address=r["address"] or "")
+        data = RecipientInput(
+            surname=r["display_name"] or "",
+            birth_date=r["birth_date"],
+            iin=r["iin"] or "",
+            phone=r["phone"] or "",
+            locality=r["locality"] or "",
+            address=r["address"] or "",
+        )
         path = save_consent_form(self.ctx.store, lang, data)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
@@ -190,14 +220,22 @@ class RecipientsPage(QWidget):
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         categories = lambda: aid.category_names(store)  # noqa: E731 - follows the interface language
-        self.model = LazyTableModel([
-            Column(N_("Recipient"), lambda r: aid.recipient_label(store, r)),
-            Column(N_("Categories"), lambda r: ", ".join(categories().get(c, c)
-                                                         for c in json.loads(r["categories"] or "[]"))),
-            Column(N_("Last aid"), lambda r: short_date(r["last_aid"]), sort=lambda r: r["last_aid"] or ""),
-            Column(N_("Entries"), lambda r: r["aid_count"], align_right=True),
-        ], lambda o, n: aid.list_recipients(store, self.search_edit.text(), limit=n, offset=o),
-            lambda: aid.count_recipients(store, self.search_edit.text()), self)
+        self.model = LazyTableModel(
+            [
+                Column(N_("Recipient"), lambda r: aid.recipient_label(store, r)),
+                Column(
+                    N_("Categories"),
+                    lambda r: ", ".join(categories().get(c, c) for c in json.loads(r["categories"] or "[]")),
+                ),
+                Column(
+                    N_("Last aid"), lambda r: short_date(r["last_aid"]), sort=lambda r: r["last_aid"] or ""
+                ),
+                Column(N_("Entries"), lambda r: r["aid_count"], align_right=True),
+            ],
+            lambda o, n: aid.list_recipients(store, self.search_edit.text(), limit=n, offset=o),
+            lambda: aid.count_recipients(store, self.search_edit.text()),
+            self,
+        )
         self.view = QTableView(splitter)
         self.view.setModel(self.model)
         enable_sorting(self.view)
@@ -240,7 +278,9 @@ class RecipientsPage(QWidget):
         self.view.setColumnWidth(0, min(self.view.columnWidth(0), 300))
         self.view.setColumnWidth(1, min(self.view.columnWidth(1), 220))
         self._update_count()
-        self.card.show_recipient(selected if selected and self.ctx.store.get("recipients", selected) else None)
+        self.card.show_recipient(
+            selected if selected and self.ctx.store.get("recipients", selected) else None
+        )
 
     def _update_count(self) -> None:
         self.count_label.setText(_("{count} recipients").format(count=self.model._total))
@@ -268,12 +308,21 @@ class RecipientsPage(QWidget):
     def _on_card_withdraw_requested(self, recipient_id: str) -> None:
         self.reason_dialog = ReasonDialog(
             _("Withdraw consent"),
-            _("The person's details will no longer be linked to the aid records; the aid stays counted as an "
-              "anonymous record. Note how the withdrawal was received (e.g. written application of 12.10.2026):"),
-            self)
+            _(
+                "The person's details will no longer be linked to the aid records; the aid stays counted as an "
+                "anonymous record. Note how the withdrawal was received (e.g. written application of 12.10.2026):"
+            ),
+            self,
+        )
         self.reason_dialog.accepted.connect(lambda: self._withdraw(recipient_id, self.reason_dialog.reason))
         self.reason_dialog.open()
 
     def _withdraw(self, recipient_id: str, note: str) -> None:
-        write_returning_errors(self.ctx, aid.withdraw_consent, recipient_id, note, tables=("recipients", "consents"),
-                               on_done=lambda result: self._reload() if not is_error(result) else None)
+        write_returning_errors(
+            self.ctx,
+            aid.withdraw_consent,
+            recipient_id,
+            note,
+            tables=("recipients", "consents"),
+            on_done=lambda result: self._reload() if not is_error(result) else None,
+        )

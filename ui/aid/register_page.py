@@ -58,9 +58,16 @@ def aid_columns(store, *, with_recipient: bool = True) -> list[Column]:
         Column(N_("Receipt No."), lambda r: r["number"]),
     ]
     if with_recipient:
-        columns.append(Column(N_("Recipient"), lambda r: aid.recipient_label(store, {**r, "display_name":
-                                                                                    r["recipient_name"]})
-                              if r["recipient_id"] else ""))
+        columns.append(
+            Column(
+                N_("Recipient"),
+                lambda r: (
+                    aid.recipient_label(store, {**r, "display_name": r["recipient_name"]})
+                    if r["recipient_id"]
+                    else ""
+                ),
+            )
+        )
     columns += [
         Column(N_("Programme"), lambda r: programmes().get(r["programme"], r["programme"])),
         Column(N_("Items"), lambda r: r["items"] or ""),
@@ -103,8 +110,11 @@ class RegisterAidPage(QWidget):
         self.given_by_label, self.given_by_edit = QLabel(self), QLineEdit(self)
         self.given_by_edit.setText(ctx.settings.extra.get("aid_given_by", ""))
         top = QHBoxLayout()
-        for label, widget, stretch in ((self.point_label, self.point_combo, 2), (self.date_label, self.date_edit, 0),
-                                       (self.given_by_label, self.given_by_edit, 1)):
+        for label, widget, stretch in (
+            (self.point_label, self.point_combo, 2),
+            (self.date_label, self.date_edit, 0),
+            (self.given_by_label, self.given_by_edit, 1),
+        ):
             top.addWidget(label)
             top.addWidget(widget, stretch)
         grid.addLayout(top, 0, 0, 1, 3)
@@ -153,8 +163,12 @@ class RegisterAidPage(QWidget):
 
         self.recent_box = QGroupBox(self)
         recent_layout = QVBoxLayout(self.recent_box)
-        self.recent_model = LazyTableModel(aid_columns(store), lambda o, n: aid.list_aid(store, limit=n, offset=o),
-                                           lambda: aid.count_aid(store), self)
+        self.recent_model = LazyTableModel(
+            aid_columns(store),
+            lambda o, n: aid.list_aid(store, limit=n, offset=o),
+            lambda: aid.count_aid(store),
+            self,
+        )
         self.recent_view = QTableView(self)
         self.recent_view.setModel(self.recent_model)
         self.recent_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -171,10 +185,19 @@ class RegisterAidPage(QWidget):
         recent_layout.addLayout(row)
         layout.addWidget(self.recent_box, 1)
 
-        self.errors = FieldErrors(self.error_label, {
-            "aid_point_id": self.point_combo, "given_on": self.date_edit, "recipient_id": self.search.edit,
-            "programme": self.programme_combo, "lines": self.lines.item_edit, "item_id": self.lines.table,
-            "quantity": self.lines.table, "override_reason": self.programme_combo})
+        self.errors = FieldErrors(
+            self.error_label,
+            {
+                "aid_point_id": self.point_combo,
+                "given_on": self.date_edit,
+                "recipient_id": self.search.edit,
+                "programme": self.programme_combo,
+                "lines": self.lines.item_edit,
+                "item_id": self.lines.table,
+                "quantity": self.lines.table,
+                "override_reason": self.programme_combo,
+            },
+        )
 
         self.search.chosen.connect(self._on_search_chosen)
         self.new_recipient_button.clicked.connect(self._on_new_recipient_button_clicked)
@@ -261,9 +284,12 @@ class RegisterAidPage(QWidget):
         effective = [h for h in card["history"] if not h["reverses_id"] and not h["reversed"]]
         if effective:
             last = effective[0]
-            parts.append(_("last aid {date}: {programme}").format(
-                date=short_date(last["given_on"]),
-                programme=aid.programme_names(self.ctx.store).get(last["programme"], last["programme"])))
+            parts.append(
+                _("last aid {date}: {programme}").format(
+                    date=short_date(last["given_on"]),
+                    programme=aid.programme_names(self.ctx.store).get(last["programme"], last["programme"]),
+                )
+            )
         self.recipient_label.setText(" · ".join(parts))
         self.recipient_label.setStyleSheet("")
 
@@ -292,30 +318,45 @@ class RegisterAidPage(QWidget):
             self.rule_label.clear()
             return
         rules = aid.programme_rules(self.ctx.store, programme)
-        text = "; ".join(aid.rule_text(r) for r in rules) if rules else _("No repeat limit for this programme.")
+        text = (
+            "; ".join(aid.rule_text(r) for r in rules) if rules else _("No repeat limit for this programme.")
+        )
         style = "color: #555;"
         if self.recipient_id and rules:
-            breaches = aid.check_double_aid(self.ctx.store, programme, self.recipient_id, date_of(self.date_edit))
+            breaches = aid.check_double_aid(
+                self.ctx.store, programme, self.recipient_id, date_of(self.date_edit)
+            )
             if breaches:
                 earlier = breaches[0].earlier[-1]
                 text = _("Already received in this period: {date}, {point}, given by {who}.").format(
-                    date=short_date(earlier.given_on.isoformat()), point=earlier.aid_point,
-                    who=earlier.given_by or "—")
+                    date=short_date(earlier.given_on.isoformat()),
+                    point=earlier.aid_point,
+                    who=earlier.given_by or "—",
+                )
                 style = "color: #a04000; font-weight: bold;"
         self.rule_label.setText(text)
         self.rule_label.setStyleSheet(style)
 
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.programme_combo and event.type() == QEvent.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if (
+            obj is self.programme_combo
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             self.lines.item_edit.setFocus()
             return True
         return super().eventFilter(obj, event)
 
     # ---- saving ------------------------------------------------------------------------------------------------
     def current_entry(self) -> AidEntry:
-        return AidEntry(date_of(self.date_edit), self.point_combo.currentData(), self.programme_combo.currentData(),
-                        self.recipient_id, self.lines.entry_lines(), self.given_by_edit.text())
+        return AidEntry(
+            date_of(self.date_edit),
+            self.point_combo.currentData(),
+            self.programme_combo.currentData(),
+            self.recipient_id,
+            self.lines.entry_lines(),
+            self.given_by_edit.text(),
+        )
 
     def save(self) -> None:
         # A second Enter while the first save (or its double-aid question) is under way must not save again.
@@ -326,7 +367,9 @@ class RegisterAidPage(QWidget):
         self.errors.clear()
         breaches = []
         if entry.recipient_id and entry.programme:
-            breaches = aid.check_double_aid(self.ctx.store, entry.programme, entry.recipient_id, entry.given_on)
+            breaches = aid.check_double_aid(
+                self.ctx.store, entry.programme, entry.recipient_id, entry.given_on
+            )
         if breaches:
             self._ask_override(entry, breaches)
         else:
@@ -345,8 +388,14 @@ class RegisterAidPage(QWidget):
 
     def _write(self, entry: AidEntry, reason: str | None) -> None:
         self.save_button.setEnabled(False)
-        write_returning_errors(self.ctx, aid.save_aid, entry, override_reason=reason, tables=AID_TABLES,
-                               on_done=lambda result: self._on_saved(entry, result))
+        write_returning_errors(
+            self.ctx,
+            aid.save_aid,
+            entry,
+            override_reason=reason,
+            tables=AID_TABLES,
+            on_done=lambda result: self._on_saved(entry, result),
+        )
 
     def _on_saved(self, entry: AidEntry, result) -> None:
         self.save_button.setEnabled(True)
@@ -357,18 +406,26 @@ class RegisterAidPage(QWidget):
             return
         if is_error(result):
             self.errors.show(result)
-            self.lines.mark_row(getattr(result, "row", None) if not hasattr(result, "errors") else
-                                next((e.row for e in result.errors if e.row is not None), None))
+            self.lines.mark_row(
+                getattr(result, "row", None)
+                if not hasattr(result, "errors")
+                else next((e.row for e in result.errors if e.row is not None), None)
+            )
             return
-        self.ctx.settings.extra.update(aid_given_by=self.given_by_edit.text().strip(), aid_point=entry.aid_point_id,
-                                       aid_programme=entry.programme)
+        self.ctx.settings.extra.update(
+            aid_given_by=self.given_by_edit.text().strip(),
+            aid_point=entry.aid_point_id,
+            aid_programme=entry.programme,
+        )
         self.ctx.settings.save()
         message = _("Saved: receipt No. {number}.").format(number=result.number)
         style = "color: #1e7b34; font-weight: bold;"
         if result.negative_stock:
             units = ", ".join(f"{name}: {qty(value)}" for name, value in result.negative_stock)
-            message += " " + _("Warning: stock at this point is now below zero ({items}). Check the donations or "
-                               "record a stock-take.").format(items=units)
+            message += " " + _(
+                "Warning: stock at this point is now below zero ({items}). Check the donations or "
+                "record a stock-take."
+            ).format(items=units)
             style = "color: #a04000; font-weight: bold;"
         self.status_label.setText(message)
         self.status_label.setStyleSheet(style)
@@ -387,13 +444,17 @@ class RegisterAidPage(QWidget):
         self.reason_dialog = ReasonDialog(
             _("Reverse entry {number}").format(number=row["number"]),
             _("A correction entry will give back the items of entry {number}. Why is it corrected?").format(
-                number=row["number"]), self)
+                number=row["number"]
+            ),
+            self,
+        )
         self.reason_dialog.accepted.connect(lambda: self._reverse(row["id"], self.reason_dialog.reason))
         self.reason_dialog.open()
 
     def _reverse(self, aid_id: str, reason: str) -> None:
-        write_returning_errors(self.ctx, aid.reverse_aid, aid_id, reason, tables=AID_TABLES,
-                               on_done=self._on_reversed)
+        write_returning_errors(
+            self.ctx, aid.reverse_aid, aid_id, reason, tables=AID_TABLES, on_done=self._on_reversed
+        )
 
     def _on_reversed(self, result) -> None:
         if is_error(result):

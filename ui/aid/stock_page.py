@@ -23,8 +23,19 @@ from PySide6.QtWidgets import (
 
 from desktop import aid, reference
 from desktop.i18n import N_, _
-from ui.aid.common import NEGATIVE, NEGATIVE_ROW, Column, enable_sorting, FieldErrors, LazyTableModel, fill_combo, is_error, point_pairs, qty, \
-    write_returning_errors
+from ui.aid.common import (
+    NEGATIVE,
+    NEGATIVE_ROW,
+    Column,
+    enable_sorting,
+    FieldErrors,
+    LazyTableModel,
+    fill_combo,
+    is_error,
+    point_pairs,
+    qty,
+    write_returning_errors,
+)
 
 
 class StockTakeDialog(QDialog):
@@ -32,7 +43,9 @@ class StockTakeDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, ctx, point_id: str | None = None, item_id: str | None = None, parent: QWidget | None = None):
+    def __init__(
+        self, ctx, point_id: str | None = None, item_id: str | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
@@ -42,18 +55,30 @@ class StockTakeDialog(QDialog):
         self.books_label, self.books_value = QLabel(self), QLabel(self)
         self.counted_label, self.counted_edit = QLabel(self), QLineEdit(self)
         self.reason_label, self.reason_edit = QLabel(self), QLineEdit(self)
-        for label, widget in ((self.point_label, self.point_combo), (self.item_label, self.item_combo),
-                              (self.books_label, self.books_value), (self.counted_label, self.counted_edit),
-                              (self.reason_label, self.reason_edit)):
+        for label, widget in (
+            (self.point_label, self.point_combo),
+            (self.item_label, self.item_combo),
+            (self.books_label, self.books_value),
+            (self.counted_label, self.counted_edit),
+            (self.reason_label, self.reason_edit),
+        ):
             form.addRow(label, widget)
         layout.addLayout(form)
         self.error_label = QLabel(self)
         layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                        QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(self.error_label, {"aid_point_id": self.point_combo, "item_id": self.item_combo,
-                                                     "counted": self.counted_edit, "reason": self.reason_edit})
+        self.errors = FieldErrors(
+            self.error_label,
+            {
+                "aid_point_id": self.point_combo,
+                "item_id": self.item_combo,
+                "counted": self.counted_edit,
+                "reason": self.reason_edit,
+            },
+        )
         self.retranslate_ui()
         if point_id:
             self.point_combo.setCurrentIndex(max(0, self.point_combo.findData(point_id)))
@@ -85,9 +110,16 @@ class StockTakeDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
-        write_returning_errors(self.ctx, aid.record_stock_take, self.point_combo.currentData(),
-                               self.item_combo.currentData(), self.counted_edit.text(), self.reason_edit.text(),
-                               tables=("stock_adjustments",), on_done=self._on_saved)
+        write_returning_errors(
+            self.ctx,
+            aid.record_stock_take,
+            self.point_combo.currentData(),
+            self.item_combo.currentData(),
+            self.counted_edit.text(),
+            self.reason_edit.text(),
+            tables=("stock_adjustments",),
+            on_done=self._on_saved,
+        )
 
     def _on_saved(self, result) -> None:
         if is_error(result):
@@ -115,23 +147,33 @@ class StockPage(QWidget):
         layout.addLayout(top)
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("background: #fdecea; color: #8e1b10; padding: 8px; border: 1px solid #e6b0aa;"
-                                   "font-weight: bold;")
+        self.warning.setStyleSheet(
+            "background: #fdecea; color: #8e1b10; padding: 8px; border: 1px solid #e6b0aa;font-weight: bold;"
+        )
         layout.addWidget(self.warning)
         groups = lambda: dict(reference.names(ctx.store.conn, "item_groups"))  # noqa: E731
-        self.model = LazyTableModel([
-            Column(N_("Aid point"), lambda r: r.point_name),
-            Column(N_("Item"), lambda r: r.item_name),
-            Column(N_("Group"), lambda r: groups().get(r.item_group, r.item_group)),
-            Column(N_("Unit"), lambda r: r.unit),
-            Column(N_("Received"), lambda r: qty(r.donated), align_right=True, sort=lambda r: r.donated),
-            Column(N_("Given out"), lambda r: qty(r.given), align_right=True, sort=lambda r: r.given),
-            Column(N_("Adjusted"), lambda r: qty(r.adjusted) if r.adjusted else "", align_right=True,
-                   sort=lambda r: r.adjusted),
-            Column(N_("On hand"), lambda r: qty(r.on_hand), align_right=True, sort=lambda r: r.on_hand),
-        ], lambda o, n: self.rows[o:o + n], lambda: len(self.rows), self,
+        self.model = LazyTableModel(
+            [
+                Column(N_("Aid point"), lambda r: r.point_name),
+                Column(N_("Item"), lambda r: r.item_name),
+                Column(N_("Group"), lambda r: groups().get(r.item_group, r.item_group)),
+                Column(N_("Unit"), lambda r: r.unit),
+                Column(N_("Received"), lambda r: qty(r.donated), align_right=True, sort=lambda r: r.donated),
+                Column(N_("Given out"), lambda r: qty(r.given), align_right=True, sort=lambda r: r.given),
+                Column(
+                    N_("Adjusted"),
+                    lambda r: qty(r.adjusted) if r.adjusted else "",
+                    align_right=True,
+                    sort=lambda r: r.adjusted,
+                ),
+                Column(N_("On hand"), lambda r: qty(r.on_hand), align_right=True, sort=lambda r: r.on_hand),
+            ],
+            lambda o, n: self.rows[o : o + n],
+            lambda: len(self.rows),
+            self,
             colour=lambda r, column: NEGATIVE if r.negative and column == 7 else None,
-            background=lambda r: NEGATIVE_ROW if r.negative else None)
+            background=lambda r: NEGATIVE_ROW if r.negative else None,
+        )
         self.view = QTableView(self)
         self.view.setModel(self.model)
         enable_sorting(self.view)
@@ -152,8 +194,9 @@ class StockPage(QWidget):
         self._update_warning()
 
     def refresh(self) -> None:
-        self.rows = aid.stock_on_hand(self.ctx.store, self.point_combo.currentData(),
-                                      all_items=self.all_items_check.isChecked())
+        self.rows = aid.stock_on_hand(
+            self.ctx.store, self.point_combo.currentData(), all_items=self.all_items_check.isChecked()
+        )
         self.model.reload()
         self.view.resizeColumnsToContents()
         self._update_warning()
@@ -164,14 +207,22 @@ class StockPage(QWidget):
             self.warning.hide()
             return
         listed = "; ".join(f"{r.point_name}: {r.item_name} {qty(r.on_hand)} {r.unit}" for r in negative[:5])
-        self.warning.setText(_("⚠ Negative stock: more was given out than received ({items}). Check the donations "
-                               "and aid entries, or record a stock-take.").format(items=listed))
+        self.warning.setText(
+            _(
+                "⚠ Negative stock: more was given out than received ({items}). Check the donations "
+                "and aid entries, or record a stock-take."
+            ).format(items=listed)
+        )
         self.warning.show()
 
     def _on_stock_take_button_clicked(self) -> None:
         index = self.view.currentIndex()
         row = self.model.row(index.row()) if index.isValid() else None
-        self.dialog = StockTakeDialog(self.ctx, row.aid_point_id if row else self.point_combo.currentData(),
-                                      row.item_id if row else None, self)
+        self.dialog = StockTakeDialog(
+            self.ctx,
+            row.aid_point_id if row else self.point_combo.currentData(),
+            row.item_id if row else None,
+            self,
+        )
         self.dialog.saved.connect(lambda _r: self.refresh())
         self.dialog.open()

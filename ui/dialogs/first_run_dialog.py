@@ -25,8 +25,12 @@ class FirstRunDialog(QDialog):
     def __init__(self, conn, parent: QWidget | None = None):
         super().__init__(parent)
         # Read once: retranslation only re-labels them.
-        self._houses = [dict(r) for r in conn.execute(
-            "SELECT code, name_kk, name_ru FROM houses WHERE active = 1 ORDER BY sort, code")]
+        self._houses = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT code, name_kk, name_ru FROM houses WHERE active = 1 ORDER BY sort, code"
+            )
+        ]
         layout = QVBoxLayout(self)
         self.welcome = QLabel(self)
         self.welcome.setWordWrap(True)
@@ -67,8 +71,10 @@ class FirstRunDialog(QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Welcome to Dostyq"))
         self.welcome.setText(
-            _("Choose the interface language and the house of friendship this PC keeps records for. "
-              "Both can be changed later in Sync & settings.")
+            _(
+                "Choose the interface language and the house of friendship this PC keeps records for. "
+                "Both can be changed later in Sync & settings."
+            )
         )
         self.house_label.setText(_("House of friendship:"))
         current = self.house_combo.currentData()

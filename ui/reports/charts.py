@@ -52,8 +52,11 @@ class _Chart(QWidget):
         painter.setPen(_TITLE)
         metrics = QFontMetrics(font)
         title_rect = QRectF(rect.left() + 8, rect.top() + 4, rect.width() - 16, metrics.height())
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, int(title_rect.width())))
+        painter.drawText(
+            title_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, int(title_rect.width())),
+        )
         painter.setFont(self.font())
         return rect.adjusted(8, metrics.height() + 10, -8, -6)
 
@@ -91,16 +94,21 @@ class BarChart(_Chart):
         for i, (label, value) in enumerate(zip(self.labels, self.values)):
             top = area.top() + i * row_h
             painter.setPen(_TEXT)
-            painter.drawText(QRectF(area.left(), top, label_w, row_h),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_w)))
+            painter.drawText(
+                QRectF(area.left(), top, label_w, row_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_w)),
+            )
             length = bar_room * value / peak
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(SERIES_COLOURS[0])
             painter.drawRect(QRectF(bar_x, top + row_h * 0.18, max(length, 0), row_h * 0.64))
             painter.setPen(_TEXT)
-            painter.drawText(QRectF(bar_x + length + 4, top, value_w, row_h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, format_number(value))
+            painter.drawText(
+                QRectF(bar_x + length + 4, top, value_w, row_h),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                format_number(value),
+            )
         painter.end()
 
 
@@ -123,8 +131,9 @@ class LineChart(_Chart):
         self.labels: list[str] = []
         self.series: list[tuple[str, list[float]]] = []
 
-    def set_data(self, title: str, labels: list[str], series: list[tuple[str, list[float]]],
-                 empty_text: str = "") -> None:
+    def set_data(
+        self, title: str, labels: list[str], series: list[tuple[str, list[float]]], empty_text: str = ""
+    ) -> None:
         self.title, self.labels, self.series, self.empty_text = title, list(labels), list(series), empty_text
         self.update()
 
@@ -143,16 +152,23 @@ class LineChart(_Chart):
         step = nice_step(peak / 4)
         top_value = step * max(1, math.ceil(peak / step))
         axis_w = metrics.horizontalAdvance(format_number(top_value)) + 6
-        plot = QRectF(area.left() + axis_w, area.top() + 4, area.width() - axis_w - 4,
-                      area.height() - metrics.height() - legend_h - 8)
+        plot = QRectF(
+            area.left() + axis_w,
+            area.top() + 4,
+            area.width() - axis_w - 4,
+            area.height() - metrics.height() - legend_h - 8,
+        )
         ticks = round(top_value / step)
         for k in range(ticks + 1):
             y = plot.bottom() - plot.height() * k / ticks
             painter.setPen(QPen(_GRID, 1))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(_TEXT)
-            painter.drawText(QRectF(area.left(), y - metrics.height() / 2, axis_w - 4, metrics.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, format_number(k * step))
+            painter.drawText(
+                QRectF(area.left(), y - metrics.height() / 2, axis_w - 4, metrics.height()),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                format_number(k * step),
+            )
         n = max(1, len(self.labels))
         xs = [plot.left() + plot.width() * (i + 0.5) / n for i in range(n)]
         widest = max((metrics.horizontalAdvance(label) for label in self.labels), default=0) + 8
@@ -160,8 +176,11 @@ class LineChart(_Chart):
         for i, label in enumerate(self.labels):
             if (n - 1 - i) % label_every:
                 continue  # keep the latest month labelled
-            painter.drawText(QRectF(xs[i] - 40, plot.bottom() + 2, 80, metrics.height()),
-                             Qt.AlignmentFlag.AlignHCenter, label)
+            painter.drawText(
+                QRectF(xs[i] - 40, plot.bottom() + 2, 80, metrics.height()),
+                Qt.AlignmentFlag.AlignHCenter,
+                label,
+            )
         for k, (_name, vs) in enumerate(self.series):
             colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
             painter.setPen(QPen(colour, 2.2))
@@ -179,6 +198,9 @@ class LineChart(_Chart):
             painter.setBrush(colour)
             painter.drawRect(QRectF(x, y + metrics.height() / 2 - 4, 14, 8))
             painter.setPen(_TEXT)
-            painter.drawText(QRectF(x + 18, y, metrics.horizontalAdvance(name) + 4, metrics.height()),
-                             Qt.AlignmentFlag.AlignVCenter, name)
+            painter.drawText(
+                QRectF(x + 18, y, metrics.horizontalAdvance(name) + 4, metrics.height()),
+                Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
         painter.end()

@@ -109,8 +109,9 @@ class ReportPage(QWidget):
         for fmt, button in self.export_buttons.items():
             button.setToolTip(_("Save the report as {format}").format(format=fmt.upper()))
         self.submit_button.setText(_("Submit to the region"))
-        self.submit_button.setToolTip(_("The summary is sent with the next sync; a resubmission becomes a new "
-                                        "version"))
+        self.submit_button.setToolTip(
+            _("The summary is sent with the next sync; a resubmission becomes a new version")
+        )
         self.view.retranslate_ui()
         self._show_submission_state()
 
@@ -133,8 +134,9 @@ class ReportPage(QWidget):
         self._set_busy(True)
         self.message_label.setText(_("Counting the figures…"))
         # Callbacks are bound methods, so Qt drops them if this page is gone before the task ends.
-        self.ctx.runner.write(build_summary_task, self.month, on_done=self._on_summary_ready,
-                              on_error=self._on_task_failed)
+        self.ctx.runner.write(
+            build_summary_task, self.month, on_done=self._on_summary_ready, on_error=self._on_task_failed
+        )
 
     def _on_summary_ready(self, summary: MonthlySummary) -> None:
         if summary.month != self.month:
@@ -168,9 +170,14 @@ class ReportPage(QWidget):
             self.submission_label.setText(_("Not submitted yet"))
             self.submission_label.setStyleSheet("color: #b35c00;")
         else:
-            self.submission_label.setText(_("Submitted: version {version}, {date}").format(
-                version=last["version"],
-                date=format_short_date(dt.date.fromisoformat(last["submitted_at"][:10])) if last["submitted_at"] else ""))
+            self.submission_label.setText(
+                _("Submitted: version {version}, {date}").format(
+                    version=last["version"],
+                    date=format_short_date(dt.date.fromisoformat(last["submitted_at"][:10]))
+                    if last["submitted_at"]
+                    else "",
+                )
+            )
             self.submission_label.setStyleSheet("color: #2e7d32;")
 
     # ---- export ----------------------------------------------------------------------------------------------
@@ -199,8 +206,17 @@ class ReportPage(QWidget):
         self.message_label.setText(_("Saving {file}…").format(file=Path(path).name))
 
         self._export_job = (summary, fmt, lang)
-        self.ctx.runner.run(export_in_worker, summary, fmt, path, lang, delimiter, on_done=self._on_export_done,
-                            on_error=self._on_task_failed, on_progress=self._on_export_progress)
+        self.ctx.runner.run(
+            export_in_worker,
+            summary,
+            fmt,
+            path,
+            lang,
+            delimiter,
+            on_done=self._on_export_done,
+            on_error=self._on_task_failed,
+            on_progress=self._on_export_progress,
+        )
 
     def _on_export_progress(self, done: int, _total: int) -> None:
         self.progress.setValue(done)
@@ -226,8 +242,14 @@ class ReportPage(QWidget):
             return
         self._set_busy(True)
         self.message_label.setStyleSheet("")
-        self.ctx.write(submit_month, self.month, summary=self.summary, tables=("monthly_reports",),
-                       on_done=self._on_submitted, on_error=self._on_task_failed)
+        self.ctx.write(
+            submit_month,
+            self.month,
+            summary=self.summary,
+            tables=("monthly_reports",),
+            on_done=self._on_submitted,
+            on_error=self._on_task_failed,
+        )
 
     def _on_submitted(self, row: dict) -> None:
         self._set_busy(False)
@@ -237,7 +259,8 @@ class ReportPage(QWidget):
             count = len(json.loads(row["changes"] or "{}").get("figures") or {})
             changes = ngettext("{count} figure changed", "{count} figures changed", count).format(count=count)
             text = _("Submitted as version {version} ({changes}). It is sent with the next sync.").format(
-                version=row["version"], changes=changes)
+                version=row["version"], changes=changes
+            )
         else:
             text = _("Submitted as version {version}. It is sent with the next sync.")
         self.message_label.setText(text.format(version=row["version"]))

@@ -109,10 +109,18 @@ class RollupPage(QWidget):
         self.fetched: RegionRollup | None = None
         self._fetch_task = None
         self._export_job: tuple | None = None
-        self._message: tuple[str, Callable[[], str]] = ("", str)  # (kind, text maker): re-made on a language switch
-        self.region_code = (ctx.settings.extra.get("coordinator_region")
-                            or coordinator.own_region(ctx.store.conn, ctx.store.house_id) or "")
-        self._regions = coordinator.regions(ctx.store.conn)  # read once: retranslation never touches the database
+        self._message: tuple[str, Callable[[], str]] = (
+            "",
+            str,
+        )  # (kind, text maker): re-made on a language switch
+        self.region_code = (
+            ctx.settings.extra.get("coordinator_region")
+            or coordinator.own_region(ctx.store.conn, ctx.store.house_id)
+            or ""
+        )
+        self._regions = coordinator.regions(
+            ctx.store.conn
+        )  # read once: retranslation never touches the database
         outer = QVBoxLayout(self)
 
         server = QHBoxLayout()
@@ -248,8 +256,11 @@ class RollupPage(QWidget):
             self.counts_label.setText(_("Enter the server and the coordinator token, then fetch the month."))
             return
         submitted = sum(1 for h in fetched.houses if h.submitted)
-        self.counts_label.setText(_("{month}: {submitted} of {total} houses submitted").format(
-            month=format_month(parse_month(fetched.month)), submitted=submitted, total=len(fetched.houses)))
+        self.counts_label.setText(
+            _("{month}: {submitted} of {total} houses submitted").format(
+                month=format_month(parse_month(fetched.month)), submitted=submitted, total=len(fetched.houses)
+            )
+        )
 
     # ---- fetching --------------------------------------------------------------------------------------------
     @property
@@ -275,8 +286,17 @@ class RollupPage(QWidget):
         self.progress.show()
         self._say("", lambda: _("Fetching the region's reports…"))
         self._fetch_task = self.ctx.runner.run(
-            coordinator.fetch_region_rollup, url, token, self.month, self.region_code or None, houses, names,
-            on_done=self._on_fetch_done, on_error=self._on_fetch_failed, on_progress=self._on_progress)
+            coordinator.fetch_region_rollup,
+            url,
+            token,
+            self.month,
+            self.region_code or None,
+            houses,
+            names,
+            on_done=self._on_fetch_done,
+            on_error=self._on_fetch_failed,
+            on_progress=self._on_progress,
+        )
 
     def _on_cancel_button_clicked(self) -> None:
         if self._fetch_task is not None:
@@ -306,8 +326,12 @@ class RollupPage(QWidget):
         self.view.set_summary(fetched.result.summary)
         self._finish()
         if fetched.missing:
-            self._say("warn", lambda: _("Fetched. Not submitted yet: {houses}").format(
-                houses="; ".join(house_name(h) for h in fetched.houses if not h.submitted)))
+            self._say(
+                "warn",
+                lambda: _("Fetched. Not submitted yet: {houses}").format(
+                    houses="; ".join(house_name(h) for h in fetched.houses if not h.submitted)
+                ),
+            )
         else:
             self._say("ok", lambda: _("Fetched. Every house of the region has submitted."))
         self._show_region()
@@ -338,8 +362,9 @@ class RollupPage(QWidget):
         lang = self.lang_combo.currentData()
         folder = Path(self.ctx.settings.extra.get(_FOLDER_KEY) or Path.home())
         suggested = folder / default_file_name(self.fetched.result.summary, fmt, lang)
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save the regional roll-up"), str(suggested),
-                                                    _FILTERS[fmt])
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the regional roll-up"), str(suggested), _FILTERS[fmt]
+        )
         if path:
             self.start_export(fmt, path)
 
@@ -352,9 +377,17 @@ class RollupPage(QWidget):
         self._set_busy(True)
         self._say("", lambda: _("Saving {file}…").format(file=Path(path).name))
         self._export_job = (self.fetched.result.summary, fmt, lang)
-        self.ctx.runner.run(coordinator.export_in_worker, self.fetched, fmt, path, lang, delimiter,
-                            on_done=self._on_export_done, on_error=self._on_export_failed,
-                            on_progress=self._on_progress)
+        self.ctx.runner.run(
+            coordinator.export_in_worker,
+            self.fetched,
+            fmt,
+            path,
+            lang,
+            delimiter,
+            on_done=self._on_export_done,
+            on_error=self._on_export_failed,
+            on_progress=self._on_progress,
+        )
 
     def _on_export_done(self, target) -> None:
         self._finish()

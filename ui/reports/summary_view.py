@@ -63,7 +63,13 @@ class SummaryView(QWidget):
         charts = {c.key: c for c in layout.charts(self.summary)}
         for widget, key in ((self.programme_chart, "by_programme"), (self.category_chart, "by_category")):
             chart = charts[key]
-            widget.set_data(chart.title[lang], [label[lang] for label in chart.labels], chart.series[0][1], nothing)
+            widget.set_data(
+                chart.title[lang], [label[lang] for label in chart.labels], chart.series[0][1], nothing
+            )
         chart = charts["series"]
-        self.series_chart.set_data(chart.title[lang], [short_month(p["month"]) for p in self.summary.series],
-                                   [(name[lang], values) for name, values in chart.series], nothing)
+        self.series_chart.set_data(
+            chart.title[lang],
+            [short_month(p["month"]) for p in self.summary.series],
+            [(name[lang], values) for name, values in chart.series],
+            nothing,
+        )

@@ -23,17 +23,42 @@ class SectionSpec:
 
 
 SECTIONS = [
-    SectionSpec("events", N_("Events"), "ui.sections.events", "EventsSection",
-                QStyle.StandardPixmap.SP_FileDialogDetailedView),
-    SectionSpec("volunteers", N_("Volunteers"), "ui.sections.volunteers", "VolunteersSection",
-                QStyle.StandardPixmap.SP_DirHomeIcon),
+    SectionSpec(
+        "events",
+        N_("Events"),
+        "ui.sections.events",
+        "EventsSection",
+        QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    ),
+    SectionSpec(
+        "volunteers",
+        N_("Volunteers"),
+        "ui.sections.volunteers",
+        "VolunteersSection",
+        QStyle.StandardPixmap.SP_DirHomeIcon,
+    ),
     SectionSpec("aid", N_("Aid"), "ui.sections.aid", "AidSection", QStyle.StandardPixmap.SP_DriveHDIcon),
-    SectionSpec("groups", N_("Creative groups"), "ui.sections.groups", "GroupsSection",
-                QStyle.StandardPixmap.SP_MediaVolume),
-    SectionSpec("reports", N_("Reports"), "ui.sections.reports", "ReportsSection",
-                QStyle.StandardPixmap.SP_FileDialogContentsView),
-    SectionSpec("sync", N_("Sync & settings"), "ui.sections.settings", "SettingsSection",
-                QStyle.StandardPixmap.SP_BrowserReload),
+    SectionSpec(
+        "groups",
+        N_("Creative groups"),
+        "ui.sections.groups",
+        "GroupsSection",
+        QStyle.StandardPixmap.SP_MediaVolume,
+    ),
+    SectionSpec(
+        "reports",
+        N_("Reports"),
+        "ui.sections.reports",
+        "ReportsSection",
+        QStyle.StandardPixmap.SP_FileDialogContentsView,
+    ),
+    SectionSpec(
+        "sync",
+        N_("Sync & settings"),
+        "ui.sections.settings",
+        "SettingsSection",
+        QStyle.StandardPixmap.SP_BrowserReload,
+    ),
 ]
 
 # `--section NAME` accepts these; several names can open the same sidebar entry on a different page.

@@ -24,8 +24,13 @@ class AidSection(Section):
         self.donations_page = DonationsPage(self.ctx, self.tabs)
         self.stock_page = StockPage(self.ctx, self.tabs)
         self.catalogue_page = CataloguePage(self.ctx, self.tabs)
-        self.pages = [self.register_page, self.recipients_page, self.donations_page, self.stock_page,
-                      self.catalogue_page]
+        self.pages = [
+            self.register_page,
+            self.recipients_page,
+            self.donations_page,
+            self.stock_page,
+            self.catalogue_page,
+        ]
         for page in self.pages:
             self.tabs.addTab(page, "")
         layout.addWidget(self.tabs)
@@ -34,8 +39,9 @@ class AidSection(Section):
         self.ctx.data_changed.connect(self._on_data_changed)
 
     def retranslate_ui(self) -> None:
-        for index, title in enumerate([_("Register aid"), _("Recipients"), _("Donations"), _("Stock"),
-                                       _("Catalogue & points")]):
+        for index, title in enumerate(
+            [_("Register aid"), _("Recipients"), _("Donations"), _("Stock"), _("Catalogue & points")]
+        ):
             self.tabs.setTabText(index, title.replace("&", "&&"))
         for page in self.pages:
             page.retranslate_ui()
@@ -57,7 +63,8 @@ class AidSection(Section):
 
     def _on_data_changed(self, table: str) -> None:
         # Another screen (or sync) changed the aid data: the visible page shows it at once, the others on show.
-        if table in ("", "aid_points", "aid_items", "programme_rules") or table.startswith(("aid", "donation",
-                                                                                           "stock", "recipient")):
+        if table in ("", "aid_points", "aid_items", "programme_rules") or table.startswith(
+            ("aid", "donation", "stock", "recipient")
+        ):
             if self.isVisible():
                 self.tabs.currentWidget().refresh()

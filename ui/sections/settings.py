@@ -121,8 +121,12 @@ class SettingsPage(QWidget):
             _(
                 "Dostyq {version}: records of the house of friendship, kept on this PC and synced with the "
                 "central server.\nPython {python}, Qt for Python {qt}, SQLite {sqlite}."
-            ).format(version=desktop.__version__, python=platform.python_version(), qt=pyside_version,
-                     sqlite=sqlite3.sqlite_version)
+            ).format(
+                version=desktop.__version__,
+                python=platform.python_version(),
+                qt=pyside_version,
+                sqlite=sqlite3.sqlite_version,
+            )
         )
 
     def _on_language_combo_changed(self, index: int) -> None:
@@ -138,7 +142,9 @@ class SettingsPage(QWidget):
         self.ctx.write(lambda store, progress, cancel: store.set_house(code), tables=("meta",))
 
     def _on_backup_button_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose where to save the backup (e.g. a USB stick)"))
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose where to save the backup (e.g. a USB stick)")
+        )
         if not folder:
             return
         task = self.ctx.write(
@@ -150,7 +156,10 @@ class SettingsPage(QWidget):
 
     def _on_switch_button_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Database file to use"), str(self.ctx.store.path.parent), _("Dostyq database (*.sqlite *.db)"),
+            self,
+            _("Database file to use"),
+            str(self.ctx.store.path.parent),
+            _("Dostyq database (*.sqlite *.db)"),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if not path:
@@ -161,8 +170,11 @@ class SettingsPage(QWidget):
             self.ctx.settings.save()
             self._show_data_message(_("Dostyq will use {path} from its next start.").format(path=path))
 
-        self.ctx.runner.run(lambda progress, cancel: backup.check_database_file(path), on_done=chosen,
-                            on_error=self._show_data_message)
+        self.ctx.runner.run(
+            lambda progress, cancel: backup.check_database_file(path),
+            on_done=chosen,
+            on_error=self._show_data_message,
+        )
 
     def _show_data_message(self, text: str) -> None:
         self.data_message.setText(text)

@@ -36,11 +36,27 @@ FILE_FILTER = N_("Dostyq sync files (*.dostyq)")
 
 # Names for the fields a conflict most often concerns; forms may register their own labels first.
 _CONFLICT_FIELD_LABELS = {
-    "surname": N_("Surname"), "name": N_("Name"), "patronymic": N_("Patronymic"), "birth_date": N_("Birth date"),
-    "sex": N_("Sex"), "iin": N_("IIN"), "phone": N_("Phone"), "email": N_("Email"), "locality": N_("Locality"),
-    "address": N_("Address"), "notes": N_("Notes"), "status": N_("Status"), "title_kk": N_("Title (Kazakh)"),
-    "title_ru": N_("Title (Russian)"), "starts_at": N_("Starts"), "ends_at": N_("Ends"), "place": N_("Place"),
-    "kind": N_("Kind"), "categories": N_("Categories"), "skills": N_("Skills"), "leader_id": N_("Leader"),
+    "surname": N_("Surname"),
+    "name": N_("Name"),
+    "patronymic": N_("Patronymic"),
+    "birth_date": N_("Birth date"),
+    "sex": N_("Sex"),
+    "iin": N_("IIN"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "locality": N_("Locality"),
+    "address": N_("Address"),
+    "notes": N_("Notes"),
+    "status": N_("Status"),
+    "title_kk": N_("Title (Kazakh)"),
+    "title_ru": N_("Title (Russian)"),
+    "starts_at": N_("Starts"),
+    "ends_at": N_("Ends"),
+    "place": N_("Place"),
+    "kind": N_("Kind"),
+    "categories": N_("Categories"),
+    "skills": N_("Skills"),
+    "leader_id": N_("Leader"),
 }
 register_field_labels({k: v for k, v in _CONFLICT_FIELD_LABELS.items() if field_label(k) == k})
 
@@ -109,9 +125,13 @@ class SyncPage(QWidget):
         self.last_value = QLabel(self.status_page)
         self.pending_caption = QLabel(self.status_page)
         self.pending_value = QLabel(self.status_page)
-        for caption, value in ((self.server_caption, self.server_value), (self.house_caption, self.house_value),
-                               (self.state_caption, self.state_value), (self.last_caption, self.last_value),
-                               (self.pending_caption, self.pending_value)):
+        for caption, value in (
+            (self.server_caption, self.server_value),
+            (self.house_caption, self.house_value),
+            (self.state_caption, self.state_value),
+            (self.last_caption, self.last_value),
+            (self.pending_caption, self.pending_value),
+        ):
             sform.addRow(caption, value)
         status_layout.addLayout(sform)
         buttons = QHBoxLayout()
@@ -165,9 +185,12 @@ class SyncPage(QWidget):
     # ---- texts ---------------------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.server_box.setTitle(_("Central server"))
-        self.enrol_intro.setText(_(
-            "Everything you record is kept on this PC. To send it to the central server and receive the other "
-            "PCs' work, enter the server address and the enrolment code from the administrator."))
+        self.enrol_intro.setText(
+            _(
+                "Everything you record is kept on this PC. To send it to the central server and receive the other "
+                "PCs' work, enter the server address and the enrolment code from the administrator."
+            )
+        )
         self.url_label.setText(_("Server address:"))
         self.code_label.setText(_("Enrolment code:"))
         self.connect_button.setText(_("Connect"))
@@ -180,8 +203,9 @@ class SyncPage(QWidget):
         self.save_button.setText(_("Save sync file…"))
         self.load_button.setText(_("Load sync file…"))
         self.review_box.setTitle(_("Needs review"))
-        self.table.setHorizontalHeaderLabels([_("Record"), _("Field"), _("Current value"), _("Other value"),
-                                              _("Other value from")])
+        self.table.setHorizontalHeaderLabels(
+            [_("Record"), _("Field"), _("Current value"), _("Other value"), _("Other value from")]
+        )
         self.keep_button.setText(_("Keep the current value"))
         self.other_button.setText(_("Use the other value"))
         self.refresh()
@@ -205,7 +229,9 @@ class SyncPage(QWidget):
             last = self.sync.last_sync_at
             self.last_value.setText(formats.format_short_datetime(last) if last else _("never"))
             pending = self.ctx.store.pending_count()
-            self.pending_value.setText(ngettext("{count} change", "{count} changes", pending).format(count=pending))
+            self.pending_value.setText(
+                ngettext("{count} change", "{count} changes", pending).format(count=pending)
+            )
             self.sync_button.setEnabled(not running)
         if self._message_source:
             template, params = self._message_source
@@ -218,10 +244,14 @@ class SyncPage(QWidget):
         self._conflicts = sync_conflicts.open_conflicts(self.ctx.store)
         n = len(self._conflicts)
         self.review_intro.setText(
-            ngettext("{count} change made on two PCs at once needs a decision: keep one of the values.",
-                     "{count} changes made on two PCs at once need a decision: keep one of the values.",
-                     n).format(count=n)
-            if n else _("Nothing to review: no change has clashed with another PC's."))
+            ngettext(
+                "{count} change made on two PCs at once needs a decision: keep one of the values.",
+                "{count} changes made on two PCs at once need a decision: keep one of the values.",
+                n,
+            ).format(count=n)
+            if n
+            else _("Nothing to review: no change has clashed with another PC's.")
+        )
         self.table.setRowCount(n)
         for r, c in enumerate(self._conflicts):
             if c.is_delete:
@@ -232,7 +262,8 @@ class SyncPage(QWidget):
                 kept, other = show_value(c.kept_value), show_value(c.other_value)
             when = stamp_time(c.other_hlc)
             source = _("PC {device}, {when}").format(
-                device=c.other_by, when=formats.format_short_datetime(when) if when else "?")
+                device=c.other_by, when=formats.format_short_datetime(when) if when else "?"
+            )
             for col, text in enumerate((c.row_label, field, kept, other, source)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -287,12 +318,21 @@ class SyncPage(QWidget):
         def done(result):
             if result.rejected:
                 # Never silently: the refused changes are in the audit log with the server's reason.
-                self._say(N_("Synced: {sent} sent, {received} received. The server refused {rejected} of the "
-                             "changes; they are listed in the audit log."),
-                          sent=result.sent, received=result.received, rejected=len(result.rejected))
+                self._say(
+                    N_(
+                        "Synced: {sent} sent, {received} received. The server refused {rejected} of the "
+                        "changes; they are listed in the audit log."
+                    ),
+                    sent=result.sent,
+                    received=result.received,
+                    rejected=len(result.rejected),
+                )
             else:
-                self._say(N_("Synced: {sent} sent, {received} received."), sent=result.sent,
-                          received=result.received)
+                self._say(
+                    N_("Synced: {sent} sent, {received} received."),
+                    sent=result.sent,
+                    received=result.received,
+                )
 
         def failed(_message):
             self._say(None)
@@ -303,21 +343,35 @@ class SyncPage(QWidget):
         self.refresh()
 
     def _on_save_clicked(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save sync file"), "dostyq-sync.dostyq", _(FILE_FILTER))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save sync file"), "dostyq-sync.dostyq", _(FILE_FILTER)
+        )
         if not path:
             return
-        self.sync.save_file(path, on_done=lambda n: self._say(
-            N_("Saved {count} changes to {path}. Take the file to a connected PC or send it to the "
-               "administrator."), count=n, path=path),
-            on_error=self.message.setText)
+        self.sync.save_file(
+            path,
+            on_done=lambda n: self._say(
+                N_(
+                    "Saved {count} changes to {path}. Take the file to a connected PC or send it to the "
+                    "administrator."
+                ),
+                count=n,
+                path=path,
+            ),
+            on_error=self.message.setText,
+        )
 
     def _on_load_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Load sync file"), "", _(FILE_FILTER))
         if not path:
             return
-        self.sync.load_file(path, on_done=lambda result: self._say(
-            N_("Sync file loaded: {received} changes received."), received=result.received),
-            on_error=self.message.setText)
+        self.sync.load_file(
+            path,
+            on_done=lambda result: self._say(
+                N_("Sync file loaded: {received} changes received."), received=result.received
+            ),
+            on_error=self.message.setText,
+        )
 
     def _on_resolve_clicked(self, choice: str) -> None:
         row = self.table.currentRow()

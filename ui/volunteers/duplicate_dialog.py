@@ -63,9 +63,12 @@ class DuplicateDialog(QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Possible duplicate"))
         self.heading.setText(_("This person may already be on file"))
-        self.explanation.setText(_(
-            "Nothing is merged automatically. If one of these is the same person, open their record; if not, "
-            "save the new person and this pair will not be asked about again."))
+        self.explanation.setText(
+            _(
+                "Nothing is merged automatically. If one of these is the same person, open their record; if not, "
+                "save the new person and this pair will not be asked about again."
+            )
+        )
         self.same_button.setText(_("This is the same person — open"))
         self.different_button.setText(_("A different person — save"))
         self.cancel_button.setText(_("Back to the form"))

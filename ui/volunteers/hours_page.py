@@ -27,8 +27,13 @@ from desktop.formats import TZ, format_hours, format_month, now_local
 from desktop.i18n import N_, _
 from ui.volunteers.shift_dialog import ShiftDialog
 
-KINDS = {"open": N_("open"), "checked_in": N_("check-in"), "closed": N_("shift"), "reversal": N_("reversal"),
-         "reversed": N_("cancelled")}
+KINDS = {
+    "open": N_("open"),
+    "checked_in": N_("check-in"),
+    "closed": N_("shift"),
+    "reversal": N_("reversal"),
+    "reversed": N_("cancelled"),
+}
 MONTHS_BACK = 24
 
 
@@ -135,9 +140,12 @@ class HoursPage(QWidget):
             self.month.addItem(format_month(day), day.strftime("%Y-%m"))
         self.month.setCurrentIndex(max(0, self.month.findData(current)) if current else 0)
         self.month.blockSignals(False)
-        self.month_table.setHorizontalHeaderLabels([_("Volunteer"), _("Shifts, h"), _("Events, h"), _("Total, h")])
-        self.entries.setHorizontalHeaderLabels([_("Date"), _("Arrived at"), _("Left at"), _("Hours"), _("Entry"),
-                                                _("Activity"), _("Reason")])
+        self.month_table.setHorizontalHeaderLabels(
+            [_("Volunteer"), _("Shifts, h"), _("Events, h"), _("Total, h")]
+        )
+        self.entries.setHorizontalHeaderLabels(
+            [_("Date"), _("Arrived at"), _("Left at"), _("Hours"), _("Entry"), _("Activity"), _("Reason")]
+        )
         self.add_button.setText(_("Add a shift…"))
         self.correct_button.setText(_("Correct…"))
         self.close_button.setText(_("Close the shift…"))
@@ -171,23 +179,34 @@ class HoursPage(QWidget):
         for shift in self._flags:
             start = dt.datetime.fromisoformat(shift["check_in"]).astimezone(TZ)
             QListWidgetItem(f"{people.full_name(shift)} — {start:%d.%m.%Y %H:%M}", self.flag_list)
-        self.flag_label.setText(_("Shifts left open over midnight: {count}. Close each with the time the volunteer "
-                                  "left, or cancel it.").format(count=len(self._flags)))
+        self.flag_label.setText(
+            _(
+                "Shifts left open over midnight: {count}. Close each with the time the volunteer "
+                "left, or cancel it."
+            ).format(count=len(self._flags))
+        )
         self.flag_box.setVisible(bool(self._flags))
         self.month_table.blockSignals(True)
         self.month_table.setRowCount(len(self._rows))
         total = 0
         for row, data in enumerate(self._rows):
             total += data["total_minutes"]
-            values = [people.full_name(data), format_hours(data["shift_minutes"] or 0),
-                      format_hours(data["event_minutes"] or 0), format_hours(data["total_minutes"])]
+            values = [
+                people.full_name(data),
+                format_hours(data["shift_minutes"] or 0),
+                format_hours(data["event_minutes"] or 0),
+                format_hours(data["total_minutes"]),
+            ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.month_table.setItem(row, column, item)
-        self.total_label.setText(_("Volunteers: {count}; hours in all: {hours}").format(
-            count=len(self._rows), hours=format_hours(total)))
+        self.total_label.setText(
+            _("Volunteers: {count}; hours in all: {hours}").format(
+                count=len(self._rows), hours=format_hours(total)
+            )
+        )
         row = next((i for i, data in enumerate(self._rows) if data["id"] == self.volunteer_id), -1)
         if row >= 0:
             self.month_table.selectRow(row)
@@ -198,24 +217,36 @@ class HoursPage(QWidget):
 
     def _load_entries(self) -> None:
         month = self.month.currentData()
-        self._entries = volunteers.shift_entries(self.ctx.store, self.volunteer_id, month) \
-            if self.volunteer_id and month else []
+        self._entries = (
+            volunteers.shift_entries(self.ctx.store, self.volunteer_id, month)
+            if self.volunteer_id and month
+            else []
+        )
         record = volunteers.get_volunteer(self.ctx.store, self.volunteer_id) if self.volunteer_id else None
         self._entries_name = people.full_name(record["person"]) if record else ""
         self._render()
 
     def _render_entries(self) -> None:
         name = getattr(self, "_entries_name", "")
-        self.entries_label.setText(_("Entries of {name}").format(name=name) if name else
-                                   _("Choose a volunteer to see their entries."))
+        self.entries_label.setText(
+            _("Entries of {name}").format(name=name)
+            if name
+            else _("Choose a volunteer to see their entries.")
+        )
         self.entries.setRowCount(len(self._entries))
         for row, entry in enumerate(self._entries):
             start = dt.datetime.fromisoformat(entry["check_in"]).astimezone(TZ)
             end = dt.datetime.fromisoformat(entry["check_out"]).astimezone(TZ) if entry["check_out"] else None
             kind_title = KINDS[entry["kind"]]
-            values = [start.strftime("%d.%m.%Y"), start.strftime("%H:%M"), end.strftime("%H:%M") if end else "—",
-                      format_hours(entry["minutes"]) if entry["minutes"] is not None else "",
-                      _(kind_title), entry["activity"] or "", entry["reason"] or ""]
+            values = [
+                start.strftime("%d.%m.%Y"),
+                start.strftime("%H:%M"),
+                end.strftime("%H:%M") if end else "—",
+                format_hours(entry["minutes"]) if entry["minutes"] is not None else "",
+                _(kind_title),
+                entry["activity"] or "",
+                entry["reason"] or "",
+            ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if entry["kind"] in ("reversal", "reversed"):

@@ -180,8 +180,14 @@ class KioskDialog(QDialog):
         name = self.chosen.text()
         for button in (self.arrived_button, self.leaving_button):
             button.setEnabled(False)
-        self.ctx.write(action, self.volunteer_id, self._now(), tables=("volunteer_shifts",),
-                       on_done=lambda result: self._on_done(result, name), on_error=self._on_failed)
+        self.ctx.write(
+            action,
+            self.volunteer_id,
+            self._now(),
+            tables=("volunteer_shifts",),
+            on_done=lambda result: self._on_done(result, name),
+            on_error=self._on_failed,
+        )
 
     def _on_done(self, result: volunteers.KioskResult, name: str) -> None:
         if result.kind == "arrived":
@@ -194,7 +200,9 @@ class KioskDialog(QDialog):
             text = _("{name}, there is no check-in today to close. Please tell the staff.")
         shift = result.shift or {}
         when = dt.datetime.fromisoformat(shift["check_in"]) if shift.get("check_in") else self._now()
-        self.message.setText(text.format(name=name, time=format_time(when), hours=format_hours(result.minutes)))
+        self.message.setText(
+            text.format(name=name, time=format_time(when), hours=format_hours(result.minutes))
+        )
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)

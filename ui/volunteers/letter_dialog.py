@@ -52,7 +52,8 @@ class LetterDialog(QDialog):
         self.form.addRow(self.hours_label, self.hours)
         self.form.addRow(self.message)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
+        )
         self.form.addRow(self.buttons)
         today = self._today()
         self.start.setDate(QDate(today.year, 1, 1))
@@ -75,9 +76,10 @@ class LetterDialog(QDialog):
         self.start_label.setText(_("From"))
         self.end_label.setText(_("To"))
         self.hours_label.setText(_("Hours in the period"))
-        for combo, items in ((self.kind, [("letter", _("Thank-you letter")), ("certificate", _("Certificate"))]),
-                             (self.language, [("kk", "Қазақша"), ("ru", "Русский"),
-                                              ("both", _("Both, side by side"))])):
+        for combo, items in (
+            (self.kind, [("letter", _("Thank-you letter")), ("certificate", _("Certificate"))]),
+            (self.language, [("kk", "Қазақша"), ("ru", "Русский"), ("both", _("Both, side by side"))]),
+        ):
             current = combo.currentData()
             combo.clear()
             for code, title in items:
@@ -94,13 +96,16 @@ class LetterDialog(QDialog):
 
     def _update_hours(self) -> None:
         start, end = self.period()
-        self._minutes = volunteers.minutes_in_period(self.ctx.store, self.volunteer_id, start, end) \
-            if end >= start else 0
+        self._minutes = (
+            volunteers.minutes_in_period(self.ctx.store, self.volunteer_id, start, end) if end >= start else 0
+        )
         self.hours.setText(format_hours(self._minutes))
 
     def choose_path(self) -> str:
         suggested = str(Path.home() / f"{self.person_name} — {self.kind.currentText()}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save the letter as PDF"), suggested, "PDF (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the letter as PDF"), suggested, "PDF (*.pdf)"
+        )
         return path
 
     def _on_buttons_accepted(self) -> None:
@@ -113,9 +118,18 @@ class LetterDialog(QDialog):
         path = self.choose_path()
         if not path:
             return
-        self.ctx.write(letters.render_letter, self.volunteer_id, path, language=self.language.currentData(),
-                       start=start, end=end, kind=self.kind.currentData(), issued=self._today(),
-                       on_done=self._on_saved, on_error=lambda message: self._show(message, ERROR_STYLE))
+        self.ctx.write(
+            letters.render_letter,
+            self.volunteer_id,
+            path,
+            language=self.language.currentData(),
+            start=start,
+            end=end,
+            kind=self.kind.currentData(),
+            issued=self._today(),
+            on_done=self._on_saved,
+            on_error=lambda message: self._show(message, ERROR_STYLE),
+        )
 
     def _on_saved(self, path) -> None:
         self.saved_path = Path(path)

@@ -101,10 +101,18 @@ class PersonForm(QWidget):
         self.notes.setFixedHeight(60)
 
         editors = {
-            "surname": self.surname, "name": self.name, "patronymic": self.patronymic,
-            "birth_date": self.birth_date, "sex": self.sex, "iin": self.iin, "phone": self.phone,
-            "email": self.email, "languages": self.languages_box, "locality": self.locality,
-            "address": self.address, "notes": self.notes,
+            "surname": self.surname,
+            "name": self.name,
+            "patronymic": self.patronymic,
+            "birth_date": self.birth_date,
+            "sex": self.sex,
+            "iin": self.iin,
+            "phone": self.phone,
+            "email": self.email,
+            "languages": self.languages_box,
+            "locality": self.locality,
+            "address": self.address,
+            "notes": self.notes,
         }
         for name, editor in editors.items():
             messages = FieldMessages(editor, self)
@@ -146,23 +154,35 @@ class PersonForm(QWidget):
         languages = [code for code, check in self.language_checks.items() if check.isChecked()]
         languages += [part.strip() for part in self.other_languages.text().split(",") if part.strip()]
         return {
-            "surname": self.surname.text(), "name": self.name.text(), "patronymic": self.patronymic.text(),
-            "birth_date": self.birth_date.text(), "sex": self.sex.currentData() or "", "iin": self.iin.text(),
-            "phone": self.phone.text(), "email": self.email.text(), "languages": languages,
-            "locality": self.locality.text(), "address": self.address.text(),
+            "surname": self.surname.text(),
+            "name": self.name.text(),
+            "patronymic": self.patronymic.text(),
+            "birth_date": self.birth_date.text(),
+            "sex": self.sex.currentData() or "",
+            "iin": self.iin.text(),
+            "phone": self.phone.text(),
+            "email": self.email.text(),
+            "languages": languages,
+            "locality": self.locality.text(),
+            "address": self.address.text(),
             "notes": self.notes.toPlainText(),
         }
 
     def set_values(self, values: dict) -> None:
         for name in ("surname", "name", "patronymic", "birth_date", "iin", "email", "locality", "address"):
             getattr(self, name).setText(values.get(name) or "")
-        self.phone.setText(format_phone(values.get("phone")) if (values.get("phone") or "").startswith("+")
-                           else values.get("phone") or "")
+        self.phone.setText(
+            format_phone(values.get("phone"))
+            if (values.get("phone") or "").startswith("+")
+            else values.get("phone") or ""
+        )
         self.sex.setCurrentIndex(max(0, self.sex.findData(values.get("sex") or "")))
         languages = list(values.get("languages") or [])
         for code, check in self.language_checks.items():
             check.setChecked(code in languages)
-        self.other_languages.setText(", ".join(lang for lang in languages if lang not in self.language_checks))
+        self.other_languages.setText(
+            ", ".join(lang for lang in languages if lang not in self.language_checks)
+        )
         self.notes.setPlainText(values.get("notes") or "")
         self._touched.clear()
         for messages in self.fields.values():
@@ -209,7 +229,8 @@ class PersonForm(QWidget):
         if warning.field == "phone" and "country" in warning.params:
             code = warning.params["country"]
             return _("{field}: this number is not a Kazakh one ({country}).").format(
-                field=_(field_label("phone")), country=country_name(code, current_language()))
+                field=_(field_label("phone")), country=country_name(code, current_language())
+            )
         return warning.message
 
     def message_of(self, name: str) -> str:

@@ -108,7 +108,9 @@ class VolunteerRegisterModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if key == self.query.sort and descending == self.query.descending and self._rows:
             return
-        self.set_query(volunteers.RegisterQuery(self.query.text, self.query.status, key, descending, self.query.month))
+        self.set_query(
+            volunteers.RegisterQuery(self.query.text, self.query.status, key, descending, self.query.month)
+        )
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)

@@ -94,14 +94,19 @@ class RegisterPage(QWidget):
         for column, chars in enumerate(COLUMN_CHARS):
             if column:
                 title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
-                header.resizeSection(column, max(char * chars, title_metrics.horizontalAdvance(title) + 3 * char))
+                header.resizeSection(
+                    column, max(char * chars, title_metrics.horizontalAdvance(title) + 3 * char)
+                )
 
     def apply_query(self) -> None:
         """Re-reads the first page for what is typed now (also called on show and after saves)."""
         self.search_timer.stop()
         query = self.model.query
-        self.model.set_query(volunteers.RegisterQuery(self.search.text(), self.status.currentData() or "",
-                                                      query.sort, query.descending))
+        self.model.set_query(
+            volunteers.RegisterQuery(
+                self.search.text(), self.status.currentData() or "", query.sort, query.descending
+            )
+        )
         self._update_count()
 
     def _update_count(self) -> None:

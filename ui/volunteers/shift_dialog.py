@@ -24,8 +24,9 @@ def parse_time(value: str, field: str) -> dt.time:
 
 
 class ShiftDialog(QDialog):
-    def __init__(self, ctx, mode: str, volunteer_id: str, shift: dict | None = None, parent=None,
-                 now=now_local):
+    def __init__(
+        self, ctx, mode: str, volunteer_id: str, shift: dict | None = None, parent=None, now=now_local
+    ):
         super().__init__(parent)
         assert mode in MODES
         self.ctx, self.mode, self.volunteer_id, self.shift, self._now = ctx, mode, volunteer_id, shift, now
@@ -37,18 +38,26 @@ class ShiftDialog(QDialog):
         self.activity, self.reason = QLineEdit(self), QLineEdit(self)
         self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, FieldMessages] = {}
-        wanted = {"add": ("shift_date", "check_in", "check_out", "activity"),
-                  "correct": ("shift_date", "check_in", "check_out", "reason"),
-                  "close": ("shift_date", "check_out"),
-                  "reverse": ("reason",)}[mode]
-        editors = {"shift_date": self.day, "check_in": self.start, "check_out": self.end,
-                   "activity": self.activity, "reason": self.reason}
+        wanted = {
+            "add": ("shift_date", "check_in", "check_out", "activity"),
+            "correct": ("shift_date", "check_in", "check_out", "reason"),
+            "close": ("shift_date", "check_out"),
+            "reverse": ("reason",),
+        }[mode]
+        editors = {
+            "shift_date": self.day,
+            "check_in": self.start,
+            "check_out": self.end,
+            "activity": self.activity,
+            "reason": self.reason,
+        }
         for name in wanted:
             self.labels[name] = QLabel(self)
             self.fields[name] = FieldMessages(editors[name], self)
             self.form.addRow(self.labels[name], self.fields[name].box)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.form.addRow(self.buttons)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
@@ -57,13 +66,19 @@ class ShiftDialog(QDialog):
         self.setMinimumWidth(420)
 
     def retranslate_ui(self) -> None:
-        titles = {"add": _("Add a shift"), "correct": _("Correct a shift"), "close": _("Close an open shift"),
-                  "reverse": _("Cancel an entry")}
+        titles = {
+            "add": _("Add a shift"),
+            "correct": _("Correct a shift"),
+            "close": _("Close an open shift"),
+            "reverse": _("Cancel an entry"),
+        }
         self.setWindowTitle(titles[self.mode])
         notes = {
             "add": _("For a shift the volunteer did not check in or out for."),
             "correct": _("The wrong entry is reversed and a new one is recorded; both stay in the ledger."),
-            "close": _("When did the volunteer really leave? (If after midnight, the time is on the next day.)"),
+            "close": _(
+                "When did the volunteer really leave? (If after midnight, the time is on the next day.)"
+            ),
             "reverse": _("A reversal entry cancels this one; the original stays in the ledger."),
         }
         self.heading.setText(notes[self.mode])
@@ -81,7 +96,9 @@ class ShiftDialog(QDialog):
             self.day.setText(start.strftime(people.DATE_FORMAT))
             self.start.setText(start.strftime("%H:%M"))
             if self.shift.get("check_out"):
-                self.end.setText(dt.datetime.fromisoformat(self.shift["check_out"]).astimezone(TZ).strftime("%H:%M"))
+                self.end.setText(
+                    dt.datetime.fromisoformat(self.shift["check_out"]).astimezone(TZ).strftime("%H:%M")
+                )
         else:
             self.day.setText(self._now().strftime(people.DATE_FORMAT))
 
@@ -134,8 +151,13 @@ class ShiftDialog(QDialog):
             self.show_errors(exc.errors)
             return
         self.buttons.setEnabled(False)
-        self.ctx.write(*call, tables=("volunteer_shifts",), on_done=lambda _r: self.accept(),
-                       on_error=self._on_write_failed, **kwargs)
+        self.ctx.write(
+            *call,
+            tables=("volunteer_shifts",),
+            on_done=lambda _r: self.accept(),
+            on_error=self._on_write_failed,
+            **kwargs,
+        )
 
     def _on_write_failed(self, message: str) -> None:
         self.buttons.setEnabled(True)

@@ -66,9 +66,15 @@ class VolunteerForm(QWidget):
         self.consent_given_on = QLineEdit(self)
         self.consent_form_version = QLineEdit(self)
         self.kiosk_code = QLabel(self)
-        editors = {"status": self.status, "since": self.since, "skills": skills_box, "activities": self.activities,
-                   "emergency_contact": self.emergency_contact, "consent_given_on": self.consent_given_on,
-                   "consent_form_version": self.consent_form_version}
+        editors = {
+            "status": self.status,
+            "since": self.since,
+            "skills": skills_box,
+            "activities": self.activities,
+            "emergency_contact": self.emergency_contact,
+            "consent_given_on": self.consent_given_on,
+            "consent_form_version": self.consent_form_version,
+        }
         for name, editor in editors.items():
             messages = FieldMessages(editor, self)
             self.fields[name] = messages
@@ -82,8 +88,11 @@ class VolunteerForm(QWidget):
         self.months.verticalHeader().hide()
         self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.months.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.months.setFixedHeight(self.months.horizontalHeader().sizeHint().height()
-                                   + self.months.verticalHeader().defaultSectionSize() + 4)
+        self.months.setFixedHeight(
+            self.months.horizontalHeader().sizeHint().height()
+            + self.months.verticalHeader().defaultSectionSize()
+            + 4
+        )
         self.months.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.months.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form.addRow(self.months_label)  # label above: twelve columns need the whole width
@@ -121,7 +130,9 @@ class VolunteerForm(QWidget):
             item = QListWidgetItem(name, self.skills)
             item.setData(Qt.ItemDataRole.UserRole, skill_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if skill_id in self._skills_checked else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if skill_id in self._skills_checked else Qt.CheckState.Unchecked
+            )
 
     def show_month_minutes(self, year: int | None, minutes: dict[int, int]) -> None:
         self._year, self._month_minutes = year, minutes
@@ -147,14 +158,22 @@ class VolunteerForm(QWidget):
         self.load_skills()
 
     def checked_skills(self) -> list[str]:
-        return [self.skills.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.skills.count())
-                if self.skills.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.skills.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.skills.count())
+            if self.skills.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def values(self) -> dict:
-        return {"status": self.status.currentData(), "since": self.since.text(), "skills": self.checked_skills(),
-                "activities": self.activities.toPlainText(), "emergency_contact": self.emergency_contact.text(),
-                "consent_given_on": self.consent_given_on.text(),
-                "consent_form_version": self.consent_form_version.text()}
+        return {
+            "status": self.status.currentData(),
+            "since": self.since.text(),
+            "skills": self.checked_skills(),
+            "activities": self.activities.toPlainText(),
+            "emergency_contact": self.emergency_contact.text(),
+            "consent_given_on": self.consent_given_on.text(),
+            "consent_form_version": self.consent_form_version.text(),
+        }
 
     def set_values(self, values: dict) -> None:
         self.status.setCurrentIndex(max(0, self.status.findData(values.get("status") or "active")))
@@ -189,7 +208,8 @@ class SkillDialog(QDialog):
         form.addRow(self.kk_label, self.messages.box)
         form.addRow(self.ru_label, self.name_ru)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
@@ -198,8 +218,14 @@ class SkillDialog(QDialog):
         self.ru_label.setText(_("Name in Russian"))
 
     def _on_buttons_accepted(self) -> None:
-        self.ctx.write(volunteers.add_skill, self.name_kk.text(), self.name_ru.text(), tables=("skills",),
-                       on_done=self._on_saved, on_error=lambda message: self.messages.show(message, ERROR_STYLE))
+        self.ctx.write(
+            volunteers.add_skill,
+            self.name_kk.text(),
+            self.name_ru.text(),
+            tables=("skills",),
+            on_done=self._on_saved,
+            on_error=lambda message: self.messages.show(message, ERROR_STYLE),
+        )
 
     def _on_saved(self, skill_id: str) -> None:
         self.skill_id = skill_id
@@ -234,7 +260,8 @@ class VolunteerDialog(QDialog):
         self.required_note = QLabel(self)
         row.addWidget(self.required_note, 1)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         row.addWidget(self.buttons)
         layout.addLayout(row)
         self.buttons.accepted.connect(self._on_buttons_accepted)
@@ -272,17 +299,25 @@ class VolunteerDialog(QDialog):
             self.person_form.set_values(people.form_values(people.get_person(store, self.person_id)))
             self.volunteer_id = volunteers.volunteer_of_person(store, self.person_id)
             if self.volunteer_id:
-                self.volunteer_form.set_values(volunteers.form_values(volunteers.get_volunteer(store,
-                                                                                               self.volunteer_id)))
+                self.volunteer_form.set_values(
+                    volunteers.form_values(volunteers.get_volunteer(store, self.volunteer_id))
+                )
             else:
                 self.volunteer_form.set_values({"since": today_local().strftime(people.DATE_FORMAT)})
         else:
             today = today_local().strftime(people.DATE_FORMAT)
-            self.volunteer_form.set_values({"since": today, "consent_given_on": today,
-                                            "consent_form_version": volunteers.DEFAULT_CONSENT_FORM})
+            self.volunteer_form.set_values(
+                {
+                    "since": today,
+                    "consent_given_on": today,
+                    "consent_form_version": volunteers.DEFAULT_CONSENT_FORM,
+                }
+            )
         if self.volunteer_id:
             year = today_local().year
-            self.volunteer_form.show_month_minutes(year, volunteers.minutes_by_month(store, self.volunteer_id, year))
+            self.volunteer_form.show_month_minutes(
+                year, volunteers.minutes_by_month(store, self.volunteer_id, year)
+            )
         else:
             self.volunteer_form.show_month_minutes(None, {})
 
@@ -301,12 +336,17 @@ class VolunteerDialog(QDialog):
             self.person_form.focus_first_error()
             self._show_banner(_("Please correct the marked fields."))
             return
-        duplicates = [d for d in people.find_duplicates(self.ctx.store, clean.values, exclude_id=self.person_id)
-                      if d.person["id"] not in self._different_from]
+        duplicates = [
+            d
+            for d in people.find_duplicates(self.ctx.store, clean.values, exclude_id=self.person_id)
+            if d.person["id"] not in self._different_from
+        ]
         if duplicates:
             self.duplicate_dialog = DuplicateDialog(duplicates, self)
             self.duplicate_dialog.same_person_chosen.connect(self._on_duplicate_dialog_same_person_chosen)
-            self.duplicate_dialog.different_person_chosen.connect(self._on_duplicate_dialog_different_person_chosen)
+            self.duplicate_dialog.different_person_chosen.connect(
+                self._on_duplicate_dialog_different_person_chosen
+            )
             self.duplicate_dialog.open()
             return
         self._write()
@@ -314,10 +354,17 @@ class VolunteerDialog(QDialog):
     def _write(self) -> None:
         self.buttons.setEnabled(False)
         self.ctx.write(
-            volunteers.save_volunteer, self.person_form.values(), self.volunteer_form.values(),
-            person_id=self.person_id, volunteer_id=self.volunteer_id, today=today_local(),
-            different_from=tuple(self._different_from), tables=WRITTEN_TABLES,
-            on_done=self._on_write_done, on_error=self._on_write_failed)
+            volunteers.save_volunteer,
+            self.person_form.values(),
+            self.volunteer_form.values(),
+            person_id=self.person_id,
+            volunteer_id=self.volunteer_id,
+            today=today_local(),
+            different_from=tuple(self._different_from),
+            tables=WRITTEN_TABLES,
+            on_done=self._on_write_done,
+            on_error=self._on_write_failed,
+        )
 
     def _on_write_done(self, ids) -> None:
         self.person_id, self.volunteer_id = ids
@@ -359,4 +406,3 @@ class VolunteerDialog(QDialog):
         if self.skill_dialog and self.skill_dialog.skill_id:
             form = self.volunteer_form
             form.set_checked_skills(set(form.checked_skills()) | {self.skill_dialog.skill_id}, reread=True)
-

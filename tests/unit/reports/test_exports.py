@@ -40,8 +40,8 @@ def test_xlsx_has_numbers_and_charts(october, tmp_path, lang):
     numbers = [v for v in summary.iter_rows(values_only=True) if v[0] and isinstance(v[n], (int, float))]
     assert len(numbers) > 20
     row = _find_row(summary, label)
-    assert row[n:n + 3] == (1, 1, 0)  # people reached by Қамқор: this month, September, a year ago
-    assert all(isinstance(v, (int, float)) for v in row[n:n + 3])
+    assert row[n : n + 3] == (1, 1, 0)  # people reached by Қамқор: this month, September, a year ago
+    assert all(isinstance(v, (int, float)) for v in row[n : n + 3])
     values = [r[n] for r in summary.iter_rows(values_only=True)]
     assert 153 in values and 150000 in values and 3.8 in values  # attendance, donations ₸, volunteer hours
     charts = sum(len(ws._charts) for ws in wb.worksheets)
@@ -57,13 +57,19 @@ def test_xlsx_sheet_and_heading_in_kazakh(october, tmp_path):
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
-@pytest.mark.parametrize("lang,expected", [("kk", ["қазан", "Қамқор", "Ұн, кг", "150 000 ₸"]),
-                                           ("ru", ["октябрь 2026", "Мука, кг", "Праздник"]),
-                                           ("both", ["қазан", "октябрь", "Қамқор", "«Қамқор»"])])
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        ("kk", ["қазан", "Қамқор", "Ұн, кг", "150 000 ₸"]),
+        ("ru", ["октябрь 2026", "Мука, кг", "Праздник"]),
+        ("both", ["қазан", "октябрь", "Қамқор", "«Қамқор»"]),
+    ],
+)
 def test_pdf_text_and_pages(october, tmp_path, lang, expected):
     path = write_pdf(october, tmp_path / "r.pdf", lang)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for fragment in expected:
         assert fragment.replace("\u202f", " ") in text.replace("\u202f", " ").replace("\xa0", " ")
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -91,8 +97,18 @@ def test_hxl_parses_and_has_no_personal_data(october, fixture_store, tmp_path):
     path = write_hxl(october, tmp_path / "r.hxl.csv", "both")
     data = hxl.data(str(path), hxl.InputOptions(allow_local=True))
     tags = [c.display_tag for c in data.columns]
-    for tag in ("#org+name+i_kk", "#adm1+code", "#sector+code", "#activity+name+i_ru", "#date+month",
-                "#reached+total", "#reached+f", "#reached+m", "#reached+children", "#reached+elderly"):
+    for tag in (
+        "#org+name+i_kk",
+        "#adm1+code",
+        "#sector+code",
+        "#activity+name+i_ru",
+        "#date+month",
+        "#reached+total",
+        "#reached+f",
+        "#reached+m",
+        "#reached+children",
+        "#reached+elderly",
+    ):
         assert tag in tags
     rows = {r.get("#activity+code"): r for r in data}
     assert rows["events"].get("#reached+total") == "153"
@@ -151,9 +167,13 @@ def _export_as_ordinary_user(prefix, tmp_path, target, fmt):
     import sys
 
     db = tmp_path / "child.sqlite"
-    return subprocess.run([*prefix, sys.executable, "-c", _EXPORT_CHILD, str(db), str(target), fmt],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+    return subprocess.run(
+        [*prefix, sys.executable, "-c", _EXPORT_CHILD, str(db), str(target), fmt],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
 
 
 def test_export_to_read_only_folder_gives_clear_message(obeying_file_modes, tmp_path):
@@ -191,11 +211,16 @@ def test_export_of_empty_month_is_zeros(store, tmp_path):
     import datetime as dt
 
     from desktop.reports.summary import build_summary
+
     empty = build_summary(store, "2030-01", today=dt.date(2030, 3, 1))
     for fmt in ("xlsx", "pdf", "csv", "hxl"):
         assert export_report(empty, fmt, tmp_path / f"empty.{fmt}", "kk").stat().st_size > 0
     wb = openpyxl.load_workbook(tmp_path / "empty.xlsx")
-    values = [r[1] for r in wb.worksheets[0].iter_rows(min_row=7, values_only=True) if isinstance(r[1], (int, float))]
+    values = [
+        r[1]
+        for r in wb.worksheets[0].iter_rows(min_row=7, values_only=True)
+        if isinstance(r[1], (int, float))
+    ]
     assert values and all(v == 0 for v in values)
     rows = _read_csv(tmp_path / "empty.csv")
     assert all(r[3:] == ["0", "0", "0"] for r in rows[1:])

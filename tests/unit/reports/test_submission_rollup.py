@@ -22,8 +22,10 @@ def test_submit_then_resubmit_makes_a_new_version_with_changes(fixture_store):
     assert len(report_versions(fixture_store, "2026-10")) == 1
 
     # A late correction: one more held event in October.
-    fixture_store.insert("events", {"title_kk": "x", "kind": "concert", "status": "held",
-                                    "starts_at": "2026-10-28T18:00:00+05:00"})
+    fixture_store.insert(
+        "events",
+        {"title_kk": "x", "kind": "concert", "status": "held", "starts_at": "2026-10-28T18:00:00+05:00"},
+    )
     second = submit_month(fixture_store, "2026-10", today=TODAY)
     assert second["version"] == 2 and not second["unchanged"]
     changes = json.loads(second["changes"])
@@ -56,20 +58,33 @@ def test_rollup_sums_houses_and_names_the_missing(tmp_path):
         submit_month(s, "2026-10", today=TODAY)
         payloads.extend(s.rows("SELECT * FROM monthly_reports"))
         if house == "KZ-55-02":  # a second version: only the newest counts
-            s.insert("events", {"kind": "concert", "status": "held", "starts_at": "2026-10-28T18:00:00+05:00"})
+            s.insert(
+                "events", {"kind": "concert", "status": "held", "starts_at": "2026-10-28T18:00:00+05:00"}
+            )
             submit_month(s, "2026-10", today=TODAY)
             payloads.extend(s.rows("SELECT * FROM monthly_reports WHERE version = 2"))
         s.close()
-    region = {"code": "KZ-55", "name_kk": "Павлодар облысы", "name_ru": "Павлодарская область",
-              "region_code": "KZ-55"}
-    result = rollup(latest_versions(payloads), "2026-10", expected_houses=["KZ-55-01", "KZ-55-02", "KZ-55-03"],
-                    org=region)
+    region = {
+        "code": "KZ-55",
+        "name_kk": "Павлодар облысы",
+        "name_ru": "Павлодарская область",
+        "region_code": "KZ-55",
+    }
+    result = rollup(
+        latest_versions(payloads), "2026-10", expected_houses=["KZ-55-01", "KZ-55-02", "KZ-55-03"], org=region
+    )
     assert result.submitted == ["KZ-55-01", "KZ-55-02"]
     assert result.missing == ["KZ-55-03"]
     cur = result.summary.current
     assert cur["events"]["held"] == 3 + 4
     assert cur["events"]["by_kind"]["concert"] == 1 + 2
-    assert cur["events"]["attendance"] == {"total": 306, "women": 184, "men": 122, "children": 62, "elderly": 42}
+    assert cur["events"]["attendance"] == {
+        "total": 306,
+        "women": 184,
+        "men": 122,
+        "children": 62,
+        "elderly": 42,
+    }
     assert cur["aid"]["people"] == 8 and cur["aid"]["by_programme"]["qamqor"]["quantity"] == 16
     assert cur["aid"]["by_category"]["low_income"]["anonymous"] == 2
     assert cur["volunteers"]["minutes"] == 450
@@ -102,9 +117,18 @@ def test_rollup_exports_name_the_houses_that_did_not_submit(october, tmp_path):
     import openpyxl
 
     from desktop.reports.export import export_report
-    result = rollup([october.to_payload()], "2026-10", expected_houses=["KZ-55-01", "KZ-55-02"],
-                    org={"code": "KZ-55", "name_kk": "Павлодар облысы", "name_ru": "Павлодарская область",
-                         "region_code": "KZ-55"})
+
+    result = rollup(
+        [october.to_payload()],
+        "2026-10",
+        expected_houses=["KZ-55-01", "KZ-55-02"],
+        org={
+            "code": "KZ-55",
+            "name_kk": "Павлодар облысы",
+            "name_ru": "Павлодарская область",
+            "region_code": "KZ-55",
+        },
+    )
     assert result.summary.houses_missing == ["KZ-55-02"]
     wb = openpyxl.load_workbook(export_report(result.summary, "xlsx", tmp_path / "region.xlsx", "kk"))
     assert "KZ-55-02" in wb.worksheets[0]["A5"].value and "1" in wb.worksheets[0]["A5"].value
@@ -117,11 +141,13 @@ def test_export_rollup_from_report_rows(fixture_store, tmp_path):
     import openpyxl
 
     from desktop.reports.export import export_rollup
+
     submit_month(fixture_store, "2026-10", today=TODAY)
     submit_month(fixture_store, "2026-09", today=TODAY)
     rows = fixture_store.rows("SELECT * FROM monthly_reports")
-    result = export_rollup(rows, "2026-10", "xlsx", tmp_path / "r.xlsx", lang="ru",
-                           expected_houses=["KZ-55-01", "KZ-55-04"])
+    result = export_rollup(
+        rows, "2026-10", "xlsx", tmp_path / "r.xlsx", lang="ru", expected_houses=["KZ-55-01", "KZ-55-04"]
+    )
     assert result.submitted == ["KZ-55-01"] and result.missing == ["KZ-55-04"]
     assert result.summary.current["events"]["held"] == 3
     assert len(openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets) >= 5

@@ -22,7 +22,9 @@ def test_month_arithmetic_and_almaty_boundaries():
 
 def test_events(october):
     ev = october.current["events"]
-    assert ev["held"] == 3  # E1, E2 (23:30 on the 31st), E6; not E3 (00:30 on 1 Nov), E4 cancelled, E7 deleted
+    assert (
+        ev["held"] == 3
+    )  # E1, E2 (23:30 on the 31st), E6; not E3 (00:30 on 1 Nov), E4 cancelled, E7 deleted
     assert ev["by_kind"] == {"concert": 1, "holiday": 1, "meeting": 1}
     assert ev["cancelled"] == 1
     # headcounts of E1 and E2 plus the named list of E6 (two women, one man, one child, one elderly)
@@ -50,18 +52,38 @@ def test_aid(october):
     assert aid["reached"] == {"total": 4, "women": 2, "men": 2, "children": 1, "elderly": 1}
     progs = aid["by_programme"]
     assert set(progs) == {"qamqor", "zhurekten", "mektepke_zhol"}
-    assert (progs["qamqor"]["entries"], progs["qamqor"]["people"], progs["qamqor"]["households"],
-            progs["qamqor"]["quantity"]) == (2, 1, 1, 8)
-    assert (progs["zhurekten"]["entries"], progs["zhurekten"]["people"], progs["zhurekten"]["households"],
-            progs["zhurekten"]["quantity"]) == (2, 2, 1, 4)
+    assert (
+        progs["qamqor"]["entries"],
+        progs["qamqor"]["people"],
+        progs["qamqor"]["households"],
+        progs["qamqor"]["quantity"],
+    ) == (2, 1, 1, 8)
+    assert (
+        progs["zhurekten"]["entries"],
+        progs["zhurekten"]["people"],
+        progs["zhurekten"]["households"],
+        progs["zhurekten"]["quantity"],
+    ) == (2, 2, 1, 4)
     assert progs["zhurekten"]["reached"] == {"total": 2, "women": 0, "men": 2, "children": 1, "elderly": 0}
     assert (progs["mektepke_zhol"]["entries"], progs["mektepke_zhol"]["quantity"]) == (1, 1)
     cats = aid["by_category"]
-    assert set(cats) == {"veteran", "lonely_elderly", "large_family", "low_income"}  # R5's only aid was reversed
+    assert set(cats) == {
+        "veteran",
+        "lonely_elderly",
+        "large_family",
+        "low_income",
+    }  # R5's only aid was reversed
     assert (cats["veteran"]["entries"], cats["veteran"]["people"]) == (2, 1)
-    assert (cats["large_family"]["entries"], cats["large_family"]["people"], cats["large_family"]["households"]) \
-        == (2, 2, 1)
-    assert (cats["low_income"]["entries"], cats["low_income"]["people"], cats["low_income"]["anonymous"]) == (2, 2, 1)
+    assert (
+        cats["large_family"]["entries"],
+        cats["large_family"]["people"],
+        cats["large_family"]["households"],
+    ) == (2, 2, 1)
+    assert (cats["low_income"]["entries"], cats["low_income"]["people"], cats["low_income"]["anonymous"]) == (
+        2,
+        2,
+        1,
+    )
     assert aid["items"] == {"item-flour": 10, "item-food-set": 3}
 
 
@@ -86,8 +108,13 @@ def test_comparisons_and_series(october):
     assert october.year_ago["events"]["attendance"]["total"] == 10
     assert [p["month"] for p in october.series] == [shift_month("2026-10", -k) for k in range(11, -1, -1)]
     last = october.series[-1]
-    assert (last["events_held"], last["attendance"], last["people_reached"], last["volunteer_minutes"],
-            last["donations_value_kzt"]) == (3, 153, 4, 225, 150000)
+    assert (
+        last["events_held"],
+        last["attendance"],
+        last["people_reached"],
+        last["volunteer_minutes"],
+        last["donations_value_kzt"],
+    ) == (3, 153, 4, 225, 150000)
     assert october.series[-2]["events_held"] == 1
     assert sum(p["events_held"] for p in october.series[:-2]) == 0
     assert october.partial is False
@@ -130,11 +157,15 @@ def test_empty_month_is_zeros_not_an_error(store):
 
 
 def test_correction_of_an_entry_older_than_a_year_stays_out_of_this_month(fixture_store):
-    old = fixture_store.insert("aid_given", {"given_on": "2025-09-10", "programme": "qamqor",
-                                             "recipient_id": fixture_store.ids["R5"]})
+    old = fixture_store.insert(
+        "aid_given",
+        {"given_on": "2025-09-10", "programme": "qamqor", "recipient_id": fixture_store.ids["R5"]},
+    )
     fixture_store.insert("aid_lines", {"aid_id": old, "item_id": "item-rice", "quantity": 3})
-    fix = fixture_store.insert("aid_given", {"given_on": "2026-10-12", "programme": "qamqor", "reverses_id": old,
-                                             "reason": "late correction"})
+    fix = fixture_store.insert(
+        "aid_given",
+        {"given_on": "2026-10-12", "programme": "qamqor", "reverses_id": old, "reason": "late correction"},
+    )
     fixture_store.insert("aid_lines", {"aid_id": fix, "item_id": "item-rice", "quantity": -3})
     october = build_summary(fixture_store, "2026-10", today=dt.date(2026, 11, 20))
     assert october.current["aid"]["items"] == {"item-flour": 10, "item-food-set": 3}
