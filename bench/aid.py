@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop import aid  # noqa: E402
-from desktop.aid import AidEntry, DonationEntry, Line, RecipientInput  # noqa: E402
-from desktop.store import Store  # noqa: E402
+from desktop import aid
+from desktop.aid import AidEntry, DonationEntry, Line, RecipientInput
+from desktop.store import Store
 
 TODAY = dt.date(2026, 11, 20)
 PROGRAMMES = ["qamqor", "mektepke_zhol", "zhurekten", "meyirim", "other"]

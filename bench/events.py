@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop import events  # noqa: E402
-from desktop.formats import TZ  # noqa: E402
-from desktop.reference import EVENT_KINDS  # noqa: E402
-from desktop.store import Store  # noqa: E402
+from desktop import events
+from desktop.formats import TZ
+from desktop.reference import EVENT_KINDS
+from desktop.store import Store
 
 YEAR, MONTH, IN_MONTH, OTHER = 2026, 3, 500, 1500
 _app = None

@@ -9,9 +9,11 @@ negated quantities, so every sum over a ledger is simply a sum.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import phonenumbers
 
@@ -137,7 +139,7 @@ def parse_quantity(value: Any, line: int, field_name: str = "quantity") -> float
             raise ValidationError(
                 field_name, N_("Line {line}: the quantity must be a number."), row=line - 1, line=line
             ) from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise ValidationError(
             field_name, N_("Line {line}: the quantity must be a number."), row=line - 1, line=line
         )
@@ -157,7 +159,7 @@ def _parse_value(value: Any, line: int) -> float | None:
         raise ValidationError(
             "value_kzt", N_("Line {line}: the value must be a number of tenge."), row=line - 1, line=line
         ) from None
-    if number < 0 or number != number:
+    if number < 0 or not math.isfinite(number):
         raise ValidationError(
             "value_kzt", N_("Line {line}: the value cannot be negative."), row=line - 1, line=line
         )
@@ -734,7 +736,7 @@ _SUM_SOURCES = {
     "donated": ("donation_lines", "donations", "donation_id"),
     "given": ("aid_lines", "aid_given", "aid_id"),
 }
-_stock_cache: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
+_stock_cache: weakref.WeakKeyDictionary[Store, dict] = weakref.WeakKeyDictionary()
 
 
 def _ledger_sums(store: Store) -> dict[tuple[str, str], dict[str, float]]:
@@ -896,7 +898,7 @@ def record_stock_take(
     raw = str(counted if counted is not None else "").strip().replace(",", ".")
     try:
         count = float(raw)
-        if count < 0 or count != count:
+        if count < 0 or not math.isfinite(count):
             raise ValueError
     except ValueError:
         errors.append(ValidationError("counted", N_("{field}: enter the counted quantity (zero or more).")))

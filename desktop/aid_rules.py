@@ -4,8 +4,8 @@ aid in that period already uses up the rule's allowance. Pure functions; desktop
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from desktop.i18n import N_
 
@@ -32,7 +32,7 @@ class Rule:
     max_count: int = 1
 
     @classmethod
-    def from_row(cls, row: dict) -> "Rule":
+    def from_row(cls, row: dict) -> Rule:
         return cls(
             row["id"],
             row["programme"],

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from desktop.errors import DostyqError, StoreOpenError
 from desktop.i18n import N_

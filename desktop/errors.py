@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from desktop.i18n import N_, _
 
 
@@ -61,7 +63,7 @@ class LedgerError(DostyqError):
 class StoreOpenError(DostyqError):
     """The database file cannot be used. `kind` tells which case; nothing has been written to the file."""
 
-    MESSAGES = {
+    MESSAGES: ClassVar[dict[str, str]] = {
         "not_sqlite": N_(
             "The file {path} is not a Dostyq database (it is not an SQLite file). It was not changed."
         ),

@@ -59,11 +59,11 @@ def month_name(month: int, lang: str | None = None) -> str:
     return names[month]
 
 
-def format_number(value: float | int, lang: str | None = None) -> str:
+def format_number(value: float, lang: str | None = None) -> str:
     return babel_numbers.format_decimal(value, locale=babel_locale(lang))
 
 
-def format_money(value: float | int, lang: str | None = None) -> str:
+def format_money(value: float, lang: str | None = None) -> str:
     """Whole tenge: '1 500 ₸', with no-break spaces so the sign never wraps away from the number."""
     return babel_numbers.format_currency(
         value, "KZT", format="#,##0\xa0¤", currency_digits=False, locale=babel_locale(lang)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 _COUNTER_MAX = 0xFFFF
 
@@ -23,7 +23,7 @@ class Stamp:
         return f"{self.ms:013d}-{self.counter:04x}-{self.device}"
 
     @classmethod
-    def parse(cls, text: str) -> "Stamp":
+    def parse(cls, text: str) -> Stamp:
         ms, counter, device = text.split("-", 2)
         return cls(int(ms), int(counter, 16), device)
 
@@ -59,8 +59,7 @@ class HybridClock:
         """Move past a stamp received from elsewhere, so our next stamp orders after it (causality)."""
         stamp = Stamp.parse(remote)
         with self._lock:
-            if (stamp.ms, stamp.counter) > (self._ms, self._counter):
-                self._ms, self._counter = stamp.ms, stamp.counter
+            self._ms, self._counter = max((self._ms, self._counter), (stamp.ms, stamp.counter))
 
     @property
     def last(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Self
 
 from desktop.errors import StoreOpenError
 
@@ -18,7 +19,7 @@ class InstanceLock:
     def acquire(self) -> None:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            fh = open(self.lock_path, "a+b")
+            fh = open(self.lock_path, "a+b")  # noqa: SIM115 (held open for the lifetime of the lock)
         except PermissionError as exc:
             raise StoreOpenError("read_only", path=str(self.db_path)) from exc
         try:
@@ -41,7 +42,7 @@ class InstanceLock:
             self._fh.close()
             self._fh = None
 
-    def __enter__(self) -> "InstanceLock":
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

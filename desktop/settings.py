@@ -24,7 +24,7 @@ class Settings:
         return config_dir() / "settings.json"
 
     @classmethod
-    def load(cls) -> "Settings":
+    def load(cls) -> Settings:
         try:
             data = json.loads(cls.path().read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -15,8 +15,9 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -33,7 +34,7 @@ _clocks_lock = threading.Lock()
 
 
 def utc_now_iso(wall: Callable[[], float] = time.time) -> str:
-    return dt.datetime.fromtimestamp(wall(), dt.timezone.utc).isoformat(timespec="milliseconds")
+    return dt.datetime.fromtimestamp(wall(), dt.UTC).isoformat(timespec="milliseconds")
 
 
 def _encode(value: Any) -> Any:
@@ -109,7 +110,7 @@ class Store:
 
     # ---- transactions ---------------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> Iterator[Store]:
         """BEGIN IMMEDIATE … COMMIT; nested calls become savepoints, so a failing inner block rolls back alone."""
         if self._depth == 0:
             self.conn.execute("BEGIN IMMEDIATE")

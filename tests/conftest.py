@@ -11,9 +11,9 @@ _private = tempfile.mkdtemp(prefix="dostyq-tests-")
 os.environ.setdefault("DOSTYQ_CONFIG_DIR", os.path.join(_private, "config"))
 os.environ.setdefault("DOSTYQ_DATA_DIR", os.path.join(_private, "data"))
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop import i18n  # noqa: E402
+from desktop import i18n
 
 
 @pytest.fixture

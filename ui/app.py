@@ -74,17 +74,18 @@ def main(argv: list[str] | None = None) -> int:
             demo.fill(store)
 
     language_chosen = bool(args.lang or settings.language)
-    if not args.screenshot and (
-        not language_chosen or (not store.house_id and not settings.house_setup_later)
+    if (
+        not args.screenshot
+        and (not language_chosen or (not store.house_id and not settings.house_setup_later))
+        and not _first_run(store, settings, args.lang)
     ):
-        if not _first_run(store, settings, args.lang):
-            return 0
+        return 0
 
+    from desktop.store import Store
     from ui.context import AppContext
     from ui.main_window import MainWindow
-    from ui.tasks import TaskRunner
     from ui.sync_controller import SyncController
-    from desktop.store import Store
+    from ui.tasks import TaskRunner
 
     runner = TaskRunner(lambda: Store(db_path))
     ctx = AppContext(store, runner, settings)

@@ -3,7 +3,8 @@ and long work), the settings, and app-wide signals."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 

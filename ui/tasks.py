@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -47,7 +48,7 @@ class Task(QRunnable):
             self.signals.failed.emit(_(N_("Cancelled.")))
         except DostyqError as exc:
             self.signals.failed.emit(exc.message)
-        except Exception as exc:  # shown to the user; the trace goes to the log
+        except Exception as exc:  # noqa: BLE001 (shown to the user; the trace goes to the log)
             traceback.print_exc()
             self.signals.failed.emit(_(N_("Unexpected error: {error}")).format(error=exc))
         else:

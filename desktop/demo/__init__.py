@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import random
-from typing import Callable
+from collections.abc import Callable
 
 from desktop.store import Store
 

@@ -24,7 +24,6 @@ from sqlalchemy.engine import Connection, Engine
 from desktop import reference, schema
 from desktop.hlc import Stamp
 from sync import merge
-from sync.protocol import table_digest as protocol_digest
 from sync.protocol import (
     APPLIED,
     CONFLICT,
@@ -36,6 +35,7 @@ from sync.protocol import (
     SyncRequest,
     token_hash,
 )
+from sync.protocol import table_digest as protocol_digest
 
 md = sa.MetaData()
 
@@ -333,17 +333,17 @@ class ServerStore:
         by: str,
     ) -> int:
         seq = self._next_seq(conn)
-        values = dict(
-            house_id=house,
-            server_seq=seq,
-            deleted=deleted,
-            hlc=stamp,
-            data=_json(data),
-            field_hlc=_json(field_hlc),
-            field_seq=_json(field_seq),
-            updated_at=when,
-            updated_by=by,
-        )
+        values = {
+            "house_id": house,
+            "server_seq": seq,
+            "deleted": deleted,
+            "hlc": stamp,
+            "data": _json(data),
+            "field_hlc": _json(field_hlc),
+            "field_seq": _json(field_seq),
+            "updated_at": when,
+            "updated_by": by,
+        }
         found = conn.execute(
             sa.select(records.c.id).where(records.c.table_name == table, records.c.id == row_id)
         )
@@ -730,17 +730,17 @@ class ServerStore:
                 )
         hlc = max(field_hlc.values()) if field_hlc else stamp
         winner = max(field_hlc.items(), key=lambda kv: kv[1])[1] if field_hlc else stamp
-        values = dict(
-            house_id=who.house_id,
-            server_seq=seq,
-            deleted=deleted,
-            hlc=hlc,
-            data=_json(data),
-            field_hlc=_json(field_hlc),
-            field_seq=_json(field_seq),
-            updated_at=when if winner == stamp else (row["updated_at"] if row is not None else when),
-            updated_by=_writer(winner),
-        )
+        values = {
+            "house_id": who.house_id,
+            "server_seq": seq,
+            "deleted": deleted,
+            "hlc": hlc,
+            "data": _json(data),
+            "field_hlc": _json(field_hlc),
+            "field_seq": _json(field_seq),
+            "updated_at": when if winner == stamp else (row["updated_at"] if row is not None else when),
+            "updated_by": _writer(winner),
+        }
         if row is None:
             conn.execute(
                 records.insert().values(table_name=op.table, id=op.row_id, created_at=created_at, **values)
@@ -824,17 +824,17 @@ class ServerStore:
             return APPLIED, None  # the server already has this row as new or newer
         hlc = max(field_hlc.values())
         when = op.created_at or self.now_iso()
-        values = dict(
-            house_id=who.house_id,
-            server_seq=seq,
-            deleted=deleted,
-            hlc=hlc,
-            data=_json(data),
-            field_hlc=_json(field_hlc),
-            field_seq=_json(field_seq),
-            updated_at=when,
-            updated_by=_writer(hlc),
-        )
+        values = {
+            "house_id": who.house_id,
+            "server_seq": seq,
+            "deleted": deleted,
+            "hlc": hlc,
+            "data": _json(data),
+            "field_hlc": _json(field_hlc),
+            "field_seq": _json(field_seq),
+            "updated_at": when,
+            "updated_by": _writer(hlc),
+        }
         if row is None:
             conn.execute(
                 records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values)

@@ -116,7 +116,7 @@ def test_keyboard_only_registration(ctx, seeded, qtbot):
 
 
 def test_enter_pressed_twice_saves_once(ctx, seeded, qtbot):
-    point, recipient = seeded
+    _point, _recipient = seeded
     page = section(ctx, qtbot).register_page
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("meyirim"))
     register_by_keyboard(qtbot, page)
@@ -129,7 +129,7 @@ def test_enter_pressed_twice_saves_once(ctx, seeded, qtbot):
 
 
 def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
-    point, recipient = seeded
+    _point, _recipient = seeded
     page = section(ctx, qtbot).register_page
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
     register_by_keyboard(qtbot, page)
@@ -275,7 +275,7 @@ def test_language_switches_live(ctx, qtbot):
 
 
 def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
-    point, recipient = seeded
+    _point, recipient = seeded
     page = section(ctx, qtbot).register_page
     page._on_anonymous_button_clicked()
     dialog = page.recipient_dialog

@@ -214,7 +214,7 @@ def _three_events(store):
 
 def test_filters(store):
     a, b, c = _three_events(store)
-    ids = lambda f: [r["id"] for r in events.list_events(store, f)]  # noqa: E731
+    ids = lambda f: [r["id"] for r in events.list_events(store, f)]
     assert ids(EventFilter(month="2026-03")) == [b, a]
     assert ids(EventFilter(month="2026-04")) == [c]
     assert ids(EventFilter(kind="concert")) == [b]
@@ -229,7 +229,7 @@ def test_filters(store):
 
 def test_sorting(store):
     a, b, c = _three_events(store)
-    ids = lambda **kw: [r["id"] for r in events.list_events(store, **kw)]  # noqa: E731
+    ids = lambda **kw: [r["id"] for r in events.list_events(store, **kw)]
     assert ids(sort="starts_at") == [b, a, c]
     assert ids(sort="starts_at", descending=True) == [c, a, b]
     # Kazakh alphabet order: Ә comes right after А, so Әсем sorts before Дөңгелек and Наурыз.
@@ -245,7 +245,7 @@ def test_deleted_events_are_gone(store):
 
 
 def test_calendar_month_grid_and_multi_day_events(store):
-    a, b, c = _three_events(store)
+    a, b, _c = _three_events(store)
     view = events.calendar_month(store, 2026, 3, lang="kk")
     assert view.weeks[0][0].date == dt.date(2026, 2, 23)  # Monday-first
     assert all(len(w) == 7 for w in view.weeks)

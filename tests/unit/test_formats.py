@@ -38,6 +38,6 @@ def test_empty_message_is_not_the_catalog_header(lang):
 
 
 def test_short_datetime_keeps_four_digit_years_in_almaty_time():
-    moment = dt.datetime(2026, 11, 25, 9, 5, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 11, 25, 9, 5, tzinfo=dt.UTC)
     assert formats.format_short_datetime(moment) == "25.11.2026, 14:05"
     assert formats.format_short_datetime("2026-11-25T09:05:00+00:00") == "25.11.2026, 14:05"

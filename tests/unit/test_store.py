@@ -69,10 +69,9 @@ def test_ledger_rows_cannot_be_edited_or_deleted(store):
 
 
 def test_failed_transaction_leaves_no_row_and_no_outbox_entry(store):
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.insert("people", {"surname": "A", "name": "B"})
-            raise RuntimeError("power cut")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert("people", {"surname": "A", "name": "B"})
+        raise RuntimeError("power cut")
     assert store.scalar("SELECT count(*) FROM people") == 0
     assert outbox(store) == []
 
@@ -80,10 +79,9 @@ def test_failed_transaction_leaves_no_row_and_no_outbox_entry(store):
 def test_inner_savepoint_rolls_back_alone(store):
     with store.transaction():
         store.insert("people", {"surname": "Kept", "name": "X"})
-        with pytest.raises(ValueError):
-            with store.transaction():
-                store.insert("people", {"surname": "Dropped", "name": "Y"})
-                raise ValueError
+        with pytest.raises(ValueError), store.transaction():
+            store.insert("people", {"surname": "Dropped", "name": "Y"})
+            raise ValueError
     assert [r["surname"] for r in store.rows("SELECT surname FROM people")] == ["Kept"]
     assert len(outbox(store)) == 1
 

@@ -2,7 +2,50 @@ import random
 
 from desktop.text import KAZAKH_ALPHABET, fold, loose, sort_key
 
-OFFICIAL_ORDER = "А Ә Б В Г Ғ Д Е Ё Ж З И Й К Қ Л М Н Ң О Ө П Р С Т У Ұ Ү Ф Х Һ Ц Ч Ш Щ Ъ Ы І Ь Э Ю Я".split()
+OFFICIAL_ORDER = [
+    "А",
+    "Ә",
+    "Б",
+    "В",
+    "Г",
+    "Ғ",
+    "Д",
+    "Е",
+    "Ё",
+    "Ж",
+    "З",
+    "И",
+    "Й",
+    "К",
+    "Қ",
+    "Л",
+    "М",
+    "Н",
+    "Ң",
+    "О",
+    "Ө",
+    "П",
+    "Р",
+    "С",
+    "Т",
+    "У",
+    "Ұ",
+    "Ү",
+    "Ф",
+    "Х",
+    "Һ",
+    "Ц",
+    "Ч",
+    "Ш",
+    "Щ",
+    "Ъ",
+    "Ы",
+    "І",
+    "Ь",
+    "Э",
+    "Ю",
+    "Я",
+]
 
 
 def test_the_42_letters_sort_in_the_official_order():

@@ -3,8 +3,8 @@ programme rules the double-aid guard applies."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,9 +28,9 @@ from desktop import aid, aid_rules, reference
 from desktop.i18n import N_, _
 from ui.aid.common import (
     Column,
-    enable_sorting,
     FieldErrors,
     LazyTableModel,
+    enable_sorting,
     fill_combo,
     is_error,
     write_returning_errors,
@@ -153,7 +153,7 @@ class CataloguePage(QWidget):
 
         self.rules_box = QGroupBox(self)
         rules_layout = QVBoxLayout(self.rules_box)
-        programmes = lambda: aid.programme_names(store)  # noqa: E731 - follows the interface language
+        programmes = lambda: aid.programme_names(store)
         self.rules_model = LazyTableModel(
             [
                 Column(N_("Programme"), lambda r: programmes().get(r["programme"], r["programme"])),
@@ -173,8 +173,8 @@ class CataloguePage(QWidget):
 
         self.items_box = QGroupBox(self)
         items_layout = QVBoxLayout(self.items_box)
-        units = lambda: aid.unit_names(store)  # noqa: E731
-        groups = lambda: dict(reference.names(store.conn, "item_groups"))  # noqa: E731
+        units = lambda: aid.unit_names(store)
+        groups = lambda: dict(reference.names(store.conn, "item_groups"))
         self.items_model = LazyTableModel(
             [
                 Column(N_("Name in Kazakh"), lambda r: r["name_kk"]),

@@ -4,8 +4,9 @@ model, showing validation errors beside their fields, and running a service writ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
@@ -70,7 +71,7 @@ def fill_combo(
     for value, label in pairs:
         combo.addItem(label, value)
     index = combo.findData(current) if current is not None else -1
-    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
 
 

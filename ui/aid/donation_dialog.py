@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from desktop import aid, text
 from desktop.aid import DonationEntry
 from desktop.formats import today_local
-from desktop.iin import is_valid_bin
 from desktop.i18n import _
+from desktop.iin import is_valid_bin
 from ui.aid.common import (
     FieldErrors,
     date_of,

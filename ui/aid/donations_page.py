@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from desktop import aid
 from desktop.formats import format_money
 from desktop.i18n import N_, _
-from ui.aid.common import Column, enable_sorting, LazyTableModel, is_error, short_date, write_returning_errors
+from ui.aid.common import Column, LazyTableModel, enable_sorting, is_error, short_date, write_returning_errors
 from ui.aid.donation_dialog import DonationDialog
 from ui.aid.reason_dialog import ReasonDialog
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from desktop import aid
-from desktop.consent_form import save_consent_form
 from desktop.aid import RecipientInput
+from desktop.consent_form import save_consent_form
 from desktop.formats import today_local
 from desktop.i18n import _
 from ui.aid.common import (

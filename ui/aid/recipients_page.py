@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,7 @@ from desktop import aid
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import N_, _
-from ui.aid.common import Column, enable_sorting, LazyTableModel, is_error, short_date, write_returning_errors
+from ui.aid.common import Column, LazyTableModel, enable_sorting, is_error, short_date, write_returning_errors
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import aid_columns
@@ -219,7 +219,7 @@ class RecipientsPage(QWidget):
         top.addWidget(self.anonymous_button)
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        categories = lambda: aid.category_names(store)  # noqa: E731 - follows the interface language
+        categories = lambda: aid.category_names(store)
         self.model = LazyTableModel(
             [
                 Column(N_("Recipient"), lambda r: aid.recipient_label(store, r)),

@@ -52,7 +52,7 @@ AID_TABLES = ("aid_given", "aid_lines")
 
 
 def aid_columns(store, *, with_recipient: bool = True) -> list[Column]:
-    programmes = lambda: aid.programme_names(store)  # noqa: E731 - names follow the interface language
+    programmes = lambda: aid.programme_names(store)
     columns = [
         Column(N_("Date"), lambda r: short_date(r["given_on"]), sort=lambda r: r["given_on"]),
         Column(N_("Receipt No."), lambda r: r["number"]),

@@ -27,9 +27,9 @@ from ui.aid.common import (
     NEGATIVE,
     NEGATIVE_ROW,
     Column,
-    enable_sorting,
     FieldErrors,
     LazyTableModel,
+    enable_sorting,
     fill_combo,
     is_error,
     point_pairs,
@@ -151,7 +151,7 @@ class StockPage(QWidget):
             "background: #fdecea; color: #8e1b10; padding: 8px; border: 1px solid #e6b0aa;font-weight: bold;"
         )
         layout.addWidget(self.warning)
-        groups = lambda: dict(reference.names(ctx.store.conn, "item_groups"))  # noqa: E731
+        groups = lambda: dict(reference.names(ctx.store.conn, "item_groups"))
         self.model = LazyTableModel(
             [
                 Column(N_("Aid point"), lambda r: r.point_name),

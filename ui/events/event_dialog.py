@@ -41,9 +41,9 @@ from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventInput, Headcount
 from desktop.formats import TZ, format_hours, today_local
 from desktop.i18n import _
-from ui.widgets.record_dialog import RecordDialog
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker
+from ui.widgets.record_dialog import RecordDialog
 
 DATETIME_FORMAT = "dd.MM.yyyy HH:mm"
 HEADCOUNT_FIELDS = ("total", "women", "men", "children", "elderly")

@@ -18,9 +18,9 @@ from desktop import groups, person_lookup, reference
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.groups import AssociationInput
 from desktop.i18n import N_, _
-from ui.widgets.record_dialog import RecordDialog
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker
+from ui.widgets.record_dialog import RecordDialog
 
 
 class AssociationDialog(RecordDialog):

@@ -36,9 +36,9 @@ from desktop.errors import ValidationError, ValidationErrors
 from desktop.formats import format_short_date, today_local
 from desktop.groups import GroupInput, MemberInput
 from desktop.i18n import N_, _, current_language
-from ui.widgets.record_dialog import RecordDialog
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker
+from ui.widgets.record_dialog import RecordDialog
 
 DATE_FORMAT = "dd.MM.yyyy"
 

@@ -63,8 +63,8 @@ class AidSection(Section):
 
     def _on_data_changed(self, table: str) -> None:
         # Another screen (or sync) changed the aid data: the visible page shows it at once, the others on show.
-        if table in ("", "aid_points", "aid_items", "programme_rules") or table.startswith(
-            ("aid", "donation", "stock", "recipient")
-        ):
-            if self.isVisible():
-                self.tabs.currentWidget().refresh()
+        if (
+            table in ("", "aid_points", "aid_items", "programme_rules")
+            or table.startswith(("aid", "donation", "stock", "recipient"))
+        ) and self.isVisible():
+            self.tabs.currentWidget().refresh()
