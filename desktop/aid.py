@@ -17,10 +17,9 @@ from typing import Any
 
 import phonenumbers
 
-from desktop import aid_rules, people, reference, text
+from desktop import aid_rules, clock, people, reference, text
 from desktop.aid_rules import Breach, EarlierAid, Rule
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
-from desktop.formats import today_local
 from desktop.i18n import N_, _
 from desktop.iin import is_valid_bin, parse_iin
 from desktop.store import Store
@@ -92,7 +91,7 @@ register_field_labels(
 
 # ---- small parsing helpers ----------------------------------------------------------------------------------
 def _today(today: dt.date | None) -> dt.date:
-    return today or today_local()
+    return today or clock.today()
 
 
 def parse_date(

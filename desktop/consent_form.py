@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from desktop import reference
+from desktop import clock, reference
 from desktop.aid import CONSENT_FORM_VERSION, CONSENT_YEARS, RecipientInput
 from desktop.paths import data_dir, fonts_dir
 
@@ -178,7 +178,7 @@ def save_consent_form(
         subject.address = ", ".join(p.strip() for p in (data.locality, data.address) if p and p.strip())
     folder = folder or data_dir() / "consent_forms"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"consent-{lang}-{stamp}.pdf"
     path.write_bytes(render(lang, house_name, "", subject))
     return path

@@ -12,9 +12,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop import person_lookup, reference, text
+from desktop import clock, person_lookup, reference, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
-from desktop.formats import TZ, now_local
+from desktop.formats import TZ
 from desktop.i18n import N_, current_language
 from desktop.store import Store
 
@@ -157,7 +157,7 @@ def validate_event(store: Store, data: EventInput, now: dt.datetime | None = Non
         errors.append(ValidationError("event_starts_at", N_("Enter when the event starts.")))
     elif ends is not None and ends < starts:
         errors.append(ValidationError("event_ends_at", N_("The event cannot end before it starts.")))
-    elif data.status == "held" and starts > (now or now_local()):
+    elif data.status == "held" and starts > (now or clock.now()):
         errors.append(
             ValidationError("event_status", N_("An event that has not started yet cannot be marked as held."))
         )
@@ -418,7 +418,7 @@ def counted_event_time(now: dt.datetime | None = None) -> str:
     """The SQL condition (over event_volunteers `ev` joined to events `e`) for volunteer time at events that counts
     in hours and letters: the event has started and was not cancelled, and the volunteer did not also check in at
     the kiosk for it (the shift holds that time already). `now` becomes a literal: it is a timestamp made here."""
-    started_by = stored_time(now or now_local())
+    started_by = stored_time(now or clock.now())
     return (
         "ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
         f"AND e.starts_at <= '{started_by}' "

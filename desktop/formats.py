@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
+from desktop.clock import TZ
 from desktop.i18n import current_language
-
-# The whole country is on UTC+5 since 2024-03-01; Asia/Almaty carries the history.
-TZ = ZoneInfo("Asia/Almaty")
 
 # ru_RU would print "KZT" and Babel has no en_KZ tenge symbol: always format with a _KZ locale.
 _LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en_US"}
@@ -72,11 +69,3 @@ def format_money(value: float, lang: str | None = None) -> str:
 
 def format_hours(minutes: int, lang: str | None = None) -> str:
     return babel_numbers.format_decimal(round(minutes / 60, 1), format="#,##0.#", locale=babel_locale(lang))
-
-
-def now_local() -> dt.datetime:
-    return dt.datetime.now(TZ)
-
-
-def today_local() -> dt.date:
-    return now_local().date()

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop import person_lookup, reference, text
+from desktop import clock, person_lookup, reference, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.events import localized_title
-from desktop.formats import today_local
 from desktop.i18n import N_
 from desktop.store import Store
 
@@ -98,7 +97,7 @@ def validate_member(
     person = person_lookup.person(store, member.person_id)
     if person is None:
         return [ValidationError("member_person", N_("Choose the person who joins the group."), row=row)]
-    joined = _date(member.joined) or today or today_local()
+    joined = _date(member.joined) or today or clock.today()
     age = person_lookup.age_on(person["birth_date"], joined)
     if age is not None and age < ADULT_AGE:
         name = person_lookup.full_name(person)
@@ -156,7 +155,7 @@ def validate_group(store: Store, data: GroupInput, today: dt.date | None = None)
     if data.status not in {code for code, _label in GROUP_STATUSES}:
         errors.append(ValidationError("group_status", N_("Choose the status of the group.")))
     founded = _date(data.founded)
-    if founded and founded > (today or today_local()):
+    if founded and founded > (today or clock.today()):
         errors.append(ValidationError("group_founded", N_("{field} cannot be in the future.")))
     errors.extend(_duplicate_errors(store, data.members))
     for row, member in enumerate(data.members):
@@ -339,7 +338,7 @@ def members(store: Store, group_id: str) -> list[dict]:
         "WHERE m.group_id = ? AND m.deleted = 0 AND m.left_on IS NULL ORDER BY p.name_sort",
         (group_id,),
     )
-    today = today_local()
+    today = clock.today()
     for r in rows:
         r["full_name"] = person_lookup.full_name(r)
         r["age"] = person_lookup.age_on(r["birth_date"], today)

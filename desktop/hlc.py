@@ -6,9 +6,10 @@ A stamp is "<ms:013d>-<counter:04x>-<device>", so plain string comparison orders
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from desktop import clock
 
 _COUNTER_MAX = 0xFFFF
 
@@ -31,7 +32,7 @@ class Stamp:
 class HybridClock:
     """Thread-safe HLC. `offset_ms` corrects a wrong PC clock from the server's time (set by sync)."""
 
-    def __init__(self, device: str, last: str | None = None, wall: Callable[[], float] = time.time):
+    def __init__(self, device: str, last: str | None = None, wall: Callable[[], float] = clock.wall):
         self.device = device
         self._wall = wall
         self._lock = threading.Lock()

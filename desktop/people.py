@@ -12,10 +12,9 @@ import bisect
 import datetime as dt
 import json
 import re
-import time
 from dataclasses import dataclass, field
 
-from desktop import text
+from desktop import clock, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
 from desktop.iin import parse_iin
@@ -426,7 +425,7 @@ def name_order_position(store: Store, name_sort: str) -> int:
     """About how many people sort before `name_sort`. Read from a sample of every Nth name, refreshed every few
     minutes; it only steers the choice of query plan, so a slightly stale sample does no harm."""
     key = str(store.path)
-    now = time.monotonic()
+    now = clock.monotonic()
     cached = _NAME_ORDER_SAMPLES.get(key)
     if cached is None or now - cached[0] > NAME_ORDER_REFRESH_S:
         total = store.scalar("SELECT count(*) FROM people")

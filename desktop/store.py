@@ -14,14 +14,13 @@ import os
 import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from desktop import reference, schema, text
+from desktop import clock, reference, schema, text
 from desktop.errors import LedgerError, StoreOpenError
 from desktop.hlc import HybridClock
 from desktop.ids import new_id
@@ -33,7 +32,7 @@ _clocks: dict[str, HybridClock] = {}
 _clocks_lock = threading.Lock()
 
 
-def utc_now_iso(wall: Callable[[], float] = time.time) -> str:
+def utc_now_iso(wall: Callable[[], float] = clock.wall) -> str:
     return dt.datetime.fromtimestamp(wall(), dt.UTC).isoformat(timespec="milliseconds")
 
 
@@ -52,7 +51,7 @@ class Store:
     """A connection to the house database. Use one Store per thread (STYLE.md rule 3)."""
 
     def __init__(
-        self, path: str | os.PathLike, *, actor: str | None = None, wall: Callable[[], float] = time.time
+        self, path: str | os.PathLike, *, actor: str | None = None, wall: Callable[[], float] = clock.wall
     ):
         self.path = Path(path)
         self._wall = wall
@@ -67,11 +66,11 @@ class Store:
                 self.set_meta("reference_seeded", "1")
         with _clocks_lock:
             key = str(self.path.resolve())
-            clock = _clocks.get(key)
-            if clock is None or clock.device != self.device_id:
-                clock = HybridClock(self.device_id, self.get_meta("hlc_last"), wall=wall)
-                _clocks[key] = clock
-        self.clock = clock
+            hlc = _clocks.get(key)
+            if hlc is None or hlc.device != self.device_id:
+                hlc = HybridClock(self.device_id, self.get_meta("hlc_last"), wall=wall)
+                _clocks[key] = hlc
+        self.clock = hlc
 
     # ---- identity -------------------------------------------------------------------------------------------
     def _ensure_identity(self) -> None:

@@ -13,10 +13,9 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
-import time
 from dataclasses import dataclass
 
-from desktop import events, people, reference, text
+from desktop import clock, events, people, reference, text
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, register_field_labels
 from desktop.formats import TZ
 from desktop.i18n import N_
@@ -235,7 +234,7 @@ def _month_bounds(month: str) -> tuple[str, str]:
 
 
 def current_month(now: dt.datetime | None = None) -> str:
-    return (now or dt.datetime.now(TZ)).strftime("%Y-%m")
+    return (now or clock.now()).strftime("%Y-%m")
 
 
 def _register_where(
@@ -325,8 +324,8 @@ def _within_budget(store: Store, run, budget: float | None):
     """run() or None when it takes longer than `budget` seconds (SQLite's progress handler interrupts it)."""
     if budget is None:
         return run()
-    deadline = time.perf_counter() + budget
-    store.conn.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 2000)
+    deadline = clock.monotonic() + budget
+    store.conn.set_progress_handler(lambda: 1 if clock.monotonic() > deadline else 0, 2000)
     try:
         return run()
     except sqlite3.OperationalError as exc:

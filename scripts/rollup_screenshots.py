@@ -34,8 +34,7 @@ def main() -> int:
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
-    from desktop import demo
-    from desktop.formats import today_local
+    from desktop import clock, demo
     from desktop.reports.submission import submit_month
     from desktop.reports.summary import last_full_month
     from desktop.settings import Settings
@@ -61,7 +60,7 @@ def main() -> int:
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.01)
     url = f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}"
-    today = today_local()
+    today = clock.today()
     month = last_full_month(today)
 
     stores = []

@@ -12,7 +12,6 @@ import hashlib
 import json
 import random
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from urllib.parse import urlparse
 import requests
 from pydantic import ValidationError
 
-from desktop import schema
+from desktop import clock, schema
 from desktop.store import Store, utc_now_iso
 from sync import apply as sync_apply
 from sync import errors, protocol
@@ -139,7 +138,7 @@ class SyncClient:
         store: Store,
         transport: Any | None = None,
         *,
-        wall: Callable[[], float] = time.time,
+        wall: Callable[[], float] = clock.wall,
         rng: random.Random | None = None,
     ):
         self.store = store

@@ -27,6 +27,16 @@ def store(tmp_path):
 
 
 @pytest.fixture
+def clock():
+    """Pins the app's clock (desktop.clock) for one test, in every thread: 20 November 2026, 12:00 in Almaty,
+    unless the test moves it with `clock.set(...)` or `clock.advance(...)`."""
+    from desktop.clock import FixedClock, use
+
+    with use(FixedClock("2026-11-20T12:00:00+05:00")) as fixed:
+        yield fixed
+
+
+@pytest.fixture
 def lang():
     """Switches the interface language for one test and restores English afterwards."""
     yield i18n.set_language

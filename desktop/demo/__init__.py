@@ -12,6 +12,7 @@ import importlib
 import random
 from collections.abc import Callable
 
+from desktop import clock
 from desktop.store import Store
 
 DEMO_HOUSE = "KZ-55-01"  # Pavlodar region
@@ -31,7 +32,7 @@ def fill(
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    today = today or dt.date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     if not store.house_id:
         store.set_house(DEMO_HOUSE)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from desktop.formats import format_month, now_local, today_local
+from desktop import clock
+from desktop.formats import format_month
 from desktop.i18n import _, ngettext
 from desktop.reports.summary import (
     MonthlySummary,
@@ -82,7 +83,7 @@ def submit_month(
                 "status": "submitted",
                 "payload": payload,
                 "changes": {"since_version": last["version"], "figures": changes} if last else None,
-                "submitted_at": now_local().isoformat(timespec="seconds"),
+                "submitted_at": clock.now().isoformat(timespec="seconds"),
             },
         )
         row = store.get("monthly_reports", row_id)
@@ -91,7 +92,7 @@ def submit_month(
 
 def months_awaiting_submission(store, today: dt.date | None = None) -> list[str]:
     """Full months (oldest first, at most a year back) with activity recorded but no report submitted."""
-    today = today or today_local()
+    today = today or clock.today()
     last = last_full_month(today)
     # Each read walks its date index from the oldest row, so this stays instant on a busy database.
     firsts = [
@@ -145,4 +146,4 @@ def reminder_text(months: list[str]) -> str | None:
 
 
 def this_month(today: dt.date | None = None) -> str:
-    return month_key(today or today_local())
+    return month_key(today or clock.today())

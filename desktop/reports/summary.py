@@ -16,6 +16,7 @@ import json
 import sqlite3
 from typing import Any
 
+from desktop import clock
 from desktop.formats import TZ
 
 PAYLOAD_SCHEMA = 1
@@ -536,7 +537,7 @@ def build_summary(store, month: str, *, today: dt.date | None = None) -> Monthly
         for item, qty in items.items():
             target[item] = target.get(item, 0) + qty
     figures = {m: month_figures(conn, m, stock_movements=movements, aid=aid[m]) for m in months}
-    today = today or dt.datetime.now(TZ).date()
+    today = today or clock.today()
     house_id = _house_id(conn)
     return MonthlySummary(
         month=month,
@@ -547,7 +548,7 @@ def build_summary(store, month: str, *, today: dt.date | None = None) -> Monthly
         series=[series_point(m, figures[m]) for m in months[1:]],
         names=_names(conn, figures.values()),
         houses=[house_id] if house_id else [],
-        generated_at=dt.datetime.now(TZ).isoformat(timespec="seconds"),
+        generated_at=clock.now().isoformat(timespec="seconds"),
         partial=month >= month_key(today),
     )
 

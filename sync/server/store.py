@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from desktop import reference, schema
+from desktop import clock, reference, schema
 from desktop.hlc import Stamp
 from sync import merge
 from sync.protocol import (
@@ -170,7 +169,7 @@ def normalize_code(code: str) -> str:
 
 
 class ServerStore:
-    def __init__(self, url: str, *, wall: Callable[[], float] = time.time, seed: bool = True):
+    def __init__(self, url: str, *, wall: Callable[[], float] = clock.wall, seed: bool = True):
         self.url = url
         self.wall = wall
         self.is_sqlite = url.startswith("sqlite")

@@ -8,9 +8,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop import aid
+from desktop import aid, clock
 from desktop.aid import DonationEntry, Line, RecipientInput
-from desktop.formats import today_local
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.context import AppContext
@@ -50,7 +49,7 @@ def seeded(ctx):
             consent=True, surname="Қасымов", name="Қайрат", birth_date="1950-03-02", categories=["veteran"]
         ),
     )
-    aid.save_donation(store, DonationEntry(today_local(), point, "anonymous", [Line("item-flour", 100)]))
+    aid.save_donation(store, DonationEntry(clock.today(), point, "anonymous", [Line("item-flour", 100)]))
     return point, recipient
 
 
@@ -181,7 +180,7 @@ def test_bad_quantity_is_shown_beside_the_lines(ctx, seeded, qtbot, quantity):
 
 def test_stock_page_shows_negative_stock(ctx, seeded, qtbot):
     point, recipient = seeded
-    aid.save_aid(ctx.store, aid.AidEntry(today_local(), point, "other", recipient, [Line("item-flour", 130)]))
+    aid.save_aid(ctx.store, aid.AidEntry(clock.today(), point, "other", recipient, [Line("item-flour", 130)]))
     widget = section(ctx, qtbot)
     widget.show_page("stock")
     page = widget.stock_page
@@ -194,7 +193,7 @@ def test_stock_page_shows_negative_stock(ctx, seeded, qtbot):
 def test_recipient_card_with_history(ctx, seeded, qtbot):
     point, recipient = seeded
     aid.save_aid(
-        ctx.store, aid.AidEntry(today_local(), point, "qamqor", recipient, [Line("item-flour", 5)], "Әсел")
+        ctx.store, aid.AidEntry(clock.today(), point, "qamqor", recipient, [Line("item-flour", 5)], "Әсел")
     )
     widget = section(ctx, qtbot)
     widget.show_page("recipients")

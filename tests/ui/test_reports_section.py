@@ -11,12 +11,8 @@ TODAY = dt.date(2026, 11, 20)
 
 
 @pytest.fixture
-def section(qtbot, ctx, ui_lang, monkeypatch):
-    from ui.reports import dashboard_page, report_page
-
-    for module in (dashboard_page, report_page):
-        monkeypatch.setattr(module, "today_local", lambda: TODAY)
-    monkeypatch.setattr("desktop.reports.submission.today_local", lambda: TODAY)
+def section(qtbot, ctx, ui_lang, clock):
+    clock.set(dt.datetime(2026, 11, 20, 12, 0))
     ui_lang("kk")
     fixture_month.build(ctx.store)
     from ui.sections.reports import ReportsSection

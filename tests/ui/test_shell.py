@@ -147,12 +147,13 @@ def test_choosing_a_file_that_is_not_a_database_is_refused(qtbot, ctx, ui_lang, 
 def test_month_end_reminder_shows_until_the_month_is_submitted(qtbot, ctx, ui_lang):
     import datetime as dt
 
-    from desktop.formats import TZ, today_local
+    from desktop import clock
+    from desktop.formats import TZ
     from desktop.reports.submission import submit_month
     from desktop.reports.summary import last_full_month
 
     ui_lang("ru")
-    last = last_full_month(today_local())
+    last = last_full_month(clock.today())
     year, month = map(int, last.split("-"))
     ctx.store.insert(
         "events",

@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop import volunteers
-from desktop.formats import TZ, now_local, today_local
+from desktop import clock, volunteers
+from desktop.formats import TZ
 from ui.sections.volunteers import VolunteersSection
 from ui.volunteers import register_model
 from ui.volunteers.duplicate_dialog import DuplicateDialog
@@ -17,7 +17,7 @@ from ui.volunteers.shift_dialog import ShiftDialog
 
 def add_volunteer(store, surname, name, **person):
     values = {"surname": surname, "name": name, "birth_date": "", **person}
-    return volunteers.save_volunteer(store, values, {"status": "active"}, today=today_local())[1]
+    return volunteers.save_volunteer(store, values, {"status": "active"}, today=clock.today())[1]
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_kiosk_checks_in_and_out_by_code(qtbot, section, store):
 
 def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section, store):
     vid = add_volunteer(store, "Иванов", "Иван")
-    now = now_local()
+    now = clock.now()
     yesterday = (now - dt.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     volunteers.arrive(store, vid, yesterday)
     shift = volunteers.add_shift(

@@ -403,11 +403,10 @@ def test_minutes_count_once_the_event_has_started(store):
     assert events.volunteer_event_minutes(store, vol, "2026-05", now=at(2026, 6, 1)) == 60
 
 
-def test_volunteer_hours_skip_coming_events_and_time_already_on_a_kiosk_shift(store, monkeypatch):
+def test_volunteer_hours_skip_coming_events_and_time_already_on_a_kiosk_shift(store, clock):
     from desktop import volunteers
 
-    now = at(2026, 11, 25, 12)
-    monkeypatch.setattr(events, "now_local", lambda: now)
+    clock.set(at(2026, 11, 25, 12))
     vol = make_volunteer(store)
     past = events.save_event(
         store,

@@ -12,9 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
 
-from desktop import aid, reference, text
+from desktop import aid, clock, reference, text
 from desktop.errors import DostyqError, ValidationError, ValidationErrors
-from desktop.formats import format_number, format_short_date, today_local
+from desktop.formats import format_number, format_short_date
 from desktop.i18n import _
 
 ERROR_STYLE = "border: 2px solid #c0392b; border-radius: 3px;"
@@ -47,7 +47,7 @@ def setup_date_edit(edit: QDateEdit, value: dt.date | None = None) -> None:
     edit.setCalendarPopup(True)
     if value is not None:
         edit.setDate(QDate(value.year, value.month, value.day))
-    edit.setMaximumDate(_qdate(today_local()))
+    edit.setMaximumDate(_qdate(clock.today()))
 
 
 def _qdate(day: dt.date) -> QDate:

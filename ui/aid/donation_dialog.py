@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, text
+from desktop import aid, clock, text
 from desktop.aid import DonationEntry
-from desktop.formats import today_local
 from desktop.i18n import _
 from desktop.iin import is_valid_bin
 from ui.aid.common import (
@@ -49,7 +48,7 @@ class DonationDialog(QDialog):
             for key in ("date", "point", "kind", "person", "org", "bin", "received_by", "notes", "items")
         }
         self.date_edit = QDateEdit(self)
-        setup_date_edit(self.date_edit, today_local())
+        setup_date_edit(self.date_edit, clock.today())
         self.point_combo = QComboBox(self)
         self.kind_combo = QComboBox(self)
         self.person_search = PersonSearch(lambda q: aid.search_people(store, q, limit=8), parent=self)

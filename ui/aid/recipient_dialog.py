@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid
+from desktop import aid, clock
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
-from desktop.formats import today_local
 from desktop.i18n import _
 from ui.aid.common import (
     FieldErrors,
@@ -59,7 +58,7 @@ class RecipientDialog(QDialog):
         self.consent_check.setChecked(consent)
         consent_row = QHBoxLayout()
         self.consent_date = QDateEdit(self)
-        setup_date_edit(self.consent_date, today_local())
+        setup_date_edit(self.consent_date, clock.today())
         self.print_kk = QPushButton(self)
         self.print_ru = QPushButton(self)
         consent_row.addWidget(self.consent_check, 1)

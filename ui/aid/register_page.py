@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid
+from desktop import aid, clock
 from desktop.aid import AidEntry, DoubleAidError
-from desktop.formats import today_local
 from desktop.i18n import N_, _
 from ui.aid.common import (
     Column,
@@ -209,7 +208,7 @@ class RegisterAidPage(QWidget):
         self.reverse_button.clicked.connect(self._on_reverse_button_clicked)
         for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
             QShortcut(QKeySequence(keys), self, activated=self.save)
-        setup_date_edit(self.date_edit, today_local())
+        setup_date_edit(self.date_edit, clock.today())
         self.setTabOrder(self.search.edit, self.programme_combo)
         self.setTabOrder(self.programme_combo, self.lines.item_edit)
         self.setTabOrder(self.lines.item_edit, self.lines.quantity_edit)

@@ -14,8 +14,9 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
+from desktop import clock
 from desktop.events import CalendarEntry, MonthView
-from desktop.formats import babel_locale, today_local
+from desktop.formats import babel_locale
 from desktop.i18n import _, ngettext
 from ui.events.kind_colors import kind_color
 
@@ -31,7 +32,7 @@ class MonthCalendar(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.view: MonthView | None = None
-        self.today = today_local()
+        self.today = clock.today()
         self._cells: list[tuple[QRect, object]] = []  # (rect, CalendarDay)
         self._lines: list[tuple[QRect, CalendarEntry]] = []
         self._more: list[tuple[QRect, object, int]] = []  # (rect, CalendarDay, hidden count)

@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import events, groups, person_lookup, reference
+from desktop import clock, events, groups, person_lookup, reference
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventInput, Headcount
-from desktop.formats import TZ, format_hours, today_local
+from desktop.formats import TZ, format_hours
 from desktop.i18n import _
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker
@@ -85,7 +85,7 @@ class EventDialog(RecordDialog):
         self._fill_choices()
         data = events.get_event(ctx.store, event_id) if event_id else None
         if data is None:
-            start = dt.datetime.combine(day or today_local(), dt.time(11, 0), tzinfo=TZ)
+            start = dt.datetime.combine(day or clock.today(), dt.time(11, 0), tzinfo=TZ)
             data = EventInput(starts_at=start, ends_at=start + dt.timedelta(hours=2))
         self.load(data)
         self.retranslate_ui()

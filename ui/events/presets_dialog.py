@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import presets
-from desktop.formats import format_date, today_local
+from desktop import clock, presets
+from desktop.formats import format_date
 from desktop.i18n import _, current_language
 
 
@@ -37,7 +37,7 @@ class PresetsDialog(QDialog):
         self.year_label = QLabel(self)
         self.year = QSpinBox(self)
         self.year.setRange(2000, 2100)
-        self.year.setValue(year or today_local().year)
+        self.year.setValue(year or clock.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
         row.addWidget(self.year_label)
         row.addWidget(self.year)

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import groups, person_lookup, reference
+from desktop import clock, groups, person_lookup, reference
 from desktop.errors import ValidationError, ValidationErrors
-from desktop.formats import format_short_date, today_local
+from desktop.formats import format_short_date
 from desktop.groups import GroupInput, MemberInput
 from desktop.i18n import N_, _, current_language
 from ui.widgets.field_errors import FieldErrors
@@ -216,14 +216,14 @@ class GroupDialog(RecordDialog):
         self.association.setCurrentIndex(max(0, self.association.findData(data.association_id)))
         self.has_founded.setChecked(data.founded is not None)
         self.founded.setEnabled(data.founded is not None)
-        self.founded.setDate(to_qdate(data.founded or today_local()))
+        self.founded.setDate(to_qdate(data.founded or clock.today()))
         self._fill_titles()
         self.honorary_title.setCurrentText(data.honorary_title)
         self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
         self.notes.setPlainText(data.notes)
         self.members = list(data.members)
-        self.member_joined.setDate(to_qdate(today_local()))
-        self.guardian_consent.setDate(to_qdate(today_local()))
+        self.member_joined.setDate(to_qdate(clock.today()))
+        self.guardian_consent.setDate(to_qdate(clock.today()))
         self._show_members()
 
     def data(self) -> GroupInput:
@@ -244,7 +244,7 @@ class GroupDialog(RecordDialog):
     # ---- members -------------------------------------------------------------------------------------------
     def _show_members(self) -> None:
         self.members_table.setRowCount(len(self.members))
-        today = today_local()
+        today = clock.today()
         for row, member in enumerate(self.members):
             person = person_lookup.person(self.ctx.store, member.person_id) or {}
             age = person_lookup.age_on(person.get("birth_date"), today)

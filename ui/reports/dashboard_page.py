@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.formats import format_month, today_local
+from desktop import clock
+from desktop.formats import format_month
 from desktop.i18n import _
 from desktop.reports.submission import months_awaiting_submission, reminder_text
 from desktop.reports.summary import MonthlySummary, build_summary_task, month_key
@@ -47,7 +48,7 @@ class DashboardPage(QWidget):
         ctx.data_changed.connect(self._on_ctx_data_changed)
 
     def retranslate_ui(self) -> None:
-        self.heading.setText(_("This month so far: {month}").format(month=format_month(today_local())))
+        self.heading.setText(_("This month so far: {month}").format(month=format_month(clock.today())))
         self.reminder_button.setText(_("Open the report"))
         self.view.retranslate_ui()
         self._show_reminder()
@@ -61,7 +62,7 @@ class DashboardPage(QWidget):
     def load(self) -> None:
         self._stale = False
         # A bound method, so Qt drops the callback if this page is gone before the task ends.
-        self.ctx.runner.write(build_summary_task, month_key(today_local()), on_done=self._on_summary_ready)
+        self.ctx.runner.write(build_summary_task, month_key(clock.today()), on_done=self._on_summary_ready)
 
     def _on_summary_ready(self, summary: MonthlySummary) -> None:
         self.summary = summary

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.formats import format_month, format_short_date, today_local
+from desktop import clock
+from desktop.formats import format_month, format_short_date
 from desktop.i18n import LANGUAGE_NAMES, _, ngettext
 from desktop.reports.files import FORMATS, default_file_name, export_in_worker, record_export
 from desktop.reports.submission import latest_report, submit_month
@@ -44,7 +45,7 @@ class ReportPage(QWidget):
         bar = QHBoxLayout()
         self.month_label = QLabel(self)
         self.month_combo = QComboBox(self)
-        for month in recent_months(today_local()):
+        for month in recent_months(clock.today()):
             self.month_combo.addItem("", month)
         self.month_combo.currentIndexChanged.connect(self._on_month_combo_current_index_changed)
         self.lang_label = QLabel(self)

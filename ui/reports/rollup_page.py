@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.formats import format_month, format_short_date, today_local
+from desktop import clock
+from desktop.formats import format_month, format_short_date
 from desktop.i18n import LANGUAGE_NAMES, _
 from desktop.reports.files import FORMATS, default_file_name, record_export
 from desktop.reports.summary import parse_month, recent_months
@@ -143,7 +144,7 @@ class RollupPage(QWidget):
         self.region_label.setStyleSheet("font-weight: bold;")
         self.month_label = QLabel(self)
         self.month_combo = QComboBox(self)
-        for month in recent_months(today_local()):
+        for month in recent_months(clock.today()):
             self.month_combo.addItem("", month)
         self.fetch_button = QPushButton(self)
         self.fetch_button.setStyleSheet("QPushButton { font-weight: bold; padding: 4px 14px; }")

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop import events
+from desktop import clock, events
 from desktop.events import EventFilter
-from desktop.formats import format_month, today_local
+from desktop.formats import format_month
 from desktop.i18n import _, ngettext
 from ui.events.calendar_view import MonthCalendar
 from ui.events.event_dialog import EventDialog
@@ -44,7 +44,7 @@ EVENT_TABLES = {
 
 class EventsSection(Section):
     def build_ui(self) -> None:
-        today = today_local()
+        today = clock.today()
         self.month = dt.date(today.year, today.month, 1)
         self.dialog: EventDialog | None = None
         layout = QVBoxLayout(self)
@@ -83,7 +83,7 @@ class EventsSection(Section):
         self.next_button.setText("▶")
         self.next_button.clicked.connect(lambda: self.set_month(self._shift(self.month, 1)))
         self.today_button = QPushButton(self)
-        self.today_button.clicked.connect(lambda: self.set_month(today_local()))
+        self.today_button.clicked.connect(lambda: self.set_month(clock.today()))
         self.all_months = QCheckBox(self)
         self.all_months.toggled.connect(lambda _v: self.reload())
         self.kind_filter = QComboBox(self)
@@ -192,7 +192,7 @@ class EventsSection(Section):
             view = events.calendar_month(
                 self.ctx.store, self.month.year, self.month.month, self.current_filter(with_month=False)
             )
-            self.calendar.set_view(view, today_local())
+            self.calendar.set_view(view, clock.today())
             count = view.event_count
         summary = ngettext("{count} event", "{count} events", count).format(count=count)
         if count == 0 and not listing:
@@ -213,7 +213,7 @@ class EventsSection(Section):
     # ---- opening events ------------------------------------------------------------------------------------
     def open_event(self, event_id: str | None, day: dt.date | None = None) -> EventDialog:
         if day is None:
-            today = today_local()
+            today = clock.today()
             day = today if (today.year, today.month) == (self.month.year, self.month.month) else self.month
         self.dialog = EventDialog(self.ctx, event_id, day, self)
         self.dialog.saved.connect(lambda _id: self.reload())

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
-from desktop import backup, reference
-from desktop.formats import now_local
+from desktop import backup, clock, reference
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 from ui.qt_i18n import apply_language
 from ui.sections.base import Section
@@ -148,7 +147,7 @@ class SettingsPage(QWidget):
         if not folder:
             return
         task = self.ctx.write(
-            lambda store, progress, cancel: str(backup.backup(store.conn, folder, now_local(), progress)),
+            lambda store, progress, cancel: str(backup.backup(store.conn, folder, clock.now(), progress)),
             on_done=lambda path: self._show_data_message(_("Backup saved: {path}").format(path=path)),
             on_error=self._show_data_message,
         )

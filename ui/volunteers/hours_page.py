@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import people, volunteers
-from desktop.formats import TZ, format_hours, format_month, now_local
+from desktop import clock, people, volunteers
+from desktop.formats import TZ, format_hours, format_month
 from desktop.i18n import N_, _
 from ui.volunteers.shift_dialog import ShiftDialog
 
@@ -40,10 +40,9 @@ MONTHS_BACK = 24
 class HoursPage(QWidget):
     letter_requested = Signal(str)  # volunteer id
 
-    def __init__(self, ctx, parent=None, now=now_local):
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self._now = now
         self.shift_dialog: ShiftDialog | None = None
         layout = QVBoxLayout(self)
 
@@ -133,7 +132,7 @@ class HoursPage(QWidget):
         current = self.month.currentData()
         self.month.blockSignals(True)
         self.month.clear()
-        first = self._now().date().replace(day=1)
+        first = clock.today().replace(day=1)
         for back in range(MONTHS_BACK):
             year, mon = divmod(first.year * 12 + first.month - 1 - back, 12)
             day = dt.date(year, mon + 1, 1)
@@ -168,7 +167,7 @@ class HoursPage(QWidget):
     def refresh(self) -> None:
         """Reads the month, the flags and the chosen volunteer's entries again."""
         store = self.ctx.store
-        self._flags = volunteers.open_shifts_over_midnight(store, self._now())
+        self._flags = volunteers.open_shifts_over_midnight(store, clock.now())
         month = self.month.currentData()
         self._rows = volunteers.month_hours(store, month) if month else []
         self.set_volunteer(self.volunteer_id)
@@ -273,7 +272,7 @@ class HoursPage(QWidget):
         volunteer_id = shift["volunteer_id"] if shift else self.volunteer_id
         if volunteer_id is None:
             return
-        self.shift_dialog = ShiftDialog(self.ctx, mode, volunteer_id, shift, self, now=self._now)
+        self.shift_dialog = ShiftDialog(self.ctx, mode, volunteer_id, shift, self)
         self.shift_dialog.open()
 
     def _on_flag_close_button_clicked(self) -> None:

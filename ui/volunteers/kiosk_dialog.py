@@ -4,7 +4,6 @@ name or short personal code, taps themselves, then "Arrived" or "Leaving"; the s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -18,8 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop import people, volunteers
-from desktop.formats import format_date, format_hours, format_time, now_local
+from desktop import clock, people, volunteers
+from desktop.formats import format_date, format_hours, format_time
 from desktop.i18n import _
 
 RESET_AFTER_MS = 8000
@@ -42,10 +41,9 @@ QPushButton#close { font-size: 12pt; padding: 6px 12px; }
 
 
 class KioskDialog(QDialog):
-    def __init__(self, ctx, parent=None, now: Callable[[], dt.datetime] = now_local):
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self._now = now
         self.volunteer_id: str | None = None
         self.setObjectName("kiosk")
         self.setStyleSheet(STYLE)
@@ -130,7 +128,7 @@ class KioskDialog(QDialog):
         self.search.setFocus()
 
     def _tick(self) -> None:
-        now = self._now()
+        now = clock.now()
         self.clock.setText(f"{format_time(now)}  ·  {format_date(now.date(), 'long')}")
 
     def reset(self) -> None:
@@ -183,7 +181,7 @@ class KioskDialog(QDialog):
         self.ctx.write(
             action,
             self.volunteer_id,
-            self._now(),
+            clock.now(),
             tables=("volunteer_shifts",),
             on_done=lambda result: self._on_done(result, name),
             on_error=self._on_failed,
@@ -199,7 +197,7 @@ class KioskDialog(QDialog):
         else:
             text = _("{name}, there is no check-in today to close. Please tell the staff.")
         shift = result.shift or {}
-        when = dt.datetime.fromisoformat(shift["check_in"]) if shift.get("check_in") else self._now()
+        when = dt.datetime.fromisoformat(shift["check_in"]) if shift.get("check_in") else clock.now()
         self.message.setText(
             text.format(name=name, time=format_time(when), hours=format_hours(result.minutes))
         )

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QLabel,
 )
 
-from desktop import letters, people, volunteers
+from desktop import clock, letters, people, volunteers
 from desktop.errors import ValidationError
-from desktop.formats import format_hours, today_local
+from desktop.formats import format_hours
 from desktop.i18n import _
 from ui.volunteers.person_form import ERROR_STYLE
 
@@ -29,9 +29,9 @@ class LetterDialog(QDialog):
     # Open the saved PDF in the system's viewer (tests turn this off).
     open_after_save = True
 
-    def __init__(self, ctx, volunteer_id: str, parent=None, today=today_local):
+    def __init__(self, ctx, volunteer_id: str, parent=None):
         super().__init__(parent)
-        self.ctx, self.volunteer_id, self._today = ctx, volunteer_id, today
+        self.ctx, self.volunteer_id = ctx, volunteer_id
         self.saved_path: Path | None = None
         self.form = QFormLayout(self)
         self.name = QLabel(self)
@@ -55,7 +55,7 @@ class LetterDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
         )
         self.form.addRow(self.buttons)
-        today = self._today()
+        today = clock.today()
         self.start.setDate(QDate(today.year, 1, 1))
         self.end.setDate(QDate(today.year, today.month, today.day))
         self.start.dateChanged.connect(lambda _d: self._update_hours())
@@ -126,7 +126,7 @@ class LetterDialog(QDialog):
             start=start,
             end=end,
             kind=self.kind.currentData(),
-            issued=self._today(),
+            issued=clock.today(),
             on_done=self._on_saved,
             on_error=lambda message: self._show(message, ERROR_STYLE),
         )

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import people
+from desktop import clock, people
 from desktop.errors import ValidationError, ValidationErrors, field_label
-from desktop.formats import today_local
 from desktop.i18n import _, current_language
 from desktop.phone import country_name, format_phone
 
@@ -65,9 +64,8 @@ class PersonForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, today=today_local):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._today = today
         self._touched: set[str] = set()
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
@@ -197,7 +195,7 @@ class PersonForm(QWidget):
         errors: list[ValidationError] = []
         clean = None
         try:
-            clean = people.validate_person(self.values(), self._today())
+            clean = people.validate_person(self.values(), clock.today())
         except ValidationErrors as exc:
             errors = exc.errors
         self.show_messages(errors, clean.warnings if clean else self._warnings_only())
@@ -209,7 +207,7 @@ class PersonForm(QWidget):
         for name in people.REQUIRED:
             values[name] = values[name] or "x"
         try:
-            return people.validate_person(values, self._today()).warnings
+            return people.validate_person(values, clock.today()).warnings
         except ValidationErrors:
             return []
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
-from desktop import people, volunteers
+from desktop import clock, people, volunteers
 from desktop.errors import ValidationError, field_label
-from desktop.formats import TZ, now_local
+from desktop.formats import TZ
 from desktop.i18n import N_, _
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages
 
@@ -24,12 +24,10 @@ def parse_time(value: str, field: str) -> dt.time:
 
 
 class ShiftDialog(QDialog):
-    def __init__(
-        self, ctx, mode: str, volunteer_id: str, shift: dict | None = None, parent=None, now=now_local
-    ):
+    def __init__(self, ctx, mode: str, volunteer_id: str, shift: dict | None = None, parent=None):
         super().__init__(parent)
         assert mode in MODES
-        self.ctx, self.mode, self.volunteer_id, self.shift, self._now = ctx, mode, volunteer_id, shift, now
+        self.ctx, self.mode, self.volunteer_id, self.shift = ctx, mode, volunteer_id, shift
         self.form = QFormLayout(self)
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)
@@ -100,7 +98,7 @@ class ShiftDialog(QDialog):
                     dt.datetime.fromisoformat(self.shift["check_out"]).astimezone(TZ).strftime("%H:%M")
                 )
         else:
-            self.day.setText(self._now().strftime(people.DATE_FORMAT))
+            self.day.setText(clock.now().strftime(people.DATE_FORMAT))
 
     def _times(self) -> tuple[dt.datetime, dt.datetime]:
         errors = []
@@ -146,7 +144,7 @@ class ShiftDialog(QDialog):
                     call = (volunteers.correct_shift, self.shift["id"], start, end, self.reason.text())
                 else:
                     call = (volunteers.close_shift, self.shift["id"], end)
-                kwargs = {"now": self._now()}
+                kwargs = {"now": clock.now()}
         except _Errors as exc:
             self.show_errors(exc.errors)
             return

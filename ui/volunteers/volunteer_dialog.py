@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import people, volunteers
+from desktop import clock, people, volunteers
 from desktop.errors import ValidationError, ValidationErrors, field_label
-from desktop.formats import babel_locale, format_hours, today_local
+from desktop.formats import babel_locale, format_hours
 from desktop.i18n import _
 from ui.volunteers.duplicate_dialog import DuplicateDialog
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages, PersonForm
@@ -303,9 +303,9 @@ class VolunteerDialog(QDialog):
                     volunteers.form_values(volunteers.get_volunteer(store, self.volunteer_id))
                 )
             else:
-                self.volunteer_form.set_values({"since": today_local().strftime(people.DATE_FORMAT)})
+                self.volunteer_form.set_values({"since": clock.today().strftime(people.DATE_FORMAT)})
         else:
-            today = today_local().strftime(people.DATE_FORMAT)
+            today = clock.today().strftime(people.DATE_FORMAT)
             self.volunteer_form.set_values(
                 {
                     "since": today,
@@ -314,7 +314,7 @@ class VolunteerDialog(QDialog):
                 }
             )
         if self.volunteer_id:
-            year = today_local().year
+            year = clock.today().year
             self.volunteer_form.show_month_minutes(
                 year, volunteers.minutes_by_month(store, self.volunteer_id, year)
             )
@@ -327,7 +327,7 @@ class VolunteerDialog(QDialog):
         clean = self.person_form.validate(final=True)
         volunteer_errors: list[ValidationError] = []
         try:
-            volunteers.validate_volunteer(self.volunteer_form.values(), today_local())
+            volunteers.validate_volunteer(self.volunteer_form.values(), clock.today())
         except ValidationErrors as exc:
             volunteer_errors = exc.errors
         self.volunteer_form.show_errors(volunteer_errors)
@@ -359,7 +359,7 @@ class VolunteerDialog(QDialog):
             self.volunteer_form.values(),
             person_id=self.person_id,
             volunteer_id=self.volunteer_id,
-            today=today_local(),
+            today=clock.today(),
             different_from=tuple(self._different_from),
             tables=WRITTEN_TABLES,
             on_done=self._on_write_done,
