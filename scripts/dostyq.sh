@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for Dostyq and then runs it.
 #   scripts/dostyq.sh run [--demo] [dostyq options…]   the desktop app (under Xvfb when there is no display)
-#   scripts/dostyq.sh test [pytest options…]           the whole test suite (starts PostgreSQL for the server tests)
+#   scripts/dostyq.sh test [pytest options…]           lint, format and type checks, then the whole test suite
+#                                                       (starts PostgreSQL for the server tests)
+#   scripts/dostyq.sh check                            only the lint, format and type checks
 #   scripts/dostyq.sh server [dostyq-server options…]  the central server
 #   scripts/dostyq.sh setup                            set up only
 # Safe to run again: each step skips what is already done.
@@ -15,7 +17,7 @@ APP_PACKAGES=(python3 python3-venv python3-pip ca-certificates
   libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 fonts-dejavu-core
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-render0
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
-TEST_PACKAGES=(postgresql poppler-utils binutils)
+TEST_PACKAGES=(postgresql poppler-utils binutils faketime)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -53,6 +55,13 @@ setup_python() {
   "$VENV/bin/python" scripts/i18n.py compile >/dev/null
 }
 
+checks() {
+  say "ruff check"
+  "$VENV/bin/ruff" check .
+  say "ruff format --check"
+  "$VENV/bin/ruff" format --check .
+}
+
 case "${1:-run}" in
   setup)
     apt_install "${APP_PACKAGES[@]}"
@@ -74,15 +83,20 @@ case "${1:-run}" in
     setup_python
     exec "$VENV/bin/dostyq-server" "$@"
     ;;
+  check)
+    setup_python
+    checks
+    ;;
   test)
     shift || true
     apt_install "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     setup_python
+    checks
     export QT_QPA_PLATFORM=offscreen
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)
-    echo "usage: $0 run|test|server|setup [options…]" >&2
+    echo "usage: $0 run|test|check|server|setup [options…]" >&2
     exit 2
     ;;
 esac

@@ -110,6 +110,11 @@ def clock_reads(source: str) -> list[tuple[int, str]]:
     return sorted(finder.found)
 
 
+def date_reads(source: str) -> list[tuple[int, str]]:
+    """Reads of today's date or the time of day (what a test may not depend on); timers and sleeps are fine."""
+    return [(line, what) for line, what in clock_reads(source) if re.search(r"\.(now|utcnow|today)\b", what)]
+
+
 def test_no_code_outside_the_seam_reads_the_system_clock():
     problems = []
     for folder in ("desktop", "sync", "ui"):
@@ -119,6 +124,18 @@ def test_no_code_outside_the_seam_reads_the_system_clock():
             for line, what in clock_reads(path.read_text(encoding="utf-8")):
                 problems.append(f"{path.relative_to(ROOT)}:{line}: {what}")
     assert not problems, "read the time from desktop.clock instead:\n" + "\n".join(problems)
+
+
+def test_tests_take_the_date_from_the_clock_fixture():
+    """A test that builds its data from the machine's date passes today and fails on some other day: pin the
+    clock with the `clock` fixture (tests/conftest.py) or use fixed dates."""
+    problems = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path == Path(__file__).resolve():
+            continue
+        for line, what in date_reads(path.read_text(encoding="utf-8")):
+            problems.append(f"{path.relative_to(ROOT)}:{line}: {what}")
+    assert not problems, "\n".join(problems)
 
 
 def test_the_check_sees_every_way_of_reading_the_clock():

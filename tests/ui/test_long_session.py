@@ -11,9 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
+    # The timeout only guards against a hang: 2,000 renders take about 40 s on a busy 2-core machine, and three
+    # times that when every clock read goes through libfaketime (scripts/test_dates.sh).
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
 
 

@@ -21,7 +21,8 @@ def add_volunteer(store, surname, name, **person):
 
 
 @pytest.fixture
-def section(qtbot, ctx, ui_lang):
+def section(qtbot, ctx, ui_lang, clock):
+    """The section on 20 November 2026 at noon in Almaty (the `clock` fixture), whatever the machine's date."""
     ui_lang("en")
     page = VolunteersSection(ctx)
     qtbot.addWidget(page)
@@ -193,7 +194,7 @@ def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section,
 
 def test_letter_dialog_saves_the_pdf(qtbot, section, store, tmp_path, monkeypatch):
     vid = add_volunteer(store, "Сейітқали", "Әсел")
-    start = dt.datetime.now(TZ).replace(month=1, day=5, hour=9, minute=0, second=0, microsecond=0)
+    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=TZ)  # this year, before today (the clock fixture's 20 November)
     volunteers.add_shift(store, vid, start, start + dt.timedelta(hours=2), now=start + dt.timedelta(days=1))
     dialog = section.open_letter(vid)
     dialog.open_after_save = False
