@@ -194,7 +194,9 @@ def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section,
 
 def test_letter_dialog_saves_the_pdf(qtbot, section, store, tmp_path, monkeypatch):
     vid = add_volunteer(store, "Сейітқали", "Әсел")
-    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=TZ)  # this year, before today (the clock fixture's 20 November)
+    start = dt.datetime(
+        2026, 1, 5, 9, 0, tzinfo=TZ
+    )  # this year, before today (the clock fixture's 20 November)
     volunteers.add_shift(store, vid, start, start + dt.timedelta(hours=2), now=start + dt.timedelta(days=1))
     dialog = section.open_letter(vid)
     dialog.open_after_save = False
