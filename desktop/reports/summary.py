@@ -66,10 +66,9 @@ class MonthlySummary:
 
     @classmethod
     def from_payload(cls, payload: dict | str) -> MonthlySummary:
-        if isinstance(payload, str):
-            payload = json.loads(payload)
+        data: dict = json.loads(payload) if isinstance(payload, str) else payload
         known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in payload.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 # ---- months -----------------------------------------------------------------------------------------------------
