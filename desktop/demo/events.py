@@ -206,6 +206,7 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
                 continue
             event_id = presets.create_preset_event(store, preset.code, year)
             data = events.get_event(store, event_id)
+            assert data is not None  # created just above
             past = day < today
             data.status = "held" if past else "planned"
             data.place = rng.choice(PLACES[:4])
