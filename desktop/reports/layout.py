@@ -64,7 +64,7 @@ def hours(minutes: float) -> float:
 
 
 def _get(figures: dict, path: str):
-    value = figures
+    value: Any = figures
     for part in path.split("."):
         value = value.get(part, {}) if isinstance(value, dict) else {}
     return value if isinstance(value, (int, float)) else 0
