@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop import events
-from desktop.formats import TZ
+from desktop.clock import TZ
 from desktop.reference import EVENT_KINDS
 from desktop.store import Store
 

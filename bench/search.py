@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop import text
+from desktop.clock import TZ
 from desktop.demo.people import make_person
-from desktop.formats import TZ
 from desktop.store import Store
 
 TODAY = dt.date.today()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import phonenumbers
 
@@ -172,6 +172,10 @@ def _raise_all(errors: list[ValidationError]) -> None:
         raise ValidationErrors(errors)
 
 
+@overload
+def age_band(birth: dt.date, on: dt.date) -> str: ...
+@overload
+def age_band(birth: dt.date | None, on: dt.date) -> str | None: ...
 def age_band(birth: dt.date | None, on: dt.date) -> str | None:
     if birth is None:
         return None
@@ -437,6 +441,9 @@ def save_aid(
     except ValidationError as exc:
         errors.append(exc)
     _raise_all(errors)
+    # Every check above passed (_raise_all raises otherwise), so these are all set.
+    assert given_on is not None and recipient is not None
+    assert entry.aid_point_id is not None and entry.programme is not None and entry.recipient_id is not None
     reason = text.normalize(override_reason)
     _refresh_stock_cache(store)
     with store.transaction():
@@ -656,6 +663,7 @@ def save_donation(store: Store, entry: DonationEntry, *, today: dt.date | None =
     except ValidationError as exc:
         errors.append(exc)
     _raise_all(errors)
+    assert received_on is not None  # parsed, or _raise_all raised
     with store.transaction():
         number = store.next_number("donation")
         donation_id = store.insert(
@@ -905,6 +913,7 @@ def record_stock_take(
     if not reason:
         errors.append(ValidationError("reason", N_("{field}: this field is required.")))
     _raise_all(errors)
+    assert on is not None and count is not None  # parsed, or _raise_all raised
     with store.transaction():
         delta = count - stock_of(store, aid_point_id, item_id)
         if abs(delta) < 1e-9:
@@ -981,7 +990,7 @@ def save_recipient(
     today = _today(today)
     errors: list[ValidationError] = []
 
-    def attempt(fn, *args, **kwargs):
+    def attempt(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except ValidationErrors as exc:
@@ -997,7 +1006,7 @@ def save_recipient(
             ValidationError("children_count", N_("{field}: cannot be more than the household members."))
         )
     sex = data.sex if data.sex in ("f", "m") else ""
-    person_values: dict = {}
+    person_values: dict[str, Any] = {}
     birth = None
     consent_on = expires_on = None
     if data.consent:
@@ -1013,7 +1022,9 @@ def save_recipient(
                 sex = person["sex"] or sex
                 birth = dt.date.fromisoformat(person["birth_date"]) if person["birth_date"] else None
         else:
-            person_values, birth = attempt(_person_values, data, today) or ({}, None)
+            found = attempt(_person_values, data, today)
+            if found:
+                person_values, birth = found
             sex = person_values.get("sex", sex)
         band = age_band(birth, today) if (data.person_id or person_values) else None
         band = band or data.age_band
@@ -1049,6 +1060,7 @@ def save_recipient(
         if data.household_of:
             # Joins the household of another recipient (made for both now if they had none).
             other = store.get("recipients", data.household_of)
+            assert other is not None  # checked before the transaction
             household_id = other["household_id"]
             if not household_id:
                 household_id = store.insert("households", {"head_person_id": other["person_id"], **counts})
@@ -1074,11 +1086,12 @@ def save_recipient(
             "anonymous": 0 if data.consent else 1,
             "notes": text.normalize(data.notes) if data.consent else None,
         }
-        if current:
+        if current and recipient_id:
             store.update("recipients", recipient_id, values)
         else:
             recipient_id = store.insert("recipients", values)
         if data.consent and person_id and consent_status(store, person_id, today)["state"] != "active":
+            assert consent_on is not None  # parsed when data.consent, or _raise_all raised
             store.insert(
                 "consents",
                 {
@@ -1101,7 +1114,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _person_values(data: RecipientInput, today: dt.date) -> dict:
+def _person_values(data: RecipientInput, today: dt.date) -> tuple[dict[str, Any], dt.date | None]:
     errors = []
     surname, name = text.normalize(data.surname), text.normalize(data.name)
     if not name:

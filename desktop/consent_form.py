@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from fpdf import FPDF
 
@@ -15,7 +16,28 @@ from desktop import clock, reference
 from desktop.aid import CONSENT_FORM_VERSION, CONSENT_YEARS, RecipientInput
 from desktop.paths import data_dir, fonts_dir
 
-TEXTS = {
+
+class FormTexts(TypedDict):
+    """The texts of the form in one language; `body` is its paragraphs."""
+
+    title: str
+    subtitle: str
+    operator: str
+    subject: str
+    name: str
+    birth: str
+    iin: str
+    phone: str
+    address: str
+    body: list[str]
+    guardian: str
+    date: str
+    signature: str
+    staff: str
+    footer: str
+
+
+TEXTS: dict[str, FormTexts] = {
     "kk": {
         "title": "Дербес деректерді жинауға және өңдеуге келісім",
         "subtitle": "Гуманитарлық көмек алушы",

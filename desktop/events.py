@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from desktop import clock, person_lookup, reference, text
+from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
-from desktop.formats import TZ
 from desktop.i18n import N_, current_language
 from desktop.store import Store
 
@@ -394,11 +394,13 @@ def get_event(store: Store, event_id: str) -> EventInput | None:
         "WHERE event_id = ? AND deleted = 0",
         (event_id,),
     )
+    starts_at = to_local(row["starts_at"])
+    assert starts_at is not None  # a stored event always has its start
     return EventInput(
         title_kk=row["title_kk"],
         title_ru=row["title_ru"],
         kind=row["kind"],
-        starts_at=to_local(row["starts_at"]),
+        starts_at=starts_at,
         ends_at=to_local(row["ends_at"]),
         place=row["place"] or "",
         status=row["status"],
@@ -493,6 +495,7 @@ def month_summary(
         f"WHERE a.deleted = 0 AND e.attendance_mode = 'headcount' AND {held}",
         (start, end),
     )
+    assert counted is not None  # an aggregate query returns one row
     attendance = Headcount(**counted)
     for r in store.rows(
         "SELECT p.sex, p.birth_date, substr(e.starts_at, 1, 10) AS day FROM event_attendees x "
@@ -512,6 +515,7 @@ def month_summary(
         f"JOIN events e ON e.id = g.event_id WHERE g.deleted = 0 AND {held}",
         (start, end),
     )
+    assert links is not None  # an aggregate query returns one row
     associations = store.scalar(
         "SELECT count(DISTINCT a.association_id) FROM event_associations a JOIN events e ON e.id = a.event_id "
         f"WHERE a.deleted = 0 AND {held}",

@@ -4,8 +4,9 @@ sidecar file; released by the OS even if the process is killed)."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-from typing import Self
+from typing import BinaryIO, Self
 
 from desktop.errors import StoreOpenError
 
@@ -14,7 +15,7 @@ class InstanceLock:
     def __init__(self, db_path: str | os.PathLike):
         self.db_path = Path(db_path)
         self.lock_path = self.db_path.with_name(self.db_path.name + ".lock")
-        self._fh = None
+        self._fh: BinaryIO | None = None
 
     def acquire(self) -> None:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -23,7 +24,7 @@ class InstanceLock:
         except PermissionError as exc:
             raise StoreOpenError("read_only", path=str(self.db_path)) from exc
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":
                 import msvcrt
 
                 fh.seek(0)

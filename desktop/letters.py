@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 
@@ -27,7 +28,8 @@ register_field_labels(
 LANGUAGES = ("kk", "ru", "both")
 KINDS = ("letter", "certificate")
 
-TEXTS = {
+# Per language: the words of each kind of letter, the director's title and the greeting by sex.
+TEXTS: dict[str, dict[str, Any]] = {
     "kk": {
         "letter": {
             "title": "АЛҒЫС ХАТ",
@@ -111,6 +113,7 @@ def letter_text(
     from desktop.volunteers import get_volunteer, minutes_in_period
 
     record = get_volunteer(store, volunteer_id)
+    assert record is not None, volunteer_id  # letters are written for a volunteer on the register
     person = record["person"]
     words = TEXTS[lang]
     part = words[kind]

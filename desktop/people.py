@@ -249,7 +249,8 @@ def find_duplicates(store: Store, values: dict, exclude_id: str | None = None) -
                 found.setdefault(row["id"], Duplicate(row, "name_birth"))
             elif not birth or not row["birth_date"] or row["birth_date"] == birth:
                 found.setdefault(row["id"], Duplicate(row, "loose"))
-    found.pop(exclude_id, None)
+    if exclude_id is not None:
+        found.pop(exclude_id, None)
     if exclude_id and found:
         for other in distinct_from(store, exclude_id):
             found.pop(other, None)
@@ -460,7 +461,8 @@ def search_filter(query: str) -> SearchFilter:
     """'кайрат нурл' → every word a prefix of a name word, compared in loose form (so Қайрат Нұрланұлы matches);
     '701 12' or '8701' → a part of the phone number (a leading 8 read as the country code 7) or the start of
     the IIN."""
-    words, digit_parts = [], []
+    words: list[str] = []
+    digit_parts: list[str] = []
     for token in (query or "").split():
         if any(ch.isalpha() for ch in token):
             words.extend(w for w in _WORD.findall(text.loose(token)) if w and "_" not in w)

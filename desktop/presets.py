@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from desktop.clock import TZ
 from desktop.errors import ValidationError, register_field_labels
 from desktop.events import EventInput, save_event
-from desktop.formats import TZ
 from desktop.i18n import N_
 from desktop.store import Store
 

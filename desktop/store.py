@@ -14,7 +14,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,9 @@ from desktop.hlc import HybridClock
 from desktop.ids import new_id
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+
+# What sqlite3 accepts as the parameters of a statement: positional values or named ones.
+Params = Sequence[Any] | Mapping[str, Any]
 
 # One clock per database file in this process, so stamps stay monotonic across the threads' connections.
 _clocks: dict[str, HybridClock] = {}
@@ -79,7 +82,9 @@ class Store:
                 self.set_meta("device_id", secrets.token_hex(6))
                 # Human-readable numbers (receipts) carry this prefix so two PCs never issue the same number.
                 self.set_meta("device_prefix", secrets.token_hex(2).upper())
-        self.device_id = self.get_meta("device_id")
+        device_id = self.get_meta("device_id")
+        assert device_id is not None  # written just above when it was missing
+        self.device_id: str = device_id
         self.device_prefix = self.get_meta("device_prefix")
 
     @property
@@ -144,14 +149,14 @@ class Store:
             return None
         return dict(row)
 
-    def rows(self, sql: str, params: Iterable | dict = ()) -> list[dict]:
+    def rows(self, sql: str, params: Params = ()) -> list[dict]:
         return [dict(r) for r in self.conn.execute(sql, params)]
 
-    def one(self, sql: str, params: Iterable | dict = ()) -> dict | None:
+    def one(self, sql: str, params: Params = ()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()
         return dict(row) if row else None
 
-    def scalar(self, sql: str, params: Iterable | dict = ()) -> Any:
+    def scalar(self, sql: str, params: Params = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
@@ -185,6 +190,7 @@ class Store:
             marks = ", ".join("?" for _ in row)
             self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
             stored = self.get(table, row_id, include_deleted=True)
+            assert stored is not None  # inserted just above
             fields = {f: stored[f] for f in spec.fields}
             fields["house_id"] = stored["house_id"]
             self._record(table, row_id, "insert", fields, stamp, now)

@@ -16,8 +16,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from desktop import clock, events, people, reference, text
+from desktop.clock import TZ
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, register_field_labels
-from desktop.formats import TZ
 from desktop.i18n import N_
 from desktop.store import Store
 
@@ -108,6 +108,7 @@ def save_volunteer(
         errors.extend(exc.errors)
     if errors:
         raise ValidationErrors(errors)
+    assert clean is not None  # validated, or its errors raised above
     with store.transaction():
         person_id = people.save_person(
             store, person_values, person_id, today=today, different_from=different_from
@@ -538,6 +539,7 @@ def correct_shift(
     with store.transaction():
         shift = store.get("volunteer_shifts", shift_id)
         reversal = reverse_shift(store, shift_id, reason)
+        assert shift is not None  # reverse_shift refuses a shift that does not exist
         new_id = add_shift(store, shift["volunteer_id"], start, end, shift["activity"] or "", now=now)
     return reversal, new_id
 

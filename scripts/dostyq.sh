@@ -60,6 +60,8 @@ checks() {
   "$VENV/bin/ruff" check .
   say "ruff format --check"
   "$VENV/bin/ruff" format --check .
+  say "mypy (desktop/, sync/)"
+  "$VENV/bin/mypy"
 }
 
 case "${1:-run}" in

@@ -145,8 +145,9 @@ class SyncClient:
         self.wall = wall
         self.rng = rng or random.Random()
         self.store.clock.offset_ms = int(self.state("clock_offset_ms") or 0)
-        if transport is None and self.state("server_url") and self.state("token"):
-            transport = HttpTransport(self.state("server_url"), self.state("token"))
+        url, token = self.state("server_url"), self.state("token")
+        if transport is None and url and token:
+            transport = HttpTransport(url, token)
         self.transport = transport
         self.failures = 0
         self._reseed_next: list[int] | str | None = None

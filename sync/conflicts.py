@@ -39,7 +39,7 @@ def _label(store: Store, table: str, row_id: str) -> str:
     """A short human name for the row: the fields a person recognises it by."""
     spec = schema.SYNCED_TABLES.get(table)
     row = store.get(table, row_id, include_deleted=True) if spec else None
-    if not row:
+    if not row or spec is None:
         return row_id
     parts = [str(row[f]) for f in (spec.search or ()) if row.get(f)]
     if not parts:

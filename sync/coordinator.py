@@ -273,6 +273,7 @@ def export_in_worker(
     the worker thread. Raises ReportWriteError (a message for the user) when the file cannot be written."""
     from desktop.reports.export import export_rollup
 
+    assert fetched.result is not None  # region_rollup always sums what it fetched
     if progress:
         progress(0, 1)
     export_rollup(

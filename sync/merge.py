@@ -34,7 +34,7 @@ def same_value(a: Any, b: Any) -> bool:
     return a == b
 
 
-def conflict_id(table: str, row_id: str, field: str, stamp_a: str, stamp_b: str) -> str:
+def conflict_id(table: str, row_id: str, field: str, stamp_a: str | None, stamp_b: str | None) -> str:
     """The same conflict gets the same id wherever it is found, so it is stored once."""
     lo, hi = sorted((stamp_a or "", stamp_b or ""))
     digest = hashlib.sha256(f"{table}\n{row_id}\n{field}\n{lo}\n{hi}".encode()).hexdigest()
@@ -46,9 +46,9 @@ def conflict_record(
     row_id: str,
     field: str,
     kept_value: Any,
-    kept_hlc: str,
+    kept_hlc: str | None,
     other_value: Any,
-    other_hlc: str,
+    other_hlc: str | None,
     detected_at: str,
 ) -> dict:
     return {

@@ -289,6 +289,6 @@ def table_digest(rows) -> str:
     return f"{len(lines)}:{digest}"
 
 
-def writer_of(stamp: str) -> str:
+def writer_of(stamp: str | None) -> str:
     """The device part of an HLC stamp."""
     return stamp.split("-", 2)[2] if stamp and stamp.count("-") >= 2 else ""

@@ -141,7 +141,7 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
                 person_id=person["id"],
                 categories=_categories(rng, band),
                 members_count=members,
-                children_count=rng.randint(0, members - 1) if household else None,
+                children_count=rng.randint(0, members - 1) if members is not None else None,
                 consent_on=consent_day + dt.timedelta(days=rng.randint(0, 200)),
                 by_guardian=band == "child",
             ),
@@ -199,8 +199,8 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
             "qamqor": day.strftime("%Y-%m"),
             "zhurekten": day.strftime("%Y-%m"),
         }.get(programme)
-        limit = {"mektepke_zhol": 1, "qamqor": 1, "zhurekten": 2}.get(programme)
         if period:
+            limit = {"mektepke_zhol": 1, "qamqor": 1, "zhurekten": 2}[programme]
             key = (recipient, programme, period)
             if given.get(key, 0) >= limit:
                 continue
@@ -211,6 +211,7 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
     # A few overrides: a second Қамқор pack in the same month, with the director's reason, logged.
     for aid_id, recipient, programme in rng.sample([e for e in entries if e[2] == "qamqor"], OVERRIDES):
         first = store.get("aid_given", aid_id)
+        assert first is not None  # written above
         day = min(dt.date.fromisoformat(first["given_on"]) + dt.timedelta(days=rng.randint(1, 5)), today)
         reason = rng.choice(OVERRIDE_REASONS)
         new_id = _write_aid(store, rng, day, first["aid_point_id"], "qamqor", recipient, reason)

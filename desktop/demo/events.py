@@ -7,8 +7,8 @@ import datetime as dt
 import random
 
 from desktop import events, groups, person_lookup, presets
+from desktop.clock import TZ
 from desktop.events import EventInput, Headcount
-from desktop.formats import TZ
 from desktop.groups import AssociationInput, GroupInput, MemberInput
 from desktop.store import Store
 
@@ -206,6 +206,7 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
                 continue
             event_id = presets.create_preset_event(store, preset.code, year)
             data = events.get_event(store, event_id)
+            assert data is not None  # created just above
             past = day < today
             data.status = "held" if past else "planned"
             data.place = rng.choice(PLACES[:4])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from desktop.formats import TZ
+from desktop.clock import TZ
 from desktop.store import Store
 
 _KINDS = [

@@ -7,7 +7,7 @@ import datetime as dt
 import random
 
 from desktop import volunteers
-from desktop.formats import TZ
+from desktop.clock import TZ
 from desktop.store import Store
 
 COUNT = 80

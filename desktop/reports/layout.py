@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any, TypedDict
 
 from desktop import i18n
 from desktop.formats import format_money, format_month, format_number
@@ -63,7 +64,7 @@ def hours(minutes: float) -> float:
 
 
 def _get(figures: dict, path: str):
-    value = figures
+    value: Any = figures
     for part in path.split("."):
         value = value.get(part, {}) if isinstance(value, dict) else {}
     return value if isinstance(value, (int, float)) else 0
@@ -290,7 +291,7 @@ def series_table(summary: MonthlySummary) -> Table:
     return Table("series", both(N_("The last 12 months")), columns, rows, row_heading=both(N_("Month")))
 
 
-def _ordered(summary: MonthlySummary, path: str) -> list[tuple[str, object]]:
+def _ordered(summary: MonthlySummary, path: str) -> list[tuple[str, Any]]:
     node = summary.current
     for part in path.split("."):
         node = node.get(part, {})
@@ -352,7 +353,22 @@ def month_label(month: str) -> dict[str, str]:
     return {lang: format_month(parse_month(month), lang) for lang in ("kk", "ru")}
 
 
-def headings(summary: MonthlySummary) -> dict[str, dict[str, str]]:
+class Headings(TypedDict):
+    """The headings of a summary, each label in kk and ru."""
+
+    title: dict[str, str]
+    org: dict[str, str]
+    month: dict[str, str]
+    indicator: dict[str, str]
+    current: dict[str, str]
+    previous: dict[str, str]
+    year_ago: dict[str, str]
+    generated: dict[str, str]
+    no_personal: dict[str, str]
+    houses: dict[str, str] | None  # None for one house (see houses_line)
+
+
+def headings(summary: MonthlySummary) -> Headings:
     title = both(N_("Monthly summary"))
     if summary.partial:
         title = both(N_("Monthly summary (month not over yet)"))

@@ -8,10 +8,11 @@ from __future__ import annotations
 import itertools
 import math
 from pathlib import Path
+from typing import cast
 
 from babel import dates as babel_dates
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import Align, XPos, YPos
 
 from desktop.formats import babel_locale
 from desktop.i18n import N_
@@ -45,18 +46,18 @@ class _Report(FPDF):
         self.set_auto_page_break(True, margin=12)
         self.add_font(_FONT, "", str(fonts_dir() / "DejaVuSans.ttf"))
         self.add_font(_FONT, "B", str(fonts_dir() / "DejaVuSans-Bold.ttf"))
-        self.set_title(self.text(self.heads["title"]))
+        self.set_title(self.joined(self.heads["title"]))
         self.set_creator("Dostyq")
         self.value_lang = langs[0]
 
-    def text(self, label: dict[str, str]) -> str:
+    def joined(self, label: dict[str, str]) -> str:
         return join(label, self.langs)
 
     def footer(self) -> None:
         self.set_y(-10)
         self.set_font(_FONT, "", 7)
         self.set_text_color(110, 110, 110)
-        self.cell(0, 4, f"{self.text(self.heads['org'])} · {self.text(self.heads['month'])}", align="L")
+        self.cell(0, 4, f"{self.joined(self.heads['org'])} · {self.joined(self.heads['month'])}", align="L")
         self.set_x(self.l_margin)
         self.cell(0, 4, f"{self.page_no()} / {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
@@ -72,12 +73,12 @@ class _Report(FPDF):
     def heading(self) -> None:
         self.set_text_color(*_BLUE)
         self.set_font(_FONT, "B", 15)
-        self.cell(0, 8, self.text(self.heads["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 8, self.joined(self.heads["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.set_font(_FONT, "", 10.5)
-        self.cell(0, 5.5, self.text(self.heads["org"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5.5, self.joined(self.heads["org"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(_FONT, "B", 10.5)
-        self.cell(0, 5.5, self.text(self.heads["month"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5.5, self.joined(self.heads["month"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(_FONT, "", 7)
         self.set_text_color(90, 90, 90)
         for lang in self.langs:
@@ -111,19 +112,21 @@ class _Report(FPDF):
         """One line per language (column headings in a bilingual report)."""
         return join(label, self.langs, "\n")
 
+    def dry_lines(self, w: float, h: float, label: str, align: str | Align = Align.J) -> list[str]:
+        """The lines `label` would take in a cell `w` wide, without writing it."""
+        # With output="LINES" alone multi_cell returns the list of lines; fpdf2 annotates the union of every output.
+        return cast(list[str], self.multi_cell(w, h, label, align=align, dry_run=True, output="LINES"))
+
     def header_row(self, labels: list[str], widths: list[float]) -> None:
         self.set_font(_FONT, "B", 7)
         self.set_fill_color(*_BLUE)
         self.set_text_color(255, 255, 255)
         x, y = self.get_x(), self.get_y()
-        height = 1.5 + 3.2 * max(
-            len(self.multi_cell(w, 3.2, label, dry_run=True, output="LINES"))
-            for label, w in zip(labels, widths)
-        )
+        height = 1.5 + 3.2 * max(len(self.dry_lines(w, 3.2, label)) for label, w in zip(labels, widths))
         for label, width in zip(labels, widths):
             self.set_xy(x, y)
             self.rect(x, y, width, height, style="F")
-            lines = self.multi_cell(width, 3.2, label, align="C", dry_run=True, output="LINES")
+            lines = self.dry_lines(width, 3.2, label, align="C")
             self.set_xy(x, y + (height - 3.2 * len(lines)) / 2)
             self.multi_cell(width, 3.2, label, align="C")
             x += width
@@ -144,7 +147,7 @@ class _Report(FPDF):
             self.cell(
                 sum(widths),
                 _ROW,
-                self.fit(self.text(block.title), sum(widths)),
+                self.fit(self.joined(block.title), sum(widths)),
                 border=1,
                 fill=True,
                 new_x=XPos.LMARGIN,
@@ -196,7 +199,7 @@ class _Report(FPDF):
         if not values or not any(values):
             self.set_font(_FONT, "", 7.5)
             self.set_xy(x, y + h / 2 - 2)
-            self.cell(w, 4, self.text(both(N_("Nothing this month."))), align="C")
+            self.cell(w, 4, self.joined(both(N_("Nothing this month."))), align="C")
             return
         label_w = w * 0.42
         area_x, area_w = x + label_w + 2, w - label_w - 12
@@ -259,7 +262,7 @@ class _Report(FPDF):
             colour = _SERIES[k % len(_SERIES)]
             self.set_fill_color(*colour)
             self.rect(lx, y + h - 7, 4, 2.2, style="F")
-            label = self.text(name)
+            label = self.joined(name)
             self.set_xy(lx + 5, y + h - 8)
             self.cell(self.get_string_width(label) + 2, 4, label)
             lx += self.get_string_width(label) + 11
@@ -269,7 +272,7 @@ class _Report(FPDF):
         table = layout.items_table(self.summary)
         self.set_font(_FONT, "B", 8.5)
         self.set_text_color(*_BLUE)
-        self.cell(0, 5, self.text(table.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5, self.joined(table.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         value_w = 26
         label_ws = self.label_widths(self.epw - value_w * len(table.columns))
@@ -283,7 +286,7 @@ class _Report(FPDF):
             self.cell(
                 sum(widths),
                 _ROW,
-                self.text(both(N_("Nothing this month."))),
+                self.joined(both(N_("Nothing this month."))),
                 border=1,
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,

@@ -17,7 +17,7 @@ import sqlite3
 from typing import Any
 
 from desktop import clock
-from desktop.formats import TZ
+from desktop.clock import TZ
 
 PAYLOAD_SCHEMA = 1
 
@@ -67,10 +67,9 @@ class MonthlySummary:
 
     @classmethod
     def from_payload(cls, payload: dict | str) -> MonthlySummary:
-        if isinstance(payload, str):
-            payload = json.loads(payload)
+        data: dict = json.loads(payload) if isinstance(payload, str) else payload
         known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in payload.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 # ---- months -----------------------------------------------------------------------------------------------------

@@ -66,6 +66,10 @@ class _Writer:
     def text(self, label: dict[str, str]) -> str:
         return join(label, self.langs)
 
+    def month_heads(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """The headings of the three value columns: this month, the month before, a year ago."""
+        return self.heads["current"], self.heads["previous"], self.heads["year_ago"]
+
     def sheet(self, title: dict[str, str]):
         name = title[self.langs[0]][:31]
         for bad in "[]:*?/\\":
@@ -124,8 +128,8 @@ class _Writer:
         row = self.header(ws, n + 3)
         for i, lang in enumerate(self.langs):
             ws.write(row, i, self.heads["indicator"][lang], self.f["head"])
-        for j, key in enumerate(("current", "previous", "year_ago")):
-            ws.write(row, n + j, self.text(self.heads[key]), self.f["head"])
+        for j, label in enumerate(self.month_heads()):
+            ws.write(row, n + j, self.text(label), self.f["head"])
         ws.set_row(row, 30)
         ws.repeat_rows(row)
         ws.freeze_panes(row + 1, n)
@@ -302,8 +306,8 @@ class _Writer:
         n = len(self.langs)
         for i, lang in enumerate(self.langs):
             ws.write(row, i, self.heads["indicator"][lang], self.f["head"])
-        for j, head in enumerate(("current", "previous", "year_ago")):
-            ws.write(row, n + j, self.text(self.heads[head]), self.f["head"])
+        for j, label in enumerate(self.month_heads()):
+            ws.write(row, n + j, self.text(label), self.f["head"])
         ws.set_row(row, 30)
         row += 1
         rows = block.rows

@@ -138,6 +138,7 @@ def create_app(store: ServerStore) -> FastAPI:
     def reports(request: Request, month: str | None = None):
         who = store.authenticate(_bearer(request))
         reports = store.region_reports(who, month)  # refuses anyone but a coordinator
+        assert who.region_code is not None  # a coordinator has a region (region_reports checks)
         return {
             "v": PROTOCOL_VERSION,
             "region": who.region_code,

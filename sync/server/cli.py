@@ -52,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     house.add_parser("list")
 
     device = sub.add_parser("device").add_subparsers(dest="action", required=True)
-    code = device.add_parser("code", help="a one-time enrolment code for a PC of HOUSE")
-    code.add_argument("house")
-    code.add_argument("--hours", type=float, default=48)
+    enrol = device.add_parser("code", help="a one-time enrolment code for a PC of HOUSE")
+    enrol.add_argument("house")
+    enrol.add_argument("--hours", type=float, default=48)
     lst = device.add_parser("list")
     lst.add_argument("house", nargs="?")
     revoke = device.add_parser("revoke", help="cut off a lost PC (or a coordinator token)")

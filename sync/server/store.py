@@ -501,7 +501,9 @@ class ServerStore:
         """For packets: the principal and its stored token hash (the packet HMAC key)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(devices).where(devices.c.id == token_id)).mappings().first()
-        return self._principal(row), row["token_hash"]
+        principal = self._principal(row)  # raises unless the token exists and is not revoked
+        assert row is not None
+        return principal, row["token_hash"]
 
     @staticmethod
     def _principal(row) -> Principal:

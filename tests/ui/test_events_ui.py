@@ -9,8 +9,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop import events, groups
+from desktop.clock import TZ
 from desktop.events import EventInput, Headcount
-from desktop.formats import TZ
 from desktop.groups import GroupInput, MemberInput
 from desktop.settings import Settings
 from desktop.store import Store

@@ -28,7 +28,7 @@ import ui
 from ui.events.calendar_view import MonthCalendar
 from desktop import events
 from desktop.events import EventInput
-from desktop.formats import TZ
+from desktop.clock import TZ
 from desktop.store import Store
 app = QApplication([])
 store = Store({str(tmp_path / "house.db")!r})

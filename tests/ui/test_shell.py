@@ -148,7 +148,7 @@ def test_month_end_reminder_shows_until_the_month_is_submitted(qtbot, ctx, ui_la
     import datetime as dt
 
     from desktop import clock
-    from desktop.formats import TZ
+    from desktop.clock import TZ
     from desktop.reports.submission import submit_month
     from desktop.reports.summary import last_full_month
 

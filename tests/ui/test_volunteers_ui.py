@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop import clock, volunteers
-from desktop.formats import TZ
+from desktop.clock import TZ
 from ui.sections.volunteers import VolunteersSection
 from ui.volunteers import register_model
 from ui.volunteers.duplicate_dialog import DuplicateDialog

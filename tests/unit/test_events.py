@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from desktop import events
+from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventFilter, EventInput, Headcount
-from desktop.formats import TZ
 from desktop.i18n import set_language
 from desktop.store import Store
 

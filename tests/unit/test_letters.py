@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from desktop import letters, volunteers
+from desktop.clock import TZ
 from desktop.errors import ValidationError
-from desktop.formats import TZ
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 ISSUED = dt.date(2026, 11, 25)

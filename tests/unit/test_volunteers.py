@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from desktop import people, volunteers
+from desktop.clock import TZ
 from desktop.errors import LedgerError, ValidationError, ValidationErrors
-from desktop.formats import TZ
 
 TODAY = dt.date(2026, 11, 25)
 

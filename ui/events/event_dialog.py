@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock, events, groups, person_lookup, reference
+from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventInput, Headcount
-from desktop.formats import TZ, format_hours
+from desktop.formats import format_hours
 from desktop.i18n import _
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.person_picker import PersonPicker

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -20,7 +23,7 @@ class FiguresModel(QAbstractTableModel):
         super().__init__(parent)
         self.summary: MonthlySummary | None = None
         self._rows: list[tuple[str, object]] = []  # ("block", Block) or ("row", Row)
-        self._heads: dict = {}
+        self._heads: Mapping[str, Any] = {}
 
     def set_summary(self, summary: MonthlySummary | None) -> None:
         self.beginResetModel()

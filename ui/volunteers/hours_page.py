@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock, people, volunteers
-from desktop.formats import TZ, format_hours, format_month
+from desktop.clock import TZ
+from desktop.formats import format_hours, format_month
 from desktop.i18n import N_, _
 from ui.volunteers.shift_dialog import ShiftDialog
 

@@ -8,8 +8,8 @@ import datetime as dt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
 from desktop import clock, people, volunteers
+from desktop.clock import TZ
 from desktop.errors import ValidationError, field_label
-from desktop.formats import TZ
 from desktop.i18n import N_, _
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages
 
