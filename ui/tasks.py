@@ -109,6 +109,10 @@ class TaskRunner(QObject):
         pool.start(task)
         return task
 
+    def is_idle(self) -> bool:
+        """True when every task started has finished and its callbacks have run on the UI thread."""
+        return not self._live
+
     def wait_idle(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs) and self.db_pool.waitForDone(msecs)
 

@@ -91,11 +91,11 @@ def _reset_pg(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    url = request.getfixturevalue("pg_url")
+    url = request.getfixturevalue("pg_url")  # the cluster starts only for the tests that need it
     _reset_pg(url)
     return url
 

@@ -140,6 +140,6 @@ def test_cancel_frees_the_tab_at_once_and_a_late_answer_is_ignored(qtbot, page):
         assert page.message_label.text() == "Cancelled."
     finally:
         silent.close()  # the waiting request now fails; its answer must not show
+    # The task leaves the runner when its `finished` reaches the UI thread, after its answer has been delivered.
     qtbot.waitUntil(lambda: task not in page.ctx.runner._live, timeout=20000)
-    qtbot.wait(50)
     assert page.message_label.text() == "Cancelled." and page.fetched is None

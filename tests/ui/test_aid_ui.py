@@ -62,7 +62,7 @@ def section(ctx, qtbot):
     widget.resize(1100, 760)
     widget.show()
     widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)  # focus moves only within the active window
+    qtbot.waitUntil(widget.isActiveWindow, timeout=20000)  # focus moves only within the active window
     widget.refresh()
     return widget
 
@@ -90,7 +90,9 @@ def register_by_keyboard(qtbot, page, name="кайрат", item="ұн", quantity
     assert has_focus(page.lines.item_edit)
     type_text(page.lines.item_edit, item)
     qtbot.keyClick(page.lines.item_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: has_focus(page.lines.quantity_edit) and not page.lines._focus_pending)
+    qtbot.waitUntil(
+        lambda: has_focus(page.lines.quantity_edit) and not page.lines._focus_pending, timeout=20000
+    )
     qtbot.keyClicks(page.lines.quantity_edit, quantity)
     qtbot.keyClick(page.lines.quantity_edit, Qt.Key.Key_Return)
     assert has_focus(page.lines.item_edit)
@@ -102,14 +104,14 @@ def test_keyboard_only_registration(ctx, seeded, qtbot):
     page = section(ctx, qtbot).register_page
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
     register_by_keyboard(qtbot, page)
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
     row = ctx.store.one("SELECT * FROM aid_given")
     assert (row["recipient_id"], row["programme"], row["aid_point_id"]) == (recipient, "qamqor", point)
     assert ctx.store.one("SELECT item_id, quantity FROM aid_lines") == {
         "item_id": "item-flour",
         "quantity": 5,
     }
-    qtbot.waitUntil(lambda: row["number"] in page.status_label.text())
+    qtbot.waitUntil(lambda: row["number"] in page.status_label.text(), timeout=20000)
     # Ready for the next person: form cleared, focus back in the search.
     assert page.recipient_id is None and page.lines.lines == [] and has_focus(page.search.edit)
 
@@ -120,7 +122,7 @@ def test_enter_pressed_twice_saves_once(ctx, seeded, qtbot):
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("meyirim"))
     register_by_keyboard(qtbot, page)
     qtbot.keyClick(page.lines.item_edit, Qt.Key.Key_Return)  # the impatient second Enter
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
     ctx.runner.wait_idle()
     QApplication.processEvents()
     assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 1
@@ -132,8 +134,8 @@ def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
     page = section(ctx, qtbot).register_page
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
     register_by_keyboard(qtbot, page)
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
-    qtbot.waitUntil(lambda: page.save_button.isEnabled())
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
+    qtbot.waitUntil(lambda: page.save_button.isEnabled(), timeout=20000)
     register_by_keyboard(qtbot, page)
     dialog = page.double_aid_dialog
     assert dialog is not None and dialog.isVisible()
@@ -142,7 +144,7 @@ def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
     type_text(dialog.reason_edit, "Үйі өртеніп кетті")
     assert dialog.give_button.isEnabled()
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 2)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 2, timeout=20000)
     ctx.runner.wait_idle()
     QApplication.processEvents()
     assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 2  # one Enter, one entry
@@ -157,8 +159,8 @@ def test_cancelled_warning_writes_nothing(ctx, seeded, qtbot):
     page = section(ctx, qtbot).register_page
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
     register_by_keyboard(qtbot, page)
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1)
-    qtbot.waitUntil(lambda: page.save_button.isEnabled())
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
+    qtbot.waitUntil(lambda: page.save_button.isEnabled(), timeout=20000)
     register_by_keyboard(qtbot, page)
     page.double_aid_dialog.reject()
     ctx.runner.wait_idle()
@@ -171,7 +173,7 @@ def test_bad_quantity_is_shown_beside_the_lines(ctx, seeded, qtbot, quantity):
     page = section(ctx, qtbot).register_page
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
     register_by_keyboard(qtbot, page, quantity=quantity)
-    qtbot.waitUntil(page.error_label.isVisible)
+    qtbot.waitUntil(page.error_label.isVisible, timeout=20000)
     assert "1" in page.error_label.text() and "саны" in page.error_label.text().lower()
     assert "border" in page.lines.table.styleSheet()
     assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 0
@@ -216,10 +218,10 @@ def test_anonymous_recipient_dialog(ctx, qtbot):
     dialog.anon_sex_combo.setCurrentIndex(dialog.anon_sex_combo.findData("f"))
     dialog.age_band_combo.setCurrentIndex(dialog.age_band_combo.findData("elderly"))
     dialog._on_buttons_accepted()
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 1)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 1, timeout=20000)
     row = ctx.store.one("SELECT * FROM recipients")
     assert row["person_id"] is None and row["anonymous"] == 1 and row["age_band"] == "elderly"
-    qtbot.waitUntil(lambda: page.recipient_id == row["id"])
+    qtbot.waitUntil(lambda: page.recipient_id == row["id"], timeout=20000)
 
 
 def test_new_recipient_dialog_shows_errors_beside_fields(ctx, qtbot):
@@ -229,7 +231,7 @@ def test_new_recipient_dialog_shows_errors_beside_fields(ctx, qtbot):
     dialog.surname_edit.setText("Омарова")
     dialog.iin_edit.setText("123")
     dialog._on_buttons_accepted()
-    qtbot.waitUntil(dialog.error_label.isVisible)
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=20000)
     assert "border" in dialog.name_edit.styleSheet() and "border" in dialog.iin_edit.styleSheet()
     assert ctx.store.scalar("SELECT count(*) FROM people") == 0
 
@@ -251,14 +253,14 @@ def test_donation_dialog_checks_the_bin_as_typed(ctx, seeded, qtbot):
     dialog.lines.item_edit.setFocus()
     type_text(dialog.lines.item_edit, "күріш")
     qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.lines._focus_pending)
+    qtbot.waitUntil(lambda: not dialog.lines._focus_pending, timeout=20000)
     qtbot.keyClicks(dialog.lines.quantity_edit, "20")
     qtbot.keyClick(dialog.lines.quantity_edit, Qt.Key.Key_Return)
     ctx.runner.wait_idle()
     QApplication.processEvents()
     assert len(dialog.lines.lines) == 1 and ctx.store.scalar("SELECT count(*) FROM donations") == 1
     qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM donations") == 2)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM donations") == 2, timeout=20000)
     assert (
         ctx.store.scalar("SELECT donor_bin FROM donations WHERE donor_kind = 'organisation'")
         == "150440012344"
@@ -286,6 +288,6 @@ def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
     assert dialog.isVisible()  # Enter picked the match; it did not press the dialog's Save button
     dialog.members_edit.setText("3")
     dialog._on_buttons_accepted()
-    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 2)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 2, timeout=20000)
     households = {r["household_id"] for r in ctx.store.rows("SELECT household_id FROM recipients")}
     assert len(households) == 1 and None not in households

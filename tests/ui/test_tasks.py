@@ -19,27 +19,38 @@ def test_progress_arrives_and_result_comes_back_on_the_ui_thread(qtbot, store):
     runner = TaskRunner(lambda: Store(store.path))
     seen, result = [], []
     ui_thread = threading.current_thread()
-    task = runner.run(
+    runner.run(
         slow_count,
         5,
         on_progress=lambda d, t: seen.append(d),
         on_done=lambda r: result.append((r, threading.current_thread() is ui_thread)),
     )
-    with qtbot.waitSignal(task.signals.finished, timeout=20000):
-        pass
-    qtbot.waitUntil(lambda: bool(result), timeout=20000)
+    # Idle once the task's `finished` has reached the UI thread, which comes after its progress and its result.
+    qtbot.waitUntil(runner.is_idle, timeout=20000)
     assert result == [(5, True)]
     assert seen == [1, 2, 3, 4, 5]
     runner.shutdown()
+
+
+def count_until_cancelled(go, n, progress, cancel):
+    """Reports a first step once `go` is set, then goes on only when cancelled (or after 20 s, and finishes)."""
+    go.wait(20)
+    progress(1, n)
+    cancel.wait(20)
+    for i in range(2, n + 1):
+        progress(i, n)  # raises Cancelled once the cancel event is set
+    return n
 
 
 def test_cancel_stops_the_task_and_reports_it(qtbot, store, lang):
     lang("kk")
     runner = TaskRunner(lambda: Store(store.path))
     errors, results = [], []
-    task = runner.run(slow_count, 500, on_done=results.append, on_error=errors.append)
-    dialog = TaskProgressDialog(task, "Exporting")
+    go = threading.Event()
+    task = runner.run(count_until_cancelled, go, 500, on_done=results.append, on_error=errors.append)
+    dialog = TaskProgressDialog(task, "Exporting")  # connected to the task before it reports anything
     qtbot.addWidget(dialog)
+    go.set()
     qtbot.waitUntil(lambda: dialog.value() > 0, timeout=20000)
     dialog.findChild(QPushButton).click()  # what the user does
     qtbot.waitUntil(lambda: bool(errors), timeout=20000)

@@ -16,10 +16,12 @@ TODAY = dt.date(2026, 11, 25)
 def test_aid_demo_year(store):
     rng = random.Random(2026)
     people_demo.fill(store, rng, TODAY)
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: other work on a busy machine does not count against it.
+    # About 5 s on a 2-core PC; a fill that became several times slower fails.
+    started = time.process_time()
     with store.transaction():
         aid_demo.fill(store, rng, TODAY)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 30
 
     assert store.scalar("SELECT count(*) FROM aid_points") == 2
     assert store.scalar("SELECT count(*) FROM recipients") == 400

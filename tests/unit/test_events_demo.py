@@ -22,10 +22,11 @@ def _people(store):
 
 def test_fills_a_year_without_volunteers(store):
     _people(store)
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: other work on a busy machine does not count against it.
+    started = time.process_time()
     with store.transaction():
         demo_events.fill(store, random.Random(2), TODAY)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert store.scalar("SELECT count(*) FROM associations") == 10
     assert store.scalar("SELECT count(*) FROM creative_groups") == 15
     assert store.scalar("SELECT min(c) FROM (SELECT count(*) c FROM group_members GROUP BY group_id)") >= 6
