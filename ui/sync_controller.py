@@ -78,8 +78,6 @@ class SyncController(QObject):
         if not self.enrolled:
             return None
         self.timer.stop()
-        task = self.ctx.runner.run(_sync_task, self.ctx.store.path, on_progress=on_progress)
-        self.running = task
 
         def done(outcome: tuple[str, object]) -> None:
             kind, value = outcome
@@ -102,9 +100,15 @@ class SyncController(QObject):
             if on_error:
                 on_error(message)
 
-        task.signals.succeeded.connect(done)
-        task.signals.failed.connect(failed)
-        task.signals.finished.connect(self._on_task_finished)
+        task = self.ctx.runner.run(
+            _sync_task,
+            self.ctx.store.path,
+            on_done=done,
+            on_error=failed,
+            on_progress=on_progress,
+            on_finished=self._on_task_finished,
+        )
+        self.running = task
         return task
 
     def _on_task_finished(self) -> None:

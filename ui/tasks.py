@@ -36,6 +36,7 @@ class Task(QRunnable):
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.signals = TaskSignals()
         self.cancel_event = threading.Event()
+        self.completed = threading.Event()  # set just before `finished` is emitted, in the worker thread
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -57,6 +58,7 @@ class Task(QRunnable):
             else:
                 self.signals.succeeded.emit(result)
         finally:
+            self.completed.set()
             self.signals.finished.emit()
 
     def _progress(self, done: int, total: int) -> None:
@@ -84,19 +86,26 @@ class TaskRunner(QObject):
             self._local.store = store
         return store
 
-    def run(self, fn, *args, on_done=None, on_error=None, on_progress=None, **kwargs) -> Task:
-        """fn(*args, progress=, cancel=, **kwargs) on the general pool."""
-        return self._start(self.pool, fn, args, kwargs, on_done, on_error, on_progress)
+    def run(
+        self, fn, *args, on_done=None, on_error=None, on_progress=None, on_finished=None, **kwargs
+    ) -> Task:
+        """fn(*args, progress=, cancel=, **kwargs) on the general pool. The callbacks are connected before the
+        task starts, so none of its signals can be missed; `on_finished` runs after `on_done` or `on_error`."""
+        return self._start(self.pool, fn, args, kwargs, on_done, on_error, on_progress, on_finished)
 
-    def write(self, fn, *args, on_done=None, on_error=None, on_progress=None, **kwargs) -> Task:
+    def write(
+        self, fn, *args, on_done=None, on_error=None, on_progress=None, on_finished=None, **kwargs
+    ) -> Task:
         """fn(store, *args, progress=, cancel=, **kwargs) on the single database-writer thread."""
 
         def with_store(*a, progress, cancel, **kw):
             return fn(self._thread_store(), *a, progress=progress, cancel=cancel, **kw)
 
-        return self._start(self.db_pool, with_store, args, kwargs, on_done, on_error, on_progress)
+        return self._start(
+            self.db_pool, with_store, args, kwargs, on_done, on_error, on_progress, on_finished
+        )
 
-    def _start(self, pool, fn, args, kwargs, on_done, on_error, on_progress) -> Task:
+    def _start(self, pool, fn, args, kwargs, on_done, on_error, on_progress, on_finished=None) -> Task:
         task = Task(fn, args, kwargs)
         if on_done:
             task.signals.succeeded.connect(on_done)
@@ -104,6 +113,8 @@ class TaskRunner(QObject):
             task.signals.failed.connect(on_error)
         if on_progress:
             task.signals.progressed.connect(on_progress)
+        if on_finished:
+            task.signals.finished.connect(on_finished)
         task.signals.finished.connect(lambda: self._live.discard(task))
         self._live.add(task)
         pool.start(task)

@@ -1,6 +1,7 @@
 import threading
 import time
 
+import shiboken6
 from PySide6.QtWidgets import QPushButton
 
 from desktop.store import Store
@@ -72,4 +73,16 @@ def test_writes_run_on_one_thread_with_their_own_connection(qtbot, store):
     qtbot.waitUntil(lambda: len(done) == 3, timeout=20000)
     assert len(set(threads)) == 1 and threads[0] != threading.get_ident()
     assert store.scalar("SELECT count(*) FROM people") == 3
+    runner.shutdown()
+
+
+def test_a_progress_dialog_for_a_task_that_already_ended_closes_at_once(qtbot, store):
+    runner = TaskRunner(lambda: Store(store.path))
+    task = runner.run(lambda progress, cancel: 1)
+    assert task.completed.wait(20)  # ended, perhaps before anyone listens to its signals
+    qtbot.waitUntil(runner.is_idle, timeout=20000)
+    dialog = TaskProgressDialog(task, "Exporting")
+    assert not dialog.isVisible()
+    # Closed and deleted, so it can never appear (before, it showed after 600 ms and stayed open).
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=20000)
     runner.shutdown()

@@ -23,11 +23,14 @@ class TaskProgressDialog(QProgressDialog):
         self.setAutoReset(False)
         self.setRange(0, 0)  # busy until the first progress report
         self.canceled.connect(self._on_canceled)
+        self._done = False
         task.signals.progressed.connect(self._on_task_progressed)
         task.signals.finished.connect(self._on_task_finished)
         self.retranslate_ui()
+        if task.completed.is_set():
+            # The task ended before this dialog was connected to it: its `finished` may never reach us.
+            QTimer.singleShot(0, self._on_task_finished)
         QTimer.singleShot(SHOW_AFTER_MS, self._show_if_running)
-        self._done = False
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_(self._title))
@@ -53,6 +56,8 @@ class TaskProgressDialog(QProgressDialog):
         self.setLabelText(_("Cancelling…"))
 
     def _on_task_finished(self) -> None:
+        if self._done:
+            return
         self._done = True
         self.close()
         self.deleteLater()
