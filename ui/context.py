@@ -25,6 +25,8 @@ class AppContext(QObject):
         self.store = store
         self.runner = runner
         self.settings = settings
+        # Who is acting: stamped by ops on what they write (the accounts' sign-in sets it; until then, the PC).
+        self.actor: str | None = None
 
     def write(
         self,

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from desktop.errors import DostyqError
-from desktop.i18n import N_, _
+from desktop.i18n import N_
 
 
 class Cancelled(Exception):
@@ -25,8 +25,19 @@ class Cancelled(Exception):
 class TaskSignals(QObject):
     progressed = Signal(int, int)
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(str)  # the message, translated
+    errored = Signal(object)  # the same failure as an error object (DostyqError), with its field and row
     finished = Signal()
+
+
+class UnexpectedError(DostyqError):
+    """A bug, not the user's doing: shown with its text, the trace goes to the log."""
+
+    template = N_("Unexpected error: {error}")
+
+
+class CancelledError(DostyqError):
+    template = N_("Cancelled.")
 
 
 class Task(QRunnable):
@@ -46,20 +57,24 @@ class Task(QRunnable):
         try:
             result = self.fn(*self.args, progress=self._progress, cancel=self.cancel_event, **self.kwargs)
         except Cancelled:
-            self.signals.failed.emit(_(N_("Cancelled.")))
+            self._fail(CancelledError())
         except DostyqError as exc:
-            self.signals.failed.emit(exc.message)
+            self._fail(exc)
         except Exception as exc:  # noqa: BLE001 (shown to the user; the trace goes to the log)
             traceback.print_exc()
-            self.signals.failed.emit(_(N_("Unexpected error: {error}")).format(error=exc))
+            self._fail(UnexpectedError(error=str(exc)))
         else:
             if self.cancel_event.is_set():
-                self.signals.failed.emit(_(N_("Cancelled.")))
+                self._fail(CancelledError())
             else:
                 self.signals.succeeded.emit(result)
         finally:
             self.completed.set()
             self.signals.finished.emit()
+
+    def _fail(self, error: DostyqError) -> None:
+        self.signals.errored.emit(error)
+        self.signals.failed.emit(error.message)
 
     def _progress(self, done: int, total: int) -> None:
         if self.cancel_event.is_set():
@@ -78,6 +93,11 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.db_pool = QThreadPool(self)
         self.db_pool.setMaxThreadCount(1)  # the one writer
+        self.read_pool = QThreadPool(self)
+        self.read_pool.setMaxThreadCount(
+            1
+        )  # reads for the screens, beside the writer (WAL), never on the UI thread
+        self.read_pool.setExpiryTimeout(-1)  # its Store lives as long as the runner
 
     def _thread_store(self):
         store = getattr(self._local, "store", None)
@@ -86,27 +106,38 @@ class TaskRunner(QObject):
             self._local.store = store
         return store
 
-    def run(
-        self, fn, *args, on_done=None, on_error=None, on_progress=None, on_finished=None, **kwargs
-    ) -> Task:
-        """fn(*args, progress=, cancel=, **kwargs) on the general pool. The callbacks are connected before the
-        task starts, so none of its signals can be missed; `on_finished` runs after `on_done` or `on_error`."""
-        return self._start(self.pool, fn, args, kwargs, on_done, on_error, on_progress, on_finished)
+    def run(self, fn, *args, **kwargs) -> Task:
+        """fn(*args, progress=, cancel=, **kwargs) on the general pool (network, export: no database).
 
-    def write(
-        self, fn, *args, on_done=None, on_error=None, on_progress=None, on_finished=None, **kwargs
-    ) -> Task:
+        Callbacks, all on the UI thread and connected before the task starts, so none can be missed:
+        `on_progress(done, total)`, then `on_done(result)` or else `on_error(message)` and `on_failure(error)` (the
+        error object, with its field and row), then `on_finished()`. `before_start(task)` runs before it starts."""
+        return self._start(self.pool, fn, args, kwargs)
+
+    def write(self, fn, *args, **kwargs) -> Task:
         """fn(store, *args, progress=, cancel=, **kwargs) on the single database-writer thread."""
+        return self._start(self.db_pool, self._with_store(fn), args, kwargs)
 
+    def read(self, fn, *args, **kwargs) -> Task:
+        """fn(store, *args, progress=, cancel=, **kwargs) on the reader thread, with its own Store."""
+        return self._start(self.read_pool, self._with_store(fn), args, kwargs)
+
+    def _with_store(self, fn):
         def with_store(*a, progress, cancel, **kw):
             return fn(self._thread_store(), *a, progress=progress, cancel=cancel, **kw)
 
-        return self._start(
-            self.db_pool, with_store, args, kwargs, on_done, on_error, on_progress, on_finished
-        )
+        return with_store
 
-    def _start(self, pool, fn, args, kwargs, on_done, on_error, on_progress, on_finished=None) -> Task:
+    _CALLBACKS = ("on_done", "on_error", "on_failure", "on_progress", "on_finished", "before_start")
+
+    def _start(self, pool, fn, args, kwargs) -> Task:
+        callbacks = {name: kwargs.pop(name, None) for name in self._CALLBACKS}
+        on_done, on_error, on_failure, on_progress, on_finished, before_start = (
+            callbacks[n] for n in self._CALLBACKS
+        )
         task = Task(fn, args, kwargs)
+        if on_failure:
+            task.signals.errored.connect(on_failure)
         if on_done:
             task.signals.succeeded.connect(on_done)
         if on_error:
@@ -116,6 +147,8 @@ class TaskRunner(QObject):
         if on_finished:
             task.signals.finished.connect(on_finished)
         task.signals.finished.connect(lambda: self._live.discard(task))
+        if before_start:
+            before_start(task)  # e.g. a progress dialog connects to the task before it can report anything
         self._live.add(task)
         pool.start(task)
         return task
@@ -125,7 +158,7 @@ class TaskRunner(QObject):
         return not self._live
 
     def wait_idle(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs) and self.db_pool.waitForDone(msecs)
+        return all(p.waitForDone(msecs) for p in (self.pool, self.db_pool, self.read_pool))
 
     def shutdown(self) -> None:
         for task in list(self._live):
@@ -139,5 +172,6 @@ class TaskRunner(QObject):
                 store.close()
                 self._local.store = None
 
-        self._start(self.db_pool, close, (), {}, None, None, None)
-        self.db_pool.waitForDone(5000)
+        for pool in (self.db_pool, self.read_pool):
+            self._start(pool, close, (), {})
+            pool.waitForDone(5000)

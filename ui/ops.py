@@ -1,0 +1,154 @@
+"""The door from a widget to the core: read ops and write ops (docs/DESIGN.md, "The ops layer").
+
+Modelled on Anki's QueryOp/CollectionOp. A widget describes the work as a function of the store and says what to do
+with its result; the op runs the function off the UI thread and calls back on it:
+
+    ReadOp(self.ctx, lambda store: volunteers.search(store, text), parent=self).success(self._show).run()
+
+    WriteOp(self.ctx, lambda store: aid.save_aid(store, entry), tables=AID_TABLES, parent=self)
+        .success(self._on_saved).failure(self.errors.show).run()
+
+- A **read op** runs on the reader thread (its own connection; WAL lets it read while the writer writes).
+- A **write op** runs on the one writer thread. Only when it succeeds does it announce its `tables` through
+  `ctx.data_changed` (views of other tables do not reload, and nothing is scheduled for sync after a failure).
+- A failure comes back as the **error object** (`DostyqError`: a `ValidationError` keeps its `field` and `row`,
+  a `ValidationErrors` its list), never as a string or as a "successful" result. A bug arrives as
+  `UnexpectedError`, a cancel as `CancelledError`. Without a failure callback the message is shown in a box.
+- `.with_progress(label)` shows the progress dialog with Cancel and hands the function a second argument,
+  `progress(done, total)`, which raises once the user has cancelled. Work without it gets only the store.
+- The op knows who is acting (`ctx.actor`): the store it runs on stamps that account on what it writes.
+- Callbacks whose `parent` widget has been deleted meanwhile are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop.errors import DostyqError
+from ui.tasks import CancelledError, Task, UnexpectedError
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+
+__all__ = ["CancelledError", "DostyqError", "ReadOp", "UnexpectedError", "WriteOp"]
+
+
+class _Op(Generic[T]):
+    _writes = False
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        op: Callable[..., T],
+        *,
+        parent: QObject | None = None,
+        tables: Iterable[str] = (),
+    ):
+        self._ctx = ctx
+        self._op = op
+        self._parent = parent
+        self._tables = tuple(tables)
+        self._success: Callable[[T], None] | None = None
+        self._failure: Callable[[DostyqError], None] | None = None
+        self._finished: Callable[[], None] | None = None
+        self._progress_label: str | None = None
+
+    # ---- building --------------------------------------------------------------------------------------------
+    def success(self, fn: Callable[[T], None]) -> _Op[T]:
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[DostyqError], None]) -> _Op[T]:
+        self._failure = fn
+        return self
+
+    def finished(self, fn: Callable[[], None]) -> _Op[T]:
+        """Called after success or failure (e.g. to enable a button again)."""
+        self._finished = fn
+        return self
+
+    def with_progress(self, label: str) -> _Op[T]:
+        """`label` is untranslated (N_): the dialog translates it, and again after a language switch."""
+        self._progress_label = label
+        return self
+
+    # ---- running ---------------------------------------------------------------------------------------------
+    def run(self) -> Task:
+        op, actor, wants_progress = self._op, self._ctx.actor, self._progress_label is not None
+
+        def work(store, *, progress, cancel) -> T:
+            store.actor = actor
+            return op(store, progress) if wants_progress else op(store)
+
+        runner = self._ctx.runner
+        start = runner.write if self._writes else runner.read
+        # Closures, not bound methods: Qt holds a bound method's object weakly, and nothing else keeps this op.
+        return start(
+            work,
+            on_done=lambda result: self._on_done(result),
+            on_failure=lambda error: self._on_error(error),
+            on_finished=lambda: self._on_finished(),
+            before_start=self._show_progress if self._progress_label is not None else None,
+        )
+
+    def _show_progress(self, task: Task) -> None:
+        from ui.widgets.progress_dialog import TaskProgressDialog
+
+        assert self._progress_label is not None  # only called by ops made with with_progress()
+        parent = self._parent if isinstance(self._parent, QWidget) else None
+        self.dialog = TaskProgressDialog(task, self._progress_label, parent)
+
+    def _alive(self) -> bool:
+        return self._parent is None or shiboken6.isValid(self._parent)
+
+    def _on_done(self, result: Any) -> None:
+        if self._writes:
+            # Announced even if the widget that asked has gone: other views show the new data.
+            for table in self._tables or ("",):
+                self._ctx.data_changed.emit(table)
+        if self._success is not None and self._alive():
+            self._success(result)
+
+    def _on_error(self, error: DostyqError) -> None:
+        if not self._alive():
+            return
+        if self._failure is not None:
+            self._failure(error)
+        elif not isinstance(error, CancelledError):
+            show_error(self._parent, error)
+
+    def _on_finished(self) -> None:
+        if self._finished is not None and self._alive():
+            self._finished()
+
+
+class ReadOp(_Op[T]):
+    """Reads off the UI thread: `op(store)` (or `op(store, progress)` with `.with_progress`)."""
+
+
+class WriteOp(_Op[T]):
+    """Writes on the one writer thread; on success announces `tables` as changed."""
+
+    _writes = True
+
+
+def show_error(parent: QObject | None, error: DostyqError) -> None:
+    """The default failure: a message box beside the window that asked (not modal to the app)."""
+    window = parent.window() if isinstance(parent, QWidget) else None
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QApplication.applicationName(),
+        error.message,
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
