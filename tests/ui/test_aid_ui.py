@@ -171,9 +171,15 @@ def test_cancelled_warning_writes_nothing(ctx, seeded, qtbot):
 @pytest.mark.parametrize("quantity", ["0", "-2", "abc"])
 def test_bad_quantity_is_shown_beside_the_lines(ctx, seeded, qtbot, quantity):
     page = section(ctx, qtbot).register_page
+    changed: list[str] = []  # lists reload and sync is scheduled on data_changed (ui/sync_controller.py)
+    ctx.data_changed.connect(changed.append)
+    recent_before = page.recent_model.rowCount()
     page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
     register_by_keyboard(qtbot, page, quantity=quantity)
     qtbot.waitUntil(page.error_label.isVisible, timeout=20000)
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
+    assert changed == [] and page.recent_model.rowCount() == recent_before  # no reload, no sync
+    assert page.save_button.isEnabled() and not page.status_label.text()
     assert "1" in page.error_label.text() and "саны" in page.error_label.text().lower()
     assert "border" in page.lines.table.styleSheet()
     assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 0

@@ -32,9 +32,8 @@ from ui.aid.common import (
     LazyTableModel,
     enable_sorting,
     fill_combo,
-    is_error,
-    write_returning_errors,
 )
+from ui.ops import WriteOp
 
 
 @dataclass
@@ -98,14 +97,12 @@ class RecordDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
-        write_returning_errors(
-            self.ctx, self._save, self.values(), self.row_id, tables=self.tables, on_done=self._on_saved
-        )
+        values, row_id = self.values(), self.row_id
+        WriteOp(
+            self.ctx, lambda store: self._save(store, values, row_id), tables=self.tables, parent=self
+        ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, result) -> None:
-        if is_error(result):
-            self.errors.show(result)
-            return
         self.saved.emit(result)
         self.accept()
 

@@ -122,29 +122,10 @@ class FieldErrors:
             first.setFocus()
 
 
-def write_returning_errors(
-    ctx, fn: Callable, *args, tables: tuple[str, ...], on_done: Callable[[Any], None], **kwargs
-) -> None:
-    """Runs fn(store, *args) on the writer thread. A DostyqError comes back to on_done as the result (with its
-    fields and, for the double-aid guard, the earlier aid), so the form can show it beside the fields."""
-
-    def run(store, *a, progress=None, cancel=None, **kw):
-        try:
-            return fn(store, *a, **kw)
-        except DostyqError as exc:
-            return exc
-
-    def done(result):
-        on_done(result)
-
-    ctx.write(
-        run,
-        *args,
-        tables=tables,
-        on_done=done,
-        on_error=lambda message: on_done(DostyqError(message.replace("{", "{{").replace("}", "}}"))),
-        **kwargs,
-    )
+def first_row(error: DostyqError) -> int | None:
+    """The first list row an error names (a line of aid or of a donation), to select it."""
+    errors = error.errors if isinstance(error, ValidationErrors) else [error]
+    return next((e.row for e in errors if getattr(e, "row", None) is not None), None)
 
 
 @dataclass
@@ -266,18 +247,13 @@ def enable_sorting(view) -> None:
     view.setSortingEnabled(True)
 
 
-def is_error(result: Any) -> bool:
-    return isinstance(result, DostyqError)
-
-
 __all__ = [
     "Column",
     "FieldErrors",
     "LazyTableModel",
     "ValidationError",
     "fill_combo",
-    "is_error",
+    "first_row",
     "qty",
     "short_date",
-    "write_returning_errors",
 ]

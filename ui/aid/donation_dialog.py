@@ -18,19 +18,20 @@ from PySide6.QtWidgets import (
 
 from desktop import aid, clock, text
 from desktop.aid import DonationEntry
+from desktop.errors import DostyqError
 from desktop.i18n import _
 from desktop.iin import is_valid_bin
 from ui.aid.common import (
     FieldErrors,
     date_of,
     fill_combo,
-    is_error,
+    first_row,
     point_pairs,
     setup_date_edit,
-    write_returning_errors,
 )
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.recipient_search import PersonSearch
+from ui.ops import WriteOp
 
 
 class DonationDialog(QDialog):
@@ -172,19 +173,18 @@ class DonationDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
-        write_returning_errors(
+        entry = self.current_entry()
+        WriteOp(
             self.ctx,
-            aid.save_donation,
-            self.current_entry(),
+            lambda store: aid.save_donation(store, entry),
             tables=("donations", "donation_lines"),
-            on_done=self._on_saved,
-        )
+            parent=self,
+        ).success(self._on_saved).failure(self._on_save_failed).run()
+
+    def _on_save_failed(self, error: DostyqError) -> None:
+        self.errors.show(error)
+        self.lines.mark_row(first_row(error))
 
     def _on_saved(self, result) -> None:
-        if is_error(result):
-            self.errors.show(result)
-            rows = [e.row for e in getattr(result, "errors", [result]) if getattr(e, "row", None) is not None]
-            self.lines.mark_row(rows[0] if rows else None)
-            return
         self.saved.emit(result)
         self.accept()

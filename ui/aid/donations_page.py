@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import aid
+from desktop.errors import DostyqError
 from desktop.formats import format_money
 from desktop.i18n import N_, _
-from ui.aid.common import Column, LazyTableModel, enable_sorting, is_error, short_date, write_returning_errors
+from ui.aid.common import Column, LazyTableModel, enable_sorting, short_date
 from ui.aid.donation_dialog import DonationDialog
 from ui.aid.reason_dialog import ReasonDialog
+from ui.ops import WriteOp
 
 
 def _note(row: dict) -> str:
@@ -108,23 +110,22 @@ class DonationsPage(QWidget):
             ).format(number=row["number"]),
             self,
         )
-        self.reason_dialog.accepted.connect(
-            lambda: write_returning_errors(
-                self.ctx,
-                aid.reverse_donation,
-                row["id"],
-                self.reason_dialog.reason,
-                tables=("donations", "donation_lines"),
-                on_done=self._on_reversed,
-            )
-        )
+        self.reason_dialog.accepted.connect(lambda: self._reverse(row["id"], self.reason_dialog.reason))
         self.reason_dialog.open()
 
+    def _reverse(self, donation_id: str, reason: str) -> None:
+        WriteOp(
+            self.ctx,
+            lambda store: aid.reverse_donation(store, donation_id, reason),
+            tables=("donations", "donation_lines"),
+            parent=self,
+        ).success(self._on_reversed).failure(self._on_reverse_failed).run()
+
+    def _on_reverse_failed(self, error: DostyqError) -> None:
+        self.status_label.setText(error.message)
+        self.status_label.setStyleSheet("color: #c0392b;")
+
     def _on_reversed(self, result) -> None:
-        if is_error(result):
-            self.status_label.setText(result.message)
-            self.status_label.setStyleSheet("color: #c0392b;")
-            return
         self.status_label.setStyleSheet("")
         self.status_label.setText(_("Correction saved: receipt No. {number}.").format(number=result.number))
         self.refresh()

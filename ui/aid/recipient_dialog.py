@@ -32,13 +32,12 @@ from desktop.i18n import _
 from ui.aid.common import (
     FieldErrors,
     date_of,
-    is_error,
     parse_user_date,
     setup_date_edit,
     short_date,
-    write_returning_errors,
 )
 from ui.aid.recipient_search import PersonSearch
+from ui.ops import WriteOp
 
 
 class RecipientDialog(QDialog):
@@ -341,19 +340,15 @@ class RecipientDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
         data = self.current_input()
-        write_returning_errors(
+        recipient_id = self.recipient_id
+        WriteOp(
             self.ctx,
-            aid.save_recipient,
-            data,
-            self.recipient_id,
+            lambda store: aid.save_recipient(store, data, recipient_id),
             tables=("recipients", "people", "households", "consents"),
-            on_done=self._on_saved,
-        )
+            parent=self,
+        ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, result) -> None:
-        if is_error(result):
-            self.errors.show(result)
-            return
         self.saved.emit(result)
         self.accept()
 

@@ -24,10 +24,11 @@ from desktop import aid
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import N_, _
-from ui.aid.common import Column, LazyTableModel, enable_sorting, is_error, short_date, write_returning_errors
+from ui.aid.common import Column, LazyTableModel, enable_sorting, short_date
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import aid_columns
+from ui.ops import WriteOp
 
 
 class RecipientCard(QWidget):
@@ -318,11 +319,9 @@ class RecipientsPage(QWidget):
         self.reason_dialog.open()
 
     def _withdraw(self, recipient_id: str, note: str) -> None:
-        write_returning_errors(
+        WriteOp(
             self.ctx,
-            aid.withdraw_consent,
-            recipient_id,
-            note,
+            lambda store: aid.withdraw_consent(store, recipient_id, note),
             tables=("recipients", "consents"),
-            on_done=lambda result: self._reload() if not is_error(result) else None,
-        )
+            parent=self,
+        ).success(lambda _result: self._reload()).run()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop import aid, clock
 from desktop.aid import AidEntry, DoubleAidError
+from desktop.errors import DostyqError
 from desktop.i18n import N_, _
 from ui.aid.common import (
     Column,
@@ -33,19 +34,19 @@ from ui.aid.common import (
     LazyTableModel,
     date_of,
     fill_combo,
-    is_error,
+    first_row,
     point_pairs,
     programme_pairs,
     qty,
     setup_date_edit,
     short_date,
-    write_returning_errors,
 )
 from ui.aid.double_aid_dialog import DoubleAidDialog
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.recipient_search import PersonSearch
+from ui.ops import WriteOp
 
 AID_TABLES = ("aid_given", "aid_lines")
 
@@ -387,30 +388,28 @@ class RegisterAidPage(QWidget):
 
     def _write(self, entry: AidEntry, reason: str | None) -> None:
         self.save_button.setEnabled(False)
-        write_returning_errors(
+        WriteOp(
             self.ctx,
-            aid.save_aid,
-            entry,
-            override_reason=reason,
+            lambda store: aid.save_aid(store, entry, override_reason=reason),
             tables=AID_TABLES,
-            on_done=lambda result: self._on_saved(entry, result),
-        )
+            parent=self,
+        ).success(lambda result: self._on_saved(entry, result)).failure(
+            lambda error: self._on_save_failed(entry, error)
+        ).run()
+
+    def _on_save_failed(self, entry: AidEntry, error: DostyqError) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, DoubleAidError):
+            # Still this save (another PC's aid arrived meanwhile): the override question comes next.
+            self._ask_override(entry, error.breaches)
+            return
+        self._saving = False
+        self.errors.show(error)
+        self.lines.mark_row(first_row(error))
 
     def _on_saved(self, entry: AidEntry, result) -> None:
         self.save_button.setEnabled(True)
         self._saving = False
-        if isinstance(result, DoubleAidError):
-            self._saving = True  # still this save: the override question comes next
-            self._ask_override(entry, result.breaches)
-            return
-        if is_error(result):
-            self.errors.show(result)
-            self.lines.mark_row(
-                getattr(result, "row", None)
-                if not hasattr(result, "errors")
-                else next((e.row for e in result.errors if e.row is not None), None)
-            )
-            return
         self.ctx.settings.extra.update(
             aid_given_by=self.given_by_edit.text().strip(),
             aid_point=entry.aid_point_id,
@@ -451,15 +450,15 @@ class RegisterAidPage(QWidget):
         self.reason_dialog.open()
 
     def _reverse(self, aid_id: str, reason: str) -> None:
-        write_returning_errors(
-            self.ctx, aid.reverse_aid, aid_id, reason, tables=AID_TABLES, on_done=self._on_reversed
-        )
+        WriteOp(
+            self.ctx, lambda store: aid.reverse_aid(store, aid_id, reason), tables=AID_TABLES, parent=self
+        ).success(self._on_reversed).failure(self._on_reverse_failed).run()
+
+    def _on_reverse_failed(self, error: DostyqError) -> None:
+        self.status_label.setText(error.message)
+        self.status_label.setStyleSheet("color: #c0392b;")
 
     def _on_reversed(self, result) -> None:
-        if is_error(result):
-            self.status_label.setText(result.message)
-            self.status_label.setStyleSheet("color: #c0392b;")
-            return
         self.status_label.setText(_("Correction saved: receipt No. {number}.").format(number=result.number))
         self.status_label.setStyleSheet("color: #1e7b34;")
         self.recent_model.reload()

@@ -31,11 +31,10 @@ from ui.aid.common import (
     LazyTableModel,
     enable_sorting,
     fill_combo,
-    is_error,
     point_pairs,
     qty,
-    write_returning_errors,
 )
+from ui.ops import WriteOp
 
 
 class StockTakeDialog(QDialog):
@@ -110,21 +109,16 @@ class StockTakeDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
-        write_returning_errors(
+        point, item = self.point_combo.currentData(), self.item_combo.currentData()
+        counted, reason = self.counted_edit.text(), self.reason_edit.text()
+        WriteOp(
             self.ctx,
-            aid.record_stock_take,
-            self.point_combo.currentData(),
-            self.item_combo.currentData(),
-            self.counted_edit.text(),
-            self.reason_edit.text(),
+            lambda store: aid.record_stock_take(store, point, item, counted, reason),
             tables=("stock_adjustments",),
-            on_done=self._on_saved,
-        )
+            parent=self,
+        ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, result) -> None:
-        if is_error(result):
-            self.errors.show(result)
-            return
         self.saved.emit(result)
         self.accept()
 
