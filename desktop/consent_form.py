@@ -1,4 +1,4 @@
-"""The printable consent form (Law No. 94-V on personal data, KAZAKH.md §6) for an aid recipient, in Kazakh or
+"""The printable consent form (Law No. 94-V on personal data, docs/KAZAKH.md §6) for an aid recipient, in Kazakh or
 Russian, to be signed on paper. The form text is a versioned legal document, kept here per language rather than in
 the interface catalogs: a changed text gets a new CONSENT_FORM_VERSION, and each consent records the version signed.
 """

@@ -1,4 +1,4 @@
-"""Dates, numbers and tenge in the user's language, through Babel/CLDR (kk_KZ, ru_KZ: see KAZAKH.md §1)."""
+"""Dates, numbers and tenge in the user's language, through Babel/CLDR (kk_KZ, ru_KZ: see docs/KAZAKH.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""IIN (ЖСН/ИИН) and BIN checks (KAZAKH.md §4): the check digit decides validity; a birth date or sex that
+"""IIN (ЖСН/ИИН) and BIN checks (docs/KAZAKH.md §4): the check digit decides validity; a birth date or sex that
 disagrees with the person's record only warns, because IINs issued since 2013 need not match."""
 
 from __future__ import annotations

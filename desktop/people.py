@@ -172,7 +172,7 @@ def validate_person(values: dict, today: dt.date) -> CleanPerson:
 def check_iin(
     iin: str, birth: dt.date | None, sex: str
 ) -> tuple[ValidationError | None, list[ValidationError]]:
-    """(blocking error or None, warnings) for an IIN (KAZAKH.md §4): a wrong check digit blocks; a birth date or
+    """(blocking error or None, warnings) for an IIN (docs/KAZAKH.md §4): a wrong check digit blocks; a birth date or
     sex that disagrees only warns, because IINs issued since 2013 need not match the person."""
     if not iin.isdigit():
         return ValidationError("iin", N_("{field}: an IIN contains only digits.")), []

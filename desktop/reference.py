@@ -15,7 +15,7 @@ from desktop.i18n import current_language
 
 CENTRAL_HLC = "0000000000000-0000-central"
 
-# ISO 3166-2:KZ (KAZAKH.md §5).
+# ISO 3166-2:KZ (docs/KAZAKH.md §5).
 REGIONS = [
     ("KZ-10", "Абай облысы", "область Абай"),
     ("KZ-11", "Ақмола облысы", "Акмолинская область"),

@@ -1,4 +1,4 @@
-"""The data model: every table of DESIGN.md §3, declared once and shared by the store, sync and the server.
+"""The data model: every table of docs/DESIGN.md §3, declared once and shared by the store, sync and the server.
 
 Synced tables carry the sync columns (SYNC_COLUMNS) plus their own fields. Reference tables are central data that
 flows server → devices only. Local tables never leave the PC. Derived search columns are local to each device.
@@ -455,7 +455,7 @@ def _migration_1(conn: sqlite3.Connection) -> None:
 
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
     """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
-    so Ё≠Е and Й≠И stay distinct — KAZAKH.md §3)."""
+    so Ё≠Е and Й≠И stay distinct — docs/KAZAKH.md §3)."""
     fts = _fts_name(table)
     conn.execute(
         f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(search_text, content='{table}', content_rowid='rowid', "

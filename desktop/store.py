@@ -51,7 +51,7 @@ def _encode(value: Any) -> Any:
 
 
 class Store:
-    """A connection to the house database. Use one Store per thread (STYLE.md rule 3)."""
+    """A connection to the house database. Use one Store per thread (docs/STYLE.md rule 3)."""
 
     def __init__(
         self, path: str | os.PathLike, *, actor: str | None = None, wall: Callable[[], float] = clock.wall

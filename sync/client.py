@@ -1,4 +1,4 @@
-"""The desktop side of sync: one request per exchange over a keep-alive requests.Session (DESIGN.md §4).
+"""The desktop side of sync: one request per exchange over a keep-alive requests.Session (docs/DESIGN.md §4).
 
 Each answer is applied in ONE store transaction: acked ops leave the outbox, the server's rows are merged and the
 cursor moves, all together, so a cut anywhere is simply retried. Pages are sized by compressed bytes (64 KB to start,

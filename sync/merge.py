@@ -1,4 +1,4 @@
-"""The merge rules, shared word for word by the server and the client (DESIGN.md §4).
+"""The merge rules, shared word for word by the server and the client (docs/DESIGN.md §4).
 
 Per field, the higher HLC stamp wins (stamps are strings that sort in time order; the device suffix breaks ties).
 A write is *concurrent* with another when its author had not seen the other one: the other was written by a

@@ -1,4 +1,4 @@
-"""The sync protocol shared by the desktop client and the server (DESIGN.md §4).
+"""The sync protocol shared by the desktop client and the server (docs/DESIGN.md §4).
 
 One exchange is one POST of a gzip JSON `SyncRequest`; the answer is a gzip JSON `SyncResponse`. The same messages
 travel as signed packet files when no link exists (sneakernet). Pure Python: no Qt, no HTTP, no database.

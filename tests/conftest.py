@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-# Before anything imports Qt: no display in CI (TOOLCHAIN.md §9).
+# Before anything imports Qt: no display in CI (docs/TOOLCHAIN.md §9).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _private = tempfile.mkdtemp(prefix="dostyq-tests-")
 os.environ.setdefault("DOSTYQ_CONFIG_DIR", os.path.join(_private, "config"))

@@ -1,4 +1,4 @@
-"""desktop/ and sync/ never load Qt (DESIGN.md §1): import every module of both in a fresh interpreter."""
+"""desktop/ and sync/ never load Qt (docs/DESIGN.md §1): import every module of both in a fresh interpreter."""
 
 import os
 import subprocess

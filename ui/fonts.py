@@ -1,4 +1,4 @@
-"""Registers the bundled DejaVu fonts, so Kazakh letters render on a PC without fonts (TOOLCHAIN.md §5)."""
+"""Registers the bundled DejaVu fonts, so Kazakh letters render on a PC without fonts (docs/TOOLCHAIN.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Both catalogs translate every message of the code and keep every {placeholder} (STYLE.md rule 8)."""
+"""Both catalogs translate every message of the code and keep every {placeholder} (docs/STYLE.md rule 8)."""
 
 import re
 import subprocess

@@ -47,7 +47,7 @@ def _table_view(parent: QWidget, model, cap: int = 125) -> QTableView:
 
 
 def display_phone(phone: str | None) -> str:
-    """'+77011234567' → '+7 701 123 45 67' (KAZAKH.md §4); anything else as stored."""
+    """'+77011234567' → '+7 701 123 45 67' (docs/KAZAKH.md §4); anything else as stored."""
     if phone and len(phone) == 12 and phone.startswith("+7") and phone[1:].isdigit():
         return f"+7 {phone[2:5]} {phone[5:8]} {phone[8:10]} {phone[10:]}"
     return phone or ""
