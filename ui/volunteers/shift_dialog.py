@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from desktop import clock, people, volunteers
 from desktop.clock import TZ
-from desktop.errors import ValidationError, field_label
+from desktop.errors import DostyqError, ValidationError, ValidationErrors, field_label
 from desktop.i18n import N_, _
+from ui.ops import WriteOp
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages
 
 MODES = ("add", "correct", "close", "reverse")
@@ -149,23 +150,19 @@ class ShiftDialog(QDialog):
             self.show_errors(exc.errors)
             return
         self.buttons.setEnabled(False)
-        self.ctx.write(
-            *call,
-            tables=("volunteer_shifts",),
-            on_done=lambda _r: self.accept(),
-            on_error=self._on_write_failed,
-            **kwargs,
-        )
+        fn, *args = call
+        WriteOp(
+            self.ctx, lambda store: fn(store, *args, **kwargs), tables=("volunteer_shifts",), parent=self
+        ).success(lambda _result: self.accept()).failure(self._on_write_failed).run()
 
-    def _on_write_failed(self, message: str) -> None:
+    def _on_write_failed(self, error: DostyqError) -> None:
         self.buttons.setEnabled(True)
-        # Service errors name their field in the message; show it beside the field it names when possible.
-        for name, messages in self.fields.items():
-            if message.startswith(_(field_label(name))):
-                messages.show(message, ERROR_STYLE)
-                return
-        first = next(iter(self.fields.values()))
-        first.show(message, ERROR_STYLE)
+        errors = error.errors if isinstance(error, ValidationErrors) else [error]
+        named = [e for e in errors if isinstance(e, ValidationError) and e.field in self.fields]
+        if named:
+            self.show_errors(named)  # beside the field each error names
+        else:
+            next(iter(self.fields.values())).show(error.message, ERROR_STYLE)
 
     def show_errors(self, errors: list[ValidationError]) -> None:
         by_field = {e.field: e.message for e in errors}

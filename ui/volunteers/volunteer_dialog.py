@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock, people, volunteers
-from desktop.errors import ValidationError, ValidationErrors, field_label
+from desktop.errors import DostyqError, ValidationError, ValidationErrors, field_label
 from desktop.formats import babel_locale, format_hours
 from desktop.i18n import _
+from ui.ops import WriteOp
 from ui.volunteers.duplicate_dialog import DuplicateDialog
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages, PersonForm
 
@@ -353,18 +354,23 @@ class VolunteerDialog(QDialog):
 
     def _write(self) -> None:
         self.buttons.setEnabled(False)
-        self.ctx.write(
-            volunteers.save_volunteer,
-            self.person_form.values(),
-            self.volunteer_form.values(),
-            person_id=self.person_id,
-            volunteer_id=self.volunteer_id,
-            today=clock.today(),
-            different_from=tuple(self._different_from),
+        person, volunteer = self.person_form.values(), self.volunteer_form.values()
+        person_id, volunteer_id, today = self.person_id, self.volunteer_id, clock.today()
+        different_from = tuple(self._different_from)
+        WriteOp(
+            self.ctx,
+            lambda store: volunteers.save_volunteer(
+                store,
+                person,
+                volunteer,
+                person_id=person_id,
+                volunteer_id=volunteer_id,
+                today=today,
+                different_from=different_from,
+            ),
             tables=WRITTEN_TABLES,
-            on_done=self._on_write_done,
-            on_error=self._on_write_failed,
-        )
+            parent=self,
+        ).success(self._on_write_done).failure(self._on_write_failed).run()
 
     def _on_write_done(self, ids) -> None:
         self.person_id, self.volunteer_id = ids
@@ -372,9 +378,21 @@ class VolunteerDialog(QDialog):
         self.saved.emit(self.volunteer_id)
         self.accept()
 
-    def _on_write_failed(self, message: str) -> None:
+    def _on_write_failed(self, error: DostyqError) -> None:
         self.buttons.setEnabled(True)
-        self._show_banner(message)
+        errors = error.errors if isinstance(error, ValidationErrors) else [error]
+        fields = [e for e in errors if isinstance(e, ValidationError)]
+        person_fields = [e for e in fields if e.field in self.person_form.labels]
+        volunteer_fields = [e for e in fields if e not in person_fields]
+        if person_fields:
+            self.person_form.show_messages(person_fields)
+            self.person_form.focus_first_error()
+            self.tabs.setCurrentIndex(0)
+        if volunteer_fields:
+            self.volunteer_form.show_errors(volunteer_fields)
+            if not person_fields:
+                self.tabs.setCurrentIndex(1)
+        self._show_banner(error.message)
 
     def _show_banner(self, message: str, style: str = ERROR_STYLE) -> None:
         self.banner.setStyleSheet(style + " font-weight: bold;")
