@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
 
@@ -212,7 +212,7 @@ class LazyTableModel(QAbstractTableModel):
         self.rows.extend(more)
         self.endInsertRows()
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
@@ -242,6 +242,7 @@ class LazyTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _apply_sort(self) -> None:
+        assert self._sort is not None  # called only once a sort column is set
         column, order = self._sort
         getter = self.columns[column].sort or self.columns[column].value
 
