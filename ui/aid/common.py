@@ -4,7 +4,7 @@ model, showing validation errors beside their fields, and running a service writ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +86,7 @@ def programme_pairs(store) -> list[tuple[str, str]]:
 class FieldErrors:
     """Marks the widgets of the fields a ValidationError names and lists the messages in one label beside them."""
 
-    def __init__(self, label: QLabel, widgets: dict[str, QWidget]):
+    def __init__(self, label: QLabel, widgets: Mapping[str, QWidget]):
         self.label = label
         self.widgets = widgets
         self.label.setWordWrap(True)
@@ -147,12 +147,16 @@ def write_returning_errors(
     )
 
 
+# A row as its service returns it: a dict, or a dataclass such as aid.StockRow.
+Row = Any
+
+
 @dataclass
 class Column:
     title: str  # untranslated (N_)
-    value: Callable[[dict], Any]
+    value: Callable[[Row], Any]
     align_right: bool = False
-    sort: Callable[[dict], Any] | None = None  # sort key when the shown text does not sort right (dates)
+    sort: Callable[[Row], Any] | None = None  # sort key when the shown text does not sort right (dates)
 
 
 class LazyTableModel(QAbstractTableModel):
@@ -164,17 +168,17 @@ class LazyTableModel(QAbstractTableModel):
     def __init__(
         self,
         columns: list[Column],
-        fetch: Callable[[int, int], list[dict]],
+        fetch: Callable[[int, int], list[Row]],
         count: Callable[[], int],
         parent: QObject | None = None,
         *,
-        colour: Callable[[dict, int], QColor | None] | None = None,
-        background: Callable[[dict], QColor | None] | None = None,
+        colour: Callable[[Row, int], QColor | None] | None = None,
+        background: Callable[[Row], QColor | None] | None = None,
     ):
         super().__init__(parent)
         self.columns = columns
         self._fetch, self._count, self._colour, self._background = fetch, count, colour, background
-        self.rows: list[dict] = []
+        self.rows: list[Row] = []
         self._total = 0
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
@@ -252,7 +256,7 @@ class LazyTableModel(QAbstractTableModel):
 
         self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
-    def row(self, index: int) -> dict | None:
+    def row(self, index: int) -> Row | None:
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
     def retranslate(self) -> None:
