@@ -4,6 +4,7 @@ cancel one (reversal). Nothing is ever edited in place."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
@@ -115,6 +116,7 @@ class ShiftDialog(QDialog):
             except ValidationError as exc:
                 errors.append(exc)
         else:
+            assert self.shift is not None  # only "close" has no check-in field, and it is opened on a shift
             start_time = dt.datetime.fromisoformat(self.shift["check_in"]).astimezone(TZ).time()
         try:
             end_time = parse_time(self.end.text(), "check_out")
@@ -122,7 +124,10 @@ class ShiftDialog(QDialog):
             errors.append(exc)
         if errors:
             raise _Errors(errors)
+        # Each is set by now: a missing or unparsable one has raised above.
+        assert day is not None and start_time is not None and end_time is not None
         if self.mode == "close":
+            assert self.shift is not None  # "close" is opened on the shift it closes
             day = dt.datetime.fromisoformat(self.shift["check_in"]).astimezone(TZ).date()
         start = dt.datetime.combine(day, start_time, TZ)
         end = dt.datetime.combine(day, end_time, TZ)
@@ -133,7 +138,9 @@ class ShiftDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         self.show_errors([])
         try:
+            call: tuple[Any, ...]
             if self.mode == "reverse":
+                assert self.shift is not None  # every mode but "add" is opened on a shift
                 call = (volunteers.reverse_shift, self.shift["id"], self.reason.text())
                 kwargs = {}
             else:
@@ -141,8 +148,10 @@ class ShiftDialog(QDialog):
                 if self.mode == "add":
                     call = (volunteers.add_shift, self.volunteer_id, start, end, self.activity.text())
                 elif self.mode == "correct":
+                    assert self.shift is not None
                     call = (volunteers.correct_shift, self.shift["id"], start, end, self.reason.text())
                 else:
+                    assert self.shift is not None
                     call = (volunteers.close_shift, self.shift["id"], end)
                 kwargs = {"now": clock.now()}
         except _Errors as exc:
