@@ -60,7 +60,7 @@ checks() {
   "$VENV/bin/ruff" check .
   say "ruff format --check"
   "$VENV/bin/ruff" format --check .
-  say "mypy (desktop/, sync/)"
+  say "mypy (desktop/, sync/, ui/)"
   "$VENV/bin/mypy"
 }
 

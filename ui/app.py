@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.qt_i18n import apply_language
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)  # the widgets app: nothing here makes a bare QCoreApplication
     app.setApplicationName("Dostyq")
     app.setApplicationVersion(desktop.__version__)
     register_fonts(app)

@@ -4,13 +4,16 @@ and long work), the settings, and app-wide signals."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.tasks import Task, TaskRunner
+
+if TYPE_CHECKING:
+    from ui.sync_controller import SyncController
 
 
 class AppContext(QObject):
@@ -27,6 +30,8 @@ class AppContext(QObject):
         self.settings = settings
         # Who is acting: stamped by ops on what they write (the accounts' sign-in sets it; until then, the PC).
         self.actor: str | None = None
+        # The window's sync controller: set by the composition root, or on first use by sync_controller().
+        self.sync: SyncController | None = None
 
     def write(
         self,

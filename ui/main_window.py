@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWi
 
 from desktop.i18n import _
 from ui.sections import SECTION_ALIASES, SECTIONS
+from ui.sections.base import Section
 from ui.status_bar import SyncStatusBar
 
 
@@ -14,7 +15,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self._pages: dict[str, QWidget] = {}
+        self._pages: dict[str, Section] = {}
         central = QWidget(self)
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
             self.retranslate_ui()
         super().changeEvent(event)
 
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> Section:
         """The section page for `key`, built on first use."""
         if key not in self._pages:
             spec = next(s for s in SECTIONS if s.key == key)

@@ -20,6 +20,7 @@ def qlocale(lang: str | None = None) -> QLocale:
 
 def apply_language(lang: str) -> None:
     app = QCoreApplication.instance()
+    assert app is not None  # only called once the application object exists
     i18n.set_language(lang)
     QLocale.setDefault(qlocale(lang))
     changed = bool(_translators)

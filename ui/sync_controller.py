@@ -19,6 +19,7 @@ from desktop.store import Store
 from sync import conflicts as sync_conflicts
 from sync.client import SyncClient, SyncResult
 from sync.errors import ServerUnreachable
+from ui.tasks import Task
 
 AUTO_INTERVAL_MS = 5 * 60 * 1000
 AFTER_CHANGE_MS = 15 * 1000
@@ -32,7 +33,7 @@ class SyncController(QObject):
         self.ctx = ctx
         self.online: bool | None = None  # None: not tried yet
         self.last_error: DostyqError | str | None = None
-        self.running = None  # the Task of the sync under way
+        self.running: Task | None = None  # the Task of the sync under way
         self._failures = 0
         self._own_change = False
         self.timer = QTimer(self)
@@ -82,6 +83,7 @@ class SyncController(QObject):
         def done(outcome: tuple[str, object]) -> None:
             kind, value = outcome
             if kind != "ok":
+                assert isinstance(value, DostyqError)  # _sync_task returns failures as DostyqError values
                 # Unreachable: the PC keeps working and retries later. Refused (revoked, other version…): shown.
                 self._failures += 1
                 self.last_error = value
@@ -89,6 +91,7 @@ class SyncController(QObject):
                 if on_error:
                     on_error(value.message)
                 return
+            assert isinstance(value, SyncResult)  # _sync_task returns ("ok", SyncResult)
             self._failures = 0
             self.online, self.last_error = True, None
             if on_done:

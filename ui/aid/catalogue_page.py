@@ -64,8 +64,9 @@ class RecordDialog(QDialog):
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.widgets: dict[str, QWidget] = {}
+        self.widgets: dict[str, QComboBox | QLineEdit] = {}
         for f in fields:
+            widget: QComboBox | QLineEdit
             if f.choices:
                 widget = QComboBox(self)
                 fill_combo(widget, f.choices(), keep=False)
@@ -275,7 +276,9 @@ class CataloguePage(QWidget):
         dialog = RecordDialog(
             self.ctx, _("Programme rule"), fields, aid.save_rule, ("programme_rules",), None, self
         )
-        dialog.widgets["max_count"].setText("1")
+        max_count = dialog.widgets["max_count"]
+        assert isinstance(max_count, QLineEdit)  # a field without choices
+        max_count.setText("1")
         self._open(dialog)
 
 

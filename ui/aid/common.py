@@ -4,11 +4,11 @@ model, showing validation errors beside their fields, and running a service writ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
 
@@ -86,7 +86,7 @@ def programme_pairs(store) -> list[tuple[str, str]]:
 class FieldErrors:
     """Marks the widgets of the fields a ValidationError names and lists the messages in one label beside them."""
 
-    def __init__(self, label: QLabel, widgets: dict[str, QWidget]):
+    def __init__(self, label: QLabel, widgets: Mapping[str, QWidget]):
         self.label = label
         self.widgets = widgets
         self.label.setWordWrap(True)
@@ -125,15 +125,20 @@ class FieldErrors:
 def first_row(error: DostyqError) -> int | None:
     """The first list row an error names (a line of aid or of a donation), to select it."""
     errors = error.errors if isinstance(error, ValidationErrors) else [error]
-    return next((e.row for e in errors if getattr(e, "row", None) is not None), None)
+    rows = (getattr(e, "row", None) for e in errors)
+    return next((row for row in rows if row is not None), None)
+
+
+# A row as its service returns it: a dict, or a dataclass such as aid.StockRow.
+Row = Any
 
 
 @dataclass
 class Column:
     title: str  # untranslated (N_)
-    value: Callable[[dict], Any]
+    value: Callable[[Row], Any]
     align_right: bool = False
-    sort: Callable[[dict], Any] | None = None  # sort key when the shown text does not sort right (dates)
+    sort: Callable[[Row], Any] | None = None  # sort key when the shown text does not sort right (dates)
 
 
 class LazyTableModel(QAbstractTableModel):
@@ -145,17 +150,17 @@ class LazyTableModel(QAbstractTableModel):
     def __init__(
         self,
         columns: list[Column],
-        fetch: Callable[[int, int], list[dict]],
+        fetch: Callable[[int, int], list[Row]],
         count: Callable[[], int],
         parent: QObject | None = None,
         *,
-        colour: Callable[[dict, int], QColor | None] | None = None,
-        background: Callable[[dict], QColor | None] | None = None,
+        colour: Callable[[Row, int], QColor | None] | None = None,
+        background: Callable[[Row], QColor | None] | None = None,
     ):
         super().__init__(parent)
         self.columns = columns
         self._fetch, self._count, self._colour, self._background = fetch, count, colour, background
-        self.rows: list[dict] = []
+        self.rows: list[Row] = []
         self._total = 0
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
@@ -193,7 +198,7 @@ class LazyTableModel(QAbstractTableModel):
         self.rows.extend(more)
         self.endInsertRows()
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
@@ -223,6 +228,7 @@ class LazyTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _apply_sort(self) -> None:
+        assert self._sort is not None  # called only once a sort column is set
         column, order = self._sort
         getter = self.columns[column].sort or self.columns[column].value
 
@@ -232,7 +238,7 @@ class LazyTableModel(QAbstractTableModel):
 
         self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
-    def row(self, index: int) -> dict | None:
+    def row(self, index: int) -> Row | None:
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
     def retranslate(self) -> None:

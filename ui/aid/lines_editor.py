@@ -108,10 +108,12 @@ class LinesEditor(QWidget):
         self._choose(self._matches.get(label))
 
     def _on_item_edit_return_pressed(self) -> None:
-        if self.completer.popup().isVisible():
-            index = self.completer.popup().currentIndex()
+        popup = self.completer.popup()
+        assert popup is not None  # a popup completer always has one (made on first use)
+        if popup.isVisible():
+            index = popup.currentIndex()
             label = index.data() if index.isValid() else None
-            self.completer.popup().hide()
+            popup.hide()
             if label:
                 self._choose(self._matches.get(label))
                 return

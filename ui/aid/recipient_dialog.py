@@ -246,6 +246,7 @@ class RecipientDialog(QDialog):
 
     def _load(self, recipient_id: str) -> None:
         card = aid.recipient_card(self.ctx.store, recipient_id)
+        assert card is not None  # the dialog is opened on an existing recipient
         r = card["recipient"]
         self.consent_check.setChecked(bool(r["person_id"]))
         if r["person_id"]:

@@ -185,6 +185,7 @@ class RecipientCard(QWidget):
         return _("no consent: an anonymous record") if not named else _("no consent recorded")
 
     def _print(self, lang: str) -> None:
+        assert self.card is not None  # the print buttons are enabled only with a card shown
         r = self.card["recipient"]
         data = RecipientInput(
             surname=r["display_name"] or "",

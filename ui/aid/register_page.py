@@ -208,7 +208,8 @@ class RegisterAidPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.reverse_button.clicked.connect(self._on_reverse_button_clicked)
         for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
+            # PySide6 takes a signal as a constructor keyword; the stubs list only the properties.
+            QShortcut(QKeySequence(keys), self, activated=self.save)  # type: ignore[call-overload]
         setup_date_edit(self.date_edit, clock.today())
         self.setTabOrder(self.search.edit, self.programme_combo)
         self.setTabOrder(self.programme_combo, self.lines.item_edit)
@@ -376,6 +377,7 @@ class RegisterAidPage(QWidget):
             self._write(entry, None)
 
     def _ask_override(self, entry: AidEntry, breaches) -> None:
+        assert entry.recipient_id and entry.programme  # double aid is checked only with both chosen
         card = aid.recipient_card(self.ctx.store, entry.recipient_id)
         programme = aid.programme_names(self.ctx.store).get(entry.programme, entry.programme)
         self.double_aid_dialog = DoubleAidDialog(breaches, card["label"] if card else "", programme, self)

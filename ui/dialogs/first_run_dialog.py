@@ -62,7 +62,9 @@ class FirstRunDialog(QDialog):
 
     @property
     def language(self) -> str:
-        return self.language_group.checkedButton().property("lang")
+        button = self.language_group.checkedButton()
+        assert button is not None  # the current language's button starts checked and the group is exclusive
+        return button.property("lang")
 
     @property
     def house_id(self) -> str | None:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QP
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from desktop import clock
-from desktop.events import CalendarEntry, MonthView
+from desktop.events import CalendarDay, CalendarEntry, MonthView
 from desktop.formats import babel_locale
 from desktop.i18n import _, ngettext
 from ui.events.kind_colors import kind_color
@@ -33,9 +33,9 @@ class MonthCalendar(QWidget):
         super().__init__(parent)
         self.view: MonthView | None = None
         self.today = clock.today()
-        self._cells: list[tuple[QRect, object]] = []  # (rect, CalendarDay)
+        self._cells: list[tuple[QRect, CalendarDay]] = []
         self._lines: list[tuple[QRect, CalendarEntry]] = []
-        self._more: list[tuple[QRect, object, int]] = []  # (rect, CalendarDay, hidden count)
+        self._more: list[tuple[QRect, CalendarDay, int]] = []  # (rect, day, hidden count)
         self.setMouseTracking(True)
         self.setMinimumSize(QSize(560, 420))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

@@ -60,8 +60,9 @@ TAB_OF_FIELD = {
 }
 
 
-def to_qdatetime(value: dt.datetime) -> QDateTime:
+def to_qdatetime(value: dt.datetime | str) -> QDateTime:
     local = events.to_local(value)
+    assert local is not None  # given an event's start or end, never empty
     return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
 
 
@@ -352,8 +353,8 @@ class EventDialog(RecordDialog):
     # ---- volunteers ----------------------------------------------------------------------------------------
     def add_volunteer(self, volunteer_id: str, name: str, minutes: int) -> None:
         for row in range(self.volunteers_table.rowCount()):
-            if self.volunteers_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == volunteer_id:
-                self.volunteers_table.cellWidget(row, 1).setValue(minutes)
+            if self._row_volunteer_id(row) == volunteer_id:
+                self._row_minutes(row).setValue(minutes)
                 return
         row = self.volunteers_table.rowCount()
         self.volunteers_table.insertRow(row)
@@ -375,18 +376,26 @@ class EventDialog(RecordDialog):
 
     def remove_volunteer(self, volunteer_id: str) -> None:
         for row in range(self.volunteers_table.rowCount()):
-            if self.volunteers_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == volunteer_id:
+            if self._row_volunteer_id(row) == volunteer_id:
                 self.volunteers_table.removeRow(row)
                 break
         self._update_totals()
 
     def volunteer_minutes_map(self) -> dict[str, int]:
         return {
-            self.volunteers_table.item(r, 0).data(Qt.ItemDataRole.UserRole): self.volunteers_table.cellWidget(
-                r, 1
-            ).value()
+            self._row_volunteer_id(r): self._row_minutes(r).value()
             for r in range(self.volunteers_table.rowCount())
         }
+
+    def _row_volunteer_id(self, row: int) -> str:
+        item = self.volunteers_table.item(row, 0)
+        assert item is not None  # add_volunteer gives every row its name item
+        return item.data(Qt.ItemDataRole.UserRole)
+
+    def _row_minutes(self, row: int) -> QSpinBox:
+        spin = self.volunteers_table.cellWidget(row, 1)
+        assert isinstance(spin, QSpinBox)  # add_volunteer puts the minutes in column 1
+        return spin
 
     def _on_add_volunteer_button_clicked(self) -> None:
         if not self.volunteer_picker.picked_id:
@@ -472,13 +481,18 @@ class EventDialog(RecordDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         event_id = self.event_id
+        assert event_id is not None  # Delete is shown only for a saved event
         self.ctx.write(
             events.delete_event,
             event_id,
             tables=("events",),
-            on_done=lambda _r: (self.deleted.emit(event_id), self.accept()),
+            on_done=lambda _r: self._on_deleted(event_id),
             on_error=self._on_save_failed,
         )
+
+    def _on_deleted(self, event_id: str) -> None:
+        self.deleted.emit(event_id)
+        self.accept()
 
     # ---- language ------------------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
@@ -521,8 +535,10 @@ class EventDialog(RecordDialog):
         self.add_volunteer_button.setText(_("Add"))
         self.volunteers_table.setHorizontalHeaderLabels([_("Volunteer"), _("Time"), ""])
         for row in range(self.volunteers_table.rowCount()):
-            self.volunteers_table.cellWidget(row, 1).setSuffix(" " + _("min"))
-            self.volunteers_table.cellWidget(row, 2).setText(_("Remove"))
+            self._row_minutes(row).setSuffix(" " + _("min"))
+            remove = self.volunteers_table.cellWidget(row, 2)
+            assert isinstance(remove, QPushButton)  # add_volunteer puts the Remove button in column 2
+            remove.setText(_("Remove"))
         self.volunteer_minutes.setSuffix(" " + _("min"))
         self.attendance_hint.setText(_("After the event, record how many people came, or list them by name."))
         self.mode_headcount.setText(_("Headcount"))

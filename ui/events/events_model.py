@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop import events
 from desktop.events import EventFilter
@@ -91,7 +91,7 @@ class EventsModel(QAbstractTableModel):
             return _(COLUMNS[section][1])
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -109,6 +109,7 @@ class EventsModel(QAbstractTableModel):
     def _display(self, row: dict, key: str) -> str:
         if key == "starts_at":
             starts = events.to_local(row["starts_at"])
+            assert starts is not None  # events.starts_at is NOT NULL
             ends = events.to_local(row["ends_at"])
             shown = f"{format_short_date(starts.date())} {starts:%H:%M}"
             if ends and ends.date() != starts.date():

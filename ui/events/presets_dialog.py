@@ -59,7 +59,7 @@ class PresetsDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         for row_no, preset in enumerate(presets.PRESETS):
             button = QPushButton(self.table)
-            button.clicked.connect(lambda _c=False, code=preset.code: self.create(code))
+            button.clicked.connect(lambda _c=False, code=preset.code: self.create_preset(code))
             self.buttons[preset.code] = button
             self.table.setCellWidget(row_no, 2, button)
         self.retranslate_ui()
@@ -81,7 +81,7 @@ class PresetsDialog(QDialog):
             button.setEnabled(not exists)
             button.setText(_("In the calendar") if exists else _("Add to calendar"))
 
-    def create(self, code: str) -> None:
+    def create_preset(self, code: str) -> None:
         self.buttons[code].setEnabled(False)
         self.ctx.write(
             presets.create_preset_event,

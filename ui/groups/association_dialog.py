@@ -121,11 +121,13 @@ class AssociationDialog(RecordDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        association_id = self.association_id
+        assert association_id is not None  # Delete is shown only for a saved association
         self.ctx.write(
             groups.delete_association,
-            self.association_id,
+            association_id,
             tables=("associations",),
-            on_done=lambda _r: self._on_saved(self.association_id),
+            on_done=lambda _r: self._on_saved(association_id),
             on_error=self._on_save_failed,
         )
 

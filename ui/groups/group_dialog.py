@@ -311,7 +311,9 @@ class GroupDialog(RecordDialog):
     def _on_member_picker_picked(self, person_id: str, _label: str) -> None:
         # Say straight away whether a guardian's consent is needed for this person.
         person = person_lookup.person(self.ctx.store, person_id)
-        age = person_lookup.age_on(person and person["birth_date"], from_qdate(self.member_joined.date()))
+        age = person_lookup.age_on(
+            person["birth_date"] if person else None, from_qdate(self.member_joined.date())
+        )
         minor = age is not None and age < groups.ADULT_AGE
         self.guardian_hint.setText(
             _("Under 18: the guardian's name and consent date are required.") if minor else ""
@@ -356,11 +358,13 @@ class GroupDialog(RecordDialog):
         answer = QMessageBox.question(self, _("Delete group"), _("Delete this group and its member list?"))
         if answer != QMessageBox.StandardButton.Yes:
             return
+        group_id = self.group_id
+        assert group_id is not None  # Delete is shown only for a saved group
         self.ctx.write(
             groups.delete_group,
-            self.group_id,
+            group_id,
             tables=("creative_groups",),
-            on_done=lambda _r: self._on_saved(self.group_id),
+            on_done=lambda _r: self._on_saved(group_id),
             on_error=self._on_save_failed,
         )
 

@@ -91,6 +91,7 @@ class GroupPanel(QWidget):
                     )
                 )
             return
+        assert self.group_id is not None  # the row was read for it
         self.heading.setText(row["name"])
         ethnic = groups.ethnic_group_names(store).get(row["ethnic_group"], "")
         genre = groups.genre_names(store).get(row["genre"], "")
@@ -100,12 +101,13 @@ class GroupPanel(QWidget):
             )
             or ""
         )
+        founded = groups._date(row["founded"])
         lines = [
             (_("Ethnic group"), ethnic),
             (_("Genre"), genre),
             (_("Leader"), person_lookup.person_name(store, row["leader_id"])),
             (_("Association"), association),
-            (_("Founded"), format_short_date(groups._date(row["founded"])) if row["founded"] else ""),
+            (_("Founded"), format_short_date(founded) if founded else ""),
             (_("Honorary title"), row["honorary_title"] or ""),
             (_("Status"), _(dict(groups.GROUP_STATUSES).get(row["status"], row["status"]))),
         ]
@@ -117,8 +119,9 @@ class GroupPanel(QWidget):
         self.members_table.setRowCount(len(members))
         for r, m in enumerate(members):
             guardian = m["guardian_name"] or ""
-            if guardian and m["guardian_consent_on"]:
-                guardian += f" ({format_short_date(groups._date(m['guardian_consent_on']))})"
+            consent_on = groups._date(m["guardian_consent_on"])
+            if guardian and consent_on:
+                guardian += f" ({format_short_date(consent_on)})"
             for c, value in enumerate(
                 (m["full_name"], "" if m["age"] is None else str(m["age"]), m["role"] or "", guardian)
             ):
@@ -128,7 +131,9 @@ class GroupPanel(QWidget):
         self.performances_table.setRowCount(len(shows))
         statuses = dict(events.STATUSES)
         for r, show in enumerate(shows):
-            item = QTableWidgetItem(format_short_date(events.to_local(show["starts_at"]).date()))
+            starts = events.to_local(show["starts_at"])
+            assert starts is not None  # events.starts_at is NOT NULL
+            item = QTableWidgetItem(format_short_date(starts.date()))
             item.setData(Qt.ItemDataRole.UserRole, show["id"])
             self.performances_table.setItem(r, 0, item)
             self.performances_table.setItem(r, 1, QTableWidgetItem(show["title"]))
@@ -147,7 +152,9 @@ class GroupPanel(QWidget):
                 table.setColumnWidth(column, min(table.columnWidth(column), cap))
 
     def _on_performances_table_cell_double_clicked(self, row: int, _column: int) -> None:
-        self.event_activated.emit(self.performances_table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+        item = self.performances_table.item(row, 0)
+        assert item is not None  # refresh() fills column 0 of every row
+        self.event_activated.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def retranslate_ui(self) -> None:
         self.members_table.setHorizontalHeaderLabels(

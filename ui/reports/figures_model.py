@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.i18n import current_language
@@ -22,7 +22,7 @@ class FiguresModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.summary: MonthlySummary | None = None
-        self._rows: list[tuple[str, object]] = []  # ("block", Block) or ("row", Row)
+        self._rows: list[tuple[str, layout.Block | layout.Row]] = []  # ("block", Block) or ("row", Row)
         self._heads: Mapping[str, Any] = {}
 
     def set_summary(self, summary: MonthlySummary | None) -> None:
@@ -51,13 +51,14 @@ class FiguresModel(QAbstractTableModel):
         key = ("indicator", "current", "previous", "year_ago")[section]
         return self._heads[key][ui_lang()]
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         kind, item = self._rows[index.row()]
         col = index.column()
         lang = ui_lang()
         if kind == "block":
+            assert isinstance(item, layout.Block)  # set_summary pairs "block" with a Block
             if role == Qt.ItemDataRole.DisplayRole and col == 0:
                 return item.title[lang]
             if role == Qt.ItemDataRole.BackgroundRole:
@@ -67,6 +68,7 @@ class FiguresModel(QAbstractTableModel):
                 font.setBold(True)
                 return font
             return None
+        assert isinstance(item, layout.Row)  # and "row" with a Row
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return item.label[lang]
         if role == Qt.ItemDataRole.DisplayRole:

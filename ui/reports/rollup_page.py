@@ -34,6 +34,7 @@ from sync import coordinator
 from sync.coordinator import HouseStatus, RegionRollup
 from ui.reports.figures_model import ui_lang
 from ui.reports.summary_view import SummaryView
+from ui.tasks import Task
 
 _FILTERS = {"xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)", "hxl": "HXL (*.csv)"}
 _FOLDER_KEY = "reports_folder"
@@ -108,7 +109,7 @@ class RollupPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.fetched: RegionRollup | None = None
-        self._fetch_task = None
+        self._fetch_task: Task | None = None
         self._export_job: tuple | None = None
         self._message: tuple[str, Callable[[], str]] = (
             "",
@@ -314,6 +315,7 @@ class RollupPage(QWidget):
         if not self._is_current():
             return
         self._fetch_task = None
+        assert fetched.result is not None  # region_rollup always sums what it fetched
         self.fetched = fetched
         self.region_code = fetched.region_code or self.region_code
         # Remembered for next time on this PC (the settings file is private to the user; nothing goes to the log).
@@ -360,6 +362,7 @@ class RollupPage(QWidget):
     def ask_and_export(self, fmt: str) -> None:
         if self.fetched is None:
             return
+        assert self.fetched.result is not None  # region_rollup always sums what it fetched
         lang = self.lang_combo.currentData()
         folder = Path(self.ctx.settings.extra.get(_FOLDER_KEY) or Path.home())
         suggested = folder / default_file_name(self.fetched.result.summary, fmt, lang)
@@ -370,6 +373,8 @@ class RollupPage(QWidget):
             self.start_export(fmt, path)
 
     def start_export(self, fmt: str, path: str) -> None:
+        # Export is offered once a roll-up is fetched, and region_rollup always sums what it fetched.
+        assert self.fetched is not None and self.fetched.result is not None
         lang = self.lang_combo.currentData()
         delimiter = ";" if self.semicolon_check.isChecked() else ","
         self.progress.setRange(0, 1)

@@ -24,7 +24,7 @@ class AidSection(Section):
         self.donations_page = DonationsPage(self.ctx, self.tabs)
         self.stock_page = StockPage(self.ctx, self.tabs)
         self.catalogue_page = CataloguePage(self.ctx, self.tabs)
-        self.pages = [
+        self.pages: list[RegisterAidPage | RecipientsPage | DonationsPage | StockPage | CataloguePage] = [
             self.register_page,
             self.recipients_page,
             self.donations_page,
@@ -47,7 +47,7 @@ class AidSection(Section):
             page.retranslate_ui()
 
     def refresh(self) -> None:
-        self.tabs.currentWidget().refresh()
+        self.pages[self.tabs.currentIndex()].refresh()
 
     def show_page(self, page) -> None:
         if page in PAGES:
@@ -67,4 +67,4 @@ class AidSection(Section):
             table in ("", "aid_points", "aid_items", "programme_rules")
             or table.startswith(("aid", "donation", "stock", "recipient"))
         ) and self.isVisible():
-            self.tabs.currentWidget().refresh()
+            self.pages[self.tabs.currentIndex()].refresh()

@@ -67,7 +67,7 @@ class GroupsSection(Section):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_groups_tab(), "")
         self.tabs.addTab(self._build_associations_tab(), "")
-        self.dialog = None
+        self.dialog: GroupDialog | EventDialog | AssociationDialog | None = None
         # One save announces several tables; refresh once for all of them.
         self._changed_timer = QTimer(self)
         self._changed_timer.setSingleShot(True)
@@ -112,7 +112,7 @@ class GroupsSection(Section):
         self.groups_view.doubleClicked.connect(
             lambda index: self.open_group(self.groups_model.row(index.row())["id"])
         )
-        self.panel = GroupPanel(self.ctx, page)
+        self.panel: GroupPanel = GroupPanel(self.ctx, page)
         self.panel.event_activated.connect(self.open_event)
         splitter = QSplitter(Qt.Orientation.Horizontal, page)
         splitter.addWidget(self.groups_view)
@@ -152,9 +152,13 @@ class GroupsSection(Section):
 
     def open_group(self, group_id: str | None) -> GroupDialog:
         self.dialog = GroupDialog(self.ctx, group_id, self)
-        self.dialog.saved.connect(lambda gid: (self.reload_groups(), self.select_group(gid)))
+        self.dialog.saved.connect(self._on_group_saved)
         self.dialog.open()
         return self.dialog
+
+    def _on_group_saved(self, group_id: str) -> None:
+        self.reload_groups()
+        self.select_group(group_id)
 
     def open_event(self, event_id: str) -> EventDialog:
         self.dialog = EventDialog(self.ctx, event_id, parent=self)
@@ -189,7 +193,7 @@ class GroupsSection(Section):
             Column("groups", N_("Groups"), lambda r: format_number(r["groups"]), align_right=True),
             Column("events", N_("Events"), lambda r: format_number(r["events"]), align_right=True),
         ]
-        self.associations_model = RowsModel(
+        self.associations_model: RowsModel = RowsModel(
             lambda **kw: groups.list_associations(store, self.association_search.text(), **kw), columns, self
         )
         self.associations_view = _table_view(page, self.associations_model, cap=230)

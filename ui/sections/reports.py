@@ -34,7 +34,12 @@ class ReportsSection(Section):
         self.rollup.retranslate_ui()
 
     def refresh(self) -> None:
-        self.tabs.currentWidget().refresh()
+        self._current_page().refresh()
+
+    def _current_page(self) -> DashboardPage | ReportPage | RollupPage:
+        page = self.tabs.currentWidget()
+        assert isinstance(page, (DashboardPage, ReportPage, RollupPage))  # the tabs hold only these pages
+        return page
 
     def show_page(self, page) -> None:
         """'dashboard', 'report', 'rollup', or a month (YYYY-MM) to open in the monthly report."""
@@ -47,7 +52,7 @@ class ReportsSection(Section):
         self.report.refresh()
 
     def _on_tabs_current_changed(self, _index: int) -> None:
-        self.tabs.currentWidget().refresh()
+        self._current_page().refresh()
 
     def _on_dashboard_report_requested(self, month: str) -> None:
         self.show_page(month)

@@ -19,7 +19,8 @@ REFRESHING_TABLES = ("volunteer_shifts", "event_volunteers")
 
 class VolunteersSection(Section):
     def build_ui(self) -> None:
-        self.dialog = None  # the dialog open now (kept referenced; tests reach it here)
+        # The dialog open now (kept referenced; tests reach it here).
+        self.dialog: VolunteerDialog | LetterDialog | None = None
         self.kiosk: KioskDialog | None = None
         layout = QVBoxLayout(self)
         actions = QHBoxLayout()

@@ -97,7 +97,8 @@ class DuplicateDialog(QDialog):
         self.same_button.setEnabled(self.candidates.currentRow() >= 0)
 
     def _on_same_button_clicked(self) -> None:
-        item = self.candidates.currentItem()
+        # The stubs leave out None, which Qt returns when no row is current.
+        item: QListWidgetItem | None = self.candidates.currentItem()
         if item is None:
             return
         self.same_person_chosen.emit(item.data(Qt.ItemDataRole.UserRole))

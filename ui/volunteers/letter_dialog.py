@@ -63,6 +63,7 @@ class LetterDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         record = volunteers.get_volunteer(ctx.store, volunteer_id)
+        assert record is not None  # the letter is asked for an existing volunteer
         self.person_name = people.full_name(record["person"])
         self._minutes = 0
         self.retranslate_ui()
@@ -92,7 +93,8 @@ class LetterDialog(QDialog):
         self.hours.setText(format_hours(self._minutes))
 
     def period(self) -> tuple[dt.date, dt.date]:
-        return self.start.date().toPython(), self.end.date().toPython()
+        # QDate.toPython() gives a datetime.date; the stubs type it as object.
+        return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
 
     def _update_hours(self) -> None:
         start, end = self.period()

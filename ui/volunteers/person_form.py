@@ -4,6 +4,8 @@ field; warnings (an IIN that disagrees with the birth date, a foreign phone) are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -211,7 +213,7 @@ class PersonForm(QWidget):
         except ValidationErrors:
             return []
 
-    def show_messages(self, errors: list[ValidationError], warnings: list[ValidationError] = ()) -> None:
+    def show_messages(self, errors: list[ValidationError], warnings: Sequence[ValidationError] = ()) -> None:
         shown: dict[str, tuple[str, str]] = {}
         for warning in warnings:
             if warning.field in self.fields:

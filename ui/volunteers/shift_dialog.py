@@ -4,6 +4,8 @@ cancel one (reversal). Nothing is ever edited in place."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
@@ -116,6 +118,7 @@ class ShiftDialog(QDialog):
             except ValidationError as exc:
                 errors.append(exc)
         else:
+            assert self.shift is not None  # only "close" has no check-in field, and it is opened on a shift
             start_time = dt.datetime.fromisoformat(self.shift["check_in"]).astimezone(TZ).time()
         try:
             end_time = parse_time(self.end.text(), "check_out")
@@ -123,7 +126,10 @@ class ShiftDialog(QDialog):
             errors.append(exc)
         if errors:
             raise _Errors(errors)
+        # Each is set by now: a missing or unparsable one has raised above.
+        assert day is not None and start_time is not None and end_time is not None
         if self.mode == "close":
+            assert self.shift is not None  # "close" is opened on the shift it closes
             day = dt.datetime.fromisoformat(self.shift["check_in"]).astimezone(TZ).date()
         start = dt.datetime.combine(day, start_time, TZ)
         end = dt.datetime.combine(day, end_time, TZ)
@@ -133,27 +139,32 @@ class ShiftDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         self.show_errors([])
+        shift_id: str = self.shift["id"] if self.shift is not None else ""  # every mode but "add" has one
+        reason, activity, volunteer_id = self.reason.text(), self.activity.text(), self.volunteer_id
+        work: Callable[[Any], Any]
         try:
             if self.mode == "reverse":
-                call = (volunteers.reverse_shift, self.shift["id"], self.reason.text())
-                kwargs = {}
+                work = lambda store: volunteers.reverse_shift(store, shift_id, reason)
             else:
                 start, end = self._times()
+                now = clock.now()
                 if self.mode == "add":
-                    call = (volunteers.add_shift, self.volunteer_id, start, end, self.activity.text())
+                    work = lambda store: volunteers.add_shift(
+                        store, volunteer_id, start, end, activity, now=now
+                    )
                 elif self.mode == "correct":
-                    call = (volunteers.correct_shift, self.shift["id"], start, end, self.reason.text())
+                    work = lambda store: volunteers.correct_shift(
+                        store, shift_id, start, end, reason, now=now
+                    )
                 else:
-                    call = (volunteers.close_shift, self.shift["id"], end)
-                kwargs = {"now": clock.now()}
+                    work = lambda store: volunteers.close_shift(store, shift_id, end, now=now)
         except _Errors as exc:
             self.show_errors(exc.errors)
             return
         self.buttons.setEnabled(False)
-        fn, *args = call
-        WriteOp(
-            self.ctx, lambda store: fn(store, *args, **kwargs), tables=("volunteer_shifts",), parent=self
-        ).success(lambda _result: self.accept()).failure(self._on_write_failed).run()
+        WriteOp(self.ctx, work, tables=("volunteer_shifts",), parent=self).success(
+            lambda _result: self.accept()
+        ).failure(self._on_write_failed).run()
 
     def _on_write_failed(self, error: DostyqError) -> None:
         self.buttons.setEnabled(True)

@@ -293,16 +293,19 @@ class VolunteerDialog(QDialog):
         store = self.ctx.store
         if self.volunteer_id:
             record = volunteers.get_volunteer(store, self.volunteer_id)
+            assert record is not None  # the dialog is opened on an existing volunteer
             self.person_id = record["person_id"]
             self.person_form.set_values(people.form_values(record["person"]))
             self.volunteer_form.set_values(volunteers.form_values(record))
         elif self.person_id:
-            self.person_form.set_values(people.form_values(people.get_person(store, self.person_id)))
+            person = people.get_person(store, self.person_id)
+            assert person is not None  # the dialog is opened on an existing person
+            self.person_form.set_values(people.form_values(person))
             self.volunteer_id = volunteers.volunteer_of_person(store, self.person_id)
             if self.volunteer_id:
-                self.volunteer_form.set_values(
-                    volunteers.form_values(volunteers.get_volunteer(store, self.volunteer_id))
-                )
+                volunteer = volunteers.get_volunteer(store, self.volunteer_id)
+                assert volunteer is not None  # volunteer_of_person has just found it
+                self.volunteer_form.set_values(volunteers.form_values(volunteer))
             else:
                 self.volunteer_form.set_values({"since": clock.today().strftime(people.DATE_FORMAT)})
         else:

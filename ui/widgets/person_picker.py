@@ -29,7 +29,8 @@ class PersonPicker(QLineEdit):
         self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer_.setWidget(self)
-        self.completer_.activated[QModelIndex].connect(self._on_completer_activated)
+        # The stubs type SignalInstance without the overload subscript that PySide6 supports at runtime.
+        self.completer_.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
         self.setClearButtonEnabled(True)
         # Wait for a pause in typing so a fast typist does not run a query per letter.
         self._timer = QTimer(self)
@@ -46,7 +47,9 @@ class PersonPicker(QLineEdit):
         self.results.clear()
         query = self.text().strip()
         if len(query) < 2:
-            self.completer_.popup().hide()
+            popup = self.completer_.popup()
+            assert popup is not None  # a popup completer always has one (made on first use)
+            popup.hide()
             return
         for person_id, label in self._search(query):
             item = QStandardItem(label)
@@ -55,7 +58,9 @@ class PersonPicker(QLineEdit):
         if self.results.rowCount():
             self.completer_.complete()
         else:
-            self.completer_.popup().hide()
+            popup = self.completer_.popup()
+            assert popup is not None  # a popup completer always has one (made on first use)
+            popup.hide()
 
     def result_labels(self) -> list[str]:
         return [self.results.item(r).text() for r in range(self.results.rowCount())]
@@ -71,7 +76,9 @@ class PersonPicker(QLineEdit):
         label = index.data(Qt.ItemDataRole.DisplayRole)
         self.picked_id = person_id
         self.setText(label)
-        self.completer_.popup().hide()
+        popup = self.completer_.popup()
+        assert popup is not None  # a popup completer always has one (made on first use)
+        popup.hide()
         self.picked.emit(person_id, label)
 
     def unresolved(self) -> bool:

@@ -11,6 +11,12 @@ class RecordDialog(QDialog):
     def retranslate_ui(self) -> None:
         raise NotImplementedError
 
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def _on_delete_button_clicked(self) -> None:
+        raise NotImplementedError
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
