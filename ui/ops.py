@@ -18,6 +18,8 @@ with its result; the op runs the function off the UI thread and calls back on it
   `progress(done, total)`, which raises once the user has cancelled. Work without it gets only the store.
 - The op knows who is acting (`ctx.actor`): the store it runs on stamps that account on what it writes.
 - Callbacks whose `parent` widget has been deleted meanwhile are dropped.
+- `.latest(key)`: of the ops a parent starts under one key (search as you type, a list refresh), only the newest
+  answers; an older one that finishes later is dropped, so a slow answer never overwrites a newer one.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 T = TypeVar("T")
+_generations: dict[tuple[int, str], int] = {}
 Progress = Callable[[int, int], None]
 
 __all__ = ["CancelledError", "DostyqError", "ReadOp", "UnexpectedError", "WriteOp"]
@@ -60,6 +63,7 @@ class _Op(Generic[T]):
         self._failure: Callable[[DostyqError], None] | None = None
         self._finished: Callable[[], None] | None = None
         self._progress_label: str | None = None
+        self._latest: tuple[tuple[int, str], int] | None = None
 
     # ---- building --------------------------------------------------------------------------------------------
     def success(self, fn: Callable[[T], None]) -> _Op[T]:
@@ -73,6 +77,14 @@ class _Op(Generic[T]):
     def finished(self, fn: Callable[[], None]) -> _Op[T]:
         """Called after success or failure (e.g. to enable a button again)."""
         self._finished = fn
+        return self
+
+    def latest(self, key: str) -> _Op[T]:
+        """Only the newest op of this parent and key calls back (older answers are dropped)."""
+        slot = (id(self._parent), key)
+        generation = _generations.get(slot, 0) + 1
+        _generations[slot] = generation
+        self._latest = (slot, generation)
         return self
 
     def with_progress(self, label: str) -> _Op[T]:
@@ -107,6 +119,10 @@ class _Op(Generic[T]):
         self.dialog = TaskProgressDialog(task, self._progress_label, parent)
 
     def _alive(self) -> bool:
+        if self._latest is not None:
+            slot, generation = self._latest
+            if _generations.get(slot) != generation:
+                return False  # a newer op of the same parent and key has been started
         return self._parent is None or shiboken6.isValid(self._parent)
 
     def _on_done(self, result: Any) -> None:

@@ -127,3 +127,21 @@ def test_callbacks_of_a_deleted_widget_are_dropped(qtbot, ctx, changed):
     _wait(qtbot, ctx)
     assert calls == []  # nobody left to tell
     assert changed == ["people"]  # but other views still learn of the new row
+
+
+def test_only_the_latest_of_a_series_answers(qtbot, ctx):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    gate = threading.Event()
+    answers: list[str] = []
+
+    def slow(store):
+        gate.wait(20)
+        return "old"
+
+    ReadOp(ctx, slow, parent=parent).latest("search").success(answers.append).run()
+    ReadOp(ctx, lambda store: "new", parent=parent).latest("search").success(answers.append).run()
+    ReadOp(ctx, lambda store: "other key", parent=parent).latest("count").success(answers.append).run()
+    gate.set()
+    _wait(qtbot, ctx)
+    assert answers == ["new", "other key"]  # the first, superseded by the second, is dropped
