@@ -47,12 +47,6 @@ NOT_YET: dict[str, int] = {
     "ui/sections/settings.py": 11,
     "ui/sections/sync_page.py": 5,
     "ui/status_bar.py": 2,
-    "ui/volunteers/hours_page.py": 3,
-    "ui/volunteers/kiosk_dialog.py": 2,
-    "ui/volunteers/letter_dialog.py": 3,
-    "ui/volunteers/register_model.py": 3,
-    "ui/volunteers/register_page.py": 3,
-    "ui/volunteers/volunteer_dialog.py": 6,
 }
 
 

@@ -31,6 +31,11 @@ def section(qtbot, ctx, ui_lang, clock):
     return page
 
 
+def settle(qtbot, section):
+    """Waits until every read and write started so far has answered (they run off the UI thread)."""
+    qtbot.waitUntil(section.ctx.runner.is_idle, timeout=20000)
+
+
 def save(qtbot, dialog):
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
@@ -55,16 +60,20 @@ def test_register_finds_loose_query_and_loads_lazily(qtbot, ctx, store):
     page.show()
     page.refresh()
     model = page.register.model
-    assert model.rowCount() == register_model.PAGE and model.canFetchMore()
+    idle = ctx.runner.is_idle
+    qtbot.waitUntil(lambda: idle() and model.rowCount() == register_model.PAGE, timeout=20000)
+    assert model.canFetchMore()
     model.fetchMore()
+    qtbot.waitUntil(idle, timeout=20000)
     assert model.rowCount() == register_model.PAGE + 21 and not model.canFetchMore()
     page.show_page("search:кайрат нурланулы")
-    assert model.rowCount() == 1
+    qtbot.waitUntil(lambda: idle() and model.rowCount() == 1, timeout=20000)
     assert model.data(model.index(0, 0)) == "Нұрланұлы Қайрат"
     assert page.register.count_label.text() == "Volunteers: 1"
     page.register.search.setText("ахметов")
     qtbot.waitUntil(lambda: model.rowCount() == register_model.PAGE, timeout=20000)
     model.sort(0, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(idle, timeout=20000)
     assert model.data(model.index(0, 0)) == f"Ахметов Болат {register_model.PAGE + 19}"
 
 
@@ -104,6 +113,7 @@ def test_iin_date_mismatch_only_warns_and_the_volunteer_is_saved(qtbot, section,
     assert (row["iin"], row["phone"], row["birth_date"]) == ("900101300017", "+77011234567", "1990-02-02")
     assert store.scalar("SELECT count(*) FROM volunteers") == 1
     assert store.scalar("SELECT count(*) FROM consents") == 1
+    settle(qtbot, section)
     assert section.register.model.rowCount() == 1
 
 
@@ -118,6 +128,7 @@ def test_duplicate_prompt_different_person_saves_and_remembers(qtbot, section, s
     existing = add_volunteer(store, "Нұрланұлы", "Қайрат")
     dialog = _type_duplicate(section)
     save(qtbot, dialog)
+    settle(qtbot, section)
     prompt = dialog.duplicate_dialog
     assert isinstance(prompt, DuplicateDialog) and prompt.isVisible()
     assert "Нұрланұлы Қайрат" in prompt.candidates.item(0).text()
@@ -133,7 +144,9 @@ def test_duplicate_prompt_same_person_opens_the_existing_record(qtbot, section, 
     existing = add_volunteer(store, "Нұрланұлы", "Қайрат", phone="+77015550000")
     dialog = _type_duplicate(section)
     save(qtbot, dialog)
+    settle(qtbot, section)
     dialog.duplicate_dialog.same_button.click()
+    settle(qtbot, section)
     assert dialog.volunteer_id == existing
     assert dialog.person_form.surname.text() == "Нұрланұлы"
     assert dialog.person_form.phone.text() == "+7 701 555 00 00"
@@ -148,11 +161,13 @@ def test_kiosk_checks_in_and_out_by_code(qtbot, section, store):
     assert kiosk.isFullScreen()
     assert not kiosk.arrived_button.isEnabled()
     kiosk.search.setText(code)
+    settle(qtbot, section)
     assert kiosk.chosen.text() == "Сейітқали Әсел" and kiosk.arrived_button.isEnabled()
     kiosk.arrived_button.click()
     qtbot.waitUntil(lambda: "Welcome, Сейітқали Әсел" in kiosk.message.text(), timeout=20000)
     assert volunteers.open_shift(store, vid) is not None
     kiosk.search.setText("асел")
+    settle(qtbot, section)
     assert kiosk.matches.count() == 1
     kiosk.matches.itemClicked.emit(kiosk.matches.item(0))
     kiosk.leaving_button.click()
@@ -175,9 +190,11 @@ def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section,
         now=now + dt.timedelta(hours=1),
     )
     section.show_page("hours")
+    settle(qtbot, section)
     hours = section.hours
     assert hours.flag_box.isVisibleTo(section) and hours.flag_list.count() == 1
     hours.set_volunteer(vid)
+    settle(qtbot, section)
     row = next(i for i, e in enumerate(hours._entries) if e["id"] == shift)
     hours.entries.selectRow(row)
     assert hours.correct_button.isEnabled()
@@ -185,9 +202,13 @@ def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section,
     dialog = hours.shift_dialog
     assert isinstance(dialog, ShiftDialog)
     dialog.end.setText("00:25")
+    changed: list[str] = []  # lists reload and sync is scheduled on data_changed
+    section.ctx.data_changed.connect(changed.append)
     save(qtbot, dialog)
     assert dialog.message_of("reason") == ""  # the reason is checked by the service, named beside its field
     qtbot.waitUntil(lambda: "Reason" in dialog.message_of("reason"), timeout=20000)
+    settle(qtbot, section)
+    assert changed == [] and dialog.message_of("check_out") == ""  # beside the reason only; nothing reloads
     dialog.reason.setText("wrong time")
     save(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
@@ -207,6 +228,7 @@ def test_letter_dialog_saves_the_pdf(qtbot, section, store, tmp_path, monkeypatc
     )  # this year, before today (the clock fixture's 20 November)
     volunteers.add_shift(store, vid, start, start + dt.timedelta(hours=2), now=start + dt.timedelta(days=1))
     dialog = section.open_letter(vid)
+    settle(qtbot, section)
     dialog.open_after_save = False
     assert dialog.hours.text() == "2"
     dialog.language.setCurrentIndex(dialog.language.findData("both"))
@@ -235,8 +257,10 @@ def test_section_retranslates_live(qtbot, section, ui_lang):
 def test_opening_a_volunteer_edits_the_same_records(qtbot, section, store):
     vid = add_volunteer(store, "Сейітқали", "Әсел", phone="+77015550000")
     section.refresh()
+    settle(qtbot, section)
     section.register.select(vid)
     section.open_button.click()
+    settle(qtbot, section)
     dialog = section.dialog
     assert dialog.person_form.phone.text() == "+7 701 555 00 00"
     assert not dialog.volunteer_form.months.isHidden()

@@ -26,6 +26,7 @@ from desktop import clock, people, volunteers
 from desktop.clock import TZ
 from desktop.formats import format_hours, format_month
 from desktop.i18n import N_, _
+from ui.ops import ReadOp
 from ui.volunteers.shift_dialog import ShiftDialog
 
 KINDS = {
@@ -115,6 +116,7 @@ class HoursPage(QWidget):
         ctx.data_changed.connect(self._on_data_changed)
         self.volunteer_id: str | None = None
         self._entries: list[dict] = []
+        self._entries_name = ""
         self._flags: list[dict] = []
         self._rows: list[dict] = []
         self.retranslate_ui()
@@ -166,12 +168,19 @@ class HoursPage(QWidget):
             self._load_entries()
 
     def refresh(self) -> None:
-        """Reads the month, the flags and the chosen volunteer's entries again."""
-        store = self.ctx.store
-        self._flags = volunteers.open_shifts_over_midnight(store, clock.now())
-        month = self.month.currentData()
-        self._rows = volunteers.month_hours(store, month) if month else []
-        self.set_volunteer(self.volunteer_id)
+        """Reads the month, the flags and the chosen volunteer's entries again (off the UI thread)."""
+        now, month, volunteer_id = clock.now(), self.month.currentData(), self.volunteer_id
+
+        def read(store):
+            flags = volunteers.open_shifts_over_midnight(store, now)
+            rows = volunteers.month_hours(store, month) if month else []
+            return flags, rows, _entries_of(store, volunteer_id, month)
+
+        ReadOp(self.ctx, read, parent=self).latest("hours").success(self._on_read).run()
+
+    def _on_read(self, result) -> None:
+        self._flags, self._rows, (self._entries, self._entries_name) = result
+        self._render()
 
     def _render(self) -> None:
         """Shows what was read, in the current language (no database reads: also used on a language change)."""
@@ -216,14 +225,13 @@ class HoursPage(QWidget):
         self._render_entries()
 
     def _load_entries(self) -> None:
-        month = self.month.currentData()
-        self._entries = (
-            volunteers.shift_entries(self.ctx.store, self.volunteer_id, month)
-            if self.volunteer_id and month
-            else []
-        )
-        record = volunteers.get_volunteer(self.ctx.store, self.volunteer_id) if self.volunteer_id else None
-        self._entries_name = people.full_name(record["person"]) if record else ""
+        month, volunteer_id = self.month.currentData(), self.volunteer_id
+        ReadOp(self.ctx, lambda store: _entries_of(store, volunteer_id, month), parent=self).latest(
+            "entries"
+        ).success(self._on_entries_read).run()
+
+    def _on_entries_read(self, result) -> None:
+        self._entries, self._entries_name = result
         self._render()
 
     def _render_entries(self) -> None:
@@ -288,3 +296,12 @@ class HoursPage(QWidget):
     def _on_data_changed(self, table: str) -> None:
         if table in ("volunteer_shifts", "volunteers", "people", "event_volunteers", "") and self.isVisible():
             self.refresh()
+
+
+def _entries_of(store, volunteer_id: str | None, month: str | None) -> tuple[list[dict], str]:
+    """A volunteer's shift entries of a month and their name (read on the reader thread)."""
+    if not volunteer_id:
+        return [], ""
+    entries = volunteers.shift_entries(store, volunteer_id, month) if month else []
+    record = volunteers.get_volunteer(store, volunteer_id)
+    return entries, people.full_name(record["person"]) if record else ""

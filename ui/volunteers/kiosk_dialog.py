@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock, people, volunteers
+from desktop.errors import DostyqError
 from desktop.formats import format_date, format_hours, format_time
 from desktop.i18n import _
+from ui.ops import ReadOp, WriteOp
 
 RESET_AFTER_MS = 8000
 STYLE = """
@@ -150,7 +152,11 @@ class KioskDialog(QDialog):
         self.volunteer_id = None
         self.chosen.clear()
         self._update_buttons()
-        found = volunteers.kiosk_find(self.ctx.store, typed)
+        ReadOp(self.ctx, lambda store: volunteers.kiosk_find(store, typed), parent=self).latest(
+            "find"
+        ).success(lambda found: self._on_found(typed, found)).run()
+
+    def _on_found(self, typed: str, found: list[dict]) -> None:
         for row in found:
             item = QListWidgetItem(people.full_name(row), self.matches)
             item.setData(Qt.ItemDataRole.UserRole, row["id"])
@@ -178,14 +184,13 @@ class KioskDialog(QDialog):
         name = self.chosen.text()
         for button in (self.arrived_button, self.leaving_button):
             button.setEnabled(False)
-        self.ctx.write(
-            action,
-            self.volunteer_id,
-            clock.now(),
+        volunteer_id, now = self.volunteer_id, clock.now()
+        WriteOp(
+            self.ctx,
+            lambda store: action(store, volunteer_id, now),
             tables=("volunteer_shifts",),
-            on_done=lambda result: self._on_done(result, name),
-            on_error=self._on_failed,
-        )
+            parent=self,
+        ).success(lambda result: self._on_done(result, name)).failure(self._on_failed).run()
 
     def _on_done(self, result: volunteers.KioskResult, name: str) -> None:
         if result.kind == "arrived":
@@ -209,6 +214,6 @@ class KioskDialog(QDialog):
         self._update_buttons()
         self.reset_timer.start(RESET_AFTER_MS)
 
-    def _on_failed(self, message: str) -> None:
-        self.message.setText(message)
+    def _on_failed(self, error: DostyqError) -> None:
+        self.message.setText(error.message)
         self._update_buttons()

@@ -22,6 +22,7 @@ from desktop import clock, letters, people, volunteers
 from desktop.errors import ValidationError
 from desktop.formats import format_hours
 from desktop.i18n import _
+from ui.ops import ReadOp
 from ui.volunteers.person_form import ERROR_STYLE
 
 
@@ -62,12 +63,17 @@ class LetterDialog(QDialog):
         self.end.dateChanged.connect(lambda _d: self._update_hours())
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
-        record = volunteers.get_volunteer(ctx.store, volunteer_id)
-        assert record is not None  # the letter is asked for an existing volunteer
-        self.person_name = people.full_name(record["person"])
+        self.person_name = ""  # read below, with the hours
         self._minutes = 0
         self.retranslate_ui()
+        ReadOp(ctx, lambda store: _name_of(store, volunteer_id), parent=self).success(
+            self._on_name_read
+        ).run()
         self._update_hours()
+
+    def _on_name_read(self, name: str) -> None:
+        self.person_name = name
+        self.name.setText(f"<b>{self.person_name}</b>")
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Thank-you letter"))
@@ -98,9 +104,17 @@ class LetterDialog(QDialog):
 
     def _update_hours(self) -> None:
         start, end = self.period()
-        self._minutes = (
-            volunteers.minutes_in_period(self.ctx.store, self.volunteer_id, start, end) if end >= start else 0
-        )
+        volunteer_id = self.volunteer_id
+        ReadOp(
+            self.ctx,
+            lambda store: (
+                volunteers.minutes_in_period(store, volunteer_id, start, end) if end >= start else 0
+            ),
+            parent=self,
+        ).latest("hours").success(self._on_minutes_read).run()
+
+    def _on_minutes_read(self, minutes: int) -> None:
+        self._minutes = minutes
         self.hours.setText(format_hours(self._minutes))
 
     def choose_path(self) -> str:
@@ -120,18 +134,19 @@ class LetterDialog(QDialog):
         path = self.choose_path()
         if not path:
             return
-        self.ctx.write(
-            letters.render_letter,
+        volunteer_id, language, kind, issued = (
             self.volunteer_id,
-            path,
-            language=self.language.currentData(),
-            start=start,
-            end=end,
-            kind=self.kind.currentData(),
-            issued=clock.today(),
-            on_done=self._on_saved,
-            on_error=lambda message: self._show(message, ERROR_STYLE),
+            self.language.currentData(),
+            self.kind.currentData(),
+            clock.today(),
         )
+        ReadOp(  # reads the volunteer's hours and writes the PDF file; nothing in the database changes
+            self.ctx,
+            lambda store: letters.render_letter(
+                store, volunteer_id, path, language=language, start=start, end=end, kind=kind, issued=issued
+            ),
+            parent=self,
+        ).success(self._on_saved).failure(lambda error: self._show(error.message, ERROR_STYLE)).run()
 
     def _on_saved(self, path) -> None:
         self.saved_path = Path(path)
@@ -142,3 +157,9 @@ class LetterDialog(QDialog):
     def _show(self, message: str, style: str) -> None:
         self.message.setStyleSheet(style)
         self.message.setText(message)
+
+
+def _name_of(store, volunteer_id: str) -> str:
+    record = volunteers.get_volunteer(store, volunteer_id)
+    assert record is not None  # the letter is asked for an existing volunteer
+    return people.full_name(record["person"])

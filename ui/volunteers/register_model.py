@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop import people, volunteers
 from desktop.formats import format_hours
 from desktop.i18n import N_, _
 from desktop.phone import format_phone
+from ui.ops import ReadOp
 
 PAGE = 100
 # (title, sort key of volunteers.SORTS or None when the column cannot sort)
@@ -26,21 +27,40 @@ _ROOT = QModelIndex()  # the invisible root: a flat table has no other parent
 
 
 class VolunteerRegisterModel(QAbstractTableModel):
-    def __init__(self, store, parent=None):
+    """Pages are read on the reader thread (ui/ops.py); a new query supersedes a page still being read."""
+
+    # The first page of a query has arrived: (how many match, whether that count stopped at its cap).
+    loaded = Signal(int, bool)
+
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        self.store = store
+        self.ctx = ctx
         self.query = volunteers.RegisterQuery()
         self._rows: list[dict] = []
         self._exhausted = False
+        self._reading = False
 
     # ---- what to show ------------------------------------------------------------------------------------
     def set_query(self, query: volunteers.RegisterQuery) -> None:
         """Starts over with a new search, filter or sort; only the first page is read now."""
-        self.beginResetModel()
         self.query = query
-        self._rows = volunteers.register_page(self.store, query, 0, PAGE)
-        self._exhausted = len(self._rows) < PAGE
+        self._reading = True
+
+        def first_page(store):
+            rows = volunteers.register_page(store, query, 0, PAGE)
+            count = (len(rows), False) if len(rows) < PAGE else volunteers.register_count(store, query)
+            return rows, count
+
+        ReadOp(self.ctx, first_page, parent=self).latest("page").success(self._on_first_page).run()
+
+    def _on_first_page(self, result) -> None:
+        rows, (count, capped) = result
+        self.beginResetModel()
+        self._rows = rows
+        self._exhausted = len(rows) < PAGE
+        self._reading = False
         self.endResetModel()
+        self.loaded.emit(count, capped)
 
     def reload(self) -> None:
         self.set_query(self.query)
@@ -53,12 +73,19 @@ class VolunteerRegisterModel(QAbstractTableModel):
 
     # ---- lazy loading ------------------------------------------------------------------------------------
     def canFetchMore(self, parent: _Index = _ROOT) -> bool:
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self._reading
 
     def fetchMore(self, parent: _Index = _ROOT) -> None:
-        if parent.isValid() or self._exhausted:
+        if parent.isValid() or self._exhausted or self._reading:
             return
-        more = volunteers.register_page(self.store, self.query, len(self._rows), PAGE)
+        self._reading = True
+        query, offset = self.query, len(self._rows)
+        ReadOp(
+            self.ctx, lambda store: volunteers.register_page(store, query, offset, PAGE), parent=self
+        ).latest("page").success(self._on_more).run()
+
+    def _on_more(self, more: list[dict]) -> None:
+        self._reading = False
         self._exhausted = len(more) < PAGE
         if more:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop import people, volunteers
 from desktop.formats import format_number
 from desktop.i18n import _
+from ui.ops import ReadOp
 from ui.volunteers.register_model import VolunteerRegisterModel
 
 # Typing pauses this long before the list follows (each query takes a few ms; this only smooths bursts).
@@ -44,8 +45,9 @@ class RegisterPage(QWidget):
         row.addWidget(self.status)
         row.addWidget(self.count_label)
         layout.addLayout(row)
-        people.prepare_for_lists(ctx.store)
-        self.model = VolunteerRegisterModel(ctx.store, self)
+        ReadOp(ctx, people.prepare_for_lists).run()  # for the reader's connection, before the lists' reads
+        self.model = VolunteerRegisterModel(ctx, self)
+        self.model.loaded.connect(self._on_model_loaded)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -107,13 +109,8 @@ class RegisterPage(QWidget):
                 self.search.text(), self.status.currentData() or "", query.sort, query.descending
             )
         )
-        self._update_count()
 
-    def _update_count(self) -> None:
-        if not self.model.canFetchMore():
-            count, capped = self.model.rowCount(), False  # everything is loaded: nothing to count in SQL
-        else:
-            count, capped = volunteers.register_count(self.ctx.store, self.model.query)
+    def _on_model_loaded(self, count: int, capped: bool) -> None:
         self._count = (count, capped)
         self._show_count()
 

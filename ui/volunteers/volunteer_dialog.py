@@ -3,6 +3,9 @@ emergency contact, consent). Saving a new person first asks about possible dupli
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from babel.dates import get_month_names
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,7 +33,7 @@ from desktop import clock, people, volunteers
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, field_label
 from desktop.formats import babel_locale, format_hours
 from desktop.i18n import _
-from ui.ops import WriteOp
+from ui.ops import ReadOp, WriteOp
 from ui.volunteers.duplicate_dialog import DuplicateDialog
 from ui.volunteers.person_form import ERROR_STYLE, FieldMessages, PersonForm
 
@@ -103,8 +106,19 @@ class VolunteerForm(QWidget):
         self.show_month_minutes(None, {})
         self.add_skill_button.clicked.connect(self.add_skill_requested.emit)
         self._skills_checked: set[str] = set()
-        self._skill_rows = volunteers.skill_rows(ctx.store)
+        self._skill_rows: list = []
         self.retranslate_ui()
+        self._read_skills()
+
+    def _read_skills(self) -> None:
+        ReadOp(self.ctx, volunteers.skill_rows, parent=self).latest("skills").success(
+            self._on_skills_read
+        ).run()
+
+    def _on_skills_read(self, rows: list) -> None:
+        self._skill_rows = rows
+        self.skills.clear()
+        self.load_skills()
 
     def retranslate_ui(self) -> None:
         for name, label in self.labels.items():
@@ -152,11 +166,11 @@ class VolunteerForm(QWidget):
             self.months_label.setText(_("Hours by month, {year}").format(year=self._year))
 
     def set_checked_skills(self, skill_ids: set[str], reread: bool = False) -> None:
-        if reread:
-            self._skill_rows = volunteers.skill_rows(self.ctx.store)
         self._skills_checked = set(skill_ids)
         self.skills.clear()
         self.load_skills()
+        if reread:
+            self._read_skills()
 
     def checked_skills(self) -> list[str]:
         return [
@@ -219,14 +233,13 @@ class SkillDialog(QDialog):
         self.ru_label.setText(_("Name in Russian"))
 
     def _on_buttons_accepted(self) -> None:
-        self.ctx.write(
-            volunteers.add_skill,
-            self.name_kk.text(),
-            self.name_ru.text(),
+        name_kk, name_ru = self.name_kk.text(), self.name_ru.text()
+        WriteOp(
+            self.ctx,
+            lambda store: volunteers.add_skill(store, name_kk, name_ru),
             tables=("skills",),
-            on_done=self._on_saved,
-            on_error=lambda message: self.messages.show(message, ERROR_STYLE),
-        )
+            parent=self,
+        ).success(self._on_saved).failure(lambda error: self.messages.show(error.message, ERROR_STYLE)).run()
 
     def _on_saved(self, skill_id: str) -> None:
         self.skill_id = skill_id
@@ -289,26 +302,9 @@ class VolunteerDialog(QDialog):
             self.volunteer_form.retranslate_ui()
         super().changeEvent(event)
 
-    def _load(self) -> None:
-        store = self.ctx.store
-        if self.volunteer_id:
-            record = volunteers.get_volunteer(store, self.volunteer_id)
-            assert record is not None  # the dialog is opened on an existing volunteer
-            self.person_id = record["person_id"]
-            self.person_form.set_values(people.form_values(record["person"]))
-            self.volunteer_form.set_values(volunteers.form_values(record))
-        elif self.person_id:
-            person = people.get_person(store, self.person_id)
-            assert person is not None  # the dialog is opened on an existing person
-            self.person_form.set_values(people.form_values(person))
-            self.volunteer_id = volunteers.volunteer_of_person(store, self.person_id)
-            if self.volunteer_id:
-                volunteer = volunteers.get_volunteer(store, self.volunteer_id)
-                assert volunteer is not None  # volunteer_of_person has just found it
-                self.volunteer_form.set_values(volunteers.form_values(volunteer))
-            else:
-                self.volunteer_form.set_values({"since": clock.today().strftime(people.DATE_FORMAT)})
-        else:
+    def _load(self, then: Callable[[_Loaded], None] | None = None) -> None:
+        """Fills the forms from the records (read off the UI thread); a new volunteer needs no read."""
+        if not self.volunteer_id and not self.person_id:
             today = clock.today().strftime(people.DATE_FORMAT)
             self.volunteer_form.set_values(
                 {
@@ -317,13 +313,24 @@ class VolunteerDialog(QDialog):
                     "consent_form_version": volunteers.DEFAULT_CONSENT_FORM,
                 }
             )
-        if self.volunteer_id:
-            year = clock.today().year
-            self.volunteer_form.show_month_minutes(
-                year, volunteers.minutes_by_month(store, self.volunteer_id, year)
-            )
-        else:
             self.volunteer_form.show_month_minutes(None, {})
+            return
+        volunteer_id, person_id, year = self.volunteer_id, self.person_id, clock.today().year
+        ReadOp(self.ctx, lambda store: _read(store, volunteer_id, person_id, year), parent=self).latest(
+            "load"
+        ).success(lambda loaded: self._on_loaded(loaded, then)).run()
+
+    def _on_loaded(self, loaded: _Loaded, then: Callable[[_Loaded], None] | None) -> None:
+        self.person_id, self.volunteer_id = loaded.person_id, loaded.volunteer_id
+        self.person_form.set_values(people.form_values(loaded.person))
+        if loaded.volunteer is not None:
+            self.volunteer_form.set_values(volunteers.form_values(loaded.volunteer))
+            self.volunteer_form.show_month_minutes(loaded.year, loaded.minutes)
+        else:
+            self.volunteer_form.set_values({"since": clock.today().strftime(people.DATE_FORMAT)})
+            self.volunteer_form.show_month_minutes(None, {})
+        if then is not None:
+            then(loaded)
 
     # ---- saving -----------------------------------------------------------------------------------------
     def _on_buttons_accepted(self) -> None:
@@ -340,11 +347,14 @@ class VolunteerDialog(QDialog):
             self.person_form.focus_first_error()
             self._show_banner(_("Please correct the marked fields."))
             return
-        duplicates = [
-            d
-            for d in people.find_duplicates(self.ctx.store, clean.values, exclude_id=self.person_id)
-            if d.person["id"] not in self._different_from
-        ]
+        values, person_id = clean.values, self.person_id
+        self.buttons.setEnabled(False)
+        ReadOp(
+            self.ctx, lambda store: people.find_duplicates(store, values, exclude_id=person_id), parent=self
+        ).success(self._on_duplicates_read).finished(lambda: self.buttons.setEnabled(True)).run()
+
+    def _on_duplicates_read(self, found: list) -> None:
+        duplicates = [d for d in found if d.person["id"] not in self._different_from]
         if duplicates:
             self.duplicate_dialog = DuplicateDialog(duplicates, self)
             self.duplicate_dialog.same_person_chosen.connect(self._on_duplicate_dialog_same_person_chosen)
@@ -407,12 +417,15 @@ class VolunteerDialog(QDialog):
         typed = self.volunteer_form.values()
         self.person_id = person_id
         self.volunteer_id = None
-        self._load()
-        if not volunteers.volunteer_of_person(self.ctx.store, person_id):
-            typed["kiosk_code"] = ""
-            self.volunteer_form.set_values(typed)
-        self.retranslate_ui()
-        self._show_banner(_("The existing record is open. Check it and save."), "color: #1f3b57;")
+
+        def opened(loaded: _Loaded) -> None:
+            if loaded.volunteer is None:
+                typed["kiosk_code"] = ""
+                self.volunteer_form.set_values(typed)
+            self.retranslate_ui()
+            self._show_banner(_("The existing record is open. Check it and save."), "color: #1f3b57;")
+
+        self._load(then=opened)
 
     def _on_duplicate_dialog_different_person_chosen(self, person_ids: list) -> None:
         self._different_from.extend(p for p in person_ids if p not in self._different_from)
@@ -427,3 +440,31 @@ class VolunteerDialog(QDialog):
         if self.skill_dialog and self.skill_dialog.skill_id:
             form = self.volunteer_form
             form.set_checked_skills(set(form.checked_skills()) | {self.skill_dialog.skill_id}, reread=True)
+
+
+@dataclass
+class _Loaded:
+    person_id: str
+    person: dict
+    volunteer_id: str | None
+    volunteer: dict | None
+    year: int
+    minutes: dict[int, int]
+
+
+def _read(store, volunteer_id: str | None, person_id: str | None, year: int) -> _Loaded:
+    """The person and, if they are one, the volunteer record with this year's hours by month."""
+    if volunteer_id:
+        record = volunteers.get_volunteer(store, volunteer_id)
+        assert record is not None  # the dialog is opened on an existing volunteer
+        person_id, person = record["person_id"], record["person"]
+    else:
+        assert person_id is not None  # the dialog is opened on an existing volunteer or person
+        found = people.get_person(store, person_id)
+        assert found is not None  # the dialog is opened on an existing person
+        person = found
+        volunteer_id = volunteers.volunteer_of_person(store, person_id)
+        record = volunteers.get_volunteer(store, volunteer_id) if volunteer_id else None
+    minutes = volunteers.minutes_by_month(store, volunteer_id, year) if volunteer_id else {}
+    assert person_id is not None
+    return _Loaded(person_id, person, volunteer_id, record, year, minutes)
