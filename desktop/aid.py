@@ -13,11 +13,11 @@ import math
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
 import phonenumbers
 
-from desktop import aid_rules, clock, people, reference, text
+from desktop import aid_rules, clock, people, periods, reference, text
 from desktop.aid_rules import Breach, EarlierAid, Rule
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_, _
@@ -27,9 +27,10 @@ from desktop.store import Store
 CONSENT_PURPOSE = "aid_recipient"
 CONSENT_FORM_VERSION = "2026-1"
 CONSENT_YEARS = 3  # a signed form is valid this long unless withdrawn earlier
-ELDERLY_AGE = 60
-ADULT_AGE = 18
-AGE_BANDS = ("child", "adult", "elderly")
+ELDERLY_AGE = periods.ELDERLY_AGE
+ADULT_AGE = periods.ADULT_AGE
+AGE_BANDS = periods.AGE_BANDS
+age_band = periods.age_band
 AGE_BAND_LABELS = {
     "child": N_("child (under 18)"),
     "adult": N_("adult"),
@@ -170,17 +171,6 @@ def _raise_all(errors: list[ValidationError]) -> None:
         raise errors[0]
     if errors:
         raise ValidationErrors(errors)
-
-
-@overload
-def age_band(birth: dt.date, on: dt.date) -> str: ...
-@overload
-def age_band(birth: dt.date | None, on: dt.date) -> str | None: ...
-def age_band(birth: dt.date | None, on: dt.date) -> str | None:
-    if birth is None:
-        return None
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return "child" if age < ADULT_AGE else "elderly" if age >= ELDERLY_AGE else "adult"
 
 
 # ---- aid points -----------------------------------------------------------------------------------------------
