@@ -1,5 +1,5 @@
 """The double-aid guard's arithmetic: which period a programme rule covers on a given day, and whether earlier
-aid in that period already uses up the rule's allowance. Pure functions; desktop/aid.py feeds them rows."""
+aid in that period already uses up the rule's allowance. Pure functions; desktop/aid/guard.py feeds them rows."""
 
 from __future__ import annotations
 
