@@ -17,8 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop.demo import reports_fixture
+from desktop.periods import last_full_month
 from desktop.reports.export import export_report
-from desktop.reports.summary import build_summary, last_full_month
+from desktop.reports.summary import build_summary
 from desktop.store import Store
 
 TODAY = dt.date(2026, 11, 20)

@@ -16,6 +16,7 @@ from desktop import clock, person_lookup, reference, text
 from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_, current_language
+from desktop.periods import ADULT_AGE, ELDERLY_AGE, month_bounds
 from desktop.store import Store
 
 STATUSES = (("planned", N_("Planned")), ("held", N_("Held")), ("cancelled", N_("Cancelled")))
@@ -86,17 +87,6 @@ def to_local(value: dt.datetime | str | None) -> dt.datetime | None:
 def stored_time(value: dt.datetime | str | None) -> str | None:
     local = to_local(value)
     return local.isoformat(timespec="seconds") if local else None
-
-
-def month_bounds(month: str | dt.date) -> tuple[str, str]:
-    """'2026-03' (or any day of it) → ('2026-03-01', '2026-04-01'): the half-open range of local dates."""
-    if isinstance(month, str):
-        year, mon = (int(p) for p in month.split("-")[:2])
-    else:
-        year, mon = month.year, month.month
-    start = dt.date(year, mon, 1)
-    end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
-    return start.isoformat(), end.isoformat()
 
 
 # ---- validation --------------------------------------------------------------------------------------------
@@ -508,8 +498,8 @@ def month_summary(
         attendance.men += r["sex"] == "m"
         age = person_lookup.age_on(r["birth_date"], dt.date.fromisoformat(r["day"]))
         if age is not None:
-            attendance.children += age < 18
-            attendance.elderly += age >= 60
+            attendance.children += age < ADULT_AGE
+            attendance.elderly += age >= ELDERLY_AGE
     links = store.one(
         "SELECT count(*) AS n, count(DISTINCT g.group_id) AS groups FROM event_groups g "
         f"JOIN events e ON e.id = g.event_id WHERE g.deleted = 0 AND {held}",

@@ -19,6 +19,7 @@ from desktop import clock, events, people, reference, text
 from desktop.clock import TZ
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
+from desktop.periods import current_month, month_dates
 from desktop.store import Store
 
 register_field_labels(
@@ -227,17 +228,6 @@ class RegisterQuery:
     month: str = ""  # YYYY-MM for the hours column; '' = this month
 
 
-def _month_bounds(month: str) -> tuple[str, str]:
-    year, mon = (int(x) for x in month.split("-"))
-    start = dt.date(year, mon, 1)
-    end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
-    return start.isoformat(), end.isoformat()
-
-
-def current_month(now: dt.datetime | None = None) -> str:
-    return (now or clock.now()).strftime("%Y-%m")
-
-
 def _register_where(
     query: RegisterQuery, flt: people.SearchFilter, walk_sorted_index: bool
 ) -> tuple[str, dict]:
@@ -282,7 +272,7 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
     order = SORTS.get(query.sort, "p.name_sort")
     by_name = order == "p.name_sort"
     flt = people.search_filter(query.text)
-    start, end = _month_bounds(query.month or current_month())
+    start, end = month_dates(query.month or current_month())
     direction = "DESC" if query.descending else "ASC"
     bounds = {"start": start, "end": end, "limit": limit, "offset": offset}
 
@@ -547,7 +537,7 @@ def correct_shift(
 def shift_entries(store: Store, volunteer_id: str, month: str) -> list[dict]:
     """The ledger rows of one volunteer in a month, newest first, each with its `kind`: open, closed, reversal,
     reversed (cancelled later), or closing (the check-out row of a kiosk shift)."""
-    start, end = _month_bounds(month)
+    start, end = month_dates(month)
     rows = store.rows(
         "SELECT * FROM volunteer_shifts WHERE volunteer_id = ? AND deleted = 0 AND check_in >= ? AND check_in < ? "
         "ORDER BY check_in DESC, created_at DESC",
@@ -608,7 +598,7 @@ def minutes_by_month(store: Store, volunteer_id: str, year: int) -> dict[int, in
 
 def month_hours(store: Store, month: str) -> list[dict]:
     """Every volunteer with time in `month`: shift minutes, event minutes and the total, by Kazakh name order."""
-    start, end = _month_bounds(month)
+    start, end = month_dates(month)
     return store.rows(
         "SELECT v.id, p.surname, p.name, p.patronymic, sm.minutes AS shift_minutes, em.minutes AS event_minutes, "
         "COALESCE(sm.minutes, 0) + COALESCE(em.minutes, 0) AS total_minutes "

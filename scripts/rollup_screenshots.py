@@ -35,8 +35,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop import clock, demo
+    from desktop.periods import last_full_month
     from desktop.reports.submission import submit_month
-    from desktop.reports.summary import last_full_month
     from desktop.settings import Settings
     from desktop.store import Store
     from sync.client import SyncClient

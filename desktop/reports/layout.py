@@ -14,7 +14,8 @@ from typing import Any, TypedDict
 from desktop import i18n
 from desktop.formats import format_money, format_month, format_number
 from desktop.i18n import N_
-from desktop.reports.summary import MonthlySummary, parse_month
+from desktop.periods import parse_month
+from desktop.reports.summary import MonthlySummary
 
 # Export language choices: one language, or both side by side (Kazakh first).
 LANGUAGE_CHOICES = {"kk": ("kk",), "ru": ("ru",), "both": ("kk", "ru")}

@@ -17,9 +17,10 @@ from fpdf.enums import Align, XPos, YPos
 from desktop.formats import babel_locale
 from desktop.i18n import N_
 from desktop.paths import fonts_dir
+from desktop.periods import parse_month
 from desktop.reports import layout
 from desktop.reports.layout import LANGUAGE_CHOICES, both, format_value, join
-from desktop.reports.summary import MonthlySummary, parse_month
+from desktop.reports.summary import MonthlySummary
 
 _BLUE = (31, 59, 87)
 _LIGHT = (220, 230, 240)

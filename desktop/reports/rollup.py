@@ -11,7 +11,8 @@ import dataclasses
 import json
 from collections.abc import Iterable
 
-from desktop.reports.summary import MonthlySummary, empty_figures, series_point, shift_month
+from desktop.periods import shift_month
+from desktop.reports.summary import MonthlySummary, empty_figures, series_point
 
 
 @dataclasses.dataclass

@@ -12,14 +12,8 @@ import json
 from desktop import clock
 from desktop.formats import format_month
 from desktop.i18n import _, ngettext
-from desktop.reports.summary import (
-    MonthlySummary,
-    build_summary,
-    last_full_month,
-    month_key,
-    parse_month,
-    shift_month,
-)
+from desktop.periods import last_full_month, month_key, parse_month, shift_month
+from desktop.reports.summary import MonthlySummary, build_summary
 
 # How far back the reminder looks for months never submitted.
 REMINDER_MONTHS = 12

@@ -17,7 +17,17 @@ import sqlite3
 from typing import Any
 
 from desktop import clock
-from desktop.clock import TZ
+from desktop.periods import (
+    ADULT_AGE,
+    ELDERLY_AGE,
+    band_of_age,
+    last_full_month,
+    month_dates,
+    month_instants,
+    month_key,
+    parse_month,
+    shift_month,
+)
 
 PAYLOAD_SCHEMA = 1
 
@@ -72,40 +82,6 @@ class MonthlySummary:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-# ---- months -----------------------------------------------------------------------------------------------------
-def month_key(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def parse_month(month: str) -> dt.date:
-    year, mon = month.split("-")
-    return dt.date(int(year), int(mon), 1)
-
-
-def shift_month(month: str, delta: int) -> str:
-    first = parse_month(month)
-    index = first.year * 12 + first.month - 1 + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def last_full_month(today: dt.date) -> str:
-    return shift_month(month_key(today), -1)
-
-
-def month_dates(month: str) -> tuple[str, str]:
-    """First day of the month and first day of the next one, as YYYY-MM-DD (for date columns)."""
-    return parse_month(month).isoformat(), parse_month(shift_month(month, 1)).isoformat()
-
-
-def month_instants(month: str) -> tuple[str, str]:
-    """The month's start and end in UTC, as SQLite's datetime() prints them (for timestamps with offsets)."""
-    start, end = (
-        dt.datetime.combine(parse_month(m), dt.time(0), TZ).astimezone(dt.UTC)
-        for m in (month, shift_month(month, 1))
-    )
-    return start.strftime("%Y-%m-%d %H:%M:%S"), end.strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _bounds(month: str) -> dict:
     d0, d1 = month_dates(month)
     t0, t1 = month_instants(month)
@@ -156,7 +132,8 @@ def _event_figures(conn: sqlite3.Connection, b: dict) -> dict:
     age = _AGE.format(d="substr(ev.starts_at, 1, 10)", b="p.birth_date")
     row = conn.execute(
         f"""SELECT count(*), sum(p.sex = 'f'), sum(p.sex = 'm'),
-                   sum(p.birth_date IS NOT NULL AND {age} < 18), sum(p.birth_date IS NOT NULL AND {age} >= 60)
+                   sum(p.birth_date IS NOT NULL AND {age} < {ADULT_AGE}),
+                   sum(p.birth_date IS NOT NULL AND {age} >= {ELDERLY_AGE})
             FROM ({_HELD_EVENTS}) ev
             JOIN event_attendees x ON x.event_id = ev.id AND x.deleted = 0
             LEFT JOIN people p ON p.id = x.person_id AND p.deleted = 0
@@ -298,8 +275,7 @@ class _Reach:
 def _age_band(birth_date: str | None, on: str) -> str | None:
     if not birth_date or len(birth_date) < 10:
         return None
-    age = int(on[:4]) - int(birth_date[:4]) - (on[5:10] < birth_date[5:10])
-    return "child" if age < 18 else "elderly" if age >= 60 else "adult"
+    return band_of_age(int(on[:4]) - int(birth_date[:4]) - (on[5:10] < birth_date[5:10]))
 
 
 def _aid_figures_by_month(

@@ -149,8 +149,8 @@ def test_month_end_reminder_shows_until_the_month_is_submitted(qtbot, ctx, ui_la
 
     from desktop import clock
     from desktop.clock import TZ
+    from desktop.periods import last_full_month
     from desktop.reports.submission import submit_month
-    from desktop.reports.summary import last_full_month
 
     ui_lang("ru")
     last = last_full_month(clock.today())

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, aid_rules, reference
+from desktop import aid, reference
+from desktop.aid import rules as aid_rules
 from desktop.i18n import N_, _
 from ui.aid.common import (
     Column,

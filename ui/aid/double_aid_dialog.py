@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import aid
-from desktop.aid_rules import Breach
+from desktop.aid.rules import Breach
 from desktop.formats import format_short_date
 from desktop.i18n import _
 

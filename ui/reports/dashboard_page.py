@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from desktop import clock
 from desktop.formats import format_month
 from desktop.i18n import _
+from desktop.periods import month_key
 from desktop.reports.submission import months_awaiting_submission, reminder_text
-from desktop.reports.summary import MonthlySummary, build_summary_task, month_key
+from desktop.reports.summary import MonthlySummary, build_summary_task
 from ui.reports.summary_view import SummaryView
 
 

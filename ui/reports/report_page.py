@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.formats import format_month, format_short_date
 from desktop.i18n import LANGUAGE_NAMES, _, ngettext
+from desktop.periods import parse_month
 from desktop.reports.files import FORMATS, default_file_name, export_in_worker, record_export
 from desktop.reports.submission import latest_report, submit_month
-from desktop.reports.summary import MonthlySummary, build_summary_task, parse_month, recent_months
+from desktop.reports.summary import MonthlySummary, build_summary_task, recent_months
 from ui.reports.figures_model import ui_lang
 from ui.reports.summary_view import SummaryView
 

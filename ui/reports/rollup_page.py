@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.formats import format_month, format_short_date
 from desktop.i18n import LANGUAGE_NAMES, _
+from desktop.periods import parse_month
 from desktop.reports.files import FORMATS, default_file_name, record_export
-from desktop.reports.summary import parse_month, recent_months
+from desktop.reports.summary import recent_months
 from sync import coordinator
 from sync.coordinator import HouseStatus, RegionRollup
 from ui.reports.figures_model import ui_lang

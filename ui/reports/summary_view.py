@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QTableView, QVBoxLayout,
 
 from desktop.formats import babel_locale
 from desktop.i18n import _
+from desktop.periods import parse_month
 from desktop.reports import layout
-from desktop.reports.summary import MonthlySummary, parse_month
+from desktop.reports.summary import MonthlySummary
 from ui.reports.charts import BarChart, LineChart
 from ui.reports.figures_model import FiguresModel, ui_lang
 

@@ -3,13 +3,8 @@
 import datetime as dt
 import json
 
-from desktop.reports.summary import (
-    MonthlySummary,
-    build_summary,
-    last_full_month,
-    month_instants,
-    shift_month,
-)
+from desktop.periods import last_full_month, month_instants, shift_month
+from desktop.reports.summary import MonthlySummary, build_summary
 
 
 def test_month_arithmetic_and_almaty_boundaries():

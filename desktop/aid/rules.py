@@ -1,5 +1,5 @@
 """The double-aid guard's arithmetic: which period a programme rule covers on a given day, and whether earlier
-aid in that period already uses up the rule's allowance. Pure functions; desktop/aid.py feeds them rows."""
+aid in that period already uses up the rule's allowance. Pure functions; desktop/aid/guard.py feeds them rows."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from desktop import periods
 from desktop.i18n import N_
 
 SCOPES = ("person", "household")
 PERIODS = ("month", "school_year", "year", "days")
-SCHOOL_YEAR_START_MONTH = 9  # the school year in Kazakhstan starts on 1 September
 
 SCOPE_LABELS = {"person": N_("per person"), "household": N_("per household")}
 PERIOD_LABELS = {
@@ -49,14 +49,11 @@ def period_window(rule: Rule, on: dt.date) -> tuple[dt.date, dt.date]:
     For `days` the window is every day less than N days away from `on`, either side: a back-dated entry must not
     slip in just before aid that was already given."""
     if rule.period == "month":
-        start = on.replace(day=1)
-        end = (start + dt.timedelta(days=32)).replace(day=1)
+        start, end = periods.month_range(on)
     elif rule.period == "school_year":
-        year = on.year if on.month >= SCHOOL_YEAR_START_MONTH else on.year - 1
-        start = dt.date(year, SCHOOL_YEAR_START_MONTH, 1)
-        end = dt.date(year + 1, SCHOOL_YEAR_START_MONTH, 1)
+        start, end = periods.school_year_range(on)
     elif rule.period == "year":
-        start, end = dt.date(on.year, 1, 1), dt.date(on.year + 1, 1, 1)
+        start, end = periods.year_range(on)
     elif rule.period == "days":
         days = max(1, int(rule.period_days or 1))
         start, end = on - dt.timedelta(days=days - 1), on + dt.timedelta(days=days)

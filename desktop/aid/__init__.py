@@ -1,0 +1,133 @@
+"""The humanitarian aid point: aid points, the item catalogue, donations received, recipients with consent, aid
+given with the double-aid guard, reversals and stock on hand.
+
+Donations, aid given and stock adjustments are ledgers: an entry and all its lines are written in one transaction
+(all or nothing), never edited; a correction is a reversal entry that references the original and carries the
+negated quantities, so every sum over a ledger is simply a sum.
+
+One module per job: `catalogue` (aid points, items, programmes and their rules), `ledger` (aid given, entry lines,
+receipt numbers, reversals), `guard` (the double-aid guard) with the pure arithmetic in `rules`, `donations`,
+`stock` (stock on hand, stock-takes) and `recipients` (recipients, households, consent, search, the card). The
+names below are the package's interface: `from desktop import aid; aid.save_aid(...)`.
+"""
+
+from __future__ import annotations
+
+from desktop.aid._common import parse_date
+from desktop.aid.catalogue import (
+    item_label,
+    list_aid_points,
+    list_items,
+    list_rules,
+    programme_names,
+    programme_rules,
+    rule_text,
+    save_aid_point,
+    save_item,
+    save_rule,
+    search_items,
+    unit_names,
+)
+from desktop.aid.donations import (
+    DONOR_KIND_LABELS,
+    DONOR_KINDS,
+    DonationEntry,
+    count_donations,
+    donor_label,
+    list_donations,
+    reverse_donation,
+    save_donation,
+)
+from desktop.aid.guard import DoubleAidError, check_double_aid
+from desktop.aid.ledger import (
+    AidEntry,
+    Line,
+    SaveResult,
+    count_aid,
+    list_aid,
+    parse_quantity,
+    reverse_aid,
+    save_aid,
+)
+from desktop.aid.recipients import (
+    AGE_BAND_LABELS,
+    CONSENT_FORM_VERSION,
+    CONSENT_PURPOSE,
+    CONSENT_YEARS,
+    SEX_LABELS,
+    RecipientInput,
+    category_names,
+    consent_status,
+    count_recipients,
+    list_recipients,
+    recipient_card,
+    recipient_label,
+    save_recipient,
+    search_people,
+    search_recipients,
+    withdraw_consent,
+)
+from desktop.aid.rules import Breach, EarlierAid, Rule
+from desktop.aid.stock import StockRow, record_stock_take, stock_of, stock_on_hand
+from desktop.periods import ADULT_AGE, AGE_BANDS, ELDERLY_AGE, age_band
+
+__all__ = [
+    "ADULT_AGE",
+    "AGE_BANDS",
+    "AGE_BAND_LABELS",
+    "CONSENT_FORM_VERSION",
+    "CONSENT_PURPOSE",
+    "CONSENT_YEARS",
+    "DONOR_KINDS",
+    "DONOR_KIND_LABELS",
+    "ELDERLY_AGE",
+    "SEX_LABELS",
+    "AidEntry",
+    "Breach",
+    "DonationEntry",
+    "DoubleAidError",
+    "EarlierAid",
+    "Line",
+    "RecipientInput",
+    "Rule",
+    "SaveResult",
+    "StockRow",
+    "age_band",
+    "category_names",
+    "check_double_aid",
+    "consent_status",
+    "count_aid",
+    "count_donations",
+    "count_recipients",
+    "donor_label",
+    "item_label",
+    "list_aid",
+    "list_aid_points",
+    "list_donations",
+    "list_items",
+    "list_recipients",
+    "list_rules",
+    "parse_date",
+    "parse_quantity",
+    "programme_names",
+    "programme_rules",
+    "recipient_card",
+    "recipient_label",
+    "record_stock_take",
+    "reverse_aid",
+    "reverse_donation",
+    "rule_text",
+    "save_aid",
+    "save_aid_point",
+    "save_donation",
+    "save_item",
+    "save_recipient",
+    "save_rule",
+    "search_items",
+    "search_people",
+    "search_recipients",
+    "stock_of",
+    "stock_on_hand",
+    "unit_names",
+    "withdraw_consent",
+]
