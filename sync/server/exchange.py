@@ -222,33 +222,30 @@ class ExchangeMixin(StoreBase):
             field_hlc = json.loads(row["field_hlc"])
             field_seq = json.loads(row["field_seq"])
             deleted, created_at = row["deleted"], row["created_at"]
-        conflicts: list[dict] = []
         now_iso = self.now_iso()
-        for name, value in fields.items():
-            cur_value = deleted if name == "deleted" else data.get(name)
-            cur_stamp = field_hlc.get(name)
-            concurrent = merge.unseen_foreign(cur_stamp, field_seq.get(name), author, cursor)
-            differs = not merge.same_value(cur_value, value)
-            if merge.wins(stamp, cur_stamp):
-                if concurrent and differs:
-                    conflicts.append(
-                        merge.conflict_record(
-                            op.table, op.row_id, name, value, stamp, cur_value, cur_stamp, now_iso
-                        )
-                    )
-                if name == "deleted":
-                    deleted = int(bool(value))
-                else:
-                    data[name] = value
-                field_hlc[name] = stamp
-                field_seq[name] = seq
+        won, conflicts = merge.merge_fields(
+            op.table,
+            op.row_id,
+            {name: (value, stamp) for name, value in fields.items()},
+            {
+                name: (
+                    deleted if name == "deleted" else data.get(name),
+                    field_hlc.get(name),
+                    field_seq.get(name),
+                )
+                for name in fields
+            },
+            author,
+            cursor,
+            now_iso,
+        )
+        for name in won:
+            if name == "deleted":
+                deleted = int(bool(fields[name]))
             else:
-                if concurrent and differs:
-                    conflicts.append(
-                        merge.conflict_record(
-                            op.table, op.row_id, name, cur_value, cur_stamp, value, stamp, now_iso
-                        )
-                    )
+                data[name] = fields[name]
+            field_hlc[name] = stamp
+            field_seq[name] = seq
         # Edit against delete: whichever came second, a person sees it.
         if (
             row is not None
@@ -257,21 +254,14 @@ class ExchangeMixin(StoreBase):
             and merge.unseen_foreign(field_hlc.get("deleted"), field_seq.get("deleted"), author, cursor)
         ):
             conflicts.append(
-                merge.conflict_record(
-                    op.table, op.row_id, "deleted", 1, field_hlc["deleted"], fields, stamp, now_iso
-                )
+                merge.edit_against_delete(op.table, op.row_id, field_hlc["deleted"], fields, stamp, now_iso)
             )
         if row is not None and op.kind == "delete" and not row["deleted"]:
-            edited = {
-                f: data.get(f)
-                for f, s in field_hlc.items()
-                if f != "deleted" and merge.unseen_foreign(s, field_seq.get(f), author, cursor)
-            }
-            if edited:
-                newest = max(field_hlc[f] for f in edited)
-                conflicts.append(
-                    merge.conflict_record(op.table, op.row_id, "deleted", 1, stamp, edited, newest, now_iso)
-                )
+            against_edits = merge.delete_against_edits(
+                op.table, op.row_id, stamp, data, field_hlc, field_seq, author, cursor, now_iso
+            )
+            if against_edits is not None:
+                conflicts.append(against_edits)
         hlc = max(field_hlc.values()) if field_hlc else stamp
         winner = max(field_hlc.items(), key=lambda kv: kv[1])[1] if field_hlc else stamp
         values = {
