@@ -127,69 +127,57 @@ def _apply_row(
         local = store.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
     if local is not None and pending:
         local_hlc = json.loads(local["field_hlc"] or "{}")
-        for name in pending:
-            l_stamp = local_hlc.get(name)
-            if l_stamp is None:
-                continue
-            l_value = local["deleted"] if name == "deleted" else local[name]
-            s_stamp = srv_hlc.get(name)
-            s_value = deleted if name == "deleted" else values.get(name)
-            foreign = merge.unseen_foreign(s_stamp, srv_seq.get(name), me, cursor_before)
-            differs = not merge.same_value(l_value, s_value)
-            if merge.wins(l_stamp, s_stamp):
-                if name == "deleted":
-                    deleted = int(l_value)
-                else:
-                    values[name] = l_value
-                field_hlc[name] = l_stamp
-                if foreign and differs:
-                    conflicts += record_conflict(
-                        store,
-                        merge.conflict_record(
-                            table, row_id, name, l_value, l_stamp, s_value, s_stamp, now_iso
-                        ),
-                    )
-            elif foreign and differs and writer_of(l_stamp) == me:
-                conflicts += record_conflict(
-                    store,
-                    merge.conflict_record(table, row_id, name, s_value, s_stamp, l_value, l_stamp, now_iso),
+        mine = {
+            name: (local["deleted"] if name == "deleted" else local[name], local_hlc[name])
+            for name in pending
+            if local_hlc.get(name) is not None
+        }
+        won, found = merge.merge_fields(
+            table,
+            row_id,
+            mine,
+            {
+                name: (
+                    deleted if name == "deleted" else values.get(name),
+                    srv_hlc.get(name),
+                    srv_seq.get(name),
                 )
+                for name in mine
+            },
+            me,
+            cursor_before,
+            now_iso,
+        )
+        for name in won:
+            l_value, l_stamp = mine[name]
+            if name == "deleted":
+                deleted = int(l_value)
+            else:
+                values[name] = l_value
+            field_hlc[name] = l_stamp
+        for record in found:
+            conflicts += record_conflict(store, record)
         # Edit against delete, seen from this side.
-        mine = [f for f in pending if f != "deleted" and writer_of(local_hlc.get(f, "")) == me]
+        edits = [f for f in pending if f != "deleted" and writer_of(local_hlc.get(f, "")) == me]
         if (
             deleted
             and not local["deleted"]
-            and mine
+            and edits
             and merge.unseen_foreign(srv_hlc.get("deleted"), srv_seq.get("deleted"), me, cursor_before)
         ):
-            newest = max(local_hlc[f] for f in mine)
+            newest = max(local_hlc[f] for f in edits)
             conflicts += record_conflict(
                 store,
-                merge.conflict_record(
-                    table,
-                    row_id,
-                    "deleted",
-                    1,
-                    srv_hlc["deleted"],
-                    {f: local[f] for f in mine},
-                    newest,
-                    now_iso,
+                merge.edit_against_delete(
+                    table, row_id, srv_hlc["deleted"], {f: local[f] for f in edits}, newest, now_iso
                 ),
             )
         if "deleted" in pending and local["deleted"]:
-            edited = {
-                f: values.get(f)
-                for f, s in srv_hlc.items()
-                if f != "deleted" and merge.unseen_foreign(s, srv_seq.get(f), me, cursor_before)
-            }
-            if edited:
-                newest = max(srv_hlc[f] for f in edited)
-                conflicts += record_conflict(
-                    store,
-                    merge.conflict_record(
-                        table, row_id, "deleted", 1, local_hlc["deleted"], edited, newest, now_iso
-                    ),
-                )
+            against_edits = merge.delete_against_edits(
+                table, row_id, local_hlc["deleted"], values, srv_hlc, srv_seq, me, cursor_before, now_iso
+            )
+            if against_edits is not None:
+                conflicts += record_conflict(store, against_edits)
     row = dict(values)
     row.update(
         id=row_id,

@@ -37,6 +37,16 @@ CHECK_INTERVAL_S = 24 * 3600  # how often a PC compares its rows with the server
 Progress = Callable[[int, int], None]
 
 
+def backoff_delay(failures: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait after `failures` failed attempts in a row: 5 s doubling, capped at 10 minutes, jittered
+    into the upper half (so PCs that failed together do not all retry together). 0 after a success."""
+    if failures <= 0:
+        return 0.0
+    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(failures - 1, 20)))
+    uniform = rng.uniform if rng is not None else random.uniform
+    return uniform(ceiling / 2, ceiling)
+
+
 class TransportTimeout(Exception):
     """The request may or may not have reached the server; retrying is safe (ops are idempotent)."""
 
@@ -467,10 +477,7 @@ class SyncClient:
 
     def next_delay(self) -> float:
         """Seconds to wait before the next attempt: jittered exponential backoff, capped at 10 minutes."""
-        if self.failures <= 0:
-            return 0.0
-        ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(self.failures - 1, 20)))
-        return self.rng.uniform(ceiling / 2, ceiling)
+        return backoff_delay(self.failures, self.rng)
 
     def sync_until_done(
         self,

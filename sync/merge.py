@@ -4,6 +4,10 @@ Per field, the higher HLC stamp wins (stamps are strings that sort in time order
 A write is *concurrent* with another when its author had not seen the other one: the other was written by a
 different device, at a server seq after the author's cursor. Concurrent writes of different values to the same field
 (or an edit against a delete) are conflicts: the loser is kept for a person to review, never silently dropped.
+
+`merge_fields` is the one merge loop: the server runs it with an op against its stored row, the client with its
+unacknowledged local fields against the server's row. Which side checks edit against delete, and when, differs
+(each looks from its own side); the conflict each records is built here.
 """
 
 from __future__ import annotations
@@ -63,3 +67,67 @@ def conflict_record(
         "other_by": writer_of(other_hlc),
         "detected_at": detected_at,
     }
+
+
+def merge_fields(
+    table: str,
+    row_id: str,
+    mine: dict[str, tuple[Any, str]],
+    theirs: dict[str, tuple[Any, str | None, int | None]],
+    author: str,
+    cursor: int,
+    now_iso: str,
+) -> tuple[list[str], list[dict]]:
+    """The one merge loop. `mine` holds the writes being merged, {field: (value, stamp)}, made by `author` having
+    seen up to server seq `cursor`; `theirs` the other side's {field: (value, stamp, server seq)} of the same
+    fields. Per field, the higher stamp wins; when the other write was concurrent (unseen by `author`) and the
+    values differ, the loser is recorded (the side that lost its own write records it only if that write was
+    really `author`'s). Returns the fields `mine` wins, in order, and the conflict records."""
+    won: list[str] = []
+    found: list[dict] = []
+    for name, (value, stamp) in mine.items():
+        other_value, other_stamp, other_seq = theirs[name]
+        concurrent = unseen_foreign(other_stamp, other_seq, author, cursor)
+        differs = not same_value(value, other_value)
+        if wins(stamp, other_stamp):
+            won.append(name)
+            if concurrent and differs:
+                found.append(
+                    conflict_record(table, row_id, name, value, stamp, other_value, other_stamp, now_iso)
+                )
+        elif concurrent and differs and writer_of(stamp) == author:
+            found.append(
+                conflict_record(table, row_id, name, other_value, other_stamp, value, stamp, now_iso)
+            )
+    return won, found
+
+
+def edit_against_delete(
+    table: str, row_id: str, delete_stamp: str | None, edits: Any, edit_stamp: str | None, now_iso: str
+) -> dict:
+    """An edit that never saw the row's deletion: the deletion is kept, the edit shown for review."""
+    return conflict_record(table, row_id, "deleted", 1, delete_stamp, edits, edit_stamp, now_iso)
+
+
+def delete_against_edits(
+    table: str,
+    row_id: str,
+    delete_stamp: str | None,
+    values: dict,
+    field_hlc: dict,
+    field_seq: dict,
+    author: str,
+    cursor: int,
+    now_iso: str,
+) -> dict | None:
+    """A deletion by `author` made without having seen some edits of the row: the edits (values of the fields
+    whose stamps in `field_hlc` / seqs in `field_seq` are foreign and after `cursor`) are shown for review."""
+    edited = {
+        f: values.get(f)
+        for f, s in field_hlc.items()
+        if f != "deleted" and unseen_foreign(s, field_seq.get(f), author, cursor)
+    }
+    if not edited:
+        return None
+    newest = max(field_hlc[f] for f in edited)
+    return conflict_record(table, row_id, "deleted", 1, delete_stamp, edited, newest, now_iso)

@@ -8,7 +8,6 @@ writer's (BEGIN IMMEDIATE plus the busy timeout). Failures back off with the cli
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.errors import DostyqError
 from desktop.store import Store
 from sync import conflicts as sync_conflicts
-from sync.client import SyncClient, SyncResult
+from sync.client import SyncClient, SyncResult, backoff_delay
 from sync.errors import ServerUnreachable
 from ui.tasks import Task
 
@@ -127,9 +126,7 @@ class SyncController(QObject):
             return
         if delay_ms is None:
             if self._failures:
-                # Same shape as the client's backoff: 5 s doubling, capped at 10 minutes, with jitter.
-                ceiling = min(600.0, 5.0 * 2 ** min(self._failures - 1, 20))
-                delay_ms = int(random.uniform(ceiling / 2, ceiling) * 1000)
+                delay_ms = int(backoff_delay(self._failures) * 1000)
             else:
                 delay_ms = AUTO_INTERVAL_MS
         if not self.timer.isActive() or self.timer.remainingTime() > delay_ms:

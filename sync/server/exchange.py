@@ -1,0 +1,458 @@
+"""The exchange: one sync request applied in one write transaction, and the page of changes sent back.
+
+Each op is deduplicated by op_id, its stamp clamped, and merged field by field (sync.merge); every write and every
+applied op takes the next server seq. The answer carries the acks, the changes after the device's cursor (up to a
+page of bytes), the new cursor and, when the history epoch changed, the new epoch.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from desktop import schema
+from desktop.hlc import Stamp
+from sync import merge
+from sync.protocol import (
+    APPLIED,
+    CONFLICT,
+    DUPLICATE,
+    PROTOCOL_VERSION,
+    REJECTED,
+    Op,
+    ProtocolError,
+    SyncRequest,
+)
+from sync.protocol import table_digest as protocol_digest
+from sync.server.db import StoreBase, iso, to_json, writer
+from sync.server.identity import AuthError, Principal
+from sync.server.schema import CENTRAL, applied_ops, counters, devices, records, seen_requests, server_meta
+
+# Request ids are remembered this long; an older replay is still harmless (every op is deduplicated by op_id).
+SEEN_REQUESTS_DAYS = 30
+
+
+class Replayed(ProtocolError):
+    def __init__(self) -> None:
+        super().__init__("replayed", "this request was already received")
+
+
+class ExchangeMixin(StoreBase):
+    # ---- history epoch ---------------------------------------------------------------------------------------
+    def _epoch(self, conn: Connection) -> str:
+        value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
+        return value or self.new_epoch(conn)
+
+    def new_epoch(self, conn: Connection | None = None) -> str:
+        """Starts a new history epoch (after restoring a backup): every PC re-fetches and re-sends its rows."""
+        if conn is None:
+            with self._write() as c:
+                return self.new_epoch(c)
+        value = secrets.token_hex(4)
+        conn.execute(server_meta.delete().where(server_meta.c.key == "epoch"))
+        conn.execute(server_meta.insert().values(key="epoch", value=value))
+        return value
+
+    # ---- sync ------------------------------------------------------------------------------------------------
+    def sync(self, who: Principal, req: SyncRequest) -> dict:
+        if who.role != "device" or not who.house_id:
+            raise AuthError("forbidden", 403)
+        if who.device_id and req.device_id != who.device_id:
+            raise AuthError("device_mismatch", 403)
+        if req.schema_version > schema.SCHEMA_VERSION:
+            raise ProtocolError(
+                "schema_version", f"device {req.schema_version}, server {schema.SCHEMA_VERSION}"
+            )
+        house = who.house_id
+        acks: dict[str, str] = {}
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    seen_requests.insert().values(
+                        request_id=req.request_id, device_pk=who.pk, at=self.now_iso()
+                    )
+                )
+            except sa.exc.IntegrityError:
+                raise Replayed() from None
+            top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+            epoch = self._epoch(conn)
+            # A cursor beyond every seq given out means this database was restored from an older backup: a new
+            # history epoch starts, so every PC (not only this one) learns to fetch everything again and re-send
+            # what it holds, instead of skipping the rows that now reuse its seqs.
+            if req.cursor > top and req.epoch in ("", epoch):
+                epoch = self.new_epoch(conn)
+            reset = req.cursor > 0 and req.epoch != epoch
+            if reset:
+                req = req.model_copy(update={"cursor": 0, "known": 0})
+            known = req.cursor if req.known is None else min(req.known, req.cursor)
+            now_ms = self.now_ms()
+            last = conn.execute(
+                sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)
+            ).scalar_one_or_none()
+            last_stamp: list[Stamp] = [Stamp.parse(last)] if last else []
+            for op in req.ops:
+                acks[op.op_id] = self._apply_op(conn, who, op, known, now_ms, last_stamp)
+            # Acks of this device's ops applied after its cursor: covers answers lost on the way back.
+            for op_id, result in conn.execute(
+                sa.select(applied_ops.c.op_id, applied_ops.c.result).where(
+                    applied_ops.c.device_pk == who.pk, applied_ops.c.server_seq > req.cursor
+                )
+            ):
+                acks.setdefault(op_id, result)
+            changes, cursor, more = self._changes(conn, house, req.cursor, req.page_bytes)
+            digest = self._digest(conn, house) if req.check and not more else None
+            conn.execute(
+                devices.update()
+                .where(devices.c.id == who.pk)
+                .values(last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None)
+            )
+            if changes == [] and not req.ops and secrets.randbelow(100) == 0:
+                self._prune_seen(conn)
+        return {
+            "v": PROTOCOL_VERSION,
+            "acks": acks,
+            "changes": changes,
+            "cursor": cursor,
+            "more": more,
+            "server_time": self.now_ms(),
+            "request_id": req.request_id,
+            **({"reset": True} if reset else {}),
+            **({"epoch": epoch} if req.epoch != epoch else {}),
+            **({"digest": digest} if digest else {}),
+        }
+
+    def _prune_seen(self, conn: Connection) -> None:
+        horizon = iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)
+        conn.execute(seen_requests.delete().where(seen_requests.c.at < horizon))
+
+    def _apply_op(
+        self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int, last_stamp: list[Stamp]
+    ) -> str:
+        prev = conn.execute(
+            sa.select(applied_ops.c.result, applied_ops.c.house_id).where(applied_ops.c.op_id == op.op_id)
+        ).first()
+        if prev is not None:
+            # The same op again (a retry after a lost answer): nothing changes. Another house learns nothing.
+            return DUPLICATE if prev.house_id == who.house_id else f"{REJECTED}:house"
+        author = writer(op.hlc)
+        if op.kind == "replay":
+            stamp = op.hlc
+            result, seq = self._replay(conn, who, op, now_ms)
+        else:
+            stamp = self._clamp(op.hlc, now_ms, last_stamp)
+            result, seq = self._merge(conn, who, op, stamp, author, cursor)
+        if seq is None:
+            seq = self._next_seq(conn)
+        conn.execute(
+            applied_ops.insert().values(
+                op_id=op.op_id,
+                device_pk=who.pk,
+                house_id=who.house_id,
+                result=result,
+                server_seq=seq,
+                hlc=stamp,
+                orig_hlc=op.hlc,
+                applied_at=self.now_iso(),
+            )
+        )
+        if self.on_apply and not result.startswith(REJECTED):
+            self.on_apply(op.op_id)
+        return result
+
+    def _clamp(self, stamp_text: str, now_ms: int, last: list[Stamp]) -> str:
+        """A stamp beyond now + 5 min is pulled back to now + 5 min, but never below this device's previous op,
+        so a PC's own edits keep their order. `last` holds (and receives) the device's newest stored stamp."""
+        stamp = Stamp.parse(stamp_text)
+        limit = now_ms + merge.CLAMP_AHEAD_MS
+        if stamp.ms <= limit:
+            if not last or stamp > last[0]:
+                last[:] = [stamp]
+            return stamp_text
+        clamped = Stamp(limit, stamp.counter, stamp.device)
+        if last and clamped <= last[0]:
+            clamped = Stamp(last[0].ms, last[0].counter + 1, stamp.device)
+            if clamped.counter > 0xFFFF:
+                clamped = Stamp(last[0].ms + 1, 0, stamp.device)
+        last[:] = [clamped]
+        return str(clamped)
+
+    def _merge(
+        self, conn: Connection, who: Principal, op: Op, stamp: str, author: str, cursor: int
+    ) -> tuple[str, int | None]:
+        spec = schema.SYNCED_TABLES.get(op.table)
+        if spec is None:
+            return f"{REJECTED}:table", None
+        fields = dict(op.fields)
+        if op.kind == "delete":
+            if set(fields) - {"deleted"}:
+                return f"{REJECTED}:field", None
+            fields = {"deleted": 1}
+        else:
+            claimed = fields.pop("house_id", who.house_id)
+            if claimed != who.house_id:
+                return f"{REJECTED}:house", None
+            # `deleted` may travel in an update: a restored tombstone (Store.restore).
+            if set(fields) - set(spec.fields) - ({"deleted"} if op.kind == "update" else set()):
+                return f"{REJECTED}:field", None
+        if spec.ledger and op.kind != "insert":
+            return f"{REJECTED}:ledger", None
+        row = (
+            conn.execute(
+                sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
+            )
+            .mappings()
+            .first()
+        )
+        if row is not None and row["house_id"] != who.house_id:
+            return f"{REJECTED}:house", None
+        if row is not None and spec.ledger:
+            return f"{REJECTED}:exists", None
+        seq = self._next_seq(conn)
+        when = op.created_at or self.now_iso()
+        if row is None:
+            data: dict = {}
+            field_hlc: dict = {}
+            field_seq: dict = {}
+            deleted, created_at = 0, when
+        else:
+            data = json.loads(row["data"])
+            field_hlc = json.loads(row["field_hlc"])
+            field_seq = json.loads(row["field_seq"])
+            deleted, created_at = row["deleted"], row["created_at"]
+        now_iso = self.now_iso()
+        won, conflicts = merge.merge_fields(
+            op.table,
+            op.row_id,
+            {name: (value, stamp) for name, value in fields.items()},
+            {
+                name: (
+                    deleted if name == "deleted" else data.get(name),
+                    field_hlc.get(name),
+                    field_seq.get(name),
+                )
+                for name in fields
+            },
+            author,
+            cursor,
+            now_iso,
+        )
+        for name in won:
+            if name == "deleted":
+                deleted = int(bool(fields[name]))
+            else:
+                data[name] = fields[name]
+            field_hlc[name] = stamp
+            field_seq[name] = seq
+        # Edit against delete: whichever came second, a person sees it.
+        if (
+            row is not None
+            and op.kind != "delete"
+            and row["deleted"]
+            and merge.unseen_foreign(field_hlc.get("deleted"), field_seq.get("deleted"), author, cursor)
+        ):
+            conflicts.append(
+                merge.edit_against_delete(op.table, op.row_id, field_hlc["deleted"], fields, stamp, now_iso)
+            )
+        if row is not None and op.kind == "delete" and not row["deleted"]:
+            against_edits = merge.delete_against_edits(
+                op.table, op.row_id, stamp, data, field_hlc, field_seq, author, cursor, now_iso
+            )
+            if against_edits is not None:
+                conflicts.append(against_edits)
+        hlc = max(field_hlc.values()) if field_hlc else stamp
+        winner = max(field_hlc.items(), key=lambda kv: kv[1])[1] if field_hlc else stamp
+        values = {
+            "house_id": who.house_id,
+            "server_seq": seq,
+            "deleted": deleted,
+            "hlc": hlc,
+            "data": to_json(data),
+            "field_hlc": to_json(field_hlc),
+            "field_seq": to_json(field_seq),
+            "updated_at": when if winner == stamp else (row["updated_at"] if row is not None else when),
+            "updated_by": writer(winner),
+        }
+        if row is None:
+            conn.execute(
+                records.insert().values(table_name=op.table, id=op.row_id, created_at=created_at, **values)
+            )
+        else:
+            conn.execute(
+                records.update()
+                .where(records.c.table_name == op.table, records.c.id == op.row_id)
+                .values(**values)
+            )
+        for record in conflicts:
+            exists = conn.execute(
+                sa.select(records.c.id).where(
+                    records.c.table_name == "conflicts", records.c.id == record["id"]
+                )
+            ).first()
+            if not exists:
+                conn.execute(
+                    records.insert().values(
+                        table_name="conflicts",
+                        id=record["id"],
+                        house_id=who.house_id,
+                        server_seq=self._next_seq(conn),
+                        deleted=0,
+                        hlc=stamp,
+                        data=to_json(record),
+                        field_hlc="{}",
+                        field_seq="{}",
+                        created_at=now_iso,
+                        updated_at=now_iso,
+                        updated_by=author,
+                    )
+                )
+        return (CONFLICT if conflicts else APPLIED), seq
+
+    def _replay(self, conn: Connection, who: Principal, op: Op, now_ms: int) -> tuple[str, int | None]:
+        """A row re-sent whole by a PC after this database lost it (restored backup): merged field by field with
+        the row's own stamps. These writes were all reviewed when first made, so no conflict is recorded."""
+        spec = schema.SYNCED_TABLES.get(op.table)
+        if spec is None:
+            return f"{REJECTED}:table", None
+        fields = dict(op.fields)
+        if fields.pop("house_id", who.house_id) != who.house_id:
+            return f"{REJECTED}:house", None
+        if set(fields) - set(spec.fields) - {"deleted"} or not op.field_hlc:
+            return f"{REJECTED}:field", None
+        row = (
+            conn.execute(
+                sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
+            )
+            .mappings()
+            .first()
+        )
+        if row is not None and row["house_id"] != who.house_id:
+            return f"{REJECTED}:house", None
+        if row is None:
+            data, field_hlc, field_seq, deleted = {}, {}, {}, 0
+        else:
+            data = json.loads(row["data"])
+            field_hlc, field_seq = json.loads(row["field_hlc"]), json.loads(row["field_seq"])
+            deleted = row["deleted"]
+        limit = now_ms + merge.CLAMP_AHEAD_MS
+        seq = None
+        for name, value in fields.items():
+            given = op.field_hlc.get(name)
+            if not given:
+                continue
+            stamp = Stamp.parse(given)
+            if stamp.ms > limit:
+                given = str(Stamp(limit, stamp.counter, stamp.device))
+            if not merge.wins(given, field_hlc.get(name)):
+                continue
+            if seq is None:
+                seq = self._next_seq(conn)
+            if name == "deleted":
+                deleted = int(bool(value))
+            else:
+                data[name] = value
+            field_hlc[name], field_seq[name] = given, seq
+        if seq is None:
+            return APPLIED, None  # the server already has this row as new or newer
+        hlc = max(field_hlc.values())
+        when = op.created_at or self.now_iso()
+        values = {
+            "house_id": who.house_id,
+            "server_seq": seq,
+            "deleted": deleted,
+            "hlc": hlc,
+            "data": to_json(data),
+            "field_hlc": to_json(field_hlc),
+            "field_seq": to_json(field_seq),
+            "updated_at": when,
+            "updated_by": writer(hlc),
+        }
+        if row is None:
+            conn.execute(
+                records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values)
+            )
+        else:
+            conn.execute(
+                records.update()
+                .where(records.c.table_name == op.table, records.c.id == op.row_id)
+                .values(**values)
+            )
+        return APPLIED, seq
+
+    def _digest(self, conn: Connection, house: str) -> dict[str, str]:
+        by_table: dict[str, list] = {}
+        for table, row_id, hlc, deleted in conn.execute(
+            sa.select(records.c.table_name, records.c.id, records.c.hlc, records.c.deleted).where(
+                records.c.house_id == house, records.c.table_name.in_(list(schema.SYNCED_TABLES))
+            )
+        ):
+            by_table.setdefault(table, []).append((row_id, hlc, deleted))
+        return {table: protocol_digest(rows) for table, rows in by_table.items()}
+
+    def _changes(
+        self, conn: Connection, house: str, cursor: int, page_bytes: int
+    ) -> tuple[list[dict], int, bool]:
+        # gzip shrinks this JSON about 5-8×; the budget is in compressed bytes.
+        budget = page_bytes * 6
+        out: list[dict] = []
+        used = 0
+        last = cursor
+        more = False
+        batch = 500
+        while True:
+            rows = (
+                conn.execute(
+                    sa.select(records)
+                    .where(records.c.server_seq > last, records.c.house_id.in_([house, CENTRAL]))
+                    .order_by(records.c.server_seq)
+                    .limit(batch)
+                )
+                .mappings()
+                .all()
+            )
+            for row in rows:
+                change = wire_row(row)
+                size = len(to_json(change))
+                if out and used + size > budget:
+                    more = True
+                    break
+                out.append(change)
+                used += size
+                last = row["server_seq"]
+            if more or len(rows) < batch:
+                break
+        if not more:
+            # Nothing of this house is left after `last`: skip past every seq given out so far (other houses').
+            last = max(
+                last, conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+            )
+        return out, last, more
+
+
+def wire_row(row) -> dict:
+    """One row as it travels to a device."""
+    out = {
+        "t": row["table_name"],
+        "id": row["id"],
+        "house_id": row["house_id"] or None,
+        "seq": row["server_seq"],
+        "deleted": row["deleted"],
+        "hlc": row["hlc"],
+        "data": json.loads(row["data"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "updated_by": row["updated_by"],
+    }
+    # The field maps are left out when they say nothing new (a row as first written: every field has the row's
+    # stamp and seq); protocol.field_maps() rebuilds them. That halves an initial sync's bytes.
+    field_hlc = json.loads(row["field_hlc"])
+    field_seq = json.loads(row["field_seq"])
+    if field_hlc and (set(field_hlc) != set(out["data"]) or any(s != row["hlc"] for s in field_hlc.values())):
+        out["field_hlc"] = field_hlc
+    if field_seq and (
+        set(field_seq) != set(field_hlc) or any(s != row["server_seq"] for s in field_seq.values())
+    ):
+        out["field_seq"] = field_seq
+    return out

@@ -1,0 +1,108 @@
+"""What a region's coordinator sees: its houses and their submitted monthly summaries, and the roll-up file.
+
+Only aggregates leave a house this way, never personal rows.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from sync.server.db import StoreBase
+from sync.server.identity import AuthError, Principal
+from sync.server.schema import records
+
+
+class RegionsMixin(StoreBase):
+    def region_houses(self, region_code: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return sorted(
+                r.id
+                for r in conn.execute(
+                    sa.select(records.c.id, records.c.data).where(records.c.table_name == "houses")
+                )
+                if json.loads(r.data).get("region_code") == region_code
+            )
+
+    def region_house_rows(self, region_code: str) -> list[dict]:
+        """The houses of a region as the server knows them (code, names): the coordinator's list of who should report."""
+        with self.engine.connect() as conn:
+            found = [
+                json.loads(r.data) | {"code": r.id}
+                for r in conn.execute(
+                    sa.select(records.c.id, records.c.data).where(
+                        records.c.table_name == "houses", records.c.deleted == 0
+                    )
+                )
+            ]
+        return sorted(
+            (
+                {k: h.get(k) for k in ("code", "name_kk", "name_ru", "region_code")}
+                for h in found
+                if h.get("region_code") == region_code
+            ),
+            key=lambda h: h["code"],
+        )
+
+    def region_report_rows(self, region_code: str, month: str | None = None) -> list[dict]:
+        """Submitted monthly summaries of the region's houses: aggregates only, never personal rows."""
+        houses = self.region_houses(region_code)
+        if not houses:
+            return []
+        with self.engine.connect() as conn:
+            rows = (
+                conn.execute(
+                    sa.select(records).where(
+                        records.c.table_name == "monthly_reports",
+                        records.c.house_id.in_(houses),
+                        records.c.deleted == 0,
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        out = []
+        for row in rows:
+            data = json.loads(row["data"])
+            if data.get("status") != "submitted" or (month and data.get("month") != month):
+                continue
+            out.append(
+                {
+                    "house_id": row["house_id"],
+                    "month": data.get("month"),
+                    "version": data.get("version"),
+                    "status": "submitted",
+                    "payload": data.get("payload"),
+                    "submitted_at": data.get("submitted_at"),
+                }
+            )
+        return sorted(out, key=lambda r: (r["month"] or "", r["house_id"], r["version"] or 0))
+
+    def region_reports(self, who: Principal, month: str | None = None) -> list[dict]:
+        if who.role != "coordinator" or not who.region_code:
+            raise AuthError("forbidden", 403)
+        return self.region_report_rows(who.region_code, month)
+
+    def export_region_rollup(self, region_code: str, month: str, fmt: str, path, lang: str = "kk"):
+        """The regional roll-up of `month` as a file (XLSX, PDF, CSV or HXL), from the submitted summaries."""
+        from desktop.reports.export import export_rollup
+
+        region = self._reference_row_by_code("regions", region_code)
+        if region is None:
+            raise ValueError(f"unknown region {region_code}")
+        org = {
+            "code": region_code,
+            "name_kk": region.get("name_kk", ""),
+            "name_ru": region.get("name_ru", ""),
+            "region_code": region_code,
+        }
+        return export_rollup(
+            self.region_report_rows(region_code, month),
+            month,
+            fmt,
+            path,
+            lang=lang,
+            expected_houses=self.region_houses(region_code),
+            org=org,
+        )

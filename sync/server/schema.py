@@ -1,0 +1,98 @@
+"""The server's tables on SQLAlchemy Core: one schema for SQLite (the default, no set-up) and PostgreSQL.
+
+Synced rows of every table live in one `records` table as JSON, keyed by (table_name, id), with per-field stamps and
+per-field server seqs. Reference rows (regions, houses…) and central catalogue rows have house_id '' and reach every
+device. The `counters` row holds the last `server_seq` given out.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+md = sa.MetaData()
+
+records = sa.Table(
+    "records",
+    md,
+    sa.Column("table_name", sa.String(64), primary_key=True),
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("house_id", sa.String(80), nullable=False),
+    sa.Column("server_seq", sa.BigInteger, nullable=False),
+    sa.Column("deleted", sa.Integer, nullable=False, default=0),
+    sa.Column("hlc", sa.String(100), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # JSON {field: value}
+    sa.Column("field_hlc", sa.Text, nullable=False),  # JSON {field: stamp}
+    sa.Column("field_seq", sa.Text, nullable=False),  # JSON {field: server_seq of the write}
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("updated_by", sa.String(100)),
+    sa.Index("ix_records_house_seq", "house_id", "server_seq"),
+    sa.Index("ix_records_seq", "server_seq"),
+)
+
+applied_ops = sa.Table(
+    "applied_ops",
+    md,
+    sa.Column("op_id", sa.String(80), primary_key=True),
+    sa.Column("device_pk", sa.String(40), nullable=False),
+    sa.Column("house_id", sa.String(80), nullable=False),
+    sa.Column("result", sa.String(80), nullable=False),
+    sa.Column("server_seq", sa.BigInteger, nullable=False),
+    sa.Column("hlc", sa.String(100)),  # the stamp as stored (after clamping)
+    sa.Column("orig_hlc", sa.String(100)),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+    sa.Index("ix_applied_device_seq", "device_pk", "server_seq"),
+)
+
+counters = sa.Table(
+    "counters",
+    md,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+devices = sa.Table(
+    "devices",
+    md,
+    sa.Column("id", sa.String(40), primary_key=True),  # token id, public
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),  # device, coordinator
+    sa.Column("house_id", sa.String(80)),
+    sa.Column("region_code", sa.String(20)),
+    sa.Column("device_id", sa.String(80)),  # the PC's store device id, bound at enrolment
+    sa.Column("label", sa.String(200)),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("revoked_at", sa.String(40)),
+    sa.Column("last_seen_at", sa.String(40)),
+    # The newest stamp stored for this device's ops (after clamping): clamped stamps keep the device's own order.
+    sa.Column("last_hlc", sa.String(100)),
+)
+
+enrol_codes = sa.Table(
+    "enrol_codes",
+    md,
+    sa.Column("code_hash", sa.String(64), primary_key=True),
+    sa.Column("house_id", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
+    sa.Column("used_at", sa.String(40)),
+    sa.Column("used_by", sa.String(40)),
+)
+
+seen_requests = sa.Table(
+    "seen_requests",
+    md,
+    sa.Column("request_id", sa.String(80), primary_key=True),
+    sa.Column("device_pk", sa.String(40), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+server_meta = sa.Table(
+    "server_meta",
+    md,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text),
+)
+
+SERVER_SCHEMA = 1  # bump with a migration when these tables change
+CENTRAL = ""  # house_id of rows every device receives
