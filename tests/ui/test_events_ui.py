@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import events, groups
 from desktop.clock import TZ
+from desktop.errors import ValidationError
 from desktop.events import EventInput, Headcount
 from desktop.groups import GroupInput, MemberInput
+from desktop.i18n import N_
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.context import AppContext
@@ -462,3 +464,47 @@ def test_event_list_loads_lazily_and_sorts_by_attendance(qtbot, ctx):
     section.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
     settle(qtbot, ctx)
     assert model.data(model.index(0, 5)) == "249" and model.rowCount() == 100
+
+
+def refuse(monkeypatch, module, name, field, message):
+    """The service refuses the save on the writer thread (as when the data changed after the form checked it)."""
+
+    def refused(store, *args, **kwargs):
+        raise ValidationError(field, message)
+
+    monkeypatch.setattr(module, name, refused)
+
+
+def test_a_refused_event_save_shows_beside_its_field_and_changes_nothing(qtbot, ctx, monkeypatch):
+    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    changed = []
+    ctx.data_changed.connect(changed.append)
+    dialog = section.open_event(None, dt.date(2026, 5, 9))
+    settle(qtbot, ctx)
+    dialog.title_kk.setText("Жеңіс күні")
+    dialog.tabs.setCurrentIndex(2)
+    refuse(monkeypatch, events, "save_event", "event_status", N_("Choose the status of the event."))
+    dialog.save()
+    settle(qtbot, ctx)
+    assert dialog.errors.shown() == {"event_status": "Іс-шараның мәртебесін таңдаңыз."}
+    assert dialog.errors.labels["event_status"].isVisible() and dialog.tabs.currentIndex() == 0
+    assert dialog.general_error.isHidden() and dialog.isVisible() and dialog.buttons.isEnabled()
+    assert changed == []
+    assert ctx.store.scalar("SELECT count(*) FROM events") == 0
+
+
+def test_a_refused_group_save_shows_beside_its_field_and_changes_nothing(qtbot, ctx, monkeypatch):
+    section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
+    changed = []
+    ctx.data_changed.connect(changed.append)
+    dialog = section.open_group(None)
+    settle(qtbot, ctx)
+    dialog.name.setText("«Достық» хоры")
+    refuse(monkeypatch, groups, "save_group", "group_name", N_("Enter the name of the group."))
+    dialog.save()
+    settle(qtbot, ctx)
+    assert dialog.errors.shown() == {"group_name": "Ұжымның атауын жазыңыз."}
+    assert dialog.errors.labels["group_name"].isVisible()
+    assert dialog.general_error.isHidden() and dialog.isVisible() and dialog.buttons.isEnabled()
+    assert changed == []
+    assert ctx.store.scalar("SELECT count(*) FROM creative_groups") == 0
