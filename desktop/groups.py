@@ -358,6 +358,32 @@ def performances(store: Store, group_id: str, lang: str | None = None) -> list[d
     return rows
 
 
+def has_groups(store: Store) -> bool:
+    """Whether any creative group is on record (not deleted)."""
+    return bool(store.scalar("SELECT 1 FROM creative_groups WHERE deleted = 0 LIMIT 1"))
+
+
+def group_overview(store: Store, group_id: str) -> dict | None:
+    """A group at a glance, for the section's panel: its row with the names of its ethnic group, genre, leader and
+    association (`ethnic_name`, `genre_name`, `leader_name`, `association_name`), its `members` and its
+    `performances`; None if there is no such group."""
+    row = store.get("creative_groups", group_id)
+    if row is None:
+        return None
+    association = store.scalar(
+        "SELECT name FROM associations WHERE id = ? AND deleted = 0", (row["association_id"],)
+    )
+    return {
+        **row,
+        "ethnic_name": ethnic_group_names(store).get(row["ethnic_group"], ""),
+        "genre_name": genre_names(store).get(row["genre"], ""),
+        "leader_name": person_lookup.person_name(store, row["leader_id"]),
+        "association_name": association or "",
+        "members": members(store, group_id),
+        "performances": performances(store, group_id),
+    }
+
+
 def ethnic_group_names(store: Store) -> dict[str, str]:
     return dict(reference.names(store.conn, "ethnic_groups"))
 

@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import events, groups
 from desktop.clock import TZ
+from desktop.errors import ValidationError
 from desktop.events import EventInput, Headcount
 from desktop.groups import GroupInput, MemberInput
+from desktop.i18n import N_
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.context import AppContext
@@ -43,6 +45,11 @@ def ctx(qtbot, tmp_path):
 def switch_language(lang):
     apply_language(lang)
     QApplication.processEvents()  # Qt posts LanguageChange; deliver it now
+
+
+def settle(qtbot, ctx):
+    """Waits until the reads and writes started so far have answered on the UI thread."""
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
 
 
 def at(y, m, d, h=11):
@@ -86,6 +93,7 @@ def make_section(qtbot, ctx, module, cls):
     ctx.widgets.append(section)
     section.resize(1100, 700)
     section.show()
+    settle(qtbot, ctx)
     return section
 
 
@@ -93,16 +101,19 @@ def test_calendar_month_shows_events_and_opens_one(qtbot, ctx):
     _group, concert, nauryz = seed(ctx.store)
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 3, 1))
+    settle(qtbot, ctx)
     assert section.month_label.text() == "2026\u202fж. наурыз"
     titles = [e.title for e in section.calendar.visible_entries()]
     assert titles.count("Наурыз мейрамы") == 3 and "Ұлттық әндер кеші" in titles
     assert section.summary.text() == "2 іс-шара"
     rect = section.calendar.entry_rect(concert)
     qtbot.mouseClick(section.calendar, Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, ctx)
     assert section.dialog.event_id == concert and section.dialog.title_kk.text() == "Ұлттық әндер кеші"
     section.dialog.reject()
     # Filters apply to the calendar too.
     section.kind_filter.setCurrentIndex(section.kind_filter.findData("holiday"))
+    settle(qtbot, ctx)
     assert {e.id for e in section.calendar.visible_entries()} == {nauryz}
 
 
@@ -111,17 +122,22 @@ def test_list_filters_search_and_sort(qtbot, ctx):
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 3, 1))
     section.list_button.setChecked(True)
+    settle(qtbot, ctx)
     model = section.model
     assert [model.event_id(r) for r in range(model.rowCount())] == [nauryz, concert]  # newest first
     section.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by title, Kazakh order: Н before Ұ
+    settle(qtbot, ctx)
     assert [model.event_id(r) for r in range(model.rowCount())] == [nauryz, concert]
     section.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, ctx)
     assert [model.event_id(r) for r in range(model.rowCount())] == [concert, nauryz]
     section.search.setText("улттык")  # typed without Kazakh letters
     section.reload()
+    settle(qtbot, ctx)
     assert [model.event_id(r) for r in range(model.rowCount())] == [concert]
     section.search.clear()
     section.status_filter.setCurrentIndex(section.status_filter.findData("held"))
+    settle(qtbot, ctx)
     assert [model.event_id(r) for r in range(model.rowCount())] == [nauryz]
     assert model.data(model.index(0, 4)) == "Өткізілді"
 
@@ -129,24 +145,27 @@ def test_list_filters_search_and_sort(qtbot, ctx):
 def test_event_form_end_before_start_refused_with_translated_message(qtbot, ctx):
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     dialog = section.open_event(None, dt.date(2026, 5, 9))
+    settle(qtbot, ctx)
     dialog.title_ru.setText("День Победы")
     dialog.starts.setDateTime(dialog.starts.dateTime().addSecs(3 * 3600))
     dialog.ends.setDateTime(dialog.starts.dateTime().addSecs(-3600))
     dialog.save()
+    settle(qtbot, ctx)
     assert dialog.errors.shown() == {"event_ends_at": "Іс-шара басталмай тұрып аяқтала алмайды."}
     assert dialog.isVisible()
-    ctx.runner.wait_idle()
     assert ctx.store.scalar("SELECT count(*) FROM events") == 0
 
 
 def test_event_form_headcount_parts_above_total(qtbot, ctx):
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     dialog = section.open_event(None)
+    settle(qtbot, ctx)
     dialog.title_kk.setText("Алғыс айту күні")
     dialog.count["total"].setValue(50)
     dialog.count["women"].setValue(30)
     dialog.count["men"].setValue(25)
     dialog.save()
+    settle(qtbot, ctx)
     shown = dialog.errors.shown()
     assert set(shown) == {"attendance_women"} and "(55)" in shown["attendance_women"]
     assert dialog.tabs.currentIndex() == 2
@@ -158,6 +177,7 @@ def test_event_form_with_groups_volunteers_and_attendance(qtbot, ctx):
     vol = volunteer(ctx.store, "Сейітқали", "Әсел")
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     dialog = section.open_event(None, dt.date(2026, 3, 1))
+    settle(qtbot, ctx)
     dialog.title_kk.setText("Алғыс айту күні")
     dialog.title_ru.setText("День благодарности")
     dialog.kind.setCurrentIndex(dialog.kind.findData("holiday"))
@@ -165,10 +185,12 @@ def test_event_form_with_groups_volunteers_and_attendance(qtbot, ctx):
     dialog.groups.item(0).setCheckState(Qt.CheckState.Checked)
     dialog.volunteer_picker.setText("сейитк")  # a Russian keyboard finds Сейітқали
     dialog.volunteer_picker.update_results()
+    settle(qtbot, ctx)
     assert dialog.volunteer_picker.result_labels() == ["Сейітқали Әсел"]
     dialog.volunteer_picker.pick_row(0)
     dialog.volunteer_minutes.setValue(150)
     dialog.add_volunteer_button.click()
+    settle(qtbot, ctx)
     assert dialog.volunteer_minutes_map() == {vol: 150}
     assert "2,5" in dialog.volunteers_total.text()
     for name, value in (("total", 80), ("women", 50), ("men", 30), ("children", 20), ("elderly", 10)):
@@ -182,6 +204,7 @@ def test_event_form_with_groups_volunteers_and_attendance(qtbot, ctx):
     assert events.event_minutes_by_volunteer(ctx.store, "2026-03") == {vol: 150}
     # Reopened, the form shows what was saved.
     again = section.open_event(event_id)
+    settle(qtbot, ctx)
     assert again.volunteer_minutes_map() == {vol: 150} and again.count["children"].value() == 20
     assert again.windowTitle() == "Іс-шара"
 
@@ -190,13 +213,16 @@ def test_named_attendance_in_form(qtbot, ctx):
     people = [ctx.store.insert("people", {"surname": s, "name": "Ерлан"}) for s in ("Омаров", "Оспанов")]
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     dialog = section.open_event(None, dt.date(2026, 2, 2))
+    settle(qtbot, ctx)
     dialog.title_kk.setText("Кездесу")
     dialog.mode_named.setChecked(True)
     dialog.attendee_picker.setText("омар")
     dialog.attendee_picker.update_results()
+    settle(qtbot, ctx)
     dialog.attendee_picker.pick_row(0)
     dialog.attendee_picker.setText("оспан")
     dialog.attendee_picker.update_results()
+    settle(qtbot, ctx)
     dialog.attendee_picker.pick_row(0)
     assert dialog.attendee_ids() == people
     with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
@@ -209,10 +235,12 @@ def test_presets_one_click(qtbot, ctx):
 
     dialog = PresetsDialog(ctx, 2027)
     ctx.widgets.append(dialog)
+    settle(qtbot, ctx)
     button = dialog.buttons["nauryz"]
     assert button.text() == "Күнтізбеге қосу"
     with qtbot.waitSignal(dialog.created, timeout=10000):
         button.click()
+    settle(qtbot, ctx)
     row = ctx.store.one("SELECT starts_at, ends_at, status FROM events WHERE preset = 'nauryz'")
     assert (
         row["starts_at"][:10] == "2027-03-21"
@@ -221,6 +249,7 @@ def test_presets_one_click(qtbot, ctx):
     )
     assert not button.isEnabled() and button.text() == "Күнтізбеде бар"
     dialog.year.setValue(2028)
+    settle(qtbot, ctx)
     assert button.isEnabled()
 
 
@@ -231,27 +260,33 @@ def test_group_form_minor_duplicate_and_missing_name(qtbot, ctx):
     adult = ctx.store.insert("people", {"surname": "Ким", "name": "Елена", "birth_date": "1980-01-01"})
     dialog = GroupDialog(ctx)
     ctx.widgets.append(dialog)
+    settle(qtbot, ctx)
     dialog.member_joined.setDate(to_qdate(dt.date(2026, 1, 10)))
     dialog.member_picker.set_person(child, "Ким Даша")
     dialog._on_member_picker_picked(child, "Ким Даша")
+    settle(qtbot, ctx)
     assert "18" in dialog.guardian_hint.text()
     dialog.add_member_button.click()
+    settle(qtbot, ctx)
     assert set(dialog.errors.shown()) == {"member_guardian_name", "member_guardian_consent_on"}
     assert dialog.members == []
     dialog.guardian_name.setText("Ким Инна")
     dialog.guardian_consent.setDate(to_qdate(dt.date(2026, 1, 5)))
     dialog.add_member_button.click()
+    settle(qtbot, ctx)
     assert [m.person_id for m in dialog.members] == [child]
     dialog.member_picker.set_person(adult, "Ким Елена")
     dialog.add_member_button.click()
+    settle(qtbot, ctx)
     dialog.member_picker.set_person(adult, "Ким Елена")
     dialog.add_member_button.click()
+    settle(qtbot, ctx)
     assert dialog.errors.shown() == {"member_person": "Ким Елена осы ұжымның мүшесі болып тұр."}
     assert len(dialog.members) == 2
     # No name: the message names what is missing, and nothing is written.
     dialog.save()
+    settle(qtbot, ctx)
     assert dialog.errors.shown() == {"group_name": "Ұжымның атауын жазыңыз."}
-    ctx.runner.wait_idle()
     assert ctx.store.scalar("SELECT count(*) FROM creative_groups") == 0
     dialog.name.setText("«Ариран»")
     with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
@@ -285,12 +320,14 @@ def test_groups_section_shows_members_and_performances(qtbot, ctx):
     )
     section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
     section.refresh()
+    settle(qtbot, ctx)
     assert section.panel.group_id == group
     assert section.panel.heading.text() == "«Шалқыма» ансамблі"
     assert "Омаров Болат" in section.panel.details.text()
     assert section.panel.members_table.item(0, 0).text() == "Әбенова Сәуле"
     assert section.panel.performances_table.item(0, 1).text() == "Наурыз мейрамы"
     switch_language("ru")
+    settle(qtbot, ctx)
     assert section.panel.performances_table.item(0, 1).text() == "Праздник Наурыз"
     assert section.tabs.tabText(1) == "Этнокультурные объединения"
     assert section.groups_model.headerData(1, Qt.Orientation.Horizontal) == "Жанр"
@@ -300,8 +337,10 @@ def test_events_section_switches_language_live(qtbot, ctx):
     seed(ctx.store)
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 3, 1))
+    settle(qtbot, ctx)
     assert section.new_button.text() == "Жаңа іс-шара"
     switch_language("ru")
+    settle(qtbot, ctx)
     assert section.new_button.text() == "Новое мероприятие"
     assert section.month_label.text() == "март 2026\u202fг."
     assert "Вечер национальной песни" in [e.title for e in section.calendar.visible_entries()]
@@ -310,8 +349,10 @@ def test_events_section_switches_language_live(qtbot, ctx):
 def test_double_click_on_a_day_plans_an_event_on_it(qtbot, ctx):
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 6, 1))
+    settle(qtbot, ctx)
     cell = next(rect for rect, day in section.calendar._cells if day.date == dt.date(2026, 6, 12))
     qtbot.mouseDClick(section.calendar, Qt.MouseButton.LeftButton, pos=cell.center())
+    settle(qtbot, ctx)
     assert section.dialog.windowTitle() == "Жаңа іс-шара"
     assert section.dialog.starts.date().toPython() == dt.date(2026, 6, 12)
 
@@ -323,6 +364,7 @@ def test_a_full_day_shows_how_many_more(qtbot, ctx):
         )
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 9, 1))
+    settle(qtbot, ctx)
     shown = [e for e in section.calendar.visible_entries()]
     hidden = [h for _rect, day, h in section.calendar._more if day.date == dt.date(2026, 9, 1)]
     assert hidden and len(shown) + hidden[0] == 12
@@ -339,13 +381,16 @@ def test_delete_event_and_association_after_confirming(qtbot, ctx, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     dialog = section.open_event(concert)
+    settle(qtbot, ctx)
     with qtbot.waitSignal(dialog.deleted, timeout=10000):
         dialog.delete_button.click()
     assert ctx.store.get("events", concert) is None
     groups_section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
     groups_section.refresh()
+    settle(qtbot, ctx)
     assert groups_section.associations_model.rowCount() == 1
     assoc_dialog = groups_section.open_association(assoc)
+    settle(qtbot, ctx)
     with qtbot.waitSignal(assoc_dialog.saved, timeout=10000):
         assoc_dialog.delete_button.click()
     assert groups.list_associations(ctx.store) == []
@@ -358,11 +403,14 @@ def test_typed_leader_must_be_picked_from_the_list(qtbot, ctx):
     leader = ctx.store.insert("people", {"surname": "Омаров", "name": "Болат"})
     dialog = GroupDialog(ctx)
     ctx.widgets.append(dialog)
+    settle(qtbot, ctx)
     dialog.name.setText("«Достық» хоры")
     dialog.leader.setText("Омаров")  # typed, not chosen
     dialog.save()
+    settle(qtbot, ctx)
     assert set(dialog.errors.shown()) == {"group_leader"}
     dialog.leader.update_results()
+    settle(qtbot, ctx)
     dialog.leader.pick_row(0)
     with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
         dialog.save()
@@ -370,17 +418,23 @@ def test_typed_leader_must_be_picked_from_the_list(qtbot, ctx):
 
     assoc = AssociationDialog(ctx)
     ctx.widgets.append(assoc)
+    settle(qtbot, ctx)
     assoc.leader.setText("Нет такого")
     assoc.save()
+    settle(qtbot, ctx)
     assert set(assoc.errors.shown()) == {"association_name", "association_leader"}
     assert ctx.store.scalar("SELECT count(*) FROM associations") == 0
 
 
 def test_event_form_says_when_the_volunteer_register_is_empty(qtbot, ctx):
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
-    assert "тізілімі бос" in section.open_event(None).volunteers_hint.text()
+    dialog = section.open_event(None)
+    settle(qtbot, ctx)
+    assert "тізілімі бос" in dialog.volunteers_hint.text()
     volunteer(ctx.store, "Ким", "Инна")
-    assert "тізілімі бос" not in section.open_event(None).volunteers_hint.text()
+    dialog = section.open_event(None)
+    settle(qtbot, ctx)
+    assert "тізілімі бос" not in dialog.volunteers_hint.text()
 
 
 def test_event_list_loads_lazily_and_sorts_by_attendance(qtbot, ctx):
@@ -399,10 +453,58 @@ def test_event_list_loads_lazily_and_sorts_by_attendance(qtbot, ctx):
     section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
     section.set_month(dt.date(2026, 1, 1))
     section.list_button.setChecked(True)
+    settle(qtbot, ctx)
     model = section.model
     assert model.rowCount() == 100 and model.canFetchMore() and model.total == 250
     model.fetchMore()
+    settle(qtbot, ctx)
     model.fetchMore()
+    settle(qtbot, ctx)
     assert model.rowCount() == 250 and not model.canFetchMore()
     section.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, ctx)
     assert model.data(model.index(0, 5)) == "249" and model.rowCount() == 100
+
+
+def refuse(monkeypatch, module, name, field, message):
+    """The service refuses the save on the writer thread (as when the data changed after the form checked it)."""
+
+    def refused(store, *args, **kwargs):
+        raise ValidationError(field, message)
+
+    monkeypatch.setattr(module, name, refused)
+
+
+def test_a_refused_event_save_shows_beside_its_field_and_changes_nothing(qtbot, ctx, monkeypatch):
+    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    changed = []
+    ctx.data_changed.connect(changed.append)
+    dialog = section.open_event(None, dt.date(2026, 5, 9))
+    settle(qtbot, ctx)
+    dialog.title_kk.setText("Жеңіс күні")
+    dialog.tabs.setCurrentIndex(2)
+    refuse(monkeypatch, events, "save_event", "event_status", N_("Choose the status of the event."))
+    dialog.save()
+    settle(qtbot, ctx)
+    assert dialog.errors.shown() == {"event_status": "Іс-шараның мәртебесін таңдаңыз."}
+    assert dialog.errors.labels["event_status"].isVisible() and dialog.tabs.currentIndex() == 0
+    assert dialog.general_error.isHidden() and dialog.isVisible() and dialog.buttons.isEnabled()
+    assert changed == []
+    assert ctx.store.scalar("SELECT count(*) FROM events") == 0
+
+
+def test_a_refused_group_save_shows_beside_its_field_and_changes_nothing(qtbot, ctx, monkeypatch):
+    section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
+    changed = []
+    ctx.data_changed.connect(changed.append)
+    dialog = section.open_group(None)
+    settle(qtbot, ctx)
+    dialog.name.setText("«Достық» хоры")
+    refuse(monkeypatch, groups, "save_group", "group_name", N_("Enter the name of the group."))
+    dialog.save()
+    settle(qtbot, ctx)
+    assert dialog.errors.shown() == {"group_name": "Ұжымның атауын жазыңыз."}
+    assert dialog.errors.labels["group_name"].isVisible()
+    assert dialog.general_error.isHidden() and dialog.isVisible() and dialog.buttons.isEnabled()
+    assert changed == []
+    assert ctx.store.scalar("SELECT count(*) FROM creative_groups") == 0

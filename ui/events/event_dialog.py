@@ -1,12 +1,14 @@
 """The event form: what, when and where; who organised and performed; volunteers' minutes; attendance.
 
-Everything is checked by desktop.events before the save is queued; messages appear beside their fields, and the
-tab with the first problem comes to the front. The save itself runs on the database-writer thread.
+The form's choices and the event are read off the UI thread (a read op); the save is a write op that
+desktop.events checks before writing anything. Messages appear beside their fields, and the tab with the first
+problem comes to the front.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -36,14 +38,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, events, groups, person_lookup, reference
+from desktop import clock, events, groups, person_lookup
 from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventInput, Headcount
 from desktop.formats import format_hours
 from desktop.i18n import _
+from ui.ops import ReadOp, WriteOp
 from ui.widgets.field_errors import FieldErrors
-from ui.widgets.person_picker import PersonPicker
+from ui.widgets.person_picker import PersonPicker, find_people, find_volunteers
 from ui.widgets.record_dialog import RecordDialog
 
 DATETIME_FORMAT = "dd.MM.yyyy HH:mm"
@@ -60,6 +63,30 @@ TAB_OF_FIELD = {
 }
 
 
+EVENT_SAVE_TABLES = ("events", "event_groups", "event_volunteers", "event_attendance")
+
+
+def read_form(store, event_id: str | None) -> dict[str, Any]:
+    """All the form shows, read in one go: its choices, the event, and the names of its people."""
+    data = events.get_event(store, event_id) if event_id else None
+    attendees = {}
+    for person_id in data.attendee_ids if data else []:
+        row = person_lookup.person(store, person_id)
+        if row:
+            attendees[person_id] = person_lookup.person_label(row)
+    return {
+        "kinds": list(events.kind_names(store).items()),
+        "associations": groups.association_names(store),
+        "groups": groups.group_names(store),
+        "data": data,
+        "volunteer_names": {
+            v: person_lookup.volunteer_name(store, v) for v in (data.volunteers if data else {})
+        },
+        "attendees": attendees,
+        "volunteer_count": person_lookup.volunteer_count(store),
+    }
+
+
 def to_qdatetime(value: dt.datetime | str) -> QDateTime:
     local = events.to_local(value)
     assert local is not None  # given an event's start or end, never empty
@@ -74,6 +101,7 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
 class EventDialog(RecordDialog):
     saved = Signal(str)  # the event's id, after the save committed
     deleted = Signal(str)
+    loaded = Signal()  # the choices and the event are on the form
 
     def __init__(
         self, ctx, event_id: str | None = None, day: dt.date | None = None, parent: QWidget | None = None
@@ -82,15 +110,30 @@ class EventDialog(RecordDialog):
         self.ctx = ctx
         self.event_id = event_id
         self.errors = FieldErrors()
+        self.is_loaded = False
+        self.preset: str | None = None
+        self._had_headcount = False
+        self._volunteer_count: int | None = None
         self.resize(780, 660)
         self._build()
-        self._fill_choices()
-        data = events.get_event(ctx.store, event_id) if event_id else None
+        self.buttons.setEnabled(False)  # until the event is on the form
+        self.retranslate_ui()
+        ReadOp(ctx, lambda store: read_form(store, event_id), parent=self).success(
+            lambda form: self._on_form_read(form, day)
+        ).run()
+
+    def _on_form_read(self, form: dict[str, Any], day: dt.date | None) -> None:
+        self._fill_choices(form)
+        data = form["data"]
         if data is None:
             start = dt.datetime.combine(day or clock.today(), dt.time(11, 0), tzinfo=TZ)
             data = EventInput(starts_at=start, ends_at=start + dt.timedelta(hours=2))
-        self.load(data)
+        self._volunteer_count = form["volunteer_count"]
+        self.load(data, form["volunteer_names"], form["attendees"])
+        self.is_loaded = True
         self.retranslate_ui()
+        self.buttons.setEnabled(True)
+        self.loaded.emit()
 
     # ---- building ------------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -165,7 +208,7 @@ class EventDialog(RecordDialog):
         self.volunteers_hint.setWordWrap(True)
         layout.addWidget(self.volunteers_hint)
         row = QHBoxLayout()
-        self.volunteer_picker = PersonPicker(self._search_volunteers, page)
+        self.volunteer_picker = PersonPicker(self.ctx, find_volunteers, page)
         self.volunteer_minutes = QSpinBox(page)
         self.volunteer_minutes.setRange(0, 24 * 60)
         self.volunteer_minutes.setSingleStep(15)
@@ -224,7 +267,7 @@ class EventDialog(RecordDialog):
         self.named_box = QGroupBox(page)
         named = QVBoxLayout(self.named_box)
         row = QHBoxLayout()
-        self.attendee_picker = PersonPicker(self._search_people, self.named_box)
+        self.attendee_picker = PersonPicker(self.ctx, find_people, self.named_box)
         self.attendee_picker.picked.connect(self._on_attendee_picker_picked)
         self.remove_attendee_button = QPushButton(self.named_box)
         self.remove_attendee_button.clicked.connect(self._on_remove_attendee_button_clicked)
@@ -241,31 +284,18 @@ class EventDialog(RecordDialog):
         return page
 
     # ---- data in and out -----------------------------------------------------------------------------------
-    def _search_volunteers(self, query: str) -> list[tuple[str, str]]:
-        return [
-            (r["id"], person_lookup.person_label(r))
-            for r in person_lookup.search_volunteers(self.ctx.store, query)
-        ]
-
-    def _search_people(self, query: str) -> list[tuple[str, str]]:
-        return [
-            (r["id"], person_lookup.person_label(r))
-            for r in person_lookup.search_people(self.ctx.store, query)
-        ]
-
-    def _fill_choices(self) -> None:
-        store = self.ctx.store
+    def _fill_choices(self, form: dict[str, Any]) -> None:
         self.kind.clear()
-        for code, name in reference.names(store.conn, "event_kinds"):
+        for code, name in form["kinds"]:
             self.kind.addItem(name, code)
         self.status.clear()
         for code, label in events.STATUSES:
             self.status.addItem(_(label), code)
         self.associations.clear()
-        for assoc_id, name in groups.association_names(store):
+        for assoc_id, name in form["associations"]:
             self._add_check_item(self.associations, assoc_id, name)
         self.groups.clear()
-        for group_id, name in groups.group_names(store):
+        for group_id, name in form["groups"]:
             self._add_check_item(self.groups, group_id, name)
 
     @staticmethod
@@ -291,7 +321,10 @@ class EventDialog(RecordDialog):
             if widget.item(i).checkState() == Qt.CheckState.Checked
         ]
 
-    def load(self, data: EventInput) -> None:
+    def load(
+        self, data: EventInput, volunteer_names: dict[str, str], attendee_labels: dict[str, str]
+    ) -> None:
+        """Puts an event on the form; the names of its volunteers and attendees were read with it."""
         self.preset = data.preset
         self.title_kk.setText(data.title_kk)
         self.title_ru.setText(data.title_ru)
@@ -306,9 +339,7 @@ class EventDialog(RecordDialog):
         self._set_checked(self.groups, data.group_ids)
         self.volunteers_table.setRowCount(0)
         for volunteer_id, minutes in data.volunteers.items():
-            self.add_volunteer(
-                volunteer_id, person_lookup.volunteer_name(self.ctx.store, volunteer_id), minutes
-            )
+            self.add_volunteer(volunteer_id, volunteer_names.get(volunteer_id, ""), minutes)
         (self.mode_named if data.attendance_mode == "named" else self.mode_headcount).setChecked(True)
         self._on_mode_headcount_toggled(data.attendance_mode != "named")
         self._had_headcount = data.headcount is not None
@@ -317,9 +348,8 @@ class EventDialog(RecordDialog):
             self.count[name].setValue(getattr(head, name))
         self.attendees.clear()
         for person_id in data.attendee_ids:
-            row = person_lookup.person(self.ctx.store, person_id)
-            if row:
-                self.add_attendee(person_id, person_lookup.person_label(row))
+            if person_id in attendee_labels:
+                self.add_attendee(person_id, attendee_labels[person_id])
         self._update_totals()
 
     def data(self) -> EventInput:
@@ -401,12 +431,15 @@ class EventDialog(RecordDialog):
         if not self.volunteer_picker.picked_id:
             self.volunteer_picker.update_results()
             return
-        self.add_volunteer(
-            self.volunteer_picker.picked_id,
-            person_lookup.volunteer_name(self.ctx.store, self.volunteer_picker.picked_id),
-            self.volunteer_minutes.value(),
-        )
-        self.volunteer_picker.clear_pick()
+        volunteer_id, minutes = self.volunteer_picker.picked_id, self.volunteer_minutes.value()
+        ReadOp(
+            self.ctx, lambda store: person_lookup.volunteer_name(store, volunteer_id), parent=self
+        ).success(lambda name: self._on_volunteer_name_read(volunteer_id, name, minutes)).run()
+
+    def _on_volunteer_name_read(self, volunteer_id: str, name: str, minutes: int) -> None:
+        self.add_volunteer(volunteer_id, name, minutes)
+        if self.volunteer_picker.picked_id == volunteer_id:
+            self.volunteer_picker.clear_pick()
 
     # ---- attendees -----------------------------------------------------------------------------------------
     def add_attendee(self, person_id: str, label: str) -> None:
@@ -448,24 +481,18 @@ class EventDialog(RecordDialog):
     def save(self) -> None:
         data = self.data()
         self.errors.clear()
-        found = events.validate_event(self.ctx.store, data)
-        if found:
-            self.show_errors(ValidationErrors(found))
-            return
         self.buttons.setEnabled(False)
-        self.ctx.write(
-            events.save_event,
-            data,
-            self.event_id,
-            tables=("events", "event_groups", "event_volunteers", "event_attendance"),
-            on_done=self._on_saved,
-            on_error=self._on_save_failed,
-        )
+        event_id = self.event_id
+        # desktop.events checks the event before writing anything: a refusal comes back as ValidationError(s).
+        WriteOp(
+            self.ctx,
+            lambda store: events.save_event(store, data, event_id),
+            tables=EVENT_SAVE_TABLES,
+            parent=self,
+        ).success(self._on_saved).failure(self._on_save_failed).run()
 
     def show_errors(self, exc: ValidationError | ValidationErrors) -> None:
-        unplaced = self.errors.show(exc)
-        if unplaced:
-            self.show_general_error(unplaced)
+        super().show_errors(exc)
         first = (exc.errors if isinstance(exc, ValidationErrors) else [exc])[0]
         self.tabs.setCurrentIndex(TAB_OF_FIELD.get(first.field, 0))
 
@@ -482,19 +509,19 @@ class EventDialog(RecordDialog):
             return
         event_id = self.event_id
         assert event_id is not None  # Delete is shown only for a saved event
-        self.ctx.write(
-            events.delete_event,
-            event_id,
-            tables=("events",),
-            on_done=lambda _r: self._on_deleted(event_id),
-            on_error=self._on_save_failed,
-        )
+        WriteOp(
+            self.ctx, lambda store: events.delete_event(store, event_id), tables=("events",), parent=self
+        ).success(lambda _r: self._on_deleted(event_id)).failure(self._on_save_failed).run()
 
     def _on_deleted(self, event_id: str) -> None:
         self.deleted.emit(event_id)
         self.accept()
 
     # ---- language ------------------------------------------------------------------------------------------
+    def _name_kinds(self, kinds: dict[str, str]) -> None:
+        for i in range(self.kind.count()):
+            self.kind.setItemText(i, kinds.get(self.kind.itemData(i), self.kind.itemText(i)))
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Event") if self.event_id else _("New event"))
         for i, text in enumerate((_("Event"), _("Organisers, performers, volunteers"), _("Attendance"))):
@@ -515,9 +542,8 @@ class EventDialog(RecordDialog):
             edit.setDisplayFormat(DATETIME_FORMAT)
         for i, (code, label) in enumerate(events.STATUSES):
             self.status.setItemText(i, _(label))
-        kinds = dict(reference.names(self.ctx.store.conn, "event_kinds"))
-        for i in range(self.kind.count()):
-            self.kind.setItemText(i, kinds.get(self.kind.itemData(i), self.kind.itemText(i)))
+        if self.is_loaded:  # the kinds' names in the new language
+            ReadOp(self.ctx, events.kind_names, parent=self).latest("kinds").success(self._name_kinds).run()
         self.by_house.setText(_("Organised by the house of friendship"))
         self.volunteers_box.setTitle(_("Volunteers"))
         self.associations_box.setTitle(_("Ethnocultural associations (co-organisers)"))
@@ -525,7 +551,7 @@ class EventDialog(RecordDialog):
         hint = _(
             "Volunteers who helped, with the minutes they gave: these count in each volunteer's monthly hours."
         )
-        if person_lookup.volunteer_count(self.ctx.store) == 0:
+        if self._volunteer_count == 0:
             hint += " " + _(
                 "The volunteer register is empty: volunteers added in the Volunteers section can be "
                 "chosen here."

@@ -1,14 +1,17 @@
-"""The event list as a lazily loaded, sortable table model over desktop.events.list_events."""
+"""The event list as a lazily loaded, sortable table model over desktop.events.list_events.
+
+Pages are read by read ops under one key, so a reload supersedes a page still being fetched."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop import events
 from desktop.events import EventFilter
 from desktop.formats import format_number, format_short_date
 from desktop.i18n import N_, _
 from ui.events.kind_colors import kind_color
+from ui.ops import ReadOp
 
 PAGE = 100
 # (column key for sorting, header)
@@ -24,9 +27,12 @@ STATUS_LABELS = dict(events.STATUSES)
 
 
 class EventsModel(QAbstractTableModel):
-    def __init__(self, store, parent=None):
+    loaded = Signal()  # a reload's first page is in the model
+
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        self.store = store
+        self.ctx = ctx
+        self._fetching = False
         self.filter = EventFilter()
         self.sort_key = "starts_at"
         self.descending = True
@@ -40,26 +46,45 @@ class EventsModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        f, sort, descending = self.filter, self.sort_key, self.descending
+
+        def read(store) -> tuple[dict[str, str], int, list[dict]]:
+            rows = events.list_events(store, f, sort=sort, descending=descending, limit=PAGE)
+            return events.kind_names(store), events.count_events(store, f), rows
+
+        self._read(read, self._on_reloaded)
+
+    def _read(self, read, done) -> None:
+        self._fetching = True
+        # One key for reloads and pages: the newest answers, so a reload supersedes an older page.
+        ReadOp(self.ctx, read, parent=self).latest("page").success(done).finished(
+            self._on_read_finished
+        ).run()
+
+    def _on_read_finished(self) -> None:
+        self._fetching = False
+
+    def _on_reloaded(self, result: tuple[dict[str, str], int, list[dict]]) -> None:
         self.beginResetModel()
-        self._kinds = events.kind_names(self.store)
-        self._total = events.count_events(self.store, self.filter)
-        self._rows = events.list_events(
-            self.store, self.filter, sort=self.sort_key, descending=self.descending, limit=PAGE
-        )
+        self._kinds, self._total, self._rows = result
         self.endResetModel()
+        self.loaded.emit()
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        more = events.list_events(
-            self.store,
-            self.filter,
-            sort=self.sort_key,
-            descending=self.descending,
-            limit=PAGE,
-            offset=len(self._rows),
+        if self._fetching:
+            return
+        f, sort, descending, offset = self.filter, self.sort_key, self.descending, len(self._rows)
+        self._read(
+            lambda store: events.list_events(
+                store, f, sort=sort, descending=descending, limit=PAGE, offset=offset
+            ),
+            self._on_fetched,
         )
+
+    def _on_fetched(self, more: list[dict]) -> None:
         if not more:
             self._total = len(self._rows)
             return

@@ -18,8 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock, presets
+from desktop.errors import DostyqError
 from desktop.formats import format_date
 from desktop.i18n import _, current_language
+from ui.ops import ReadOp, WriteOp
+
+
+def presets_in_calendar(store, year: int) -> set[str]:
+    """The codes of the holidays that already have their event in `year`."""
+    return {p.code for p in presets.PRESETS if presets.existing_preset_event(store, p.code, year) is not None}
 
 
 class PresetsDialog(QDialog):
@@ -76,29 +83,34 @@ class PresetsDialog(QDialog):
             )
             self.table.setItem(row_no, 0, QTableWidgetItem(preset.title_ru if ru else preset.title_kk))
             self.table.setItem(row_no, 1, QTableWidgetItem(when))
-            exists = presets.existing_preset_event(self.ctx.store, preset.code, year) is not None
+        ReadOp(self.ctx, lambda store: presets_in_calendar(store, year), parent=self).latest(
+            "existing"
+        ).success(self._show_existing).run()
+
+    def _show_existing(self, existing: set[str]) -> None:
+        for preset in presets.PRESETS:
+            exists = preset.code in existing
             button = self.buttons[preset.code]
             button.setEnabled(not exists)
             button.setText(_("In the calendar") if exists else _("Add to calendar"))
 
     def create_preset(self, code: str) -> None:
         self.buttons[code].setEnabled(False)
-        self.ctx.write(
-            presets.create_preset_event,
-            code,
-            self.year.value(),
+        year = self.year.value()
+        WriteOp(
+            self.ctx,
+            lambda store: presets.create_preset_event(store, code, year),
             tables=("events",),
-            on_done=self._on_created,
-            on_error=self._on_failed,
-        )
+            parent=self,
+        ).success(self._on_created).failure(self._on_failed).run()
 
     def _on_created(self, event_id: str) -> None:
         self.message.setText(_("Added as a planned event. Open it in the calendar to add details."))
         self.refresh()
         self.created.emit(event_id)
 
-    def _on_failed(self, message: str) -> None:
-        self.message.setText(message)
+    def _on_failed(self, error: DostyqError) -> None:
+        self.message.setText(error.message)
         self.refresh()
 
     def retranslate_ui(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,37 +16,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import groups, person_lookup, reference
+from desktop import groups, person_lookup
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.groups import AssociationInput
 from desktop.i18n import N_, _
+from ui.ops import ReadOp, WriteOp
 from ui.widgets.field_errors import FieldErrors
-from ui.widgets.person_picker import PersonPicker
+from ui.widgets.person_picker import PersonPicker, find_people
 from ui.widgets.record_dialog import RecordDialog
+
+
+def read_form(store, association_id: str | None) -> dict[str, Any]:
+    """The form's choice of ethnic groups, the association and its leader's name, read in one go."""
+    data = groups.get_association(store, association_id) if association_id else None
+    return {
+        "ethnic_groups": list(groups.ethnic_group_names(store).items()),
+        "data": data,
+        "leader_name": person_lookup.person_name(store, data.leader_id) if data else "",
+    }
 
 
 class AssociationDialog(RecordDialog):
     saved = Signal(str)
+    loaded = Signal()  # the choices and the association are on the form
 
     def __init__(self, ctx, association_id: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.association_id = association_id
         self.errors = FieldErrors()
+        self.is_loaded = False
         self.resize(560, 420)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name = QLineEdit(self)
         self.ethnic_group = QComboBox(self)
         self.ethnic_group.addItem("—", None)
-        for code, name in reference.names(ctx.store.conn, "ethnic_groups"):
-            self.ethnic_group.addItem(name, code)
-        self.leader = PersonPicker(
-            lambda q: [
-                (r["id"], person_lookup.person_label(r)) for r in person_lookup.search_people(ctx.store, q)
-            ],
-            self,
-        )
+        self.leader = PersonPicker(ctx, find_people, self)
         self.phone = QLineEdit(self)
         self.email = QLineEdit(self)
         self.address = QLineEdit(self)
@@ -65,16 +73,27 @@ class AssociationDialog(RecordDialog):
             form.addRow(self.labels[key], self.errors.wrap(field, widget, self) if field else widget)
         layout.addLayout(form)
         self.add_footer(layout, deletable=association_id is not None)
-        data = groups.get_association(ctx.store, association_id) if association_id else None
+        self.buttons.setEnabled(False)  # until the association is on the form
+        self.retranslate_ui()
+        ReadOp(ctx, lambda store: read_form(store, association_id), parent=self).success(
+            self._on_form_read
+        ).run()
+
+    def _on_form_read(self, form: dict[str, Any]) -> None:
+        for code, name in form["ethnic_groups"]:
+            self.ethnic_group.addItem(name, code)
+        data = form["data"]
         if data:
             self.name.setText(data.name)
             self.ethnic_group.setCurrentIndex(max(0, self.ethnic_group.findData(data.ethnic_group)))
-            self.leader.set_person(data.leader_id, person_lookup.person_name(ctx.store, data.leader_id))
+            self.leader.set_person(data.leader_id, form["leader_name"])
             self.phone.setText(data.phone)
             self.email.setText(data.email)
             self.address.setText(data.address)
             self.notes.setPlainText(data.notes)
-        self.retranslate_ui()
+        self.is_loaded = True
+        self.buttons.setEnabled(True)
+        self.loaded.emit()
 
     def data(self) -> AssociationInput:
         return AssociationInput(
@@ -99,14 +118,13 @@ class AssociationDialog(RecordDialog):
             self.errors.show(ValidationErrors(found))
             return
         self.buttons.setEnabled(False)
-        self.ctx.write(
-            groups.save_association,
-            data,
-            self.association_id,
+        association_id = self.association_id
+        WriteOp(
+            self.ctx,
+            lambda store: groups.save_association(store, data, association_id),
             tables=("associations",),
-            on_done=self._on_saved,
-            on_error=self._on_save_failed,
-        )
+            parent=self,
+        ).success(self._on_saved).failure(self._on_save_failed).run()
 
     def _on_saved(self, association_id: str) -> None:
         self.association_id = association_id
@@ -123,13 +141,12 @@ class AssociationDialog(RecordDialog):
             return
         association_id = self.association_id
         assert association_id is not None  # Delete is shown only for a saved association
-        self.ctx.write(
-            groups.delete_association,
-            association_id,
+        WriteOp(
+            self.ctx,
+            lambda store: groups.delete_association(store, association_id),
             tables=("associations",),
-            on_done=lambda _r: self._on_saved(association_id),
-            on_error=self._on_save_failed,
-        )
+            parent=self,
+        ).success(lambda _r: self._on_saved(association_id)).failure(self._on_save_failed).run()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(
@@ -148,6 +165,11 @@ class AssociationDialog(RecordDialog):
             self.labels[key].setText(text)
         self.leader.setPlaceholderText(_("Find a person by name…"))
         self.delete_button.setText(_("Delete"))
-        names = dict(reference.names(self.ctx.store.conn, "ethnic_groups"))
+        if self.is_loaded:  # the ethnic groups' names in the new language
+            ReadOp(self.ctx, groups.ethnic_group_names, parent=self).latest("names").success(
+                self._name_ethnic_groups
+            ).run()
+
+    def _name_ethnic_groups(self, names: dict[str, str]) -> None:
         for i in range(1, self.ethnic_group.count()):
             self.ethnic_group.setItemText(i, names.get(self.ethnic_group.itemData(i), ""))

@@ -1,12 +1,15 @@
 """The creative group form: the group's details and its member list.
 
 Adding a member checks at once (desktop.groups.validate_member): a person under 18 on the join date needs the
-guardian's name and consent date first, and nobody joins twice. The whole group saves in one transaction.
+guardian's name and consent date first, and nobody joins twice. The whole group saves in one transaction (a write
+op); reads run off the UI thread as read ops.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -31,16 +34,60 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, groups, person_lookup, reference
+from desktop import clock, groups, person_lookup
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.formats import format_short_date
 from desktop.groups import GroupInput, MemberInput
 from desktop.i18n import N_, _, current_language
+from ui.ops import ReadOp, WriteOp
 from ui.widgets.field_errors import FieldErrors
-from ui.widgets.person_picker import PersonPicker
+from ui.widgets.person_picker import PersonPicker, find_people
 from ui.widgets.record_dialog import RecordDialog
 
 DATE_FORMAT = "dd.MM.yyyy"
+GROUP_SAVE_TABLES = ("creative_groups", "group_members")
+
+
+def read_names(store) -> dict[str, Any]:
+    """The names of the reference choices (in the language of the moment)."""
+    return {"ethnic_groups": groups.ethnic_group_names(store), "genres": groups.genre_names(store)}
+
+
+def read_form(store, group_id: str | None) -> dict[str, Any]:
+    """The form's choices, the group, its leader's name and its members' people, read in one go."""
+    data = groups.get_group(store, group_id) if group_id else None
+    people = {}
+    for member in data.members if data else []:
+        row = person_lookup.person(store, member.person_id)
+        if row:
+            people[member.person_id] = row
+    return {
+        **read_names(store),
+        "associations": groups.association_names(store),
+        "data": data,
+        "leader_name": person_lookup.person_name(store, data.leader_id) if data else "",
+        "people": people,
+    }
+
+
+def check_member(
+    store, member_ids: list[str], member: MemberInput
+) -> tuple[list[ValidationError], dict | None]:
+    """What stops `member` joining (already a member; a minor without the guardian's consent), and their person."""
+    if member.person_id in member_ids:
+        name = person_lookup.person_name(store, member.person_id)
+        return [
+            ValidationError("member_person", N_("{name} is already a member of this group."), name=name)
+        ], None
+    return groups.validate_member(store, member), person_lookup.person(store, member.person_id)
+
+
+def save_checked(store, data: GroupInput, group_id: str | None, found: list[ValidationError]) -> str:
+    """Saves the group unless the form or desktop.groups found something wrong (then all of it is raised)."""
+    errors = groups.validate_group(store, data) + found
+    if errors:
+        raise ValidationErrors(errors)
+    return groups.save_group(store, data, group_id)
 
 
 def to_qdate(value: dt.date) -> QDate:
@@ -53,6 +100,7 @@ def from_qdate(value: QDate) -> dt.date:
 
 class GroupDialog(RecordDialog):
     saved = Signal(str)
+    loaded = Signal()  # the choices and the group are on the form
 
     def __init__(self, ctx, group_id: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -60,12 +108,22 @@ class GroupDialog(RecordDialog):
         self.group_id = group_id
         self.errors = FieldErrors()
         self.members: list[MemberInput] = []
+        self.people: dict[str, dict] = {}  # the members' people rows (names and birth dates), read with them
+        self.is_loaded = False
         self.resize(860, 780)
         self._build()
-        self._fill_choices()
-        data = groups.get_group(ctx.store, group_id) if group_id else None
-        self.load(data or GroupInput(name=""))
+        self.buttons.setEnabled(False)  # until the group is on the form
         self.retranslate_ui()
+        ReadOp(ctx, lambda store: read_form(store, group_id), parent=self).success(self._on_form_read).run()
+
+    def _on_form_read(self, form: dict[str, Any]) -> None:
+        self._fill_choices(form)
+        self.people.update(form["people"])
+        self.load(form["data"] or GroupInput(name=""), form["leader_name"])
+        self.is_loaded = True
+        self.retranslate_ui()
+        self.buttons.setEnabled(True)
+        self.loaded.emit()
 
     # ---- building ------------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -74,7 +132,7 @@ class GroupDialog(RecordDialog):
         self.name = QLineEdit(self)
         self.ethnic_group = QComboBox(self)
         self.genre = QComboBox(self)
-        self.leader = PersonPicker(self._search_people, self)
+        self.leader = PersonPicker(self.ctx, find_people, self)
         self.association = QComboBox(self)
         founded_row = QHBoxLayout()
         self.has_founded = QCheckBox(self)
@@ -111,7 +169,7 @@ class GroupDialog(RecordDialog):
         self.members_box = QGroupBox(self)
         members_layout = QVBoxLayout(self.members_box)
         grid = QGridLayout()
-        self.member_picker = PersonPicker(self._search_people, self.members_box)
+        self.member_picker = PersonPicker(self.ctx, find_people, self.members_box)
         self.member_picker.picked.connect(self._on_member_picker_picked)
         self.member_role = QLineEdit(self.members_box)
         self.member_joined = QDateEdit(self.members_box)
@@ -177,18 +235,11 @@ class GroupDialog(RecordDialog):
 
         self.add_footer(layout, deletable=self.group_id is not None)
 
-    def _search_people(self, query: str) -> list[tuple[str, str]]:
-        return [
-            (r["id"], person_lookup.person_label(r))
-            for r in person_lookup.search_people(self.ctx.store, query)
-        ]
-
-    def _fill_choices(self) -> None:
-        conn = self.ctx.store.conn
+    def _fill_choices(self, form: dict[str, Any]) -> None:
         for combo, items in (
-            (self.ethnic_group, reference.names(conn, "ethnic_groups")),
-            (self.genre, reference.names(conn, "genres")),
-            (self.association, groups.association_names(self.ctx.store)),
+            (self.ethnic_group, form["ethnic_groups"].items()),
+            (self.genre, form["genres"].items()),
+            (self.association, form["associations"]),
         ):
             combo.clear()
             combo.addItem("—", None)
@@ -208,11 +259,12 @@ class GroupDialog(RecordDialog):
         self.honorary_title.setCurrentText(current)
 
     # ---- data in and out -----------------------------------------------------------------------------------
-    def load(self, data: GroupInput) -> None:
+    def load(self, data: GroupInput, leader_name: str) -> None:
+        """Puts a group on the form (its members' people are in `self.people`)."""
         self.name.setText(data.name)
         self.ethnic_group.setCurrentIndex(max(0, self.ethnic_group.findData(data.ethnic_group)))
         self.genre.setCurrentIndex(max(0, self.genre.findData(data.genre)))
-        self.leader.set_person(data.leader_id, person_lookup.person_name(self.ctx.store, data.leader_id))
+        self.leader.set_person(data.leader_id, leader_name)
         self.association.setCurrentIndex(max(0, self.association.findData(data.association_id)))
         self.has_founded.setChecked(data.founded is not None)
         self.founded.setEnabled(data.founded is not None)
@@ -246,7 +298,7 @@ class GroupDialog(RecordDialog):
         self.members_table.setRowCount(len(self.members))
         today = clock.today()
         for row, member in enumerate(self.members):
-            person = person_lookup.person(self.ctx.store, member.person_id) or {}
+            person = self.people.get(member.person_id) or {}
             age = person_lookup.age_on(person.get("birth_date"), today)
             guardian = ""
             if member.guardian_name:
@@ -267,26 +319,33 @@ class GroupDialog(RecordDialog):
             width = min(self.members_table.columnWidth(col), 220)
             self.members_table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
 
-    def add_member(self, member: MemberInput) -> bool:
-        """Adds a member to the list if the checks pass; otherwise shows why beside the member fields."""
+    def add_member(self, member: MemberInput, then: Callable[[], None] | None = None) -> None:
+        """Adds a member to the list if the checks pass (then calls `then`); otherwise shows why beside the member
+        fields. The checks read the person, off the UI thread."""
         self.errors.clear()
-        found: list[ValidationError] = []
-        if any(m.person_id == member.person_id for m in self.members):
-            found.append(
-                ValidationError(
-                    "member_person",
-                    N_("{name} is already a member of this group."),
-                    name=person_lookup.person_name(self.ctx.store, member.person_id),
-                )
-            )
-        else:
-            found = groups.validate_member(self.ctx.store, member)
+        member_ids = [m.person_id for m in self.members]
+        ReadOp(self.ctx, lambda store: check_member(store, member_ids, member), parent=self).success(
+            lambda checked: self._on_member_checked(member, checked, then)
+        ).run()
+
+    def _on_member_checked(
+        self,
+        member: MemberInput,
+        checked: tuple[list[ValidationError], dict | None],
+        then: Callable[[], None] | None,
+    ) -> None:
+        found, person = checked
+        if not found and any(m.person_id == member.person_id for m in self.members):
+            return  # added meanwhile (a second click while the first was being checked)
         if found:
             self.errors.show(ValidationErrors(found))
-            return False
+            return
+        if person:
+            self.people[member.person_id] = person
         self.members.append(member)
         self._show_members()
-        return True
+        if then is not None:
+            then()
 
     def _on_add_member_button_clicked(self) -> None:
         person_id = self.member_picker.picked_id
@@ -303,14 +362,20 @@ class GroupDialog(RecordDialog):
             if self.guardian_name.text().strip()
             else None,
         )
-        if self.add_member(member):
-            self.member_picker.clear_pick()
-            self.member_role.clear()
-            self.guardian_name.clear()
+        self.add_member(member, then=self._clear_member_fields)
+
+    def _clear_member_fields(self) -> None:
+        self.member_picker.clear_pick()
+        self.member_role.clear()
+        self.guardian_name.clear()
 
     def _on_member_picker_picked(self, person_id: str, _label: str) -> None:
         # Say straight away whether a guardian's consent is needed for this person.
-        person = person_lookup.person(self.ctx.store, person_id)
+        ReadOp(self.ctx, lambda store: person_lookup.person(store, person_id), parent=self).latest(
+            "picked"
+        ).success(self._show_guardian_hint).run()
+
+    def _show_guardian_hint(self, person: dict | None) -> None:
         age = person_lookup.age_on(
             person["birth_date"] if person else None, from_qdate(self.member_joined.date())
         )
@@ -331,23 +396,16 @@ class GroupDialog(RecordDialog):
         data = self.data()
         self.errors.clear()
         self.general_error.hide()
-        found = groups.validate_group(self.ctx.store, data)
-        if self.leader.unresolved():
-            found.append(ValidationError("group_leader", groups.PICK_LEADER))
-        if found:
-            unplaced = self.errors.show(ValidationErrors(found))
-            if unplaced:
-                self.show_general_error(unplaced)
-            return
+        found = [ValidationError("group_leader", groups.PICK_LEADER)] if self.leader.unresolved() else []
         self.buttons.setEnabled(False)
-        self.ctx.write(
-            groups.save_group,
-            data,
-            self.group_id,
-            tables=("creative_groups", "group_members"),
-            on_done=self._on_saved,
-            on_error=self._on_save_failed,
-        )
+        group_id = self.group_id
+        # Checked on the writer thread with the save: a refusal comes back as ValidationErrors and writes nothing.
+        WriteOp(
+            self.ctx,
+            lambda store: save_checked(store, data, group_id, found),
+            tables=GROUP_SAVE_TABLES,
+            parent=self,
+        ).success(self._on_saved).failure(self._on_save_failed).run()
 
     def _on_saved(self, group_id: str) -> None:
         self.group_id = group_id
@@ -360,15 +418,19 @@ class GroupDialog(RecordDialog):
             return
         group_id = self.group_id
         assert group_id is not None  # Delete is shown only for a saved group
-        self.ctx.write(
-            groups.delete_group,
-            group_id,
+        WriteOp(
+            self.ctx,
+            lambda store: groups.delete_group(store, group_id),
             tables=("creative_groups",),
-            on_done=lambda _r: self._on_saved(group_id),
-            on_error=self._on_save_failed,
-        )
+            parent=self,
+        ).success(lambda _r: self._on_saved(group_id)).failure(self._on_save_failed).run()
 
     # ---- language ------------------------------------------------------------------------------------------
+    def _name_choices(self, names: dict[str, Any]) -> None:
+        for combo, key in ((self.ethnic_group, "ethnic_groups"), (self.genre, "genres")):
+            for i in range(1, combo.count()):
+                combo.setItemText(i, names[key].get(combo.itemData(i), combo.itemText(i)))
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Creative group") if self.group_id else _("New creative group"))
         texts = {
@@ -390,11 +452,8 @@ class GroupDialog(RecordDialog):
             edit.setDisplayFormat(DATE_FORMAT)
         for i, (_code, label) in enumerate(groups.GROUP_STATUSES):
             self.status.setItemText(i, _(label))
-        conn = self.ctx.store.conn
-        for combo, table in ((self.ethnic_group, "ethnic_groups"), (self.genre, "genres")):
-            names = dict(reference.names(conn, table))
-            for i in range(1, combo.count()):
-                combo.setItemText(i, names.get(combo.itemData(i), combo.itemText(i)))
+        if self.is_loaded:  # the choices' names in the new language
+            ReadOp(self.ctx, read_names, parent=self).latest("names").success(self._name_choices).run()
         self._fill_titles()
         self.members_box.setTitle(_("Members"))
         member_texts = {

@@ -13,9 +13,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import events, groups, person_lookup
+from desktop import events, groups
 from desktop.formats import format_short_date
 from desktop.i18n import _
+from ui.ops import ReadOp
+
+
+def read_panel(store, group_id: str | None) -> tuple[dict | None, bool]:
+    """The group's overview (None if there is none) and whether any group is on record."""
+    overview = groups.group_overview(store, group_id) if group_id else None
+    return overview, overview is not None or groups.has_groups(store)
 
 
 class GroupPanel(QWidget):
@@ -66,8 +73,13 @@ class GroupPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        store = self.ctx.store
-        row = store.get("creative_groups", self.group_id) if self.group_id else None
+        group_id = self.group_id
+        ReadOp(self.ctx, lambda store: read_panel(store, group_id), parent=self).latest("group").success(
+            self._show
+        ).run()
+
+    def _show(self, read: tuple[dict | None, bool]) -> None:
+        row, any_groups = read
         self.retranslate_ui()
         for widget in (
             self.members_label,
@@ -79,7 +91,7 @@ class GroupPanel(QWidget):
         if row is None:
             self.members_table.setRowCount(0)
             self.performances_table.setRowCount(0)
-            if store.scalar("SELECT 1 FROM creative_groups WHERE deleted = 0 LIMIT 1"):
+            if any_groups:
                 self.heading.setText(_("Choose a group in the list"))
                 self.details.clear()
             else:
@@ -91,21 +103,13 @@ class GroupPanel(QWidget):
                     )
                 )
             return
-        assert self.group_id is not None  # the row was read for it
         self.heading.setText(row["name"])
-        ethnic = groups.ethnic_group_names(store).get(row["ethnic_group"], "")
-        genre = groups.genre_names(store).get(row["genre"], "")
-        association = (
-            store.scalar(
-                "SELECT name FROM associations WHERE id = ? AND deleted = 0", (row["association_id"],)
-            )
-            or ""
-        )
+        ethnic, genre, association = row["ethnic_name"], row["genre_name"], row["association_name"]
         founded = groups._date(row["founded"])
         lines = [
             (_("Ethnic group"), ethnic),
             (_("Genre"), genre),
-            (_("Leader"), person_lookup.person_name(store, row["leader_id"])),
+            (_("Leader"), row["leader_name"]),
             (_("Association"), association),
             (_("Founded"), format_short_date(founded) if founded else ""),
             (_("Honorary title"), row["honorary_title"] or ""),
@@ -114,7 +118,7 @@ class GroupPanel(QWidget):
         self.details.setText(
             "<br>".join(f"<b>{label}:</b> {_escape(value)}" for label, value in lines if value)
         )
-        members = groups.members(store, self.group_id)
+        members = row["members"]
         self.members_label.setText(_("Members: {count}").format(count=len(members)))
         self.members_table.setRowCount(len(members))
         for r, m in enumerate(members):
@@ -126,7 +130,7 @@ class GroupPanel(QWidget):
                 (m["full_name"], "" if m["age"] is None else str(m["age"]), m["role"] or "", guardian)
             ):
                 self.members_table.setItem(r, c, QTableWidgetItem(value))
-        shows = groups.performances(store, self.group_id)
+        shows = row["performances"]
         self.performances_label.setText(_("Performances: {count}").format(count=len(shows)))
         self.performances_table.setRowCount(len(shows))
         statuses = dict(events.STATUSES)

@@ -1,12 +1,16 @@
-"""A lazily loaded, sortable table model over a service function that returns pages of rows."""
+"""A lazily loaded, sortable table model over a service function that returns pages of rows.
+
+Pages are read by read ops under one key, so a reload supersedes a page still being fetched."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop.i18n import _
+from ui.ops import ReadOp
 
 PAGE = 100
 
@@ -20,11 +24,19 @@ class Column:
 
 
 class RowsModel(QAbstractTableModel):
-    """`fetch(sort=, descending=, limit=, offset=)` returns rows (dicts with an `id`); columns say what to show."""
+    """`fetch(sort=, descending=, limit=, offset=)`, asked on the UI thread (so it may read the search box), returns
+    the read: a function of the store, run off the UI thread, that returns the rows (dicts with an `id`). Columns
+    say what to show."""
 
-    def __init__(self, fetch: Callable[..., list[dict]], columns: list[Column], parent=None):
+    loaded = Signal()  # a reload's first page is in the model
+
+    def __init__(
+        self, ctx: Any, fetch: Callable[..., Callable[[Any], list[dict]]], columns: list[Column], parent=None
+    ):
         super().__init__(parent)
+        self.ctx = ctx
         self.fetch = fetch
+        self._fetching = False
         self.columns = columns
         self.sort_key = columns[0].key
         self.descending = False
@@ -32,16 +44,35 @@ class RowsModel(QAbstractTableModel):
         self._exhausted = False
 
     def reload(self) -> None:
+        """Reads the first page again (the function is asked at this moment, e.g. for the search text)."""
+        self._read(0, self._on_reloaded)
+
+    def _read(self, offset: int, done: Callable[[list[dict]], None]) -> None:
+        read = self.fetch(sort=self.sort_key, descending=self.descending, limit=PAGE, offset=offset)
+        self._fetching = True
+        # One key for reloads and pages: the newest answers, so a reload supersedes an older page.
+        ReadOp(self.ctx, read, parent=self).latest("page").success(done).finished(
+            self._on_read_finished
+        ).run()
+
+    def _on_read_finished(self) -> None:
+        self._fetching = False
+
+    def _on_reloaded(self, rows: list[dict]) -> None:
         self.beginResetModel()
-        self._rows = self.fetch(sort=self.sort_key, descending=self.descending, limit=PAGE, offset=0)
+        self._rows = rows
         self._exhausted = len(self._rows) < PAGE
         self.endResetModel()
+        self.loaded.emit()
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._fetching and not self._exhausted
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        more = self.fetch(sort=self.sort_key, descending=self.descending, limit=PAGE, offset=len(self._rows))
+        if not self._fetching:
+            self._read(len(self._rows), self._on_fetched)
+
+    def _on_fetched(self, more: list[dict]) -> None:
         self._exhausted = len(more) < PAGE
         if more:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)

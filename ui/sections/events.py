@@ -28,6 +28,7 @@ from ui.events.calendar_view import MonthCalendar
 from ui.events.event_dialog import EventDialog
 from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
+from ui.ops import ReadOp
 from ui.sections.base import Section
 
 EVENT_TABLES = {
@@ -119,7 +120,7 @@ class EventsSection(Section):
         self.calendar.event_activated.connect(self.open_event)
         self.calendar.day_activated.connect(lambda day: self.open_event(None, day))
         self.table = QTableView(self)
-        self.model = EventsModel(self.ctx.store, self)
+        self.model = EventsModel(self.ctx, self)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -129,6 +130,7 @@ class EventsSection(Section):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.model.modelReset.connect(self._fit_columns)
+        self.model.loaded.connect(self._on_model_loaded)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.stack.addWidget(self.calendar)
         self.stack.addWidget(self.table)
@@ -145,18 +147,24 @@ class EventsSection(Section):
 
     # ---- filters and months --------------------------------------------------------------------------------
     def _fill_filters(self) -> None:
-        for combo, items, everything in (
-            (self.kind_filter, events.kind_names(self.ctx.store).items(), _("All kinds")),
-            (self.status_filter, [(c, _(label)) for c, label in events.STATUSES], _("All statuses")),
-        ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
-            for code, name in items:
-                combo.addItem(name, code)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
-            combo.blockSignals(False)
+        self._fill_filter(
+            self.status_filter, [(c, _(label)) for c, label in events.STATUSES], _("All statuses")
+        )
+        everything = _("All kinds")
+        ReadOp(self.ctx, events.kind_names, parent=self).latest("kinds").success(
+            lambda kinds: self._fill_filter(self.kind_filter, list(kinds.items()), everything)
+        ).run()
+
+    @staticmethod
+    def _fill_filter(combo: QComboBox, items: list[tuple[str, str]], everything: str) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, None)
+        for code, name in items:
+            combo.addItem(name, code)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
 
     @staticmethod
     def _shift(month: dt.date, step: int) -> dt.date:
@@ -186,14 +194,23 @@ class EventsSection(Section):
         for widget in (self.prev_button, self.next_button, self.today_button, self.month_label):
             widget.setEnabled(not (listing and self.all_months.isChecked()))
         if listing:
+            ReadOp(self.ctx, lambda _store: None, parent=self).latest("calendar")  # drops a month under way
             self.model.set_filter(self.current_filter())
-            count = self.model.total
         else:
-            view = events.calendar_month(
-                self.ctx.store, self.month.year, self.month.month, self.current_filter(with_month=False)
-            )
-            self.calendar.set_view(view, clock.today())
-            count = view.event_count
+            year, month, f = self.month.year, self.month.month, self.current_filter(with_month=False)
+            ReadOp(self.ctx, lambda store: events.calendar_month(store, year, month, f), parent=self).latest(
+                "calendar"
+            ).success(self._show_month).run()
+
+    def _show_month(self, view: events.MonthView) -> None:
+        self.calendar.set_view(view, clock.today())
+        self._show_summary(view.event_count, listing=False)
+
+    def _on_model_loaded(self) -> None:
+        if self.in_list_mode():
+            self._show_summary(self.model.total, listing=True)
+
+    def _show_summary(self, count: int, listing: bool) -> None:
         summary = ngettext("{count} event", "{count} events", count).format(count=count)
         if count == 0 and not listing:
             summary += " · " + _("Double-click a day to plan an event, or add the national holidays.")

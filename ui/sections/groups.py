@@ -26,9 +26,28 @@ from ui.groups.association_dialog import AssociationDialog
 from ui.groups.group_dialog import GroupDialog
 from ui.groups.group_panel import GroupPanel
 from ui.groups.rows_model import Column, RowsModel
+from ui.ops import ReadOp
 from ui.sections.base import Section
 
 GROUP_TABLES = {"creative_groups", "group_members", "associations", "events", "event_groups", "people", ""}
+
+
+def read_groups(store, search: str, genre: str | None, **page) -> list[dict]:
+    """A page of the group list, each row with its genre's name."""
+    names = groups.genre_names(store)
+    return [
+        {**r, "genre_name": names.get(r["genre"], "")}
+        for r in groups.list_groups(store, search, genre=genre, **page)
+    ]
+
+
+def read_associations(store, search: str, **page) -> list[dict]:
+    """A page of the association list, each row with its ethnic group's name."""
+    names = groups.ethnic_group_names(store)
+    return [
+        {**r, "ethnic_group_name": names.get(r["ethnic_group"], "")}
+        for r in groups.list_associations(store, search, **page)
+    ]
 
 
 def _table_view(parent: QWidget, model, cap: int = 125) -> QTableView:
@@ -100,13 +119,14 @@ class GroupsSection(Section):
         bar.addWidget(self.group_search, 1)
         layout.addLayout(bar)
 
-        store = self.ctx.store
         self.group_columns = [
             Column("name", N_("Name")),
-            Column("genre", N_("Genre"), lambda r: groups.genre_names(store).get(r["genre"], "")),
+            Column("genre", N_("Genre"), lambda r: r["genre_name"]),
             Column("members", N_("Members"), lambda r: format_number(r["members"]), align_right=True),
         ]
-        self.groups_model = RowsModel(self._fetch_groups, self.group_columns, self)
+        self._select_when_loaded = False
+        self.groups_model = RowsModel(self.ctx, self._fetch_groups, self.group_columns, self)
+        self.groups_model.loaded.connect(self._on_groups_model_loaded)
         self.groups_view = _table_view(page, self.groups_model)
         self.groups_view.selectionModel().selectionChanged.connect(self._on_groups_view_selection_changed)
         self.groups_view.doubleClicked.connect(
@@ -121,14 +141,20 @@ class GroupsSection(Section):
         layout.addWidget(splitter, 1)
         return page
 
-    def _fetch_groups(self, **kw) -> list[dict]:
-        return groups.list_groups(
-            self.ctx.store, self.group_search.text(), genre=self.genre_filter.currentData(), **kw
-        )
+    def _fetch_groups(self, **page):
+        search, genre = self.group_search.text(), self.genre_filter.currentData()
+        return lambda store: read_groups(store, search, genre, **page)
 
     def reload_groups(self) -> None:
-        selected = self.panel.group_id
+        """Reads the list again; once it is in, the selected group (or the first) is selected and shown."""
+        self._select_when_loaded = True
         self.groups_model.reload()
+
+    def _on_groups_model_loaded(self) -> None:
+        if not self._select_when_loaded:
+            return
+        self._select_when_loaded = False
+        selected = self.panel.group_id
         row = self.groups_model.row_of(selected) if selected else -1
         if row < 0 and self.groups_model.rowCount():
             row = 0
@@ -180,26 +206,23 @@ class GroupsSection(Section):
         bar.addStretch(1)
         bar.addWidget(self.association_search, 1)
         layout.addLayout(bar)
-        store = self.ctx.store
         columns = [
             Column("name", N_("Name")),
-            Column(
-                "ethnic_group",
-                N_("Ethnic group"),
-                lambda r: groups.ethnic_group_names(store).get(r["ethnic_group"], ""),
-            ),
+            Column("ethnic_group", N_("Ethnic group"), lambda r: r["ethnic_group_name"]),
             Column("leader", N_("Leader")),
             Column("phone", N_("Phone"), lambda r: display_phone(r["phone"])),
             Column("groups", N_("Groups"), lambda r: format_number(r["groups"]), align_right=True),
             Column("events", N_("Events"), lambda r: format_number(r["events"]), align_right=True),
         ]
-        self.associations_model: RowsModel = RowsModel(
-            lambda **kw: groups.list_associations(store, self.association_search.text(), **kw), columns, self
-        )
+        self.associations_model: RowsModel = RowsModel(self.ctx, self._fetch_associations, columns, self)
         self.associations_view = _table_view(page, self.associations_model, cap=230)
         self.associations_view.doubleClicked.connect(self._on_associations_view_double_clicked)
         layout.addWidget(self.associations_view, 1)
         return page
+
+    def _fetch_associations(self, **page):
+        search = self.association_search.text()
+        return lambda store: read_associations(store, search, **page)
 
     def _on_associations_view_double_clicked(self, index: QModelIndex) -> None:
         self.open_association(self.associations_model.row(index.row())["id"])
@@ -224,11 +247,17 @@ class GroupsSection(Section):
             self._changed_timer.start()
 
     def _fill_genres(self) -> None:
+        everything = _("All genres")
+        ReadOp(self.ctx, groups.genre_names, parent=self).latest("genres").success(
+            lambda names: self._show_genres(names, everything)
+        ).run()
+
+    def _show_genres(self, names: dict[str, str], everything: str) -> None:
         current = self.genre_filter.currentData()
         self.genre_filter.blockSignals(True)
         self.genre_filter.clear()
-        self.genre_filter.addItem(_("All genres"), None)
-        for code, name in groups.genre_names(self.ctx.store).items():
+        self.genre_filter.addItem(everything, None)
+        for code, name in names.items():
             self.genre_filter.addItem(name, code)
         self.genre_filter.setCurrentIndex(max(0, self.genre_filter.findData(current)))
         self.genre_filter.blockSignals(False)

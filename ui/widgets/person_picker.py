@@ -1,26 +1,43 @@
 """A line edit that finds people (or volunteers) as the user types and reports the one picked.
 
-The search itself is a service function `search(text) -> [(id, label)]` passed in, so the widget runs no SQL and
-the same picker serves people, volunteers and leaders.
+The search itself is a service function `search(store, text) -> [(id, label)]` passed in, run as a read op (the
+newest search answers), so the widget runs no SQL and the same picker serves people, volunteers and leaders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
+from desktop import person_lookup
+from ui.ops import ReadOp
+
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def find_people(store, query: str) -> list[tuple[str, str]]:
+    """People whose name matches, as (id, label): the search a picker of people runs."""
+    return [(r["id"], person_lookup.person_label(r)) for r in person_lookup.search_people(store, query)]
+
+
+def find_volunteers(store, query: str) -> list[tuple[str, str]]:
+    """Volunteers whose name matches, as (volunteer id, label)."""
+    return [(r["id"], person_lookup.person_label(r)) for r in person_lookup.search_volunteers(store, query)]
 
 
 class PersonPicker(QLineEdit):
     # (id, label) of the person chosen from the list.
     picked = Signal(str, str)
 
-    def __init__(self, search: Callable[[str], list[tuple[str, str]]], parent: QWidget | None = None):
+    def __init__(
+        self, ctx: Any, search: Callable[[Any, str], list[tuple[str, str]]], parent: QWidget | None = None
+    ):
         super().__init__(parent)
+        self.ctx = ctx
         self._search = search
         self.picked_id: str | None = None
         self.results = QStandardItemModel(self)
@@ -47,11 +64,19 @@ class PersonPicker(QLineEdit):
         self.results.clear()
         query = self.text().strip()
         if len(query) < 2:
+            ReadOp(self.ctx, lambda _store: [], parent=self).latest("search")  # drops a search under way
             popup = self.completer_.popup()
             assert popup is not None  # a popup completer always has one (made on first use)
             popup.hide()
             return
-        for person_id, label in self._search(query):
+        search = self._search
+        ReadOp(self.ctx, lambda store: search(store, query), parent=self).latest("search").success(
+            self._show_results
+        ).run()
+
+    def _show_results(self, found: list[tuple[str, str]]) -> None:
+        self.results.clear()
+        for person_id, label in found:
             item = QStandardItem(label)
             item.setData(person_id, _ID_ROLE)
             self.results.appendRow(item)

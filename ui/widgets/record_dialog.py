@@ -6,8 +6,13 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QLabel
 
+from desktop.errors import DostyqError, ValidationError, ValidationErrors
+from ui.widgets.field_errors import FieldErrors
+
 
 class RecordDialog(QDialog):
+    errors: FieldErrors
+
     def retranslate_ui(self) -> None:
         raise NotImplementedError
 
@@ -45,6 +50,16 @@ class RecordDialog(QDialog):
             self.general_error.setText(text)
             self.general_error.show()
 
-    def _on_save_failed(self, message: str) -> None:
+    def show_errors(self, exc: ValidationError | ValidationErrors) -> None:
+        """Each message beside the field it names; the ones for no field of this form on the general line."""
+        unplaced = self.errors.show(exc)
+        if unplaced:
+            self.show_general_error(unplaced)
+
+    def _on_save_failed(self, error: DostyqError) -> None:
+        """A write op's failure: saving is possible again, and the message goes beside its field if it names one."""
         self.buttons.setEnabled(True)
-        self.show_general_error(message)
+        if isinstance(error, ValidationError | ValidationErrors):
+            self.show_errors(error)
+        else:
+            self.show_general_error(error.message)
