@@ -18,7 +18,12 @@ DOOR = {"ui/ops.py", "ui/tasks.py", "ui/context.py", "ui/app.py", "ui/sync_contr
 FORBIDDEN_ATTRIBUTES = {"store", "conn", "db", "runner", "write"}
 FORBIDDEN_MODULES = {"sqlite3", "requests", "sqlite_utils", "httpx", "urllib.request"}
 FORBIDDEN_NAMES = {"Store", "ServerStore"}
-SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|PRAGMA|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+# The shape of a statement, not a word: a button may say "Delete", a label "Select a month".
+SQL = re.compile(
+    r"^\s*(SELECT\s.+\sFROM\s|SELECT\s+(count|max|min|sum|1)\b|INSERT\s+(OR\s+\w+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s"
+    r"|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\(|PRAGMA\s|CREATE\s+(TABLE|INDEX|VIEW|TRIGGER)\s|DROP\s|ALTER\s+TABLE\s)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 # Widget files not moved through the door yet, with how many ways in each still has. The number may only go down;
 # a file that reaches zero leaves this list (the test says so).
@@ -33,9 +38,6 @@ NOT_YET: dict[str, int] = {
     "ui/aid/register_page.py": 10,
     "ui/aid/stock_page.py": 7,
     "ui/dialogs/first_run_dialog.py": 1,
-    "ui/events/event_dialog.py": 3,
-    "ui/groups/association_dialog.py": 3,
-    "ui/groups/group_dialog.py": 3,
     "ui/reports/dashboard_page.py": 3,
     "ui/reports/report_page.py": 5,
     "ui/reports/rollup_page.py": 11,
@@ -114,6 +116,8 @@ def test_the_check_leaves_ops_alone():
                 ReadOp(self.ctx, lambda s: people.search(s, "a"), parent=self).success(self.show).run()
                 self.write_settings()
                 self.label.setText("Selected: 3")
+                self.button.setText(_("Delete event"))
+                self.hint.setText(_("Select a month, then update the list"))
         """
     )
     assert door_breaches(source) == []
