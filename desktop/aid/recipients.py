@@ -8,14 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
-
 from desktop import people, reference, text
 from desktop.aid._common import _count, _raise_all, _recipient_name_sql, _today, parse_date
 from desktop.aid.ledger import list_aid
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.i18n import N_, _
-from desktop.iin import parse_iin
 from desktop.periods import AGE_BANDS, age_band
 from desktop.store import Store
 
@@ -56,6 +53,9 @@ class RecipientInput:
     guardian_name: str = ""
     notes: str = ""
     household_of: str | None = None  # another recipient whose household this one belongs to
+    # People the staff said are not this one (after the duplicate prompt); a person with the same IIN is never
+    # "someone else": pick them in the search instead.
+    different_from: tuple[str, ...] = ()
 
 
 def _check_categories(store: Store, categories: list[str]) -> list[str]:
@@ -130,11 +130,15 @@ def save_recipient(
         current = store.get("recipients", recipient_id) if recipient_id else None
         person_id = data.person_id if data.consent else None
         if data.consent and not person_id:
-            if current and current["person_id"]:
-                person_id = current["person_id"]
+            own = current["person_id"] if current and current["person_id"] else None
+            _check_duplicates(store, person_values, own, data.different_from)
+            if own:
+                person_id = own
                 store.update("people", person_id, person_values)
             else:
                 person_id = store.insert("people", person_values)
+                for distinct in data.different_from:
+                    people.mark_distinct(store, person_id, distinct)
         if person_id and not current:
             existing = store.scalar(
                 "SELECT id FROM recipients WHERE person_id = ? AND deleted = 0", (person_id,)
@@ -203,46 +207,24 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _person_values(data: RecipientInput, today: dt.date) -> tuple[dict[str, Any], dt.date | None]:
-    errors = []
-    surname, name = text.normalize(data.surname), text.normalize(data.name)
-    if not name:
-        errors.append(ValidationError("name", N_("{field}: this field is required.")))
-    if not surname:
-        errors.append(ValidationError("surname", N_("{field}: this field is required.")))
-    birth = None
-    try:
-        birth = parse_date(data.birth_date, "birth_date", today=today, required=False)
-    except ValidationError as exc:
-        errors.append(exc)
-    iin = text.digits(data.iin)
-    if (data.iin or "").strip() and not parse_iin(iin).valid:
-        errors.append(
-            ValidationError(
-                "iin", N_("{field}: this is not a valid IIN (12 digits with a matching check digit).")
-            )
-        )
-    phone = None
-    if (data.phone or "").strip():
-        try:
-            parsed = phonenumbers.parse(data.phone, "KZ")
-            if not phonenumbers.is_valid_number(parsed):
-                raise phonenumbers.NumberParseException(0, "invalid")
-            phone = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        except phonenumbers.NumberParseException:
-            errors.append(ValidationError("phone", N_("{field}: this is not a valid phone number.")))
-    _raise_all(errors)
+    """The recipient's person checked by the one person rule (people.validate_person: names, birth date, IIN
+    check digit, phone), as every other form that records a person."""
+    birth = data.birth_date
     values = {
-        "surname": surname,
-        "name": name,
-        "patronymic": text.normalize(data.patronymic),
-        "birth_date": birth.isoformat() if birth else None,
+        "surname": data.surname,
+        "name": data.name,
+        "patronymic": data.patronymic,
+        "birth_date": birth.isoformat() if isinstance(birth, dt.date) else (birth or ""),
         "sex": data.sex if data.sex in ("f", "m") else "",
-        "iin": iin or None,
-        "phone": phone,
-        "locality": text.normalize(data.locality) or None,
-        "address": text.normalize(data.address) or None,
+        "iin": data.iin,
+        "phone": data.phone,
+        "locality": data.locality,
+        "address": data.address,
     }
-    return values, birth
+    clean = people.validate_person(values, today).values
+    kept = {k: clean.get(k) for k in (*values, "phone_country")}  # what this form holds, nothing else
+    born = dt.date.fromisoformat(clean["birth_date"]) if clean.get("birth_date") else None
+    return kept, born
 
 
 def consent_status(store: Store, person_id: str | None, today: dt.date | None = None) -> dict:
@@ -387,3 +369,15 @@ def recipient_card(store: Store, recipient_id: str, today: dt.date | None = None
         "consent": consent_status(store, recipient["person_id"], today),
         "history": list_aid(store, recipient_id=recipient_id, limit=500),
     }
+
+
+def _check_duplicates(store: Store, values: dict, own: str | None, different_from: tuple[str, ...]) -> None:
+    """The duplicate check of every person form: someone with the same IIN, or a similar name and birth date,
+    stops the save (DuplicatesFound) unless the staff said they are a different person — never for the same IIN."""
+    duplicates = [
+        d
+        for d in people.find_duplicates(store, values, exclude_id=own)
+        if d.reason == "iin" or d.person["id"] not in set(different_from)
+    ]
+    if duplicates:
+        raise people.DuplicatesFound(duplicates)

@@ -639,3 +639,56 @@ def test_joining_a_household_makes_one_for_both_when_needed(store):
     with pytest.raises(ValidationError) as err:
         aid.save_recipient(store, RecipientInput(consent=False, household_of="nobody"), today=TODAY)
     assert err.value.field == "household_of"
+
+
+# ---- one person path: recipients get the checks and the duplicate check of every person form ---------------
+def test_a_recipient_with_the_iin_of_a_person_on_file_is_caught_and_cannot_be_waved_through(store):
+    from desktop import people
+
+    volunteer = people.save_person(
+        store,
+        {
+            "surname": "Қасымова",
+            "name": "Айгүл",
+            "birth_date": "01.01.1990",
+            "sex": "f",
+            "iin": "900101400013",
+        },
+        today=TODAY,
+    )
+    typed = RecipientInput(
+        consent=True, surname="Касымова", name="Айгуль", birth_date="1990-01-01", sex="f", iin="900101400013"
+    )
+    with pytest.raises(people.DuplicatesFound) as caught:
+        aid.save_recipient(store, typed, today=TODAY)
+    assert {(d.person["id"], d.reason) for d in caught.value.duplicates} == {(volunteer, "iin")}
+    # "a different person" is no answer for the same IIN: pick the person on file instead
+    typed.different_from = (volunteer,)
+    with pytest.raises(people.DuplicatesFound):
+        aid.save_recipient(store, typed, today=TODAY)
+    assert store.scalar("SELECT count(*) FROM people") == 1
+    assert store.scalar("SELECT count(*) FROM recipients") == 0
+
+
+def test_a_similar_name_is_asked_about_once_and_remembered_as_a_different_person(store):
+    first = aid.save_recipient(
+        store,
+        RecipientInput(consent=True, surname="Нұрланов", name="Қайрат", birth_date="1950-03-02"),
+        today=TODAY,
+    )
+    first_person = store.get("recipients", first)["person_id"]
+    typed = RecipientInput(consent=True, surname="Нурланов", name="Кайрат", birth_date="1950-03-02")
+    with pytest.raises(ValidationError) as caught:
+        aid.save_recipient(store, typed, today=TODAY)
+    assert caught.value.field == "surname"  # shown beside the name
+    typed.different_from = (first_person,)
+    second = aid.save_recipient(store, typed, today=TODAY)
+    assert store.get("recipients", second)["person_id"] != first_person
+    assert store.scalar("SELECT count(*) FROM people_distinct") == 1
+
+
+def test_a_recipient_is_checked_by_the_person_rules_of_every_form(store):
+    typed = RecipientInput(consent=True, surname="Ли2", name="Ирина", phone="+7 701 123", iin="123")
+    with pytest.raises(ValidationErrors) as caught:
+        aid.save_recipient(store, typed, today=TODAY)
+    assert {e.field for e in caught.value.errors} >= {"surname", "phone", "iin"}  # digits in a name too
