@@ -312,3 +312,24 @@ def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 2, timeout=20000)
     households = {r["household_id"] for r in ctx.store.rows("SELECT household_id FROM recipients")}
     assert len(households) == 1 and None not in households
+
+
+def test_lists_fetch_their_pages_by_read_ops(ctx, qtbot):
+    from ui.aid.common import Column, LazyTableModel
+
+    rows = [{"n": n} for n in range(450)]
+    model = LazyTableModel(
+        [Column("N", lambda r: r["n"])], ctx, lambda _s, o, n: rows[o : o + n], lambda _s: 450
+    )
+    model.reload()
+    model.reload()  # supersedes the first
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
+    assert model.rowCount() == 200 and model.canFetchMore()
+    model.fetchMore()
+    assert not model.canFetchMore()  # a page on its way is not asked for twice
+    qtbot.waitUntil(lambda: model.rowCount() == 400, timeout=20000)
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=20000)
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # sorting reads the rest first
+    qtbot.waitUntil(lambda: model.rowCount() == 450, timeout=20000)
+    assert model.row(0) == {"n": 449} and not model.canFetchMore()
