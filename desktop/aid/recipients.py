@@ -320,11 +320,20 @@ def category_names(store: Store) -> dict[str, str]:
     return dict(reference.names(store.conn, "recipient_categories"))
 
 
+def reference_names(store: Store, table: str, lang: str | None = None) -> dict[str, str]:
+    """{code: name} of a reference table (programmes, units, item_groups, recipient_categories…), in its order."""
+    return dict(reference.names(store.conn, table, lang))
+
+
 def recipient_label(store: Store, row: dict) -> str:
     """The name, or for an anonymous recipient 'Anonymous: categories, sex, age band'."""
+    return recipient_label_with(row, {} if row.get("display_name") else category_names(store))
+
+
+def recipient_label_with(row: dict, names: dict[str, str]) -> str:
+    """recipient_label with the category names already read (a screen that shows many rows)."""
     if row.get("display_name"):
         return row["display_name"]
-    names = category_names(store)
     cats = [names.get(c, c) for c in _json_list(row.get("categories"))]
     parts = [", ".join(cats)] if cats else []
     sex_label, band_label = (

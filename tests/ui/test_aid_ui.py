@@ -64,6 +64,7 @@ def section(ctx, qtbot):
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow, timeout=20000)  # focus moves only within the active window
     widget.refresh()
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)  # the pages read their lists and choices by read ops
     return widget
 
 
@@ -84,8 +85,8 @@ def register_by_keyboard(qtbot, page, name="кайрат", item="ұн", quantity
     page.lines.item_edit.setCompleter(None)
     page.search.edit.setFocus()
     type_text(page.search.edit, name)
-    qtbot.keyClick(page.search.edit, Qt.Key.Key_Return)
-    assert has_focus(page.programme_combo)
+    qtbot.keyClick(page.search.edit, Qt.Key.Key_Return)  # taken when the search's answer comes
+    qtbot.waitUntil(lambda: has_focus(page.programme_combo), timeout=20000)
     qtbot.keyClick(page.programme_combo, Qt.Key.Key_Return)
     assert has_focus(page.lines.item_edit)
     type_text(page.lines.item_edit, item)
@@ -137,8 +138,13 @@ def test_double_aid_warning_needs_a_reason(ctx, seeded, qtbot):
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
     qtbot.waitUntil(lambda: page.save_button.isEnabled(), timeout=20000)
     register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(
+        lambda: page.double_aid_dialog is not None and page.double_aid_dialog.isVisible(), timeout=20000
+    )
     dialog = page.double_aid_dialog
-    assert dialog is not None and dialog.isVisible()
+    assert (
+        ctx.store.scalar("SELECT count(*) FROM aid_given") == 1
+    )  # the warning comes before anything is saved
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "Орталық пункт"
     assert not dialog.give_button.isEnabled()
     type_text(dialog.reason_edit, "Үйі өртеніп кетті")
@@ -162,6 +168,9 @@ def test_cancelled_warning_writes_nothing(ctx, seeded, qtbot):
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
     qtbot.waitUntil(lambda: page.save_button.isEnabled(), timeout=20000)
     register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(
+        lambda: page.double_aid_dialog is not None and page.double_aid_dialog.isVisible(), timeout=20000
+    )
     page.double_aid_dialog.reject()
     ctx.runner.wait_idle()
     QApplication.processEvents()
@@ -192,6 +201,7 @@ def test_stock_page_shows_negative_stock(ctx, seeded, qtbot):
     widget = section(ctx, qtbot)
     widget.show_page("stock")
     page = widget.stock_page
+    qtbot.waitUntil(page.warning.isVisible, timeout=20000)
     assert page.warning.isVisible() and "-30" in page.warning.text().replace("−", "-")
     flour = next(n for n, r in enumerate(page.model.rows) if r.item_id == "item-flour")
     index = page.model.index(flour, 7)
@@ -208,7 +218,8 @@ def test_recipient_card_with_history(ctx, seeded, qtbot):
     page = widget.recipients_page
     page.select(recipient)
     card = page.card
-    assert card.title.text() == "Қасымов Қайрат"
+    qtbot.waitUntil(lambda: card.title.text() == "Қасымов Қайрат", timeout=20000)
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
     assert card.history_model.rowCount() == 1
     assert "Әсел" in [card.history_model.data(card.history_model.index(0, c)) for c in range(7)]
     assert card.detail_labels["consent"][1].text() != "—"
@@ -220,6 +231,7 @@ def test_anonymous_recipient_dialog(ctx, qtbot):
     page._on_anonymous_button_clicked()
     dialog = page.recipient_dialog
     assert not dialog.person_box.isEnabled()
+    qtbot.waitUntil(lambda: dialog.categories_list.count() > 0, timeout=20000)
     dialog.set_categories(["lonely_elderly"])
     dialog.anon_sex_combo.setCurrentIndex(dialog.anon_sex_combo.findData("f"))
     dialog.age_band_combo.setCurrentIndex(dialog.age_band_combo.findData("elderly"))
@@ -259,7 +271,9 @@ def test_donation_dialog_checks_the_bin_as_typed(ctx, seeded, qtbot):
     dialog.lines.item_edit.setFocus()
     type_text(dialog.lines.item_edit, "күріш")
     qtbot.keyClick(dialog.lines.item_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.lines._focus_pending, timeout=20000)
+    qtbot.waitUntil(
+        lambda: dialog.lines._chosen is not None and not dialog.lines._focus_pending, timeout=20000
+    )
     qtbot.keyClicks(dialog.lines.quantity_edit, "20")
     qtbot.keyClick(dialog.lines.quantity_edit, Qt.Key.Key_Return)
     ctx.runner.wait_idle()
@@ -290,10 +304,32 @@ def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
     dialog.household_search.edit.setFocus()
     type_text(dialog.household_search.edit, "қасым")
     qtbot.keyClick(dialog.household_search.edit, Qt.Key.Key_Return)
-    assert dialog.household_of == recipient and "Қасымов" in dialog.household_chosen.text()
+    qtbot.waitUntil(lambda: "Қасымов" in dialog.household_chosen.text(), timeout=20000)
+    assert dialog.household_of == recipient
     assert dialog.isVisible()  # Enter picked the match; it did not press the dialog's Save button
     dialog.members_edit.setText("3")
     dialog._on_buttons_accepted()
     qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM recipients") == 2, timeout=20000)
     households = {r["household_id"] for r in ctx.store.rows("SELECT household_id FROM recipients")}
     assert len(households) == 1 and None not in households
+
+
+def test_lists_fetch_their_pages_by_read_ops(ctx, qtbot):
+    from ui.aid.common import Column, LazyTableModel
+
+    rows = [{"n": n} for n in range(450)]
+    model = LazyTableModel(
+        [Column("N", lambda r: r["n"])], ctx, lambda _s, o, n: rows[o : o + n], lambda _s: 450
+    )
+    model.reload()
+    model.reload()  # supersedes the first
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
+    assert model.rowCount() == 200 and model.canFetchMore()
+    model.fetchMore()
+    assert not model.canFetchMore()  # a page on its way is not asked for twice
+    qtbot.waitUntil(lambda: model.rowCount() == 400, timeout=20000)
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=20000)
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # sorting reads the rest first
+    qtbot.waitUntil(lambda: model.rowCount() == 450, timeout=20000)
+    assert model.row(0) == {"n": 449} and not model.canFetchMore()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,24 +25,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, reference
+from desktop import aid
 from desktop.aid import rules as aid_rules
 from desktop.i18n import N_, _
 from ui.aid.common import (
     Column,
     FieldErrors,
     LazyTableModel,
+    Names,
     enable_sorting,
     fill_combo,
+    programme_pairs,
 )
-from ui.ops import WriteOp
+from ui.ops import ReadOp, WriteOp
 
 
 @dataclass
 class Field:
     key: str
     label: str  # untranslated
-    choices: Callable[[], list[tuple[str, str]]] | None = None
+    choices: Callable[[Any], list[tuple[str, str]]] | None = None  # choices(store), run by a read op
 
 
 class RecordDialog(QDialog):
@@ -70,9 +73,6 @@ class RecordDialog(QDialog):
             widget: QComboBox | QLineEdit
             if f.choices:
                 widget = QComboBox(self)
-                fill_combo(widget, f.choices(), keep=False)
-                if row and row.get(f.key) is not None:
-                    widget.setCurrentIndex(max(0, widget.findData(row[f.key])))
             else:
                 widget = QLineEdit(self)
                 if row and row.get(f.key) is not None:
@@ -90,6 +90,19 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.resize(480, 120 + 36 * len(fields))
+        choices = {f.key: f.choices for f in fields if f.choices}
+        if choices:
+            ReadOp(
+                self.ctx, lambda store: {key: fn(store) for key, fn in choices.items()}, parent=self
+            ).success(lambda filled: self._fill_choices(filled, row)).run()
+
+    def _fill_choices(self, filled: dict[str, list[tuple[str, str]]], row: dict | None) -> None:
+        for key, pairs in filled.items():
+            widget = self.widgets[key]
+            assert isinstance(widget, QComboBox)  # a field with choices
+            fill_combo(widget, pairs, keep=False)
+            if row and row.get(key) is not None:
+                widget.setCurrentIndex(max(0, widget.findData(row[key])))
 
     def values(self) -> dict:
         return {
@@ -125,7 +138,6 @@ class CataloguePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dialog: RecordDialog | None = None
-        store = ctx.store
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
 
@@ -140,8 +152,9 @@ class CataloguePage(QWidget):
                     N_("Contact"), lambda r: " ".join(p for p in (r["contact_name"], r["contact_phone"]) if p)
                 ),
             ],
-            lambda o, n: aid.list_aid_points(store)[o : o + n],
-            lambda: len(aid.list_aid_points(store)),
+            ctx,
+            lambda store, o, n: aid.list_aid_points(store)[o : o + n],
+            lambda store: len(aid.list_aid_points(store)),
             self,
         )
         self.points_view = _table(self, self.points_model)
@@ -152,16 +165,18 @@ class CataloguePage(QWidget):
 
         self.rules_box = QGroupBox(self)
         rules_layout = QVBoxLayout(self.rules_box)
-        programmes = lambda: aid.programme_names(store)
+        programmes = Names("programmes")
         self.rules_model = LazyTableModel(
             [
-                Column(N_("Programme"), lambda r: programmes().get(r["programme"], r["programme"])),
+                Column(N_("Programme"), lambda r: programmes.get("programmes", r["programme"])),
                 Column(N_("Rule"), lambda r: aid.rule_text(r)),
                 Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
             ],
-            lambda o, n: aid.list_rules(store)[o : o + n],
-            lambda: len(aid.list_rules(store)),
+            ctx,
+            lambda store, o, n: aid.list_rules(store)[o : o + n],
+            lambda store: len(aid.list_rules(store)),
             self,
+            names=programmes,
         )
         self.rules_view = _table(self, self.rules_model)
         self.add_rule_button = QPushButton(self)
@@ -172,19 +187,20 @@ class CataloguePage(QWidget):
 
         self.items_box = QGroupBox(self)
         items_layout = QVBoxLayout(self.items_box)
-        units = lambda: aid.unit_names(store)
-        groups = lambda: dict(reference.names(store.conn, "item_groups"))
+        names = Names("units", "item_groups")
         self.items_model = LazyTableModel(
             [
                 Column(N_("Name in Kazakh"), lambda r: r["name_kk"]),
                 Column(N_("Name in Russian"), lambda r: r["name_ru"]),
-                Column(N_("Unit"), lambda r: units().get(r["unit"], r["unit"])),
-                Column(N_("Group"), lambda r: groups().get(r["item_group"], r["item_group"])),
+                Column(N_("Unit"), lambda r: names.get("units", r["unit"])),
+                Column(N_("Group"), lambda r: names.get("item_groups", r["item_group"])),
                 Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
             ],
-            lambda o, n: aid.list_items(store)[o : o + n],
-            lambda: len(aid.list_items(store)),
+            ctx,
+            lambda store, o, n: aid.list_items(store)[o : o + n],
+            lambda store: len(aid.list_items(store)),
             self,
+            names=names,
         )
         self.items_view = _table(self, self.items_model)
         enable_sorting(self.items_view)
@@ -202,6 +218,12 @@ class CataloguePage(QWidget):
             lambda: self._edit_item(self._selected(self.items_view, self.items_model))
         )
         self.add_rule_button.clicked.connect(self._on_add_rule_button_clicked)
+        for model, view in (
+            (self.points_model, self.points_view),
+            (self.rules_model, self.rules_view),
+            (self.items_model, self.items_view),
+        ):
+            model.loaded.connect(view.resizeColumnsToContents)
 
     def retranslate_ui(self) -> None:
         self.points_box.setTitle(_("Aid points"))
@@ -224,8 +246,7 @@ class CataloguePage(QWidget):
             (self.rules_model, self.rules_view),
             (self.items_model, self.items_view),
         ):
-            model.reload()
-            view.resizeColumnsToContents()
+            model.reload()  # the columns are fitted once its rows are in
 
     @staticmethod
     def _selected(view: QTableView, model: LazyTableModel) -> dict | None:
@@ -252,24 +273,28 @@ class CataloguePage(QWidget):
     def _edit_item(self, row: dict | None) -> None:
         if row is not None and row["house_id"] is None:
             return  # central items are changed centrally
-        store = self.ctx.store
         fields = [
             Field("name_kk", N_("Name in Kazakh:")),
             Field("name_ru", N_("Name in Russian:")),
-            Field("unit", N_("Unit:"), lambda: reference.names(store.conn, "units")),
-            Field("item_group", N_("Group:"), lambda: reference.names(store.conn, "item_groups")),
+            Field("unit", N_("Unit:"), lambda store: list(aid.reference_names(store, "units").items())),
+            Field(
+                "item_group",
+                N_("Group:"),
+                lambda store: list(aid.reference_names(store, "item_groups").items()),
+            ),
         ]
         self._open(RecordDialog(self.ctx, _("Item"), fields, aid.save_item, ("aid_items",), row, self))
 
     def _on_add_rule_button_clicked(self) -> None:
-        store = self.ctx.store
         fields = [
-            Field("programme", N_("Programme:"), lambda: reference.names(store.conn, "programmes")),
-            Field("scope", N_("Applies:"), lambda: [(k, _(v)) for k, v in aid_rules.SCOPE_LABELS.items()]),
+            Field("programme", N_("Programme:"), programme_pairs),
+            Field(
+                "scope", N_("Applies:"), lambda _store: [(k, _(v)) for k, v in aid_rules.SCOPE_LABELS.items()]
+            ),
             Field(
                 "period",
                 N_("Period:"),
-                lambda: [(k, _(v).format(days="N")) for k, v in aid_rules.PERIOD_LABELS.items()],
+                lambda _store: [(k, _(v).format(days="N")) for k, v in aid_rules.PERIOD_LABELS.items()],
             ),
             Field("period_days", N_("Number of days (for N days):")),
             Field("max_count", N_("Times per period:")),

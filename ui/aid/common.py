@@ -8,14 +8,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
 
-from desktop import aid, clock, reference, text
+from desktop import aid, clock, text
 from desktop.errors import DostyqError, ValidationError, ValidationErrors
 from desktop.formats import format_number, format_short_date
-from desktop.i18n import _
+from desktop.i18n import _, current_language
+from ui.ops import ReadOp
 
 ERROR_STYLE = "border: 2px solid #c0392b; border-radius: 3px;"
 NEGATIVE = QColor("#c0392b")
@@ -76,11 +77,36 @@ def fill_combo(
 
 
 def point_pairs(store) -> list[tuple[str, str]]:
+    """Runs in a read op (it takes the store)."""
     return [(p["id"], p["name"]) for p in aid.list_aid_points(store)]
 
 
 def programme_pairs(store) -> list[tuple[str, str]]:
-    return reference.names(store.conn, "programmes")
+    """Runs in a read op (it takes the store)."""
+    return list(aid.programme_names(store).items())
+
+
+class Names:
+    """Reference names (programmes, units, item groups, categories) read once in both languages by a read op and
+    shown in whichever language is current, so a live language switch needs no new read."""
+
+    def __init__(self, *tables: str):
+        self.tables = tables
+        self._maps: dict[str, dict[str, dict[str, str]]] = {}
+
+    def read(self, store) -> dict[str, dict[str, dict[str, str]]]:
+        """Runs in a read op; hand its result to `set` on the UI thread."""
+        return {t: {lang: aid.reference_names(store, t, lang) for lang in ("kk", "ru")} for t in self.tables}
+
+    def set(self, maps: dict[str, dict[str, dict[str, str]]]) -> None:
+        self._maps = maps
+
+    def of(self, table: str) -> dict[str, str]:
+        """{code: name} in the interface language (as reference.localized picks it)."""
+        return self._maps.get(table, {}).get("ru" if current_language() == "ru" else "kk", {})
+
+    def get(self, table: str, code: str) -> str:
+        return self.of(table).get(code, code)
 
 
 class FieldErrors:
@@ -142,43 +168,83 @@ class Column:
 
 
 class LazyTableModel(QAbstractTableModel):
-    """Rows fetched page by page as the view scrolls (canFetchMore/fetchMore). Sorting loads the rest first and
-    sorts in memory (the aid lists hold thousands of rows, not millions)."""
+    """Rows fetched page by page as the view scrolls (canFetchMore/fetchMore), each page by a read op. Sorting loads
+    the rest first and sorts in memory (the aid lists hold thousands of rows, not millions).
+
+    `fetch(store, offset, limit)` and `count(store)` run on the reader thread; `names` (if given) are read with
+    each reload. A reload supersedes the reads of an older one; `loaded` is emitted when its rows are in."""
 
     PAGE = 200
+    loaded = Signal()
 
     def __init__(
         self,
         columns: list[Column],
-        fetch: Callable[[int, int], list[Row]],
-        count: Callable[[], int],
+        ctx,
+        fetch: Callable[[Any, int, int], list[Row]] | None = None,
+        count: Callable[[Any], int] | None = None,
         parent: QObject | None = None,
         *,
+        names: Names | None = None,
         colour: Callable[[Row, int], QColor | None] | None = None,
         background: Callable[[Row], QColor | None] | None = None,
     ):
         super().__init__(parent)
         self.columns = columns
-        self._fetch, self._count, self._colour, self._background = fetch, count, colour, background
+        self.ctx = ctx
+        self._fetch = fetch or (lambda _store, _offset, _limit: [])
+        self._count = count or (lambda _store: 0)
+        self.names = names
+        self._colour, self._background = colour, background
         self.rows: list[Row] = []
         self._total = 0
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._generation = 0  # a reload makes the answers of older reads stale
+        self._fetching = False  # a page is on its way: the view must not ask for it again
+
+    def set_source(self, fetch: Callable[[Any, int, int], list[Row]], count: Callable[[Any], int]) -> None:
+        """What the next reload (and its pages) reads, e.g. with the search text of the moment."""
+        self._fetch, self._count = fetch, count
 
     def reload(self) -> None:
+        self._generation += 1
+        self._fetching = False
+        generation, fetch, count, names = self._generation, self._fetch, self._count, self.names
+        load_all = self._sort is not None
+
+        def read(store):
+            total = count(store)
+            rows = fetch(store, 0, self.PAGE)
+            if load_all:
+                rows += _rest(fetch, store, len(rows), total)
+            return total, rows, names.read(store) if names is not None else None
+
+        ReadOp(self.ctx, read, parent=self).success(
+            lambda result: self._on_reloaded(generation, *result)
+        ).latest("reload").run()
+
+    def set_rows(self, rows: list[Row]) -> None:
+        """All the rows at once (already read): no paging."""
+        self._generation += 1
+        self._fetching = False
         self.beginResetModel()
-        self._total = self._count()
-        self.rows = self._fetch(0, self.PAGE)
+        self._total, self.rows = len(rows), list(rows)
         if self._sort:
-            self._load_all()
             self._apply_sort()
         self.endResetModel()
+        self.loaded.emit()
 
-    def _load_all(self) -> None:
-        while len(self.rows) < self._total:
-            more = self._fetch(len(self.rows), 5000)
-            if not more:
-                break
-            self.rows.extend(more)
+    def _on_reloaded(self, generation: int, total: int, rows: list[Row], names) -> None:
+        if generation != self._generation:
+            return
+        if self.names is not None and names is not None:
+            self.names.set(names)
+        self.beginResetModel()
+        self._total, self.rows = total, rows
+        if self._sort:
+            self._apply_sort()
+        self.endResetModel()
+        self.loaded.emit()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -187,10 +253,21 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self.rows) < self._total
+        return not parent.isValid() and not self._fetching and len(self.rows) < self._total
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        more = self._fetch(len(self.rows), self.PAGE)
+        if self._fetching or parent.isValid():
+            return
+        self._fetching = True
+        generation, fetch, offset = self._generation, self._fetch, len(self.rows)
+        ReadOp(self.ctx, lambda store: fetch(store, offset, self.PAGE), parent=self).success(
+            lambda more: self._on_page(generation, offset, more)
+        ).latest("page").run()
+
+    def _on_page(self, generation: int, offset: int, more: list[Row]) -> None:
+        if generation != self._generation or offset != len(self.rows):
+            return  # a reload (or a sort) came meanwhile
+        self._fetching = False
         if not more:
             self._total = len(self.rows)
             return
@@ -222,8 +299,29 @@ class LazyTableModel(QAbstractTableModel):
         if column < 0:  # no sort column: keep the services' order (Kazakh alphabet, newest first…)
             return
         self._sort = (column, order)
+        if len(self.rows) >= self._total:
+            self.layoutAboutToBeChanged.emit()
+            self._apply_sort()
+            self.layoutChanged.emit()
+            return
+        # The rest of the rows first, by a read op; then sorted in memory.
+        self._generation += 1
+        self._fetching = True
+        generation, fetch, offset, total = self._generation, self._fetch, len(self.rows), self._total
+        ReadOp(self.ctx, lambda store: _rest(fetch, store, offset, total), parent=self).success(
+            lambda rest: self._on_rest(generation, rest)
+        ).latest("page").run()
+
+    def _on_rest(self, generation: int, rest: list[Row]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        if rest:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rest) - 1)
+            self.rows.extend(rest)
+            self.endInsertRows()
+        self._total = len(self.rows)
         self.layoutAboutToBeChanged.emit()
-        self._load_all()
         self._apply_sort()
         self.layoutChanged.emit()
 
@@ -247,6 +345,17 @@ class LazyTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
 
 
+def _rest(fetch: Callable[[Any, int, int], list[Row]], store, offset: int, total: int) -> list[Row]:
+    """The rows from `offset` on, in big pages (runs in a read op)."""
+    rows: list[Row] = []
+    while offset + len(rows) < total:
+        more = fetch(store, offset + len(rows), 5000)
+        if not more:
+            break
+        rows.extend(more)
+    return rows
+
+
 def enable_sorting(view) -> None:
     """Sorting by a click on a header, without sorting at once (the lists come in their natural order)."""
     view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -257,6 +366,7 @@ __all__ = [
     "Column",
     "FieldErrors",
     "LazyTableModel",
+    "Names",
     "ValidationError",
     "fill_combo",
     "first_row",

@@ -31,7 +31,7 @@ from ui.aid.common import (
 )
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.recipient_search import PersonSearch
-from ui.ops import WriteOp
+from ui.ops import ReadOp, WriteOp
 
 
 class DonationDialog(QDialog):
@@ -41,7 +41,6 @@ class DonationDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.donor_person_id: str | None = None
-        store = ctx.store
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.labels = {
@@ -52,7 +51,9 @@ class DonationDialog(QDialog):
         setup_date_edit(self.date_edit, clock.today())
         self.point_combo = QComboBox(self)
         self.kind_combo = QComboBox(self)
-        self.person_search = PersonSearch(lambda q: aid.search_people(store, q, limit=8), parent=self)
+        self.person_search = PersonSearch(
+            ctx, lambda store, q: aid.search_people(store, q, limit=8), parent=self
+        )
         self.person_label = QLabel(self)
         self.org_edit = QLineEdit(self)
         self.bin_edit = QLineEdit(self)
@@ -61,7 +62,7 @@ class DonationDialog(QDialog):
         self.received_by_edit = QLineEdit(self)
         self.received_by_edit.setText(ctx.settings.extra.get("aid_given_by", ""))
         self.notes_edit = QLineEdit(self)
-        self.lines = LinesEditor(store, with_value=True, parent=self)
+        self.lines = LinesEditor(ctx, with_value=True, parent=self)
         form.addRow(self.labels["date"], self.date_edit)
         form.addRow(self.labels["point"], self.point_combo)
         form.addRow(self.labels["kind"], self.kind_combo)
@@ -121,7 +122,9 @@ class DonationDialog(QDialog):
         }
         for key, label in self.labels.items():
             label.setText(texts[key])
-        fill_combo(self.point_combo, point_pairs(self.ctx.store))
+        ReadOp(self.ctx, point_pairs, parent=self).success(
+            lambda points: fill_combo(self.point_combo, points)
+        ).latest("points").run()
         fill_combo(
             self.kind_combo,
             [(k, _(aid.DONOR_KIND_LABELS[k])) for k in ("organisation", "person", "anonymous")],
@@ -142,8 +145,12 @@ class DonationDialog(QDialog):
             self.form.setRowVisible(widget, show)
 
     def _on_person_search_chosen(self, person_id: str) -> None:
-        person = self.ctx.store.get("people", person_id)
         self.donor_person_id = person_id
+        ReadOp(self.ctx, lambda store: store.get("people", person_id), parent=self).success(
+            self._show_person
+        ).latest("person").run()
+
+    def _show_person(self, person: dict | None) -> None:
         self.person_label.setText(f"<b>{person['surname']} {person['name']}</b>" if person else "")
 
     def _on_bin_edit_text_changed(self, value: str) -> None:

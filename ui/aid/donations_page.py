@@ -37,7 +37,6 @@ class DonationsPage(QWidget):
         self.ctx = ctx
         self.dialog: DonationDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
-        store = ctx.store
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.new_button = QPushButton(self)
@@ -63,8 +62,9 @@ class DonationsPage(QWidget):
                 Column(N_("Received by"), lambda r: r["received_by"] or ""),
                 Column(N_("Note"), _note),
             ],
-            lambda o, n: aid.list_donations(store, limit=n, offset=o),
-            lambda: aid.count_donations(store),
+            ctx,
+            lambda store, o, n: aid.list_donations(store, limit=n, offset=o),
+            aid.count_donations,
             self,
         )
         self.view = QTableView(self)
@@ -76,6 +76,7 @@ class DonationsPage(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.view, 1)
+        self.model.loaded.connect(self.view.resizeColumnsToContents)
         self.new_button.clicked.connect(self._on_new_button_clicked)
         self.reverse_button.clicked.connect(self._on_reverse_button_clicked)
 
@@ -85,8 +86,7 @@ class DonationsPage(QWidget):
         self.model.retranslate()
 
     def refresh(self) -> None:
-        self.model.reload()
-        self.view.resizeColumnsToContents()
+        self.model.reload()  # the columns are fitted once its rows are in
 
     def _on_new_button_clicked(self) -> None:
         self.dialog = DonationDialog(self.ctx, self)

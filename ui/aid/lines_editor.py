@@ -1,5 +1,6 @@
 """Entering the lines of an entry by keyboard: type part of an item's name (Kazakh letters may be typed on a Russian
-keyboard), Enter picks it, type the quantity, Enter adds the line. Enter in the empty item field asks to save."""
+keyboard), Enter picks it, type the quantity, Enter adds the line. Enter in the empty item field asks to save.
+The item search runs as a read op; Enter pressed before its answer has come picks from that answer."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
 from desktop import aid
 from desktop.aid import Line
 from desktop.i18n import _
-from ui.aid.common import qty
+from ui.aid.common import Names, qty
+from ui.ops import ReadOp
 
 
 class LinesEditor(QWidget):
@@ -29,9 +31,12 @@ class LinesEditor(QWidget):
     submit_requested = Signal()
     lines_changed = Signal()
 
-    def __init__(self, store, *, with_value: bool = False, parent: QWidget | None = None):
+    def __init__(self, ctx, *, with_value: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
-        self.store = store
+        self.ctx = ctx
+        self.units = Names("units")
+        self._searching = False  # an answer of the item search is on its way
+        self._enter_pending = False  # Enter came before it
         self.with_value = with_value
         self._matches: dict[str, dict] = {}  # completion label → item row
         self._chosen: dict | None = None
@@ -81,6 +86,14 @@ class LinesEditor(QWidget):
         for edit in (self.item_edit, self.quantity_edit, self.value_edit):
             edit.installEventFilter(self)
         self.retranslate_ui()
+        units = self.units
+        ReadOp(ctx, units.read, parent=self).success(self._on_units_read).run()
+
+    def _on_units_read(self, maps) -> None:
+        self.units.set(maps)
+        self._refresh_table()
+        if self._chosen is not None:
+            self.unit_label.setText(self.units.get("units", self._chosen["unit"]))
 
     def retranslate_ui(self) -> None:
         self.item_edit.setPlaceholderText(_("Type an item's name…"))
@@ -94,8 +107,26 @@ class LinesEditor(QWidget):
     # ---- choosing an item ------------------------------------------------------------------------------
     def _on_item_edit_text_edited(self, typed: str) -> None:
         self._chosen = None
+        self._enter_pending = False
         self.unit_label.clear()
-        rows = aid.search_items(self.store, typed, limit=15) if typed.strip() else []
+        if not typed.strip():
+            self._searching = False
+            ReadOp(self.ctx, lambda _store: [], parent=self).latest("items")  # drops an answer on its way
+            self._show_matches([])
+            return
+        self._searching = True
+        ReadOp(self.ctx, lambda store: aid.search_items(store, typed, limit=15), parent=self).success(
+            self._on_items_found
+        ).latest("items").run()
+
+    def _on_items_found(self, rows: list[dict]) -> None:
+        self._searching = False
+        self._show_matches(rows)
+        if self._enter_pending:
+            self._enter_pending = False
+            self._on_item_edit_return_pressed()
+
+    def _show_matches(self, rows: list[dict]) -> None:
         self._matches = {self._label(r): r for r in rows}
         self.completer_model.setStringList(list(self._matches))
         if rows and self.completer.widget() is not None:  # the popup needs the line edit it belongs to
@@ -122,13 +153,24 @@ class LinesEditor(QWidget):
             self.submit_requested.emit()
             return
         if self._chosen is None:
+            if self._searching:
+                self._enter_pending = True  # picked when the answer comes
+                return
             match = self._matches.get(typed) or next(iter(self._matches.values()), None)
             if match is None:
-                rows = aid.search_items(self.store, typed, limit=1)
-                match = rows[0] if rows else None
+                self._searching = True
+                ReadOp(self.ctx, lambda store: aid.search_items(store, typed, limit=1), parent=self).success(
+                    self._on_first_found
+                ).latest("items").run()
+                return
             self._choose(match)
         else:
             self.quantity_edit.setFocus()
+
+    def _on_first_found(self, rows: list[dict]) -> None:
+        self._searching = False
+        self._enter_pending = False
+        self._choose(rows[0] if rows else None)
 
     def _choose(self, row: dict | None) -> None:
         if row is None:
@@ -139,7 +181,7 @@ class LinesEditor(QWidget):
         self.item_edit.setToolTip("")
         self._chosen = row
         self.item_edit.setText(self._label(row))
-        self.unit_label.setText(aid.unit_names(self.store).get(row["unit"], row["unit"]))
+        self.unit_label.setText(self.units.get("units", row["unit"]))
         # After the completer has finished with the key press (it may pick the item and return focus itself).
         if not self._focus_pending:
             self._focus_pending = True
@@ -177,12 +219,13 @@ class LinesEditor(QWidget):
         self.lines_changed.emit()
 
     def add_line(self, item_id: str, quantity, value=None) -> None:
-        row = self.store.get("aid_items", item_id) or {
-            "id": item_id,
-            "name_kk": item_id,
-            "name_ru": item_id,
-            "unit": "",
-        }
+        """Adds a line by the item's id (read by a read op, so the line appears once it has been read)."""
+        ReadOp(self.ctx, lambda store: store.get("aid_items", item_id), parent=self).success(
+            lambda row: self._append_line(row, item_id, quantity, value)
+        ).run()
+
+    def _append_line(self, row: dict | None, item_id: str, quantity, value) -> None:
+        row = row or {"id": item_id, "name_kk": item_id, "name_ru": item_id, "unit": ""}
         self.lines.append(
             {"item": row, "quantity": str(quantity), "value": "" if value is None else str(value)}
         )
@@ -205,7 +248,7 @@ class LinesEditor(QWidget):
             self.table.selectRow(row)
 
     def _refresh_table(self) -> None:
-        units = aid.unit_names(self.store)
+        units = self.units.of("units")
         self.table.setRowCount(len(self.lines))
         for n, line in enumerate(self.lines):
             item = line["item"]

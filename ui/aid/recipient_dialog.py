@@ -37,7 +37,7 @@ from ui.aid.common import (
     short_date,
 )
 from ui.aid.recipient_search import PersonSearch
-from ui.ops import WriteOp
+from ui.ops import ReadOp, WriteOp
 
 
 class RecipientDialog(QDialog):
@@ -50,7 +50,6 @@ class RecipientDialog(QDialog):
         self.ctx = ctx
         self.recipient_id = recipient_id
         self.person_id: str | None = None
-        store = ctx.store
         layout = QVBoxLayout(self)
 
         self.consent_check = QCheckBox(self)
@@ -72,7 +71,7 @@ class RecipientDialog(QDialog):
 
         self.person_box = QGroupBox(self)
         person_form = QFormLayout(self.person_box)
-        self.existing = PersonSearch(lambda q: aid.search_people(store, q, limit=8), parent=self)
+        self.existing = PersonSearch(ctx, lambda store, q: aid.search_people(store, q, limit=8), parent=self)
         self.existing_label = QLabel(self)
         self.surname_edit, self.name_edit, self.patronymic_edit = (
             QLineEdit(self),
@@ -121,7 +120,9 @@ class RecipientDialog(QDialog):
         self.children_label, self.children_edit = QLabel(self), QLineEdit(self)
         self.household_of: str | None = None
         self.household_label = QLabel(self)
-        self.household_search = PersonSearch(lambda q: aid.search_recipients(store, q, limit=8), parent=self)
+        self.household_search = PersonSearch(
+            ctx, lambda store, q: aid.search_recipients(store, q, limit=8), parent=self
+        )
         self.household_chosen = QLabel(self)
         aid_form.addRow(self.categories_label, self.categories_list)
         aid_form.addRow(self.household_label, self.household_search)
@@ -216,17 +217,22 @@ class RecipientDialog(QDialog):
         self.age_band_combo.setCurrentIndex(max(0, self.age_band_combo.findData(current)))
         self.aid_box.setTitle(_("Aid"))
         self.categories_label.setText(_("Categories:"))
-        checked = self.checked_categories()
-        self.categories_list.clear()
-        for code, name in aid.category_names(self.ctx.store).items():
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setCheckState(Qt.CheckState.Checked if code in checked else Qt.CheckState.Unchecked)
-            self.categories_list.addItem(item)
+        ReadOp(self.ctx, aid.category_names, parent=self).success(self._fill_categories).latest(
+            "categories"
+        ).run()
         self.household_label.setText(_("Same household as:"))
         self.household_search.set_placeholder(_("Another recipient of the family (optional)…"))
         self.members_label.setText(_("Household members:"))
         self.children_label.setText(_("of them children:"))
+
+    def _fill_categories(self, names: dict[str, str]) -> None:
+        checked = self.checked_categories()
+        self.categories_list.clear()
+        for code, name in names.items():
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setCheckState(Qt.CheckState.Checked if code in checked else Qt.CheckState.Unchecked)
+            self.categories_list.addItem(item)
 
     def checked_categories(self) -> list[str]:
         return [
@@ -245,12 +251,19 @@ class RecipientDialog(QDialog):
             )
 
     def _load(self, recipient_id: str) -> None:
-        card = aid.recipient_card(self.ctx.store, recipient_id)
+        def read(store):
+            card = aid.recipient_card(store, recipient_id)
+            person_id = card["recipient"]["person_id"] if card else None
+            return card, store.get("people", person_id) if person_id else None
+
+        ReadOp(self.ctx, read, parent=self).success(lambda result: self._show_card(*result)).run()
+
+    def _show_card(self, card: dict | None, person: dict | None) -> None:
         assert card is not None  # the dialog is opened on an existing recipient
         r = card["recipient"]
         self.consent_check.setChecked(bool(r["person_id"]))
         if r["person_id"]:
-            self._on_existing_chosen(r["person_id"])
+            self._show_person(r["person_id"], person)
             consent = card["consent"]["row"]
             if consent and consent["given_on"]:
                 d = consent["given_on"]
@@ -284,7 +297,11 @@ class RecipientDialog(QDialog):
             self.existing_label.clear()
 
     def _on_existing_chosen(self, person_id: str) -> None:
-        person = self.ctx.store.get("people", person_id)
+        ReadOp(self.ctx, lambda store: store.get("people", person_id), parent=self).success(
+            lambda person: self._show_person(person_id, person)
+        ).latest("person").run()
+
+    def _show_person(self, person_id: str, person: dict | None) -> None:
         if person is None:
             return
         self.person_id = person_id
@@ -313,8 +330,9 @@ class RecipientDialog(QDialog):
 
     def _on_household_search_chosen(self, recipient_id: str) -> None:
         self.household_of = recipient_id
-        card = aid.recipient_card(self.ctx.store, recipient_id)
-        self.household_chosen.setText(f"<b>{card['label']}</b>" if card else "")
+        ReadOp(self.ctx, lambda store: aid.recipient_card(store, recipient_id), parent=self).success(
+            lambda card: self.household_chosen.setText(f"<b>{card['label']}</b>" if card else "")
+        ).latest("household").run()
 
     def current_input(self) -> RecipientInput:
         consent = self.consent_check.isChecked()
@@ -355,5 +373,11 @@ class RecipientDialog(QDialog):
 
     def _print(self, lang: str) -> None:
         data = self.current_input()
-        path = save_consent_form(self.ctx.store, lang, data)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        # Reads the house's name and writes the form's file (not the database): a read op.
+        ReadOp(self.ctx, lambda store: save_consent_form(store, lang, data), parent=self).success(
+            _open_file
+        ).run()
+
+
+def _open_file(path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -1,5 +1,6 @@
 """Search-as-you-type for a recipient (or any person): Kazakh-aware, keyboard first — Down moves into the results,
-Enter takes the highlighted (or first) one."""
+Enter takes the highlighted (or first) one. The search runs as a read op; Enter pressed before its answer has come
+takes the first match of that answer."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayo
 
 from desktop.i18n import _
 from ui.aid.common import short_date
+from ui.ops import ReadOp
 
 
 class PersonSearch(QWidget):
@@ -17,12 +19,17 @@ class PersonSearch(QWidget):
 
     def __init__(
         self,
-        search: Callable[[str], list[dict]],
+        ctx,
+        search: Callable[..., list[dict]],
         describe: Callable[[dict], str] | None = None,
         parent: QWidget | None = None,
     ):
+        """`search(store, typed)` runs on the reader thread."""
         super().__init__(parent)
+        self.ctx = ctx
         self._search = search
+        self._searching = False  # an answer is on its way
+        self._enter_pending = False  # Enter came before it
         self._describe = describe or _describe_person
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -43,7 +50,26 @@ class PersonSearch(QWidget):
         self.edit.setPlaceholderText(text)
 
     def _on_edit_text_edited(self, typed: str) -> None:
-        rows = self._search(typed) if typed.strip() else []
+        self._enter_pending = False
+        if not typed.strip():
+            self._searching = False
+            ReadOp(self.ctx, lambda _store: [], parent=self).latest("search")  # drops an answer on its way
+            self._show_results([])
+            return
+        self._searching = True
+        search = self._search
+        ReadOp(self.ctx, lambda store: search(store, typed), parent=self).success(self._on_found).latest(
+            "search"
+        ).run()
+
+    def _on_found(self, rows: list[dict]) -> None:
+        self._searching = False
+        self._show_results(rows)
+        if self._enter_pending:
+            self._enter_pending = False
+            self._on_edit_return_pressed()
+
+    def _show_results(self, rows: list[dict]) -> None:
         self.results.clear()
         for row in rows:
             item = QListWidgetItem(self._describe(row))
@@ -54,6 +80,9 @@ class PersonSearch(QWidget):
             self.results.setCurrentRow(0)
 
     def _on_edit_return_pressed(self) -> None:
+        if self._searching:
+            self._enter_pending = True
+            return
         item = self.results.currentItem() or self.results.item(0)
         if item is not None and self.results.isVisible():
             self._on_results_item_activated(item)
@@ -64,6 +93,14 @@ class PersonSearch(QWidget):
         self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def eventFilter(self, obj, event) -> bool:
+        if (
+            obj is self.edit
+            and event.type() == QEvent.Type.KeyPress
+            and self._searching
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._on_edit_return_pressed()  # taken when the answer comes (and not by a dialog's default button)
+            return True
         if obj is self.edit and event.type() == QEvent.Type.KeyPress and self.results.isVisible():
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 step = 1 if event.key() == Qt.Key.Key_Down else -1

@@ -24,11 +24,11 @@ from desktop import aid
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import N_, _
-from ui.aid.common import Column, LazyTableModel, enable_sorting, short_date
+from ui.aid.common import Column, LazyTableModel, Names, enable_sorting, short_date
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
-from ui.aid.register_page import aid_columns
-from ui.ops import WriteOp
+from ui.aid.register_page import AID_NAMES, aid_columns
+from ui.ops import ReadOp, WriteOp
 
 
 class RecipientCard(QWidget):
@@ -79,15 +79,9 @@ class RecipientCard(QWidget):
         self.history_title = QLabel(self)
         self.history_title.setStyleSheet("font-weight: bold; margin-top: 6px;")
         layout.addWidget(self.history_title)
+        names = Names(*AID_NAMES)
         self.history_model = LazyTableModel(
-            aid_columns(ctx.store, with_recipient=False),
-            lambda o, n: (
-                aid.list_aid(ctx.store, recipient_id=self.recipient_id, limit=n, offset=o)
-                if self.recipient_id
-                else []
-            ),
-            lambda: len(self.card["history"]) if self.card else 0,
-            self,
+            aid_columns(names, with_recipient=False), ctx, parent=self, names=names
         )
         self.history_view = QTableView(self)
         self.history_view.setModel(self.history_model)
@@ -95,6 +89,8 @@ class RecipientCard(QWidget):
         self.history_view.horizontalHeader().setStretchLastSection(True)
         self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         layout.addWidget(self.history_view, 1)
+        self.history_model.loaded.connect(self._on_history_loaded)
+        self._fit_history = False
         self.give_button.clicked.connect(lambda: self.give_aid_requested.emit(self.recipient_id))
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.recipient_id))
         self.withdraw_button.clicked.connect(lambda: self.withdraw_requested.emit(self.recipient_id))
@@ -124,14 +120,39 @@ class RecipientCard(QWidget):
         self.show_recipient(self.recipient_id)
 
     def show_recipient(self, recipient_id: str | None) -> None:
+        """Shows the card once it has been read (a recipient no longer there shows none)."""
         self.recipient_id = recipient_id
-        self.card = aid.recipient_card(self.ctx.store, recipient_id) if recipient_id else None
+        if not recipient_id:
+            ReadOp(self.ctx, lambda _store: None, parent=self).latest("card")  # drops a card on its way
+            self._show_card(None)
+            return
+        ReadOp(
+            self.ctx,
+            lambda store: (
+                aid.recipient_card(store, recipient_id) if store.get("recipients", recipient_id) else None
+            ),
+            parent=self,
+        ).success(lambda card: self._on_card_read(recipient_id, card)).latest("card").run()
+
+    def _on_card_read(self, recipient_id: str, card: dict | None) -> None:
+        if recipient_id == self.recipient_id:
+            self._show_card(card)
+
+    def _show_card(self, card: dict | None) -> None:
+        self.card = card
+        rid = self.recipient_id if card else None
+        history = len(card["history"]) if card else 0
+        self.history_model.set_source(
+            lambda store, o, n: aid.list_aid(store, recipient_id=rid, limit=n, offset=o) if rid else [],
+            lambda _store: history,
+        )
         for button in (self.give_button, self.edit_button, self.form_kk, self.form_ru, self.withdraw_button):
             button.setEnabled(self.card is not None)
         if self.card is None:
             self.title.setText(_("Choose a recipient in the list."))
             for _name, value in self.detail_labels.values():
                 value.clear()
+            self._fit_history = False
             self.history_model.reload()
             return
         card, r = self.card, self.card["recipient"]
@@ -157,8 +178,12 @@ class RecipientCard(QWidget):
             value.setText(values[key] or "—")
         state = card["consent"]["state"]
         self.detail_labels["consent"][1].setStyleSheet("" if state == "active" else "color: #a04000;")
-        self.history_model.reload()
-        self.history_view.resizeColumnsToContents()
+        self._fit_history = True
+        self.history_model.reload()  # the columns are fitted once its rows are in
+
+    def _on_history_loaded(self) -> None:
+        if self._fit_history:
+            self.history_view.resizeColumnsToContents()
 
     def _household_text(self, household: dict | None) -> str:
         if not household or household["members_count"] is None:
@@ -195,8 +220,10 @@ class RecipientCard(QWidget):
             locality=r["locality"] or "",
             address=r["address"] or "",
         )
-        path = save_consent_form(self.ctx.store, lang, data)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        # Reads the house's name and writes the form's file (not the database): a read op.
+        ReadOp(self.ctx, lambda store: save_consent_form(store, lang, data), parent=self).success(
+            _open_file
+        ).run()
 
 
 class RecipientsPage(QWidget):
@@ -207,7 +234,7 @@ class RecipientsPage(QWidget):
         self.ctx = ctx
         self.dialog: RecipientDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
-        store = ctx.store
+        self._select_after: str | None = None  # a recipient to select once the list has been read
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.search_edit = QLineEdit(self)
@@ -221,22 +248,26 @@ class RecipientsPage(QWidget):
         top.addWidget(self.anonymous_button)
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        categories = lambda: aid.category_names(store)
+        names = Names("recipient_categories")
         self.model = LazyTableModel(
             [
-                Column(N_("Recipient"), lambda r: aid.recipient_label(store, r)),
+                Column(
+                    N_("Recipient"), lambda r: aid.recipient_label_with(r, names.of("recipient_categories"))
+                ),
                 Column(
                     N_("Categories"),
-                    lambda r: ", ".join(categories().get(c, c) for c in json.loads(r["categories"] or "[]")),
+                    lambda r: ", ".join(
+                        names.get("recipient_categories", c) for c in json.loads(r["categories"] or "[]")
+                    ),
                 ),
                 Column(
                     N_("Last aid"), lambda r: short_date(r["last_aid"]), sort=lambda r: r["last_aid"] or ""
                 ),
                 Column(N_("Entries"), lambda r: r["aid_count"], align_right=True),
             ],
-            lambda o, n: aid.list_recipients(store, self.search_edit.text(), limit=n, offset=o),
-            lambda: aid.count_recipients(store, self.search_edit.text()),
-            self,
+            ctx,
+            parent=self,
+            names=names,
         )
         self.view = QTableView(splitter)
         self.view.setModel(self.model)
@@ -254,6 +285,7 @@ class RecipientsPage(QWidget):
         splitter.setSizes([440, 660])
         layout.addWidget(splitter, 1)
         self.search_edit.textChanged.connect(lambda _t: self._reload())
+        self.model.loaded.connect(self._on_model_loaded)
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
         self.new_button.clicked.connect(lambda: self._open_dialog(consent=True))
         self.anonymous_button.clicked.connect(lambda: self._open_dialog(consent=False))
@@ -274,15 +306,23 @@ class RecipientsPage(QWidget):
         self._reload()
 
     def _reload(self) -> None:
-        selected = self.card.recipient_id
-        self.model.reload()
+        typed = self.search_edit.text()
+        self.model.set_source(
+            lambda store, o, n: aid.list_recipients(store, typed, limit=n, offset=o),
+            lambda store: aid.count_recipients(store, typed),
+        )
+        self.model.reload()  # the rest once its rows are in
+
+    def _on_model_loaded(self) -> None:
         self.view.resizeColumnsToContents()
         self.view.setColumnWidth(0, min(self.view.columnWidth(0), 300))
         self.view.setColumnWidth(1, min(self.view.columnWidth(1), 220))
         self._update_count()
-        self.card.show_recipient(
-            selected if selected and self.ctx.store.get("recipients", selected) else None
-        )
+        # The card shown stays (read again); one no longer there is cleared.
+        self.card.show_recipient(self.card.recipient_id)
+        if self._select_after is not None:
+            recipient_id, self._select_after = self._select_after, None
+            self.select(recipient_id)
 
     def _update_count(self) -> None:
         self.count_label.setText(_("{count} recipients").format(count=self.model._total))
@@ -304,8 +344,8 @@ class RecipientsPage(QWidget):
         self.dialog.open()
 
     def _on_dialog_saved(self, recipient_id: str) -> None:
+        self._select_after = recipient_id
         self._reload()
-        self.select(recipient_id)
 
     def _on_card_withdraw_requested(self, recipient_id: str) -> None:
         self.reason_dialog = ReasonDialog(
@@ -326,3 +366,7 @@ class RecipientsPage(QWidget):
             tables=("recipients", "consents"),
             parent=self,
         ).success(lambda _result: self._reload()).run()
+
+
+def _open_file(path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -32,6 +32,7 @@ from ui.aid.common import (
     Column,
     FieldErrors,
     LazyTableModel,
+    Names,
     date_of,
     fill_combo,
     first_row,
@@ -46,13 +47,16 @@ from ui.aid.lines_editor import LinesEditor
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.recipient_search import PersonSearch
-from ui.ops import WriteOp
+from ui.ops import ReadOp, WriteOp
 
 AID_TABLES = ("aid_given", "aid_lines")
 
 
-def aid_columns(store, *, with_recipient: bool = True) -> list[Column]:
-    programmes = lambda: aid.programme_names(store)
+AID_NAMES = ("programmes", "recipient_categories")
+
+
+def aid_columns(names: Names, *, with_recipient: bool = True) -> list[Column]:
+    """The columns of a list of aid entries; `names` (of AID_NAMES) are read by the list's model."""
     columns = [
         Column(N_("Date"), lambda r: short_date(r["given_on"]), sort=lambda r: r["given_on"]),
         Column(N_("Receipt No."), lambda r: r["number"]),
@@ -62,14 +66,16 @@ def aid_columns(store, *, with_recipient: bool = True) -> list[Column]:
             Column(
                 N_("Recipient"),
                 lambda r: (
-                    aid.recipient_label(store, {**r, "display_name": r["recipient_name"]})
+                    aid.recipient_label_with(
+                        {**r, "display_name": r["recipient_name"]}, names.of("recipient_categories")
+                    )
                     if r["recipient_id"]
                     else ""
                 ),
             )
         )
     columns += [
-        Column(N_("Programme"), lambda r: programmes().get(r["programme"], r["programme"])),
+        Column(N_("Programme"), lambda r: names.get("programmes", r["programme"])),
         Column(N_("Items"), lambda r: r["items"] or ""),
         Column(N_("Aid point"), lambda r: r["point_name"] or ""),
         Column(N_("Given by"), lambda r: r["given_by"] or ""),
@@ -100,7 +106,6 @@ class RegisterAidPage(QWidget):
         self.recipient_dialog: RecipientDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
         self._choices_restored = False
-        store = ctx.store
 
         layout = QVBoxLayout(self)
         self.form_box = QGroupBox(self)
@@ -120,7 +125,9 @@ class RegisterAidPage(QWidget):
         grid.addLayout(top, 0, 0, 1, 3)
 
         self.recipient_title = QLabel(self)
-        self.search = PersonSearch(lambda q: aid.search_recipients(store, q, limit=8), parent=self)
+        self.search = PersonSearch(
+            ctx, lambda store, q: aid.search_recipients(store, q, limit=8), parent=self
+        )
         self.new_recipient_button = QPushButton(self)
         self.anonymous_button = QPushButton(self)
         grid.addWidget(self.recipient_title, 1, 0, Qt.AlignmentFlag.AlignTop)
@@ -143,7 +150,7 @@ class RegisterAidPage(QWidget):
         grid.addWidget(self.rule_label, 4, 1, 1, 2)
 
         self.items_title = QLabel(self)
-        self.lines = LinesEditor(store, parent=self)
+        self.lines = LinesEditor(ctx, parent=self)
         self.lines.table.setMaximumHeight(150)
         grid.addWidget(self.items_title, 5, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.lines, 5, 1, 1, 2)
@@ -163,11 +170,14 @@ class RegisterAidPage(QWidget):
 
         self.recent_box = QGroupBox(self)
         recent_layout = QVBoxLayout(self.recent_box)
+        names = Names(*AID_NAMES)
         self.recent_model = LazyTableModel(
-            aid_columns(store),
-            lambda o, n: aid.list_aid(store, limit=n, offset=o),
-            lambda: aid.count_aid(store),
+            aid_columns(names),
+            ctx,
+            lambda store, o, n: aid.list_aid(store, limit=n, offset=o),
+            aid.count_aid,
             self,
+            names=names,
         )
         self.recent_view = QTableView(self)
         self.recent_view.setModel(self.recent_model)
@@ -177,6 +187,7 @@ class RegisterAidPage(QWidget):
         self.recent_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.recent_view.horizontalHeader().setStretchLastSection(True)
         self.recent_view.setSortingEnabled(False)
+        self.recent_model.loaded.connect(self.recent_view.resizeColumnsToContents)
         self.reverse_button = QPushButton(self)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -241,9 +252,15 @@ class RegisterAidPage(QWidget):
         self._show_recipient()
 
     def refresh_choices(self) -> None:
+        ReadOp(self.ctx, lambda store: (point_pairs(store), programme_pairs(store)), parent=self).success(
+            self._on_choices_read
+        ).latest("choices").run()
+
+    def _on_choices_read(self, choices) -> None:
+        points, programmes = choices
         extra = self.ctx.settings.extra
-        fill_combo(self.point_combo, point_pairs(self.ctx.store))
-        fill_combo(self.programme_combo, programme_pairs(self.ctx.store))
+        fill_combo(self.point_combo, points)
+        fill_combo(self.programme_combo, programmes)
         if not self._choices_restored:
             # The point and programme of the last entry on this PC: usually the same for the whole day.
             self._choices_restored = True
@@ -255,8 +272,7 @@ class RegisterAidPage(QWidget):
 
     def refresh(self) -> None:
         self.refresh_choices()
-        self.recent_model.reload()
-        self.recent_view.resizeColumnsToContents()
+        self.recent_model.reload()  # the columns are fitted once its rows are in
 
     # ---- recipient ----------------------------------------------------------------------------------------
     def set_recipient(self, recipient_id: str | None) -> None:
@@ -273,7 +289,16 @@ class RegisterAidPage(QWidget):
             self.recipient_label.setText(_("No recipient chosen yet."))
             self.recipient_label.setStyleSheet("color: #666;")
             return
-        card = aid.recipient_card(self.ctx.store, self.recipient_id)
+        recipient_id = self.recipient_id
+        ReadOp(
+            self.ctx,
+            lambda store: (aid.recipient_card(store, recipient_id), aid.programme_names(store)),
+            parent=self,
+        ).success(lambda result: self._on_recipient_read(recipient_id, *result)).latest("recipient").run()
+
+    def _on_recipient_read(self, recipient_id: str, card: dict | None, programmes: dict[str, str]) -> None:
+        if recipient_id != self.recipient_id:
+            return  # another recipient was chosen meanwhile
         if card is None:
             self.recipient_id = None
             return self._show_recipient()
@@ -288,7 +313,7 @@ class RegisterAidPage(QWidget):
             parts.append(
                 _("last aid {date}: {programme}").format(
                     date=short_date(last["given_on"]),
-                    programme=aid.programme_names(self.ctx.store).get(last["programme"], last["programme"]),
+                    programme=programmes.get(last["programme"], last["programme"]),
                 )
             )
         self.recipient_label.setText(" · ".join(parts))
@@ -316,25 +341,35 @@ class RegisterAidPage(QWidget):
     def _update_rule_hint(self) -> None:
         programme = self.programme_combo.currentData()
         if not programme:
+            ReadOp(self.ctx, lambda _store: None, parent=self).latest("rule")  # drops a hint on its way
             self.rule_label.clear()
             return
-        rules = aid.programme_rules(self.ctx.store, programme)
+        recipient_id, day = self.recipient_id, date_of(self.date_edit)
+
+        def read(store):
+            rules = aid.programme_rules(store, programme)
+            breaches = (
+                aid.check_double_aid(store, programme, recipient_id, day) if recipient_id and rules else []
+            )
+            return rules, breaches
+
+        ReadOp(self.ctx, read, parent=self).success(lambda result: self._show_rule_hint(*result)).latest(
+            "rule"
+        ).run()
+
+    def _show_rule_hint(self, rules, breaches) -> None:
         text = (
             "; ".join(aid.rule_text(r) for r in rules) if rules else _("No repeat limit for this programme.")
         )
         style = "color: #555;"
-        if self.recipient_id and rules:
-            breaches = aid.check_double_aid(
-                self.ctx.store, programme, self.recipient_id, date_of(self.date_edit)
+        if breaches:
+            earlier = breaches[0].earlier[-1]
+            text = _("Already received in this period: {date}, {point}, given by {who}.").format(
+                date=short_date(earlier.given_on.isoformat()),
+                point=earlier.aid_point,
+                who=earlier.given_by or "—",
             )
-            if breaches:
-                earlier = breaches[0].earlier[-1]
-                text = _("Already received in this period: {date}, {point}, given by {who}.").format(
-                    date=short_date(earlier.given_on.isoformat()),
-                    point=earlier.aid_point,
-                    who=earlier.given_by or "—",
-                )
-                style = "color: #a04000; font-weight: bold;"
+            style = "color: #a04000; font-weight: bold;"
         self.rule_label.setText(text)
         self.rule_label.setStyleSheet(style)
 
@@ -366,21 +401,33 @@ class RegisterAidPage(QWidget):
         self._saving = True
         entry = self.current_entry()
         self.errors.clear()
-        breaches = []
-        if entry.recipient_id and entry.programme:
-            breaches = aid.check_double_aid(
-                self.ctx.store, entry.programme, entry.recipient_id, entry.given_on
-            )
+        if not (entry.recipient_id and entry.programme):
+            self._write(entry, None)
+            return
+        # The double-aid check is read first: its warning comes before anything is saved.
+        ReadOp(self.ctx, lambda store: _double_aid(store, entry), parent=self).success(
+            lambda found: self._on_double_aid_checked(entry, found)
+        ).failure(self._on_check_failed).run()
+
+    def _on_double_aid_checked(self, entry: AidEntry, found) -> None:
+        breaches, label, programme = found
         if breaches:
-            self._ask_override(entry, breaches)
+            self._open_double_aid_dialog(entry, breaches, label, programme)
         else:
             self._write(entry, None)
 
+    def _on_check_failed(self, error: DostyqError) -> None:
+        self._saving = False
+        self.errors.show(error)
+
     def _ask_override(self, entry: AidEntry, breaches) -> None:
         assert entry.recipient_id and entry.programme  # double aid is checked only with both chosen
-        card = aid.recipient_card(self.ctx.store, entry.recipient_id)
-        programme = aid.programme_names(self.ctx.store).get(entry.programme, entry.programme)
-        self.double_aid_dialog = DoubleAidDialog(breaches, card["label"] if card else "", programme, self)
+        ReadOp(self.ctx, lambda store: _names_for_warning(store, entry), parent=self).success(
+            lambda names: self._open_double_aid_dialog(entry, breaches, *names)
+        ).failure(self._on_check_failed).run()
+
+    def _open_double_aid_dialog(self, entry: AidEntry, breaches, label: str, programme: str) -> None:
+        self.double_aid_dialog = DoubleAidDialog(breaches, label, programme, self)
         self.double_aid_dialog.accepted.connect(lambda: self._write(entry, self.double_aid_dialog.reason))
         self.double_aid_dialog.rejected.connect(self._on_save_abandoned)
         self.double_aid_dialog.open()
@@ -464,3 +511,20 @@ class RegisterAidPage(QWidget):
         self.status_label.setText(_("Correction saved: receipt No. {number}.").format(number=result.number))
         self.status_label.setStyleSheet("color: #1e7b34;")
         self.recent_model.reload()
+
+
+def _names_for_warning(store, entry: AidEntry) -> tuple[str, str]:
+    """The recipient's label and the programme's name for the double-aid warning (runs in a read op)."""
+    assert entry.recipient_id and entry.programme  # double aid is checked only with both chosen
+    card = aid.recipient_card(store, entry.recipient_id)
+    programme = aid.programme_names(store).get(entry.programme, entry.programme)
+    return (card["label"] if card else ""), programme
+
+
+def _double_aid(store, entry: AidEntry) -> tuple[list, str, str]:
+    """The double-aid check before a save, with what its warning shows (runs in a read op)."""
+    assert entry.recipient_id and entry.programme  # checked only with both chosen
+    breaches = aid.check_double_aid(store, entry.programme, entry.recipient_id, entry.given_on)
+    if not breaches:
+        return [], "", ""
+    return (breaches, *_names_for_warning(store, entry))

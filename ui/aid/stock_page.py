@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, reference
+from desktop import aid
 from desktop.i18n import N_, _
 from ui.aid.common import (
     NEGATIVE,
@@ -29,12 +29,13 @@ from ui.aid.common import (
     Column,
     FieldErrors,
     LazyTableModel,
+    Names,
     enable_sorting,
     fill_combo,
     point_pairs,
     qty,
 )
-from ui.ops import WriteOp
+from ui.ops import ReadOp, WriteOp
 
 
 class StockTakeDialog(QDialog):
@@ -47,6 +48,10 @@ class StockTakeDialog(QDialog):
     ):
         super().__init__(parent)
         self.ctx = ctx
+        self._initial: tuple[str | None, str | None] | None = (
+            point_id,
+            item_id,
+        )  # chosen once the combos fill
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.point_label, self.point_combo = QLabel(self), QComboBox(self)
@@ -79,10 +84,6 @@ class StockTakeDialog(QDialog):
             },
         )
         self.retranslate_ui()
-        if point_id:
-            self.point_combo.setCurrentIndex(max(0, self.point_combo.findData(point_id)))
-        if item_id:
-            self.item_combo.setCurrentIndex(max(0, self.item_combo.findData(item_id)))
         self.point_combo.currentIndexChanged.connect(lambda _i: self._update_books())
         self.item_combo.currentIndexChanged.connect(lambda _i: self._update_books())
         self.buttons.accepted.connect(self._on_buttons_accepted)
@@ -99,13 +100,32 @@ class StockTakeDialog(QDialog):
         self.counted_label.setText(_("Counted:"))
         self.reason_label.setText(_("Reason:"))
         self.reason_edit.setPlaceholderText(_("e.g. stock-take of 01.11.2026, spoiled flour written off"))
-        fill_combo(self.point_combo, point_pairs(self.ctx.store))
-        fill_combo(self.item_combo, [(r["id"], aid.item_label(r)) for r in aid.list_items(self.ctx.store)])
+        ReadOp(self.ctx, lambda store: (point_pairs(store), aid.list_items(store)), parent=self).success(
+            self._on_choices_read
+        ).latest("choices").run()
+
+    def _on_choices_read(self, choices) -> None:
+        points, items = choices
+        fill_combo(self.point_combo, points)
+        fill_combo(self.item_combo, [(r["id"], aid.item_label(r)) for r in items])
+        if self._initial is not None:
+            point_id, item_id = self._initial
+            self._initial = None
+            if point_id:
+                self.point_combo.setCurrentIndex(max(0, self.point_combo.findData(point_id)))
+            if item_id:
+                self.item_combo.setCurrentIndex(max(0, self.item_combo.findData(item_id)))
+        self._update_books()
 
     def _update_books(self) -> None:
         point, item = self.point_combo.currentData(), self.item_combo.currentData()
-        value = aid.stock_of(self.ctx.store, point, item) if point and item else 0
-        self.books_value.setText(qty(value))
+        if not (point and item):
+            ReadOp(self.ctx, lambda _store: 0, parent=self).latest("books")  # drops a figure on its way
+            self.books_value.setText(qty(0))
+            return
+        ReadOp(self.ctx, lambda store: aid.stock_of(store, point, item), parent=self).success(
+            lambda value: self.books_value.setText(qty(value))
+        ).latest("books").run()
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
@@ -145,12 +165,12 @@ class StockPage(QWidget):
             "background: #fdecea; color: #8e1b10; padding: 8px; border: 1px solid #e6b0aa;font-weight: bold;"
         )
         layout.addWidget(self.warning)
-        groups = lambda: dict(reference.names(ctx.store.conn, "item_groups"))
+        self.names = Names("item_groups")
         self.model = LazyTableModel(
             [
                 Column(N_("Aid point"), lambda r: r.point_name),
                 Column(N_("Item"), lambda r: r.item_name),
-                Column(N_("Group"), lambda r: groups().get(r.item_group, r.item_group)),
+                Column(N_("Group"), lambda r: self.names.get("item_groups", r.item_group)),
                 Column(N_("Unit"), lambda r: r.unit),
                 Column(N_("Received"), lambda r: qty(r.donated), align_right=True, sort=lambda r: r.donated),
                 Column(N_("Given out"), lambda r: qty(r.given), align_right=True, sort=lambda r: r.given),
@@ -162,9 +182,8 @@ class StockPage(QWidget):
                 ),
                 Column(N_("On hand"), lambda r: qty(r.on_hand), align_right=True, sort=lambda r: r.on_hand),
             ],
-            lambda o, n: self.rows[o : o + n],
-            lambda: len(self.rows),
-            self,
+            ctx,
+            parent=self,
             colour=lambda r, column: NEGATIVE if r.negative and column == 7 else None,
             background=lambda r: NEGATIVE_ROW if r.negative else None,
         )
@@ -181,17 +200,26 @@ class StockPage(QWidget):
 
     def retranslate_ui(self) -> None:
         self.point_label.setText(_("Aid point:"))
-        fill_combo(self.point_combo, point_pairs(self.ctx.store), empty=_("All points"))
+        ReadOp(self.ctx, point_pairs, parent=self).success(
+            lambda points: fill_combo(self.point_combo, points, empty=_("All points"))
+        ).latest("points").run()
         self.all_items_check.setText(_("Show items with no movement"))
         self.stock_take_button.setText(_("Stock-take…"))
         self.model.retranslate()
         self._update_warning()
 
     def refresh(self) -> None:
-        self.rows = aid.stock_on_hand(
-            self.ctx.store, self.point_combo.currentData(), all_items=self.all_items_check.isChecked()
-        )
-        self.model.reload()
+        point, all_items, names = self.point_combo.currentData(), self.all_items_check.isChecked(), self.names
+        ReadOp(
+            self.ctx,
+            lambda store: (aid.stock_on_hand(store, point, all_items=all_items), names.read(store)),
+            parent=self,
+        ).success(self._on_stock_read).latest("stock").run()
+
+    def _on_stock_read(self, result) -> None:
+        self.rows, maps = result
+        self.names.set(maps)
+        self.model.set_rows(self.rows)  # one read gives them all (the warning needs every row)
         self.view.resizeColumnsToContents()
         self._update_warning()
 
