@@ -57,6 +57,18 @@ def backup(
     return target
 
 
+def sqlite_version() -> str:
+    """The version of the SQLite library the database is kept with (for the About text)."""
+    return sqlite3.sqlite_version
+
+
+def backup_store(
+    store, target_dir: str | os.PathLike, now: dt.datetime, progress: Callable[[int, int], None] | None = None
+) -> Path:
+    """backup() of a Store's database (for an op: the store is the writer thread's)."""
+    return backup(store.conn, target_dir, now, progress)
+
+
 def check_database_file(path: str | os.PathLike) -> None:
     """Raises StoreOpenError if Dostyq could not use this file (opening it runs any pending migration)."""
     from desktop.store import Store

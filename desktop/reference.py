@@ -262,6 +262,17 @@ def localized(row: dict, lang: str | None = None, prefix: str = "name") -> str:
     return row.get(first) or row.get(second) or ""
 
 
+def active_houses(conn: sqlite3.Connection) -> list[dict]:
+    """The active houses with both names ({"code", "name_kk", "name_ru"}), in their order: the first-run choice."""
+    rows = conn.execute("SELECT code, name_kk, name_ru FROM houses WHERE active = 1 ORDER BY sort, code")
+    return [dict(zip(("code", "name_kk", "name_ru"), r, strict=True)) for r in rows]
+
+
+def house_names(store) -> list[tuple[str, str]]:
+    """names() of the houses, from a Store (for a read op)."""
+    return names(store.conn, "houses")
+
+
 def names(conn: sqlite3.Connection, table: str, lang: str | None = None) -> list[tuple[str, str]]:
     """[(code, localized name)] of a reference table, in its own order."""
     rows = conn.execute(f"SELECT code, name_kk, name_ru FROM {table} WHERE active = 1 ORDER BY sort, code")

@@ -98,6 +98,22 @@ def own_region(conn: sqlite3.Connection, house_id: str | None) -> str | None:
     return row[0] if row else None
 
 
+@dataclass
+class LocalReference:
+    """What the roll-up tab reads from this PC's database before it asks the server."""
+
+    houses: list[House]
+    regions: dict[str, dict]
+    own_region: str | None
+
+
+def local_reference(store) -> LocalReference:
+    """The local houses, the regions' names and this PC's region, read in one go (on the reader thread)."""
+    return LocalReference(
+        local_houses(store.conn), regions(store.conn), own_region(store.conn, store.house_id)
+    )
+
+
 # ---- server --------------------------------------------------------------------------------------------------
 def fetch_region_reports(
     url: str, token: str, month: str | None = None, *, transport: HttpTransport | None = None

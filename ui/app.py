@@ -127,9 +127,10 @@ def _open_store(db_path: Path):
 def _first_run(store, settings: Settings, forced_lang: str | None) -> bool:
     from PySide6.QtWidgets import QDialog
 
+    from desktop import reference
     from ui.dialogs.first_run_dialog import FirstRunDialog
 
-    dialog = FirstRunDialog(store.conn)
+    dialog = FirstRunDialog(reference.active_houses(store.conn))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     settings.language = forced_lang or dialog.language

@@ -4,6 +4,7 @@ and long work), the settings, and app-wide signals."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -32,6 +33,11 @@ class AppContext(QObject):
         self.actor: str | None = None
         # The window's sync controller: set by the composition root, or on first use by sync_controller().
         self.sync: SyncController | None = None
+
+    @property
+    def db_path(self) -> Path:
+        """The database file (for labels and file dialogs; nothing is read through it)."""
+        return self.store.path
 
     def write(
         self,

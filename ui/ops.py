@@ -20,6 +20,11 @@ with its result; the op runs the function off the UI thread and calls back on it
 - Callbacks whose `parent` widget has been deleted meanwhile are dropped.
 - `.latest(key)`: of the ops a parent starts under one key (search as you type, a list refresh), only the newest
   answers; an older one that finishes later is dropped, so a slow answer never overwrites a newer one.
+- `.progressed(fn)` calls `fn(done, total)` on the UI thread as the work reports progress (a widget's own progress
+  bar); the function gets `progress` as with `.with_progress`.
+- A **background op** runs work that needs no database (a request to a server, writing a file of figures already
+  read) on the general pool: `op()`, or `op(progress)` when it reports progress.
+- `tables=None` on a write op announces nothing: a write no view shows (an audit entry of an export).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ T = TypeVar("T")
 _generations: dict[tuple[int, str], int] = {}
 Progress = Callable[[int, int], None]
 
-__all__ = ["CancelledError", "DostyqError", "ReadOp", "UnexpectedError", "WriteOp"]
+__all__ = ["BackgroundOp", "CancelledError", "DostyqError", "ReadOp", "UnexpectedError", "WriteOp"]
 
 
 class _Op(Generic[T]):
@@ -53,16 +58,17 @@ class _Op(Generic[T]):
         op: Callable[..., T],
         *,
         parent: QObject | None = None,
-        tables: Iterable[str] = (),
+        tables: Iterable[str] | None = (),
     ):
         self._ctx = ctx
         self._op = op
         self._parent = parent
-        self._tables = tuple(tables)
+        self._tables = None if tables is None else tuple(tables)
         self._success: Callable[[T], None] | None = None
         self._failure: Callable[[DostyqError], None] | None = None
         self._finished: Callable[[], None] | None = None
         self._progress_label: str | None = None
+        self._progressed: Callable[[int, int], None] | None = None
         self._latest: tuple[tuple[int, str], int] | None = None
 
     # ---- building --------------------------------------------------------------------------------------------
@@ -92,22 +98,36 @@ class _Op(Generic[T]):
         self._progress_label = label
         return self
 
+    def progressed(self, fn: Callable[[int, int], None]) -> _Op[T]:
+        """`fn(done, total)` on the UI thread as the work reports progress; the function gets `progress`."""
+        self._progressed = fn
+        return self
+
     # ---- running ---------------------------------------------------------------------------------------------
-    def run(self) -> Task:
-        op, actor, wants_progress = self._op, self._ctx.actor, self._progress_label is not None
+    def _wants_progress(self) -> bool:
+        return self._progress_label is not None or self._progressed is not None
+
+    def _work(self) -> Callable[..., T]:
+        op, actor, wants_progress = self._op, self._ctx.actor, self._wants_progress()
 
         def work(store, *, progress, cancel) -> T:
             store.actor = actor
             return op(store, progress) if wants_progress else op(store)
 
+        return work
+
+    def _start(self) -> Callable[..., Task]:
         runner = self._ctx.runner
-        start = runner.write if self._writes else runner.read
+        return runner.write if self._writes else runner.read
+
+    def run(self) -> Task:
         # Closures, not bound methods: Qt holds a bound method's object weakly, and nothing else keeps this op.
-        return start(
-            work,
+        return self._start()(
+            self._work(),
             on_done=lambda result: self._on_done(result),
             on_failure=lambda error: self._on_error(error),
             on_finished=lambda: self._on_finished(),
+            on_progress=(lambda done, total: self._on_progress(done, total)) if self._progressed else None,
             before_start=self._show_progress if self._progress_label is not None else None,
         )
 
@@ -125,8 +145,12 @@ class _Op(Generic[T]):
                 return False  # a newer op of the same parent and key has been started
         return self._parent is None or shiboken6.isValid(self._parent)
 
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._progressed is not None and self._alive():
+            self._progressed(done, total)
+
     def _on_done(self, result: Any) -> None:
-        if self._writes:
+        if self._writes and self._tables is not None:
             # Announced even if the widget that asked has gone: other views show the new data.
             for table in self._tables or ("",):
                 self._ctx.data_changed.emit(table)
@@ -154,6 +178,22 @@ class WriteOp(_Op[T]):
     """Writes on the one writer thread; on success announces `tables` as changed."""
 
     _writes = True
+
+
+class BackgroundOp(_Op[T]):
+    """Work without the database on the general pool: `op()` (or `op(progress)` with `.with_progress` or
+    `.progressed`). For a server's answer or writing a file of figures already read; it announces nothing."""
+
+    def _work(self) -> Callable[..., T]:
+        op, wants_progress = self._op, self._wants_progress()
+
+        def work(*, progress, cancel) -> T:
+            return op(progress) if wants_progress else op()
+
+        return work
+
+    def _start(self) -> Callable[..., Task]:
+        return self._ctx.runner.run
 
 
 def show_error(parent: QObject | None, error: DostyqError) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 from desktop import formats
 from desktop.i18n import _, ngettext
 from desktop.reports.submission import submission_reminder
+from ui.ops import ReadOp
 from ui.sync_controller import sync_controller
 
 
@@ -17,6 +18,7 @@ class SyncStatusBar(QStatusBar):
         super().__init__(parent)
         self.ctx = ctx
         self.sync = sync_controller(ctx)
+        self._counts: tuple[int, int] | None = None  # (changes waiting, conflicts) as last read
         # Month-end reminder until the finished months are submitted to the region; a click opens the report.
         self.reminder = QPushButton(self)
         self.reminder.setFlat(True)
@@ -40,7 +42,11 @@ class SyncStatusBar(QStatusBar):
             self.refresh_reminder()
 
     def refresh_reminder(self) -> None:
-        text = submission_reminder(self.ctx.store)
+        ReadOp(self.ctx, submission_reminder, parent=self).success(self._show_reminder).latest(
+            "reminder"
+        ).run()
+
+    def _show_reminder(self, text: str | None) -> None:
         self.reminder.setText(text or "")
         self.reminder.setVisible(bool(text))
 
@@ -49,8 +55,16 @@ class SyncStatusBar(QStatusBar):
         return bool(self.sync.online)
 
     def refresh(self) -> None:
-        store = self.ctx.store
-        pending = store.pending_count()
+        """The connection state at once (with the counts last read), then the counts as read now."""
+        if self._counts is not None:
+            self._show_counts(self._counts)
+        ReadOp(
+            self.ctx, lambda store: (store.pending_count(), store.open_conflicts_count()), parent=self
+        ).success(self._show_counts).latest("counts").run()
+
+    def _show_counts(self, counts: tuple[int, int]) -> None:
+        self._counts = counts
+        pending, conflicts = counts
         if self.sync.running is not None:
             state = _("syncing…")
         else:
@@ -65,7 +79,6 @@ class SyncStatusBar(QStatusBar):
             )
         )
         self.state_label.setText(" · ".join(parts))
-        conflicts = store.open_conflicts_count()
         if conflicts:
             text = ngettext("{count} conflict to review", "{count} conflicts to review", conflicts).format(
                 count=conflicts

@@ -129,16 +129,30 @@ def test_cancel_frees_the_tab_at_once_and_a_late_answer_is_ignored(qtbot, page):
     silent = socket.socket()  # accepts connections (the kernel does) but never answers
     silent.bind(("127.0.0.1", 0))
     silent.listen(4)
+    silent.setblocking(False)
+    waiting = []
+
+    def request_arrived() -> bool:
+        try:
+            waiting.append(silent.accept()[0])
+        except BlockingIOError:
+            return False
+        return True
+
     try:
         page.url_edit.setText(f"http://127.0.0.1:{silent.getsockname()[1]}")
         page.token_edit.setText("some-token")
         page.fetch_button.click()
         assert not page.fetch_button.isEnabled() and page.cancel_button.isVisibleTo(page)
+        # The local houses are read first; cancel once the request waits on the server.
+        qtbot.waitUntil(request_arrived, timeout=20000)
         task = page._fetch_task
         page.cancel_button.click()
         assert page.fetch_button.isEnabled() and not page.cancel_button.isVisibleTo(page)
         assert page.message_label.text() == "Cancelled."
     finally:
+        for connection in waiting:
+            connection.close()
         silent.close()  # the waiting request now fails; its answer must not show
     # The task leaves the runner when its `finished` reaches the UI thread, after its answer has been delivered.
     qtbot.waitUntil(lambda: task not in page.ctx.runner._live, timeout=20000)

@@ -66,8 +66,11 @@ def test_enrol_sync_and_status_bar(qtbot, window, server, ui_lang):
     assert window.ctx.store.house_id == HOUSE_A
     window.ctx.store.insert("people", {"surname": "Ержанов", "name": "Бауыржан"})
     _sync_and_wait(qtbot, window)
-    text = window.statusBar().state_label.text()
-    assert text.startswith("в сети") and "0 изменений ещё не отправлено" in text, text
+    label = window.statusBar().state_label
+    qtbot.waitUntil(
+        lambda: label.text().startswith("в сети") and "0 изменений ещё не отправлено" in label.text(),
+        timeout=20000,
+    )
     assert window.ctx.store.pending_count() == 0
     assert len(server.store.rows("people", HOUSE_A)) == 1
 
@@ -82,7 +85,7 @@ def test_unreachable_server_shows_offline_and_keeps_work(qtbot, window, server, 
     _sync_and_wait(qtbot, window)
     assert window.ctx.sync.online is False
     assert store.pending_count() == 1
-    assert "желіден тыс" in window.statusBar().state_label.text()
+    qtbot.waitUntil(lambda: "желіден тыс" in window.statusBar().state_label.text(), timeout=20000)
     assert "127.0.0.1:9" in _page(window).message.text()
 
 
@@ -100,10 +103,10 @@ def test_needs_review_shows_both_values_and_keeps_the_choice(qtbot, window, serv
     _sync_and_wait(qtbot, window)
     assert store.open_conflicts_count() == 1
     bar = window.statusBar()
-    assert "1 конфликт" in bar.review_label.text()
+    qtbot.waitUntil(lambda: "1 конфликт" in bar.review_label.text(), timeout=20000)
     page = _page(window)
     page.refresh()
-    assert page.table.rowCount() == 1
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=20000)
     cells = [page.table.item(0, c).text() for c in range(5)]
     assert cells[0] == "Нұрланова Гүлнар"
     assert {cells[2], cells[3]} == {"+77011111111", "+77012222222"}

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from desktop.errors import DostyqError, ValidationError, ValidationErrors
-from ui.ops import CancelledError, ReadOp, UnexpectedError, WriteOp
+from ui.ops import BackgroundOp, CancelledError, ReadOp, UnexpectedError, WriteOp
 
 
 @pytest.fixture
@@ -145,3 +145,53 @@ def test_only_the_latest_of_a_series_answers(qtbot, ctx):
     gate.set()
     _wait(qtbot, ctx)
     assert answers == ["new", "other key"]  # the first, superseded by the second, is dropped
+
+
+def test_a_background_op_runs_without_the_store_on_the_general_pool(qtbot, ctx, changed):
+    ui_thread = threading.get_ident()
+    seen: dict[str, object] = {}
+    ReadOp(ctx, lambda store: seen.update(reader=threading.get_ident())).run()
+    WriteOp(ctx, lambda store: seen.update(writer=threading.get_ident()), tables=None).run()
+    _wait(qtbot, ctx)
+
+    def fetch(*args):
+        seen["args"] = args  # no store
+        seen["thread"] = threading.get_ident()
+        return "answer"
+
+    BackgroundOp(ctx, fetch).success(lambda r: seen.update(result=r, on=threading.get_ident())).run()
+    _wait(qtbot, ctx)
+    assert seen["args"] == ()
+    assert seen["thread"] not in (ui_thread, seen["reader"], seen["writer"])  # neither database thread
+    assert seen["result"] == "answer" and seen["on"] == ui_thread
+    assert changed == []  # it announces nothing
+
+    errors: list[DostyqError] = []
+
+    def refused():
+        raise ValidationError("url")
+
+    BackgroundOp(ctx, refused).failure(errors.append).run()
+    _wait(qtbot, ctx)
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError) and errors[0].field == "url"
+
+
+def test_progressed_reports_to_the_widget_and_a_write_without_tables_announces_nothing(qtbot, ctx, changed):
+    steps: list[tuple[int, int]] = []
+
+    def export(progress):
+        progress(0, 2)
+        progress(1, 2)
+        progress(2, 2)
+        return "file"
+
+    results: list[str] = []
+    BackgroundOp(ctx, export).progressed(lambda done, total: steps.append((done, total))).success(
+        results.append
+    ).run()
+    _wait(qtbot, ctx)
+    assert steps == [(0, 2), (1, 2), (2, 2)] and results == ["file"]
+
+    WriteOp(ctx, lambda store: store.audit("report_export"), tables=None).success(results.append).run()
+    _wait(qtbot, ctx)
+    assert results == ["file", None] and changed == []

@@ -36,7 +36,7 @@ def test_language_switches_live_including_qt_buttons(qtbot, ctx, ui_lang):
     assert window.windowTitle() == "Dostyq — учёт дома дружбы"
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Отмена"
     assert settings_page.open_folder.text() == "Открыть папку"
-    assert "не в сети" in window.statusBar().state_label.text()
+    qtbot.waitUntil(lambda: "не в сети" in window.statusBar().state_label.text(), timeout=20000)
     assert ctx.settings.language == "ru"
 
 
@@ -52,14 +52,18 @@ def test_status_bar_counts_changes_waiting(qtbot, ctx, ui_lang):
             on_done=done.append,
         )
     qtbot.waitUntil(lambda: len(done) == 2, timeout=20000)
-    assert window.statusBar().state_label.text() == "не в сети · 2 изменения ещё не отправлены"
+    qtbot.waitUntil(
+        lambda: window.statusBar().state_label.text() == "не в сети · 2 изменения ещё не отправлены",
+        timeout=20000,
+    )
 
 
 def test_first_run_dialog_switches_language_when_picked(qtbot, store, ui_lang):
+    from desktop import reference
     from ui.dialogs.first_run_dialog import FirstRunDialog
 
     ui_lang("kk")
-    dialog = FirstRunDialog(store.conn)
+    dialog = FirstRunDialog(reference.active_houses(store.conn))
     qtbot.addWidget(dialog)
     ru = next(b for b in dialog.language_group.buttons() if b.property("lang") == "ru")
     ru.click()
@@ -168,7 +172,7 @@ def test_month_end_reminder_shows_until_the_month_is_submitted(qtbot, ctx, ui_la
     qtbot.addWidget(window)
     window.show()
     bar = window.statusBar()
-    assert bar.reminder.isVisible() and "не отправлен" in bar.reminder.text()
+    qtbot.waitUntil(lambda: bar.reminder.isVisible() and "не отправлен" in bar.reminder.text(), timeout=20000)
     done = []
     ctx.write(
         lambda store, progress, cancel: submit_month(store, last),
@@ -176,7 +180,7 @@ def test_month_end_reminder_shows_until_the_month_is_submitted(qtbot, ctx, ui_la
         on_done=done.append,
     )
     qtbot.waitUntil(lambda: bool(done), timeout=10000)
-    assert not bar.reminder.isVisible()
+    qtbot.waitUntil(lambda: not bar.reminder.isVisible(), timeout=20000)
     bar.reminder.setVisible(True)
     bar.reminder.click()
     assert window.stack.currentWidget() is window.page("reports")

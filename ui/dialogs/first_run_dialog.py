@@ -22,15 +22,11 @@ from ui.qt_i18n import apply_language
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, conn, parent: QWidget | None = None):
+    def __init__(self, houses: list[dict], parent: QWidget | None = None):
+        """`houses`: reference.active_houses(), read by the caller before the window (and its ops) exist."""
         super().__init__(parent)
         # Read once: retranslation only re-labels them.
-        self._houses = [
-            dict(r)
-            for r in conn.execute(
-                "SELECT code, name_kk, name_ru FROM houses WHERE active = 1 ORDER BY sort, code"
-            )
-        ]
+        self._houses = list(houses)
         layout = QVBoxLayout(self)
         self.welcome = QLabel(self)
         self.welcome.setWordWrap(True)

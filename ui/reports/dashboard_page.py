@@ -11,7 +11,8 @@ from desktop.formats import format_month
 from desktop.i18n import _
 from desktop.periods import month_key
 from desktop.reports.submission import months_awaiting_submission, reminder_text
-from desktop.reports.summary import MonthlySummary, build_summary_task
+from desktop.reports.summary import MonthlySummary, build_summary
+from ui.ops import ReadOp
 from ui.reports.summary_view import SummaryView
 
 
@@ -55,15 +56,25 @@ class DashboardPage(QWidget):
         self._show_reminder()
 
     def refresh(self) -> None:
-        self._awaiting = months_awaiting_submission(self.ctx.store)
-        self._show_reminder()
+        self._read_awaiting()
         if self._stale:
             self.load()
 
     def load(self) -> None:
         self._stale = False
-        # A bound method, so Qt drops the callback if this page is gone before the task ends.
-        self.ctx.runner.write(build_summary_task, month_key(clock.today()), on_done=self._on_summary_ready)
+        month = month_key(clock.today())
+        ReadOp(self.ctx, lambda store: build_summary(store, month), parent=self).success(
+            self._on_summary_ready
+        ).latest("summary").run()
+
+    def _read_awaiting(self) -> None:
+        ReadOp(self.ctx, months_awaiting_submission, parent=self).success(self._on_awaiting_read).latest(
+            "awaiting"
+        ).run()
+
+    def _on_awaiting_read(self, months: list[str]) -> None:
+        self._awaiting = months
+        self._show_reminder()
 
     def _on_summary_ready(self, summary: MonthlySummary) -> None:
         self.summary = summary
@@ -71,8 +82,7 @@ class DashboardPage(QWidget):
 
     def _on_ctx_data_changed(self, table: str) -> None:
         if table == "monthly_reports":
-            self._awaiting = months_awaiting_submission(self.ctx.store)
-            self._show_reminder()
+            self._read_awaiting()
         else:
             self._stale = True
 

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
+from desktop.errors import DostyqError
 from desktop.formats import format_month, format_short_date
-from desktop.i18n import LANGUAGE_NAMES, _, ngettext
+from desktop.i18n import LANGUAGE_NAMES, N_, _, ngettext
 from desktop.periods import parse_month
 from desktop.reports.files import FORMATS, default_file_name, export_in_worker, record_export
 from desktop.reports.submission import latest_report, submit_month
-from desktop.reports.summary import MonthlySummary, build_summary_task, recent_months
+from desktop.reports.summary import MonthlySummary, build_summary, recent_months
+from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.reports.figures_model import ui_lang
 from ui.reports.summary_view import SummaryView
 
@@ -135,19 +137,26 @@ class ReportPage(QWidget):
         self._stale = False
         self._set_busy(True)
         self.message_label.setText(_("Counting the figures…"))
-        # Callbacks are bound methods, so Qt drops them if this page is gone before the task ends.
-        self.ctx.runner.write(
-            build_summary_task, self.month, on_done=self._on_summary_ready, on_error=self._on_task_failed
-        )
+        month = self.month
 
-    def _on_summary_ready(self, summary: MonthlySummary) -> None:
+        def read(store) -> tuple[MonthlySummary, dict | None]:
+            # The figures and the month's newest submitted version, read together.
+            return build_summary(store, month), latest_report(store, month)
+
+        ReadOp(self.ctx, read, parent=self).success(self._on_summary_ready).failure(
+            self._on_task_failed
+        ).latest("summary").run()
+
+    def _on_summary_ready(self, answer: tuple[MonthlySummary, dict | None]) -> None:
+        summary, last_report = answer
         if summary.month != self.month:
             return  # the user picked another month meanwhile
         self.summary = summary
         self.view.set_summary(summary)
         self._set_busy(False)
         self.message_label.setText("")
-        self._read_submission_state()
+        self._last_report = last_report
+        self._show_submission_state()
 
     def _on_month_combo_current_index_changed(self, _index: int) -> None:
         self.load()
@@ -159,10 +168,6 @@ class ReportPage(QWidget):
     def _set_busy(self, busy: bool) -> None:
         for button in [*self.export_buttons.values(), self.submit_button]:
             button.setEnabled(not busy and self.summary is not None)
-
-    def _read_submission_state(self) -> None:
-        self._last_report = latest_report(self.ctx.store, self.summary.month) if self.summary else None
-        self._show_submission_state()
 
     def _show_submission_state(self) -> None:
         last = self._last_report
@@ -200,6 +205,7 @@ class ReportPage(QWidget):
         lang = self.lang_combo.currentData()
         delimiter = ";" if self.semicolon_check.isChecked() else ","
         summary = self.summary
+        assert summary is not None  # the export buttons are enabled once a summary is shown
         self.progress.setRange(0, 2)
         self.progress.setValue(0)
         self.progress.show()
@@ -208,17 +214,13 @@ class ReportPage(QWidget):
         self.message_label.setText(_("Saving {file}…").format(file=Path(path).name))
 
         self._export_job = (summary, fmt, lang)
-        self.ctx.runner.run(
-            export_in_worker,
-            summary,
-            fmt,
-            path,
-            lang,
-            delimiter,
-            on_done=self._on_export_done,
-            on_error=self._on_task_failed,
-            on_progress=self._on_export_progress,
-        )
+        BackgroundOp(
+            self.ctx,
+            lambda progress: export_in_worker(summary, fmt, path, lang, delimiter, progress),
+            parent=self,
+        ).with_progress(N_("Saving the report…")).progressed(self._on_export_progress).success(
+            self._on_export_done
+        ).failure(self._on_task_failed).run()
 
     def _on_export_progress(self, done: int, _total: int) -> None:
         self.progress.setValue(done)
@@ -230,13 +232,16 @@ class ReportPage(QWidget):
         self.ctx.settings.extra[_FOLDER_KEY] = str(Path(target).parent)
         if self._export_job:
             summary, fmt, lang = self._export_job
-            self.ctx.runner.write(record_export, summary, fmt, str(target), lang)
+            # An audit entry only: no view shows it, so nothing is announced.
+            WriteOp(
+                self.ctx, lambda store: record_export(store, summary, fmt, str(target), lang), tables=None
+            ).run()
 
-    def _on_task_failed(self, message: str) -> None:
+    def _on_task_failed(self, error: DostyqError) -> None:
         self.progress.hide()
         self._set_busy(False)
         self.message_label.setStyleSheet("color: #b00020;")
-        self.message_label.setText(message)
+        self.message_label.setText(error.message)
 
     # ---- submit ----------------------------------------------------------------------------------------------
     def _on_submit_button_clicked(self) -> None:
@@ -244,16 +249,18 @@ class ReportPage(QWidget):
             return
         self._set_busy(True)
         self.message_label.setStyleSheet("")
-        self.ctx.write(
-            submit_month,
-            self.month,
-            summary=self.summary,
-            tables=("monthly_reports",),
-            on_done=self._on_submitted,
-            on_error=self._on_task_failed,
-        )
+        month, summary = self.month, self.summary
 
-    def _on_submitted(self, row: dict) -> None:
+        def submit(store) -> tuple[dict, dict | None]:
+            row = submit_month(store, month, summary=summary)
+            return row, latest_report(store, month)
+
+        WriteOp(self.ctx, submit, tables=("monthly_reports",), parent=self).success(
+            self._on_submitted
+        ).failure(self._on_task_failed).run()
+
+    def _on_submitted(self, answer: tuple[dict, dict | None]) -> None:
+        row, last_report = answer  # the newest version of the submitted month, read after the submission
         self._set_busy(False)
         if row.get("unchanged"):
             text = _("Nothing changed since version {version}; it is already submitted.")
@@ -266,4 +273,6 @@ class ReportPage(QWidget):
         else:
             text = _("Submitted as version {version}. It is sent with the next sync.")
         self.message_label.setText(text.format(version=row["version"]))
-        self._read_submission_state()
+        if self.summary is not None and self.summary.month == row["month"]:
+            self._last_report = last_report
+        self._show_submission_state()

@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
+from desktop.errors import DostyqError
 from desktop.formats import format_month, format_short_date
-from desktop.i18n import LANGUAGE_NAMES, _
+from desktop.i18n import LANGUAGE_NAMES, N_, _
 from desktop.periods import parse_month
 from desktop.reports.files import FORMATS, default_file_name, record_export
 from desktop.reports.summary import recent_months
 from sync import coordinator
-from sync.coordinator import HouseStatus, RegionRollup
+from sync.coordinator import HouseStatus, LocalReference, RegionRollup
+from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.reports.figures_model import ui_lang
 from ui.reports.summary_view import SummaryView
 from ui.tasks import Task
@@ -110,20 +112,17 @@ class RollupPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.fetched: RegionRollup | None = None
-        self._fetch_task: Task | None = None
+        self._fetch_task: Task | None = (
+            None  # the task of the fetch under way (reading, then asking the server)
+        )
+        self._fetch_job = 0  # counts fetches and cancels: an answer of an older one is dropped
         self._export_job: tuple | None = None
         self._message: tuple[str, Callable[[], str]] = (
             "",
             str,
         )  # (kind, text maker): re-made on a language switch
-        self.region_code = (
-            ctx.settings.extra.get("coordinator_region")
-            or coordinator.own_region(ctx.store.conn, ctx.store.house_id)
-            or ""
-        )
-        self._regions = coordinator.regions(
-            ctx.store.conn
-        )  # read once: retranslation never touches the database
+        self.region_code = ctx.settings.extra.get("coordinator_region") or ""  # else this PC's, once read
+        self._regions: dict[str, dict] = {}  # read once (and at each fetch): retranslation never reads
         outer = QVBoxLayout(self)
 
         server = QHBoxLayout()
@@ -215,6 +214,13 @@ class RollupPage(QWidget):
         splitter.setSizes([130, 520])
         outer.addWidget(splitter, 1)
         self._set_busy(False)
+        ReadOp(ctx, coordinator.local_reference, parent=self).success(self._on_reference_read).run()
+
+    def _on_reference_read(self, reference: LocalReference) -> None:
+        if not self._regions:  # a fetch may have read them meanwhile
+            self._regions = reference.regions
+        self.region_code = self.region_code or reference.own_region or ""
+        self._show_region()
 
     def _sync_url(self) -> str:
         sync = getattr(self.ctx, "sync", None)
@@ -280,40 +286,52 @@ class RollupPage(QWidget):
         self.fetch()
 
     def fetch(self) -> None:
-        url, token = self.url_edit.text().strip(), self.token_edit.text().strip()
-        houses = coordinator.local_houses(self.ctx.store.conn)
-        self._regions = names = coordinator.regions(self.ctx.store.conn)
+        url, token, month = self.url_edit.text().strip(), self.token_edit.text().strip(), self.month
+        self._fetch_job += 1
+        job = self._fetch_job
         self._set_busy(True, cancellable=True)
         self.progress.setRange(0, 2)
         self.progress.setValue(0)
         self.progress.show()
         self._say("", lambda: _("Fetching the region's reports…"))
-        self._fetch_task = self.ctx.runner.run(
-            coordinator.fetch_region_rollup,
-            url,
-            token,
-            self.month,
-            self.region_code or None,
-            houses,
-            names,
-            on_done=self._on_fetch_done,
-            on_error=self._on_fetch_failed,
-            on_progress=self._on_progress,
+
+        def ask_server(reference: LocalReference) -> None:
+            # The local houses and regions are read first (reader thread); the request waits on the general pool.
+            if job != self._fetch_job:
+                return  # cancelled meanwhile
+            self._regions = names = reference.regions
+            region = self.region_code or None
+            self._fetch_task = (
+                BackgroundOp(
+                    self.ctx,
+                    lambda progress: coordinator.fetch_region_rollup(
+                        url, token, month, region, reference.houses, names, progress
+                    ),
+                    parent=self,
+                )
+                .progressed(self._on_progress)
+                .success(lambda fetched: self._on_fetch_done(job, fetched))
+                .failure(lambda error: self._on_fetch_failed(job, error))
+                .run()
+            )
+
+        self._fetch_task = (
+            ReadOp(self.ctx, coordinator.local_reference, parent=self)
+            .success(ask_server)
+            .failure(lambda error: self._on_fetch_failed(job, error))
+            .run()
         )
 
     def _on_cancel_button_clicked(self) -> None:
         if self._fetch_task is not None:
-            self._fetch_task.cancel_event.set()
+            self._fetch_task.cancel()
             self._fetch_task = None
+        self._fetch_job += 1  # a late answer of the cancelled fetch is dropped
         self._finish()
         self._say("", lambda: _("Cancelled."))
 
-    def _is_current(self) -> bool:
-        task = self._fetch_task
-        return task is not None and self.sender() is task.signals
-
-    def _on_fetch_done(self, fetched: RegionRollup) -> None:
-        if not self._is_current():
+    def _on_fetch_done(self, job: int, fetched: RegionRollup) -> None:
+        if job != self._fetch_job:
             return
         self._fetch_task = None
         assert fetched.result is not None  # region_rollup always sums what it fetched
@@ -340,12 +358,12 @@ class RollupPage(QWidget):
             self._say("ok", lambda: _("Fetched. Every house of the region has submitted."))
         self._show_region()
 
-    def _on_fetch_failed(self, message: str) -> None:
-        if not self._is_current():
+    def _on_fetch_failed(self, job: int, error: DostyqError) -> None:
+        if job != self._fetch_job:
             return
         self._fetch_task = None
         self._finish()
-        self._say("error", message)
+        self._say("error", error.message)
 
     def _on_progress(self, done: int, _total: int) -> None:
         self.progress.setValue(done)
@@ -384,17 +402,14 @@ class RollupPage(QWidget):
         self._set_busy(True)
         self._say("", lambda: _("Saving {file}…").format(file=Path(path).name))
         self._export_job = (self.fetched.result.summary, fmt, lang)
-        self.ctx.runner.run(
-            coordinator.export_in_worker,
-            self.fetched,
-            fmt,
-            path,
-            lang,
-            delimiter,
-            on_done=self._on_export_done,
-            on_error=self._on_export_failed,
-            on_progress=self._on_progress,
-        )
+        fetched = self.fetched
+        BackgroundOp(
+            self.ctx,
+            lambda progress: coordinator.export_in_worker(fetched, fmt, path, lang, delimiter, progress),
+            parent=self,
+        ).with_progress(N_("Saving the regional roll-up…")).progressed(self._on_progress).success(
+            self._on_export_done
+        ).failure(self._on_export_failed).run()
 
     def _on_export_done(self, target) -> None:
         self._finish()
@@ -402,11 +417,14 @@ class RollupPage(QWidget):
         self.ctx.settings.extra[_FOLDER_KEY] = str(Path(target).parent)
         if self._export_job:
             summary, fmt, lang = self._export_job
-            self.ctx.runner.write(record_export, summary, fmt, str(target), lang)
+            # An audit entry only: no view shows it, so nothing is announced.
+            WriteOp(
+                self.ctx, lambda store: record_export(store, summary, fmt, str(target), lang), tables=None
+            ).run()
 
-    def _on_export_failed(self, message: str) -> None:
+    def _on_export_failed(self, error: DostyqError) -> None:
         self._finish()
-        self._say("error", message)
+        self._say("error", error.message)
 
     # ---- state -----------------------------------------------------------------------------------------------
     def _finish(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-import sqlite3
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl
@@ -23,12 +22,13 @@ from PySide6.QtWidgets import (
 
 import desktop
 from desktop import backup, clock, reference
+from desktop.errors import DostyqError
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
+from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.qt_i18n import apply_language
 from ui.sections.base import Section
 from ui.sections.sync_page import SyncPage
 from ui.sync_controller import sync_controller
-from ui.widgets.progress_dialog import TaskProgressDialog
 
 
 class SettingsPage(QWidget):
@@ -59,7 +59,7 @@ class SettingsPage(QWidget):
         self.data_box = QGroupBox(self)
         data_form = QFormLayout(self.data_box)
         self.db_label = QLabel(self.data_box)
-        self.db_path = QLabel(str(ctx.store.path), self.data_box)
+        self.db_path = QLabel(str(ctx.db_path), self.data_box)
         self.db_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.db_path.setWordWrap(True)
         self.open_folder = QPushButton(self.data_box)
@@ -92,12 +92,18 @@ class SettingsPage(QWidget):
         layout.addStretch(1)
 
     def _fill_houses(self) -> None:
+        ReadOp(self.ctx, lambda store: (reference.house_names(store), store.house_id), parent=self).success(
+            self._on_houses_read
+        ).latest("houses").run()
+
+    def _on_houses_read(self, answer: tuple[list[tuple[str, str]], str | None]) -> None:
+        houses, house_id = answer
         self.house_combo.blockSignals(True)
         self.house_combo.clear()
         self.house_combo.addItem(_("Not chosen yet"), "")
-        for code, name in reference.names(self.ctx.store.conn, "houses"):
+        for code, name in houses:
             self.house_combo.addItem(name, code)
-        self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(self.ctx.store.house_id or "")))
+        self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(house_id or "")))
         self.house_combo.blockSignals(False)
         # Once enrolled, the server's enrolment decides the house.
         enrolled = sync_controller(self.ctx).enrolled
@@ -124,7 +130,7 @@ class SettingsPage(QWidget):
                 version=desktop.__version__,
                 python=platform.python_version(),
                 qt=pyside_version,
-                sqlite=sqlite3.sqlite_version,
+                sqlite=backup.sqlite_version(),
             )
         )
 
@@ -138,7 +144,7 @@ class SettingsPage(QWidget):
 
     def _on_house_combo_changed(self, index: int) -> None:
         code = self.house_combo.itemData(index) or None
-        self.ctx.write(lambda store, progress, cancel: store.set_house(code), tables=("meta",))
+        WriteOp(self.ctx, lambda store: store.set_house(code), tables=("meta",), parent=self).run()
 
     def _on_backup_button_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -146,18 +152,19 @@ class SettingsPage(QWidget):
         )
         if not folder:
             return
-        task = self.ctx.write(
-            lambda store, progress, cancel: str(backup.backup(store.conn, folder, clock.now(), progress)),
-            on_done=lambda path: self._show_data_message(_("Backup saved: {path}").format(path=path)),
-            on_error=self._show_data_message,
-        )
-        TaskProgressDialog(task, N_("Backing up the database…"), self).open()
+        WriteOp(
+            self.ctx,
+            lambda store, progress: str(backup.backup_store(store, folder, clock.now(), progress)),
+            parent=self,
+        ).with_progress(N_("Backing up the database…")).success(
+            lambda path: self._show_data_message(_("Backup saved: {path}").format(path=path))
+        ).failure(self._show_data_error).run()
 
     def _on_switch_button_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
             self,
             _("Database file to use"),
-            str(self.ctx.store.path.parent),
+            str(self.ctx.db_path.parent),
             _("Dostyq database (*.sqlite *.db)"),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
@@ -169,17 +176,18 @@ class SettingsPage(QWidget):
             self.ctx.settings.save()
             self._show_data_message(_("Dostyq will use {path} from its next start.").format(path=path))
 
-        self.ctx.runner.run(
-            lambda progress, cancel: backup.check_database_file(path),
-            on_done=chosen,
-            on_error=self._show_data_message,
-        )
+        BackgroundOp(self.ctx, lambda: backup.check_database_file(path), parent=self).success(chosen).failure(
+            self._show_data_error
+        ).run()
 
     def _show_data_message(self, text: str) -> None:
         self.data_message.setText(text)
 
+    def _show_data_error(self, error: DostyqError) -> None:
+        self.data_message.setText(error.message)
+
     def _on_open_folder_clicked(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.store.path.parent)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.db_path.parent)))
 
 
 class SettingsSection(Section):

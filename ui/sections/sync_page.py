@@ -1,6 +1,6 @@
 """The Sync page: connect this PC to the server (URL + enrolment code), sync now with progress and cancel, sync
 files for PCs without a link, and the "Needs review" list of conflicts. Widgets only talk to the SyncController
-and the store's read side; the work runs in tasks."""
+and read through read ops; the work runs in tasks."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from desktop import formats, reference
 from desktop.errors import field_label, register_field_labels
 from desktop.i18n import N_, _, ngettext
 from sync import conflicts as sync_conflicts
+from ui.ops import ReadOp
 from ui.sync_controller import sync_controller
 from ui.widgets.progress_dialog import TaskProgressDialog
 
@@ -215,9 +216,6 @@ class SyncPage(QWidget):
         self.stack.setCurrentWidget(self.status_page if enrolled else self.enrol_page)
         if enrolled:
             self.server_value.setText(self.sync.server_url)
-            house = self.ctx.store.house_id or ""
-            names = dict(reference.names(self.ctx.store.conn, "houses"))
-            self.house_value.setText(names.get(house, house))
             running = self.sync.running is not None
             if running:
                 state = _("syncing…")
@@ -228,20 +226,30 @@ class SyncPage(QWidget):
             self.state_value.setText(state)
             last = self.sync.last_sync_at
             self.last_value.setText(formats.format_short_datetime(last) if last else _("never"))
-            pending = self.ctx.store.pending_count()
-            self.pending_value.setText(
-                ngettext("{count} change", "{count} changes", pending).format(count=pending)
-            )
             self.sync_button.setEnabled(not running)
         if self._message_source:
             template, params = self._message_source
             self.message.setText(_(template).format(**params))
         else:
             self.message.setText(self.sync.last_error_text())
-        self._fill_conflicts()
 
-    def _fill_conflicts(self) -> None:
-        self._conflicts = sync_conflicts.open_conflicts(self.ctx.store)
+        def read(store) -> tuple[str, str, int, list[sync_conflicts.Conflict]]:
+            house = store.house_id or ""
+            names = dict(reference.house_names(store))
+            return house, names.get(house, house), store.pending_count(), sync_conflicts.open_conflicts(store)
+
+        ReadOp(self.ctx, read, parent=self).success(self._on_state_read).latest("state").run()
+
+    def _on_state_read(self, answer: tuple[str, str, int, list[sync_conflicts.Conflict]]) -> None:
+        _house, house_name, pending, conflicts = answer
+        self.house_value.setText(house_name)
+        self.pending_value.setText(
+            ngettext("{count} change", "{count} changes", pending).format(count=pending)
+        )
+        self._fill_conflicts(conflicts)
+
+    def _fill_conflicts(self, conflicts: list[sync_conflicts.Conflict]) -> None:
+        self._conflicts = conflicts
         n = len(self._conflicts)
         self.review_intro.setText(
             ngettext(
