@@ -327,7 +327,7 @@ def _within_budget(store: Store, run, budget: float | None):
     if budget is None:
         return run()
     deadline = clock.monotonic() + budget
-    store.conn.set_progress_handler(lambda: 1 if clock.monotonic() > deadline else 0, 2000)
+    store.conn.set_progress_handler(lambda: 1 if clock.monotonic() > deadline else 0, 20000)
     try:
         return run()
     except sqlite3.OperationalError as exc:

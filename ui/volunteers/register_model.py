@@ -37,6 +37,7 @@ class VolunteerRegisterModel(QAbstractTableModel):
         self.ctx = ctx
         self.query = volunteers.RegisterQuery()
         self._rows: list[dict] = []
+        self._shown: dict[int, tuple[str, ...]] = {}  # row number → its cells as shown (see _texts)
         self._exhausted = False
         self._reading = False
 
@@ -57,6 +58,7 @@ class VolunteerRegisterModel(QAbstractTableModel):
         rows, (count, capped) = result
         self.beginResetModel()
         self._rows = rows
+        self._shown.clear()
         self._exhausted = len(rows) < PAGE
         self._reading = False
         self.endResetModel()
@@ -107,26 +109,31 @@ class VolunteerRegisterModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return people.full_name(row)
-            if column == 1:
-                return _(volunteers.STATUSES.get(row["status"], row["status"]))
-            if column == 2:
-                return format_hours(row["month_minutes"] or 0)
-            if column == 3:
-                return ", ".join(json.loads(row["languages"] or "[]"))
-            if column == 4:
-                return format_phone(row["phone"])
-            if column == 5:
-                return row["kiosk_code"] or ""
+            return self._texts(index.row())[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
-            return row["id"]
+            return self._rows[index.row()]["id"]
         return None
+
+    def _texts(self, row_number: int) -> tuple[str, ...]:
+        """A row's cells as shown, made once per row and language: a repaint asks for every visible cell many
+        times, and formatting phones and hours each time kept the UI thread busy while the user typed."""
+        texts = self._shown.get(row_number)
+        if texts is None:
+            row = self._rows[row_number]
+            texts = (
+                people.full_name(row),
+                _(volunteers.STATUSES.get(row["status"], row["status"])),
+                format_hours(row["month_minutes"] or 0),
+                ", ".join(json.loads(row["languages"] or "[]")),
+                format_phone(row["phone"]),
+                row["kiosk_code"] or "",
+            )
+            self._shown[row_number] = texts
+        return texts
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
@@ -140,6 +147,7 @@ class VolunteerRegisterModel(QAbstractTableModel):
         )
 
     def retranslate(self) -> None:
+        self._shown.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
