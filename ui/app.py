@@ -103,12 +103,20 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
     if args.screenshot:
+        # The screens read their data off the UI thread: capture once every read has answered (at least 400 ms
+        # after showing, so layouts settle; at most 20 s).
+        waited = {"ms": 0}
 
         def capture():
+            waited["ms"] += 100
+            if waited["ms"] < 400 or (not runner.is_idle() and waited["ms"] < 20000):
+                QTimer.singleShot(100, capture)
+                return
+            app.processEvents()
             window.grab().save(args.screenshot)
             app.quit()
 
-        QTimer.singleShot(400, capture)
+        QTimer.singleShot(100, capture)
 
     code = app.exec()
     ctx.sync.stop()
