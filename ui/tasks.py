@@ -132,11 +132,16 @@ class TaskRunner(QObject):
     def __init__(self, store_factory: Callable[[], Any], parent: QObject | None = None):
         super().__init__(parent)
         self._store_factory = store_factory
-        self._local = threading.local()
+        # Each pool thread's Store, by thread id. Not threading.local: Qt's pool threads lose Python thread-local
+        # data between tasks, which would open a new connection for every task.
+        self._stores: dict[int, Any] = {}
+        self._writer_ident: int | None = None
+        self._stores_lock = threading.Lock()
         self._live: set[Task] = set()
         self.pool = QThreadPool(self)
         self.db_pool = QThreadPool(self)
         self.db_pool.setMaxThreadCount(1)  # the one writer
+        self.db_pool.setExpiryTimeout(-1)  # its thread, and its Store, live as long as the runner
         self.read_pool = QThreadPool(self)
         self.read_pool.setMaxThreadCount(
             1
@@ -144,10 +149,13 @@ class TaskRunner(QObject):
         self.read_pool.setExpiryTimeout(-1)  # its Store lives as long as the runner
 
     def _thread_store(self):
-        store = getattr(self._local, "store", None)
+        ident = threading.get_ident()
+        with self._stores_lock:
+            store = self._stores.get(ident)
         if store is None:
             store = self._store_factory()
-            self._local.store = store
+            with self._stores_lock:
+                self._stores[ident] = store
         return store
 
     def run(self, fn, *args, **kwargs) -> Task:
@@ -163,7 +171,7 @@ class TaskRunner(QObject):
         return self._start(self.db_pool, self._with_store(fn, writer=True), args, kwargs)
 
     def _writer_store(self):
-        self._local.writer = True
+        self._writer_ident = threading.get_ident()
         return self._thread_store()
 
     def on_writer(
@@ -178,7 +186,7 @@ class TaskRunner(QObject):
         runs inline. Queued behind the writes already waiting; if `cancel` is set (or `timeout` passes) before
         the writer takes it up it never runs and this raises Cancelled (UnexpectedError); once running it is
         waited for, up to `timeout` more."""
-        if getattr(self._local, "writer", False):
+        if threading.get_ident() == self._writer_ident:
             return fn(self._thread_store())
         job = _Handoff(self, fn)
         self.db_pool.start(job)
@@ -249,10 +257,10 @@ class TaskRunner(QObject):
 
         # Close worker connections from their own thread (SQLite objects are thread-bound).
         def close(progress, cancel):
-            store = getattr(self._local, "store", None)
+            with self._stores_lock:
+                store = self._stores.pop(threading.get_ident(), None)
             if store is not None:
                 store.close()
-                self._local.store = None
 
         for pool in (self.db_pool, self.read_pool):
             self._start(pool, close, (), {})
