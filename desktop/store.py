@@ -77,11 +77,13 @@ class Store:
 
     # ---- identity -------------------------------------------------------------------------------------------
     def _ensure_identity(self) -> None:
-        with self.transaction():
-            if not self.get_meta("device_id"):
-                self.set_meta("device_id", secrets.token_hex(6))
-                # Human-readable numbers (receipts) carry this prefix so two PCs never issue the same number.
-                self.set_meta("device_prefix", secrets.token_hex(2).upper())
+        # Read first: opening an existing file writes nothing (a reading thread's Store never takes the write lock).
+        if not self.get_meta("device_id"):
+            with self.transaction():
+                if not self.get_meta("device_id"):
+                    self.set_meta("device_id", secrets.token_hex(6))
+                    # Human-readable numbers (receipts) carry this prefix so two PCs never issue the same number.
+                    self.set_meta("device_prefix", secrets.token_hex(2).upper())
         device_id = self.get_meta("device_id")
         assert device_id is not None  # written just above when it was missing
         self.device_id: str = device_id

@@ -4,6 +4,10 @@ Each answer is applied in ONE store transaction: acked ops leave the outbox, the
 cursor moves, all together, so a cut anywhere is simply retried. Pages are sized by compressed bytes (64 KB to start,
 halved after a timeout, doubled after a success); failures back off with jitter up to 10 minutes. Progress and cancel
 are plain callables, so the UI's task runner (or a test) drives it without Qt here.
+
+Every local write (applying an answer, enrolment, the page size, the last error, a saved file's request) is a
+function of a store handed to `writer`: by default it runs inline on the client's own store; the app passes a
+hand-off to its one database-writer thread, so the client's thread only reads and waits on the network.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import requests
@@ -35,6 +39,21 @@ BACKOFF_CAP_S = 600.0
 CHECK_INTERVAL_S = 24 * 3600  # how often a PC compares its rows with the server's (integrity check)
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+# writer(fn) runs fn(store) where the database is written (inline, or on the app's writer thread) and returns its result.
+Writer = Callable[[Callable[[Store], Any]], Any]
+
+
+def _get_state(store: Store, key: str) -> str | None:
+    row = store.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _put_state(store: Store, key: str, value: Any) -> None:
+    store.conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, None if value is None else str(value)),
+    )
 
 
 def backoff_delay(failures: int, rng: random.Random | None = None) -> float:
@@ -141,7 +160,8 @@ class SyncResult:
 
 
 class SyncClient:
-    """Syncs one Store with the server. Use it on the thread that owns the Store."""
+    """Syncs one Store with the server. Use it on the thread that owns the Store; `writer` runs the writes (on that
+    store inline by default, or on another connection to the same file, e.g. the app's writer thread)."""
 
     def __init__(
         self,
@@ -150,8 +170,10 @@ class SyncClient:
         *,
         wall: Callable[[], float] = clock.wall,
         rng: random.Random | None = None,
+        writer: Writer | None = None,
     ):
         self.store = store
+        self.writer: Writer = writer or self._inline
         self.wall = wall
         self.rng = rng or random.Random()
         self.store.clock.offset_ms = int(self.state("clock_offset_ms") or 0)
@@ -167,16 +189,26 @@ class SyncClient:
         # Test seam for the fault harness: called once per applied change row (simulates a kill mid-apply).
         self.on_apply_row: Callable[[], None] | None = None
 
+    def _inline(self, fn: Callable[[Store], T]) -> T:
+        return fn(self.store)
+
+    def _write(self, fn: Callable[[Store], T]) -> T:
+        result: T = self.writer(fn)
+        return result
+
+    def _write_state(self, key: str, value: Any) -> None:
+        def write(store: Store) -> None:
+            with store.transaction():
+                _put_state(store, key, value)
+
+        self._write(write)
+
     # ---- state (local sync_state table) ---------------------------------------------------------------------
     def state(self, key: str) -> str | None:
-        row = self.store.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return _get_state(self.store, key)
 
     def set_state(self, key: str, value: Any) -> None:
-        self.store.conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, None if value is None else str(value)),
-        )
+        _put_state(self.store, key, value)
 
     @property
     def cursor(self) -> int:
@@ -196,8 +228,16 @@ class SyncClient:
 
     # ---- enrolment --------------------------------------------------------------------------------------------
     @staticmethod
-    def enrol(store: Store, url: str, code: str, label: str = "", transport: Any | None = None) -> str:
-        """Trades an enrolment code for a device token; the PC then belongs to the code's house."""
+    def enrol(
+        store: Store,
+        url: str,
+        code: str,
+        label: str = "",
+        transport: Any | None = None,
+        writer: Writer | None = None,
+    ) -> str:
+        """Trades an enrolment code for a device token; the PC then belongs to the code's house. `writer` as for
+        the client (the local writes run through it; by default inline on `store`)."""
         transport = transport or HttpTransport(url)
         message = {"v": PROTOCOL_VERSION, "code": code.strip(), "device_id": store.device_id, "label": label}
         try:
@@ -210,21 +250,28 @@ class SyncClient:
             parsed = protocol.EnrolResponse.model_validate(answer)
         except ValidationError:
             raise errors.ServerRefused(code="malformed_answer") from None
-        with store.transaction():
-            client = SyncClient(store, transport)
-            client.set_state("server_url", normalize_url(url))
-            client.set_state("token", parsed.token)
-            client.set_state("token_id", parsed.token_id)
-            client.set_state("cursor", 0)
-            client.set_state("house_id", parsed.house_id)
-            store.set_meta("house_id", parsed.house_id)
-            # Work typed before enrolment belongs to this house too.
-            for table in schema.SYNCED_TABLES:
-                store.conn.execute(
-                    f'UPDATE "{table}" SET house_id = ? WHERE house_id IS NULL '
-                    f"AND id IN (SELECT row_id FROM outbox WHERE table_name = ?)",
-                    (parsed.house_id, table),
-                )
+        server_url = normalize_url(url)
+
+        def write(target: Store) -> None:
+            with target.transaction():
+                _put_state(target, "server_url", server_url)
+                _put_state(target, "token", parsed.token)
+                _put_state(target, "token_id", parsed.token_id)
+                _put_state(target, "cursor", 0)
+                _put_state(target, "house_id", parsed.house_id)
+                target.set_meta("house_id", parsed.house_id)
+                # Work typed before enrolment belongs to this house too.
+                for table in schema.SYNCED_TABLES:
+                    target.conn.execute(
+                        f'UPDATE "{table}" SET house_id = ? WHERE house_id IS NULL '
+                        f"AND id IN (SELECT row_id FROM outbox WHERE table_name = ?)",
+                        (parsed.house_id, table),
+                    )
+
+        if writer is None:
+            write(store)
+        else:
+            writer(write)
         if isinstance(transport, HttpTransport):
             transport.token = parsed.token
         return parsed.house_id
@@ -283,11 +330,12 @@ class SyncClient:
         last = self.state("last_check_at")
         return last is None or float(last) + CHECK_INTERVAL_S < self.wall()
 
-    def local_digest(self) -> dict[str, str]:
-        house = self.state("house_id") or self.store.house_id
+    def local_digest(self, store: Store | None = None) -> dict[str, str]:
+        store = store or self.store
+        house = _get_state(store, "house_id") or store.house_id
         out = {}
         for table in schema.SYNCED_TABLES:
-            rows = self.store.conn.execute(
+            rows = store.conn.execute(
                 f'SELECT id, hlc, deleted FROM "{table}" WHERE house_id = ?', (house,)
             ).fetchall()
             if rows:
@@ -351,61 +399,68 @@ class SyncClient:
         received_at_ms: int | None = None,
         replayed: list[str] | None = None,
     ) -> SyncResult:
-        """Acks, rows, cursor and clock offset in one transaction."""
+        """Acks, rows, cursor and clock offset in one transaction, run through `writer` (the answer is parsed
+        first, on the calling thread)."""
         resp = protocol.parse_response(answer)
-        result = SyncResult(received=len(resp.changes))
         sent_replays = set(replayed or ())
-        with self.store.transaction():
-            # Writes up to `known` reached this PC; later ones it has not seen (whatever the page cursor says).
-            before = self.known
-            if resp.epoch:
-                self.set_state("epoch", resp.epoch)
-            if resp.reset:
-                # The server lost history (restored backup): fetch everything again and re-send every row we hold.
-                before = 0
-                self.set_state("cursor", 0)
-                self.set_state("known", 0)
-                self.set_state("server_reset_at", utc_now_iso(self.wall))
-                self.set_state("reseed", "[0, 0]")
-            elif replayed is not None and self._reseed_next is not None and sent_replays <= set(resp.acks):
-                self.set_state(
-                    "reseed", None if self._reseed_next == "done" else json.dumps(self._reseed_next)
-                )
-            result.rejected = sync_apply.apply_acks(self.store, resp.acks)
-            now = utc_now_iso(self.wall)
-            result.conflicts = sync_apply.apply_changes(
-                self.store, resp.changes, before, now, self.on_apply_row
-            )
-            self.set_state("cursor", resp.cursor if resp.reset else max(resp.cursor, self.cursor))
-            if not resp.more:
-                self.set_state("known", self.cursor)
-            if resp.digest is not None and not resp.more and self.store.pending_count() == 0:
-                self._compare_digest(resp.digest, result)
-            self.set_state("last_sync_at", now)
-            self.set_state("last_error", None)
-            if sent_at_ms is not None and received_at_ms is not None:
-                # The server's clock at the midpoint of the round trip (Cristian's algorithm).
-                local_mid = (sent_at_ms + received_at_ms) // 2
-                offset = resp.server_time - local_mid
-                self.set_state("clock_offset_ms", offset)
-                self.store.clock.offset_ms = offset
-        return result
+        reseed_next = self._reseed_next
 
-    def _compare_digest(self, server: dict[str, str], result: SyncResult) -> None:
-        """Integrity check, inside the apply transaction. Rows differ only through a fault (a lost disk, a bug):
-        then this PC re-sends every row it holds and fetches everything again. Merging keeps the newer value of
-        each field on both sides, so nothing is overwritten wholesale."""
+        def apply(store: Store) -> SyncResult:
+            result = SyncResult(received=len(resp.changes))
+            with store.transaction():
+                # Writes up to `known` reached this PC; later ones it has not seen (whatever the page cursor says).
+                before = int(_get_state(store, "known") or 0)
+                if resp.epoch:
+                    _put_state(store, "epoch", resp.epoch)
+                if resp.reset:
+                    # The server lost history (restored backup): fetch everything again and re-send every row.
+                    before = 0
+                    _put_state(store, "cursor", 0)
+                    _put_state(store, "known", 0)
+                    _put_state(store, "server_reset_at", utc_now_iso(self.wall))
+                    _put_state(store, "reseed", "[0, 0]")
+                elif replayed is not None and reseed_next is not None and sent_replays <= set(resp.acks):
+                    _put_state(store, "reseed", None if reseed_next == "done" else json.dumps(reseed_next))
+                result.rejected = sync_apply.apply_acks(store, resp.acks)
+                now = utc_now_iso(self.wall)
+                result.conflicts = sync_apply.apply_changes(
+                    store, resp.changes, before, now, self.on_apply_row
+                )
+                cursor = int(_get_state(store, "cursor") or 0)
+                cursor = resp.cursor if resp.reset else max(resp.cursor, cursor)
+                _put_state(store, "cursor", cursor)
+                if not resp.more:
+                    _put_state(store, "known", cursor)
+                if resp.digest is not None and not resp.more and store.pending_count() == 0:
+                    self._compare_digest(store, resp.digest, result)
+                _put_state(store, "last_sync_at", now)
+                _put_state(store, "last_error", None)
+                if sent_at_ms is not None and received_at_ms is not None:
+                    # The server's clock at the midpoint of the round trip (Cristian's algorithm).
+                    local_mid = (sent_at_ms + received_at_ms) // 2
+                    offset = resp.server_time - local_mid
+                    _put_state(store, "clock_offset_ms", offset)
+                    store.clock.offset_ms = offset
+                    self.store.clock.offset_ms = offset  # the same clock object unless the files differ
+            return result
+
+        return self._write(apply)
+
+    def _compare_digest(self, store: Store, server: dict[str, str], result: SyncResult) -> None:
+        """Integrity check, inside the apply transaction on `store`. Rows differ only through a fault (a lost disk,
+        a bug): then this PC re-sends every row it holds and fetches everything again. Merging keeps the newer value
+        of each field on both sides, so nothing is overwritten wholesale."""
         self.force_check = False
-        self.set_state("last_check_at", self.wall())
-        local = self.local_digest()
+        _put_state(store, "last_check_at", self.wall())
+        local = self.local_digest(store)
         differing = sorted(t for t in set(local) | set(server) if local.get(t) != server.get(t))
         if differing:
             result.repaired = differing
-            self.store.audit(
+            store.audit(
                 "sync_integrity_repair", details={"tables": differing, "server": server, "local": local}
             )
-            self.set_state("reseed", "[0, 0]")
-            self.set_state("cursor", 0)
+            _put_state(store, "reseed", "[0, 0]")
+            _put_state(store, "cursor", 0)
 
     def exchange(self, page_bytes: int | None = None) -> tuple[SyncResult, bool, int]:
         """One round trip. Returns (result, more, ops_sent)."""
@@ -448,8 +503,7 @@ class SyncClient:
                 raise errors.ServerUnreachable(url=self.state("server_url") or "") from None
             except Refused as exc:
                 self.failures += 1
-                with self.store.transaction():
-                    self.set_state("last_error", exc.code)
+                self._write_state("last_error", exc.code)
                 raise _refusal(exc, self.state("server_url") or "") from None
             self.failures = 0
             if page < protocol.MAX_PAGE_BYTES // 4:
@@ -472,8 +526,7 @@ class SyncClient:
         return total
 
     def _set_page(self, value: int) -> None:
-        with self.store.transaction():
-            self.set_state("page_bytes", value)
+        self._write_state("page_bytes", value)
 
     def next_delay(self) -> float:
         """Seconds to wait before the next attempt: jittered exponential backoff, capped at 10 minutes."""
@@ -504,9 +557,13 @@ class SyncClient:
         if not token or not token_id:
             raise errors.NotEnrolled()
         request = self.build_request(protocol.MAX_PAGE_BYTES)
-        with self.store.transaction():
-            self.set_state("packet_request", request["request_id"])
-            self.set_state("packet_cursor", request["cursor"])
+
+        def write(store: Store) -> None:
+            with store.transaction():
+                _put_state(store, "packet_request", request["request_id"])
+                _put_state(store, "packet_cursor", request["cursor"])
+
+        self._write(write)
         data = protocol.make_packet("request", token_id, protocol.packet_key(token), request)
         tmp = Path(str(path) + ".tmp")
         tmp.write_bytes(data)

@@ -1,24 +1,28 @@
 """Background sync for the window: soon after each change and every few minutes, never on the UI thread.
 
-Each sync runs as a TaskRunner task on the general pool with its own Store connection: the HTTP wait must not hold
-up the database-writer thread, and the client's writes are short transactions that SQLite serialises with the
-writer's (BEGIN IMMEDIATE plus the busy timeout). Failures back off with the client's jittered delay.
+Each sync runs as a TaskRunner task on the general pool, so the HTTP wait never holds up the database-writer thread.
+That task only reads (its own Store connection) and talks to the server; every local write of the client (applying
+a page of the server's answer, enrolment, loading an answer file) is handed to the one writer thread and waited
+for (`TaskRunner.on_writer`), so the screens' writes take turns with the pages. Failures back off with the client's
+jittered delay.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.errors import DostyqError
 from desktop.store import Store
 from sync import conflicts as sync_conflicts
-from sync.client import SyncClient, SyncResult, backoff_delay
+from sync.client import SyncClient, SyncResult, Writer, backoff_delay
 from sync.errors import ServerUnreachable
-from ui.tasks import Task
+from ui.tasks import Task, TaskRunner
 
 AUTO_INTERVAL_MS = 5 * 60 * 1000
 AFTER_CHANGE_MS = 15 * 1000
@@ -105,6 +109,7 @@ class SyncController(QObject):
         task = self.ctx.runner.run(
             _sync_task,
             self.ctx.store.path,
+            self.ctx.runner,
             on_done=done,
             on_error=failed,
             on_progress=on_progress,
@@ -153,11 +158,20 @@ class SyncController(QObject):
             self._schedule(500)
 
         return self.ctx.runner.run(
-            _enrol_task, self.ctx.store.path, url, code, label, on_done=finished, on_error=on_error
+            _enrol_task,
+            self.ctx.store.path,
+            self.ctx.runner,
+            url,
+            code,
+            label,
+            on_done=finished,
+            on_error=on_error,
         )
 
     def save_file(self, path: str, on_done=None, on_error=None):
-        return self.ctx.runner.run(_save_task, self.ctx.store.path, path, on_done=on_done, on_error=on_error)
+        return self.ctx.runner.run(
+            _save_task, self.ctx.store.path, self.ctx.runner, path, on_done=on_done, on_error=on_error
+        )
 
     def load_file(self, path: str, on_done=None, on_error=None):
         def finished(result):
@@ -168,7 +182,9 @@ class SyncController(QObject):
             if on_done:
                 on_done(result)
 
-        return self.ctx.runner.run(_load_task, self.ctx.store.path, path, on_done=finished, on_error=on_error)
+        return self.ctx.runner.run(
+            _load_task, self.ctx.store.path, self.ctx.runner, path, on_done=finished, on_error=on_error
+        )
 
     def resolve(self, conflict_id: str, choice: str, on_done=None):
         def write(store, progress, cancel):
@@ -189,12 +205,28 @@ class SyncController(QObject):
             self.running.cancel()
 
 
-# ---- task bodies: plain Python on a pool thread, each with its own Store ----------------------------------------
+# ---- task bodies: plain Python on a general-pool thread; their reads on its own Store, their writes on the writer's --
 
 
-def _with_client(db_path: Path, fn):
+def _writer(runner: TaskRunner, cancel: threading.Event) -> Writer:
+    """The client's `writer`: each write runs on the writer thread, as the PC (not the account last at the keys)."""
+
+    def write(fn: Callable[[Store], Any]) -> Any:
+        def as_pc(store: Store) -> Any:
+            actor, store.actor = store.actor, None
+            try:
+                return fn(store)
+            finally:
+                store.actor = actor
+
+        return runner.on_writer(as_pc, cancel=cancel)
+
+    return write
+
+
+def _with_client(db_path: Path, runner: TaskRunner, cancel: threading.Event, fn):
     store = Store(db_path)
-    client = SyncClient(store)
+    client = SyncClient(store, writer=_writer(runner, cancel))
     try:
         return fn(store, client)
     finally:
@@ -203,7 +235,7 @@ def _with_client(db_path: Path, fn):
         store.close()
 
 
-def _sync_task(db_path: Path, progress, cancel) -> tuple[str, object]:
+def _sync_task(db_path: Path, runner: TaskRunner, progress, cancel) -> tuple[str, object]:
     """Errors come back as values (the exception keeps its untranslated template, so the UI can show it in
     whichever language is current)."""
 
@@ -215,23 +247,23 @@ def _sync_task(db_path: Path, progress, cancel) -> tuple[str, object]:
         except DostyqError as exc:
             return "refused", exc
 
-    return _with_client(db_path, run)
+    return _with_client(db_path, runner, cancel, run)
 
 
-def _enrol_task(db_path: Path, url: str, code: str, label: str, progress, cancel) -> str:
+def _enrol_task(db_path: Path, runner: TaskRunner, url: str, code: str, label: str, progress, cancel) -> str:
     store = Store(db_path)
     try:
-        return SyncClient.enrol(store, url, code, label)
+        return SyncClient.enrol(store, url, code, label, writer=_writer(runner, cancel))
     finally:
         store.close()
 
 
-def _save_task(db_path: Path, path: str, progress, cancel) -> int:
-    return _with_client(db_path, lambda store, client: client.save_packet(path))
+def _save_task(db_path: Path, runner: TaskRunner, path: str, progress, cancel) -> int:
+    return _with_client(db_path, runner, cancel, lambda store, client: client.save_packet(path))
 
 
-def _load_task(db_path: Path, path: str, progress, cancel) -> SyncResult:
-    return _with_client(db_path, lambda store, client: client.load_packet(path))
+def _load_task(db_path: Path, runner: TaskRunner, path: str, progress, cancel) -> SyncResult:
+    return _with_client(db_path, runner, cancel, lambda store, client: client.load_packet(path))
 
 
 def sync_controller(ctx) -> SyncController:

@@ -3,19 +3,29 @@
 Database writes go through one single-thread pool (one writer, as in Anki's TaskManager); each worker thread
 opens its own Store. Network and export work use the general pool. Task functions are plain Python: they get
 `progress(done, total)` and a `threading.Event` to check for cancel, and never touch widgets.
+
+A general-pool task that must write (sync applying a server's answer between two network round trips) hands each
+write to the writer thread with `TaskRunner.on_writer(fn)` and waits for it there: the screens' writes queue
+between those hand-offs, and the network wait never holds the writer.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from desktop.errors import DostyqError
 from desktop.i18n import N_
+
+T = TypeVar("T")
+
+# How long a hand-off waits for the writer to take it up, and then for it to finish, before giving up.
+WRITER_WAIT_S = 300.0
 
 
 class Cancelled(Exception):
@@ -82,17 +92,56 @@ class Task(QRunnable):
         self.signals.progressed.emit(done, total)
 
 
+class _Handoff(QRunnable):
+    """One function of the writer's store, run on the writer thread for a worker thread that waits for it."""
+
+    def __init__(self, runner: TaskRunner, fn: Callable[[Any], Any]):
+        super().__init__()
+        self.setAutoDelete(False)  # the waiting thread keeps it
+        self.runner, self.fn = runner, fn
+        self.lock = threading.Lock()
+        self.started = self.skipped = False
+        self.done = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        with self.lock:
+            if self.skipped:  # the waiting thread gave up before the writer got here
+                self.done.set()
+                return
+            self.started = True
+        try:
+            self.result = self.fn(self.runner._writer_store())
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the waiting thread)
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def skip(self) -> bool:
+        """Withdraws it if the writer has not started it; False once it runs (it is then waited for)."""
+        with self.lock:
+            if not self.started:
+                self.skipped = True
+            return self.skipped
+
+
 class TaskRunner(QObject):
     """Runs tasks; keeps each referenced until finished. `store_factory()` opens a Store for a worker thread."""
 
     def __init__(self, store_factory: Callable[[], Any], parent: QObject | None = None):
         super().__init__(parent)
         self._store_factory = store_factory
-        self._local = threading.local()
+        # Each pool thread's Store, by thread id. Not threading.local: Qt's pool threads lose Python thread-local
+        # data between tasks, which would open a new connection for every task.
+        self._stores: dict[int, Any] = {}
+        self._writer_ident: int | None = None
+        self._stores_lock = threading.Lock()
         self._live: set[Task] = set()
         self.pool = QThreadPool(self)
         self.db_pool = QThreadPool(self)
         self.db_pool.setMaxThreadCount(1)  # the one writer
+        self.db_pool.setExpiryTimeout(-1)  # its thread, and its Store, live as long as the runner
         self.read_pool = QThreadPool(self)
         self.read_pool.setMaxThreadCount(
             1
@@ -100,10 +149,13 @@ class TaskRunner(QObject):
         self.read_pool.setExpiryTimeout(-1)  # its Store lives as long as the runner
 
     def _thread_store(self):
-        store = getattr(self._local, "store", None)
+        ident = threading.get_ident()
+        with self._stores_lock:
+            store = self._stores.get(ident)
         if store is None:
             store = self._store_factory()
-            self._local.store = store
+            with self._stores_lock:
+                self._stores[ident] = store
         return store
 
     def run(self, fn, *args, **kwargs) -> Task:
@@ -116,15 +168,53 @@ class TaskRunner(QObject):
 
     def write(self, fn, *args, **kwargs) -> Task:
         """fn(store, *args, progress=, cancel=, **kwargs) on the single database-writer thread."""
-        return self._start(self.db_pool, self._with_store(fn), args, kwargs)
+        return self._start(self.db_pool, self._with_store(fn, writer=True), args, kwargs)
+
+    def _writer_store(self):
+        self._writer_ident = threading.get_ident()
+        return self._thread_store()
+
+    def on_writer(
+        self,
+        fn: Callable[[Any], T],
+        *,
+        cancel: threading.Event | None = None,
+        timeout: float = WRITER_WAIT_S,
+    ) -> T:
+        """Runs fn(store) on the writer thread, with the writer's Store, and returns its result (or raises its
+        exception) here. For worker threads only (the UI thread must never wait); on the writer thread itself it
+        runs inline. Queued behind the writes already waiting; if `cancel` is set (or `timeout` passes) before
+        the writer takes it up it never runs and this raises Cancelled (UnexpectedError); once running it is
+        waited for, up to `timeout` more."""
+        if threading.get_ident() == self._writer_ident:
+            return fn(self._thread_store())
+        job = _Handoff(self, fn)
+        self.db_pool.start(job)
+        deadline = time.monotonic() + timeout
+        while not job.done.wait(0.05):
+            cancelled = cancel is not None and cancel.is_set()
+            if not (cancelled or time.monotonic() > deadline):
+                continue
+            if job.skip():
+                if cancelled:
+                    raise Cancelled()
+                raise UnexpectedError(error=f"the database writer was busy for {timeout:.0f} s")
+            if not job.done.wait(timeout):
+                raise UnexpectedError(error=f"a write took longer than {timeout:.0f} s")
+            break
+        if job.error is not None:
+            raise job.error
+        result: T = job.result
+        return result
 
     def read(self, fn, *args, **kwargs) -> Task:
         """fn(store, *args, progress=, cancel=, **kwargs) on the reader thread, with its own Store."""
         return self._start(self.read_pool, self._with_store(fn), args, kwargs)
 
-    def _with_store(self, fn):
+    def _with_store(self, fn, *, writer: bool = False):
         def with_store(*a, progress, cancel, **kw):
-            return fn(self._thread_store(), *a, progress=progress, cancel=cancel, **kw)
+            store = self._writer_store() if writer else self._thread_store()
+            return fn(store, *a, progress=progress, cancel=cancel, **kw)
 
         return with_store
 
@@ -167,10 +257,10 @@ class TaskRunner(QObject):
 
         # Close worker connections from their own thread (SQLite objects are thread-bound).
         def close(progress, cancel):
-            store = getattr(self._local, "store", None)
+            with self._stores_lock:
+                store = self._stores.pop(threading.get_ident(), None)
             if store is not None:
                 store.close()
-                self._local.store = None
 
         for pool in (self.db_pool, self.read_pool):
             self._start(pool, close, (), {})
