@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWi
 
 from desktop.i18n import _
 from ui.sections import SECTION_ALIASES, SECTIONS
-from ui.sections.base import Section
 from ui.status_bar import SyncStatusBar
+from ui.widgets.section import Section
 
 
 class MainWindow(QMainWindow):
