@@ -54,7 +54,7 @@ def seeded(ctx):
 
 
 def section(ctx, qtbot):
-    from ui.sections.aid import AidSection
+    from ui.aid.section import AidSection
 
     widget = AidSection(ctx)
     ctx.widgets.append(widget)
