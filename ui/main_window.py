@@ -6,9 +6,9 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from desktop.i18n import _
-from ui.sections import SECTION_ALIASES, SECTIONS
-from ui.sections.base import Section
+from ui.sidebar import SECTION_ALIASES, SECTIONS
 from ui.status_bar import SyncStatusBar
+from ui.widgets.section import Section
 
 
 class MainWindow(QMainWindow):

@@ -18,7 +18,7 @@ def page(qtbot, qapp, region):  # noqa: F811
 
     from desktop.store import Store
     from ui.context import AppContext
-    from ui.sections.reports import ReportsSection
+    from ui.reports.section import ReportsSection
     from ui.tasks import TaskRunner
 
     _token, store = region

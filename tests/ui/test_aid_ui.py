@@ -54,7 +54,7 @@ def seeded(ctx):
 
 
 def section(ctx, qtbot):
-    from ui.sections.aid import AidSection
+    from ui.aid.section import AidSection
 
     widget = AidSection(ctx)
     ctx.widgets.append(widget)
@@ -315,7 +315,7 @@ def test_recipient_joins_a_household_by_keyboard(ctx, seeded, qtbot):
 
 
 def test_lists_fetch_their_pages_by_read_ops(ctx, qtbot):
-    from ui.aid.common import Column, LazyTableModel
+    from ui.widgets.lazy_table import Column, LazyTableModel
 
     rows = [{"n": n} for n in range(450)]
     model = LazyTableModel(

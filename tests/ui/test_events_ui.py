@@ -99,7 +99,7 @@ def make_section(qtbot, ctx, module, cls):
 
 def test_calendar_month_shows_events_and_opens_one(qtbot, ctx):
     _group, concert, nauryz = seed(ctx.store)
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     section.set_month(dt.date(2026, 3, 1))
     settle(qtbot, ctx)
     assert section.month_label.text() == "2026\u202fж. наурыз"
@@ -119,7 +119,7 @@ def test_calendar_month_shows_events_and_opens_one(qtbot, ctx):
 
 def test_list_filters_search_and_sort(qtbot, ctx):
     _group, concert, nauryz = seed(ctx.store)
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     section.set_month(dt.date(2026, 3, 1))
     section.list_button.setChecked(True)
     settle(qtbot, ctx)
@@ -143,7 +143,7 @@ def test_list_filters_search_and_sort(qtbot, ctx):
 
 
 def test_event_form_end_before_start_refused_with_translated_message(qtbot, ctx):
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     dialog = section.open_event(None, dt.date(2026, 5, 9))
     settle(qtbot, ctx)
     dialog.title_ru.setText("День Победы")
@@ -157,7 +157,7 @@ def test_event_form_end_before_start_refused_with_translated_message(qtbot, ctx)
 
 
 def test_event_form_headcount_parts_above_total(qtbot, ctx):
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     dialog = section.open_event(None)
     settle(qtbot, ctx)
     dialog.title_kk.setText("Алғыс айту күні")
@@ -175,7 +175,7 @@ def test_event_form_headcount_parts_above_total(qtbot, ctx):
 def test_event_form_with_groups_volunteers_and_attendance(qtbot, ctx):
     group, _concert, _nauryz = seed(ctx.store)
     vol = volunteer(ctx.store, "Сейітқали", "Әсел")
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     dialog = section.open_event(None, dt.date(2026, 3, 1))
     settle(qtbot, ctx)
     dialog.title_kk.setText("Алғыс айту күні")
@@ -211,7 +211,7 @@ def test_event_form_with_groups_volunteers_and_attendance(qtbot, ctx):
 
 def test_named_attendance_in_form(qtbot, ctx):
     people = [ctx.store.insert("people", {"surname": s, "name": "Ерлан"}) for s in ("Омаров", "Оспанов")]
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     dialog = section.open_event(None, dt.date(2026, 2, 2))
     settle(qtbot, ctx)
     dialog.title_kk.setText("Кездесу")
@@ -318,7 +318,7 @@ def test_groups_section_shows_members_and_performances(qtbot, ctx):
             group_ids=[group],
         ),
     )
-    section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
+    section = make_section(qtbot, ctx, "ui.groups.section", "GroupsSection")
     section.refresh()
     settle(qtbot, ctx)
     assert section.panel.group_id == group
@@ -335,7 +335,7 @@ def test_groups_section_shows_members_and_performances(qtbot, ctx):
 
 def test_events_section_switches_language_live(qtbot, ctx):
     seed(ctx.store)
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     section.set_month(dt.date(2026, 3, 1))
     settle(qtbot, ctx)
     assert section.new_button.text() == "Жаңа іс-шара"
@@ -347,7 +347,7 @@ def test_events_section_switches_language_live(qtbot, ctx):
 
 
 def test_double_click_on_a_day_plans_an_event_on_it(qtbot, ctx):
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     section.set_month(dt.date(2026, 6, 1))
     settle(qtbot, ctx)
     cell = next(rect for rect, day in section.calendar._cells if day.date == dt.date(2026, 6, 12))
@@ -362,7 +362,7 @@ def test_a_full_day_shows_how_many_more(qtbot, ctx):
         events.save_event(
             ctx.store, EventInput(starts_at=at(2026, 9, 1, hour), title_kk=f"Кездесу {hour}", kind="meeting")
         )
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     section.set_month(dt.date(2026, 9, 1))
     settle(qtbot, ctx)
     shown = [e for e in section.calendar.visible_entries()]
@@ -379,13 +379,13 @@ def test_delete_event_and_association_after_confirming(qtbot, ctx, monkeypatch):
     _group, concert, _nauryz = seed(ctx.store)
     assoc = groups.save_association(ctx.store, groups.AssociationInput(name="Корей мәдени орталығы"))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     dialog = section.open_event(concert)
     settle(qtbot, ctx)
     with qtbot.waitSignal(dialog.deleted, timeout=10000):
         dialog.delete_button.click()
     assert ctx.store.get("events", concert) is None
-    groups_section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
+    groups_section = make_section(qtbot, ctx, "ui.groups.section", "GroupsSection")
     groups_section.refresh()
     settle(qtbot, ctx)
     assert groups_section.associations_model.rowCount() == 1
@@ -427,7 +427,7 @@ def test_typed_leader_must_be_picked_from_the_list(qtbot, ctx):
 
 
 def test_event_form_says_when_the_volunteer_register_is_empty(qtbot, ctx):
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     dialog = section.open_event(None)
     settle(qtbot, ctx)
     assert "тізілімі бос" in dialog.volunteers_hint.text()
@@ -450,7 +450,7 @@ def test_event_list_loads_lazily_and_sorts_by_attendance(qtbot, ctx):
                     headcount=Headcount(total=n),
                 ),
             )
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     section.set_month(dt.date(2026, 1, 1))
     section.list_button.setChecked(True)
     settle(qtbot, ctx)
@@ -476,7 +476,7 @@ def refuse(monkeypatch, module, name, field, message):
 
 
 def test_a_refused_event_save_shows_beside_its_field_and_changes_nothing(qtbot, ctx, monkeypatch):
-    section = make_section(qtbot, ctx, "ui.sections.events", "EventsSection")
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
     changed = []
     ctx.data_changed.connect(changed.append)
     dialog = section.open_event(None, dt.date(2026, 5, 9))
@@ -494,7 +494,7 @@ def test_a_refused_event_save_shows_beside_its_field_and_changes_nothing(qtbot, 
 
 
 def test_a_refused_group_save_shows_beside_its_field_and_changes_nothing(qtbot, ctx, monkeypatch):
-    section = make_section(qtbot, ctx, "ui.sections.groups", "GroupsSection")
+    section = make_section(qtbot, ctx, "ui.groups.section", "GroupsSection")
     changed = []
     ctx.data_changed.connect(changed.append)
     dialog = section.open_group(None)

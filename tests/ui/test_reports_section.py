@@ -15,7 +15,7 @@ def section(qtbot, ctx, ui_lang, clock):
     clock.set(dt.datetime(2026, 11, 20, 12, 0))
     ui_lang("kk")
     fixture_month.build(ctx.store)
-    from ui.sections.reports import ReportsSection
+    from ui.reports.section import ReportsSection
 
     widget = ReportsSection(ctx)
     qtbot.addWidget(widget)

@@ -5,7 +5,7 @@ import sys
 from PySide6.QtWidgets import QDialogButtonBox
 
 from ui.main_window import MainWindow
-from ui.sections import SECTIONS
+from ui.sidebar import SECTIONS
 
 
 def test_sidebar_has_every_section_and_each_opens(qtbot, ctx, ui_lang):

@@ -28,16 +28,11 @@ from PySide6.QtWidgets import (
 from desktop import aid
 from desktop.aid import rules as aid_rules
 from desktop.i18n import N_, _
-from ui.aid.common import (
-    Column,
-    FieldErrors,
-    LazyTableModel,
-    Names,
-    enable_sorting,
-    fill_combo,
-    programme_pairs,
-)
+from ui.aid.common import Names, programme_pairs
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.form_errors import FieldErrors
+from ui.widgets.inputs import fill_combo
+from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
 
 @dataclass

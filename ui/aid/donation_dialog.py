@@ -21,17 +21,12 @@ from desktop.aid import DonationEntry
 from desktop.errors import DostyqError
 from desktop.i18n import _
 from desktop.iin import is_valid_bin
-from ui.aid.common import (
-    FieldErrors,
-    date_of,
-    fill_combo,
-    first_row,
-    point_pairs,
-    setup_date_edit,
-)
+from ui.aid.common import point_pairs
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.form_errors import FieldErrors, first_row
+from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 
 
 class DonationDialog(QDialog):

@@ -17,10 +17,11 @@ from desktop import aid
 from desktop.errors import DostyqError
 from desktop.formats import format_money
 from desktop.i18n import N_, _
-from ui.aid.common import Column, LazyTableModel, enable_sorting, short_date
+from ui.aid.common import short_date
 from ui.aid.donation_dialog import DonationDialog
 from ui.aid.reason_dialog import ReasonDialog
 from ui.ops import WriteOp
+from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
 
 def _note(row: dict) -> str:

@@ -29,15 +29,11 @@ from desktop import aid, clock
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import _
-from ui.aid.common import (
-    FieldErrors,
-    date_of,
-    parse_user_date,
-    setup_date_edit,
-    short_date,
-)
+from ui.aid.common import short_date
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.form_errors import FieldErrors
+from ui.widgets.inputs import date_of, parse_user_date, setup_date_edit
 
 
 class RecipientDialog(QDialog):

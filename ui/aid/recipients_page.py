@@ -24,11 +24,12 @@ from desktop import aid
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import N_, _
-from ui.aid.common import Column, LazyTableModel, Names, enable_sorting, short_date
+from ui.aid.common import Names, short_date
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import AID_NAMES, aid_columns
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
 
 class RecipientCard(QWidget):

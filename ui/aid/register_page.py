@@ -28,26 +28,16 @@ from desktop import aid, clock
 from desktop.aid import AidEntry, DoubleAidError
 from desktop.errors import DostyqError
 from desktop.i18n import N_, _
-from ui.aid.common import (
-    Column,
-    FieldErrors,
-    LazyTableModel,
-    Names,
-    date_of,
-    fill_combo,
-    first_row,
-    point_pairs,
-    programme_pairs,
-    qty,
-    setup_date_edit,
-    short_date,
-)
+from ui.aid.common import Names, point_pairs, programme_pairs, qty, short_date
 from ui.aid.double_aid_dialog import DoubleAidDialog
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.form_errors import FieldErrors, first_row
+from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
+from ui.widgets.lazy_table import Column, LazyTableModel
 
 AID_TABLES = ("aid_given", "aid_lines")
 

@@ -23,19 +23,11 @@ from PySide6.QtWidgets import (
 
 from desktop import aid
 from desktop.i18n import N_, _
-from ui.aid.common import (
-    NEGATIVE,
-    NEGATIVE_ROW,
-    Column,
-    FieldErrors,
-    LazyTableModel,
-    Names,
-    enable_sorting,
-    fill_combo,
-    point_pairs,
-    qty,
-)
+from ui.aid.common import NEGATIVE, NEGATIVE_ROW, Names, point_pairs, qty
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.form_errors import FieldErrors
+from ui.widgets.inputs import fill_combo
+from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
 
 class StockTakeDialog(QDialog):

@@ -1,1 +1,1 @@
-"""The Volunteers section's screens: the register, the person form, the kiosk, hours and letters."""
+"""The Volunteers section's screens: the register, the kiosk, hours and letters (person form: ui/widgets/)."""

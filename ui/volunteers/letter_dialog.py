@@ -23,7 +23,7 @@ from desktop.errors import ValidationError
 from desktop.formats import format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp
-from ui.volunteers.person_form import ERROR_STYLE
+from ui.widgets.person_form import ERROR_STYLE
 
 
 class LetterDialog(QDialog):

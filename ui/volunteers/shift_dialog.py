@@ -14,7 +14,7 @@ from desktop.clock import TZ
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, field_label
 from desktop.i18n import N_, _
 from ui.ops import WriteOp
-from ui.volunteers.person_form import ERROR_STYLE, FieldMessages
+from ui.widgets.person_form import ERROR_STYLE, FieldMessages
 
 MODES = ("add", "correct", "close", "reverse")
 

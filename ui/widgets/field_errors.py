@@ -1,4 +1,6 @@
-"""Messages shown beside the form field they are about, from the services' ValidationError(s)."""
+"""Messages shown beside the form field they are about, from the services' ValidationError(s). For one label
+listing every message (the aid screens), see ui/widgets/form_errors.py; the person form has its own
+(ui/widgets/person_form.py)."""
 
 from __future__ import annotations
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout
 
 from desktop.i18n import _
-from ui.sections.base import Section
 from ui.volunteers.hours_page import HoursPage
 from ui.volunteers.kiosk_dialog import KioskDialog
 from ui.volunteers.letter_dialog import LetterDialog
 from ui.volunteers.register_page import RegisterPage
 from ui.volunteers.volunteer_dialog import VolunteerDialog
+from ui.widgets.section import Section
 
 # Saves from the volunteer form reload the register themselves; these change the hours column.
 REFRESHING_TABLES = ("volunteer_shifts", "event_volunteers")

@@ -26,9 +26,9 @@ from desktop.errors import DostyqError
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.qt_i18n import apply_language
-from ui.sections.base import Section
-from ui.sections.sync_page import SyncPage
+from ui.settings.sync_page import SyncPage
 from ui.sync_controller import sync_controller
+from ui.widgets.section import Section
 
 
 class SettingsPage(QWidget):

@@ -27,7 +27,7 @@ from ui.groups.group_dialog import GroupDialog
 from ui.groups.group_panel import GroupPanel
 from ui.groups.rows_model import Column, RowsModel
 from ui.ops import ReadOp
-from ui.sections.base import Section
+from ui.widgets.section import Section
 
 GROUP_TABLES = {"creative_groups", "group_members", "associations", "events", "event_groups", "people", ""}
 

@@ -10,7 +10,7 @@ from ui.aid.donations_page import DonationsPage
 from ui.aid.recipients_page import RecipientsPage
 from ui.aid.register_page import RegisterAidPage
 from ui.aid.stock_page import StockPage
-from ui.sections.base import Section
+from ui.widgets.section import Section
 
 PAGES = ("register", "recipients", "donations", "stock", "catalogue")
 

@@ -8,7 +8,7 @@ from desktop.i18n import _
 from ui.reports.dashboard_page import DashboardPage
 from ui.reports.report_page import ReportPage
 from ui.reports.rollup_page import RollupPage
-from ui.sections.base import Section
+from ui.widgets.section import Section
 
 
 class ReportsSection(Section):

@@ -29,7 +29,7 @@ from ui.events.event_dialog import EventDialog
 from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
 from ui.ops import ReadOp
-from ui.sections.base import Section
+from ui.widgets.section import Section
 
 EVENT_TABLES = {
     "events",

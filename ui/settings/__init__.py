@@ -1,0 +1,1 @@
+"""The Sync & settings section: the sync page (server, status, sync files) and the settings page."""
