@@ -12,13 +12,13 @@ between those hand-offs, and the network wait never holds the writer.
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from desktop import clock
 from desktop.errors import DostyqError
 from desktop.i18n import N_
 
@@ -190,10 +190,10 @@ class TaskRunner(QObject):
             return fn(self._thread_store())
         job = _Handoff(self, fn)
         self.db_pool.start(job)
-        deadline = time.monotonic() + timeout
+        deadline = clock.monotonic() + timeout
         while not job.done.wait(0.05):
             cancelled = cancel is not None and cancel.is_set()
-            if not (cancelled or time.monotonic() > deadline):
+            if not (cancelled or clock.monotonic() > deadline):
                 continue
             if job.skip():
                 if cancelled:
