@@ -115,6 +115,7 @@ def _seed_server(server, tmp_path) -> set[str]:
     return ids
 
 
+@pytest.mark.timing
 def test_typing_while_a_large_sync_applies(qtbot, qapp, tmp_path, sqlite_server):
     from PySide6.QtCore import Qt, QTimer
 
