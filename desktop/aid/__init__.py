@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from desktop.aid._common import parse_date
 from desktop.aid.catalogue import (
+    get_item,
     item_label,
     list_aid_points,
     list_items,
@@ -102,6 +103,7 @@ __all__ = [
     "count_donations",
     "count_recipients",
     "donor_label",
+    "get_item",
     "item_label",
     "list_aid",
     "list_aid_points",

@@ -83,6 +83,11 @@ def save_item(store: Store, values: dict, item_id: str | None = None, **_task) -
         return store.insert("aid_items", values)
 
 
+def get_item(store: Store, item_id: str) -> dict | None:
+    """One catalogue item as stored (also one no longer offered, for a line already on a form)."""
+    return store.get("aid_items", item_id)
+
+
 def _catalogue_item(store: Store, item_id: Any) -> dict | None:
     if not item_id or not isinstance(item_id, str):
         return None

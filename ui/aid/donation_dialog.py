@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, clock, text
+from desktop import aid, clock, people, text
 from desktop.aid import DonationEntry
 from desktop.errors import DostyqError
 from desktop.i18n import _
@@ -141,7 +141,7 @@ class DonationDialog(QDialog):
 
     def _on_person_search_chosen(self, person_id: str) -> None:
         self.donor_person_id = person_id
-        ReadOp(self.ctx, lambda store: store.get("people", person_id), parent=self).success(
+        ReadOp(self.ctx, lambda store: people.get_person(store, person_id), parent=self).success(
             self._show_person
         ).latest("person").run()
 

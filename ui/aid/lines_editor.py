@@ -220,7 +220,7 @@ class LinesEditor(QWidget):
 
     def add_line(self, item_id: str, quantity, value=None) -> None:
         """Adds a line by the item's id (read by a read op, so the line appears once it has been read)."""
-        ReadOp(self.ctx, lambda store: store.get("aid_items", item_id), parent=self).success(
+        ReadOp(self.ctx, lambda store: aid.get_item(store, item_id), parent=self).success(
             lambda row: self._append_line(row, item_id, quantity, value)
         ).run()
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, clock
+from desktop import aid, clock, people
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import _
@@ -250,7 +250,7 @@ class RecipientDialog(QDialog):
         def read(store):
             card = aid.recipient_card(store, recipient_id)
             person_id = card["recipient"]["person_id"] if card else None
-            return card, store.get("people", person_id) if person_id else None
+            return card, people.get_person(store, person_id) if person_id else None
 
         ReadOp(self.ctx, read, parent=self).success(lambda result: self._show_card(*result)).run()
 
@@ -293,7 +293,7 @@ class RecipientDialog(QDialog):
             self.existing_label.clear()
 
     def _on_existing_chosen(self, person_id: str) -> None:
-        ReadOp(self.ctx, lambda store: store.get("people", person_id), parent=self).success(
+        ReadOp(self.ctx, lambda store: people.get_person(store, person_id), parent=self).success(
             lambda person: self._show_person(person_id, person)
         ).latest("person").run()
 

@@ -129,9 +129,7 @@ class RecipientCard(QWidget):
             return
         ReadOp(
             self.ctx,
-            lambda store: (
-                aid.recipient_card(store, recipient_id) if store.get("recipients", recipient_id) else None
-            ),
+            lambda store: aid.recipient_card(store, recipient_id),  # None once the recipient has gone
             parent=self,
         ).success(lambda card: self._on_card_read(recipient_id, card)).latest("card").run()
 
