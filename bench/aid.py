@@ -38,6 +38,7 @@ def build(store: Store, entries: int, rng: random.Random) -> tuple[list[str], li
                 store,
                 RecipientInput(
                     consent=True,
+                    form_version="2026-1",
                     surname=f"Алиев{n}",
                     name="Қайрат",
                     categories=["low_income"],

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from desktop import roles
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -92,7 +94,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     store = Store(path)
     runner = TaskRunner(lambda: Store(path))
-    ctx = AppContext(store, runner, Settings())
+    ctx = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
 
     def settle() -> None:
         """Until the list shows the answer: the pages are read on the reader thread (ui/ops.py)."""

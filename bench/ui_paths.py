@@ -59,6 +59,8 @@ def build(path: Path, people: int) -> None:
         person = make_person(rng, today, serial)
         typed = RecipientInput(
             consent=True,
+            form_version="2026-1",
+            consent_on="2026-01-10",
             **{k: person[k] or "" for k in ("surname", "name", "patronymic", "birth_date", "sex", "iin")},
             categories=["veteran"],
         )
@@ -96,7 +98,7 @@ apply_language("en")
 path, rounds, words = sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
 store = Store(path)
 runner = TaskRunner(lambda: Store(path))
-ctx = AppContext(store, runner, Settings())
+ctx = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
 idle = lambda: not runner._live  # every task started has answered (the older TaskRunner has no is_idle)
 
 

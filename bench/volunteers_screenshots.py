@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from desktop import roles
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -44,7 +46,7 @@ def main() -> int:
     store = Store(db)
     demo.fill(store)
     runner = TaskRunner(lambda: Store(db))
-    ctx = AppContext(store, runner, Settings())
+    ctx = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
     window = MainWindow(ctx)
     window.resize(1180, 760)
     window.show()

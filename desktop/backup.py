@@ -11,6 +11,7 @@ from pathlib import Path
 
 from desktop.errors import DostyqError, StoreOpenError
 from desktop.i18n import N_
+from desktop.roles import requires
 
 PAGES_PER_STEP = 256
 
@@ -62,6 +63,7 @@ def sqlite_version() -> str:
     return sqlite3.sqlite_version
 
 
+@requires("backups")
 def backup_store(
     store, target_dir: str | os.PathLike, now: dt.datetime, progress: Callable[[int, int], None] | None = None
 ) -> Path:

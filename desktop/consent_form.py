@@ -15,6 +15,7 @@ from fpdf import FPDF
 from desktop import clock, reference
 from desktop.aid import CONSENT_FORM_VERSION, CONSENT_YEARS, RecipientInput
 from desktop.paths import data_dir, fonts_dir
+from desktop.roles import requires
 
 
 class FormTexts(TypedDict):
@@ -180,6 +181,7 @@ def render(lang: str, house: str, house_address: str = "", subject: ConsentSubje
     return bytes(pdf.output())
 
 
+@requires("aid.give")
 def save_consent_form(
     store, lang: str, data: RecipientInput | None = None, folder: Path | None = None
 ) -> Path:

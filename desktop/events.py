@@ -17,6 +17,7 @@ from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_, current_language
 from desktop.periods import ADULT_AGE, ELDERLY_AGE, month_bounds
+from desktop.roles import requires
 from desktop.store import Store
 
 STATUSES = (("planned", N_("Planned")), ("held", N_("Held")), ("cancelled", N_("Cancelled")))
@@ -175,6 +176,7 @@ def validate_event(store: Store, data: EventInput, now: dt.datetime | None = Non
 
 
 # ---- writes ------------------------------------------------------------------------------------------------
+@requires("records.write")
 def save_event(
     store: Store, data: EventInput, event_id: str | None = None, *, now: dt.datetime | None = None, **_task
 ) -> str:
@@ -230,6 +232,7 @@ def save_event(
     return event_id
 
 
+@requires("records.write")
 def record_headcount(store: Store, event_id: str, headcount: Headcount, **_task) -> None:
     errors = validate_headcount(headcount)
     if errors:
@@ -239,6 +242,7 @@ def record_headcount(store: Store, event_id: str, headcount: Headcount, **_task)
         _write_headcount(store, event_id, headcount)
 
 
+@requires("records.write")
 def record_attendees(store: Store, event_id: str, person_ids: list[str], **_task) -> None:
     with store.transaction():
         store.update("events", event_id, {"attendance_mode": "named"})
@@ -247,6 +251,7 @@ def record_attendees(store: Store, event_id: str, person_ids: list[str], **_task
         )
 
 
+@requires("records.write")
 def delete_event(store: Store, event_id: str, **_task) -> None:
     store.delete("events", event_id)
 
@@ -331,11 +336,13 @@ _ATTENDANCE_SQL = (
 )
 
 
+@requires("records.read")
 def count_events(store: Store, f: EventFilter = EventFilter()) -> int:
     where, params = _where(f)
     return store.scalar(f"SELECT count(*) FROM events e WHERE {where}", params)
 
 
+@requires("records.read")
 def list_events(
     store: Store,
     f: EventFilter = EventFilter(),
@@ -357,6 +364,7 @@ def list_events(
     )
 
 
+@requires("records.read")
 def get_event(store: Store, event_id: str) -> EventInput | None:
     """The event as the form edits it, with all its links."""
     row = store.get("events", event_id)
@@ -556,6 +564,7 @@ class MonthView:
         return None
 
 
+@requires("records.read")
 def calendar_month(
     store: Store, year: int, month: int, f: EventFilter = EventFilter(), lang: str | None = None
 ) -> MonthView:

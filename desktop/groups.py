@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop import clock, person_lookup, reference, text
+from desktop import clock, consents, person_lookup, reference, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.events import localized_title
 from desktop.i18n import N_
+from desktop.roles import requires
 from desktop.store import Store
 
 ADULT_AGE = 18
@@ -173,6 +174,22 @@ def _member_values(member: MemberInput) -> dict:
     }
 
 
+def _record_guardian_consent(store: Store, member: MemberInput) -> None:
+    """A minor's guardian consent is also a consent row (desktop.consents), like every other role's."""
+    given_on = _date(member.guardian_consent_on)
+    if given_on is None or not text.normalize(member.guardian_name):
+        return
+    consents.give(
+        store,
+        member.person_id,
+        consents.GROUP_MEMBER,
+        consents.GivenConsent(
+            given_on, "", by_guardian=True, guardian_name=text.normalize(member.guardian_name)
+        ),
+    )
+
+
+@requires("records.write")
 def save_group(
     store: Store, data: GroupInput, group_id: str | None = None, *, today: dt.date | None = None, **_task
 ) -> str:
@@ -209,11 +226,13 @@ def save_group(
                 kept.add(member.id)
             else:
                 store.insert("group_members", {"group_id": group_id, **_member_values(member)})
+            _record_guardian_consent(store, member)
         for member_id in current.keys() - kept:
             store.delete("group_members", member_id)
     return group_id
 
 
+@requires("records.write")
 def add_member(
     store: Store, group_id: str, member: MemberInput, *, today: dt.date | None = None, **_task
 ) -> str:
@@ -231,18 +250,24 @@ def add_member(
     errors = validate_member(store, member, today=today)
     if errors:
         raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
-    return store.insert("group_members", {"group_id": group_id, **_member_values(member)})
+    with store.transaction():
+        member_id = store.insert("group_members", {"group_id": group_id, **_member_values(member)})
+        _record_guardian_consent(store, member)
+    return member_id
 
 
+@requires("records.write")
 def remove_member(store: Store, member_id: str, **_task) -> None:
     store.delete("group_members", member_id)
 
 
+@requires("records.write")
 def delete_group(store: Store, group_id: str, **_task) -> None:
     store.delete("creative_groups", group_id)
 
 
 # ---- group reads -------------------------------------------------------------------------------------------
+@requires("records.read")
 def get_group(store: Store, group_id: str) -> GroupInput | None:
     row = store.get("creative_groups", group_id)
     if row is None:
@@ -286,6 +311,7 @@ GROUP_SORT = {
 }
 
 
+@requires("records.read")
 def list_groups(
     store: Store,
     search: str = "",
@@ -330,6 +356,7 @@ def group_names(store: Store) -> list[tuple[str, str]]:
     ]
 
 
+@requires("records.read")
 def members(store: Store, group_id: str) -> list[dict]:
     """The group's members with name, birth date, age today, role, joined and guardian details."""
     rows = store.rows(
@@ -363,6 +390,7 @@ def has_groups(store: Store) -> bool:
     return bool(store.scalar("SELECT 1 FROM creative_groups WHERE deleted = 0 LIMIT 1"))
 
 
+@requires("records.read")
 def group_overview(store: Store, group_id: str) -> dict | None:
     """A group at a glance, for the section's panel: its row with the names of its ethnic group, genre, leader and
     association (`ethnic_name`, `genre_name`, `leader_name`, `association_name`), its `members` and its
@@ -393,6 +421,7 @@ def genre_names(store: Store) -> dict[str, str]:
 
 
 # ---- associations ------------------------------------------------------------------------------------------
+@requires("records.write")
 def save_association(store: Store, data: AssociationInput, association_id: str | None = None, **_task) -> str:
     if not text.normalize(data.name):
         raise ValidationError("association_name", N_("Enter the name of the association."))
@@ -412,10 +441,12 @@ def save_association(store: Store, data: AssociationInput, association_id: str |
         return association_id
 
 
+@requires("records.write")
 def delete_association(store: Store, association_id: str, **_task) -> None:
     store.delete("associations", association_id)
 
 
+@requires("records.read")
 def get_association(store: Store, association_id: str) -> AssociationInput | None:
     row = store.get("associations", association_id)
     if row is None:
@@ -431,6 +462,7 @@ def get_association(store: Store, association_id: str) -> AssociationInput | Non
     )
 
 
+@requires("records.read")
 def list_associations(
     store: Store,
     search: str = "",

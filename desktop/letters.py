@@ -19,6 +19,7 @@ from desktop.errors import ValidationError, register_field_labels
 from desktop.formats import format_date, format_hours
 from desktop.i18n import N_
 from desktop.paths import fonts_dir
+from desktop.roles import requires
 from desktop.store import Store
 
 register_field_labels(
@@ -147,6 +148,7 @@ def check_request(language: str, kind: str, start: dt.date | None, end: dt.date 
         raise ValidationError("period", N_("{field}: the end must not be before the start."))
 
 
+@requires("exports")
 def render_letter(
     store: Store,
     volunteer_id: str,

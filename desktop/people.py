@@ -19,6 +19,7 @@ from desktop.errors import ValidationError, ValidationErrors, register_field_lab
 from desktop.i18n import N_
 from desktop.iin import parse_iin
 from desktop.phone import parse_phone
+from desktop.roles import mask_rows, requires
 from desktop.store import Store
 
 register_field_labels(
@@ -103,6 +104,12 @@ def validate_person(values: dict, today: dt.date) -> CleanPerson:
     for name in REQUIRED:
         if not clean[name]:
             errors.append(ValidationError(name, N_("{field} is required.")))
+    for name, value in values.items():
+        # A value shown masked to a role (desktop.roles) must never be saved back over the real one.
+        if isinstance(value, str) and "•" in value:
+            errors.append(
+                ValidationError(name, N_("{field}: this value is hidden from your account; leave it."))
+            )
     for name in ("surname", "name", "patronymic"):
         if clean[name] and any(ch.isdigit() for ch in clean[name]):
             errors.append(ValidationError(name, N_("{field}: a name cannot contain digits.")))
@@ -266,6 +273,7 @@ def distinct_from(store: Store, person_id: str) -> set[str]:
     return {r["person_b"] if r["person_a"] == person_id else r["person_a"] for r in rows}
 
 
+@requires("records.write")
 def mark_distinct(store: Store, person_id: str, other_id: str) -> None:
     """Remembers that staff said these two are different people, so the warning does not ask again."""
     a, b = sorted((person_id, other_id))
@@ -288,6 +296,7 @@ class DuplicatesFound(ValidationError):
 
 
 # ---- saving -------------------------------------------------------------------------------------------------
+@requires("records.write")
 def save_person(
     store: Store,
     values: dict,
@@ -317,8 +326,11 @@ def save_person(
     return person_id
 
 
+@requires("recipients.find")
 def get_person(store: Store, person_id: str) -> dict | None:
-    return store.get("people", person_id)
+    """The person, as the acting role may see them (desktop.roles.mask_person)."""
+    row = store.get("people", person_id)
+    return None if row is None else mask_rows(store, [row])[0]
 
 
 def form_values(person: dict) -> dict:
@@ -484,7 +496,10 @@ def search_people(store: Store, query: str, limit: int = 50, offset: int = 0) ->
     flt = search_filter(query)
     sql, params = flt.clause(flt.prefers_sorted_index(store))
     where = "p.deleted = 0" + (f" AND {sql}" if sql else "")
-    return store.rows(
-        f"SELECT p.* FROM people p WHERE {where} ORDER BY p.name_sort, p.id LIMIT ? OFFSET ?",
-        (*params, limit, offset),
+    return mask_rows(
+        store,
+        store.rows(
+            f"SELECT p.* FROM people p WHERE {where} ORDER BY p.name_sort, p.id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ),
     )

@@ -13,6 +13,7 @@ from desktop.clock import TZ
 from desktop.errors import ValidationError, register_field_labels
 from desktop.events import EventInput, save_event
 from desktop.i18n import N_
+from desktop.roles import requires
 from desktop.store import Store
 
 register_field_labels({"preset": N_("Holiday"), "preset_year": N_("Year")})
@@ -84,6 +85,7 @@ def existing_preset_event(store: Store, code: str, year: int) -> str | None:
     )
 
 
+@requires("records.write")
 def create_preset_event(store: Store, code: str, year: int, **_task) -> str:
     """Saves the preset's planned event for the year and returns its id; refuses a second one for that year."""
     if code not in BY_CODE:

@@ -335,6 +335,18 @@ SYNCED_TABLES: dict[str, Table] = {
             indexes=(("person_id",),),
         ),
         Table(
+            "accounts",
+            {
+                "login": "TEXT NOT NULL DEFAULT ''",
+                "display_name": "TEXT NOT NULL DEFAULT ''",
+                "role": "TEXT NOT NULL DEFAULT 'volunteer'",  # administrator, coordinator, staff, volunteer
+                "secret_kind": "TEXT NOT NULL DEFAULT 'password'",  # password, pin
+                "secret_hash": "TEXT",  # argon2id; synced inside the house only
+                "active": "INTEGER NOT NULL DEFAULT 1",
+            },
+            indexes=(("login",),),
+        ),
+        Table(
             "monthly_reports",
             {
                 "month": "TEXT NOT NULL",  # YYYY-MM
@@ -399,13 +411,11 @@ LOCAL_TABLES: dict[str, dict[str, str]] = {
         "resolved_at": "TEXT",
         "resolution": "TEXT",  # kept, other
     },
-    "users": {
-        "id": "TEXT PRIMARY KEY",
-        "login": "TEXT NOT NULL UNIQUE",
-        "display_name": "TEXT",
-        "role": "TEXT NOT NULL",
-        "password_hash": "TEXT",
-        "created_at": "TEXT NOT NULL",
+    # Wrong sign-in tries on this PC, by login: five lock the account for a while.
+    "sign_in_failures": {
+        "login": "TEXT PRIMARY KEY",
+        "failures": "INTEGER NOT NULL DEFAULT 0",
+        "locked_until": "TEXT",  # UTC ISO
     },
     # Append-only: who did what to which record (including exports and overrides).
     "audit_log": {
@@ -429,28 +439,58 @@ def _fts_name(table: str) -> str:
     return f"{table}_fts"
 
 
+# Tables later migrations add: the first migration leaves them out, so each migration makes what it made when it
+# shipped.
+_ADDED_BY = {"accounts": 2, "sign_in_failures": 2}
+
+
+def _create_synced(conn: sqlite3.Connection, table: Table) -> None:
+    columns = dict(SYNC_COLUMNS)
+    columns.update(table.fields)
+    if table.search:
+        columns.update(SEARCH_COLUMNS)
+        columns["search_text"] = "TEXT"
+    _create_table(conn, table.name, columns)
+    conn.execute(f'CREATE INDEX "idx_{table.name}_hlc" ON "{table.name}" (hlc)')
+    for cols in table.indexes:
+        conn.execute(
+            f'CREATE INDEX "idx_{table.name}_{"_".join(cols)}" ON "{table.name}" ({", ".join(cols)})'
+        )
+    if table.search:
+        for col in SEARCH_COLUMNS:
+            conn.execute(f'CREATE INDEX "idx_{table.name}_{col}" ON "{table.name}" ({col})')
+        _create_fts(conn, table.name)
+
+
+_USERS_V1 = {
+    "id": "TEXT PRIMARY KEY",
+    "login": "TEXT NOT NULL UNIQUE",
+    "display_name": "TEXT",
+    "role": "TEXT NOT NULL",
+    "password_hash": "TEXT",
+    "created_at": "TEXT NOT NULL",
+}
+
+
 def _migration_1(conn: sqlite3.Connection) -> None:
     for table in SYNCED_TABLES.values():
-        columns = dict(SYNC_COLUMNS)
-        columns.update(table.fields)
-        if table.search:
-            columns.update(SEARCH_COLUMNS)
-            columns["search_text"] = "TEXT"
-        _create_table(conn, table.name, columns)
-        conn.execute(f'CREATE INDEX "idx_{table.name}_hlc" ON "{table.name}" (hlc)')
-        for cols in table.indexes:
-            conn.execute(
-                f'CREATE INDEX "idx_{table.name}_{"_".join(cols)}" ON "{table.name}" ({", ".join(cols)})'
-            )
-        if table.search:
-            for col in SEARCH_COLUMNS:
-                conn.execute(f'CREATE INDEX "idx_{table.name}_{col}" ON "{table.name}" ({col})')
-            _create_fts(conn, table.name)
+        if table.name not in _ADDED_BY:
+            _create_synced(conn, table)
     for name, columns in REFERENCE_TABLES.items():
         _create_table(conn, name, columns)
     for name, columns in LOCAL_TABLES.items():
-        _create_table(conn, name, columns)
+        if name not in _ADDED_BY:
+            _create_table(conn, name, columns)
+    _create_table(conn, "users", _USERS_V1)
     conn.execute("CREATE INDEX idx_conflicts_open ON conflicts (resolved_at)")
+
+
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """Accounts, synced inside the house, and this PC's count of wrong sign-in tries. The unused `users` table of
+    the first version goes."""
+    _create_synced(conn, SYNCED_TABLES["accounts"])
+    _create_table(conn, "sign_in_failures", LOCAL_TABLES["sign_in_failures"])
+    conn.execute("DROP TABLE IF EXISTS users")
 
 
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
@@ -477,7 +517,7 @@ def _create_fts(conn: sqlite3.Connection, table: str) -> None:
 
 
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS = [_migration_1]
+MIGRATIONS = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

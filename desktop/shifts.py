@@ -16,6 +16,7 @@ from desktop.clock import TZ
 from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.periods import month_dates
+from desktop.roles import requires
 from desktop.store import Store
 
 
@@ -65,6 +66,7 @@ class KioskResult:
     minutes: int = 0
 
 
+@requires("kiosk")
 def arrive(store: Store, volunteer_id: str, now: dt.datetime, progress=None, cancel=None) -> KioskResult:
     """The kiosk's "Arrived": opens a shift unless one is already open today."""
     with store.transaction():
@@ -77,6 +79,7 @@ def arrive(store: Store, volunteer_id: str, now: dt.datetime, progress=None, can
         return KioskResult("arrived", store.get("volunteer_shifts", shift_id))
 
 
+@requires("kiosk")
 def leave(store: Store, volunteer_id: str, now: dt.datetime, progress=None, cancel=None) -> KioskResult:
     """The kiosk's "Leaving": closes today's open shift. One left open from an earlier day is for staff."""
     with store.transaction():
@@ -108,6 +111,7 @@ def _check_times(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> None
         raise ValidationError("check_out", N_("{field} cannot be in the future."))
 
 
+@requires("records.write")
 def add_shift(
     store: Store,
     volunteer_id: str,
@@ -135,6 +139,7 @@ def add_shift(
     )
 
 
+@requires("records.write")
 def close_shift(
     store: Store, shift_id: str, end: dt.datetime, *, now: dt.datetime, progress=None, cancel=None
 ) -> str:
@@ -161,6 +166,7 @@ def close_shift(
         )
 
 
+@requires("records.write")
 def reverse_shift(store: Store, shift_id: str, reason: str, progress=None, cancel=None) -> str:
     """Cancels a ledger row by a reversal entry with the negated minutes. The row itself is never changed."""
     reason = text.normalize(reason)
@@ -190,6 +196,7 @@ def reverse_shift(store: Store, shift_id: str, reason: str, progress=None, cance
         )
 
 
+@requires("records.write")
 def correct_shift(
     store: Store,
     shift_id: str,
@@ -211,6 +218,7 @@ def correct_shift(
     return reversal, new_id
 
 
+@requires("records.read")
 def shift_entries(store: Store, volunteer_id: str, month: str) -> list[dict]:
     """The ledger rows of one volunteer in a month, newest first, each with its `kind`: open, closed, reversal,
     reversed (cancelled later), or closing (the check-out row of a kiosk shift)."""
@@ -292,18 +300,32 @@ def month_hours(store: Store, month: str) -> list[dict]:
 
 
 # ---- the kiosk's search -----------------------------------------------------------------------------------
+KIOSK_CODE_DIGITS = 4  # a volunteer's personal code
+KIOSK_MIN_LETTERS = 3
+
+
+def kiosk_label(row: dict) -> str:
+    """What the kiosk shows of a volunteer: the first name and the surname's initial ("Дана Е."), never more."""
+    initial = (row.get("surname") or "").strip()[:1]
+    return f"{row.get('name') or ''} {initial}.".strip() if initial else (row.get("name") or "")
+
+
+@requires("kiosk")
 def kiosk_find(store: Store, typed: str, limit: int = 6) -> list[dict]:
-    """Volunteers (not those who left) by their personal code or by name as typed."""
+    """Volunteers (not those who left) by their personal code (all its digits) or by at least three letters of
+    their name, as {'id', 'label'}: the kiosk stands in a public room, so it shows no full names."""
     typed = (typed or "").strip()
-    if not typed:
-        return []
     base = (
-        "SELECT v.id, v.kiosk_code, p.surname, p.name, p.patronymic FROM volunteers v "
+        "SELECT v.id, p.surname, p.name FROM volunteers v "
         "JOIN people p ON p.id = v.person_id WHERE v.deleted = 0 AND p.deleted = 0 AND v.status != 'left' "
     )
     if typed.isdigit():
-        return store.rows(base + "AND v.kiosk_code = ? LIMIT ?", (typed, limit))
-    if len(typed) < 2:
+        if len(typed) != KIOSK_CODE_DIGITS:
+            return []
+        rows = store.rows(base + "AND v.kiosk_code = ? LIMIT ?", (typed, limit))
+    elif len(typed.replace(" ", "")) < KIOSK_MIN_LETTERS:
         return []
-    sql, params = people.search_filter(typed).clause()
-    return store.rows(base + f"AND {sql} ORDER BY p.name_sort LIMIT ?", (*params, limit))
+    else:
+        sql, params = people.search_filter(typed).clause()
+        rows = store.rows(base + f"AND {sql} ORDER BY p.name_sort LIMIT ?", (*params, limit))
+    return [{"id": r["id"], "label": kiosk_label(r)} for r in rows]

@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from desktop import clock, reference, schema, text
+from desktop import clock, reference, roles, schema, text
 from desktop.errors import LedgerError, StoreOpenError
 from desktop.hlc import HybridClock
 from desktop.ids import new_id
@@ -54,11 +54,17 @@ class Store:
     """A connection to the house database. Use one Store per thread (docs/STYLE.md rule 3)."""
 
     def __init__(
-        self, path: str | os.PathLike, *, actor: str | None = None, wall: Callable[[], float] = clock.wall
+        self,
+        path: str | os.PathLike,
+        *,
+        actor: roles.Actor = roles.SYSTEM,
+        wall: Callable[[], float] = clock.wall,
     ):
         self.path = Path(path)
         self._wall = wall
-        self.actor = actor
+        # Who acts (desktop/roles.py): the ops layer sets the signed-in account for every op; a script's store
+        # acts as the system.
+        self.actor: roles.Actor = actor
         self.conn = _connect(self.path)
         self.db = sqlite_utils.Database(self.conn)
         self._depth = 0
@@ -74,6 +80,11 @@ class Store:
                 hlc = HybridClock(self.device_id, self.get_meta("hlc_last"), wall=wall)
                 _clocks[key] = hlc
         self.clock = hlc
+
+    @property
+    def author(self) -> str:
+        """What a write records as its author: the acting account, or this PC for the system's own writes."""
+        return self.actor.stamp or self.device_id
 
     # ---- identity -------------------------------------------------------------------------------------------
     def _ensure_identity(self) -> None:
@@ -183,7 +194,7 @@ class Store:
                 hlc=stamp,
                 created_at=now,
                 updated_at=now,
-                updated_by=self.actor or self.device_id,
+                updated_by=self.author,
             )
             row["field_hlc"] = json.dumps({f: stamp for f in spec.fields}, sort_keys=True)
             if spec.search:
@@ -223,7 +234,7 @@ class Store:
                 hlc=stamp,
                 field_hlc=json.dumps(field_hlc, sort_keys=True),
                 updated_at=now,
-                updated_by=self.actor or self.device_id,
+                updated_by=self.author,
             )
             if spec.search and any(f in diff for f in spec.search + spec.search_extra):
                 row.update(_search_columns(spec, {**current, **diff}))
@@ -260,7 +271,7 @@ class Store:
                     stamp,
                     json.dumps(field_hlc, sort_keys=True),
                     now,
-                    self.actor or self.device_id,
+                    self.author,
                     row_id,
                 ),
             )
@@ -275,7 +286,7 @@ class Store:
             "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 utc_now_iso(self._wall),
-                self.actor or self.device_id,
+                self.author,
                 action,
                 table,
                 row_id,
@@ -291,7 +302,7 @@ class Store:
         )
         self.conn.execute(
             "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (now, self.actor or self.device_id, kind, table, row_id, json.dumps(sorted(fields))),
+            (now, self.author, kind, table, row_id, json.dumps(sorted(fields))),
         )
         self.set_meta("hlc_last", stamp)
 

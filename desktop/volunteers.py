@@ -11,17 +11,21 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
-from desktop import clock, events, people, reference, text
+from desktop import clock, consents, events, people, reference, text
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
 from desktop.periods import current_month, month_dates
+from desktop.roles import requires
 from desktop.shifts import (  # re-exported: the volunteers' time
+    KIOSK_CODE_DIGITS,
+    KIOSK_MIN_LETTERS,
     KioskResult,
     add_shift,
     arrive,
     close_shift,
     correct_shift,
     kiosk_find,
+    kiosk_label,
     leave,
     minutes_by_month,
     minutes_in_period,
@@ -53,9 +57,8 @@ register_field_labels(
 )
 
 STATUSES = {"active": N_("Active"), "paused": N_("Paused"), "left": N_("Left")}
-CONSENT_PURPOSE = "volunteer"
-DEFAULT_CONSENT_FORM = "2026-1"
-KIOSK_CODE_DIGITS = 4
+CONSENT_PURPOSE = consents.VOLUNTEER
+
 # Sort keys the register offers (column → SQL). Name uses the Kazakh alphabet key.
 SORTS = {
     "name": "p.name_sort",
@@ -88,11 +91,18 @@ def validate_volunteer(values: dict, today: dt.date) -> dict:
     clean["consent_form_version"] = text.normalize(values.get("consent_form_version")) or None
     if clean.get("consent_given_on") and not clean["consent_form_version"]:
         errors.append(ValidationError("consent_form_version", N_("{field} is required.")))
+    if (
+        clean["consent_form_version"]
+        and not clean.get("consent_given_on")
+        and "consent_given_on" not in {e.field for e in errors}
+    ):
+        errors.append(ValidationError("consent_given_on", N_("{field} is required.")))
     if errors:
         raise ValidationErrors(errors)
     return clean
 
 
+@requires("records.write")
 def save_volunteer(
     store: Store,
     person_values: dict,
@@ -140,20 +150,20 @@ def save_volunteer(
     return person_id, volunteer_id
 
 
-def save_consent(store: Store, person_id: str, given_on: str, form_version: str) -> str:
-    current = consent_of(store, person_id)
-    values = {"given_on": given_on, "form_version": form_version, "withdrawn_on": None}
-    if current:
-        store.update("consents", current["id"], values)
-        return current["id"]
-    return store.insert("consents", {"person_id": person_id, "purpose": CONSENT_PURPOSE, **values})
+@requires("records.write")
+def save_consent(store: Store, person_id: str, given_on: str, form_version: str) -> str | None:
+    """Records the volunteer's consent as entered (a new row unless it is the one already in force)."""
+    return consents.give(
+        store,
+        person_id,
+        consents.VOLUNTEER,
+        consents.GivenConsent(dt.date.fromisoformat(given_on), form_version),
+    )
 
 
 def consent_of(store: Store, person_id: str) -> dict | None:
-    return store.one(
-        "SELECT * FROM consents WHERE person_id = ? AND purpose = ? AND deleted = 0 ORDER BY given_on DESC LIMIT 1",
-        (person_id, CONSENT_PURPOSE),
-    )
+    """The volunteer's consent row in force (or the last one given, if withdrawn or expired), or None."""
+    return consents.status(store, person_id, consents.VOLUNTEER).row
 
 
 def new_kiosk_code(store: Store, draw=None) -> str:
@@ -168,6 +178,7 @@ def new_kiosk_code(store: Store, draw=None) -> str:
     raise DostyqError(N_("No free kiosk code is left; ask the administrator."))
 
 
+@requires("records.read")
 def get_volunteer(store: Store, volunteer_id: str) -> dict | None:
     """The volunteer record with its person (key 'person') and consent (key 'consent')."""
     row = store.get("volunteers", volunteer_id)
@@ -217,6 +228,7 @@ def skills(store: Store, lang: str | None = None) -> list[tuple[str, str]]:
     return skill_names(skill_rows(store), lang)
 
 
+@requires("records.write")
 def add_skill(store: Store, name_kk: str, name_ru: str, progress=None, cancel=None) -> str:
     """A skill of this house; one name is enough (it is shown in both languages until the other is given)."""
     name_kk, name_ru = text.normalize(name_kk), text.normalize(name_ru)
@@ -272,6 +284,7 @@ def _month_minutes() -> str:
 WALK_BUDGET_S = 0.03
 
 
+@requires("records.read")
 def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -> list[dict]:
     """One page of the register, sorted as asked (ties by the Kazakh name order).
 
@@ -338,6 +351,7 @@ def _within_budget(store: Store, run, budget: float | None):
         store.conn.set_progress_handler(None, 0)
 
 
+@requires("records.read")
 def register_count(store: Store, query: RegisterQuery, cap: int = 500) -> tuple[int, bool]:
     """(count, capped): how many volunteers match, counting at most `cap` when a search is typed (the list shows
     "500+" rather than spend time counting every match while the user types)."""
@@ -355,8 +369,8 @@ def register_count(store: Store, query: RegisterQuery, cap: int = 500) -> tuple[
 
 __all__ = [
     "CONSENT_PURPOSE",
-    "DEFAULT_CONSENT_FORM",
     "KIOSK_CODE_DIGITS",
+    "KIOSK_MIN_LETTERS",
     "SORTS",
     "STATUSES",
     "WALK_BUDGET_S",
@@ -371,6 +385,7 @@ __all__ = [
     "form_values",
     "get_volunteer",
     "kiosk_find",
+    "kiosk_label",
     "leave",
     "minutes_by_month",
     "minutes_in_period",

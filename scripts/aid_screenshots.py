@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from desktop import roles
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -53,7 +55,7 @@ def main(db: str, out: str) -> None:
     runner = TaskRunner(lambda: Store(db))
     settings = Settings()
     settings.extra["aid_given_by"] = "Сәуле Оспанова"
-    ctx = AppContext(store, runner, settings)
+    ctx = AppContext(store, runner, settings, actor=roles.SYSTEM)
 
     def settle():
         for _ in range(5):

@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+from desktop import roles
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,7 +78,7 @@ def main() -> int:
     token, _token_id = server.add_coordinator("KZ-71", "Astana coordinator")
 
     runner = TaskRunner(lambda: Store(coordinator_pc.path))
-    ctx = AppContext(coordinator_pc, runner, Settings())
+    ctx = AppContext(coordinator_pc, runner, Settings(), actor=roles.SYSTEM)
     ctx.sync = SyncController(ctx, auto=False)
     window = MainWindow(ctx)
     window.resize(1380, 800)

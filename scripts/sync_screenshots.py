@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+from desktop import roles
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,7 +73,7 @@ def main() -> int:
     here.insert("people", {"surname": "Ким", "name": "Ольга"})
 
     runner = TaskRunner(lambda: Store(here.path))
-    ctx = AppContext(here, runner, Settings())
+    ctx = AppContext(here, runner, Settings(), actor=roles.SYSTEM)
     ctx.sync = SyncController(ctx, auto=False)
     window = MainWindow(ctx)
     window.resize(1180, 760)

@@ -26,6 +26,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--screenshot", metavar="OUT.png", help="render the window offscreen, save a PNG, exit"
     )
     parser.add_argument("--section", choices=SECTION_NAMES, default=None, help="section to show")
+    parser.add_argument(
+        "--as",
+        dest="as_login",
+        metavar="LOGIN",
+        help="on a demo database: act as this demo account without the sign-in (the README lists them)",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser.parse_args(argv)
 
@@ -82,16 +88,31 @@ def main(argv: list[str] | None = None) -> int:
     ):
         return 0
 
+    from desktop import accounts
     from desktop.store import Store
     from ui.context import AppContext
     from ui.main_window import MainWindow
+    from ui.session import Session
     from ui.sync_controller import SyncController
     from ui.tasks import TaskRunner
 
     runner = TaskRunner(lambda: Store(db_path))
     ctx = AppContext(store, runner, settings)
     ctx.sync = SyncController(ctx, auto=not args.screenshot)
-    window = MainWindow(ctx)
+    session = Session(ctx)
+    if args.screenshot or args.as_login:
+        actor = _demo_actor(store, args.as_login)
+        if actor is None:
+            print(_("--as works only on a demo database, with one of its demo accounts."), file=sys.stderr)
+            return 2
+        session.set_actor(actor)
+    elif not _sign_in(session, first=not accounts.has_accounts(store)):
+        ctx.sync.stop()
+        runner.shutdown()
+        store.close()
+        lock.release()
+        return 0
+    window = MainWindow(ctx, session)
     if args.section:
         window.show_section(args.section)
     window.show()
@@ -124,6 +145,29 @@ def main(argv: list[str] | None = None) -> int:
     store.close()
     lock.release()
     return code
+
+
+def _sign_in(session, *, first: bool) -> bool:
+    """The sign-in before the window opens (the first start makes the house administrator). False: closed."""
+    from PySide6.QtWidgets import QDialog
+
+    return session.ask(first=first).exec() == QDialog.DialogCode.Accepted
+
+
+def _demo_actor(store, login: str | None):
+    """On a demo database, the demo account `login` (a screenshot: the administrator unless --as names another).
+    A real house's database always asks for the sign-in; a screenshot of it shows the locked screen."""
+    from desktop import accounts, roles
+    from desktop.demo.accounts import DEMO_ACCOUNTS
+
+    if store.get_meta("demo") != "1":
+        # A real house's records are never rendered without a sign-in: the window shows its locked screen.
+        return roles.NOBODY if login is None else None
+    wanted = login or DEMO_ACCOUNTS[0][0]
+    for demo_login, _name, _role, secret in DEMO_ACCOUNTS:
+        if demo_login == wanted:
+            return accounts.sign_in(store, demo_login, secret)
+    return None
 
 
 def _open_store(db_path: Path):

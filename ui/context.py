@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop import roles
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.tasks import Task, TaskRunner
@@ -24,13 +25,23 @@ class AppContext(QObject):
     # Ask the main window to show a section: (section key, optional page/argument).
     section_requested = Signal(str, object)
 
-    def __init__(self, store: Store, runner: TaskRunner, settings: Settings, parent: QObject | None = None):
+    def __init__(
+        self,
+        store: Store,
+        runner: TaskRunner,
+        settings: Settings,
+        parent: QObject | None = None,
+        *,
+        actor: roles.Actor = roles.NOBODY,
+    ):
         super().__init__(parent)
         self.store = store
         self.runner = runner
         self.settings = settings
-        # Who is acting: stamped by ops on what they write (the accounts' sign-in sets it; until then, the PC).
-        self.actor: str | None = None
+        # Who is acting: every op runs as this account (desktop/roles.py); nobody until someone signs in.
+        self.actor: roles.Actor = actor
+        # The window's sign-in and lock (ui/session.py), once there is a window.
+        self.session: Any = None
         # The window's sync controller: set by the composition root, or on first use by sync_controller().
         self.sync: SyncController | None = None
 

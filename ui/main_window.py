@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
 
+from desktop import roles
 from desktop.i18n import _
+from ui.session import Session
 from ui.sidebar import SECTION_ALIASES, SECTIONS
 from ui.status_bar import SyncStatusBar
 from ui.widgets.section import Section
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx, session: Session | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.session = session or Session(ctx, self)
+        self.session.window = self
         self._pages: dict[str, Section] = {}
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -38,20 +51,65 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.sidebar.addItem(item)
         self.stack = QStackedWidget(central)
+        # What a locked screen shows: nothing of the house's records.
+        self.locked_page = QLabel(self.stack)
+        self.locked_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.locked_page)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.setStatusBar(SyncStatusBar(ctx, self))
+        status = SyncStatusBar(ctx, self)
+        self.setStatusBar(status)
+        self.account_label = QLabel(status)
+        self.lock_button = QPushButton(status)
+        self.lock_button.setFlat(True)
+        self.lock_button.clicked.connect(self.session.lock)
+        status.addPermanentWidget(self.account_label)
+        status.addPermanentWidget(self.lock_button)
+        self.session.changed.connect(self.apply_actor)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         ctx.section_requested.connect(self.show_section)
         self.resize(1180, 760)
         self.retranslate_ui()
-        self.sidebar.setCurrentRow(0)
+        self.apply_actor(ctx.actor)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Dostyq — house of friendship records"))
         for row, spec in enumerate(SECTIONS):
             self.sidebar.item(row).setText(_(spec.title))
+        self.locked_page.setText(_("The screen is locked."))
+        self.lock_button.setText(_("Lock"))
+        self.lock_button.setToolTip(_("Lock the screen, or let someone else sign in"))
+        self._show_account(self.ctx.actor)
+
+    def _show_account(self, actor: roles.Actor) -> None:
+        if actor is roles.NOBODY or not actor.display_name:
+            self.account_label.clear()
+        else:
+            self.account_label.setText(
+                f"{actor.display_name} · {_(roles.ROLE_LABELS.get(actor.role, actor.role))}"
+            )
+        self.lock_button.setVisible(actor is not roles.NOBODY and bool(actor.account_id))
+
+    def apply_actor(self, actor: roles.Actor) -> None:
+        """Shows the sections the account may open (the core refuses the rest anyway); a locked screen shows none."""
+        self._show_account(actor)
+        first = None
+        for row, spec in enumerate(SECTIONS):
+            hidden = not actor.can(spec.permission)
+            self.sidebar.item(row).setHidden(hidden)
+            if not hidden and first is None:
+                first = row
+        for page in self._pages.values():
+            page.apply_actor(actor)
+        current = self.sidebar.currentRow()
+        if first is None:
+            self.stack.setCurrentWidget(self.locked_page)
+            return
+        if current < 0 or self.sidebar.item(current).isHidden():
+            self.sidebar.setCurrentRow(first)
+        else:
+            self._on_sidebar_row_changed(current)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -65,6 +123,7 @@ class MainWindow(QMainWindow):
             page = spec.create(self.ctx)
             self._pages[key] = page
             self.stack.addWidget(page)
+            page.apply_actor(self.ctx.actor)
         return self._pages[key]
 
     def show_section(self, name: str, page=None) -> None:
@@ -75,7 +134,7 @@ class MainWindow(QMainWindow):
             self.page(key).show_page(page if page is not None else alias_page)
 
     def _on_sidebar_row_changed(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or self.sidebar.item(row).isHidden():
             return
         page = self.page(SECTIONS[row].key)
         self.stack.setCurrentWidget(page)

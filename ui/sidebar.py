@@ -17,6 +17,8 @@ class SectionSpec:
     module: str
     cls: str
     icon: QStyle.StandardPixmap
+    # The permission an account needs to see the section (desktop/roles.py); the core checks each op anyway.
+    permission: str = "records.read"
 
     def create(self, ctx):
         return getattr(importlib.import_module(self.module), self.cls)(ctx)
@@ -36,8 +38,11 @@ SECTIONS = [
         "ui.volunteers.section",
         "VolunteersSection",
         QStyle.StandardPixmap.SP_DirHomeIcon,
+        "kiosk",  # a volunteer account sees only the kiosk there
     ),
-    SectionSpec("aid", N_("Aid"), "ui.aid.section", "AidSection", QStyle.StandardPixmap.SP_DriveHDIcon),
+    SectionSpec(
+        "aid", N_("Aid"), "ui.aid.section", "AidSection", QStyle.StandardPixmap.SP_DriveHDIcon, "aid.give"
+    ),
     SectionSpec(
         "groups",
         N_("Creative groups"),
@@ -51,6 +56,7 @@ SECTIONS = [
         "ui.reports.section",
         "ReportsSection",
         QStyle.StandardPixmap.SP_FileDialogContentsView,
+        "reports",
     ),
     SectionSpec(
         "sync",

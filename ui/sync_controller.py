@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop import roles
 from desktop.errors import DostyqError
 from desktop.store import Store
 from sync import conflicts as sync_conflicts
@@ -213,7 +214,7 @@ def _writer(runner: TaskRunner, cancel: threading.Event) -> Writer:
 
     def write(fn: Callable[[Store], Any]) -> Any:
         def as_pc(store: Store) -> Any:
-            actor, store.actor = store.actor, None
+            actor, store.actor = store.actor, roles.SYSTEM
             try:
                 return fn(store)
             finally:

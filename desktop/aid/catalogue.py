@@ -10,15 +10,18 @@ from desktop.aid._common import _count, _raise_all
 from desktop.aid.rules import Rule
 from desktop.errors import ValidationError
 from desktop.i18n import N_, _
+from desktop.roles import requires
 from desktop.store import Store
 
 
 # ---- aid points -----------------------------------------------------------------------------------------------
+@requires("aid.give")
 def list_aid_points(store: Store, *, include_inactive: bool = False) -> list[dict]:
     sql = "SELECT * FROM aid_points WHERE deleted = 0" + ("" if include_inactive else " AND active = 1")
     return store.rows(sql + " ORDER BY name_sort")
 
 
+@requires("records.write")
 def save_aid_point(store: Store, values: dict, point_id: str | None = None, **_task) -> str:
     values = {k: (text.normalize(v) if isinstance(v, str) else v) for k, v in values.items()}
     if not values.get("name"):
@@ -36,6 +39,7 @@ def _items_visible_sql(store: Store) -> tuple[str, list]:
     return "deleted = 0 AND (house_id IS NULL OR house_id = ?)", [store.house_id or ""]
 
 
+@requires("aid.give")
 def list_items(store: Store, *, include_inactive: bool = False) -> list[dict]:
     where, params = _items_visible_sql(store)
     if not include_inactive:
@@ -51,6 +55,7 @@ def unit_names(store: Store) -> dict[str, str]:
     return dict(reference.names(store.conn, "units"))
 
 
+@requires("aid.give")
 def search_items(store: Store, query: str, limit: int = 20) -> list[dict]:
     """Items whose kk or ru name contains every typed word (Kazakh letters typed on a Russian keyboard match)."""
     where, params = _items_visible_sql(store)
@@ -61,6 +66,7 @@ def search_items(store: Store, query: str, limit: int = 20) -> list[dict]:
     return store.rows(f"SELECT * FROM aid_items WHERE {where} ORDER BY name_sort LIMIT ?", [*params, limit])
 
 
+@requires("records.write")
 def save_item(store: Store, values: dict, item_id: str | None = None, **_task) -> str:
     values = {k: (text.normalize(v) if isinstance(v, str) else v) for k, v in values.items()}
     errors = []
@@ -83,6 +89,7 @@ def save_item(store: Store, values: dict, item_id: str | None = None, **_task) -
         return store.insert("aid_items", values)
 
 
+@requires("aid.give")
 def get_item(store: Store, item_id: str) -> dict | None:
     """One catalogue item as stored (also one no longer offered, for a line already on a form)."""
     return store.get("aid_items", item_id)
@@ -120,6 +127,7 @@ def programme_rules(store: Store, programme: str) -> list[Rule]:
     return [Rule.from_row(r) for r in rows]
 
 
+@requires("records.read")
 def list_rules(store: Store) -> list[dict]:
     return store.rows(
         "SELECT * FROM programme_rules WHERE deleted = 0 AND (house_id IS NULL OR house_id = ?) "
@@ -128,6 +136,7 @@ def list_rules(store: Store) -> list[dict]:
     )
 
 
+@requires("records.write")
 def save_rule(store: Store, values: dict, rule_id: str | None = None, **_task) -> str:
     errors = []
     if not _programme_exists(store, values.get("programme")):

@@ -14,6 +14,7 @@ from desktop.aid.ledger import Line, SaveResult, _check_lines, _lines_summary_sq
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.i18n import N_, _
 from desktop.iin import is_valid_bin
+from desktop.roles import requires
 from desktop.store import Store
 
 DONOR_KINDS = ("person", "organisation", "anonymous")
@@ -37,6 +38,7 @@ class DonationEntry:
     notes: str = ""
 
 
+@requires("records.write")
 def save_donation(store: Store, entry: DonationEntry, *, today: dt.date | None = None, **_task) -> SaveResult:
     errors: list[ValidationError] = []
     received_on = None
@@ -102,6 +104,7 @@ def save_donation(store: Store, entry: DonationEntry, *, today: dt.date | None =
     return SaveResult(donation_id, number)
 
 
+@requires("records.read")
 def list_donations(store: Store, *, limit: int = 50, offset: int = 0) -> list[dict]:
     return store.rows(
         f"SELECT e.*, pt.name AS point_name, "
@@ -116,6 +119,7 @@ def list_donations(store: Store, *, limit: int = 50, offset: int = 0) -> list[di
     )
 
 
+@requires("records.read")
 def count_donations(store: Store) -> int:
     return store.scalar("SELECT count(*) FROM donations WHERE deleted = 0")
 
@@ -128,6 +132,7 @@ def donor_label(row: dict) -> str:
     return _("anonymous")
 
 
+@requires("records.write")
 def reverse_donation(
     store: Store, donation_id: str, reason: str, *, today: dt.date | None = None, **_task
 ) -> SaveResult:

@@ -10,6 +10,7 @@ from desktop.aid.catalogue import programme_rules
 from desktop.aid.rules import Breach, EarlierAid
 from desktop.errors import ValidationError
 from desktop.i18n import N_
+from desktop.roles import requires
 from desktop.store import Store
 
 
@@ -50,6 +51,7 @@ def _effective_history(store: Store, column: str, key: str, programme: str) -> l
     ]
 
 
+@requires("aid.give")
 def check_double_aid(store: Store, programme: str, recipient_id: str, on: dt.date) -> list[Breach]:
     """The rules of `programme` this recipient would break by receiving it on `on` (empty list: all clear)."""
     rules = programme_rules(store, programme)

@@ -20,6 +20,7 @@ from desktop.aid.guard import DoubleAidError, check_double_aid
 from desktop.aid.stock import _negative_after, _refresh_stock_cache
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.i18n import N_
+from desktop.roles import requires
 from desktop.store import Store
 
 
@@ -121,6 +122,7 @@ class AidEntry:
     given_by: str = ""
 
 
+@requires("aid.give")
 def save_aid(
     store: Store,
     entry: AidEntry,
@@ -197,6 +199,7 @@ def save_aid(
     return SaveResult(aid_id, number, negative)
 
 
+@requires("records.write")
 def reverse_aid(
     store: Store, aid_id: str, reason: str, *, today: dt.date | None = None, **_task
 ) -> SaveResult:
@@ -272,6 +275,7 @@ def _name_col() -> str:
     return "name_ru" if current_language() == "ru" else "name_kk"
 
 
+@requires("aid.give")
 def list_aid(
     store: Store, *, limit: int = 50, offset: int = 0, recipient_id: str | None = None
 ) -> list[dict]:
@@ -305,5 +309,6 @@ def list_aid(
     return rows
 
 
+@requires("aid.give")
 def count_aid(store: Store) -> int:
     return store.scalar("SELECT count(*) FROM aid_given WHERE deleted = 0")

@@ -3,21 +3,23 @@ consent and its withdrawal, search, the display label and the recipient card."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import people, reference, text
-from desktop.aid._common import _count, _raise_all, _recipient_name_sql, _today, parse_date
+from desktop import consents, people, reference, text
+from desktop.aid._common import _count, _raise_all, _recipient_name_sql, _today
 from desktop.aid.ledger import list_aid
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.i18n import N_, _
 from desktop.periods import AGE_BANDS, age_band
+from desktop.roles import actor_of, mask_rows, require, requires
 from desktop.store import Store
 
-CONSENT_PURPOSE = "aid_recipient"
-CONSENT_FORM_VERSION = "2026-1"
+CONSENT_PURPOSE = consents.AID_RECIPIENT
+CONSENT_FORM_VERSION = consents.PRINTED_FORM_VERSION  # the version of the form desktop/consent_form.py prints
 CONSENT_YEARS = 3  # a signed form is valid this long unless withdrawn earlier
 
 
@@ -47,7 +49,7 @@ class RecipientInput:
     members_count: Any = None
     children_count: Any = None
     consent_on: Any = None
-    form_version: str = CONSENT_FORM_VERSION
+    form_version: str = ""  # as entered, or the printed form's version once it is marked signed
     expires_on: Any = None
     by_guardian: bool = False
     guardian_name: str = ""
@@ -65,6 +67,7 @@ def _check_categories(store: Store, categories: list[str]) -> list[str]:
     return list(dict.fromkeys(categories))
 
 
+@requires("aid.give")
 def save_recipient(
     store: Store,
     data: RecipientInput,
@@ -75,6 +78,9 @@ def save_recipient(
 ) -> str:
     """Registers (or updates) a recipient. Without consent nothing personal is kept: no person, no locality,
     only the categories, sex and age band (an anonymous recipient)."""
+    if recipient_id is not None:
+        # Registering at the aid desk is open to every role; changing a recipient's record is not.
+        require(actor_of(store), "records.write")
     today = _today(today)
     errors: list[ValidationError] = []
 
@@ -96,12 +102,20 @@ def save_recipient(
     sex = data.sex if data.sex in ("f", "m") else ""
     person_values: dict[str, Any] = {}
     birth = None
-    consent_on = expires_on = None
+    given: consents.GivenConsent | None = None
     if data.consent:
-        consent_on = attempt(parse_date, data.consent_on or today, "consent_on", today=today)
-        expires_on = attempt(parse_date, data.expires_on, "expires_on", required=False, allow_future=True)
-        if consent_on and not data.expires_on:
-            expires_on = _add_years(consent_on, CONSENT_YEARS)
+        given = attempt(
+            consents.validate,
+            data.consent_on,
+            data.form_version,
+            expires_on=data.expires_on,
+            by_guardian=data.by_guardian,
+            guardian_name=data.guardian_name,
+            fields=("consent_on", "form_version"),
+            today=today,
+        )
+        if given is not None and given.expires_on is None:
+            given = dataclasses.replace(given, expires_on=_add_years(given.given_on, CONSENT_YEARS))
         if data.person_id:
             person = store.get("people", data.person_id)
             if person is None:
@@ -182,20 +196,9 @@ def save_recipient(
             store.update("recipients", recipient_id, values)
         else:
             recipient_id = store.insert("recipients", values)
-        if data.consent and person_id and consent_status(store, person_id, today)["state"] != "active":
-            assert consent_on is not None  # parsed when data.consent, or _raise_all raised
-            store.insert(
-                "consents",
-                {
-                    "person_id": person_id,
-                    "purpose": CONSENT_PURPOSE,
-                    "form_version": data.form_version,
-                    "given_on": consent_on.isoformat(),
-                    "expires_on": expires_on.isoformat() if expires_on else None,
-                    "by_guardian": bool(data.by_guardian),
-                    "guardian_name": text.normalize(data.guardian_name) or None,
-                },
-            )
+        if data.consent and person_id:
+            assert given is not None  # validated when data.consent, or _raise_all raised
+            consents.give(store, person_id, CONSENT_PURPOSE, given)
     return recipient_id
 
 
@@ -228,41 +231,29 @@ def _person_values(data: RecipientInput, today: dt.date) -> tuple[dict[str, Any]
 
 
 def consent_status(store: Store, person_id: str | None, today: dt.date | None = None) -> dict:
-    """{'state': 'active'|'expired'|'withdrawn'|'none', 'row': latest consent or None}."""
-    if not person_id:
-        return {"state": "none", "row": None}
-    row = store.one(
-        "SELECT * FROM consents WHERE person_id = ? AND purpose = ? AND deleted = 0 "
-        "ORDER BY given_on DESC, created_at DESC LIMIT 1",
-        (person_id, CONSENT_PURPOSE),
-    )
-    if row is None:
-        return {"state": "none", "row": None}
-    if row["withdrawn_on"]:
-        return {"state": "withdrawn", "row": row}
-    if row["expires_on"] and row["expires_on"] < _today(today).isoformat():
-        return {"state": "expired", "row": row}
-    return {"state": "active", "row": row}
+    """{'state': 'active'|'expired'|'withdrawn'|'none', 'row': the consent given, or None} (desktop.consents)."""
+    found = consents.status(store, person_id, CONSENT_PURPOSE, today)
+    return {"state": found.state, "row": found.row}
 
 
+@requires("records.write")
 def withdraw_consent(
     store: Store, recipient_id: str, note: str = "", *, today: dt.date | None = None, **_task
 ) -> None:
-    """The person withdrew consent: the consent is marked withdrawn and the recipient becomes anonymous (the aid
+    """The person withdrew consent: the withdrawal is recorded and the recipient becomes anonymous (the aid
     history stays, counted, without the link to the person)."""
     recipient = store.get("recipients", recipient_id)
     if recipient is None or not recipient["person_id"]:
         raise ValidationError("person_id", N_("This recipient has no consent to withdraw."))
     with store.transaction():
-        status = consent_status(store, recipient["person_id"], today)
-        if status["row"] and not status["row"]["withdrawn_on"]:
-            store.update("consents", status["row"]["id"], {"withdrawn_on": _today(today).isoformat()})
+        consents.withdraw(store, recipient["person_id"], (CONSENT_PURPOSE,), on=_today(today))
         store.update(
             "recipients", recipient_id, {"person_id": None, "anonymous": 1, "locality": None, "notes": None}
         )
         store.audit("consent_withdrawn", "recipients", recipient_id, {"note": text.normalize(note)})
 
 
+@requires("recipients.find")
 def search_recipients(store: Store, query: str, limit: int = 10) -> list[dict]:
     """Recipients whose person matches what is typed, by the rules of desktop.people (Kazakh-aware name words,
     IIN or phone digits)."""
@@ -270,14 +261,18 @@ def search_recipients(store: Store, query: str, limit: int = 10) -> list[dict]:
     if found.empty:
         return []
     condition, params = found.clause()
-    return store.rows(
-        f"SELECT r.*, {_recipient_name_sql('r', 'p')} AS display_name, p.birth_date, p.iin, p.phone "
-        f"FROM recipients r JOIN people p ON p.id = r.person_id WHERE r.deleted = 0 AND p.deleted = 0 "
-        f"AND {condition} ORDER BY p.name_sort LIMIT ?",
-        [*params, limit],
+    return mask_rows(
+        store,
+        store.rows(
+            f"SELECT r.*, {_recipient_name_sql('r', 'p')} AS display_name, p.birth_date, p.iin, p.phone "
+            f"FROM recipients r JOIN people p ON p.id = r.person_id WHERE r.deleted = 0 AND p.deleted = 0 "
+            f"AND {condition} ORDER BY p.name_sort LIMIT ?",
+            [*params, limit],
+        ),
     )
 
 
+@requires("recipients.find")
 def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
     """People (any role), for picking a donor or registering an existing person as a recipient."""
     if not (query or "").strip():
@@ -288,6 +283,7 @@ def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
     return rows
 
 
+@requires("records.read")
 def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: int = 0) -> list[dict]:
     """Recipients with their last aid date: named ones by name, anonymous ones after them."""
     where, params = ["r.deleted = 0"], []
@@ -304,6 +300,7 @@ def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: 
     )
 
 
+@requires("records.read")
 def count_recipients(store: Store, query: str = "") -> int:
     where, params = ["r.deleted = 0"], []
     for word in text.loose(query).split():
@@ -359,6 +356,7 @@ def _json_list(value: Any) -> list:
     return parsed if isinstance(parsed, list) else []
 
 
+@requires("recipients.find")
 def recipient_card(store: Store, recipient_id: str, today: dt.date | None = None) -> dict | None:
     """Everything the recipient card shows: the person (if consented), household, categories, consent, history."""
     recipient = store.one(
@@ -369,6 +367,9 @@ def recipient_card(store: Store, recipient_id: str, today: dt.date | None = None
     if recipient is None:
         return None
     household = store.get("households", recipient["household_id"]) if recipient["household_id"] else None
+    [recipient] = mask_rows(store, [recipient])
+    if household is not None:
+        [household] = mask_rows(store, [household])
     names = category_names(store)
     return {
         "recipient": recipient,

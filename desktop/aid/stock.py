@@ -22,6 +22,7 @@ from desktop.aid.catalogue import (
 )
 from desktop.errors import ValidationError
 from desktop.i18n import N_
+from desktop.roles import requires
 from desktop.store import Store
 
 
@@ -133,6 +134,7 @@ def _with_adjustments(store: Store, sums: dict) -> dict:
     return result
 
 
+@requires("aid.give")
 def stock_on_hand(
     store: Store, aid_point_id: str | None = None, *, all_items: bool = False
 ) -> list[StockRow]:
@@ -179,12 +181,14 @@ def _refresh_stock_cache(store: Store) -> None:
         _ledger_sums(store)
 
 
+@requires("aid.give")
 def stock_of(store: Store, aid_point_id: str, item_id: str) -> float:
     """On hand of one item at one point (sees the caller's uncommitted writes inside a transaction)."""
     sums = _ledger_sums(store).get((aid_point_id or "", item_id))
     return sums["donated"] - sums["given"] + sums["adjusted"] if sums else 0.0
 
 
+@requires("records.write")
 def record_stock_take(
     store: Store,
     aid_point_id: str,

@@ -18,7 +18,7 @@ from desktop.store import Store
 DEMO_HOUSE = "KZ-55-01"  # Pavlodar region
 
 # Module names under desktop.demo, in the order they run (later ones use the people made earlier).
-FILLERS = ["people", "volunteers", "events", "aid", "reports"]
+FILLERS = ["accounts", "people", "volunteers", "events", "aid", "reports"]
 
 
 def is_empty(store: Store) -> bool:

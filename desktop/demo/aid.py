@@ -112,6 +112,10 @@ def _categories(rng: random.Random, band: str) -> list[str]:
     return sorted(set(rng.sample(pool, rng.choice([1, 1, 2]))))
 
 
+# A parent's given name for a child's consent signed by the guardian.
+GUARDIAN_NAMES = ("Айгүл", "Гүлнар", "Ерлан", "Марат", "Светлана", "Олег")
+
+
 def fill(store: Store, rng: random.Random, today: dt.date) -> None:
     points = [aid.save_aid_point(store, p) for p in POINTS]
     for item in HOUSE_ITEMS:
@@ -119,12 +123,18 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
     consent_day = today - dt.timedelta(days=365)
 
     # Recipients: most of the demo people, some new people, some anonymous (no consent given).
-    people = store.rows("SELECT id, birth_date FROM people WHERE deleted = 0")
+    people = store.rows("SELECT id, birth_date, surname FROM people WHERE deleted = 0")
     rng.shuffle(people)
     recipients: list[tuple[str, str]] = []  # (recipient id, age band)
     for serial in range(NEW_PEOPLE):
         person = make_person(rng, today, 5000 + serial)
-        people.append({"id": store.insert("people", person), "birth_date": person["birth_date"]})
+        people.append(
+            {
+                "id": store.insert("people", person),
+                "birth_date": person["birth_date"],
+                "surname": person["surname"],
+            }
+        )
     named = people[: RECIPIENTS - ANONYMOUS]
     for n, person in enumerate(named):
         band = (
@@ -138,12 +148,14 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
             store,
             aid.RecipientInput(
                 consent=True,
+                form_version="2026-1",
                 person_id=person["id"],
                 categories=_categories(rng, band),
                 members_count=members,
                 children_count=rng.randint(0, members - 1) if members is not None else None,
                 consent_on=consent_day + dt.timedelta(days=rng.randint(0, 200)),
                 by_guardian=band == "child",
+                guardian_name=f"{person['surname']} {rng.choice(GUARDIAN_NAMES)}" if band == "child" else "",
             ),
             today=today,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from desktop import volunteers
+from desktop import consents, volunteers
 from desktop.clock import TZ
 from desktop.store import Store
 
@@ -54,14 +54,11 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
         }
         volunteer_id = store.insert("volunteers", record)
         ids.append((volunteer_id, since, status))
-        store.insert(
-            "consents",
-            {
-                "person_id": person["id"],
-                "purpose": volunteers.CONSENT_PURPOSE,
-                "form_version": volunteers.DEFAULT_CONSENT_FORM,
-                "given_on": since.isoformat(),
-            },
+        consents.give(
+            store,
+            person["id"],
+            consents.VOLUNTEER,
+            consents.GivenConsent(since, consents.PRINTED_FORM_VERSION),
         )
         _fill_shifts(store, rng, volunteer_id, max(since, today - dt.timedelta(days=365)), today, status, now)
     # Two shifts nobody checked out of: the staff screen flags them.

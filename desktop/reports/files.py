@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.reports.summary import MonthlySummary
+from desktop.roles import requires
 
 FORMATS = ("xlsx", "pdf", "csv", "hxl")
 SUFFIXES = {"xlsx": ".xlsx", "pdf": ".pdf", "csv": ".csv", "hxl": ".hxl.csv"}
@@ -13,6 +14,7 @@ def default_file_name(summary: MonthlySummary, fmt: str, lang: str) -> str:
     return f"{code}_{summary.month}_{lang}{SUFFIXES[fmt]}"
 
 
+@requires("exports")
 def record_export(
     store, summary: MonthlySummary, fmt: str, path: str, lang: str, progress=None, cancel=None
 ) -> None:

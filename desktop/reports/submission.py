@@ -14,6 +14,7 @@ from desktop.formats import format_month
 from desktop.i18n import _, ngettext
 from desktop.periods import last_full_month, month_key, parse_month, shift_month
 from desktop.reports.summary import MonthlySummary, build_summary
+from desktop.roles import requires
 
 # How far back the reminder looks for months never submitted.
 REMINDER_MONTHS = 12
@@ -48,6 +49,7 @@ def figure_changes(old: dict, new: dict) -> dict[str, list]:
     return {k: [a.get(k, 0), b.get(k, 0)] for k in sorted(set(a) | set(b)) if a.get(k, 0) != b.get(k, 0)}
 
 
+@requires("reports.submit")
 def submit_month(
     store,
     month: str,

@@ -28,6 +28,7 @@ from desktop.periods import (
     parse_month,
     shift_month,
 )
+from desktop.roles import requires
 
 PAYLOAD_SCHEMA = 1
 
@@ -499,6 +500,7 @@ def empty_figures() -> dict:
 
 
 # ---- the whole summary --------------------------------------------------------------------------------------------
+@requires("reports")
 def build_summary(store, month: str, *, today: dt.date | None = None) -> MonthlySummary:
     """The summary of `month` (YYYY-MM) from the house database behind `store` (a Store or a sqlite3 connection)."""
     conn: sqlite3.Connection = getattr(store, "conn", store)
@@ -585,6 +587,7 @@ def _num(value: Any) -> int | float:
     return round(value, 3) if isinstance(value, float) else value
 
 
+@requires("reports")
 def build_summary_task(store, month: str, progress=None, cancel=None) -> MonthlySummary:
     """build_summary in the shape the task runner calls (on the database thread, with progress and cancel)."""
     return build_summary(store, month)

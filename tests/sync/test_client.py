@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from desktop import roles
 from sync import errors, protocol
 from sync.client import SyncClient, TransportTimeout
 from tests.sync.conftest import HOUSE_A
@@ -75,7 +76,7 @@ def test_background_sync_after_a_change(qtbot, qapp, make_client, server, monkey
     monkeypatch.setattr(sync_controller, "AFTER_CHANGE_MS", 50)
     a, _ca = make_client(HOUSE_A)
     runner = TaskRunner(lambda: Store(a.path))
-    ctx = AppContext(a, runner, Settings())
+    ctx = AppContext(a, runner, Settings(), actor=roles.SYSTEM)
     ctrl = sync_controller.SyncController(ctx)
     ctrl.timer.stop()  # only the change should trigger this sync
     done: list = []

@@ -8,6 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop import roles
 from desktop.settings import Settings
 from tests.sync.test_coordinator import HOUSE_A3, MONTH, region  # noqa: F401  (fixture)
 
@@ -23,7 +24,7 @@ def page(qtbot, qapp, region):  # noqa: F811
 
     _token, store = region
     runner = TaskRunner(lambda: Store(store.path))
-    ctx = AppContext(store, runner, Settings())
+    ctx = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
     section = ReportsSection(ctx)  # the Reports section with its third tab: retranslated as the app does it
     qtbot.addWidget(section)
     section.show_page("rollup")

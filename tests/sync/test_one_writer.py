@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop import roles
 from desktop.settings import Settings
 from desktop.store import Store
 from sync.client import HttpTransport, SyncClient
@@ -129,7 +130,7 @@ def test_typing_while_a_large_sync_applies(qtbot, qapp, tmp_path, sqlite_server)
 
     store = Store(tmp_path / "ui-pc.sqlite")
     runner = TaskRunner(lambda: Store(store.path))
-    ctx = AppContext(store, runner, Settings())
+    ctx = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
     ctrl = SyncController(ctx, auto=False)
     ctx.sync = ctrl
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from desktop import roles
 from desktop.settings import Settings
 from desktop.store import Store
 from sync.client import SyncClient
@@ -27,7 +28,7 @@ def window(qtbot, qapp, tmp_path, ui_lang):
 
     store = Store(tmp_path / "ui-pc.sqlite")
     runner = TaskRunner(lambda: Store(store.path))
-    ctx = AppContext(store, runner, Settings())
+    ctx = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
     ctx.sync = SyncController(ctx, auto=False)
     win = MainWindow(ctx)
     yield win

@@ -1,5 +1,6 @@
 import pytest
 
+from desktop import roles
 from desktop.settings import Settings
 
 
@@ -12,7 +13,7 @@ def ctx(qapp, store):
 
     register_fonts(qapp)
     runner = TaskRunner(lambda: Store(store.path))
-    context = AppContext(store, runner, Settings())
+    context = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
     yield context
     runner.shutdown()
     # Deliver the callbacks of tasks that finished meanwhile while the test's database is still open.

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop import aid, clock
+from desktop import aid, clock, roles
 from desktop.aid import DonationEntry, Line, RecipientInput
 from desktop.settings import Settings
 from desktop.store import Store
@@ -25,7 +25,7 @@ def ctx(qtbot, tmp_path, monkeypatch):
     store = Store(path)
     store.set_house("KZ-55-01")
     runner = TaskRunner(lambda: Store(path))
-    context = AppContext(store, runner, Settings())
+    context = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
     apply_language("kk")
     context.widgets = []
     yield context
@@ -46,7 +46,13 @@ def seeded(ctx):
     recipient = aid.save_recipient(
         store,
         RecipientInput(
-            consent=True, surname="Қасымов", name="Қайрат", birth_date="1950-03-02", categories=["veteran"]
+            consent=True,
+            form_version="2026-1",
+            consent_on="2026-01-10",
+            surname="Қасымов",
+            name="Қайрат",
+            birth_date="1950-03-02",
+            categories=["veteran"],
         ),
     )
     aid.save_donation(store, DonationEntry(clock.today(), point, "anonymous", [Line("item-flour", 100)]))
@@ -246,11 +252,17 @@ def test_new_recipient_dialog_shows_errors_beside_fields(ctx, qtbot):
     page = section(ctx, qtbot).register_page
     page._on_new_recipient_button_clicked()
     dialog = page.recipient_dialog
+    # Consent is never assumed: the box is clear, no date, no form version, the personal fields are off.
+    assert not dialog.consent_check.isChecked()
+    assert dialog.consent_date.text() == "" and dialog.form_version.text() == ""
+    assert not dialog.person_box.isEnabled()
+    dialog.consent_check.setChecked(True)
     dialog.surname_edit.setText("Омарова")
     dialog.iin_edit.setText("123")
     dialog._on_buttons_accepted()
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=20000)
     assert "border" in dialog.name_edit.styleSheet() and "border" in dialog.iin_edit.styleSheet()
+    assert "border" in dialog.consent_date.styleSheet() and "border" in dialog.form_version.styleSheet()
     assert ctx.store.scalar("SELECT count(*) FROM people") == 0
 
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop import events, groups
+from desktop import events, groups, roles
 from desktop.clock import TZ
 from desktop.errors import ValidationError
 from desktop.events import EventInput, Headcount
@@ -27,7 +27,7 @@ def ctx(qtbot, tmp_path):
     store = Store(path)
     store.set_house("KZ-55-01")
     runner = TaskRunner(lambda: Store(path))
-    context = AppContext(store, runner, Settings())
+    context = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
     apply_language("kk")
     context.widgets = []
     yield context

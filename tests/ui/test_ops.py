@@ -8,6 +8,7 @@ import threading
 import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from desktop import roles
 from desktop.errors import DostyqError, ValidationError, ValidationErrors
 from ui.ops import BackgroundOp, CancelledError, ReadOp, UnexpectedError, WriteOp
 
@@ -39,7 +40,7 @@ def test_a_read_runs_off_the_ui_thread_and_answers_on_it(qtbot, ctx, changed):
 
 
 def test_a_write_announces_its_tables_and_stamps_the_acting_account(qtbot, ctx, changed):
-    ctx.actor = "account-7"
+    ctx.actor = roles.actor_for("account-7", "Айгерім", roles.STAFF)
     ids = []
     WriteOp(ctx, lambda store: store.insert("people", {"surname": "Ли"}), tables=("people",)).success(
         ids.append

@@ -106,6 +106,11 @@ def test_iin_date_mismatch_only_warns_and_the_volunteer_is_saved(qtbot, section,
     form.birth_date.setText("02.02.1990")
     form.iin.setText("900101300017")
     form.phone.setText("8 701 123 45 67")
+    # Nothing about consent is filled in for the person registering: they type what was signed.
+    assert dialog.volunteer_form.consent_given_on.text() == ""
+    assert dialog.volunteer_form.consent_form_version.text() == ""
+    dialog.volunteer_form.consent_given_on.setText("15.11.2026")
+    dialog.volunteer_form.consent_form_version.setText("2026-1")
     with qtbot.waitSignal(dialog.saved, timeout=20000):
         save(qtbot, dialog)
     assert "differs from the birth date" in form.message_of("iin")
@@ -162,9 +167,10 @@ def test_kiosk_checks_in_and_out_by_code(qtbot, section, store):
     assert not kiosk.arrived_button.isEnabled()
     kiosk.search.setText(code)
     settle(qtbot, section)
-    assert kiosk.chosen.text() == "Сейітқали Әсел" and kiosk.arrived_button.isEnabled()
+    # A public screen: the first name and the surname's initial, nothing more.
+    assert kiosk.chosen.text() == "Әсел С." and kiosk.arrived_button.isEnabled()
     kiosk.arrived_button.click()
-    qtbot.waitUntil(lambda: "Welcome, Сейітқали Әсел" in kiosk.message.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "Welcome, Әсел С." in kiosk.message.text(), timeout=20000)
     assert volunteers.open_shift(store, vid) is not None
     kiosk.search.setText("асел")
     settle(qtbot, section)
@@ -173,8 +179,37 @@ def test_kiosk_checks_in_and_out_by_code(qtbot, section, store):
     kiosk.leaving_button.click()
     qtbot.waitUntil(lambda: "Thank you" in kiosk.message.text(), timeout=20000)
     assert volunteers.open_shift(store, vid) is None
+    # Five seconds later the screen is clear for the next person.
+    qtbot.waitUntil(lambda: kiosk.message.text() == "", timeout=8000)
+    assert kiosk.chosen.text() == "" and kiosk.matches.count() == 0
+
+
+def test_leaving_the_kiosk_needs_a_staff_sign_in(qtbot, section, store, clock):
+    from desktop import accounts, roles
+    from desktop.accounts import AccountInput
+
+    admin = accounts.create_first_administrator(
+        store, AccountInput("aigerim", "Айгерім", roles.ADMIN, "parol-2026", "parol-2026")
+    )
+    store.actor = admin
+    accounts.save_account(store, AccountInput("dana", "Дана", roles.VOLUNTEER, "4821", "4821"))
+    store.actor = roles.SYSTEM
+    kiosk = section.open_kiosk()
+    qtbot.keyClick(kiosk, Qt.Key.Key_Escape)
+    assert kiosk.isVisible() and kiosk.exit_dialog is not None
     kiosk.close_button.click()
-    assert not kiosk.isVisible()
+    dialog = kiosk.exit_dialog
+    qtbot.waitUntil(lambda: dialog.account_combo.count() == 2, timeout=20000)
+    dialog.account_combo.setCurrentIndex(dialog.account_combo.findData("dana"))
+    dialog.secret_edit.setText("4821")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not dialog.message.isHidden(), timeout=20000)
+    assert "open the house's records" in dialog.message.text() and kiosk.isVisible()
+    dialog.account_combo.setCurrentIndex(dialog.account_combo.findData("aigerim"))
+    dialog.secret_edit.setText("parol-2026")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not kiosk.isVisible(), timeout=20000)
+    assert section.ctx.actor.account_id == admin.account_id
 
 
 def test_hours_screen_flags_open_shifts_and_corrects_by_reversal(qtbot, section, store):

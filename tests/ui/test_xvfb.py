@@ -31,6 +31,8 @@ def test_window_opens_on_xvfb_with_the_xcb_platform(tmp_path):
             "--lang",
             "kk",
             "--demo",
+            "--as",
+            "staff",
         ],
         capture_output=True,
         text=True,

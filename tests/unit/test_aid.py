@@ -35,6 +35,7 @@ def recipient(store):
         store,
         RecipientInput(
             consent=True,
+            form_version="2026-1",
             surname="Қасымов",
             name="Қайрат",
             sex="m",
@@ -257,6 +258,8 @@ def test_school_year_changes_on_1_september(store, point):
         store,
         RecipientInput(
             consent=True,
+            form_version="2026-1",
+            consent_on=TODAY,
             surname="Омарова",
             name="Аружан",
             sex="f",
@@ -279,6 +282,8 @@ def test_household_rule_counts_every_member(store, point):
         store,
         RecipientInput(
             consent=True,
+            form_version="2026-1",
+            consent_on=TODAY,
             surname="Петров",
             name="Иван",
             members_count=4,
@@ -291,7 +296,13 @@ def test_household_rule_counts_every_member(store, point):
     second = aid.save_recipient(
         store,
         RecipientInput(
-            consent=True, surname="Петрова", name="Анна", categories=["emergency"], household_of=first
+            consent=True,
+            form_version="2026-1",
+            consent_on=TODAY,
+            surname="Петрова",
+            name="Анна",
+            categories=["emergency"],
+            household_of=first,
         ),
         today=TODAY,
     )
@@ -421,6 +432,8 @@ def test_recipient_validation(store):
             store,
             RecipientInput(
                 consent=True,
+                form_version="2026-1",
+                consent_on=TODAY,
                 name="",
                 surname="X",
                 iin="123456789012",
@@ -446,7 +459,11 @@ def test_recipient_validation(store):
 def test_same_person_cannot_be_registered_twice(store, recipient):
     person_id = store.get("recipients", recipient)["person_id"]
     with pytest.raises(ValidationError):
-        aid.save_recipient(store, RecipientInput(consent=True, person_id=person_id), today=TODAY)
+        aid.save_recipient(
+            store,
+            RecipientInput(consent=True, form_version="2026-1", consent_on=TODAY, person_id=person_id),
+            today=TODAY,
+        )
 
 
 def test_recipient_card_shows_history_with_reversals(store, point, recipient):
@@ -624,7 +641,11 @@ def test_a_line_that_arrives_before_its_header_is_counted_once_the_header_arrive
 
 
 def test_joining_a_household_makes_one_for_both_when_needed(store):
-    first = aid.save_recipient(store, RecipientInput(consent=True, surname="Ким", name="Елена"), today=TODAY)
+    first = aid.save_recipient(
+        store,
+        RecipientInput(consent=True, form_version="2026-1", consent_on=TODAY, surname="Ким", name="Елена"),
+        today=TODAY,
+    )
     assert store.get("recipients", first)["household_id"] is None
     second = aid.save_recipient(
         store,
@@ -657,7 +678,14 @@ def test_a_recipient_with_the_iin_of_a_person_on_file_is_caught_and_cannot_be_wa
         today=TODAY,
     )
     typed = RecipientInput(
-        consent=True, surname="Касымова", name="Айгуль", birth_date="1990-01-01", sex="f", iin="900101400013"
+        consent=True,
+        form_version="2026-1",
+        consent_on=TODAY,
+        surname="Касымова",
+        name="Айгуль",
+        birth_date="1990-01-01",
+        sex="f",
+        iin="900101400013",
     )
     with pytest.raises(people.DuplicatesFound) as caught:
         aid.save_recipient(store, typed, today=TODAY)
@@ -673,11 +701,25 @@ def test_a_recipient_with_the_iin_of_a_person_on_file_is_caught_and_cannot_be_wa
 def test_a_similar_name_is_asked_about_once_and_remembered_as_a_different_person(store):
     first = aid.save_recipient(
         store,
-        RecipientInput(consent=True, surname="Нұрланов", name="Қайрат", birth_date="1950-03-02"),
+        RecipientInput(
+            consent=True,
+            form_version="2026-1",
+            consent_on=TODAY,
+            surname="Нұрланов",
+            name="Қайрат",
+            birth_date="1950-03-02",
+        ),
         today=TODAY,
     )
     first_person = store.get("recipients", first)["person_id"]
-    typed = RecipientInput(consent=True, surname="Нурланов", name="Кайрат", birth_date="1950-03-02")
+    typed = RecipientInput(
+        consent=True,
+        form_version="2026-1",
+        consent_on=TODAY,
+        surname="Нурланов",
+        name="Кайрат",
+        birth_date="1950-03-02",
+    )
     with pytest.raises(ValidationError) as caught:
         aid.save_recipient(store, typed, today=TODAY)
     assert caught.value.field == "surname"  # shown beside the name
@@ -688,7 +730,15 @@ def test_a_similar_name_is_asked_about_once_and_remembered_as_a_different_person
 
 
 def test_a_recipient_is_checked_by_the_person_rules_of_every_form(store):
-    typed = RecipientInput(consent=True, surname="Ли2", name="Ирина", phone="+7 701 123", iin="123")
+    typed = RecipientInput(
+        consent=True,
+        form_version="2026-1",
+        consent_on=TODAY,
+        surname="Ли2",
+        name="Ирина",
+        phone="+7 701 123",
+        iin="123",
+    )
     with pytest.raises(ValidationErrors) as caught:
         aid.save_recipient(store, typed, today=TODAY)
     assert {e.field for e in caught.value.errors} >= {"surname", "phone", "iin"}  # digits in a name too

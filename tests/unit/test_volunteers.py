@@ -266,6 +266,10 @@ def test_kiosk_finds_by_code_or_name_but_not_those_who_left(store):
     assert [r["id"] for r in volunteers.kiosk_find(store, "кайр")] == [vid]
     assert volunteers.kiosk_find(store, "иван") == []
     assert gone
+    # A public screen: first name and initial only, at least three letters or the whole code.
+    [found] = volunteers.kiosk_find(store, "кайр")
+    assert set(found) == {"id", "label"} and found["label"].endswith(".") and len(found["label"].split()) == 2
+    assert volunteers.kiosk_find(store, "ка") == [] and volunteers.kiosk_find(store, code[:3]) == []
 
 
 def test_kiosk_codes_are_unique(store):

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, clock, people
+from desktop import aid, people
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import _
@@ -33,7 +32,7 @@ from ui.aid.common import short_date
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FieldErrors
-from ui.widgets.inputs import date_of, parse_user_date, setup_date_edit
+from ui.widgets.inputs import parse_user_date
 
 
 class RecipientDialog(QDialog):
@@ -48,15 +47,23 @@ class RecipientDialog(QDialog):
         self.person_id: str | None = None
         layout = QVBoxLayout(self)
 
+        # Consent is never assumed: the box starts clear and the date and form version are typed by the person
+        # registering (printing the form fills in the version it carries).
         self.consent_check = QCheckBox(self)
-        self.consent_check.setChecked(consent)
+        self.consent_check.setChecked(False)
         consent_row = QHBoxLayout()
-        self.consent_date = QDateEdit(self)
-        setup_date_edit(self.consent_date, clock.today())
+        self.consent_date = QLineEdit(self)
+        self.consent_date.setPlaceholderText("dd.mm.yyyy")
+        self.consent_date.setMaximumWidth(110)
+        self.form_version_label = QLabel(self)
+        self.form_version = QLineEdit(self)
+        self.form_version.setMaximumWidth(80)
         self.print_kk = QPushButton(self)
         self.print_ru = QPushButton(self)
         consent_row.addWidget(self.consent_check, 1)
         consent_row.addWidget(self.consent_date)
+        consent_row.addWidget(self.form_version_label)
+        consent_row.addWidget(self.form_version)
         consent_row.addWidget(self.print_kk)
         consent_row.addWidget(self.print_ru)
         layout.addLayout(consent_row)
@@ -145,6 +152,7 @@ class RecipientDialog(QDialog):
                 "members_count": self.members_edit,
                 "children_count": self.children_edit,
                 "consent_on": self.consent_date,
+                "form_version": self.form_version,
                 "person_id": self.existing.edit,
                 "age_band": self.age_band_combo,
                 "household_of": self.household_search.edit,
@@ -163,14 +171,14 @@ class RecipientDialog(QDialog):
         if recipient_id:
             self._load(recipient_id)
         self._on_consent_check_toggled(self.consent_check.isChecked())
+        # Opened to register a person: the first thing to record is the consent they signed.
+        (self.consent_check if consent else self.age_band_combo).setFocus()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Recipient"))
-        self.consent_check.setText(
-            _("The person signed the consent form (version {version}), on:").format(
-                version=aid.CONSENT_FORM_VERSION
-            )
-        )
+        self.consent_check.setText(_("The person signed the consent form on:"))
+        self.form_version_label.setText(_("form version"))
+        self.form_version.setPlaceholderText(aid.CONSENT_FORM_VERSION)
         self.print_kk.setText(_("Form (kk)"))
         self.print_ru.setText(_("Form (ru)"))
         self.consent_hint.setText(
@@ -262,8 +270,8 @@ class RecipientDialog(QDialog):
             self._show_person(r["person_id"], person)
             consent = card["consent"]["row"]
             if consent and consent["given_on"]:
-                d = consent["given_on"]
-                self.consent_date.setDate(QDate.fromString(d, "yyyy-MM-dd"))
+                self.consent_date.setText(short_date(consent["given_on"]))
+                self.form_version.setText(consent["form_version"] or "")
         self.anon_sex_combo.setCurrentIndex(max(0, self.anon_sex_combo.findData(r["sex"])))
         self.age_band_combo.setCurrentIndex(max(0, self.age_band_combo.findData(r["age_band"])))
         self.set_categories(json.loads(r["categories"] or "[]"))
@@ -275,6 +283,7 @@ class RecipientDialog(QDialog):
     def _on_consent_check_toggled(self, on: bool) -> None:
         self.person_box.setEnabled(on)
         self.consent_date.setEnabled(on)
+        self.form_version.setEnabled(on)
         self.anonymous_box.setVisible(not on)
         if not on:
             for edit in (
@@ -348,7 +357,8 @@ class RecipientDialog(QDialog):
             age_band=None if consent else self.age_band_combo.currentData(),
             members_count=self.members_edit.text(),
             children_count=self.children_edit.text(),
-            consent_on=date_of(self.consent_date) if consent else None,
+            consent_on=(parse_user_date(self.consent_date.text()) or None) if consent else None,
+            form_version=self.form_version.text() if consent else "",
             household_of=self.household_of,
         )
 
@@ -368,6 +378,8 @@ class RecipientDialog(QDialog):
         self.accept()
 
     def _print(self, lang: str) -> None:
+        # The printed form carries its version: once it is signed, that is the version recorded.
+        self.form_version.setText(aid.CONSENT_FORM_VERSION)
         data = self.current_input()
         # Reads the house's name and writes the form's file (not the database): a read op.
         ReadOp(self.ctx, lambda store: save_consent_form(store, lang, data), parent=self).success(

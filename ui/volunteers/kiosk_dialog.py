@@ -17,13 +17,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop import clock, people, volunteers
+from desktop import clock, volunteers
 from desktop.errors import DostyqError
 from desktop.formats import format_date, format_hours, format_time
 from desktop.i18n import _
+from ui.dialogs.sign_in_dialog import SignInDialog
 from ui.ops import ReadOp, WriteOp
 
-RESET_AFTER_MS = 8000
+# After each check-in or out the screen clears itself: the next person does not see the last one's name.
+RESET_AFTER_MS = 5000
+# Someone chose a name and walked away: clear it too.
+IDLE_RESET_MS = 30000
 STYLE = """
 QDialog { background: #f4f7fa; }
 QLabel#title { font-size: 34pt; font-weight: bold; color: #1f3b57; }
@@ -47,6 +51,7 @@ class KioskDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.volunteer_id: str | None = None
+        self.exit_dialog: SignInDialog | None = None
         self.setObjectName("kiosk")
         self.setStyleSheet(STYLE)
         layout = QVBoxLayout(self)
@@ -99,7 +104,7 @@ class KioskDialog(QDialog):
         self.matches.itemActivated.connect(self._on_matches_item_clicked)
         self.arrived_button.clicked.connect(self._on_arrived_button_clicked)
         self.leaving_button.clicked.connect(self._on_leaving_button_clicked)
-        self.close_button.clicked.connect(self.accept)
+        self.close_button.clicked.connect(self.ask_to_leave)
         self.reset_timer = QTimer(self)
         self.reset_timer.setSingleShot(True)
         self.reset_timer.timeout.connect(self.reset)
@@ -116,7 +121,7 @@ class KioskDialog(QDialog):
         self.search.setPlaceholderText(_("Name or code"))
         self.arrived_button.setText(_("Arrived"))
         self.leaving_button.setText(_("Leaving"))
-        self.close_button.setText(_("Close kiosk"))
+        self.close_button.setText(_("Close kiosk (staff)"))
         self._tick()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -125,9 +130,41 @@ class KioskDialog(QDialog):
         super().changeEvent(event)
 
     def start(self) -> None:
-        """Opens the kiosk over the whole screen."""
+        """Opens the kiosk over the whole screen. Until staff sign in to leave it, the PC shows only the kiosk (the
+        screen does not lock for idleness meanwhile: the kiosk is that lock)."""
+        if self.ctx.session is not None:
+            self.ctx.session.kiosk_open(True)
         self.showFullScreen()
         self.search.setFocus()
+
+    def ask_to_leave(self) -> None:
+        """Leaving the kiosk (its button, Esc, closing the window) needs the sign-in of an account that may open
+        the house's records; that account then acts on the staff screens."""
+        dialog = SignInDialog(self.ctx, needs="records.read", parent=self)
+        dialog.signed_in.connect(self._on_staff_signed_in)
+        self.exit_dialog = dialog
+        dialog.open()
+
+    def _on_staff_signed_in(self, actor) -> None:
+        if self.ctx.session is not None:
+            self.ctx.session.kiosk_open(False)
+            self.ctx.session.set_actor(actor)
+        else:
+            self.ctx.actor = actor
+        super().accept()
+
+    def reject(self) -> None:  # Esc
+        self.ask_to_leave()
+
+    def accept(self) -> None:
+        self.ask_to_leave()
+
+    def closeEvent(self, event) -> None:
+        if self.result() != QDialog.DialogCode.Accepted:
+            event.ignore()
+            self.ask_to_leave()
+            return
+        super().closeEvent(event)
 
     def _tick(self) -> None:
         now = clock.now()
@@ -158,10 +195,11 @@ class KioskDialog(QDialog):
 
     def _on_found(self, typed: str, found: list[dict]) -> None:
         for row in found:
-            item = QListWidgetItem(people.full_name(row), self.matches)
+            item = QListWidgetItem(row["label"], self.matches)
             item.setData(Qt.ItemDataRole.UserRole, row["id"])
         if len(found) == 1 and typed.strip().isdigit():
-            self.choose(found[0]["id"], people.full_name(found[0]))
+            self.choose(found[0]["id"], found[0]["label"])
+        self.reset_timer.start(IDLE_RESET_MS)
 
     def _on_matches_item_clicked(self, item: QListWidgetItem) -> None:
         self.choose(item.data(Qt.ItemDataRole.UserRole), item.text())
@@ -171,6 +209,7 @@ class KioskDialog(QDialog):
         self.chosen.setText(name)
         self.message.clear()
         self._update_buttons()
+        self.reset_timer.start(IDLE_RESET_MS)
 
     def _on_arrived_button_clicked(self) -> None:
         if self.volunteer_id:

@@ -62,7 +62,15 @@ class VolunteersSection(Section):
         self.register.retranslate_ui()
         self.hours.retranslate_ui()
 
+    def apply_actor(self, actor) -> None:
+        # A volunteer account opens only the kiosk here: the register and hours hold other volunteers' data.
+        records = actor.can("records.read")
+        for widget in (self.new_button, self.open_button, self.letter_button, self.tabs):
+            widget.setVisible(records)
+
     def refresh(self) -> None:
+        if not self.ctx.actor.can("records.read"):
+            return
         self.register.apply_query()
         if self.tabs.currentWidget() is self.hours:
             self.hours.refresh()

@@ -305,14 +305,8 @@ class VolunteerDialog(QDialog):
     def _load(self, then: Callable[[_Loaded], None] | None = None) -> None:
         """Fills the forms from the records (read off the UI thread); a new volunteer needs no read."""
         if not self.volunteer_id and not self.person_id:
-            today = clock.today().strftime(people.DATE_FORMAT)
-            self.volunteer_form.set_values(
-                {
-                    "since": today,
-                    "consent_given_on": today,
-                    "consent_form_version": volunteers.DEFAULT_CONSENT_FORM,
-                }
-            )
+            # Consent is never filled in for the person: its date and form version are typed when it is given.
+            self.volunteer_form.set_values({"since": clock.today().strftime(people.DATE_FORMAT)})
             self.volunteer_form.show_month_minutes(None, {})
             return
         volunteer_id, person_id, year = self.volunteer_id, self.person_id, clock.today().year

@@ -24,6 +24,10 @@ class Section(QWidget):
     def refresh(self) -> None:
         """Called each time the section is shown."""
 
+    def apply_actor(self, actor) -> None:
+        """Called when the account acting changes: a section shows only what the account may use (the core refuses
+        the rest in any case)."""
+
     def show_page(self, page) -> None:
         """Called when another screen asks for a specific page of this section (e.g. `--section settings`)."""
 
