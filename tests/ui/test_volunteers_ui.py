@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop import clock, volunteers
 from desktop.clock import TZ
 from ui.volunteers import register_model
-from ui.volunteers.duplicate_dialog import DuplicateDialog
 from ui.volunteers.section import VolunteersSection
 from ui.volunteers.shift_dialog import ShiftDialog
+from ui.widgets.duplicate_dialog import DuplicateDialog
 
 
 def add_volunteer(store, surname, name, **person):

@@ -34,7 +34,7 @@ from desktop.errors import DostyqError, ValidationError, ValidationErrors, field
 from desktop.formats import babel_locale, format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
-from ui.volunteers.duplicate_dialog import DuplicateDialog
+from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.person_form import ERROR_STYLE, FieldMessages, PersonForm
 
 WRITTEN_TABLES = ("people", "volunteers", "consents", "people_distinct")
