@@ -296,6 +296,25 @@ class DuplicatesFound(ValidationError):
 
 
 # ---- saving -------------------------------------------------------------------------------------------------
+def check_duplicates(
+    store: Store,
+    clean: dict,
+    exclude_id: str | None = None,
+    different_from: tuple[str, ...] | list[str] = (),
+) -> None:
+    """The duplicate check of every place that records a person (`clean` already validated): a possible
+    duplicate stops the save with DuplicatesFound unless the staff said they are a different person. Someone
+    with the same IIN is never waved through as "someone else": the person on file is to be picked instead."""
+    waived = set(different_from)
+    duplicates = [
+        d
+        for d in find_duplicates(store, clean, exclude_id=exclude_id)
+        if d.reason == "iin" or d.person["id"] not in waived
+    ]
+    if duplicates:
+        raise DuplicatesFound(duplicates)
+
+
 @requires("records.write")
 def save_person(
     store: Store,
@@ -304,18 +323,19 @@ def save_person(
     *,
     today: dt.date,
     different_from: tuple[str, ...] | list[str] = (),
+    fields: tuple[str, ...] | None = None,
 ) -> str:
-    """Validates and saves (insert or update) one person. A possible duplicate not listed in `different_from`
-    stops the save with DuplicatesFound; the listed ones are remembered as different people."""
+    """Validates and saves (insert or update) one person: the one path of every form that records a person
+    (volunteer, recipient, and the new person a picker adds as a group member, leader, attendee or donor).
+    Stops with ValidationErrors (each naming its field) or DuplicatesFound (see check_duplicates); the people
+    listed in `different_from` are remembered as different people. `fields` limits what is written to the
+    fields a form holds (with the phone's country), so a shorter form leaves the others as they are."""
     clean = validate_person(values, today).values
+    if fields is not None:
+        kept = set(fields) | ({"phone_country"} if "phone" in fields else set())
+        clean = {k: v for k, v in clean.items() if k in kept}
     with store.transaction():
-        duplicates = [
-            d
-            for d in find_duplicates(store, clean, exclude_id=person_id)
-            if d.person["id"] not in set(different_from)
-        ]
-        if duplicates:
-            raise DuplicatesFound(duplicates)
+        check_duplicates(store, clean, person_id, different_from)
         if person_id is None:
             person_id = store.insert("people", clean)
         else:
@@ -324,6 +344,15 @@ def save_person(
             if other != person_id:
                 mark_distinct(store, person_id, other)
     return person_id
+
+
+@requires("records.write")
+def create_person(
+    store: Store, values: dict, *, today: dt.date, different_from: tuple[str, ...] | list[str] = (), **_task
+) -> str:
+    """A new person and nothing else: no volunteer record, no other role (a picker's "New person…" saves through
+    this, and the form that opened it then links the person: group member, leader, attendee, donor)."""
+    return save_person(store, values, today=today, different_from=different_from)
 
 
 @requires("recipients.find")

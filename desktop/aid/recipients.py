@@ -56,8 +56,22 @@ class RecipientInput:
     notes: str = ""
     household_of: str | None = None  # another recipient whose household this one belongs to
     # People the staff said are not this one (after the duplicate prompt); a person with the same IIN is never
-    # "someone else": pick them in the search instead.
+    # "someone else": pick them in the search instead (people.check_duplicates).
     different_from: tuple[str, ...] = ()
+
+
+# The person fields the recipient form holds; saving it leaves the person's other fields as they are.
+RECIPIENT_PERSON_FIELDS = (
+    "surname",
+    "name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "iin",
+    "phone",
+    "locality",
+    "address",
+)
 
 
 def _check_categories(store: Store, categories: list[str]) -> list[str]:
@@ -144,15 +158,16 @@ def save_recipient(
         current = store.get("recipients", recipient_id) if recipient_id else None
         person_id = data.person_id if data.consent else None
         if data.consent and not person_id:
+            # The one person path (people.save_person): the person rules and the duplicate check.
             own = current["person_id"] if current and current["person_id"] else None
-            _check_duplicates(store, person_values, own, data.different_from)
-            if own:
-                person_id = own
-                store.update("people", person_id, person_values)
-            else:
-                person_id = store.insert("people", person_values)
-                for distinct in data.different_from:
-                    people.mark_distinct(store, person_id, distinct)
+            person_id = people.save_person(
+                store,
+                person_values,
+                own,
+                today=today,
+                different_from=data.different_from,
+                fields=RECIPIENT_PERSON_FIELDS,
+            )
         if person_id and not current:
             existing = store.scalar(
                 "SELECT id FROM recipients WHERE person_id = ? AND deleted = 0", (person_id,)
@@ -210,8 +225,8 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _person_values(data: RecipientInput, today: dt.date) -> tuple[dict[str, Any], dt.date | None]:
-    """The recipient's person checked by the one person rule (people.validate_person: names, birth date, IIN
-    check digit, phone), as every other form that records a person."""
+    """The recipient's person as typed, checked by the one person rule (people.validate_person: names, birth date,
+    IIN check digit, phone) before anything is written, and their birth date."""
     birth = data.birth_date
     values = {
         "surname": data.surname,
@@ -225,9 +240,8 @@ def _person_values(data: RecipientInput, today: dt.date) -> tuple[dict[str, Any]
         "address": data.address,
     }
     clean = people.validate_person(values, today).values
-    kept = {k: clean.get(k) for k in (*values, "phone_country")}  # what this form holds, nothing else
     born = dt.date.fromisoformat(clean["birth_date"]) if clean.get("birth_date") else None
-    return kept, born
+    return values, born
 
 
 def consent_status(store: Store, person_id: str | None, today: dt.date | None = None) -> dict:
@@ -379,15 +393,3 @@ def recipient_card(store: Store, recipient_id: str, today: dt.date | None = None
         "consent": consent_status(store, recipient["person_id"], today),
         "history": list_aid(store, recipient_id=recipient_id, limit=500),
     }
-
-
-def _check_duplicates(store: Store, values: dict, own: str | None, different_from: tuple[str, ...]) -> None:
-    """The duplicate check of every person form: someone with the same IIN, or a similar name and birth date,
-    stops the save (DuplicatesFound) unless the staff said they are a different person — never for the same IIN."""
-    duplicates = [
-        d
-        for d in people.find_duplicates(store, values, exclude_id=own)
-        if d.reason == "iin" or d.person["id"] not in set(different_from)
-    ]
-    if duplicates:
-        raise people.DuplicatesFound(duplicates)

@@ -257,13 +257,39 @@ def test_new_recipient_dialog_shows_errors_beside_fields(ctx, qtbot):
     assert dialog.consent_date.text() == "" and dialog.form_version.text() == ""
     assert not dialog.person_box.isEnabled()
     dialog.consent_check.setChecked(True)
-    dialog.surname_edit.setText("Омарова")
-    dialog.iin_edit.setText("123")
+    form = dialog.person_form  # the shared person form, with the fields a recipient keeps
+    assert "email" not in form.fields and "locality" in form.fields
+    form.surname.setText("Омарова")
+    form.iin.setText("123")
     dialog._on_buttons_accepted()
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=20000)
-    assert "border" in dialog.name_edit.styleSheet() and "border" in dialog.iin_edit.styleSheet()
+    assert form.message_of("name") and form.message_of("iin")  # each message beside its field
     assert "border" in dialog.consent_date.styleSheet() and "border" in dialog.form_version.styleSheet()
     assert ctx.store.scalar("SELECT count(*) FROM people") == 0
+
+
+def test_recipient_dialog_asks_about_a_possible_duplicate(ctx, seeded, qtbot):
+    from ui.widgets.duplicate_dialog import DuplicateDialog
+
+    page = section(ctx, qtbot).register_page
+    page._on_new_recipient_button_clicked()
+    dialog = page.recipient_dialog
+    dialog.consent_check.setChecked(True)
+    dialog.consent_date.setText("10.11.2026")
+    dialog.form_version.setText("2026-1")
+    form = dialog.person_form
+    form.surname.setText("Касымов")
+    form.name.setText("Кайрат")
+    form.birth_date.setText("02.03.1950")
+    dialog._on_buttons_accepted()
+    qtbot.waitUntil(
+        lambda: dialog.duplicate_dialog is not None and dialog.duplicate_dialog.isVisible(), timeout=20000
+    )
+    assert isinstance(dialog.duplicate_dialog, DuplicateDialog)
+    assert ctx.store.scalar("SELECT count(*) FROM people") == 1
+    dialog.duplicate_dialog.same_button.click()  # the one on file is taken instead
+    qtbot.waitUntil(lambda: dialog.person_id is not None, timeout=20000)
+    assert form.surname.text() == "Қасымов" and not form.isEnabled()
 
 
 def test_donation_dialog_checks_the_bin_as_typed(ctx, seeded, qtbot):

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop import clock, volunteers
 from desktop.clock import TZ
 from ui.volunteers import register_model
-from ui.volunteers.duplicate_dialog import DuplicateDialog
 from ui.volunteers.section import VolunteersSection
 from ui.volunteers.shift_dialog import ShiftDialog
+from ui.widgets.duplicate_dialog import DuplicateDialog
 
 
 def add_volunteer(store, surname, name, **person):
@@ -308,3 +308,19 @@ def test_opening_a_volunteer_edits_the_same_records(qtbot, section, store):
     assert store.scalar("SELECT phone FROM people") == "+77025550001"
     assert volunteers.get_volunteer(store, vid)["status"] == "paused"
     assert section.register.current_volunteer() == vid
+
+
+def test_same_iin_is_asked_again_after_a_different_person(qtbot, section, store):
+    add_volunteer(store, "Омаров", "Мұрат", iin="900101300017")
+    dialog = section.open_volunteer(None)
+    dialog.person_form.surname.setText("Басқа")
+    dialog.person_form.name.setText("Адам")
+    dialog.person_form.iin.setText("900101300017")
+    save(qtbot, dialog)
+    settle(qtbot, section)
+    first = dialog.duplicate_dialog
+    assert first is not None and "same IIN" in first.candidates.item(0).text()
+    first.different_button.click()
+    settle(qtbot, section)
+    assert dialog.duplicate_dialog is not first and dialog.duplicate_dialog.isVisible()
+    assert store.scalar("SELECT count(*) FROM people") == 1

@@ -16,17 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid, clock, people, text
+from desktop import aid, clock, text
 from desktop.aid import DonationEntry
 from desktop.errors import DostyqError
 from desktop.i18n import _
 from desktop.iin import is_valid_bin
 from ui.aid.common import point_pairs
 from ui.aid.lines_editor import LinesEditor
-from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FieldErrors, first_row
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
+from ui.widgets.person_picker import PersonPicker, find_people
 
 
 class DonationDialog(QDialog):
@@ -35,7 +35,6 @@ class DonationDialog(QDialog):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.donor_person_id: str | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.labels = {
@@ -46,10 +45,8 @@ class DonationDialog(QDialog):
         setup_date_edit(self.date_edit, clock.today())
         self.point_combo = QComboBox(self)
         self.kind_combo = QComboBox(self)
-        self.person_search = PersonSearch(
-            ctx, lambda store, q: aid.search_people(store, q, limit=8), parent=self
-        )
-        self.person_label = QLabel(self)
+        # The donor: a person on file, or a new one added from the picker (a person only, no other role).
+        self.person_picker = PersonPicker(ctx, find_people, self, can_add=True)
         self.org_edit = QLineEdit(self)
         self.bin_edit = QLineEdit(self)
         self.bin_edit.setMaxLength(14)
@@ -61,8 +58,7 @@ class DonationDialog(QDialog):
         form.addRow(self.labels["date"], self.date_edit)
         form.addRow(self.labels["point"], self.point_combo)
         form.addRow(self.labels["kind"], self.kind_combo)
-        form.addRow(self.labels["person"], self.person_search)
-        form.addRow("", self.person_label)
+        form.addRow(self.labels["person"], self.person_picker)
         form.addRow(self.labels["org"], self.org_edit)
         form.addRow(self.labels["bin"], self.bin_edit)
         form.addRow("", self.bin_state)
@@ -83,7 +79,7 @@ class DonationDialog(QDialog):
                 "received_on": self.date_edit,
                 "aid_point_id": self.point_combo,
                 "donor_kind": self.kind_combo,
-                "donor_person_id": self.person_search.edit,
+                "donor_person_id": self.person_picker,
                 "donor_org_name": self.org_edit,
                 "donor_bin": self.bin_edit,
                 "lines": self.lines.item_edit,
@@ -93,7 +89,6 @@ class DonationDialog(QDialog):
             },
         )
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
-        self.person_search.chosen.connect(self._on_person_search_chosen)
         self.bin_edit.textChanged.connect(self._on_bin_edit_text_changed)
         self.lines.submit_requested.connect(self._on_buttons_accepted)
         self.buttons.accepted.connect(self._on_buttons_accepted)
@@ -124,29 +119,19 @@ class DonationDialog(QDialog):
             self.kind_combo,
             [(k, _(aid.DONOR_KIND_LABELS[k])) for k in ("organisation", "person", "anonymous")],
         )
-        self.person_search.set_placeholder(_("Type the donor's name…"))
+        self.person_picker.setPlaceholderText(_("Type the donor's name…"))
         self.lines.retranslate_ui()
         self._on_bin_edit_text_changed(self.bin_edit.text())
 
     def _on_kind_combo_changed(self, _index: int = 0) -> None:
         kind = self.kind_combo.currentData()
         for widget, show in (
-            (self.person_search, kind == "person"),
-            (self.person_label, kind == "person"),
+            (self.person_picker, kind == "person"),
             (self.org_edit, kind == "organisation"),
             (self.bin_edit, kind == "organisation"),
             (self.bin_state, kind == "organisation"),
         ):
             self.form.setRowVisible(widget, show)
-
-    def _on_person_search_chosen(self, person_id: str) -> None:
-        self.donor_person_id = person_id
-        ReadOp(self.ctx, lambda store: people.get_person(store, person_id), parent=self).success(
-            self._show_person
-        ).latest("person").run()
-
-    def _show_person(self, person: dict | None) -> None:
-        self.person_label.setText(f"<b>{person['surname']} {person['name']}</b>" if person else "")
 
     def _on_bin_edit_text_changed(self, value: str) -> None:
         digits = text.digits(value)
@@ -166,7 +151,7 @@ class DonationDialog(QDialog):
             self.point_combo.currentData(),
             self.kind_combo.currentData(),
             self.lines.entry_lines(),
-            donor_person_id=self.donor_person_id,
+            donor_person_id=self.person_picker.picked_id if self.person_picker.text().strip() else None,
             donor_org_name=self.org_edit.text(),
             donor_bin=self.bin_edit.text(),
             received_by=self.received_by_edit.text(),

@@ -1,5 +1,9 @@
 """Registering (or editing) a recipient. With signed consent the person's details are kept; without it only the
-categories, sex and age band (an anonymous recipient) — the personal fields are switched off, not just hidden."""
+categories, sex and age band (an anonymous recipient) — the personal fields are switched off, not just hidden.
+
+The person's details are the shared person form (ui/widgets/person_form.py, with the fields a recipient keeps),
+checked as they are typed; saving runs the one person path, and a possible duplicate opens the duplicate
+dialog ("the same person" takes the one on file)."""
 
 from __future__ import annotations
 
@@ -27,12 +31,15 @@ from PySide6.QtWidgets import (
 from desktop import aid, people
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
+from desktop.errors import DostyqError, ValidationError, ValidationErrors
 from desktop.i18n import _
 from ui.aid.common import short_date
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.form_errors import FieldErrors
 from ui.widgets.inputs import parse_user_date
+from ui.widgets.person_form import PersonForm
 
 
 class RecipientDialog(QDialog):
@@ -73,37 +80,16 @@ class RecipientDialog(QDialog):
         layout.addWidget(self.consent_hint)
 
         self.person_box = QGroupBox(self)
-        person_form = QFormLayout(self.person_box)
+        person_layout = QVBoxLayout(self.person_box)
+        find_form = QFormLayout()
         self.existing = PersonSearch(ctx, lambda store, q: aid.search_people(store, q, limit=8), parent=self)
         self.existing_label = QLabel(self)
-        self.surname_edit, self.name_edit, self.patronymic_edit = (
-            QLineEdit(self),
-            QLineEdit(self),
-            QLineEdit(self),
-        )
-        self.birth_edit = QLineEdit(self)
-        self.sex_combo = QComboBox(self)
-        self.iin_edit, self.phone_edit = QLineEdit(self), QLineEdit(self)
-        self.locality_edit, self.address_edit = QLineEdit(self), QLineEdit(self)
-        self.person_labels = [QLabel(self) for _ in range(10)]
-        for label, widget in zip(
-            self.person_labels,
-            [
-                self.existing,
-                self.existing_label,
-                self.surname_edit,
-                self.name_edit,
-                self.patronymic_edit,
-                self.birth_edit,
-                self.sex_combo,
-                self.iin_edit,
-                self.phone_edit,
-                self.locality_edit,
-            ],
-        ):
-            person_form.addRow(label, widget)
-        self.address_label = QLabel(self)
-        person_form.addRow(self.address_label, self.address_edit)
+        self.find_label = QLabel(self)
+        find_form.addRow(self.find_label, self.existing)
+        find_form.addRow("", self.existing_label)
+        person_layout.addLayout(find_form)
+        self.person_form = PersonForm(self.person_box, fields=aid.RECIPIENT_PERSON_FIELDS)
+        person_layout.addWidget(self.person_form)
         layout.addWidget(self.person_box)
 
         self.anonymous_box = QGroupBox(self)
@@ -140,14 +126,12 @@ class RecipientDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout.addWidget(self.buttons)
+        self._different_from: list[str] = []
+        self.duplicate_dialog: DuplicateDialog | None = None
+        # The person's fields show their messages in the person form; the others here.
         self.errors = FieldErrors(
             self.error_label,
             {
-                "surname": self.surname_edit,
-                "name": self.name_edit,
-                "birth_date": self.birth_edit,
-                "iin": self.iin_edit,
-                "phone": self.phone_edit,
                 "categories": self.categories_list,
                 "members_count": self.members_edit,
                 "children_count": self.children_edit,
@@ -189,31 +173,16 @@ class RecipientDialog(QDialog):
         )
         self.person_box.setTitle(_("Person"))
         self.existing.set_placeholder(_("Already in Dostyq? Type their name…"))
-        texts = [
-            _("Find:"),
-            "",
-            _("Surname:"),
-            _("First name:"),
-            _("Patronymic:"),
-            _("Birth date:"),
-            _("Sex:"),
-            _("IIN:"),
-            _("Phone:"),
-            _("Locality:"),
-        ]
-        for label, value in zip(self.person_labels, texts):
-            label.setText(value)
-        self.address_label.setText(_("Address:"))
-        self.birth_edit.setPlaceholderText(_("dd.mm.yyyy"))
+        self.find_label.setText(_("Find:"))
+        self.person_form.retranslate_ui()
         self.anonymous_box.setTitle(_("Anonymous recipient"))
         self.anon_sex_label.setText(_("Sex:"))
         self.age_band_label.setText(_("Age band:"))
-        for combo in (self.sex_combo, self.anon_sex_combo):
-            current = combo.currentData()
-            combo.clear()
-            for code in ("", "f", "m"):
-                combo.addItem(_(aid.SEX_LABELS[code]), code)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
+        current = self.anon_sex_combo.currentData()
+        self.anon_sex_combo.clear()
+        for code in ("", "f", "m"):
+            self.anon_sex_combo.addItem(_(aid.SEX_LABELS[code]), code)
+        self.anon_sex_combo.setCurrentIndex(max(0, self.anon_sex_combo.findData(current)))
         current = self.age_band_combo.currentData()
         self.age_band_combo.clear()
         for code in aid.AGE_BANDS:
@@ -286,18 +255,8 @@ class RecipientDialog(QDialog):
         self.form_version.setEnabled(on)
         self.anonymous_box.setVisible(not on)
         if not on:
-            for edit in (
-                self.surname_edit,
-                self.name_edit,
-                self.patronymic_edit,
-                self.birth_edit,
-                self.iin_edit,
-                self.phone_edit,
-                self.locality_edit,
-                self.address_edit,
-            ):
-                edit.clear()
-                edit.setEnabled(True)
+            self.person_form.set_values({})
+            self.person_form.setEnabled(True)
             self.person_id = None
             self.existing_label.clear()
 
@@ -312,26 +271,9 @@ class RecipientDialog(QDialog):
         self.person_id = person_id
         name = " ".join(p for p in (person["surname"], person["name"], person["patronymic"]) if p)
         self.existing_label.setText(f"<b>{name}</b> {short_date(person['birth_date'])}")
-        for edit in (
-            self.surname_edit,
-            self.name_edit,
-            self.patronymic_edit,
-            self.birth_edit,
-            self.iin_edit,
-            self.phone_edit,
-            self.locality_edit,
-            self.address_edit,
-        ):
-            edit.setEnabled(False)
-        self.surname_edit.setText(person["surname"])
-        self.name_edit.setText(person["name"])
-        self.patronymic_edit.setText(person["patronymic"] or "")
-        self.birth_edit.setText(short_date(person["birth_date"]))
-        self.iin_edit.setText(person["iin"] or "")
-        self.phone_edit.setText(person["phone"] or "")
-        self.locality_edit.setText(person["locality"] or "")
-        self.address_edit.setText(person["address"] or "")
-        self.sex_combo.setCurrentIndex(max(0, self.sex_combo.findData(person["sex"])))
+        values = people.form_values(person)
+        self.person_form.set_values({k: v for k, v in values.items() if k in aid.RECIPIENT_PERSON_FIELDS})
+        self.person_form.setEnabled(False)  # a person on file is edited in their own record
 
     def _on_household_search_chosen(self, recipient_id: str) -> None:
         self.household_of = recipient_id
@@ -341,18 +283,19 @@ class RecipientDialog(QDialog):
 
     def current_input(self) -> RecipientInput:
         consent = self.consent_check.isChecked()
+        person = self.person_form.values()
         return RecipientInput(
             consent=consent,
             person_id=self.person_id if consent else None,
-            surname=self.surname_edit.text(),
-            name=self.name_edit.text(),
-            patronymic=self.patronymic_edit.text(),
-            birth_date=parse_user_date(self.birth_edit.text()) or None,
-            sex=(self.sex_combo if consent else self.anon_sex_combo).currentData() or "",
-            iin=self.iin_edit.text(),
-            phone=self.phone_edit.text(),
-            locality=self.locality_edit.text(),
-            address=self.address_edit.text(),
+            surname=person["surname"],
+            name=person["name"],
+            patronymic=person["patronymic"],
+            birth_date=parse_user_date(person["birth_date"]) or None,
+            sex=person["sex"] if consent else self.anon_sex_combo.currentData() or "",
+            iin=person["iin"],
+            phone=person["phone"],
+            locality=person["locality"],
+            address=person["address"],
             categories=self.checked_categories(),
             age_band=None if consent else self.age_band_combo.currentData(),
             members_count=self.members_edit.text(),
@@ -360,18 +303,43 @@ class RecipientDialog(QDialog):
             consent_on=(parse_user_date(self.consent_date.text()) or None) if consent else None,
             form_version=self.form_version.text() if consent else "",
             household_of=self.household_of,
+            different_from=tuple(self._different_from),
         )
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
+        if self.consent_check.isChecked() and not self.person_id:
+            self.person_form.validate(final=True)  # every message beside its field; the save checks again
         data = self.current_input()
         recipient_id = self.recipient_id
         WriteOp(
             self.ctx,
             lambda store: aid.save_recipient(store, data, recipient_id),
-            tables=("recipients", "people", "households", "consents"),
+            tables=("recipients", "people", "households", "consents", "people_distinct"),
             parent=self,
-        ).success(self._on_saved).failure(self.errors.show).run()
+        ).success(self._on_saved).failure(self._on_save_failed).run()
+
+    def _on_save_failed(self, error: DostyqError) -> None:
+        if isinstance(error, people.DuplicatesFound):
+            self.duplicate_dialog = DuplicateDialog(error.duplicates, self)
+            self.duplicate_dialog.same_person_chosen.connect(self._on_existing_chosen)
+            self.duplicate_dialog.different_person_chosen.connect(
+                self._on_duplicate_dialog_different_person_chosen
+            )
+            self.duplicate_dialog.open()
+            return
+        errors = error.errors if isinstance(error, ValidationErrors) else [error]
+        person_fields = [
+            e for e in errors if isinstance(e, ValidationError) and e.field in self.person_form.fields
+        ]
+        if person_fields:
+            self.person_form.show_messages(person_fields)
+            self.person_form.focus_first_error()
+        self.errors.show(error)
+
+    def _on_duplicate_dialog_different_person_chosen(self, person_ids: list) -> None:
+        self._different_from.extend(p for p in person_ids if p not in self._different_from)
+        self._on_buttons_accepted()
 
     def _on_saved(self, result) -> None:
         self.saved.emit(result)

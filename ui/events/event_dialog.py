@@ -267,7 +267,7 @@ class EventDialog(RecordDialog):
         self.named_box = QGroupBox(page)
         named = QVBoxLayout(self.named_box)
         row = QHBoxLayout()
-        self.attendee_picker = PersonPicker(self.ctx, find_people, self.named_box)
+        self.attendee_picker = PersonPicker(self.ctx, find_people, self.named_box, can_add=True)
         self.attendee_picker.picked.connect(self._on_attendee_picker_picked)
         self.remove_attendee_button = QPushButton(self.named_box)
         self.remove_attendee_button.clicked.connect(self._on_remove_attendee_button_clicked)

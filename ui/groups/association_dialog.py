@@ -52,7 +52,7 @@ class AssociationDialog(RecordDialog):
         self.name = QLineEdit(self)
         self.ethnic_group = QComboBox(self)
         self.ethnic_group.addItem("—", None)
-        self.leader = PersonPicker(ctx, find_people, self)
+        self.leader = PersonPicker(ctx, find_people, self, can_add=True)
         self.phone = QLineEdit(self)
         self.email = QLineEdit(self)
         self.address = QLineEdit(self)

@@ -34,7 +34,7 @@ from desktop.errors import DostyqError, ValidationError, ValidationErrors, field
 from desktop.formats import babel_locale, format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
-from ui.volunteers.duplicate_dialog import DuplicateDialog
+from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.person_form import ERROR_STYLE, FieldMessages, PersonForm
 
 WRITTEN_TABLES = ("people", "volunteers", "consents", "people_distinct")
@@ -348,16 +348,20 @@ class VolunteerDialog(QDialog):
         ).success(self._on_duplicates_read).finished(lambda: self.buttons.setEnabled(True)).run()
 
     def _on_duplicates_read(self, found: list) -> None:
-        duplicates = [d for d in found if d.person["id"] not in self._different_from]
+        # The same IIN is asked about every time: "a different person" does not wave it through.
+        duplicates = [d for d in found if d.reason == "iin" or d.person["id"] not in self._different_from]
         if duplicates:
-            self.duplicate_dialog = DuplicateDialog(duplicates, self)
-            self.duplicate_dialog.same_person_chosen.connect(self._on_duplicate_dialog_same_person_chosen)
-            self.duplicate_dialog.different_person_chosen.connect(
-                self._on_duplicate_dialog_different_person_chosen
-            )
-            self.duplicate_dialog.open()
+            self._ask_about_duplicates(duplicates)
             return
         self._write()
+
+    def _ask_about_duplicates(self, duplicates: list) -> None:
+        self.duplicate_dialog = DuplicateDialog(duplicates, self)
+        self.duplicate_dialog.same_person_chosen.connect(self._on_duplicate_dialog_same_person_chosen)
+        self.duplicate_dialog.different_person_chosen.connect(
+            self._on_duplicate_dialog_different_person_chosen
+        )
+        self.duplicate_dialog.open()
 
     def _write(self) -> None:
         self.buttons.setEnabled(False)
@@ -387,6 +391,11 @@ class VolunteerDialog(QDialog):
 
     def _on_write_failed(self, error: DostyqError) -> None:
         self.buttons.setEnabled(True)
+        if isinstance(
+            error, people.DuplicatesFound
+        ):  # found by the save's own check (people.check_duplicates)
+            self._ask_about_duplicates(error.duplicates)
+            return
         errors = error.errors if isinstance(error, ValidationErrors) else [error]
         fields = [e for e in errors if isinstance(e, ValidationError)]
         person_fields = [e for e in fields if e.field in self.person_form.labels]

@@ -62,11 +62,14 @@ def required_label(text: str, required: bool) -> str:
 
 
 class PersonForm(QWidget):
-    """Call values() for what is typed; validate(final=True) before saving shows every error at once."""
+    """Call values() for what is typed; validate(final=True) before saving shows every error at once.
+
+    `fields` (a subset of people.PERSON_FIELDS, in the form's order) leaves the others off a shorter form, such
+    as the recipient's; they stay empty in values()."""
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, fields: Sequence[str] | None = None):
         super().__init__(parent)
         self._touched: set[str] = set()
         outer = QVBoxLayout(self)
@@ -115,6 +118,9 @@ class PersonForm(QWidget):
             "notes": self.notes,
         }
         for name, editor in editors.items():
+            if fields is not None and name not in fields:
+                editor.hide()
+                continue
             messages = FieldMessages(editor, self)
             label = QLabel(self)
             self.labels[name] = label

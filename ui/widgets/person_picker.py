@@ -2,6 +2,11 @@
 
 The search itself is a service function `search(store, text) -> [(id, label)]` passed in, run as a read op (the
 newest search answers), so the widget runs no SQL and the same picker serves people, volunteers and leaders.
+
+A picker of people made with `can_add=True` can also add someone not on file: the "+" button in the field, or
+the last entry of the list ("New person…"), opens the new-person dialog (ui/widgets/new_person_dialog.py: the
+shared person form, saved through the one person path with its duplicate check), and the person created — or
+the one on file the user took instead — is picked.
 """
 
 from __future__ import annotations
@@ -9,14 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QModelIndex, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon, QPainter, QPalette, QPen, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desktop import person_lookup
+from desktop.i18n import _
 from ui.ops import ReadOp
+from ui.widgets.new_person_dialog import NewPersonDialog
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_NEW_ROLE = Qt.ItemDataRole.UserRole + 2  # the "New person…" entry at the end of the list
 
 
 def find_people(store, query: str) -> list[tuple[str, str]]:
@@ -34,12 +42,23 @@ class PersonPicker(QLineEdit):
     picked = Signal(str, str)
 
     def __init__(
-        self, ctx: Any, search: Callable[[Any, str], list[tuple[str, str]]], parent: QWidget | None = None
+        self,
+        ctx: Any,
+        search: Callable[[Any, str], list[tuple[str, str]]],
+        parent: QWidget | None = None,
+        *,
+        can_add: bool = False,
     ):
         super().__init__(parent)
         self.ctx = ctx
         self._search = search
+        self.can_add = can_add
         self.picked_id: str | None = None
+        self.new_person_dialog: NewPersonDialog | None = None
+        self.new_action: QAction | None = None
+        if can_add:
+            self.new_action = self.addAction(_plus_icon(self), QLineEdit.ActionPosition.TrailingPosition)
+            self.new_action.triggered.connect(self.new_person)
         self.results = QStandardItemModel(self)
         self.completer_ = QCompleter(self.results, self)
         # The service already filtered (folded, keyboard-loose): show its rows as they are.
@@ -55,6 +74,17 @@ class PersonPicker(QLineEdit):
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.update_results)
         self.textEdited.connect(self._on_text_edited)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        if self.new_action is not None:
+            self.new_action.setText(_("New person…"))
+            self.new_action.setToolTip(_("A person not on file yet: enter their details"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _on_text_edited(self, _text: str) -> None:
         self.picked_id = None
@@ -80,6 +110,11 @@ class PersonPicker(QLineEdit):
             item = QStandardItem(label)
             item.setData(person_id, _ID_ROLE)
             self.results.appendRow(item)
+        if self.can_add:
+            # Typed someone not on file (or another person of the same name): add them from here.
+            item = QStandardItem(_("New person: {typed}…").format(typed=self.text().strip()))
+            item.setData(True, _NEW_ROLE)
+            self.results.appendRow(item)
         if self.results.rowCount():
             self.completer_.complete()
         else:
@@ -88,7 +123,12 @@ class PersonPicker(QLineEdit):
             popup.hide()
 
     def result_labels(self) -> list[str]:
-        return [self.results.item(r).text() for r in range(self.results.rowCount())]
+        """The labels of the people found (the "New person…" entry is not one of them)."""
+        return [
+            self.results.item(r).text()
+            for r in range(self.results.rowCount())
+            if not self.results.item(r).data(_NEW_ROLE)
+        ]
 
     def pick_row(self, row: int) -> None:
         """Chooses a row of the current results (what a click in the list does)."""
@@ -96,6 +136,9 @@ class PersonPicker(QLineEdit):
 
     def _on_completer_activated(self, index: QModelIndex) -> None:
         if not index.isValid():
+            return
+        if index.data(_NEW_ROLE):
+            self.new_person()
             return
         person_id = index.data(_ID_ROLE)
         label = index.data(Qt.ItemDataRole.DisplayRole)
@@ -117,3 +160,35 @@ class PersonPicker(QLineEdit):
     def clear_pick(self) -> None:
         self.picked_id = None
         self.clear()
+
+    # ---- a new person -----------------------------------------------------------------------------------
+    def new_person(self) -> NewPersonDialog:
+        """Opens the new-person dialog with what was typed; the person it saves (or takes) is picked."""
+        popup = self.completer_.popup()
+        assert popup is not None  # a popup completer always has one (made on first use)
+        popup.hide()
+        typed = "" if self.picked_id else self.text()
+        self.new_person_dialog = NewPersonDialog(self.ctx, typed, self)
+        self.new_person_dialog.created.connect(self._on_new_person_dialog_created)
+        self.new_person_dialog.open()
+        return self.new_person_dialog
+
+    def _on_new_person_dialog_created(self, person_id: str, label: str) -> None:
+        self.set_person(person_id, label)
+        self.picked.emit(person_id, label)
+
+
+def _plus_icon(widget: QWidget) -> QIcon:
+    """A "+" drawn in the field's text colour (no icon theme is needed)."""
+    size = 16
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(widget.palette().color(QPalette.ColorRole.Text))
+    pen.setWidthF(2.0)
+    painter.setPen(pen)
+    painter.drawLine(QPointF(size / 2, 3), QPointF(size / 2, size - 3))
+    painter.drawLine(QPointF(3, size / 2), QPointF(size - 3, size / 2))
+    painter.end()
+    return QIcon(pixmap)
