@@ -25,7 +25,7 @@ from ui.aid.common import point_pairs
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.form_errors import FieldErrors, first_row
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 
 
@@ -77,7 +77,7 @@ class DonationDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(
+        self.errors = FormErrors(
             self.error_label,
             {
                 "received_on": self.date_edit,
@@ -185,7 +185,6 @@ class DonationDialog(QDialog):
 
     def _on_save_failed(self, error: DostyqError) -> None:
         self.errors.show(error)
-        self.lines.mark_row(first_row(error))
 
     def _on_saved(self, result) -> None:
         self.saved.emit(result)

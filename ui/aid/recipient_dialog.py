@@ -32,7 +32,7 @@ from desktop.i18n import _
 from ui.aid.common import short_date
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.form_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import date_of, parse_user_date, setup_date_edit
 
 
@@ -133,7 +133,7 @@ class RecipientDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(
+        self.errors = FormErrors(
             self.error_label,
             {
                 "surname": self.surname_edit,
