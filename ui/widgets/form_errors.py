@@ -159,6 +159,7 @@ class FormErrors:
         self._error = error
         errors: list[DostyqError] = list(error.errors) if isinstance(error, ValidationErrors) else [error]
         first: QWidget | None = None
+        selected: set[QTableView] = set()  # a table shows the first of its bad rows selected
         for err in errors:
             field = err.field if isinstance(err, ValidationError) else ""
             message = err.message
@@ -169,7 +170,7 @@ class FormErrors:
                 continue
             self._shown[field] = "\n".join(filter(None, [self._shown.get(field), message]))
             # An error about a row of a table marks and selects that row; otherwise the field's widget is marked.
-            row_view = self._select_row(field, err.row) if isinstance(err, ValidationError) else None
+            row_view = self._select_row(field, getattr(err, "row", None), selected)
             line = self._lines.get(field)
             if line is not None:
                 line.show(self._shown[field])
@@ -181,12 +182,14 @@ class FormErrors:
         if focus and first is not None:
             first.setFocus()
 
-    def _select_row(self, field: str, row: int | None) -> QWidget | None:
+    def _select_row(self, field: str, row: int | None, selected: set[QTableView]) -> QWidget | None:
         view = self.rows.get(field)
         model = view.model() if view is not None else None
         if view is None or model is None or row is None or not 0 <= row < model.rowCount():
             return None
-        view.selectRow(row)
+        if view not in selected:
+            view.selectRow(row)
+            selected.add(view)
         return view
 
     @staticmethod
