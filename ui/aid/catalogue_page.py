@@ -30,7 +30,7 @@ from desktop.aid import rules as aid_rules
 from desktop.i18n import N_, _
 from ui.aid.common import Names, programme_pairs
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.form_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import fill_combo
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
@@ -81,7 +81,7 @@ class RecordDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(self.error_label, self.widgets)
+        self.errors = FormErrors(self.error_label, self.widgets)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.resize(480, 120 + 36 * len(fields))

@@ -24,7 +24,7 @@ from desktop.iin import is_valid_bin
 from ui.aid.common import point_pairs
 from ui.aid.lines_editor import LinesEditor
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.form_errors import FieldErrors, first_row
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 from ui.widgets.person_picker import PersonPicker, find_people
 
@@ -73,7 +73,7 @@ class DonationDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(
+        self.errors = FormErrors(
             self.error_label,
             {
                 "received_on": self.date_edit,
@@ -170,7 +170,6 @@ class DonationDialog(QDialog):
 
     def _on_save_failed(self, error: DostyqError) -> None:
         self.errors.show(error)
-        self.lines.mark_row(first_row(error))
 
     def _on_saved(self, result) -> None:
         self.saved.emit(result)

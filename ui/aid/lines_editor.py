@@ -243,10 +243,6 @@ class LinesEditor(QWidget):
         self.value_edit.clear()
         self._refresh_table()
 
-    def mark_row(self, row: int | None) -> None:
-        if row is not None and 0 <= row < self.table.rowCount():
-            self.table.selectRow(row)
-
     def _refresh_table(self) -> None:
         units = self.units.of("units")
         self.table.setRowCount(len(self.lines))

@@ -37,7 +37,7 @@ from ui.aid.common import short_date
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.duplicate_dialog import DuplicateDialog
-from ui.widgets.form_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import parse_user_date
 from ui.widgets.person_form import PersonForm
 
@@ -129,7 +129,7 @@ class RecipientDialog(QDialog):
         self._different_from: list[str] = []
         self.duplicate_dialog: DuplicateDialog | None = None
         # The person's fields show their messages in the person form; the others here.
-        self.errors = FieldErrors(
+        self.errors = FormErrors(
             self.error_label,
             {
                 "categories": self.categories_list,

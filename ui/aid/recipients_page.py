@@ -324,7 +324,7 @@ class RecipientsPage(QWidget):
             self.select(recipient_id)
 
     def _update_count(self) -> None:
-        self.count_label.setText(_("{count} recipients").format(count=self.model._total))
+        self.count_label.setText(_("{count} recipients").format(count=self.model.total))
 
     def select(self, recipient_id: str) -> None:
         for row, r in enumerate(self.model.rows):

@@ -35,7 +35,7 @@ from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.form_errors import FieldErrors, first_row
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 from ui.widgets.lazy_table import Column, LazyTableModel
 
@@ -186,7 +186,7 @@ class RegisterAidPage(QWidget):
         recent_layout.addLayout(row)
         layout.addWidget(self.recent_box, 1)
 
-        self.errors = FieldErrors(
+        self.errors = FormErrors(
             self.error_label,
             {
                 "aid_point_id": self.point_combo,
@@ -240,6 +240,7 @@ class RegisterAidPage(QWidget):
         self.recent_model.retranslate()
         self.refresh_choices()
         self._show_recipient()
+        self.errors.retranslate()
 
     def refresh_choices(self) -> None:
         ReadOp(self.ctx, lambda store: (point_pairs(store), programme_pairs(store)), parent=self).success(
@@ -444,7 +445,6 @@ class RegisterAidPage(QWidget):
             return
         self._saving = False
         self.errors.show(error)
-        self.lines.mark_row(first_row(error))
 
     def _on_saved(self, entry: AidEntry, result) -> None:
         self.save_button.setEnabled(True)

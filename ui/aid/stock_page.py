@@ -25,7 +25,7 @@ from desktop import aid
 from desktop.i18n import N_, _
 from ui.aid.common import NEGATIVE, NEGATIVE_ROW, Names, point_pairs, qty
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.form_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import fill_combo
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
@@ -66,7 +66,7 @@ class StockTakeDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(
+        self.errors = FormErrors(
             self.error_label,
             {
                 "aid_point_id": self.point_combo,

@@ -21,7 +21,7 @@ from desktop.accounts import AccountInput
 from desktop.errors import DostyqError
 from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.form_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 
 
 class SignInDialog(QDialog):
@@ -79,7 +79,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
         layout.addWidget(self.buttons)
-        self.errors = FieldErrors(
+        self.errors = FormErrors(
             self.message,
             {
                 "display_name": self.name_edit,

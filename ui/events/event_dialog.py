@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
 
 from desktop import clock, events, groups, person_lookup
 from desktop.clock import TZ
-from desktop.errors import ValidationError, ValidationErrors
+from desktop.errors import DostyqError, ValidationErrors
 from desktop.events import EventInput, Headcount
 from desktop.formats import format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.field_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.person_picker import PersonPicker, find_people, find_volunteers
 from ui.widgets.record_dialog import RecordDialog
 
@@ -109,7 +109,7 @@ class EventDialog(RecordDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.event_id = event_id
-        self.errors = FieldErrors()
+        self.errors = FormErrors()
         self.is_loaded = False
         self.preset: str | None = None
         self._had_headcount = False
@@ -491,10 +491,11 @@ class EventDialog(RecordDialog):
             parent=self,
         ).success(self._on_saved).failure(self._on_save_failed).run()
 
-    def show_errors(self, exc: ValidationError | ValidationErrors) -> None:
-        super().show_errors(exc)
-        first = (exc.errors if isinstance(exc, ValidationErrors) else [exc])[0]
-        self.tabs.setCurrentIndex(TAB_OF_FIELD.get(first.field, 0))
+    def show_errors(self, error: DostyqError) -> None:
+        # The tab of the first bad field first, so that the field can take the focus.
+        first = (error.errors if isinstance(error, ValidationErrors) else [error])[0]
+        self.tabs.setCurrentIndex(TAB_OF_FIELD.get(getattr(first, "field", ""), 0))
+        super().show_errors(error)
 
     def _on_saved(self, event_id: str) -> None:
         self.event_id = event_id

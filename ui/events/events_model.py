@@ -1,153 +1,81 @@
-"""The event list as a lazily loaded, sortable table model over desktop.events.list_events.
-
-Pages are read by read ops under one key, so a reload supersedes a page still being fetched."""
+"""The event list: the shared lazy table model (ui/widgets/lazy_table.py) over desktop.events.list_events, sorted
+by the service, with the kinds' names read with each reload and each kind's colour beside its name."""
 
 from __future__ import annotations
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop import events
 from desktop.events import EventFilter
 from desktop.formats import format_number, format_short_date
 from desktop.i18n import N_, _
 from ui.events.kind_colors import kind_color
-from ui.ops import ReadOp
+from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel
 
 PAGE = 100
-# (column key for sorting, header)
-COLUMNS = (
-    ("starts_at", N_("Date")),
-    ("title", N_("Title")),
-    ("kind", N_("Kind")),
-    ("place", N_("Place")),
-    ("status", N_("Status")),
-    ("attendance", N_("Attendance")),
-)
 STATUS_LABELS = dict(events.STATUSES)
 
 
-class EventsModel(QAbstractTableModel):
-    loaded = Signal()  # a reload's first page is in the model
+def _when(row: dict) -> str:
+    starts = events.to_local(row["starts_at"])
+    assert starts is not None  # events.starts_at is NOT NULL
+    ends = events.to_local(row["ends_at"])
+    shown = f"{format_short_date(starts.date())} {starts:%H:%M}"
+    if ends and ends.date() != starts.date():
+        shown += f" – {format_short_date(ends.date())}"
+    return shown
+
+
+class _KindNames:
+    """The kinds' names in the current language, read with each reload (RowNames)."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+
+    def read(self, store) -> dict[str, str]:
+        return events.kind_names(store)
+
+    def set(self, names: dict[str, str]) -> None:
+        self.names = names
+
+
+class EventsModel(LazyTableModel):
+    PAGE = PAGE
 
     def __init__(self, ctx, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self._fetching = False
+        kinds = _KindNames()
+        columns = [
+            Column(N_("Date"), _when, order_by="starts_at"),
+            Column(N_("Title"), events.localized_title, order_by="title"),
+            Column(
+                N_("Kind"),
+                lambda r: kinds.names.get(r["kind"], r["kind"]),
+                order_by="kind",
+                decoration=lambda r: kind_color(r["kind"]),
+            ),
+            Column(N_("Place"), lambda r: r["place"] or "", order_by="place"),
+            Column(N_("Status"), lambda r: _(STATUS_LABELS.get(r["status"], r["status"])), order_by="status"),
+            Column(
+                N_("Attendance"),
+                lambda r: "" if r["attendance"] is None else format_number(r["attendance"]),
+                align_right=True,
+                order_by="attendance",
+            ),
+        ]
+        super().__init__(columns, ctx, parent=parent, names=kinds, order=("starts_at", True))
         self.filter = EventFilter()
-        self.sort_key = "starts_at"
-        self.descending = True
-        self._rows: list[dict] = []
-        self._total = 0
-        self._kinds: dict[str, str] = {}
 
-    # ---- loading -------------------------------------------------------------------------------------------
     def set_filter(self, f: EventFilter) -> None:
         self.filter = f
         self.reload()
 
-    def reload(self) -> None:
-        f, sort, descending = self.filter, self.sort_key, self.descending
-
-        def read(store) -> tuple[dict[str, str], int, list[dict]]:
-            rows = events.list_events(store, f, sort=sort, descending=descending, limit=PAGE)
-            return events.kind_names(store), events.count_events(store, f), rows
-
-        self._read(read, self._on_reloaded)
-
-    def _read(self, read, done) -> None:
-        self._fetching = True
-        # One key for reloads and pages: the newest answers, so a reload supersedes an older page.
-        ReadOp(self.ctx, read, parent=self).latest("page").success(done).finished(
-            self._on_read_finished
-        ).run()
-
-    def _on_read_finished(self) -> None:
-        self._fetching = False
-
-    def _on_reloaded(self, result: tuple[dict[str, str], int, list[dict]]) -> None:
-        self.beginResetModel()
-        self._kinds, self._total, self._rows = result
-        self.endResetModel()
-        self.loaded.emit()
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if self._fetching:
-            return
-        f, sort, descending, offset = self.filter, self.sort_key, self.descending, len(self._rows)
-        self._read(
-            lambda store: events.list_events(
-                store, f, sort=sort, descending=descending, limit=PAGE, offset=offset
+    def source(self) -> tuple[Fetch, Count | None]:
+        assert self.order is not None  # the service sorts this list
+        f, (sort, descending) = self.filter, self.order
+        return (
+            lambda store, offset, limit: events.list_events(
+                store, f, sort=sort, descending=descending, limit=limit, offset=offset
             ),
-            self._on_fetched,
+            lambda store: events.count_events(store, f),
         )
 
-    def _on_fetched(self, more: list[dict]) -> None:
-        if not more:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_key = COLUMNS[column][0]
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
-
-    @property
-    def total(self) -> int:
-        return self._total
-
     def event_id(self, row: int) -> str:
-        return self._rows[row]["id"]
-
-    # ---- the table -----------------------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section][1])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
-        if role == Qt.ItemDataRole.DecorationRole and key == "kind":
-            return kind_color(row["kind"])
-        if role == Qt.ItemDataRole.TextAlignmentRole and key == "attendance":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return row["id"]
-        return None
-
-    def _display(self, row: dict, key: str) -> str:
-        if key == "starts_at":
-            starts = events.to_local(row["starts_at"])
-            assert starts is not None  # events.starts_at is NOT NULL
-            ends = events.to_local(row["ends_at"])
-            shown = f"{format_short_date(starts.date())} {starts:%H:%M}"
-            if ends and ends.date() != starts.date():
-                shown += f" – {format_short_date(ends.date())}"
-            return shown
-        if key == "title":
-            return events.localized_title(row)
-        if key == "kind":
-            return self._kinds.get(row["kind"], row["kind"])
-        if key == "place":
-            return row["place"] or ""
-        if key == "status":
-            return _(STATUS_LABELS.get(row["status"], row["status"]))
-        if key == "attendance":
-            return "" if row["attendance"] is None else format_number(row["attendance"])
-        return ""
+        return self.rows[row]["id"]

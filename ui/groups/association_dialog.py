@@ -21,7 +21,7 @@ from desktop.errors import ValidationError, ValidationErrors
 from desktop.groups import AssociationInput
 from desktop.i18n import N_, _
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.field_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.person_picker import PersonPicker, find_people
 from ui.widgets.record_dialog import RecordDialog
 
@@ -44,7 +44,7 @@ class AssociationDialog(RecordDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.association_id = association_id
-        self.errors = FieldErrors()
+        self.errors = FormErrors()
         self.is_loaded = False
         self.resize(560, 420)
         layout = QVBoxLayout(self)

@@ -40,7 +40,7 @@ from desktop.formats import format_short_date
 from desktop.groups import GroupInput, MemberInput
 from desktop.i18n import N_, _, current_language
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.field_errors import FieldErrors
+from ui.widgets.form_errors import FormErrors
 from ui.widgets.person_picker import PersonPicker, find_people
 from ui.widgets.record_dialog import RecordDialog
 
@@ -106,7 +106,7 @@ class GroupDialog(RecordDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.group_id = group_id
-        self.errors = FieldErrors()
+        self.errors = FormErrors()
         self.members: list[MemberInput] = []
         self.people: dict[str, dict] = {}  # the members' people rows (names and birth dates), read with them
         self.is_loaded = False
@@ -197,13 +197,6 @@ class GroupDialog(RecordDialog):
         # One line under the member fields for their messages: the cells are too narrow for a sentence.
         self.member_error = QLabel(self.members_box)
         grid.addWidget(self.member_error, 4, 0, 1, 4)
-        for field, widget in (
-            ("member_person", self.member_picker),
-            ("member_joined", self.member_joined),
-            ("member_guardian_name", self.guardian_name),
-            ("member_guardian_consent_on", self.guardian_consent),
-        ):
-            self.errors.add_label(field, self.member_error, widget)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(3, 1)
         member_fields = QWidget(self.members_box)
@@ -225,6 +218,15 @@ class GroupDialog(RecordDialog):
         for col in (1, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         members_layout.addWidget(self.members_table, 1)
+        # A member's message goes on the line under the member fields; one about a member on the list (its row)
+        # also selects that row.
+        for field, widget in (
+            ("member_person", self.member_picker),
+            ("member_joined", self.member_joined),
+            ("member_guardian_name", self.guardian_name),
+            ("member_guardian_consent_on", self.guardian_consent),
+        ):
+            self.errors.add(field, widget, self.member_error, rows=self.members_table)
         self.remove_member_button = QPushButton(self.members_box)
         self.remove_member_button.clicked.connect(self._on_remove_member_button_clicked)
         row = QHBoxLayout()
@@ -395,7 +397,6 @@ class GroupDialog(RecordDialog):
     def save(self) -> None:
         data = self.data()
         self.errors.clear()
-        self.general_error.hide()
         found = [ValidationError("group_leader", groups.PICK_LEADER)] if self.leader.unresolved() else []
         self.buttons.setEnabled(False)
         group_id = self.group_id

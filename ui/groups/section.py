@@ -25,8 +25,8 @@ from ui.events.event_dialog import EventDialog
 from ui.groups.association_dialog import AssociationDialog
 from ui.groups.group_dialog import GroupDialog
 from ui.groups.group_panel import GroupPanel
-from ui.groups.rows_model import Column, RowsModel
 from ui.ops import ReadOp
+from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel
 from ui.widgets.section import Section
 
 GROUP_TABLES = {"creative_groups", "group_members", "associations", "events", "event_groups", "people", ""}
@@ -63,6 +63,22 @@ def _table_view(parent: QWidget, model, cap: int = 125) -> QTableView:
     model.modelReset.connect(lambda: fit_columns(view, cap))
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     return view
+
+
+def _list_model(ctx, columns: list[Column], source, parent: QWidget) -> LazyTableModel:
+    """A list sorted by the service (by name first), read in pages of 100 without a count."""
+    model = LazyTableModel(columns, ctx, parent=parent, order=("name", False), source=source)
+    model.PAGE = 100
+    return model
+
+
+def _paged(read, model: LazyTableModel) -> Fetch:
+    """read(store, sort=, descending=, limit=, offset=) as a page fetch in the model's order of the moment."""
+    assert model.order is not None  # the service sorts these lists
+    sort, descending = model.order
+    return lambda store, offset, limit: read(
+        store, sort=sort, descending=descending, limit=limit, offset=offset
+    )
 
 
 def display_phone(phone: str | None) -> str:
@@ -120,17 +136,19 @@ class GroupsSection(Section):
         layout.addLayout(bar)
 
         self.group_columns = [
-            Column("name", N_("Name")),
-            Column("genre", N_("Genre"), lambda r: r["genre_name"]),
-            Column("members", N_("Members"), lambda r: format_number(r["members"]), align_right=True),
+            Column(N_("Name"), lambda r: r["name"], order_by="name"),
+            Column(N_("Genre"), lambda r: r["genre_name"], order_by="genre"),
+            Column(
+                N_("Members"), lambda r: format_number(r["members"]), align_right=True, order_by="members"
+            ),
         ]
         self._select_when_loaded = False
-        self.groups_model = RowsModel(self.ctx, self._fetch_groups, self.group_columns, self)
+        self.groups_model = _list_model(self.ctx, self.group_columns, self._groups_source, self)
         self.groups_model.loaded.connect(self._on_groups_model_loaded)
         self.groups_view = _table_view(page, self.groups_model)
         self.groups_view.selectionModel().selectionChanged.connect(self._on_groups_view_selection_changed)
         self.groups_view.doubleClicked.connect(
-            lambda index: self.open_group(self.groups_model.row(index.row())["id"])
+            lambda index: self.open_group(self.groups_model.row_id(index.row()))
         )
         self.panel: GroupPanel = GroupPanel(self.ctx, page)
         self.panel.event_activated.connect(self.open_event)
@@ -141,9 +159,11 @@ class GroupsSection(Section):
         layout.addWidget(splitter, 1)
         return page
 
-    def _fetch_groups(self, **page):
+    def _groups_source(self) -> tuple[Fetch, Count | None]:
         search, genre = self.group_search.text(), self.genre_filter.currentData()
-        return lambda store: read_groups(store, search, genre, **page)
+        return _paged(
+            lambda store, **page: read_groups(store, search, genre, **page), self.groups_model
+        ), None
 
     def reload_groups(self) -> None:
         """Reads the list again; once it is in, the selected group (or the first) is selected and shown."""
@@ -160,7 +180,7 @@ class GroupsSection(Section):
             row = 0
         if row >= 0:
             self.groups_view.selectRow(row)
-        self.panel.show_group(self.groups_model.row(row)["id"] if row >= 0 else None)
+        self.panel.show_group(self.groups_model.row_id(row) if row >= 0 else None)
         self.edit_group_button.setEnabled(self.panel.group_id is not None)
 
     def _on_groups_view_selection_changed(
@@ -168,7 +188,7 @@ class GroupsSection(Section):
     ) -> None:
         indexes = selected.indexes()
         if indexes:
-            self.panel.show_group(self.groups_model.row(indexes[0].row())["id"])
+            self.panel.show_group(self.groups_model.row_id(indexes[0].row()))
 
     def select_group(self, group_id: str) -> None:
         row = self.groups_model.row_of(group_id)
@@ -207,25 +227,29 @@ class GroupsSection(Section):
         bar.addWidget(self.association_search, 1)
         layout.addLayout(bar)
         columns = [
-            Column("name", N_("Name")),
-            Column("ethnic_group", N_("Ethnic group"), lambda r: r["ethnic_group_name"]),
-            Column("leader", N_("Leader")),
-            Column("phone", N_("Phone"), lambda r: display_phone(r["phone"])),
-            Column("groups", N_("Groups"), lambda r: format_number(r["groups"]), align_right=True),
-            Column("events", N_("Events"), lambda r: format_number(r["events"]), align_right=True),
+            Column(N_("Name"), lambda r: r["name"], order_by="name"),
+            Column(N_("Ethnic group"), lambda r: r["ethnic_group_name"], order_by="ethnic_group"),
+            Column(N_("Leader"), lambda r: r["leader"], order_by="leader"),
+            Column(N_("Phone"), lambda r: display_phone(r["phone"]), order_by="phone"),
+            Column(N_("Groups"), lambda r: format_number(r["groups"]), align_right=True, order_by="groups"),
+            Column(N_("Events"), lambda r: format_number(r["events"]), align_right=True, order_by="events"),
         ]
-        self.associations_model: RowsModel = RowsModel(self.ctx, self._fetch_associations, columns, self)
+        self.associations_model: LazyTableModel = _list_model(
+            self.ctx, columns, self._associations_source, self
+        )
         self.associations_view = _table_view(page, self.associations_model, cap=230)
         self.associations_view.doubleClicked.connect(self._on_associations_view_double_clicked)
         layout.addWidget(self.associations_view, 1)
         return page
 
-    def _fetch_associations(self, **page):
+    def _associations_source(self) -> tuple[Fetch, Count | None]:
         search = self.association_search.text()
-        return lambda store: read_associations(store, search, **page)
+        return _paged(
+            lambda store, **page: read_associations(store, search, **page), self.associations_model
+        ), None
 
     def _on_associations_view_double_clicked(self, index: QModelIndex) -> None:
-        self.open_association(self.associations_model.row(index.row())["id"])
+        self.open_association(self.associations_model.row_id(index.row()))
 
     def open_association(self, association_id: str | None) -> AssociationDialog:
         self.dialog = AssociationDialog(self.ctx, association_id, self)

@@ -1,4 +1,7 @@
-"""The summary's figures as a table model: indicator, this month, last month, the same month last year."""
+"""The summary's figures as a table model: indicator, this month, last month, the same month last year.
+
+Not a record list, so not ui/widgets/lazy_table.py: a fixed report layout of block headings and indicator rows
+from one MonthlySummary already in memory, with no paging, sorting or row ids."""
 
 from __future__ import annotations
 

@@ -47,7 +47,8 @@ _SUBMITTED, _MISSING = QColor("#2e7d32"), QColor("#b35c00")
 
 
 class HousesModel(QAbstractTableModel):
-    """The region's houses with their submission status (a region has a few dozen houses at most)."""
+    """The region's houses with their submission status (a region has a few dozen houses at most). Not a record
+    list of the local store (ui/widgets/lazy_table.py): a small part of the server's roll-up answer, shown whole."""
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -23,7 +23,7 @@ from desktop.errors import ValidationError
 from desktop.formats import format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp
-from ui.widgets.person_form import ERROR_STYLE
+from ui.widgets.form_errors import FormErrors
 
 
 class LetterDialog(QDialog):
@@ -44,7 +44,10 @@ class LetterDialog(QDialog):
             edit.setCalendarPopup(True)
         self.hours = QLabel(self)
         self.message = QLabel(self)
-        self.message.setWordWrap(True)
+        # Its errors mark the field they name; every message (and "Saved") goes on the line under the form.
+        self.errors = FormErrors(
+            self.message, {"letter_kind": self.kind, "letter_language": self.language, "period": self.end}
+        )
         self.form.addRow(self.name)
         self.form.addRow(self.kind_label, self.kind)
         self.form.addRow(self.language_label, self.language)
@@ -125,11 +128,12 @@ class LetterDialog(QDialog):
         return path
 
     def _on_buttons_accepted(self) -> None:
+        self.errors.clear()
         start, end = self.period()
         try:
             letters.check_request(self.language.currentData(), self.kind.currentData(), start, end)
         except ValidationError as exc:
-            self._show(exc.message, ERROR_STYLE)
+            self.errors.show(exc)
             return
         path = self.choose_path()
         if not path:
@@ -146,17 +150,15 @@ class LetterDialog(QDialog):
                 store, volunteer_id, path, language=language, start=start, end=end, kind=kind, issued=issued
             ),
             parent=self,
-        ).success(self._on_saved).failure(lambda error: self._show(error.message, ERROR_STYLE)).run()
+        ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, path) -> None:
         self.saved_path = Path(path)
-        self._show(_("Saved: {path}").format(path=path), "color: #2e7d32;")
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText(_("Saved: {path}").format(path=path))
+        self.message.show()
         if self.open_after_save:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    def _show(self, message: str, style: str) -> None:
-        self.message.setStyleSheet(style)
-        self.message.setText(message)
 
 
 def _name_of(store, volunteer_id: str) -> str:

@@ -110,8 +110,8 @@ class RegisterPage(QWidget):
             )
         )
 
-    def _on_model_loaded(self, count: int, capped: bool) -> None:
-        self._count = (count, capped)
+    def _on_model_loaded(self) -> None:
+        self._count = (self.model.total, self.model.capped)
         self._show_count()
 
     def _show_count(self) -> None:

@@ -14,7 +14,7 @@ from desktop.clock import TZ
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, field_label
 from desktop.i18n import N_, _
 from ui.ops import WriteOp
-from ui.widgets.person_form import ERROR_STYLE, FieldMessages
+from ui.widgets.form_errors import FormErrors
 
 MODES = ("add", "correct", "close", "reverse")
 
@@ -38,7 +38,7 @@ class ShiftDialog(QDialog):
         self.day, self.start, self.end = QLineEdit(self), QLineEdit(self), QLineEdit(self)
         self.activity, self.reason = QLineEdit(self), QLineEdit(self)
         self.labels: dict[str, QLabel] = {}
-        self.fields: dict[str, FieldMessages] = {}
+        self.errors = FormErrors()
         wanted = {
             "add": ("shift_date", "check_in", "check_out", "activity"),
             "correct": ("shift_date", "check_in", "check_out", "reason"),
@@ -54,8 +54,11 @@ class ShiftDialog(QDialog):
         }
         for name in wanted:
             self.labels[name] = QLabel(self)
-            self.fields[name] = FieldMessages(editors[name], self)
-            self.form.addRow(self.labels[name], self.fields[name].box)
+            self.form.addRow(self.labels[name], self.errors.wrap(name, editors[name], self))
+        # An error about the entry itself (already reversed, no longer open…) names no field here.
+        self.general_error = QLabel(self)
+        self.errors.set_form_label(self.general_error)
+        self.form.addRow(self.general_error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -112,7 +115,7 @@ class ShiftDialog(QDialog):
                 errors.append(ValidationError("shift_date", N_("{field} is required.")))
         except ValidationError as exc:
             errors.append(exc)
-        if "check_in" in self.fields:
+        if "check_in" in self.labels:
             try:
                 start_time = parse_time(self.start.text(), "check_in")
             except ValidationError as exc:
@@ -125,7 +128,7 @@ class ShiftDialog(QDialog):
         except ValidationError as exc:
             errors.append(exc)
         if errors:
-            raise _Errors(errors)
+            raise ValidationErrors(errors)
         # Each is set by now: a missing or unparsable one has raised above.
         assert day is not None and start_time is not None and end_time is not None
         if self.mode == "close":
@@ -138,7 +141,7 @@ class ShiftDialog(QDialog):
         return start, end
 
     def _on_buttons_accepted(self) -> None:
-        self.show_errors([])
+        self.errors.clear()
         shift_id: str = self.shift["id"] if self.shift is not None else ""  # every mode but "add" has one
         reason, activity, volunteer_id = self.reason.text(), self.activity.text(), self.volunteer_id
         work: Callable[[Any], Any]
@@ -158,8 +161,8 @@ class ShiftDialog(QDialog):
                     )
                 else:
                     work = lambda store: volunteers.close_shift(store, shift_id, end, now=now)
-        except _Errors as exc:
-            self.show_errors(exc.errors)
+        except ValidationErrors as exc:
+            self.errors.show(exc)
             return
         self.buttons.setEnabled(False)
         WriteOp(self.ctx, work, tables=("volunteer_shifts",), parent=self).success(
@@ -168,23 +171,7 @@ class ShiftDialog(QDialog):
 
     def _on_write_failed(self, error: DostyqError) -> None:
         self.buttons.setEnabled(True)
-        errors = error.errors if isinstance(error, ValidationErrors) else [error]
-        named = [e for e in errors if isinstance(e, ValidationError) and e.field in self.fields]
-        if named:
-            self.show_errors(named)  # beside the field each error names
-        else:
-            next(iter(self.fields.values())).show(error.message, ERROR_STYLE)
-
-    def show_errors(self, errors: list[ValidationError]) -> None:
-        by_field = {e.field: e.message for e in errors}
-        for name, messages in self.fields.items():
-            messages.show(by_field.get(name, ""), ERROR_STYLE)
+        self.errors.show(error)  # beside the field each error names; the others under the fields
 
     def message_of(self, name: str) -> str:
-        return self.fields[name].message
-
-
-class _Errors(Exception):
-    def __init__(self, errors: list[ValidationError]):
-        super().__init__()
-        self.errors = errors
+        return self.errors.message_of(name)

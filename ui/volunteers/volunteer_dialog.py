@@ -35,7 +35,8 @@ from desktop.formats import babel_locale, format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.duplicate_dialog import DuplicateDialog
-from ui.widgets.person_form import ERROR_STYLE, FieldMessages, PersonForm
+from ui.widgets.form_errors import ERROR_STYLE, FormErrors
+from ui.widgets.person_form import PersonForm
 
 WRITTEN_TABLES = ("people", "volunteers", "consents", "people_distinct")
 
@@ -53,7 +54,7 @@ class VolunteerForm(QWidget):
         outer.addLayout(self.form)
         outer.addStretch(1)
         self.labels: dict[str, QLabel] = {}
-        self.fields: dict[str, FieldMessages] = {}
+        self.errors = FormErrors()
         self.status = QComboBox(self)
         self.since = QLineEdit(self)
         skills_box = QWidget(self)
@@ -80,10 +81,8 @@ class VolunteerForm(QWidget):
             "consent_form_version": self.consent_form_version,
         }
         for name, editor in editors.items():
-            messages = FieldMessages(editor, self)
-            self.fields[name] = messages
             self.labels[name] = QLabel(self)
-            self.form.addRow(self.labels[name], messages.box)
+            self.form.addRow(self.labels[name], self.errors.wrap(name, editor, self))
         self.kiosk_label = QLabel(self)
         self.form.addRow(self.kiosk_label, self.kiosk_code)
         # Hours per month of this year (shifts and events), for a volunteer already on file.
@@ -135,6 +134,7 @@ class VolunteerForm(QWidget):
         self._render_months()
         self.emergency_contact.setPlaceholderText(_("name and phone"))
         self.load_skills()
+        self.errors.retranslate()
 
     def load_skills(self) -> None:
         """(Re)fills the skill list, keeping what is ticked (from the list itself once it has items)."""
@@ -200,13 +200,15 @@ class VolunteerForm(QWidget):
         self.consent_form_version.setText(values.get("consent_form_version") or "")
         self.kiosk_code.setText(values.get("kiosk_code") or "—")
 
-    def show_errors(self, errors: list[ValidationError]) -> None:
-        by_field = {e.field: e.message for e in errors}
-        for name, messages in self.fields.items():
-            messages.show(by_field.get(name, ""), ERROR_STYLE)
+    def show_errors(self, errors: list[ValidationError], focus: bool = False) -> None:
+        """The volunteer fields' messages (none: clears them); the dialog's banner says what is wrong overall."""
+        if errors:
+            self.errors.show(ValidationErrors(errors), focus=focus)
+        else:
+            self.errors.clear()
 
     def message_of(self, name: str) -> str:
-        return self.fields[name].message
+        return self.errors.message_of(name)
 
 
 class SkillDialog(QDialog):
@@ -219,9 +221,12 @@ class SkillDialog(QDialog):
         form = QFormLayout(self)
         self.kk_label, self.ru_label = QLabel(self), QLabel(self)
         self.name_kk, self.name_ru = QLineEdit(self), QLineEdit(self)
-        self.messages = FieldMessages(self.name_kk, self)
-        form.addRow(self.kk_label, self.messages.box)
+        self.errors = FormErrors()
+        form.addRow(self.kk_label, self.errors.wrap("skill_name", self.name_kk, self))
         form.addRow(self.ru_label, self.name_ru)
+        self.general_error = QLabel(self)
+        self.errors.set_form_label(self.general_error)
+        form.addRow(self.general_error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -233,13 +238,14 @@ class SkillDialog(QDialog):
         self.ru_label.setText(_("Name in Russian"))
 
     def _on_buttons_accepted(self) -> None:
+        self.errors.clear()
         name_kk, name_ru = self.name_kk.text(), self.name_ru.text()
         WriteOp(
             self.ctx,
             lambda store: volunteers.add_skill(store, name_kk, name_ru),
             tables=("skills",),
             parent=self,
-        ).success(self._on_saved).failure(lambda error: self.messages.show(error.message, ERROR_STYLE)).run()
+        ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, skill_id: str) -> None:
         self.skill_id = skill_id
@@ -338,7 +344,10 @@ class VolunteerDialog(QDialog):
         self.volunteer_form.show_errors(volunteer_errors)
         if clean is None or volunteer_errors:
             self.tabs.setCurrentIndex(0 if clean is None else 1)
-            self.person_form.focus_first_error()
+            if clean is None:
+                self.person_form.focus_first_error()
+            else:
+                self.volunteer_form.show_errors(volunteer_errors, focus=True)
             self._show_banner(_("Please correct the marked fields."))
             return
         values, person_id = clean.values, self.person_id

@@ -1,5 +1,5 @@
-"""A table model whose rows a read op fetches page by page as the view scrolls, with columns described by `Column`
-and sorting on a header click."""
+"""The one table model for record lists (events, volunteers, groups, associations, the aid lists): rows a read op
+fetches page by page as the view scrolls, columns described by `Column`, sorting on a header click."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ class RowNames(Protocol):
 
 # A row as its service returns it: a dict, or a dataclass such as aid.StockRow.
 Row = Any
+# fetch(store, offset, limit) -> rows; count(store) -> how many (or (count, capped) for a count that stops at a cap).
+Fetch = Callable[[Any, int, int], list[Row]]
+Count = Callable[[Any], "int | tuple[int, bool]"]
 
 
 @dataclass
@@ -34,15 +37,31 @@ class Column:
     title: str  # untranslated (N_)
     value: Callable[[Row], Any]
     align_right: bool = False
-    sort: Callable[[Row], Any] | None = None  # sort key when the shown text does not sort right (dates)
+    sort: Callable[[Row], Any] | None = (
+        None  # sort key in memory when the shown text does not sort right (dates)
+    )
+    order_by: str | None = None  # the service's sort key, for a model whose service sorts (`order=`)
+    decoration: Callable[[Row], Any] | None = None  # a colour swatch or an icon before the text
+
+
+def _row_id(row: Row) -> Any:
+    return row.get("id") if isinstance(row, dict) else getattr(row, "id", None)
 
 
 class LazyTableModel(QAbstractTableModel):
-    """Rows fetched page by page as the view scrolls (canFetchMore/fetchMore), each page by a read op. Sorting loads
-    the rest first and sorts in memory (the aid lists hold thousands of rows, not millions).
+    """The table model of every record list: rows fetched page by page as the view scrolls (canFetchMore /
+    fetchMore), each page by a read op, columns described by `Column`.
 
-    `fetch(store, offset, limit)` and `count(store)` run on the reader thread; `names` (if given) are read with
-    each reload. A reload supersedes the reads of an older one; `loaded` is emitted when its rows are in."""
+    `fetch(store, offset, limit)` and `count(store)` run on the reader thread; without a count, paging ends at a
+    short page. `source` (or `set_source`) says what the next reload reads, asked on the UI thread at the reload,
+    e.g. with the search text of the moment; `names` (if given) are read with each reload. A reload supersedes
+    the reads of an older one; `loaded` is emitted when its rows are in, with `total` (and `capped`) counted.
+
+    Sorting on a header click: by default the rest of the rows are loaded first and sorted in memory (the aid lists
+    hold thousands of rows, not millions). With `order=(key, descending)` the service sorts instead: a click on a
+    column with an `order_by` key reloads in that order (`self.order`, which `source` passes on); the other columns
+    do not sort. A row's cells are formatted once per row and language (a repaint asks for each visible cell many
+    times); `Qt.UserRole` gives the row's id."""
 
     PAGE = 200
     loaded = Signal()
@@ -51,125 +70,195 @@ class LazyTableModel(QAbstractTableModel):
         self,
         columns: list[Column],
         ctx,
-        fetch: Callable[[Any, int, int], list[Row]] | None = None,
-        count: Callable[[Any], int] | None = None,
+        fetch: Fetch | None = None,
+        count: Count | None = None,
         parent: QObject | None = None,
         *,
         names: RowNames | None = None,
         colour: Callable[[Row, int], QColor | None] | None = None,
         background: Callable[[Row], QColor | None] | None = None,
+        order: tuple[str, bool] | None = None,
+        source: Callable[[], tuple[Fetch, Count | None]] | None = None,
     ):
         super().__init__(parent)
         self.columns = columns
         self.ctx = ctx
-        self._fetch = fetch or (lambda _store, _offset, _limit: [])
-        self._count = count or (lambda _store: 0)
+        self._fetch: Fetch = fetch or (lambda _store, _offset, _limit: [])
+        self._count: Count | None = count
+        self._source = source
         self.names = names
         self._colour, self._background = colour, background
+        self.order = order
         self.rows: list[Row] = []
-        self._total = 0
+        self.total = 0  # how many rows the source has, as counted (rows loaded so far without a count)
+        self.capped = False  # the count stopped at its cap (more rows may follow)
+        self._limit: int | None = None  # paging stops there when the count is exact
+        self._exhausted = False  # a short page came: there is no more
+        self._counted = False
+        self._page_fetch: Fetch = self._fetch  # what the pages of the current reload read
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._shown: dict[int, tuple[str, ...]] = {}  # row number -> its cells as shown
         self._generation = 0  # a reload makes the answers of older reads stale
-        self._fetching = False  # a page is on its way: the view must not ask for it again
+        self._fetching = False  # a read is on its way: the view must not ask for a page again
 
-    def set_source(self, fetch: Callable[[Any, int, int], list[Row]], count: Callable[[Any], int]) -> None:
+    # ---- what to read ------------------------------------------------------------------------------------
+    def set_source(self, fetch: Fetch, count: Count | None) -> None:
         """What the next reload (and its pages) reads, e.g. with the search text of the moment."""
         self._fetch, self._count = fetch, count
 
+    def source(self) -> tuple[Fetch, Count | None]:
+        """What a reload reads, asked on the UI thread when it starts."""
+        return self._source() if self._source is not None else (self._fetch, self._count)
+
     def reload(self) -> None:
         self._generation += 1
-        self._fetching = False
-        generation, fetch, count, names = self._generation, self._fetch, self._count, self.names
+        self._fetching = True
+        generation, names, page = self._generation, self.names, self.PAGE
+        fetch, count = self.source()
+        self._page_fetch = fetch
         load_all = self._sort is not None
 
         def read(store):
-            total = count(store)
-            rows = fetch(store, 0, self.PAGE)
-            if load_all:
-                rows += _rest(fetch, store, len(rows), total)
-            return total, rows, names.read(store) if names is not None else None
+            rows = fetch(store, 0, page)
+            complete = len(rows) < page
+            counted = None if count is None or complete else _counted(count(store))
+            if load_all and not complete:
+                rows += _rest(fetch, store, len(rows))
+                complete = True
+            return rows, complete, counted, names.read(store) if names is not None else None
 
-        ReadOp(self.ctx, read, parent=self).success(
-            lambda result: self._on_reloaded(generation, *result)
-        ).latest("reload").run()
+        self._read(generation, read, lambda result: self._on_reloaded(generation, *result))
+
+    def _read(self, generation: int, read: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
+        # One key for reloads and pages: the newest answers, so a reload supersedes a page still on its way.
+        ReadOp(self.ctx, read, parent=self).latest("page").success(done).finished(
+            lambda: self._on_read_finished(generation)
+        ).run()
+
+    def _on_read_finished(self, generation: int) -> None:
+        if generation == self._generation:
+            self._fetching = False
 
     def set_rows(self, rows: list[Row]) -> None:
         """All the rows at once (already read): no paging."""
         self._generation += 1
         self._fetching = False
         self.beginResetModel()
-        self._total, self.rows = len(rows), list(rows)
+        self.rows, self._exhausted, self._limit = list(rows), True, len(rows)
+        self.total, self.capped, self._counted = len(rows), False, True
+        self._shown.clear()
         if self._sort:
             self._apply_sort()
         self.endResetModel()
         self.loaded.emit()
 
-    def _on_reloaded(self, generation: int, total: int, rows: list[Row], names) -> None:
+    def _on_reloaded(
+        self, generation: int, rows: list[Row], complete: bool, counted: tuple[int, bool] | None, names
+    ) -> None:
         if generation != self._generation:
             return
+        self._fetching = False
         if self.names is not None and names is not None:
             self.names.set(names)
         self.beginResetModel()
-        self._total, self.rows = total, rows
+        self.rows, self._exhausted, self._shown = rows, complete, {}
+        if complete:
+            counted = (len(rows), False)
+        self._counted = counted is not None
+        self.total, self.capped = counted if counted is not None else (len(rows), True)
+        self._limit = self.total if self._counted and not self.capped else None
         if self._sort:
             self._apply_sort()
         self.endResetModel()
         self.loaded.emit()
 
+    # ---- paging ------------------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
+    def _complete(self) -> bool:
+        return self._exhausted or (self._limit is not None and len(self.rows) >= self._limit)
+
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self._fetching and len(self.rows) < self._total
+        return not parent.isValid() and not self._fetching and not self._complete()
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        if self._fetching or parent.isValid():
+        if not self.canFetchMore(parent):
             return
         self._fetching = True
-        generation, fetch, offset = self._generation, self._fetch, len(self.rows)
-        ReadOp(self.ctx, lambda store: fetch(store, offset, self.PAGE), parent=self).success(
-            lambda more: self._on_page(generation, offset, more)
-        ).latest("page").run()
+        generation, fetch, offset, page = self._generation, self._page_fetch, len(self.rows), self.PAGE
+        self._read(
+            generation,
+            lambda store: fetch(store, offset, page),
+            lambda more: self._on_page(generation, offset, more),
+        )
 
     def _on_page(self, generation: int, offset: int, more: list[Row]) -> None:
         if generation != self._generation or offset != len(self.rows):
             return  # a reload (or a sort) came meanwhile
         self._fetching = False
-        if not more:
-            self._total = len(self.rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
+        self._exhausted = len(more) < self.PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
+        if self._exhausted:  # every row is in: that is the count (rows may have gone since it was made)
+            self.total, self.capped, self._limit = len(self.rows), False, len(self.rows)
+        elif not self._counted:
+            self.total = len(self.rows)
 
+    # ---- cells -------------------------------------------------------------------------------------------
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = column.value(row)
-            return "" if value is None else str(value)
+            return self._texts(index.row())[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._colour:
             return self._colour(row, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and self._background:
             return self._background(row)
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration:
+            return column.decoration(row)
+        if role == Qt.ItemDataRole.UserRole:
+            return _row_id(row)
         return None
+
+    def _texts(self, number: int) -> tuple[str, ...]:
+        """A row's cells as shown, made once per row and language."""
+        texts = self._shown.get(number)
+        if texts is None:
+            row = self.rows[number]
+            values = (column.value(row) for column in self.columns)
+            texts = self._shown[number] = tuple("" if value is None else str(value) for value in values)
+        return texts
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(self.columns[section].title)
         return None
 
+    # ---- sorting -----------------------------------------------------------------------------------------
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column < 0:  # no sort column: keep the services' order (Kazakh alphabet, newest first…)
             return
+        if self.order is not None:  # the service sorts
+            key = self.columns[column].order_by
+            wanted = (key, order == Qt.SortOrder.DescendingOrder)
+            if key is not None and (wanted != self.order or not self.rows):
+                self.order = (key, wanted[1])
+                self.reload()
+            return
         self._sort = (column, order)
-        if len(self.rows) >= self._total:
+        if self._fetching:  # a read is on its way: read again, every row at once
+            self.reload()
+            return
+        if self._complete():
             self.layoutAboutToBeChanged.emit()
             self._apply_sort()
             self.layoutChanged.emit()
@@ -177,10 +266,12 @@ class LazyTableModel(QAbstractTableModel):
         # The rest of the rows first, by a read op; then sorted in memory.
         self._generation += 1
         self._fetching = True
-        generation, fetch, offset, total = self._generation, self._fetch, len(self.rows), self._total
-        ReadOp(self.ctx, lambda store: _rest(fetch, store, offset, total), parent=self).success(
-            lambda rest: self._on_rest(generation, rest)
-        ).latest("page").run()
+        generation, fetch, offset = self._generation, self._page_fetch, len(self.rows)
+        self._read(
+            generation,
+            lambda store: _rest(fetch, store, offset),
+            lambda rest: self._on_rest(generation, rest),
+        )
 
     def _on_rest(self, generation: int, rest: list[Row]) -> None:
         if generation != self._generation:
@@ -190,7 +281,8 @@ class LazyTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rest) - 1)
             self.rows.extend(rest)
             self.endInsertRows()
-        self._total = len(self.rows)
+        self._exhausted = True
+        self.total, self.capped, self._limit = len(self.rows), False, len(self.rows)
         self.layoutAboutToBeChanged.emit()
         self._apply_sort()
         self.layoutChanged.emit()
@@ -205,25 +297,40 @@ class LazyTableModel(QAbstractTableModel):
             return (0, value) if isinstance(value, (int, float)) else (1, text.sort_key(str(value or "")))
 
         self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._shown.clear()
 
+    # ---- rows --------------------------------------------------------------------------------------------
     def row(self, index: int) -> Row | None:
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
+    def row_id(self, index: int) -> Any:
+        """The id of the row at `index` (None past the end)."""
+        row = self.row(index)
+        return None if row is None else _row_id(row)
+
+    def row_of(self, row_id: Any) -> int:
+        """The number of the loaded row with this id, or -1."""
+        return next((i for i, row in enumerate(self.rows) if _row_id(row) == row_id), -1)
+
     def retranslate(self) -> None:
+        self._shown.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
 
 
-def _rest(fetch: Callable[[Any, int, int], list[Row]], store, offset: int, total: int) -> list[Row]:
-    """The rows from `offset` on, in big pages (runs in a read op)."""
+def _counted(found: int | tuple[int, bool]) -> tuple[int, bool]:
+    return found if isinstance(found, tuple) else (found, False)
+
+
+def _rest(fetch: Fetch, store, offset: int) -> list[Row]:
+    """The rows from `offset` on, in big pages, up to a short one (runs in a read op)."""
     rows: list[Row] = []
-    while offset + len(rows) < total:
+    while True:
         more = fetch(store, offset + len(rows), 5000)
-        if not more:
-            break
         rows.extend(more)
-    return rows
+        if len(more) < 5000:
+            return rows
 
 
 def enable_sorting(view) -> None:

@@ -15,7 +15,8 @@ from desktop.errors import DostyqError, ValidationError, ValidationErrors
 from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.duplicate_dialog import DuplicateDialog
-from ui.widgets.person_form import ERROR_STYLE, PersonForm
+from ui.widgets.form_errors import ERROR_STYLE
+from ui.widgets.person_form import PersonForm
 
 PERSON_TABLES = ("people", "people_distinct")
 

@@ -23,38 +23,10 @@ from desktop import clock, people
 from desktop.errors import ValidationError, ValidationErrors, field_label
 from desktop.i18n import _, current_language
 from desktop.phone import country_name, format_phone
+from ui.widgets.form_errors import ERROR_STYLE, FieldMessage
 
-ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
 TICKED_LANGUAGES = ("kk", "ru")
-
-
-class FieldMessages:
-    """An editor with a message line under it (error in red, warning in amber)."""
-
-    def __init__(self, editor: QWidget, parent: QWidget):
-        self.editor = editor
-        self.box = QWidget(parent)
-        layout = QVBoxLayout(self.box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(editor)
-        self.label = QLabel(self.box)
-        self.label.setWordWrap(True)
-        self.label.hide()
-        layout.addWidget(self.label)
-
-    def show(self, message: str, style: str) -> None:
-        self.label.setText(message)
-        self.label.setStyleSheet(style)
-        self.label.setVisible(bool(message))
-
-    def clear(self) -> None:
-        self.show("", "")
-
-    @property
-    def message(self) -> str:
-        return self.label.text() if not self.label.isHidden() else ""
 
 
 def required_label(text: str, required: bool) -> str:
@@ -77,7 +49,7 @@ class PersonForm(QWidget):
         outer.addLayout(self.form)
         outer.addStretch(1)  # spare height goes below the last field, not between the rows
         self.labels: dict[str, QLabel] = {}
-        self.fields: dict[str, FieldMessages] = {}
+        self.fields: dict[str, FieldMessage] = {}
 
         self.surname = QLineEdit(self)
         self.name = QLineEdit(self)
@@ -121,7 +93,7 @@ class PersonForm(QWidget):
             if fields is not None and name not in fields:
                 editor.hide()
                 continue
-            messages = FieldMessages(editor, self)
+            messages = FieldMessage(editor, self)
             label = QLabel(self)
             self.labels[name] = label
             self.fields[name] = messages

@@ -1,17 +1,17 @@
-"""What the record forms (event, creative group, association) share: a line for errors that belong to no single
-field, and the Save / Cancel / Delete buttons, with saving re-enabled when the write fails."""
+"""What the record forms (event, creative group, association) share: the form-level line for errors that belong to
+no single field, and the Save / Cancel / Delete buttons, with saving re-enabled when the write fails."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QLabel
 
-from desktop.errors import DostyqError, ValidationError, ValidationErrors
-from ui.widgets.field_errors import FieldErrors
+from desktop.errors import DostyqError
+from ui.widgets.form_errors import FormErrors
 
 
 class RecordDialog(QDialog):
-    errors: FieldErrors
+    errors: FormErrors
 
     def retranslate_ui(self) -> None:
         raise NotImplementedError
@@ -25,14 +25,13 @@ class RecordDialog(QDialog):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+            self.errors.retranslate()
         super().changeEvent(event)
 
     def add_footer(self, layout: QBoxLayout, deletable: bool) -> None:
         """Adds the general error line and the buttons; subclasses provide save() and _on_delete_button_clicked()."""
         self.general_error = QLabel(self)
-        self.general_error.setStyleSheet("color: #b00020;")
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.errors.set_form_label(self.general_error)
         layout.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -44,22 +43,11 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-    def show_general_error(self, lines: list[str] | str) -> None:
-        text = lines if isinstance(lines, str) else "\n".join(lines)
-        if text:
-            self.general_error.setText(text)
-            self.general_error.show()
-
-    def show_errors(self, exc: ValidationError | ValidationErrors) -> None:
+    def show_errors(self, error: DostyqError) -> None:
         """Each message beside the field it names; the ones for no field of this form on the general line."""
-        unplaced = self.errors.show(exc)
-        if unplaced:
-            self.show_general_error(unplaced)
+        self.errors.show(error)
 
     def _on_save_failed(self, error: DostyqError) -> None:
         """A write op's failure: saving is possible again, and the message goes beside its field if it names one."""
         self.buttons.setEnabled(True)
-        if isinstance(error, ValidationError | ValidationErrors):
-            self.show_errors(error)
-        else:
-            self.show_general_error(error.message)
+        self.show_errors(error)
