@@ -14,7 +14,7 @@ from desktop.instance_lock import InstanceLock
 from desktop.paths import default_db_path
 from desktop.settings import Settings
 
-SECTION_NAMES = ("events", "volunteers", "aid", "groups", "reports", "sync", "settings")
+SECTION_NAMES = ("events", "volunteers", "aid", "groups", "reports", "sync", "backups", "settings")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from desktop.store import Store
+    from ui.backup_controller import BackupController
     from ui.context import AppContext
     from ui.main_window import MainWindow
     from ui.sync_controller import SyncController
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     runner = TaskRunner(lambda: Store(db_path))
     ctx = AppContext(store, runner, settings)
     ctx.sync = SyncController(ctx, auto=not args.screenshot)
+    ctx.backups = BackupController(ctx, auto=not args.screenshot)
     window = MainWindow(ctx)
     if args.section:
         window.show_section(args.section)
@@ -119,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(100, capture)
 
     code = app.exec()
+    ctx.backups.stop()
     ctx.sync.stop()
     runner.shutdown()
     store.close()

@@ -62,4 +62,4 @@ SECTIONS = [
 ]
 
 # `--section NAME` accepts these; several names can open the same sidebar entry on a different page.
-SECTION_ALIASES = {"settings": ("sync", "settings"), "sync": ("sync", "sync")}
+SECTION_ALIASES = {"settings": ("sync", "settings"), "backups": ("sync", "backups"), "sync": ("sync", "sync")}

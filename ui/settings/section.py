@@ -1,4 +1,5 @@
-"""Sync & settings: the sync page (server, status, sync files) and the settings page (language, data, about)."""
+"""Sync & settings: the sync page (server, status, sync files), the backups page and the settings page (language,
+data, about)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
-from desktop import backup, clock, reference
+from desktop import backup, reference
 from desktop.errors import DostyqError
-from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
+from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.qt_i18n import apply_language
+from ui.settings.backups_page import BackupsPage
 from ui.settings.sync_page import SyncPage
 from ui.sync_controller import sync_controller
 from ui.widgets.section import Section
@@ -68,12 +70,9 @@ class SettingsPage(QWidget):
         row.addWidget(self.db_path, 1)
         row.addWidget(self.open_folder)
         data_form.addRow(self.db_label, row)
-        self.backup_button = QPushButton(self.data_box)
-        self.backup_button.clicked.connect(self._on_backup_button_clicked)
         self.switch_button = QPushButton(self.data_box)
         self.switch_button.clicked.connect(self._on_switch_button_clicked)
         actions = QHBoxLayout()
-        actions.addWidget(self.backup_button)
         actions.addWidget(self.switch_button)
         actions.addStretch(1)
         data_form.addRow("", actions)
@@ -119,7 +118,6 @@ class SettingsPage(QWidget):
         self.data_box.setTitle(_("Data"))
         self.db_label.setText(_("Database file:"))
         self.open_folder.setText(_("Open folder"))
-        self.backup_button.setText(_("Back up now…"))
         self.switch_button.setText(_("Use another database file…"))
         self.about_box.setTitle(_("About Dostyq"))
         self.about_text.setText(
@@ -145,20 +143,6 @@ class SettingsPage(QWidget):
     def _on_house_combo_changed(self, index: int) -> None:
         code = self.house_combo.itemData(index) or None
         WriteOp(self.ctx, lambda store: store.set_house(code), tables=("meta",), parent=self).run()
-
-    def _on_backup_button_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, _("Choose where to save the backup (e.g. a USB stick)")
-        )
-        if not folder:
-            return
-        WriteOp(
-            self.ctx,
-            lambda store, progress: str(backup.backup_store(store, folder, clock.now(), progress)),
-            parent=self,
-        ).with_progress(N_("Backing up the database…")).success(
-            lambda path: self._show_data_message(_("Backup saved: {path}").format(path=path))
-        ).failure(self._show_data_error).run()
 
     def _on_switch_button_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -195,21 +179,26 @@ class SettingsSection(Section):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         self.sync_page = SyncPage(self.ctx, self.tabs)
+        self.backups_page = BackupsPage(self.ctx, self.tabs)
         self.settings_page = SettingsPage(self.ctx, self.tabs)
         self.tabs.addTab(self.sync_page, "")
+        self.tabs.addTab(self.backups_page, "")
         self.tabs.addTab(self.settings_page, "")
         layout.addWidget(self.tabs)
 
     def retranslate_ui(self) -> None:
         self.tabs.setTabText(0, _("Sync"))
-        self.tabs.setTabText(1, _("Settings"))
+        self.tabs.setTabText(1, _("Backups"))
+        self.tabs.setTabText(2, _("Settings"))
         self.sync_page.retranslate_ui()
+        self.backups_page.retranslate_ui()
         self.settings_page.retranslate_ui()
 
     def refresh(self) -> None:
         self.sync_page.refresh()
+        self.backups_page.refresh()
 
     def show_page(self, page) -> None:
-        self.tabs.setCurrentIndex(1 if page == "settings" else 0)
+        self.tabs.setCurrentIndex({"settings": 2, "backups": 1}.get(page, 0))
         if page == "review":
             self.sync_page.show_review()
