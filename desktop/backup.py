@@ -451,7 +451,10 @@ def _snapshot(
     source: sqlite3.Connection | str | os.PathLike, dest: Path, now: dt.datetime, progress=None
 ) -> None:
     """A consistent copy of the database (SQLite's online backup), as one self-contained file."""
-    conn = source if isinstance(source, sqlite3.Connection) else sqlite3.connect(source, timeout=10)
+    if isinstance(source, sqlite3.Connection):
+        conn = source
+    else:  # read-write, never create: a database that is not there is an error, not an empty backup
+        conn = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=rw", uri=True, timeout=10)
     try:
         target = sqlite3.connect(dest)
         try:

@@ -276,3 +276,9 @@ def test_chosen_database_file_is_checked(tmp_path):
     bad.write_bytes(b"PK\x03\x04 spreadsheet")
     with pytest.raises(StoreOpenError):
         check_database_file(bad)
+
+
+def test_a_database_that_is_not_there_is_not_backed_up_as_an_empty_one(store, usb, ready, tmp_path):
+    with pytest.raises(backup.BackupError):
+        backup.make_backup(tmp_path / "gone.sqlite", backup.settings(store), NOW)
+    assert not (tmp_path / "gone.sqlite").exists() and list(usb.iterdir()) == []
