@@ -1,74 +1,833 @@
-"""Copies of the house database: a consistent snapshot taken while the app runs (SQLite's online backup),
-checked before it is called done, and a check that a file chosen by the user is a database Dostyq can use."""
+"""Backups of the house database: encrypted, made every day the app runs, rotated, checked after writing, and
+restored from Settings.
+
+Keys. Setting backups up makes an X25519 key pair and a random authentication key. The private key and the
+authentication key (together, the *backup secret*) are wrapped twice with AES-GCM: by a key derived from the
+administrator's backup password (scrypt) and by a random recovery key shown once. The local `meta` table keeps the
+public key, the authentication key and both wrapped copies, so the daily backup needs no password; a copy of the
+database alone does not open any backup (the private key is only ever stored wrapped).
+
+File format (`dostyq-backup-YYYY-MM-DD-HHMMSS.dqbackup`):
+
+    MAGIC (8 bytes) | version (1 byte) | header length (u32, big-endian) | header (UTF-8 JSON)
+    chunks: length (u32, big-endian; the top bit marks the final chunk) | AES-GCM ciphertext
+
+The header carries the KDF parameters, the salts, both wrapped copies of the backup secret, the public key and the
+file's ephemeral public key. Each file's key is HKDF-SHA256 over the X25519 shared secret (ephemeral × public),
+salted with the authentication key, so only the holder of that key can make a backup that opens. Chunks are 1 MiB
+of the SQLite snapshot; each nonce is the chunk's counter and the final flag, and each chunk is authenticated with
+the hash of the header, so a changed header, a reordered, changed or missing chunk (truncation) is detected.
+
+Rotation keeps the newest backup of each of the last 7 days, 4 ISO weeks and 12 months that have one (`keep`).
+
+Restore decrypts into the database's own folder, checks and migrates the copy, keeps the current database as a
+pre-restore copy beside it and copies the backup into the live database with SQLite's backup API in one step (the
+other connections see the restored data on their next read). The restored outbox and sync cursor are the backup's:
+ops it still holds are resent (the server answers a known op_id as a duplicate) and every row the server received
+after the backup is pulled again and merged by HLC, so nothing is lost or doubled.
+"""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 import os
+import re
+import secrets
+import shutil
 import sqlite3
-from collections.abc import Callable
+import struct
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
-from desktop.errors import DostyqError, StoreOpenError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from desktop import roles, schema
+from desktop.errors import DostyqError, StoreOpenError, ValidationError, register_field_labels
 from desktop.i18n import N_
 from desktop.roles import requires
 
+Progress = Callable[[int, int], None]
+
+MAGIC = b"DOSTYQBK"
+VERSION = 1
+SUFFIX = ".dqbackup"
+NAME_RE = re.compile(r"^dostyq-backup-(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})\.dqbackup$")
+CHUNK = 1 << 20
+FINAL = 1 << 31
 PAGES_PER_STEP = 256
+MIN_PASSWORD = 8
+# scrypt cost of a new set-up (about 32 MB and a tenth of a second); a file may say less, never more than MAX_N.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
+MAX_SCRYPT_N = 1 << 20
+RECOVERY_BYTES = 20  # 160 bits: 32 base32 characters, shown as 8 groups of 4
+
+# Keys of the local `meta` table.
+META_FOLDER = "backup_folder"
+META_KEYS = "backup_keys"
+META_LAST_AT = "backup_last_at"
+META_LAST_ERROR = "backup_last_error"
+META_CREATED = "backup_created_at"  # written into the snapshot itself: when the backup was made
+
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+
+register_field_labels(
+    {"password": N_("Password"), "password2": N_("Repeat the password"), "folder": N_("Folder")}
+)
 
 
+# ---- errors ---------------------------------------------------------------------------------------------------
 class BackupError(DostyqError):
     template = N_("The backup could not be written to {path}: {detail}")
 
 
-def backup_name(now: dt.datetime) -> str:
-    return f"dostyq-backup-{now:%Y-%m-%d-%H%M%S}.sqlite"
+class BackupFolderMissing(DostyqError):
+    template = N_(
+        "The backup folder {path} is not available (is the USB stick plugged in?). No backup was made."
+    )
 
 
-def backup(
-    conn: sqlite3.Connection,
-    target_dir: str | os.PathLike,
-    now: dt.datetime,
-    progress: Callable[[int, int], None] | None = None,
-) -> Path:
-    """Writes a snapshot of `conn`'s database into target_dir and verifies it; returns the file's path."""
-    target = Path(target_dir) / backup_name(now)
-    partial = target.with_suffix(".partial")
+class BackupNotSetUp(DostyqError):
+    template = N_("Backups are not set up yet: choose a folder and a backup password first.")
+
+
+class BackupVerifyError(DostyqError):
+    template = N_("The backup written to {path} did not read back correctly and was removed: {detail}")
+
+
+class WrongSecret(DostyqError):
+    template = N_("This password or recovery key does not open the backup {path}.")
+
+
+class BackupDamaged(DostyqError):
+    template = N_("The backup {path} is damaged or incomplete and cannot be used.")
+
+
+class NotABackup(DostyqError):
+    template = N_("The file {path} is not a Dostyq backup.")
+
+
+class BackupTooNew(DostyqError):
+    template = N_(
+        "The backup {path} was made by a newer version of Dostyq (schema {found}, this version knows {known}). "
+        "Update Dostyq first."
+    )
+
+
+class RestoreError(DostyqError):
+    template = N_("The backup could not be restored: {detail}. The database was not changed.")
+
+
+# ---- settings (meta) ------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class BackupSettings:
+    folder: str | None
+    keys: dict | None  # public key, authentication key and the wrapped backup secret (see the module text)
+    last_at: str | None  # ISO time in Almaty of the last good backup
+    last_error: str | None
+
+    @property
+    def set_up(self) -> bool:
+        return bool(self.folder and self.keys)
+
+    @property
+    def last_date(self) -> dt.date | None:
+        return dt.datetime.fromisoformat(self.last_at).date() if self.last_at else None
+
+    def due(self, today: dt.date) -> bool:
+        """Is today's automatic backup still to be made?"""
+        return self.set_up and self.last_date != today
+
+
+def settings(store) -> BackupSettings:
+    keys = store.get_meta(META_KEYS)
+    return BackupSettings(
+        folder=store.get_meta(META_FOLDER),
+        keys=json.loads(keys) if keys else None,
+        last_at=store.get_meta(META_LAST_AT),
+        last_error=store.get_meta(META_LAST_ERROR),
+    )
+
+
+@requires("backups")
+def set_up(store, folder: str, password: str, password2: str) -> str:
+    """Makes new backup keys and remembers the folder. Returns the recovery key, to be shown once.
+
+    Backups made before keep opening with the password and recovery key of their own time."""
+    check_password(password, password2)
+    if not folder:
+        raise ValidationError("folder", N_("Choose the folder (or USB stick) for the backups."))
+    recovery = secrets.token_bytes(RECOVERY_BYTES)
+    keys = _new_keys(password, recovery)
+    with store.transaction():
+        store.set_meta(META_FOLDER, str(folder))
+        store.set_meta(META_KEYS, json.dumps(keys, sort_keys=True))
+        store.set_meta(META_LAST_ERROR, None)
+        store.audit("backup_set_up", details={"folder": str(folder)})
+    return format_recovery_key(recovery)
+
+
+@requires("backups")
+def change_folder(store, folder: str) -> None:
+    if not folder:
+        raise ValidationError("folder", N_("Choose the folder (or USB stick) for the backups."))
+    with store.transaction():
+        store.set_meta(META_FOLDER, str(folder))
+        store.audit("backup_folder_changed", details={"folder": str(folder)})
+
+
+def record_result(store, at: dt.datetime | None, error: DostyqError | None = None) -> None:
+    """Remembers the last automatic or manual backup (its time) or why it failed (the untranslated message and
+    its fields, so it shows in whichever language is current)."""
+    with store.transaction():
+        if at is not None:
+            store.set_meta(META_LAST_AT, at.isoformat(timespec="seconds"))
+        store.set_meta(
+            META_LAST_ERROR,
+            json.dumps({"template": error.template, "params": _plain(error.params)}) if error else None,
+        )
+
+
+def last_error(config: BackupSettings) -> DostyqError | None:
+    if not config.last_error:
+        return None
+    data = json.loads(config.last_error)
+    return DostyqError(data["template"], **data["params"])
+
+
+def _plain(params: dict) -> dict:
+    return {k: v if isinstance(v, (int, float)) else str(v) for k, v in params.items()}
+
+
+def check_password(password: str, password2: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            "password", N_("The password needs at least {count} characters."), count=MIN_PASSWORD
+        )
+    if password != password2:
+        raise ValidationError("password2", N_("The two passwords are not the same."))
+
+
+# ---- keys -----------------------------------------------------------------------------------------------------
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise TypeError("not base64 text")
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def format_recovery_key(raw: bytes) -> str:
+    text = base64.b32encode(raw).decode("ascii").rstrip("=")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def parse_recovery_key(text: str) -> bytes | None:
+    """The key's bytes if `text` has the shape of a recovery key (spaces, dashes and case do not matter)."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    if len(compact) != 32 or not re.fullmatch(r"[A-Z2-7]+", compact):
+        return None
+    return base64.b32decode(compact)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
+
+
+def _hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key)
+
+
+def _wrap_aad(public: bytes) -> bytes:
+    return b"dostyq-backup-secret\x00" + public
+
+
+def _new_keys(password: str, recovery: bytes) -> dict:
+    private = X25519PrivateKey.generate()
+    public = private.public_key().public_bytes_raw()
+    auth = secrets.token_bytes(32)
+    secret = private.private_bytes_raw() + auth
+    salt, rsalt = secrets.token_bytes(16), secrets.token_bytes(16)
+    by_password = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    by_recovery = _hkdf(recovery, rsalt, b"dostyq-backup-recovery")
+    n1, n2 = secrets.token_bytes(12), secrets.token_bytes(12)
+    return {
+        "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(salt)},
+        "public": _b64(public),
+        "auth": _b64(auth),  # kept locally only: never written into a backup file
+        "wrapped_by_password": _b64(n1 + AESGCM(by_password).encrypt(n1, secret, _wrap_aad(public))),
+        "recovery_salt": _b64(rsalt),
+        "wrapped_by_recovery": _b64(n2 + AESGCM(by_recovery).encrypt(n2, secret, _wrap_aad(public))),
+    }
+
+
+def _unwrap(header: dict, secret_text: str, shown: str) -> tuple[bytes, bytes]:
+    """(private key, authentication key) from the header's wrapped copies, with a password or recovery key."""
     try:
-        Path(target_dir).mkdir(parents=True, exist_ok=True)
-        dest = sqlite3.connect(partial)
+        public = _unb64(header["public"])
+        candidates: list[tuple[bytes, str]] = []
+        raw = parse_recovery_key(secret_text)
+        if raw is not None:
+            kek = _hkdf(raw, _unb64(header["recovery_salt"]), b"dostyq-backup-recovery")
+            candidates.append((kek, "wrapped_by_recovery"))
+        kdf = header["kdf"]
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        if (
+            kdf["name"] != "scrypt"
+            or not (2 <= n <= MAX_SCRYPT_N)
+            or not (1 <= r <= 32)
+            or not (1 <= p <= 16)
+        ):
+            raise ValueError("unknown key derivation")
+        candidates.append((_scrypt(secret_text, _unb64(kdf["salt"]), n, r, p), "wrapped_by_password"))
+        for kek, field in candidates:
+            blob = _unb64(header[field])
+            try:
+                secret = AESGCM(kek).decrypt(blob[:12], blob[12:], _wrap_aad(public))
+            except InvalidTag:
+                continue
+            if len(secret) != 64:
+                raise ValueError("bad secret length")
+            return secret[:32], secret[32:]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise BackupDamaged(path=shown) from exc
+    raise WrongSecret(path=shown)
+
+
+def _file_key(shared: bytes, auth: bytes, ephemeral: bytes, public: bytes) -> bytes:
+    return _hkdf(shared, auth, b"dostyq-backup-file-v1\x00" + ephemeral + public)
+
+
+# ---- file format ----------------------------------------------------------------------------------------------
+def _nonce(counter: int, final: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
+
+
+def _encrypt_file(src: Path, dst: Path, keys: dict, progress: Progress | None = None) -> tuple[bytes, bytes]:
+    """Writes `src` encrypted to `dst`. Returns (file key, SHA-256 of the plaintext) for the check that follows."""
+    public = _unb64(keys["public"])
+    ephemeral = X25519PrivateKey.generate()
+    eph_public = ephemeral.public_key().public_bytes_raw()
+    key = _file_key(
+        ephemeral.exchange(X25519PublicKey.from_public_bytes(public)),
+        _unb64(keys["auth"]),
+        eph_public,
+        public,
+    )
+    header = {
+        k: keys[k] for k in ("kdf", "public", "wrapped_by_password", "recovery_salt", "wrapped_by_recovery")
+    }
+    header.update(ephemeral=_b64(eph_public), chunk=CHUNK)
+    head = _header_bytes(header)
+    aad = hashlib.sha256(head).digest()
+    aead = AESGCM(key)
+    digest = hashlib.sha256()
+    total = src.stat().st_size
+    done = 0
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        fout.write(head)
+        counter = 0
+        block = fin.read(CHUNK)
+        while True:
+            following = fin.read(CHUNK)
+            final = not following
+            digest.update(block)
+            sealed = aead.encrypt(_nonce(counter, final), block, aad)
+            fout.write(struct.pack(">I", len(sealed) | (FINAL if final else 0)))
+            fout.write(sealed)
+            done += len(block)
+            if progress:
+                progress(done, total)
+            if final:
+                break
+            block, counter = following, counter + 1
+        fout.flush()
+        os.fsync(fout.fileno())
+    return key, digest.digest()
+
+
+def _header_bytes(header: dict) -> bytes:
+    body = json.dumps(header, sort_keys=True).encode("utf-8")
+    return MAGIC + bytes([VERSION]) + struct.pack(">I", len(body)) + body
+
+
+def _read_header(fh: IO[bytes], shown: str) -> tuple[dict, bytes]:
+    start = fh.read(len(MAGIC) + 1 + 4)
+    if len(start) < len(MAGIC) or start[: len(MAGIC)] != MAGIC:
+        raise NotABackup(path=shown)
+    if len(start) < len(MAGIC) + 5:
+        raise BackupDamaged(path=shown)
+    if start[len(MAGIC)] != VERSION:
+        raise BackupTooNew(path=shown, found=f"v{start[len(MAGIC)]}", known=f"v{VERSION}")
+    (length,) = struct.unpack(">I", start[-4:])
+    if length > 1 << 16:
+        raise BackupDamaged(path=shown)
+    body = fh.read(length)
+    try:
+        if len(body) != length:
+            raise ValueError("short header")
+        header = json.loads(body.decode("utf-8"))
+        if not isinstance(header, dict):
+            raise TypeError("header is not an object")
+    except (ValueError, TypeError) as exc:
+        raise BackupDamaged(path=shown) from exc
+    return header, hashlib.sha256(start + body).digest()
+
+
+def _decrypt_body(fh: IO[bytes], key: bytes, aad: bytes, out: IO[bytes], shown: str, progress=None) -> bytes:
+    """Decrypts every chunk into `out`; returns the SHA-256 of the plaintext. A missing final chunk, a changed or
+    extra byte raises BackupDamaged."""
+    aead = AESGCM(key)
+    digest = hashlib.sha256()
+    counter = 0
+    size = os.fstat(fh.fileno()).st_size
+    while True:
+        prefix = fh.read(4)
+        if len(prefix) != 4:
+            raise BackupDamaged(path=shown)  # ended before the final chunk: truncated
+        (word,) = struct.unpack(">I", prefix)
+        final, length = bool(word & FINAL), word & ~FINAL
+        if length > CHUNK + 16:
+            raise BackupDamaged(path=shown)
+        sealed = fh.read(length)
+        if len(sealed) != length:
+            raise BackupDamaged(path=shown)
+        try:
+            block = aead.decrypt(_nonce(counter, final), sealed, aad)
+        except InvalidTag as exc:
+            raise BackupDamaged(path=shown) from exc
+        digest.update(block)
+        out.write(block)
+        if progress:
+            progress(fh.tell(), size)
+        if final:
+            if fh.read(1):
+                raise BackupDamaged(path=shown)  # bytes after the final chunk
+            return digest.digest()
+        counter += 1
+
+
+def _open_with_secret(path: Path, secret_text: str, out: Path, progress=None) -> None:
+    """Decrypts the backup `path` into the file `out` with the password or the recovery key."""
+    shown = str(path)
+    try:
+        with open(path, "rb") as fh:
+            header, aad = _read_header(fh, shown)
+            private, auth = _unwrap(header, secret_text, shown)
+            try:
+                ephemeral, public = _unb64(header["ephemeral"]), _unb64(header["public"])
+                shared = X25519PrivateKey.from_private_bytes(private).exchange(
+                    X25519PublicKey.from_public_bytes(ephemeral)
+                )
+            except (KeyError, ValueError) as exc:
+                raise BackupDamaged(path=shown) from exc
+            key = _file_key(shared, auth, ephemeral, public)
+            with open(out, "wb") as fout:
+                _decrypt_body(fh, key, aad, fout, shown, progress)
+    except FileNotFoundError as exc:
+        raise BackupDamaged(path=shown) from exc
+    except IsADirectoryError as exc:
+        raise NotABackup(path=shown) from exc
+
+
+# ---- making a backup ------------------------------------------------------------------------------------------
+def backup_name(now: dt.datetime) -> str:
+    return f"dostyq-backup-{now:%Y-%m-%d-%H%M%S}{SUFFIX}"
+
+
+def _snapshot(
+    source: sqlite3.Connection | str | os.PathLike, dest: Path, now: dt.datetime, progress=None
+) -> None:
+    """A consistent copy of the database (SQLite's online backup), as one self-contained file."""
+    if isinstance(source, sqlite3.Connection):
+        conn = source
+    else:  # read-write, never create: a database that is not there is an error, not an empty backup
+        conn = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=rw", uri=True, timeout=10)
+    try:
+        target = sqlite3.connect(dest)
         try:
             conn.backup(
-                dest,
+                target,
                 pages=PAGES_PER_STEP,
                 progress=(lambda status, remaining, total: progress(total - remaining, total))
                 if progress
                 else None,
             )
-            if dest.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupError(path=str(target), detail="integrity check failed")
+            target.execute("PRAGMA journal_mode = DELETE")
+            target.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (META_CREATED, now.isoformat(timespec="seconds")),
+            )
+            target.commit()
         finally:
-            dest.close()
-        os.replace(partial, target)  # only a complete, checked copy gets the final name
-    except (OSError, sqlite3.Error) as exc:
+            target.close()
+    finally:
+        if conn is not source:
+            conn.close()
+
+
+@contextlib.contextmanager
+def _private_dir(near: Path | None = None) -> Iterator[Path]:
+    """A folder only this user can read, for the plain snapshot while it is encrypted or checked."""
+    path = Path(tempfile.mkdtemp(prefix="dostyq-backup-", dir=near))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _integrity(path: Path) -> str:
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def _read_only_uri(path: Path) -> str:
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def _phases(progress: Progress | None, *weights: int) -> list[Progress | None]:
+    """Splits one progress bar (0..100) into consecutive phases of the given weights."""
+    if progress is None:
+        return [None] * len(weights)
+    out: list[Progress | None] = []
+    start = 0
+    for weight in weights:
+
+        def phase(done: int, total: int, start=start, weight=weight) -> None:
+            progress(start + (weight * done // total if total else weight), 100)
+
+        out.append(phase)
+        start += weight
+    return out
+
+
+def make_backup(
+    source: sqlite3.Connection | str | os.PathLike,
+    config: BackupSettings,
+    now: dt.datetime,
+    progress: Progress | None = None,
+    *,
+    actor: roles.Actor = roles.SYSTEM,
+) -> Path:
+    """Writes an encrypted backup of `source` (a database path, opened here for reading, or a connection) into
+    the configured folder, reads it back (decrypt + integrity check), then rotates the folder. Returns the path.
+
+    Needs no password. Runs without the app's connections: the general pool may call it. The daily backup is the
+    PC's own (SYSTEM); one made by hand needs an account that may make backups."""
+    roles.require(actor, "backups")
+    if not config.set_up:
+        raise BackupNotSetUp()
+    assert config.folder is not None and config.keys is not None  # set_up says so
+    folder = Path(config.folder)
+    if not folder.is_dir():
+        raise BackupFolderMissing(path=str(folder))
+    target = folder / backup_name(now)
+    partial = target.with_name(target.name + ".partial")
+    snap_p, enc_p, check_p = _phases(progress, 30, 40, 30)
+    with _private_dir() as work:
+        plain = work / "snapshot.sqlite"
         try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass  # the folder itself is unusable: there is nothing to clean up
-        raise BackupError(path=str(target), detail=str(exc)) from exc
+            _snapshot(source, plain, now, snap_p)
+            if (status := _integrity(plain)) != "ok":
+                raise BackupError(path=str(target), detail=status)
+            key, digest = _encrypt_file(plain, partial, config.keys, enc_p)
+            os.replace(partial, target)  # only a complete file gets the final name
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            raise BackupError(path=str(target), detail=str(exc)) from exc
+        plain.unlink()
+        try:
+            _verify(target, key, digest, work / "check.sqlite", check_p)
+        except (BackupDamaged, NotABackup, OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            detail = exc.message if isinstance(exc, DostyqError) else str(exc)
+            raise BackupVerifyError(path=str(target), detail=detail) from exc
+    rotate(folder)
     return target
 
 
-def sqlite_version() -> str:
-    """The version of the SQLite library the database is kept with (for the About text)."""
-    return sqlite3.sqlite_version
+def _verify(path: Path, key: bytes, digest: bytes, out: Path, progress=None) -> None:
+    """Reads the file back from its folder with the key it was written with: every chunk must open, the plaintext
+    must be the snapshot, and SQLite must find the database sound."""
+    shown = str(path)
+    with open(path, "rb") as fh, open(out, "wb") as fout:
+        _header, aad = _read_header(fh, shown)
+        if _decrypt_body(fh, key, aad, fout, shown, progress) != digest:
+            raise BackupDamaged(path=shown)
+    if (status := _integrity(out)) != "ok":
+        raise BackupDamaged(path=shown, detail=status)
+
+
+# ---- the folder: list and rotate ------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    made_at: dt.datetime  # from the name: Almaty time of the backup
+    size: int
+
+
+def list_backups(folder: str | os.PathLike | None) -> list[BackupFile]:
+    """The backups in `folder`, newest first (an unavailable folder lists none)."""
+    if not folder or not Path(folder).is_dir():
+        return []
+    found = []
+    for path in Path(folder).iterdir():
+        made = _stamp_of(path.name)
+        if made is None or not path.is_file():
+            continue
+        with contextlib.suppress(OSError):
+            found.append(BackupFile(path, made, path.stat().st_size))
+    return sorted(found, key=lambda b: b.made_at, reverse=True)
+
+
+def _stamp_of(name: str) -> dt.datetime | None:
+    match = NAME_RE.match(name)
+    if not match:
+        return None
+    try:
+        y, mo, d, h, mi, s = (int(g) for g in match.groups())
+        return dt.datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return None
+
+
+def keep(
+    stamps: Iterable[dt.datetime],
+    daily: int = KEEP_DAILY,
+    weekly: int = KEEP_WEEKLY,
+    monthly: int = KEEP_MONTHLY,
+) -> set[dt.datetime]:
+    """Which backups rotation keeps: the newest of each of the last `daily` days, `weekly` ISO weeks and `monthly`
+    months that have a backup (each rule on its own; a backup kept by any rule stays)."""
+    ordered = sorted(set(stamps), reverse=True)
+    kept: set[dt.datetime] = set()
+    for count, period in (
+        (daily, lambda s: s.date()),
+        (weekly, lambda s: s.isocalendar()[:2]),
+        (monthly, lambda s: (s.year, s.month)),
+    ):
+        seen: set = set()
+        for stamp in ordered:
+            key = period(stamp)
+            if key in seen:
+                continue
+            if len(seen) == count:
+                break
+            seen.add(key)
+            kept.add(stamp)
+    return kept
+
+
+def rotate(folder: str | os.PathLike) -> list[Path]:
+    """Removes the backups `keep` does not keep (and leftovers of interrupted writes). Returns what was removed."""
+    backups = list_backups(folder)
+    kept = keep(b.made_at for b in backups)
+    removed = []
+    for item in backups:
+        if item.made_at not in kept:
+            with contextlib.suppress(OSError):
+                item.path.unlink()
+                removed.append(item.path)
+    for leftover in Path(folder).glob(f"dostyq-backup-*{SUFFIX}.partial"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+    return removed
+
+
+# ---- preview and restore --------------------------------------------------------------------------------------
+# What a preview counts: (table, label), live rows only.
+PREVIEW_TABLES = (
+    ("people", N_("People")),
+    ("volunteers", N_("Volunteers")),
+    ("events", N_("Events")),
+    ("creative_groups", N_("Creative groups")),
+    ("aid_given", N_("Aid given")),
+    ("donations", N_("Donations")),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class BackupPreview:
+    path: str
+    made_at: str | None  # ISO, Almaty
+    house_id: str | None
+    house_name: str | None
+    schema_version: int
+    counts: list[tuple[str, int]]  # (untranslated label, rows)
+    unsent: int  # changes still in the outbox (sent again after a restore)
+
+
+def preview(path: str | os.PathLike, secret_text: str) -> BackupPreview:
+    """What a backup holds, read from its decrypted snapshot. Needs no database of the app."""
+    path = Path(path)
+    with _private_dir() as work:
+        plain = work / "preview.sqlite"
+        _open_with_secret(path, secret_text, plain)
+        return _describe(plain, str(path))
+
+
+def _describe(plain: Path, shown: str) -> BackupPreview:
+    try:
+        conn = sqlite3.connect(_read_only_uri(plain), uri=True)
+    except sqlite3.Error as exc:
+        raise BackupDamaged(path=shown) from exc
+    try:
+
+        def meta(key: str) -> str | None:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return row[0] if row and row[0] else None
+
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        counts = [
+            (label, int(conn.execute(f'SELECT count(*) FROM "{table}" WHERE deleted = 0').fetchone()[0]))
+            for table, label in PREVIEW_TABLES
+            if table in tables
+        ]
+        house = meta("house_id")
+        name = None
+        if house and "houses" in tables:
+            row = conn.execute("SELECT name_kk, name_ru FROM houses WHERE code = ?", (house,)).fetchone()
+            if row:
+                from desktop.i18n import current_language
+
+                name = (row[0] if current_language() == "kk" else row[1]) or row[0] or row[1]
+        unsent = int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0]) if "outbox" in tables else 0
+        return BackupPreview(shown, meta(META_CREATED), house, name, version, counts, unsent)
+    except sqlite3.Error as exc:
+        raise BackupDamaged(path=shown) from exc
+    finally:
+        conn.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class RestoreResult:
+    preview: BackupPreview
+    pre_restore: Path  # the database as it was before, kept beside it
+
+
+# Kept from the current database when the backup is of this same PC: receipt counters and the HLC never go back
+# (a number or stamp given out after the backup is not given out again), and the backup settings and sync
+# credentials stay the current ones.
+_CARRIED_META = (META_FOLDER, META_KEYS, META_LAST_AT)
+_CARRIED_SYNC = ("server_url", "token", "token_id", "clock_offset_ms")
 
 
 @requires("backups")
-def backup_store(
-    store, target_dir: str | os.PathLike, now: dt.datetime, progress: Callable[[int, int], None] | None = None
-) -> Path:
-    """backup() of a Store's database (for an op: the store is the writer thread's)."""
-    return backup(store.conn, target_dir, now, progress)
+def restore(store, path: str | os.PathLike, secret_text: str, now: dt.datetime) -> RestoreResult:
+    """Replaces the database of `store` (the writer's) with the backup, after checking it. The current database is
+    kept as `<name>.pre-restore-<time>.sqlite` beside it. The other connections see the restored data on their
+    next read; the app reopens them so no one keeps the old identity."""
+    path = Path(path)
+    db_path = Path(store.path)
+    pre = db_path.with_name(f"{db_path.stem}.pre-restore-{now:%Y-%m-%d-%H%M%S}.sqlite")
+    with _private_dir(db_path.parent) as work:
+        plain = work / "restore.sqlite"
+        _open_with_secret(path, secret_text, plain)
+        if (status := _integrity(plain)) != "ok":
+            raise BackupDamaged(path=str(path), detail=status)
+        info = _describe(plain, str(path))
+        if info.schema_version > schema.SCHEMA_VERSION:
+            raise BackupTooNew(path=str(path), found=info.schema_version, known=schema.SCHEMA_VERSION)
+        try:
+            _prepare(plain, store)
+            _copy(store.conn, pre)
+            source = sqlite3.connect(plain)
+            try:
+                source.backup(store.conn)  # every page in one step: the live database changes all at once
+            finally:
+                source.close()
+        except (OSError, sqlite3.Error, StoreOpenError) as exc:
+            with contextlib.suppress(OSError):
+                pre.unlink(missing_ok=True)
+            detail = exc.message if isinstance(exc, DostyqError) else str(exc)
+            raise RestoreError(detail=detail) from exc
+    with store.transaction():
+        store.audit(
+            "backup_restored",
+            details={"file": path.name, "made_at": info.made_at, "pre_restore": pre.name},
+        )
+    return RestoreResult(info, pre)
+
+
+def _copy(conn: sqlite3.Connection, dest: Path) -> None:
+    target = sqlite3.connect(dest)
+    try:
+        conn.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+
+
+def _prepare(plain: Path, store) -> None:
+    """Brings the decrypted copy to this version's schema and carries forward what must not go back."""
+    from desktop.store import Store
+
+    Store(plain).close()  # runs any pending migration on the copy
+    conn = sqlite3.connect(plain, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+
+        def get(key: str) -> str | None:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return row[0] if row and row[0] else None
+
+        def put(key: str, value: str | None) -> None:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+        if store.get_meta(META_KEYS):
+            for key in _CARRIED_META:
+                put(key, store.get_meta(key))
+        if get("device_id") == store.device_id:
+            for row in store.conn.execute("SELECT key, value FROM meta WHERE key LIKE 'counter:%'"):
+                put(row[0], str(max(int(row[1] or 0), int(get(row[0]) or 0))))
+            put("hlc_last", max(store.get_meta("hlc_last") or "", get("hlc_last") or "") or None)
+            current = dict(store.conn.execute("SELECT key, value FROM sync_state").fetchall())
+            restored = dict(conn.execute("SELECT key, value FROM sync_state").fetchall())
+            if current.get("token") and current.get("house_id") == restored.get("house_id"):
+                for key in _CARRIED_SYNC:
+                    conn.execute(
+                        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, current.get(key)),
+                    )
+        put(META_CREATED, None)
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+
+
+# ---- other files ----------------------------------------------------------------------------------------------
+def sqlite_version() -> str:
+    """The version of the SQLite library the database is kept with (for the About text)."""
+    return sqlite3.sqlite_version
 
 
 def check_database_file(path: str | os.PathLike) -> None:

@@ -37,3 +37,32 @@ class Settings:
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(tmp, target)  # atomic: a crash never leaves half a settings file
+
+
+IDLE_LOCK_DEFAULT = 10  # minutes without input before the screen locks
+IDLE_LOCK_RANGE = (1, 240)
+
+
+def idle_lock_minutes(settings: Settings) -> int:
+    value = settings.extra.get("idle_lock_minutes", IDLE_LOCK_DEFAULT)
+    try:
+        return max(IDLE_LOCK_RANGE[0], min(IDLE_LOCK_RANGE[1], int(value)))
+    except (TypeError, ValueError):
+        return IDLE_LOCK_DEFAULT
+
+
+def set_idle_lock_minutes(settings: Settings, minutes: int, actor) -> None:
+    """Changes how long this PC waits before locking the screen (the administrator's setting)."""
+    from desktop import roles
+
+    roles.require(actor, "settings")
+    low, high = IDLE_LOCK_RANGE
+    if not low <= int(minutes) <= high:
+        from desktop.errors import ValidationError
+        from desktop.i18n import N_
+
+        raise ValidationError(
+            "idle_lock_minutes", N_("{field}: from {low} to {high} minutes."), low=low, high=high
+        )
+    settings.extra["idle_lock_minutes"] = int(minutes)
+    settings.save()

@@ -14,7 +14,17 @@ from desktop.instance_lock import InstanceLock
 from desktop.paths import default_db_path
 from desktop.settings import Settings
 
-SECTION_NAMES = ("events", "volunteers", "aid", "groups", "reports", "sync", "settings")
+SECTION_NAMES = (
+    "events",
+    "volunteers",
+    "aid",
+    "groups",
+    "reports",
+    "sync",
+    "backups",
+    "settings",
+    "accounts",
+)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -90,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from desktop import accounts
     from desktop.store import Store
+    from ui.backup_controller import BackupController
     from ui.context import AppContext
     from ui.main_window import MainWindow
     from ui.session import Session
@@ -112,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
         lock.release()
         return 0
+    ctx.backups = BackupController(ctx, auto=not args.screenshot)
     window = MainWindow(ctx, session)
     if args.section:
         window.show_section(args.section)
@@ -140,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(100, capture)
 
     code = app.exec()
+    ctx.backups.stop()
     ctx.sync.stop()
     runner.shutdown()
     store.close()

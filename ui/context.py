@@ -15,6 +15,7 @@ from desktop.store import Store
 from ui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
+    from ui.backup_controller import BackupController
     from ui.sync_controller import SyncController
 
 
@@ -44,11 +45,20 @@ class AppContext(QObject):
         self.session: Any = None
         # The window's sync controller: set by the composition root, or on first use by sync_controller().
         self.sync: SyncController | None = None
+        # The window's automatic backups (ui/backup_controller.py): set by the composition root or on first use.
+        self.backups: BackupController | None = None
 
     @property
     def db_path(self) -> Path:
         """The database file (for labels and file dialogs; nothing is read through it)."""
         return self.store.path
+
+    def reopen_stores(self) -> None:
+        """After the database file was restored: this thread's Store and every worker's are opened anew."""
+        path, actor = self.store.path, self.store.actor
+        self.store.close()
+        self.store = Store(path, actor=actor)
+        self.runner.reopen_stores()
 
     def write(
         self,

@@ -11,9 +11,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import roles
+from desktop.settings import idle_lock_minutes
 from ui.dialogs.sign_in_dialog import SignInDialog
 
-DEFAULT_IDLE_MINUTES = 10
 # Input that counts as someone at the keyboard.
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -22,14 +22,6 @@ _ACTIVITY = {
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
-
-
-def idle_minutes(settings) -> int:
-    value = settings.extra.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES)
-    try:
-        return max(1, min(240, int(value)))
-    except (TypeError, ValueError):
-        return DEFAULT_IDLE_MINUTES
 
 
 class Session(QObject):
@@ -61,7 +53,7 @@ class Session(QObject):
         return self.ctx.actor is roles.NOBODY
 
     def apply_idle_setting(self) -> None:
-        self.idle.setInterval(idle_minutes(self.ctx.settings) * 60_000)
+        self.idle.setInterval(idle_lock_minutes(self.ctx.settings) * 60_000)
         if not self.locked:
             self.idle.start()
 

@@ -68,4 +68,9 @@ SECTIONS = [
 ]
 
 # `--section NAME` accepts these; several names can open the same sidebar entry on a different page.
-SECTION_ALIASES = {"settings": ("sync", "settings"), "sync": ("sync", "sync")}
+SECTION_ALIASES = {
+    "settings": ("sync", "settings"),
+    "backups": ("sync", "backups"),
+    "accounts": ("sync", "accounts"),
+    "sync": ("sync", "sync"),
+}

@@ -40,6 +40,8 @@ class SyncController(QObject):
         self.running: Task | None = None  # the Task of the sync under way
         self._failures = 0
         self._own_change = False
+        self._held = False  # while a restore replaces the database
+        self._after_hold: Callable[[], None] | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._on_timer_timeout)
@@ -80,7 +82,7 @@ class SyncController(QObject):
         """Starts a sync unless one is running (then returns that one)."""
         if self.running is not None:
             return self.running
-        if not self.enrolled:
+        if not self.enrolled or self._held:
             return None
         self.timer.stop()
 
@@ -119,8 +121,28 @@ class SyncController(QObject):
         self.running = task
         return task
 
+    def hold(self, then: Callable[[], None]) -> None:
+        """Stops syncing (the timer, and the sync under way at its next step) and calls `then` once none runs:
+        a restore must not meet a page of an exchange that started before it."""
+        self._held = True
+        self.timer.stop()
+        if self.running is None:
+            then()
+            return
+        self._after_hold = then
+        self.running.cancel()
+
+    def release(self) -> None:
+        """Syncing goes on (soon: a restored database has changes to send and rows to fetch)."""
+        self._held = False
+        self.state_changed.emit()
+        self._schedule(2000)
+
     def _on_task_finished(self) -> None:
         self.running = None
+        if self._after_hold is not None:
+            then, self._after_hold = self._after_hold, None
+            then()
         self._own_change = True
         self.ctx.data_changed.emit("")  # lists, counters and the status bar refresh
         self._own_change = False
@@ -128,7 +150,7 @@ class SyncController(QObject):
         self.state_changed.emit()
 
     def _schedule(self, delay_ms: int | None = None) -> None:
-        if not self.auto or not self.enrolled:
+        if not self.auto or not self.enrolled or self._held:
             return
         if delay_ms is None:
             if self._failures:

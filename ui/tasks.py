@@ -135,6 +135,9 @@ class TaskRunner(QObject):
         # Each pool thread's Store, by thread id. Not threading.local: Qt's pool threads lose Python thread-local
         # data between tasks, which would open a new connection for every task.
         self._stores: dict[int, Any] = {}
+        # Bumped when the database file was replaced (a restore): each thread then reopens its Store.
+        self._generation = 0
+        self._store_generation: dict[int, int] = {}
         self._writer_ident: int | None = None
         self._stores_lock = threading.Lock()
         self._live: set[Task] = set()
@@ -152,11 +155,23 @@ class TaskRunner(QObject):
         ident = threading.get_ident()
         with self._stores_lock:
             store = self._stores.get(ident)
+            stale = store is not None and self._store_generation.get(ident) != self._generation
+            generation = self._generation
+        if stale and store is not None:
+            store.close()  # from its own thread: SQLite objects are thread-bound
+            store = None
         if store is None:
             store = self._store_factory()
             with self._stores_lock:
                 self._stores[ident] = store
+                self._store_generation[ident] = generation
         return store
+
+    def reopen_stores(self) -> None:
+        """Each pool thread opens a new Store at its next task (after the database was restored, so no
+        connection keeps what it had read of the old one, such as the PC's identity)."""
+        with self._stores_lock:
+            self._generation += 1
 
     def run(self, fn, *args, **kwargs) -> Task:
         """fn(*args, progress=, cancel=, **kwargs) on the general pool (network, export: no database).

@@ -117,21 +117,6 @@ def test_version_needs_no_display(tmp_path):
     assert result.returncode == 0 and result.stdout.startswith("Dostyq ")
 
 
-def test_backup_from_settings_writes_a_copy_and_says_where(qtbot, ctx, ui_lang, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
-
-    ui_lang("ru")
-    ctx.store.insert("people", {"surname": "Ли", "name": "Вячеслав"})
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show_section("settings")
-    page = window.page("sync").settings_page
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "usb"))
-    page.backup_button.click()
-    qtbot.waitUntil(lambda: page.data_message.text().startswith("Резервная копия сохранена"), timeout=10000)
-    assert len(list((tmp_path / "usb").glob("dostyq-backup-*.sqlite"))) == 1
-
-
 def test_choosing_a_file_that_is_not_a_database_is_refused(qtbot, ctx, ui_lang, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 

@@ -112,3 +112,36 @@ def test_idle_time_locks_the_screen(qtbot, house, store):
     qtbot.waitUntil(lambda: session.locked, timeout=5000)
     assert window.stack.currentWidget() is window.locked_page
     settle(qtbot, house)
+
+
+def test_the_administrator_adds_an_account_and_staff_do_not_see_the_page(qtbot, house, store):
+    from ui.settings.section import SettingsSection
+
+    admin = accounts.sign_in(store, "aigerim", "parol-2026")
+    house.actor = admin
+    section = SettingsSection(house)
+    qtbot.addWidget(section)
+    section.apply_actor(admin)
+    section.show_page("accounts")
+    page = section.accounts_page
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=20000)
+    dialog = page.open_account(None)
+    dialog.name_edit.setText("Марат Жақсылықов")
+    dialog.login_edit.setText("marat")
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findData(roles.STAFF))
+    dialog.secret_edit.setText("1234")  # a PIN is only for volunteers
+    dialog.again_edit.setText("1234")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: not dialog.error_label.isHidden(), timeout=20000)
+    dialog.secret_edit.setText("parol-marat")
+    dialog.again_edit.setText("parol-marat")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=20000)
+    staff = accounts.sign_in(store, "marat", "parol-marat")
+    assert staff.role == roles.STAFF
+    house.actor = staff
+    section.apply_actor(staff)
+    assert not section.tabs.isTabVisible(3) and not section.tabs.isTabVisible(1)
+    assert not section.settings_page.idle_spin.isEnabled()
+    settle(qtbot, house)

@@ -123,6 +123,7 @@ def test_a_masked_value_is_never_saved_back(store, clock):
 UNDECLARED = {
     "desktop/accounts.py:create_first_administrator": "the house has no account yet",
     "desktop/accounts.py:sign_in": "it is how an account starts acting",
+    "desktop/backup.py:record_result": "the PC's own note of its daily backup",
 }
 
 

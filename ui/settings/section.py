@@ -1,4 +1,5 @@
-"""Sync & settings: the sync page (server, status, sync files) and the settings page (language, data, about)."""
+"""Sync & settings: the sync page (server, status, sync files), the backups page and the settings page (language,
+data, about)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 import desktop
-from desktop import backup, clock, reference
+from desktop import backup, reference
 from desktop.errors import DostyqError
-from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
+from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
+from desktop.settings import IDLE_LOCK_RANGE, idle_lock_minutes, set_idle_lock_minutes
 from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.qt_i18n import apply_language
+from ui.settings.accounts_page import AccountsPage
+from ui.settings.backups_page import BackupsPage
 from ui.settings.sync_page import SyncPage
 from ui.sync_controller import sync_controller
 from ui.widgets.section import Section
@@ -46,6 +51,12 @@ class SettingsPage(QWidget):
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(current_language())))
         self.language_combo.currentIndexChanged.connect(self._on_language_combo_changed)
         lang_form.addRow(self.language_label, self.language_combo)
+        self.idle_label = QLabel(self.language_box)
+        self.idle_spin = QSpinBox(self.language_box)
+        self.idle_spin.setRange(*IDLE_LOCK_RANGE)
+        self.idle_spin.setValue(idle_lock_minutes(ctx.settings))
+        self.idle_spin.editingFinished.connect(self._on_idle_spin_edited)
+        lang_form.addRow(self.idle_label, self.idle_spin)
         layout.addWidget(self.language_box)
 
         self.house_box = QGroupBox(self)
@@ -68,12 +79,9 @@ class SettingsPage(QWidget):
         row.addWidget(self.db_path, 1)
         row.addWidget(self.open_folder)
         data_form.addRow(self.db_label, row)
-        self.backup_button = QPushButton(self.data_box)
-        self.backup_button.clicked.connect(self._on_backup_button_clicked)
         self.switch_button = QPushButton(self.data_box)
         self.switch_button.clicked.connect(self._on_switch_button_clicked)
         actions = QHBoxLayout()
-        actions.addWidget(self.backup_button)
         actions.addWidget(self.switch_button)
         actions.addStretch(1)
         data_form.addRow("", actions)
@@ -90,6 +98,19 @@ class SettingsPage(QWidget):
         about_layout.addWidget(self.about_text)
         layout.addWidget(self.about_box)
         layout.addStretch(1)
+
+    def _on_idle_spin_edited(self) -> None:
+        try:
+            set_idle_lock_minutes(self.ctx.settings, self.idle_spin.value(), self.ctx.actor)
+        except DostyqError as error:
+            self.idle_spin.setValue(idle_lock_minutes(self.ctx.settings))
+            self.idle_spin.setToolTip(error.message)
+            return
+        if self.ctx.session is not None:
+            self.ctx.session.apply_idle_setting()
+
+    def apply_actor(self, actor) -> None:
+        self.idle_spin.setEnabled(actor.can("settings"))
 
     def _fill_houses(self) -> None:
         ReadOp(self.ctx, lambda store: (reference.house_names(store), store.house_id), parent=self).success(
@@ -111,15 +132,15 @@ class SettingsPage(QWidget):
         self.house_combo.setToolTip(_("Set by the server when this PC was enrolled.") if enrolled else "")
 
     def retranslate_ui(self) -> None:
-        self.language_box.setTitle(_("Language"))
+        self.language_box.setTitle(_("This PC"))
         self.language_label.setText(_("Interface language:"))
+        self.idle_label.setText(_("Lock the screen after this many idle minutes:"))
         self.house_box.setTitle(_("House of friendship"))
         self.house_label.setText(_("This PC belongs to:"))
         self._fill_houses()
         self.data_box.setTitle(_("Data"))
         self.db_label.setText(_("Database file:"))
         self.open_folder.setText(_("Open folder"))
-        self.backup_button.setText(_("Back up now…"))
         self.switch_button.setText(_("Use another database file…"))
         self.about_box.setTitle(_("About Dostyq"))
         self.about_text.setText(
@@ -145,20 +166,6 @@ class SettingsPage(QWidget):
     def _on_house_combo_changed(self, index: int) -> None:
         code = self.house_combo.itemData(index) or None
         WriteOp(self.ctx, lambda store: store.set_house(code), tables=("meta",), parent=self).run()
-
-    def _on_backup_button_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, _("Choose where to save the backup (e.g. a USB stick)")
-        )
-        if not folder:
-            return
-        WriteOp(
-            self.ctx,
-            lambda store, progress: str(backup.backup_store(store, folder, clock.now(), progress)),
-            parent=self,
-        ).with_progress(N_("Backing up the database…")).success(
-            lambda path: self._show_data_message(_("Backup saved: {path}").format(path=path))
-        ).failure(self._show_data_error).run()
 
     def _on_switch_button_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -190,26 +197,47 @@ class SettingsPage(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.db_path.parent)))
 
 
+# Each tab of the section, with the permission that shows it (the core checks every op on it anyway).
+TAB_PERMISSIONS = {1: "backups", 3: "accounts"}
+
+
 class SettingsSection(Section):
     def build_ui(self) -> None:
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         self.sync_page = SyncPage(self.ctx, self.tabs)
+        self.backups_page = BackupsPage(self.ctx, self.tabs)
         self.settings_page = SettingsPage(self.ctx, self.tabs)
+        self.accounts_page = AccountsPage(self.ctx, self.tabs)
         self.tabs.addTab(self.sync_page, "")
+        self.tabs.addTab(self.backups_page, "")
         self.tabs.addTab(self.settings_page, "")
+        self.tabs.addTab(self.accounts_page, "")
         layout.addWidget(self.tabs)
 
     def retranslate_ui(self) -> None:
         self.tabs.setTabText(0, _("Sync"))
-        self.tabs.setTabText(1, _("Settings"))
+        self.tabs.setTabText(1, _("Backups"))
+        self.tabs.setTabText(2, _("Settings"))
+        self.tabs.setTabText(3, _("Accounts"))
         self.sync_page.retranslate_ui()
+        self.backups_page.retranslate_ui()
         self.settings_page.retranslate_ui()
+        self.accounts_page.retranslate_ui()
+
+    def apply_actor(self, actor) -> None:
+        for index, permission in TAB_PERMISSIONS.items():
+            self.tabs.setTabVisible(index, actor.can(permission))
+        self.settings_page.apply_actor(actor)
 
     def refresh(self) -> None:
         self.sync_page.refresh()
+        if self.ctx.actor.can("backups"):
+            self.backups_page.refresh()
+        if self.ctx.actor.can("accounts"):
+            self.accounts_page.refresh()
 
     def show_page(self, page) -> None:
-        self.tabs.setCurrentIndex(1 if page == "settings" else 0)
+        self.tabs.setCurrentIndex({"settings": 2, "backups": 1, "accounts": 3}.get(page, 0))
         if page == "review":
             self.sync_page.show_review()
