@@ -25,6 +25,25 @@ def house(ctx, store, clock):
     return ctx
 
 
+@pytest.fixture
+def keep(house, qapp):
+    """Widgets of a test, deleted (not just closed) before its database closes: a later language switch must not
+    reach a window whose store is gone."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    widgets = []
+    yield widgets.append
+    for widget in widgets:
+        if isinstance(widget, Session):
+            widget.idle.stop()
+            qapp.removeEventFilter(widget)
+        else:
+            widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+
+
 def settle(qtbot, ctx):
     qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
 
@@ -36,6 +55,7 @@ def ok(dialog):
 def test_the_first_start_makes_the_administrator(qtbot, ctx, store, clock):
     ctx.actor = roles.NOBODY
     session = Session(ctx)
+    session.idle.stop()
     dialog = session.ask(first=True)
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("Айгерім Сейітова")
@@ -53,8 +73,9 @@ def test_the_first_start_makes_the_administrator(qtbot, ctx, store, clock):
     assert ctx.actor.role == roles.ADMIN and ctx.actor.display_name == "Айгерім Сейітова"
 
 
-def test_a_wrong_pin_says_how_many_tries_are_left_and_the_right_one_signs_in(qtbot, house):
+def test_a_wrong_pin_says_how_many_tries_are_left_and_the_right_one_signs_in(qtbot, house, keep):
     session = Session(house)
+    keep(session)
     dialog = session.ask()
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.account_combo.count() == 2, timeout=20000)
@@ -70,10 +91,11 @@ def test_a_wrong_pin_says_how_many_tries_are_left_and_the_right_one_signs_in(qtb
     assert house.actor.role == roles.VOLUNTEER
 
 
-def test_the_window_shows_what_the_account_may_open_and_locks(qtbot, house, store):
+def test_the_window_shows_what_the_account_may_open_and_locks(qtbot, house, store, keep):
     session = Session(house)
     window = MainWindow(house, session)
-    qtbot.addWidget(window)
+    keep(window)
+    keep(session)
     # Nobody signed in: no section at all.
     assert all(window.sidebar.item(r).isHidden() for r in range(window.sidebar.count()))
     assert window.stack.currentWidget() is window.locked_page
@@ -100,11 +122,12 @@ def test_the_window_shows_what_the_account_may_open_and_locks(qtbot, house, stor
     settle(qtbot, house)
 
 
-def test_idle_time_locks_the_screen(qtbot, house, store):
+def test_idle_time_locks_the_screen(qtbot, house, store, keep):
     house.settings.extra["idle_lock_minutes"] = 1
     session = Session(house)
     window = MainWindow(house, session)
-    qtbot.addWidget(window)
+    keep(window)
+    keep(session)
     session.set_actor(accounts.sign_in(store, "aigerim", "parol-2026"))
     assert session.idle.interval() == 60_000 and session.idle.isActive()
     session.idle.setInterval(50)  # the minute, shortened for the test
@@ -114,13 +137,13 @@ def test_idle_time_locks_the_screen(qtbot, house, store):
     settle(qtbot, house)
 
 
-def test_the_administrator_adds_an_account_and_staff_do_not_see_the_page(qtbot, house, store):
+def test_the_administrator_adds_an_account_and_staff_do_not_see_the_page(qtbot, house, store, keep):
     from ui.settings.section import SettingsSection
 
     admin = accounts.sign_in(store, "aigerim", "parol-2026")
     house.actor = admin
     section = SettingsSection(house)
-    qtbot.addWidget(section)
+    keep(section)
     section.apply_actor(admin)
     section.show_page("accounts")
     page = section.accounts_page
