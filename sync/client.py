@@ -50,6 +50,7 @@ __all__ = [
     "BACKOFF_CAP_S",
     "CHECK_INTERVAL_S",
     "CONNECT_TIMEOUT",
+    "PAGE_CAP_BYTES",
     "READ_TIMEOUT",
     "HttpTransport",
     "Progress",
@@ -64,6 +65,10 @@ __all__ = [
     "refusal",
 ]
 
+# The largest page asked for (compressed; the server sends about 6× as many raw bytes). Every row of a page is alive
+# at once while it is decoded and applied, and the garbage collector walks them all: ~1,500 rows keep each walk, and
+# the decoding of a page, a few milliseconds long on the UI thread's side (docs/DESIGN.md §2).
+PAGE_CAP_BYTES = 256 * 1024
 CHECK_INTERVAL_S = 24 * 3600  # how often a PC compares its rows with the server's (integrity check)
 
 Progress = Callable[[int, int], None]
@@ -246,8 +251,8 @@ class SyncClient:
                 self._write_state("last_error", exc.code)
                 raise refusal(exc, self.state("server_url") or "") from None
             self.failures = 0
-            if page < protocol.MAX_PAGE_BYTES // 4:
-                self._set_page(min(protocol.MAX_PAGE_BYTES // 4, page * 2))
+            if page < PAGE_CAP_BYTES:
+                self._set_page(min(PAGE_CAP_BYTES, page * 2))
             total.rounds += 1
             total.sent += sent
             total.received += result.received

@@ -31,7 +31,9 @@ class Refused(Exception):
 
 
 class HttpTransport:
-    """POSTs gzip JSON; the session keeps the connection alive between exchanges."""
+    """POSTs gzip JSON; the session keeps the connection alive between exchanges. Messages are encoded and decoded
+    in small steps (protocol.dumps_in_pieces, decode(interruptible=True)), so a big page never holds the
+    interpreter lock away from the app's UI thread for long."""
 
     def __init__(
         self,
@@ -50,9 +52,11 @@ class HttpTransport:
 
     def post(self, path: str, message: dict, *, auth: bool = True) -> dict:
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
-        resp = self.send("POST", path, auth=auth, data=protocol.encode(message), headers=headers)
+        resp = self.send(
+            "POST", path, auth=auth, data=protocol.encode(message, in_pieces=True), headers=headers
+        )
         try:
-            return protocol.decode(resp.content, gzipped=False)
+            return protocol.decode(resp.content, gzipped=False, interruptible=True)
         except ProtocolError as exc:
             raise Refused(resp.status_code, "malformed_answer", str(exc)) from exc
 
