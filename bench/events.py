@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop import events
+from desktop import event_calendar
 from desktop.clock import TZ
 from desktop.reference import EVENT_KINDS
 from desktop.store import Store
@@ -64,13 +64,13 @@ def main() -> None:
         store = Store(Path(tmp) / "bench.db")
         fill(store, random.Random(5))
         first_start = time.perf_counter()
-        view = events.calendar_month(store, YEAR, MONTH, lang="kk")
+        view = event_calendar.calendar_month(store, YEAR, MONTH, lang="kk")
         first_ms = (time.perf_counter() - first_start) * 1000
         assert view.event_count == IN_MONTH, view.event_count
         runs = []
         for _ in range(15):
             start = time.perf_counter()
-            events.calendar_month(store, YEAR, MONTH, lang="kk")
+            event_calendar.calendar_month(store, YEAR, MONTH, lang="kk")
             runs.append((time.perf_counter() - start) * 1000)
         shown = _shown_ms(store)
         store.close()
@@ -97,7 +97,7 @@ def _shown_ms(store: Store) -> float:
     runs = []
     for _ in range(10):
         start = time.perf_counter()
-        calendar.set_view(events.calendar_month(store, YEAR, MONTH, lang="kk"))
+        calendar.set_view(event_calendar.calendar_month(store, YEAR, MONTH, lang="kk"))
         calendar.render(image)
         runs.append((time.perf_counter() - start) * 1000)
     calendar.deleteLater()

@@ -1,162 +1,78 @@
-"""The desktop side of sync: one request per exchange over a keep-alive requests.Session (docs/DESIGN.md §4).
+"""The desktop side of sync: SyncClient runs whole syncs, one request per exchange (docs/DESIGN.md §4).
 
-Each answer is applied in ONE store transaction: acked ops leave the outbox, the server's rows are merged and the
-cursor moves, all together, so a cut anywhere is simply retried. Pages are sized by compressed bytes (64 KB to start,
-halved after a timeout, doubled after a success); failures back off with jitter up to 10 minutes. Progress and cancel
-are plain callables, so the UI's task runner (or a test) drives it without Qt here.
+The client's jobs live in their own modules and are re-exported here, so `from sync.client import …` stays the one
+import for the app, the CLI and the tests:
+- sync.transport: the keep-alive HTTP link, its timeouts and error mapping (HttpTransport, Refused, …);
+- sync.backoff: the jittered retry delay;
+- sync.outgoing: building a request from the outbox;
+- sync.page: applying one answer page in one transaction (sync.apply merges the rows, by sync.merge's rules);
+- sync.enrol: trading an enrolment code for a device token;
+- sync.packets: sync files;
+- sync.state: the `sync_state` table and the Writer hand-off.
 
-Every local write (applying an answer, enrolment, the page size, the last error, a saved file's request) is a
-function of a store handed to `writer`: by default it runs inline on the client's own store; the app passes a
-hand-off to its one database-writer thread, so the client's thread only reads and waits on the network.
+Pages are sized by compressed bytes (64 KB to start, halved after a timeout, doubled after a success); failures
+back off with jitter up to 10 minutes. Progress and cancel are plain callables, so the UI's task runner (or a test)
+drives it without Qt here. Every local write is a function of a store handed to `writer`: by default it runs inline
+on the client's own store; the app passes a hand-off to its one database-writer thread, so the client's thread
+only reads and waits on the network.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import threading
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlparse
 
-import requests
-from pydantic import ValidationError
+from desktop import clock
+from desktop.store import Store
+from sync import enrol as sync_enrol
+from sync import errors, outgoing, packets, protocol
+from sync import page as sync_page
+from sync.backoff import BACKOFF_BASE_S, BACKOFF_CAP_S, backoff_delay
+from sync.outgoing import ReseedNext
+from sync.page import SyncResult
+from sync.state import Writer, get_state, put_state
+from sync.transport import (
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    HttpTransport,
+    Refused,
+    TransportDown,
+    TransportTimeout,
+    normalize_url,
+    refusal,
+)
 
-from desktop import clock, schema
-from desktop.store import Store, utc_now_iso
-from sync import apply as sync_apply
-from sync import errors, protocol
-from sync.protocol import PROTOCOL_VERSION, ProtocolError
+__all__ = [
+    "BACKOFF_BASE_S",
+    "BACKOFF_CAP_S",
+    "CHECK_INTERVAL_S",
+    "CONNECT_TIMEOUT",
+    "PAGE_CAP_BYTES",
+    "READ_TIMEOUT",
+    "HttpTransport",
+    "Progress",
+    "Refused",
+    "SyncClient",
+    "SyncResult",
+    "TransportDown",
+    "TransportTimeout",
+    "Writer",
+    "backoff_delay",
+    "normalize_url",
+    "refusal",
+]
 
-CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 60.0
-BACKOFF_BASE_S = 5.0
-BACKOFF_CAP_S = 600.0
+# The largest page asked for (compressed; the server sends about 6× as many raw bytes). Every row of a page is alive
+# at once while it is decoded and applied, and the garbage collector walks them all: ~1,500 rows keep each walk, and
+# the decoding of a page, a few milliseconds long on the UI thread's side (docs/DESIGN.md §2).
+PAGE_CAP_BYTES = 256 * 1024
 CHECK_INTERVAL_S = 24 * 3600  # how often a PC compares its rows with the server's (integrity check)
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
-# writer(fn) runs fn(store) where the database is written (inline, or on the app's writer thread) and returns its result.
-Writer = Callable[[Callable[[Store], Any]], Any]
-
-
-def _get_state(store: Store, key: str) -> str | None:
-    row = store.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def _put_state(store: Store, key: str, value: Any) -> None:
-    store.conn.execute(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, None if value is None else str(value)),
-    )
-
-
-def backoff_delay(failures: int, rng: random.Random | None = None) -> float:
-    """Seconds to wait after `failures` failed attempts in a row: 5 s doubling, capped at 10 minutes, jittered
-    into the upper half (so PCs that failed together do not all retry together). 0 after a success."""
-    if failures <= 0:
-        return 0.0
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(failures - 1, 20)))
-    uniform = rng.uniform if rng is not None else random.uniform
-    return uniform(ceiling / 2, ceiling)
-
-
-class TransportTimeout(Exception):
-    """The request may or may not have reached the server; retrying is safe (ops are idempotent)."""
-
-
-class TransportDown(Exception):
-    """Nothing got through (no route, refused, DNS)."""
-
-
-class Refused(Exception):
-    """The server answered with a 4xx/5xx error body."""
-
-    def __init__(self, status: int, code: str, detail: str = "", body: dict | None = None):
-        super().__init__(f"{status} {code} {detail}")
-        self.status, self.code, self.detail, self.body = status, code, detail, body or {}
-
-
-class HttpTransport:
-    """POSTs gzip JSON; the session keeps the connection alive between exchanges."""
-
-    def __init__(
-        self,
-        url: str,
-        token: str | None = None,
-        session: requests.Session | None = None,
-        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
-    ):
-        self.url = normalize_url(url)
-        self.token = token
-        self.timeout = timeout
-        self.session = session or requests.Session()
-        # Fewer header bytes on every exchange: a no-change sync is mostly headers.
-        self.session.headers.clear()
-        self.session.headers.update({"User-Agent": "Dostyq/1", "Accept-Encoding": "gzip"})
-
-    def post(self, path: str, message: dict, *, auth: bool = True) -> dict:
-        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
-        resp = self.send("POST", path, auth=auth, data=protocol.encode(message), headers=headers)
-        try:
-            return protocol.decode(resp.content, gzipped=False)
-        except ProtocolError as exc:
-            raise Refused(resp.status_code, "malformed_answer", str(exc)) from exc
-
-    def send(
-        self, method: str, path: str, *, auth: bool = True, headers: dict | None = None, **kwargs
-    ) -> requests.Response:
-        """One request; transport failures become TransportDown/TransportTimeout, any non-200 answer Refused."""
-        headers = dict(headers or {})
-        if auth and self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        try:
-            resp = self.session.request(
-                method, self.url + path, headers=headers, timeout=self.timeout, **kwargs
-            )
-        except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise TransportTimeout(str(exc)) from exc
-        except requests.RequestException as exc:
-            raise TransportDown(str(exc)) from exc
-        if resp.status_code != 200:
-            try:
-                body = resp.json()
-            except ValueError:
-                body = {}
-            raise Refused(
-                resp.status_code,
-                str(body.get("error") or resp.status_code),
-                str(body.get("detail", "")),
-                body,
-            )
-        return resp
-
-    def close(self) -> None:
-        self.session.close()
-
-
-def normalize_url(url: str) -> str:
-    url = (url or "").strip().rstrip("/")
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise errors.BadServerUrl(url=url)
-    return url
-
-
-@dataclass
-class SyncResult:
-    rounds: int = 0
-    sent: int = 0
-    received: int = 0
-    conflicts: int = 0
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)  # tables found different from the server's
-    cancelled: bool = False
 
 
 class SyncClient:
@@ -182,7 +98,7 @@ class SyncClient:
             transport = HttpTransport(url, token)
         self.transport = transport
         self.failures = 0
-        self._reseed_next: list[int] | str | None = None
+        self._reseed_next: ReseedNext = None
         self.force_check = False
         # Cap on ops per request besides the byte page (the server's own limit is MAX_OPS_PER_REQUEST).
         self.max_ops = protocol.MAX_OPS_PER_REQUEST
@@ -199,16 +115,16 @@ class SyncClient:
     def _write_state(self, key: str, value: Any) -> None:
         def write(store: Store) -> None:
             with store.transaction():
-                _put_state(store, key, value)
+                put_state(store, key, value)
 
         self._write(write)
 
     # ---- state (local sync_state table) ---------------------------------------------------------------------
     def state(self, key: str) -> str | None:
-        return _get_state(self.store, key)
+        return get_state(self.store, key)
 
     def set_state(self, key: str, value: Any) -> None:
-        _put_state(self.store, key, value)
+        put_state(self.store, key, value)
 
     @property
     def cursor(self) -> int:
@@ -236,93 +152,17 @@ class SyncClient:
         transport: Any | None = None,
         writer: Writer | None = None,
     ) -> str:
-        """Trades an enrolment code for a device token; the PC then belongs to the code's house. `writer` as for
-        the client (the local writes run through it; by default inline on `store`)."""
-        transport = transport or HttpTransport(url)
-        message = {"v": PROTOCOL_VERSION, "code": code.strip(), "device_id": store.device_id, "label": label}
-        try:
-            answer = transport.post("/v1/enrol", message, auth=False)
-        except (TransportDown, TransportTimeout):
-            raise errors.ServerUnreachable(url=url) from None
-        except Refused as exc:
-            raise _refusal(exc, url) from None
-        try:
-            parsed = protocol.EnrolResponse.model_validate(answer)
-        except ValidationError:
-            raise errors.ServerRefused(code="malformed_answer") from None
-        server_url = normalize_url(url)
-
-        def write(target: Store) -> None:
-            with target.transaction():
-                _put_state(target, "server_url", server_url)
-                _put_state(target, "token", parsed.token)
-                _put_state(target, "token_id", parsed.token_id)
-                _put_state(target, "cursor", 0)
-                _put_state(target, "house_id", parsed.house_id)
-                target.set_meta("house_id", parsed.house_id)
-                # Work typed before enrolment belongs to this house too.
-                for table in schema.SYNCED_TABLES:
-                    target.conn.execute(
-                        f'UPDATE "{table}" SET house_id = ? WHERE house_id IS NULL '
-                        f"AND id IN (SELECT row_id FROM outbox WHERE table_name = ?)",
-                        (parsed.house_id, table),
-                    )
-
-        if writer is None:
-            write(store)
-        else:
-            writer(write)
-        if isinstance(transport, HttpTransport):
-            transport.token = parsed.token
-        return parsed.house_id
+        """Trades an enrolment code for a device token; the PC then belongs to the code's house (sync.enrol)."""
+        return sync_enrol.enrol(store, url, code, label, transport, writer)
 
     # ---- one exchange ----------------------------------------------------------------------------------------
     def build_request(
         self, page_bytes: int | None = None, max_ops: int = protocol.MAX_OPS_PER_REQUEST
     ) -> dict:
-        page = page_bytes or self.page_bytes
-        # The token belongs to one house, so everything this PC sends belongs to it (the server refuses the rest).
-        house = self.state("house_id") or self.store.house_id
-        ops: list[dict] = []
-        raw = 0
-        # gzip shrinks op JSON 4-8×; stop at about one page of compressed bytes.
-        for row in self.store.conn.execute(
-            "SELECT op_id, table_name, row_id, kind, fields, hlc, created_at FROM outbox ORDER BY seq LIMIT ?",
-            (max_ops,),
-        ):
-            fields = json.loads(row["fields"])
-            if "house_id" in fields and fields["house_id"] != house:
-                fields["house_id"] = house
-            op = {
-                "op_id": row["op_id"],
-                "table": row["table_name"],
-                "row_id": row["row_id"],
-                "kind": row["kind"],
-                "fields": fields,
-                "hlc": row["hlc"],
-                "created_at": row["created_at"],
-            }
-            size = len(protocol.dumps(op))
-            if ops and raw + size > page * 4:
-                break
-            ops.append(op)
-            raw += size
-        self._reseed_next = None
-        if len(ops) < max_ops and raw < page * 4 and self.state("reseed"):
-            raw = self._add_replay_ops(ops, house, page * 4 - raw, max_ops)
-        return {
-            "v": PROTOCOL_VERSION,
-            "request_id": str(uuid.uuid4()),
-            "device_id": self.store.device_id,
-            "schema_version": schema.SCHEMA_VERSION,
-            "cursor": self.cursor,
-            "page_bytes": page,
-            **({"known": self.known} if self.known != self.cursor else {}),
-            "clock": self.store.clock.last,
-            "epoch": self.state("epoch") or "",
-            "ops": ops,
-            **({"check": True} if self._check_due() else {}),
-        }
+        request, self._reseed_next = outgoing.build_request(
+            self.store, page_bytes or self.page_bytes, max_ops, check=self._check_due()
+        )
+        return request
 
     def _check_due(self) -> bool:
         if self.force_check:
@@ -331,66 +171,7 @@ class SyncClient:
         return last is None or float(last) + CHECK_INTERVAL_S < self.wall()
 
     def local_digest(self, store: Store | None = None) -> dict[str, str]:
-        store = store or self.store
-        house = _get_state(store, "house_id") or store.house_id
-        out = {}
-        for table in schema.SYNCED_TABLES:
-            rows = store.conn.execute(
-                f'SELECT id, hlc, deleted FROM "{table}" WHERE house_id = ?', (house,)
-            ).fetchall()
-            if rows:
-                out[table] = protocol.table_digest(rows)
-        return out
-
-    def _add_replay_ops(self, ops: list[dict], house: str | None, budget: int, max_ops: int) -> int:
-        """After the server lost history (restored backup), this PC re-sends every row it holds of its house, a page
-        at a time, with the rows' own field stamps; `_reseed_next` is where the next page starts once acked."""
-        position = json.loads(self.state("reseed") or "[0, 0]")
-        tables = list(schema.SYNCED_TABLES)
-        index, after = int(position[0]), int(position[1])
-        used = 0
-        while index < len(tables):
-            table = tables[index]
-            spec = schema.SYNCED_TABLES[table]
-            cols = ", ".join(
-                f'"{c}"' for c in ["id", "hlc", "field_hlc", "deleted", "created_at", *spec.fields]
-            )
-            rows = self.store.conn.execute(
-                f'SELECT rowid AS rid, {cols} FROM "{table}" WHERE house_id = ? AND rowid > ? ORDER BY rowid '
-                f"LIMIT 200",
-                (house, after),
-            ).fetchall()
-            for row in rows:
-                field_hlc = json.loads(row["field_hlc"] or "{}")
-                if not field_hlc or not row["hlc"]:
-                    after = row["rid"]
-                    continue
-                fields = {f: row[f] for f in spec.fields if f in field_hlc}
-                fields["house_id"] = house
-                if "deleted" in field_hlc:
-                    fields["deleted"] = row["deleted"]
-                digest = hashlib.sha256(f"{table}\n{row['id']}\n{row['hlc']}".encode()).hexdigest()[:32]
-                op = {
-                    "op_id": f"rp-{digest}",
-                    "table": table,
-                    "row_id": row["id"],
-                    "kind": "replay",
-                    "fields": fields,
-                    "hlc": row["hlc"],
-                    "created_at": row["created_at"] or "",
-                    "field_hlc": field_hlc,
-                }
-                size = len(protocol.dumps(op))
-                if ops and (used + size > budget or len(ops) >= max_ops):
-                    self._reseed_next = [index, after]
-                    return used
-                ops.append(op)
-                used += size
-                after = row["rid"]
-            if len(rows) < 200:
-                index, after = index + 1, 0
-        self._reseed_next = "done"
-        return used
+        return sync_page.local_digest(store or self.store)
 
     def apply_response(
         self,
@@ -402,65 +183,29 @@ class SyncClient:
         """Acks, rows, cursor and clock offset in one transaction, run through `writer` (the answer is parsed
         first, on the calling thread)."""
         resp = protocol.parse_response(answer)
-        sent_replays = set(replayed or ())
-        reseed_next = self._reseed_next
+        offset = None
+        if sent_at_ms is not None and received_at_ms is not None:
+            # The server's clock at the midpoint of the round trip (Cristian's algorithm).
+            offset = resp.server_time - (sent_at_ms + received_at_ms) // 2
+        reseed_next, on_row, wall = self._reseed_next, self.on_apply_row, self.wall
 
         def apply(store: Store) -> SyncResult:
-            result = SyncResult(received=len(resp.changes))
-            with store.transaction():
-                # Writes up to `known` reached this PC; later ones it has not seen (whatever the page cursor says).
-                before = int(_get_state(store, "known") or 0)
-                if resp.epoch:
-                    _put_state(store, "epoch", resp.epoch)
-                if resp.reset:
-                    # The server lost history (restored backup): fetch everything again and re-send every row.
-                    before = 0
-                    _put_state(store, "cursor", 0)
-                    _put_state(store, "known", 0)
-                    _put_state(store, "server_reset_at", utc_now_iso(self.wall))
-                    _put_state(store, "reseed", "[0, 0]")
-                elif replayed is not None and reseed_next is not None and sent_replays <= set(resp.acks):
-                    _put_state(store, "reseed", None if reseed_next == "done" else json.dumps(reseed_next))
-                result.rejected = sync_apply.apply_acks(store, resp.acks)
-                now = utc_now_iso(self.wall)
-                result.conflicts = sync_apply.apply_changes(
-                    store, resp.changes, before, now, self.on_apply_row
-                )
-                cursor = int(_get_state(store, "cursor") or 0)
-                cursor = resp.cursor if resp.reset else max(resp.cursor, cursor)
-                _put_state(store, "cursor", cursor)
-                if not resp.more:
-                    _put_state(store, "known", cursor)
-                if resp.digest is not None and not resp.more and store.pending_count() == 0:
-                    self._compare_digest(store, resp.digest, result)
-                _put_state(store, "last_sync_at", now)
-                _put_state(store, "last_error", None)
-                if sent_at_ms is not None and received_at_ms is not None:
-                    # The server's clock at the midpoint of the round trip (Cristian's algorithm).
-                    local_mid = (sent_at_ms + received_at_ms) // 2
-                    offset = resp.server_time - local_mid
-                    _put_state(store, "clock_offset_ms", offset)
-                    store.clock.offset_ms = offset
-                    self.store.clock.offset_ms = offset  # the same clock object unless the files differ
-            return result
-
-        return self._write(apply)
-
-    def _compare_digest(self, store: Store, server: dict[str, str], result: SyncResult) -> None:
-        """Integrity check, inside the apply transaction on `store`. Rows differ only through a fault (a lost disk,
-        a bug): then this PC re-sends every row it holds and fetches everything again. Merging keeps the newer value
-        of each field on both sides, so nothing is overwritten wholesale."""
-        self.force_check = False
-        _put_state(store, "last_check_at", self.wall())
-        local = self.local_digest(store)
-        differing = sorted(t for t in set(local) | set(server) if local.get(t) != server.get(t))
-        if differing:
-            result.repaired = differing
-            store.audit(
-                "sync_integrity_repair", details={"tables": differing, "server": server, "local": local}
+            return sync_page.apply_answer(
+                store,
+                resp,
+                wall=wall,
+                clock_offset_ms=offset,
+                replayed=replayed,
+                reseed_next=reseed_next,
+                on_row=on_row,
             )
-            _put_state(store, "reseed", "[0, 0]")
-            _put_state(store, "cursor", 0)
+
+        result = self._write(apply)
+        if offset is not None:
+            self.store.clock.offset_ms = offset  # the same clock object unless the files differ
+        if result.checked:
+            self.force_check = False
+        return result
 
     def exchange(self, page_bytes: int | None = None) -> tuple[SyncResult, bool, int]:
         """One round trip. Returns (result, more, ops_sent)."""
@@ -504,10 +249,10 @@ class SyncClient:
             except Refused as exc:
                 self.failures += 1
                 self._write_state("last_error", exc.code)
-                raise _refusal(exc, self.state("server_url") or "") from None
+                raise refusal(exc, self.state("server_url") or "") from None
             self.failures = 0
-            if page < protocol.MAX_PAGE_BYTES // 4:
-                self._set_page(min(protocol.MAX_PAGE_BYTES // 4, page * 2))
+            if page < PAGE_CAP_BYTES:
+                self._set_page(min(PAGE_CAP_BYTES, page * 2))
             total.rounds += 1
             total.sent += sent
             total.received += result.received
@@ -552,60 +297,9 @@ class SyncClient:
 
     # ---- sneakernet -------------------------------------------------------------------------------------------
     def save_packet(self, path: str | Path) -> int:
-        """Writes the pending changes (and a request for news) as a signed file. Returns the ops in it."""
-        token, token_id = self.state("token"), self.state("token_id")
-        if not token or not token_id:
-            raise errors.NotEnrolled()
-        request = self.build_request(protocol.MAX_PAGE_BYTES)
-
-        def write(store: Store) -> None:
-            with store.transaction():
-                _put_state(store, "packet_request", request["request_id"])
-                _put_state(store, "packet_cursor", request["cursor"])
-
-        self._write(write)
-        data = protocol.make_packet("request", token_id, protocol.packet_key(token), request)
-        tmp = Path(str(path) + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        return len(request["ops"])
+        """Writes the pending changes (and a request for news) as a signed file (sync.packets)."""
+        return packets.save_packet(self, path)
 
     def load_packet(self, path: str | Path) -> SyncResult:
-        """Applies an answer file. Loading it twice changes nothing; an answer older than what this PC already
-        has only clears acknowledged ops (its rows may be stale)."""
-        token, token_id = self.state("token"), self.state("token_id")
-        if not token or not token_id:
-            raise errors.NotEnrolled()
-        try:
-            env = protocol.read_packet_envelope(Path(path).read_bytes())
-            if env["token_id"] != token_id:
-                raise ProtocolError("bad_signature", "another PC")
-            answer = protocol.open_packet(env, protocol.packet_key(token), "response")
-            resp = protocol.parse_response(answer)
-        except ProtocolError as exc:
-            raise errors.BadPacket(detail=exc.code) from None
-        except OSError as exc:
-            raise errors.BadPacket(detail=str(exc)) from None
-        current = resp.request_id == self.state("packet_request") and str(self.cursor) == (
-            self.state("packet_cursor") or ""
-        )
-        if not current:
-            answer = dict(answer, changes=[], cursor=self.cursor, more=True)
-        return self.apply_response(answer)
-
-
-def _refusal(exc: Refused, url: str) -> errors.SyncError:
-    code = exc.code
-    if code == "protocol_version" or code == "schema_version" or exc.status == 426:
-        return errors.ProtocolMismatch(server=exc.body.get("protocol", "?"), client=PROTOCOL_VERSION)
-    if code == "revoked":
-        return errors.DeviceRevoked()
-    if code == "code_invalid":
-        return errors.EnrolCodeInvalid()
-    if code == "code_used":
-        return errors.EnrolCodeUsed()
-    if code == "code_expired":
-        return errors.EnrolCodeExpired()
-    if exc.status == 404:
-        return errors.BadServerUrl(url=url)
-    return errors.ServerRefused(code=code)
+        """Applies an answer file; loading it twice changes nothing (sync.packets)."""
+        return packets.load_packet(self, path)

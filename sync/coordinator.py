@@ -2,7 +2,7 @@
 the server (`GET /v1/reports`) and sum them, with which houses of the region have not submitted yet.
 
 A coordinator token only ever reads aggregates (the server refuses it everything else); the token is never logged.
-The request goes through sync.client's HttpTransport (same session, timeouts, gzip and error mapping as sync).
+The request goes through sync.transport's HttpTransport (same session, timeouts, gzip and error mapping as sync).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from desktop.i18n import N_
 from desktop.reports.rollup import Rollup, latest_versions, rollup
 from sync import errors, protocol
-from sync.client import HttpTransport, Refused, TransportDown, TransportTimeout, _refusal
 from sync.protocol import ProtocolError
+from sync.transport import HttpTransport, Refused, TransportDown, TransportTimeout, refusal
 
 REPORTS_PATH = "/v1/reports"
 
@@ -190,7 +190,7 @@ def _coordinator_refusal(exc: Refused, url: str) -> errors.SyncError:
         return CoordinatorTokenRevoked()
     if exc.code == "forbidden":
         return NotACoordinatorToken()
-    return _refusal(exc, url)
+    return refusal(exc, url)
 
 
 # ---- the roll-up --------------------------------------------------------------------------------------------

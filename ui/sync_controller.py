@@ -184,6 +184,7 @@ class SyncController(QObject):
             _enrol_task,
             self.ctx.store.path,
             self.ctx.runner,
+            self.ctx.actor,
             url,
             code,
             label,
@@ -273,8 +274,10 @@ def _sync_task(db_path: Path, runner: TaskRunner, progress, cancel) -> tuple[str
     return _with_client(db_path, runner, cancel, run)
 
 
-def _enrol_task(db_path: Path, runner: TaskRunner, url: str, code: str, label: str, progress, cancel) -> str:
-    store = Store(db_path)
+def _enrol_task(
+    db_path: Path, runner: TaskRunner, actor: roles.Actor, url: str, code: str, label: str, progress, cancel
+) -> str:
+    store = Store(db_path, actor=actor)
     try:
         return SyncClient.enrol(store, url, code, label, writer=_writer(runner, cancel))
     finally:

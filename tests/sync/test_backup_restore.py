@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from desktop import backup
+from desktop import backup, backup_file
 from tests.sync.conftest import HOUSE_A
 
 PASSWORD = "жаңа-жыл-2027"
@@ -15,7 +15,7 @@ PASSWORD = "жаңа-жыл-2027"
 
 @pytest.fixture(autouse=True)
 def quick_kdf(monkeypatch):
-    monkeypatch.setattr(backup, "SCRYPT_N", 1 << 12)
+    monkeypatch.setattr(backup_file, "SCRYPT_N", 1 << 12)
 
 
 def _people(store) -> dict[str, dict]:

@@ -282,7 +282,7 @@ def test_client_errors_are_clear(server, tmp_path):
 
 def test_protocol_mismatch_message(make_client, server, monkeypatch):
     a, ca = make_client()
-    monkeypatch.setattr("sync.client.PROTOCOL_VERSION", protocol.PROTOCOL_VERSION + 1)
+    monkeypatch.setattr("sync.outgoing.PROTOCOL_VERSION", protocol.PROTOCOL_VERSION + 1)
     with pytest.raises(errors.ProtocolMismatch) as err:
         ca.sync()
     assert str(protocol.PROTOCOL_VERSION) in err.value.message

@@ -7,7 +7,7 @@ import os
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
-from desktop import backup
+from desktop import backup, backup_file
 from ui.backup_controller import backup_controller
 from ui.main_window import MainWindow
 from ui.settings.backups_page import RecoveryKeyDialog, RestoreDialog, SetUpDialog
@@ -18,7 +18,7 @@ SHOTS = os.environ.get("DOSTYQ_SHOTS")  # a folder: the dialogs are saved there 
 
 @pytest.fixture(autouse=True)
 def quick_kdf(monkeypatch):
-    monkeypatch.setattr(backup, "SCRYPT_N", 1 << 12)
+    monkeypatch.setattr(backup_file, "SCRYPT_N", 1 << 12)
 
 
 def _dialog(kind):
@@ -31,9 +31,27 @@ def _shot(widget, name):
         widget.grab().save(os.path.join(SHOTS, name))
 
 
+_WINDOWS: list = []
+
+
+@pytest.fixture(autouse=True)
+def delete_windows(ctx, qapp):
+    """The windows a test made are deleted (not only closed) while its database is open: a later language switch
+    must not reach a window whose store is gone."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    yield
+    while _WINDOWS:
+        window = _WINDOWS.pop()
+        window.close()
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+
+
 def _page(qtbot, ctx):
     window = MainWindow(ctx)
-    qtbot.addWidget(window)
+    _WINDOWS.append(window)
     window.show_section("backups")
     return window, window.page("sync").backups_page
 
@@ -66,7 +84,7 @@ def test_set_up_back_up_and_restore(qtbot, ctx, ui_lang, tmp_path):
     qtbot.waitUntil(lambda: _dialog(RecoveryKeyDialog) is not None)
     shown = _dialog(RecoveryKeyDialog)
     key = shown.key.text()
-    assert backup.parse_recovery_key(key) is not None
+    assert backup_file.parse_recovery_key(key) is not None
     ok = shown.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
     shown.reject()  # Escape does not close it before the key is written down

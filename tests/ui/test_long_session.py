@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtGui import QImage
 import ui
 from ui.events.calendar_view import MonthCalendar
-from desktop import events
+from desktop import event_calendar, events
 from desktop.events import EventInput
 from desktop.clock import TZ
 from desktop.store import Store
@@ -37,7 +37,7 @@ for day in range(1, 29):
                                         kind="meeting"))
 calendar = MonthCalendar()
 calendar.resize(900, 600)
-calendar.set_view(events.calendar_month(store, 2026, 2))
+calendar.set_view(event_calendar.calendar_month(store, 2026, 2))
 image = QImage(calendar.size(), QImage.Format.Format_ARGB32)
 for _ in range(2000):
     calendar.render(image)

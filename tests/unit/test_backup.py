@@ -3,16 +3,14 @@ import sqlite3
 
 import pytest
 
-from desktop import backup
+from desktop import backup, backup_file
 from desktop.backup import (
-    BackupDamaged,
     BackupFolderMissing,
     BackupNotSetUp,
     BackupVerifyError,
-    NotABackup,
-    WrongSecret,
     check_database_file,
 )
+from desktop.backup_file import BackupDamaged, NotABackup, WrongSecret
 from desktop.errors import StoreOpenError, ValidationError
 
 PASSWORD = "көктем-2026"
@@ -21,7 +19,7 @@ NOW = dt.datetime(2026, 11, 25, 18, 30)
 
 @pytest.fixture(autouse=True)
 def quick_kdf(monkeypatch):
-    monkeypatch.setattr(backup, "SCRYPT_N", 1 << 12)
+    monkeypatch.setattr(backup_file, "SCRYPT_N", 1 << 12)
 
 
 @pytest.fixture
@@ -49,7 +47,9 @@ def test_round_trip_with_password_and_with_recovery_key(store, usb, ready, tmp_p
     assert path.name == "dostyq-backup-2026-11-25-183000.dqbackup"
     assert steps[-1] == (100, 100) and [d for d, _t in steps] == sorted(d for d, _t in steps)
     raw = path.read_bytes()
-    assert raw.startswith(backup.MAGIC) and "Ахметов".encode() not in raw and b"SQLite format 3" not in raw
+    assert (
+        raw.startswith(backup_file.MAGIC) and "Ахметов".encode() not in raw and b"SQLite format 3" not in raw
+    )
     for secret in (PASSWORD, ready, ready.lower().replace("-", " ")):
         info = backup.preview(path, secret)
         assert dict(info.counts)["People"] == 300
@@ -86,12 +86,12 @@ def test_a_changed_byte_is_detected(store, ready, where):
 
 
 def test_truncation_is_detected_even_at_a_chunk_boundary(store, ready, monkeypatch):
-    monkeypatch.setattr(backup, "CHUNK", 4096)
+    monkeypatch.setattr(backup_file, "CHUNK", 4096)
     _people(store, 200)
     path = backup.make_backup(store.path, backup.settings(store), NOW)
     data = path.read_bytes()
     with open(path, "rb") as fh:
-        backup._read_header(fh, "x")
+        backup_file._read_header(fh, "x")
         start = fh.tell()
     # Cut right after the first chunk: what is left is a well-formed file with no final chunk.
     first = start + 4 + int.from_bytes(data[start : start + 4], "big")

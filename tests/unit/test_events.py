@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from desktop import events
+from desktop import event_calendar, events
 from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventFilter, EventInput, Headcount
@@ -246,7 +246,7 @@ def test_deleted_events_are_gone(store):
 
 def test_calendar_month_grid_and_multi_day_events(store):
     a, b, _c = _three_events(store)
-    view = events.calendar_month(store, 2026, 3, lang="kk")
+    view = event_calendar.calendar_month(store, 2026, 3, lang="kk")
     assert view.weeks[0][0].date == dt.date(2026, 2, 23)  # Monday-first
     assert all(len(w) == 7 for w in view.weeks)
     assert view.event_count == 2
@@ -258,7 +258,7 @@ def test_calendar_month_grid_and_multi_day_events(store):
     assert view.day(dt.date(2026, 3, 24)).entries == []
     # The title falls back to the other language when one is empty.
     assert view.day(dt.date(2026, 3, 5)).entries[0].title == "Әсем әуен концерті"
-    filtered = events.calendar_month(store, 2026, 3, EventFilter(kind="concert"))
+    filtered = event_calendar.calendar_month(store, 2026, 3, EventFilter(kind="concert"))
     assert filtered.event_count == 1
 
 

@@ -1,6 +1,6 @@
 """The month calendar: a Monday-first grid of days, each with its events as coloured lines.
 
-It paints the MonthView that desktop.events.calendar_month builds (one query for the month), and lays the lines
+It paints the MonthView that desktop.event_calendar.calendar_month builds (one query for the month), and lays the lines
 out once per resize or new month, not per paint, so a month with hundreds of events stays smooth. A day with more
 events than fit shows "+N more", which opens the full list of that day.
 """
@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QP
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from desktop import clock
-from desktop.events import CalendarDay, CalendarEntry, MonthView
+from desktop.event_calendar import CalendarDay, CalendarEntry, MonthView
 from desktop.formats import babel_locale
 from desktop.i18n import _, ngettext
 from ui.events.kind_colors import kind_color

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop import clock, events
+from desktop import clock, event_calendar, events
 from desktop.events import EventFilter
 from desktop.formats import format_month
 from desktop.i18n import _, ngettext
@@ -198,11 +198,11 @@ class EventsSection(Section):
             self.model.set_filter(self.current_filter())
         else:
             year, month, f = self.month.year, self.month.month, self.current_filter(with_month=False)
-            ReadOp(self.ctx, lambda store: events.calendar_month(store, year, month, f), parent=self).latest(
-                "calendar"
-            ).success(self._show_month).run()
+            ReadOp(
+                self.ctx, lambda store: event_calendar.calendar_month(store, year, month, f), parent=self
+            ).latest("calendar").success(self._show_month).run()
 
-    def _show_month(self, view: events.MonthView) -> None:
+    def _show_month(self, view: event_calendar.MonthView) -> None:
         self.calendar.set_view(view, clock.today())
         self._show_summary(view.event_count, listing=False)
 
