@@ -23,12 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop import roles
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop import text
+from desktop import roles, text
 from desktop.clock import TZ
 from desktop.demo.people import make_person
 from desktop.store import Store

@@ -13,8 +13,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from desktop import roles
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -30,7 +28,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from desktop import demo, text
+    from desktop import demo, roles, text
     from desktop.settings import Settings
     from desktop.store import Store
     from ui.context import AppContext

@@ -12,8 +12,6 @@ import os
 import sys
 from pathlib import Path
 
-from desktop import roles
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -21,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(db: str, out: str) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from desktop import demo
+    from desktop import demo, roles
     from desktop.settings import Settings
     from desktop.store import Store
     from ui.context import AppContext

@@ -15,8 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-from desktop import roles
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,7 +34,7 @@ def main() -> int:
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
-    from desktop import clock, demo
+    from desktop import clock, demo, roles
     from desktop.periods import last_full_month
     from desktop.reports.submission import submit_month
     from desktop.settings import Settings

@@ -297,7 +297,7 @@ def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
     return rows
 
 
-@requires("records.read")
+@requires("recipients.find")
 def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: int = 0) -> list[dict]:
     """Recipients with their last aid date: named ones by name, anonymous ones after them."""
     where, params = ["r.deleted = 0"], []
@@ -314,7 +314,7 @@ def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: 
     )
 
 
-@requires("records.read")
+@requires("recipients.find")
 def count_recipients(store: Store, query: str = "") -> int:
     where, params = ["r.deleted = 0"], []
     for word in text.loose(query).split():

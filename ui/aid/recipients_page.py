@@ -292,6 +292,11 @@ class RecipientsPage(QWidget):
         self.card.edit_requested.connect(lambda rid: self._open_dialog(recipient_id=rid))
         self.card.withdraw_requested.connect(self._on_card_withdraw_requested)
 
+    def apply_actor(self, actor) -> None:
+        """Changing a recipient or withdrawing consent is the staff's; a volunteer finds and gives aid."""
+        self.card.edit_button.setVisible(actor.can("records.write"))
+        self.card.withdraw_button.setVisible(actor.can("records.write"))
+
     def retranslate_ui(self) -> None:
         self.search_edit.setPlaceholderText(_("Search recipients by name…"))
         self.new_button.setText(_("New recipient…"))

@@ -46,6 +46,16 @@ class AidSection(Section):
         for page in self.pages:
             page.retranslate_ui()
 
+    def apply_actor(self, actor) -> None:
+        # A volunteer account gives aid and finds recipients (masked by the core); the ledgers of donations and
+        # stock and the catalogue are the staff's.
+        records = actor.can("records.read")
+        for page in (self.donations_page, self.stock_page, self.catalogue_page):
+            self.tabs.setTabVisible(self.tabs.indexOf(page), records)
+        self.recipients_page.apply_actor(actor)
+        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
+            self.tabs.setCurrentWidget(self.register_page)
+
     def refresh(self) -> None:
         self.pages[self.tabs.currentIndex()].refresh()
 
