@@ -12,7 +12,7 @@ from typing import TypedDict
 
 from fpdf import FPDF
 
-from desktop import clock, reference
+from desktop import clock, people, reference
 from desktop.aid import CONSENT_FORM_VERSION, CONSENT_YEARS, RecipientInput
 from desktop.paths import data_dir, fonts_dir
 from desktop.roles import requires
@@ -200,6 +200,12 @@ def save_consent_form(
                 pass
         subject.iin, subject.phone = (data.iin or "").strip(), (data.phone or "").strip()
         subject.address = ", ".join(p.strip() for p in (data.locality, data.address) if p and p.strip())
+        if data.person_id:
+            # A person on file is printed as the acting role may see them (desktop.roles.mask_person), whatever
+            # the form held.
+            on_file = people.get_person(store, data.person_id) or {}
+            subject.iin, subject.phone = on_file.get("iin") or "", on_file.get("phone") or ""
+            subject.address = ", ".join(p for p in (on_file.get("locality"), on_file.get("address")) if p)
     folder = folder or data_dir() / "consent_forms"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import pkgutil
 from pathlib import Path
 
@@ -150,3 +151,42 @@ def test_every_public_core_function_that_writes_is_a_declared_operation():
             if writing and not declared and f"{rel}:{node.name}" not in UNDECLARED:
                 missing.append(f"{rel}:{node.lineno} {node.name}")
     assert missing == []
+
+
+def test_a_volunteer_makes_no_export_and_prints_a_person_on_file_masked(store, clock, tmp_path):
+    import shutil
+    import subprocess
+
+    from desktop.consent_form import save_consent_form
+    from desktop.letters import render_letter
+    from desktop.reports.summary import build_summary
+
+    rid = aid.save_recipient(
+        store,
+        aid.RecipientInput(
+            consent=True,
+            consent_on="2026-11-01",
+            form_version="2026-1",
+            surname="Қасымова",
+            name="Айгүл",
+            birth_date="1990-01-01",
+            sex="f",
+            iin="900101400013",
+            phone="+7 701 123 45 67",
+        ),
+    )
+    person_id = store.get("recipients", rid)["person_id"]
+    store.actor = ACTORS[roles.VOLUNTEER]
+    with pytest.raises(PermissionDenied):
+        build_summary(store, "2026-11")
+    with pytest.raises(PermissionDenied):
+        render_letter(store, "any", tmp_path / "letter.pdf", start=clock_today(), end=clock_today())
+    # The consent form for a person on file carries what the volunteer may see, whatever the form held.
+    typed = aid.RecipientInput(person_id=person_id, surname="Қасымова", name="Айгүл", iin="900101400013")
+    path = save_consent_form(store, "ru", typed, folder=tmp_path)
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing: scripts/dostyq.sh installs poppler-utils")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "0013" in text and "900101400013" not in text and "1234567" not in text.replace(" ", "")
