@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from desktop import clock, text
+from desktop import clock, people, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
 from desktop.roles import requires
@@ -64,18 +64,14 @@ class GivenConsent:
 
 
 def _date(value: Any, field: str, *, required: bool, allow_future: bool, today: dt.date) -> dt.date | None:
-    if value in (None, ""):
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif value is not None and not isinstance(value, dt.date):
+        value = people.parse_date(str(value), field)  # the one parser of typed dates: dd.mm.yyyy or ISO
+    if value is None:
         if required:
             raise ValidationError(field, N_("{field}: enter a date."))
         return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        raw = str(value).strip()
-        try:
-            value = dt.datetime.strptime(raw, "%d.%m.%Y").date() if "." in raw else dt.date.fromisoformat(raw)
-        except ValueError:
-            raise ValidationError(field, N_("{field}: this is not a date.")) from None
     if not allow_future and value > today:
         raise ValidationError(field, N_("{field}: the date is in the future."))
     return value

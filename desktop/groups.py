@@ -421,10 +421,18 @@ def genre_names(store: Store) -> dict[str, str]:
 
 
 # ---- associations ------------------------------------------------------------------------------------------
+def validate_association(data: AssociationInput) -> list[ValidationError]:
+    """What stops the association being saved (each error names its field)."""
+    if not text.normalize(data.name):
+        return [ValidationError("association_name", N_("Enter the name of the association."))]
+    return []
+
+
 @requires("records.write")
 def save_association(store: Store, data: AssociationInput, association_id: str | None = None, **_task) -> str:
-    if not text.normalize(data.name):
-        raise ValidationError("association_name", N_("Enter the name of the association."))
+    errors = validate_association(data)
+    if errors:
+        raise errors[0]
     values = {
         "name": text.normalize(data.name),
         "ethnic_group": data.ethnic_group or None,

@@ -79,7 +79,8 @@ class CleanPerson:
 
 
 def parse_date(value: str, field: str) -> dt.date | None:
-    """dd.MM.yyyy (the form's format; ISO is accepted too, as stored). Empty → None."""
+    """The one parser of dates typed by a user (people, volunteers, aid, consents): dd.MM.yyyy (the forms'
+    format) or ISO yyyy-mm-dd (as stored). Blank → None; anything else is refused naming `field`."""
     value = (value or "").strip()
     if not value:
         return None

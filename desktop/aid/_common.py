@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desktop import clock
+from desktop import clock, people
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
 
@@ -68,17 +68,16 @@ def parse_date(
     required: bool = True,
     allow_future: bool = False,
 ) -> dt.date | None:
-    if value in (None, ""):
+    """A date of an aid form: a date, or typed text read by people.parse_date (the one parser of typed dates:
+    dd.mm.yyyy or ISO); blank is refused when `required`, a day after `today` unless `allow_future`."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif value is not None and not isinstance(value, dt.date):
+        value = people.parse_date(str(value), field_name)
+    if value is None:
         if required:
             raise ValidationError(field_name, N_("{field}: enter a date."))
         return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValidationError(field_name, N_("{field}: this is not a date.")) from None
     if not allow_future and value > _today(today):
         raise ValidationError(field_name, N_("{field}: the date is in the future."))
     return value

@@ -76,7 +76,7 @@ def test_set_up_back_up_and_restore(qtbot, ctx, ui_lang, tmp_path):
     dialog.password.setText(PASSWORD)
     dialog.password2.setText("другой пароль")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    qtbot.waitUntil(lambda: dialog.error.text() == "Пароли не совпадают.")
+    qtbot.waitUntil(lambda: dialog.errors.message_of("password2") == "Пароли не совпадают.")
     dialog.password2.setText(PASSWORD)
     _shot(dialog, "setup.png")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()

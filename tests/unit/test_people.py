@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from desktop import people
-from desktop.errors import ValidationErrors
+from desktop.errors import ValidationError, ValidationErrors
 from desktop.phone import format_phone, parse_phone
 
 TODAY = dt.date(2026, 11, 25)
@@ -239,3 +239,23 @@ def test_empty_query_lists_everyone_in_kazakh_order(store, registered):
         "Сейітқали",
         "Ілиясов",
     ]
+
+
+def test_one_date_parser_reads_typed_dates_everywhere():
+    from desktop import aid, consents
+
+    assert people.parse_date(" 08.03.1990 ", "birth_date") == dt.date(1990, 3, 8)
+    assert people.parse_date("1990-03-08", "birth_date") == dt.date(1990, 3, 8)
+    assert people.parse_date("  ", "birth_date") is None
+    today = dt.date(2026, 11, 20)
+    # Aid reads typed text with the same parser and keeps its own rules: required, not in the future.
+    assert aid.parse_date("08.03.2026", "given_on", today=today) == dt.date(2026, 3, 8)
+    assert aid.parse_date("2026-03-08", "given_on", today=today) == dt.date(2026, 3, 8)
+    for typed, message in (("  ", "enter a date"), ("21.11.2026", "future"), ("31.02.2026", "dd.mm.yyyy")):
+        with pytest.raises(ValidationError) as refused:
+            aid.parse_date(typed, "given_on", today=today)
+        assert refused.value.field == "given_on" and message in refused.value.message
+    assert aid.parse_date("", "given_on", today=today, required=False) is None
+    assert consents._date(
+        "08.03.2026", "given_on", required=True, allow_future=False, today=today
+    ) == dt.date(2026, 3, 8)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop import groups, person_lookup
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.groups import AssociationInput
-from desktop.i18n import N_, _
+from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.person_picker import PersonPicker, find_people
@@ -34,6 +34,16 @@ def read_form(store, association_id: str | None) -> dict[str, Any]:
         "data": data,
         "leader_name": person_lookup.person_name(store, data.leader_id) if data else "",
     }
+
+
+def save_checked(
+    store, data: AssociationInput, association_id: str | None, found: list[ValidationError]
+) -> str:
+    """Saves the association unless the form or desktop.groups found something wrong (then all of it is raised)."""
+    errors = groups.validate_association(data) + found
+    if errors:
+        raise ValidationErrors(errors)
+    return groups.save_association(store, data, association_id)
 
 
 class AssociationDialog(RecordDialog):
@@ -109,19 +119,15 @@ class AssociationDialog(RecordDialog):
     def save(self) -> None:
         data = self.data()
         self.errors.clear()
-        found = []
-        if not data.name.strip():
-            found.append(ValidationError("association_name", N_("Enter the name of the association.")))
-        if self.leader.unresolved():
-            found.append(ValidationError("association_leader", groups.PICK_LEADER))
-        if found:
-            self.errors.show(ValidationErrors(found))
-            return
+        found = (
+            [ValidationError("association_leader", groups.PICK_LEADER)] if self.leader.unresolved() else []
+        )
         self.buttons.setEnabled(False)
         association_id = self.association_id
+        # Checked on the writer thread with the save: a refusal comes back as ValidationErrors and writes nothing.
         WriteOp(
             self.ctx,
-            lambda store: groups.save_association(store, data, association_id),
+            lambda store: save_checked(store, data, association_id, found),
             tables=("associations",),
             parent=self,
         ).success(self._on_saved).failure(self._on_save_failed).run()

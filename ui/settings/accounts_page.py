@@ -64,11 +64,17 @@ class AccountDialog(QDialog):
         self.active_check = QCheckBox(self)
         for edit in (self.secret_edit, self.again_edit):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.name_label, self.name_edit)
-        form.addRow(self.login_label, self.login_edit)
-        form.addRow(self.role_label, self.role_combo)
-        form.addRow(self.secret_label, self.secret_edit)
-        form.addRow(self.again_label, self.again_edit)
+        # Each field's message on its own line under it; a refusal that names no field goes under the form.
+        self.errors = FormErrors()
+        fields: tuple[tuple[QLabel, str, QWidget], ...] = (
+            (self.name_label, "display_name", self.name_edit),
+            (self.login_label, "login", self.login_edit),
+            (self.role_label, "role", self.role_combo),
+            (self.secret_label, "secret", self.secret_edit),
+            (self.again_label, "secret_again", self.again_edit),
+        )
+        for label, field, editor in fields:
+            form.addRow(label, self.errors.wrap(field, editor, self))
         form.addRow("", self.active_check)
         layout.addLayout(form)
         self.hint = QLabel(self)
@@ -81,16 +87,7 @@ class AccountDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout.addWidget(self.buttons)
-        self.errors = FormErrors(
-            self.error_label,
-            {
-                "display_name": self.name_edit,
-                "login": self.login_edit,
-                "role": self.role_combo,
-                "secret": self.secret_edit,
-                "secret_again": self.again_edit,
-            },
-        )
+        self.errors.set_form_label(self.error_label)
         self.buttons.accepted.connect(self._on_save)
         self.buttons.rejected.connect(self.reject)
         self.setMinimumWidth(480)

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import backup, clock, formats
-from desktop.errors import DostyqError, ValidationError
+from desktop.errors import DostyqError
 from desktop.i18n import N_, _, ngettext
 from ui.backup_controller import backup_controller
 from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.sync_controller import sync_controller
+from ui.widgets.form_errors import FormErrors
 
 FILE_FILTER = N_("Dostyq backups (*.dqbackup)")
 
@@ -64,26 +65,27 @@ class SetUpDialog(_Dialog):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         form = QFormLayout()
+        # Each field's message on its own line under it; one that names no field goes under the form.
+        self.errors = FormErrors()
         self.folder_label = QLabel(self)
         self.folder_edit = QLineEdit(folder, self)
         self.browse = QPushButton(self)
         self.browse.clicked.connect(self._on_browse_clicked)
         row = QHBoxLayout()
-        row.addWidget(self.folder_edit, 1)
+        row.addWidget(self.errors.wrap("folder", self.folder_edit, self), 1)
         row.addWidget(self.browse)
         form.addRow(self.folder_label, row)
         self.password_label = QLabel(self)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.password_label, self.password)
+        form.addRow(self.password_label, self.errors.wrap("password", self.password, self))
         self.password2_label = QLabel(self)
         self.password2 = QLineEdit(self)
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.password2_label, self.password2)
+        form.addRow(self.password2_label, self.errors.wrap("password2", self.password2, self))
         layout.addLayout(form)
         self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.errors.set_form_label(self.error)
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -91,7 +93,6 @@ class SetUpDialog(_Dialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.fields = {"folder": self.folder_edit, "password": self.password, "password2": self.password2}
         self.retranslate_ui()
         self.setMinimumWidth(520)
 
@@ -112,6 +113,7 @@ class SetUpDialog(_Dialog):
         self.browse.setText(_("Choose…"))
         self.password_label.setText(_("Backup password:"))
         self.password2_label.setText(_("Repeat the password:"))
+        self.errors.retranslate()
 
     def _on_browse_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -126,6 +128,7 @@ class SetUpDialog(_Dialog):
             self.password.text(),
             self.password2.text(),
         )
+        self.errors.clear()
         self.buttons.setEnabled(False)
         WriteOp(
             self.ctx,
@@ -141,9 +144,7 @@ class SetUpDialog(_Dialog):
         self.accept()
 
     def _on_failed(self, error: DostyqError) -> None:
-        self.error.setText(error.message)
-        if isinstance(error, ValidationError) and error.field in self.fields:
-            self.fields[error.field].setFocus()
+        self.errors.show(error)  # beside the field it names, focused; one for no field under the form
 
 
 class RecoveryKeyDialog(_Dialog):
