@@ -61,7 +61,8 @@ def _erase(store: Store, person_id: str, on: dt.date | None) -> bool:
             ("recipients", "SELECT id FROM recipients WHERE person_id = ?"),
             ("households", "SELECT id FROM households WHERE head_person_id = ?"),
             ("group_members", "SELECT id FROM group_members WHERE person_id = ?"),
-            ("consents", "SELECT id FROM consents WHERE person_id = ?"),
+            # Consent rows are never edited (desktop/consents.py): only a guardian's name needs erasing.
+            ("consents", "SELECT id FROM consents WHERE person_id = ? AND guardian_name IS NOT NULL"),
         ]
         for table, sql in related:
             for row in store.rows(sql, (person_id,)):
@@ -92,6 +93,35 @@ def withdraw_and_erase(
         _erase(store, person_id, on)
         store.audit("consent_withdrawn", "people", person_id, {"note": text.normalize(note)})
     return added
+
+
+@requires("records.write")
+def withdraw(
+    store: Store, person_id: str, purpose: str, on: dt.date | None = None, note: str = "", **_task
+) -> bool:
+    """The person withdrew their consent for one purpose (the volunteer dialog, a group member's guardian). When
+    no other consent of theirs stays in force their personal data is erased. Returns whether it was."""
+    with store.transaction():
+        consents.withdraw(store, person_id, (purpose,), on=on)
+        erased = not has_other_consent(store, person_id, purpose) and _erase(store, person_id, on)
+        store.audit(
+            "consent_withdrawn", "people", person_id, {"purpose": purpose, "note": text.normalize(note)}
+        )
+    return erased
+
+
+@requires("records.read")
+def withdrawal_erases(store: Store, person_id: str | None, purpose: str) -> bool:
+    """Would withdrawing this consent erase the person (no other consent in force)? The confirm dialog says so."""
+    return bool(person_id) and not has_other_consent(store, person_id or "", purpose)
+
+
+@requires("records.read")
+def recipient_withdrawal_erases(store: Store, recipient_id: str) -> bool:
+    row = store.get("recipients", recipient_id)
+    return bool(row and row["person_id"]) and not has_other_consent(
+        store, row["person_id"], consents.AID_RECIPIENT
+    )
 
 
 def has_other_consent(store: Store, person_id: str, purpose: str) -> bool:

@@ -158,3 +158,28 @@ def test_retention_years_setting(store):
     with pytest.raises(Exception) as err:
         erasure.set_retention_years(store, 0)
     assert getattr(err.value, "field", None) == "retention_years"
+
+
+def test_withdrawing_one_consent_erases_only_when_it_was_the_last(store, clock):
+    pid = _person(store)
+    consents.give(store, pid, consents.VOLUNTEER, GIVEN)
+    consents.give(store, pid, consents.GROUP_MEMBER, GIVEN)
+    assert erasure.withdrawal_erases(store, pid, consents.VOLUNTEER) is False
+    assert erasure.withdraw(store, pid, consents.VOLUNTEER, note="ауызша") is False
+    assert store.get("people", pid)["erased_on"] is None
+    assert erasure.withdrawal_erases(store, pid, consents.GROUP_MEMBER) is True
+    assert erasure.withdraw(store, pid, consents.GROUP_MEMBER) is True
+    assert store.get("people", pid)["surname"] == "—"
+
+
+def test_a_recipients_last_withdrawal_erases_the_person(store, clock):
+    from desktop import aid
+
+    pid = _person(store)
+    _hh, rid = _household_of(store, pid)
+    consents.give(store, pid, consents.AID_RECIPIENT, GIVEN)
+    assert erasure.recipient_withdrawal_erases(store, rid) is True
+    aid.withdraw_consent(store, rid, "өтініш")
+    assert store.get("people", pid)["erased_on"] == "2026-11-20"
+    assert store.get("people", pid)["iin"] is None
+    assert store.get("recipients", rid)["anonymous"] == 1
