@@ -119,9 +119,9 @@ def withdrawal_erases(store: Store, person_id: str | None, purpose: str) -> bool
 @requires("records.read")
 def recipient_withdrawal_erases(store: Store, recipient_id: str) -> bool:
     row = store.get("recipients", recipient_id)
-    return bool(row and row["person_id"]) and not has_other_consent(
-        store, row["person_id"], consents.AID_RECIPIENT
-    )
+    if row is None or not row["person_id"]:
+        return False
+    return not has_other_consent(store, row["person_id"], consents.AID_RECIPIENT)
 
 
 def has_other_consent(store: Store, person_id: str, purpose: str) -> bool:
