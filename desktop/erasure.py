@@ -19,6 +19,7 @@ creative group or an association (ongoing while they lead it). The administrator
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from desktop import clock, consents, schema, text
 from desktop.errors import ValidationError
@@ -77,8 +78,28 @@ def _erase(store: Store, person_id: str, on: dt.date | None) -> bool:
                 f'(SELECT id FROM "{table}" WHERE erased_on IS NOT NULL)',
                 [table, *fields],
             )
+        _scrub_outbox(store, ("people", *touched), day)
         store.audit("erased", "people", person_id, {"rows": touched})
     return True
+
+
+def _scrub_outbox(store: Store, tables: tuple[str, ...], day: str) -> None:
+    """Changes of erased rows still waiting to be sent carry the blanks instead of the erased values (they keep
+    their stamps, so the merge on the server is the same)."""
+    for table in dict.fromkeys(tables):
+        blanks = schema.PERSONAL_FIELDS[table]
+        for op in store.rows(
+            f'SELECT o.op_id, o.fields FROM outbox o JOIN "{table}" t ON t.id = o.row_id '
+            "WHERE o.table_name = ? AND t.erased_on = ?",
+            (table, day),
+        ):
+            fields = json.loads(op["fields"])
+            scrubbed = {k: blanks.get(k, v) for k, v in fields.items()}
+            if scrubbed != fields:
+                store.conn.execute(
+                    "UPDATE outbox SET fields = ? WHERE op_id = ?",
+                    (json.dumps(scrubbed, ensure_ascii=False, sort_keys=True), op["op_id"]),
+                )
 
 
 @requires("records.write")

@@ -183,3 +183,23 @@ def test_a_recipients_last_withdrawal_erases_the_person(store, clock):
     assert store.get("people", pid)["erased_on"] == "2026-11-20"
     assert store.get("people", pid)["iin"] is None
     assert store.get("recipients", rid)["anonymous"] == 1
+
+
+def test_changes_not_yet_sent_carry_no_erased_value(store, clock):
+    pid = _person(store)  # never synced: its insert is still in the outbox
+    erasure.erase_person(store, pid)
+    outbox = " ".join(r["fields"] for r in store.rows("SELECT fields FROM outbox"))
+    assert "Серікова" not in outbox and "77011234567" not in outbox and "900304400123" not in outbox
+    [insert] = store.rows("SELECT fields FROM outbox WHERE kind = 'insert' AND table_name = 'people'")
+    assert json.loads(insert["fields"])["sex"] == "f"  # what is kept travels as it was
+
+
+def test_an_erased_person_is_not_filled_in_again(store, clock):
+    from desktop.errors import ValidationError, ValidationErrors
+
+    pid = _person(store)
+    erasure.erase_person(store, pid)
+    with pytest.raises((ValidationError, ValidationErrors)) as caught:
+        people.save_person(store, {"surname": "Серікова", "name": "Дана"}, pid, today=dt.date(2026, 11, 20))
+    assert caught.value.message == people.ERASED or "erased" in str(caught.value.message)
+    assert store.get("people", pid)["surname"] == "—"
