@@ -88,3 +88,39 @@ def test_retention_page_lists_who_is_due_and_erases_after_confirming(qtbot, ctx,
     assert store.get("people", first)["erased_on"] == "2026-11-20"
     assert store.get("people", kept)["erased_on"] is None
     assert erasure.retention_years(store) == 5
+
+
+def test_recipient_card_withdrawal_erases_the_person_when_it_was_the_last_consent(qtbot, ctx, store, clock):
+    from desktop import aid
+    from ui.aid.recipients_page import RecipientsPage
+
+    rid = aid.save_recipient(
+        store,
+        aid.RecipientInput(
+            consent=True,
+            consent_on="2026-11-01",
+            form_version="2026-1",
+            surname="Қасымова",
+            name="Айгүл",
+            birth_date="1990-01-01",
+            sex="f",
+            iin="900101400013",
+        ),
+    )
+    pid = store.get("recipients", rid)["person_id"]
+    page = RecipientsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    page.select(rid)
+    qtbot.waitUntil(lambda: page.card.withdraw_button.isEnabled() and ctx.runner.is_idle(), timeout=20000)
+    page.card.withdraw_button.click()
+    qtbot.waitUntil(lambda: _dialog(ReasonDialog) is not None, timeout=20000)
+    confirm = _dialog(ReasonDialog)
+    assert _(ERASES) in confirm.prompt.text()
+    confirm.reason_edit.setText("жазбаша өтініш")
+    confirm.ok_button.click()
+    qtbot.waitUntil(lambda: store.get("people", pid)["erased_on"] is not None, timeout=20000)
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
+    assert store.get("people", pid)["iin"] is None
+    assert aid.search_recipients(store, "Қасымова") == []
