@@ -3,7 +3,8 @@ guardian in a creative group).
 
 The `consents` table is append-only here: giving consent adds a row with the date the person signed and the form
 version they signed; withdrawing adds a row with the withdrawal date. A row is never edited, so the history of what
-was given and withdrawn, and when, is kept and syncs without conflicts (every PC only adds rows). The state of a
+was given and withdrawn, and when, is kept and syncs without conflicts (every PC only adds rows); only the erasure
+of a person (desktop/erasure.py) blanks a guardian's name in them. The state of a
 person's consent for a purpose is its newest row: given (and not past its expiry date) → active; withdrawn →
 withdrawn. Nothing here assumes consent: a date and a form version are always entered by the person registering.
 """

@@ -316,6 +316,10 @@ def check_duplicates(
         raise DuplicatesFound(duplicates)
 
 
+# A person whose personal data was erased (desktop/erasure.py) is never filled in again.
+ERASED = N_("This person's personal data was erased. If they come back, register them as a new person.")
+
+
 @requires("records.write")
 def save_person(
     store: Store,
@@ -336,6 +340,9 @@ def save_person(
         kept = set(fields) | ({"phone_country"} if "phone" in fields else set())
         clean = {k: v for k, v in clean.items() if k in kept}
     with store.transaction():
+        stored = store.get("people", person_id, include_deleted=True) if person_id else None
+        if stored is not None and stored["erased_on"]:
+            raise ValidationError("surname", ERASED)
         check_duplicates(store, clean, person_id, different_from)
         if person_id is None:
             person_id = store.insert("people", clean)

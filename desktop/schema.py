@@ -60,6 +60,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "locality": "TEXT",
                 "address": "TEXT",
                 "notes": "TEXT",
+                "erased_on": "TEXT",  # YYYY-MM-DD: personal data erased (desktop/erasure.py); never undone
             },
             search=("surname", "name", "patronymic"),
             search_extra=("iin", "phone"),
@@ -83,6 +84,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "emergency_contact": "TEXT",
                 "kiosk_code": "TEXT",  # short personal code for the check-in kiosk
                 "notes": "TEXT",
+                "erased_on": "TEXT",
             },
             indexes=(("person_id",), ("kiosk_code",)),
         ),
@@ -194,6 +196,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "left_on": "TEXT",
                 "guardian_name": "TEXT",
                 "guardian_consent_on": "TEXT",
+                "erased_on": "TEXT",
             },
             indexes=(("group_id",), ("person_id",)),
         ),
@@ -257,6 +260,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "members_count": "INTEGER",
                 "children_count": "INTEGER",
                 "notes": "TEXT",
+                "erased_on": "TEXT",
             },
         ),
         Table(
@@ -270,6 +274,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "age_band": "TEXT",  # child, adult, elderly
                 "anonymous": "INTEGER NOT NULL DEFAULT 0",
                 "notes": "TEXT",
+                "erased_on": "TEXT",
             },
             indexes=(("person_id",), ("household_id",)),
         ),
@@ -331,6 +336,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "withdrawn_on": "TEXT",
                 "by_guardian": "INTEGER NOT NULL DEFAULT 0",
                 "guardian_name": "TEXT",
+                "erased_on": "TEXT",
             },
             indexes=(("person_id",),),
         ),
@@ -360,6 +366,33 @@ SYNCED_TABLES: dict[str, Table] = {
         ),
     ]
 }
+
+# Erasure (desktop/erasure.py): the personal fields of each table and the blank each becomes. A row whose
+# `erased_on` is set keeps these blank whatever arrives later from another PC (sync/merge.py `keep_erased`). Sex and
+# birth date stay on `people` (the monthly summary counts by sex and by age on the day), and so do the rows
+# themselves: ledgers and counts still point at them.
+ERASED_NAME = "—"
+PERSONAL_FIELDS: dict[str, dict[str, object]] = {
+    "people": {
+        "surname": ERASED_NAME,
+        "name": "",
+        "patronymic": "",
+        "iin": None,
+        "phone": None,
+        "phone_country": None,
+        "email": None,
+        "languages": "[]",
+        "locality": None,
+        "address": None,
+        "notes": None,
+    },
+    "volunteers": {"activities": None, "emergency_contact": None, "kiosk_code": None, "notes": None},
+    "recipients": {"locality": None, "notes": None},
+    "households": {"locality": None, "address": None, "notes": None},
+    "group_members": {"guardian_name": None},
+    "consents": {"guardian_name": None},
+}
+
 
 # Central reference data (server → devices only). `code` is the key; names in both languages.
 _REF = {
@@ -442,11 +475,13 @@ def _fts_name(table: str) -> str:
 # Tables later migrations add: the first migration leaves them out, so each migration makes what it made when it
 # shipped.
 _ADDED_BY = {"accounts": 2, "sign_in_failures": 2}
+# Columns later migrations add to tables that already existed.
+_COLUMNS_ADDED_BY = {(table, "erased_on"): 3 for table in PERSONAL_FIELDS}
 
 
 def _create_synced(conn: sqlite3.Connection, table: Table) -> None:
     columns = dict(SYNC_COLUMNS)
-    columns.update(table.fields)
+    columns.update({f: t for f, t in table.fields.items() if (table.name, f) not in _COLUMNS_ADDED_BY})
     if table.search:
         columns.update(SEARCH_COLUMNS)
         columns["search_text"] = "TEXT"
@@ -493,6 +528,14 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS users")
 
 
+def _migration_3_erasure(conn: sqlite3.Connection) -> None:
+    """Erasure of a person's personal data: `erased_on` on people and on the rows that carry their personal
+    fields (desktop/erasure.py)."""
+    for (table, column), number in _COLUMNS_ADDED_BY.items():
+        if number == 3:
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {SYNCED_TABLES[table].fields[column]}')
+
+
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
     """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
     so Ё≠Е and Й≠И stay distinct — docs/KAZAKH.md §3)."""
@@ -517,7 +560,7 @@ def _create_fts(conn: sqlite3.Connection, table: str) -> None:
 
 
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS = [_migration_1, _migration_2]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3_erasure]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -155,7 +155,7 @@ def _apply_row(
             else:
                 values[name] = l_value
             field_hlc[name] = l_stamp
-        for record in found:
+        for record in merge.keep_erased(table, dict(values), found):
             conflicts += record_conflict(store, record)
         # Edit against delete, seen from this side.
         edits = [f for f in pending if f != "deleted" and writer_of(local_hlc.get(f, "")) == me]
@@ -166,18 +166,18 @@ def _apply_row(
             and merge.unseen_foreign(srv_hlc.get("deleted"), srv_seq.get("deleted"), me, cursor_before)
         ):
             newest = max(local_hlc[f] for f in edits)
-            conflicts += record_conflict(
-                store,
-                merge.edit_against_delete(
-                    table, row_id, srv_hlc["deleted"], {f: local[f] for f in edits}, newest, now_iso
-                ),
+            record = merge.edit_against_delete(
+                table, row_id, srv_hlc["deleted"], {f: local[f] for f in edits}, newest, now_iso
             )
+            for kept in merge.keep_erased(table, dict(values), [record]):
+                conflicts += record_conflict(store, kept)
         if "deleted" in pending and local["deleted"]:
             against_edits = merge.delete_against_edits(
                 table, row_id, local_hlc["deleted"], values, srv_hlc, srv_seq, me, cursor_before, now_iso
             )
             if against_edits is not None:
                 conflicts += record_conflict(store, against_edits)
+    merge.keep_erased(table, values, [])
     row = dict(values)
     row.update(
         id=row_id,

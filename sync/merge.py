@@ -16,6 +16,7 @@ import hashlib
 import json
 from typing import Any
 
+from desktop.schema import PERSONAL_FIELDS
 from sync.protocol import writer_of
 
 CLAMP_AHEAD_MS = 5 * 60 * 1000  # a stamp may be at most this far ahead of the server's clock
@@ -100,6 +101,17 @@ def merge_fields(
                 conflict_record(table, row_id, name, other_value, other_stamp, value, stamp, now_iso)
             )
     return won, found
+
+
+def keep_erased(table: str, values: dict, found: list[dict]) -> list[dict]:
+    """Never resurrected: once a row's `erased_on` is set (on either side, it merges like any field), its
+    personal fields are blank whatever stamp another PC's edit carries, and no conflict keeps an erased value for
+    review. Blanks `values` in place; returns the conflicts that may be kept."""
+    blanks = PERSONAL_FIELDS.get(table)
+    if not blanks or not values.get("erased_on"):
+        return found
+    values.update(blanks)
+    return [c for c in found if c["field"] not in blanks and c["field"] != "deleted"]
 
 
 def edit_against_delete(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import consents, people, reference, text
+from desktop import consents, erasure, people, reference, text
 from desktop.aid._common import _count, _raise_all, _recipient_name_sql, _today
 from desktop.aid.ledger import list_aid
 from desktop.errors import ValidationError, ValidationErrors
@@ -255,12 +255,13 @@ def withdraw_consent(
     store: Store, recipient_id: str, note: str = "", *, today: dt.date | None = None, **_task
 ) -> None:
     """The person withdrew consent: the withdrawal is recorded and the recipient becomes anonymous (the aid
-    history stays, counted, without the link to the person)."""
+    history stays, counted, without the link to the person). When it was the person's last consent in force,
+    their personal data is erased (desktop/erasure.py)."""
     recipient = store.get("recipients", recipient_id)
     if recipient is None or not recipient["person_id"]:
         raise ValidationError("person_id", N_("This recipient has no consent to withdraw."))
     with store.transaction():
-        consents.withdraw(store, recipient["person_id"], (CONSENT_PURPOSE,), on=_today(today))
+        erasure.withdraw(store, recipient["person_id"], CONSENT_PURPOSE, _today(today), note)
         store.update(
             "recipients", recipient_id, {"person_id": None, "anonymous": 1, "locality": None, "notes": None}
         )

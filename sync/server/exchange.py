@@ -262,6 +262,7 @@ class ExchangeMixin(StoreBase):
             )
             if against_edits is not None:
                 conflicts.append(against_edits)
+        conflicts = merge.keep_erased(op.table, data, conflicts)
         hlc = max(field_hlc.values()) if field_hlc else stamp
         winner = max(field_hlc.items(), key=lambda kv: kv[1])[1] if field_hlc else stamp
         values = {
@@ -356,6 +357,7 @@ class ExchangeMixin(StoreBase):
             field_hlc[name], field_seq[name] = given, seq
         if seq is None:
             return APPLIED, None  # the server already has this row as new or newer
+        merge.keep_erased(op.table, data, [])
         hlc = max(field_hlc.values())
         when = op.created_at or self.now_iso()
         values = {

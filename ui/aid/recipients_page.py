@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid
+from desktop import aid, erasure
 from desktop.aid import RecipientInput
 from desktop.consent_form import save_consent_form
 from desktop.i18n import N_, _
@@ -30,6 +30,13 @@ from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import AID_NAMES, aid_columns
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
+from ui.widgets.withdrawal import withdrawal_dialog
+
+UNLINKS = N_(
+    "The person keeps another consent in force: their details stay, but no longer linked to the aid records; the "
+    "aid stays counted as an anonymous record."
+)
+WITHDRAWAL_TABLES = ("recipients", "consents", "people", "households", "volunteers", "group_members")
 
 
 class RecipientCard(QWidget):
@@ -352,14 +359,12 @@ class RecipientsPage(QWidget):
         self._reload()
 
     def _on_card_withdraw_requested(self, recipient_id: str) -> None:
-        self.reason_dialog = ReasonDialog(
-            _("Withdraw consent"),
-            _(
-                "The person's details will no longer be linked to the aid records; the aid stays counted as an "
-                "anonymous record. Note how the withdrawal was received (e.g. written application of 12.10.2026):"
-            ),
-            self,
-        )
+        ReadOp(
+            self.ctx, lambda store: erasure.recipient_withdrawal_erases(store, recipient_id), parent=self
+        ).success(lambda erases: self._ask_withdrawal(recipient_id, erases)).run()
+
+    def _ask_withdrawal(self, recipient_id: str, erases: bool) -> None:
+        self.reason_dialog = withdrawal_dialog(erases, self, keeps=UNLINKS)
         self.reason_dialog.accepted.connect(lambda: self._withdraw(recipient_id, self.reason_dialog.reason))
         self.reason_dialog.open()
 
@@ -367,7 +372,7 @@ class RecipientsPage(QWidget):
         WriteOp(
             self.ctx,
             lambda store: aid.withdraw_consent(store, recipient_id, note),
-            tables=("recipients", "consents"),
+            tables=WITHDRAWAL_TABLES,
             parent=self,
         ).success(lambda _result: self._reload()).run()
 

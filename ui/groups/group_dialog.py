@@ -34,18 +34,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, groups, person_lookup
+from desktop import clock, consents, erasure, groups, person_lookup
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.formats import format_short_date
 from desktop.groups import GroupInput, MemberInput
 from desktop.i18n import N_, _, current_language
+from ui.aid.reason_dialog import ReasonDialog
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.person_picker import PersonPicker, find_people
 from ui.widgets.record_dialog import RecordDialog
+from ui.widgets.withdrawal import withdrawal_dialog
 
 DATE_FORMAT = "dd.MM.yyyy"
 GROUP_SAVE_TABLES = ("creative_groups", "group_members")
+WITHDRAWAL_TABLES = ("people", "consents", "group_members", "volunteers", "recipients", "households")
 
 
 def read_names(store) -> dict[str, Any]:
@@ -229,8 +232,13 @@ class GroupDialog(RecordDialog):
             self.errors.add(field, widget, self.member_error, rows=self.members_table)
         self.remove_member_button = QPushButton(self.members_box)
         self.remove_member_button.clicked.connect(self._on_remove_member_button_clicked)
+        # The member (or a minor's guardian) withdraws their consent; their last one erases their personal data.
+        self.withdraw_member_button = QPushButton(self.members_box)
+        self.withdraw_member_button.clicked.connect(self._on_withdraw_member_button_clicked)
+        self.withdraw_dialog: ReasonDialog | None = None
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.withdraw_member_button)
         row.addWidget(self.remove_member_button)
         members_layout.addLayout(row)
         layout.addWidget(self.members_box, 1)
@@ -393,6 +401,41 @@ class GroupDialog(RecordDialog):
             del self.members[row]
         self._show_members()
 
+    def _on_withdraw_member_button_clicked(self) -> None:
+        rows = {i.row() for i in self.members_table.selectedIndexes()}
+        saved = [self.members[r] for r in rows if self.members[r].id]
+        if len(saved) != 1:
+            QMessageBox.information(
+                self, _("Withdraw consent"), _("Select one member already saved in the group.")
+            )
+            return
+        person_id = saved[0].person_id
+        ReadOp(
+            self.ctx,
+            lambda store: erasure.withdrawal_erases(store, person_id, consents.GROUP_MEMBER),
+            parent=self,
+        ).success(lambda erases: self._ask_withdrawal(person_id, erases)).run()
+
+    def _ask_withdrawal(self, person_id: str, erases: bool) -> None:
+        self.withdraw_dialog = withdrawal_dialog(erases, self)
+        dialog = self.withdraw_dialog
+        dialog.accepted.connect(lambda: self._withdraw(person_id, dialog.reason))
+        dialog.open()
+
+    def _withdraw(self, person_id: str, note: str) -> None:
+        WriteOp(
+            self.ctx,
+            lambda store: erasure.withdraw(store, person_id, consents.GROUP_MEMBER, note=note),
+            tables=WITHDRAWAL_TABLES,
+            parent=self,
+        ).success(self._on_withdrawn).run()
+
+    def _on_withdrawn(self, _erased: bool) -> None:
+        group_id = self.group_id
+        ReadOp(self.ctx, lambda store: read_form(store, group_id), parent=self).success(
+            self._on_form_read
+        ).run()
+
     # ---- saving --------------------------------------------------------------------------------------------
     def save(self) -> None:
         data = self.data()
@@ -470,6 +513,7 @@ class GroupDialog(RecordDialog):
         self.guardian_name.setPlaceholderText(_("Only for members under 18"))
         self.add_member_button.setText(_("Add member"))
         self.remove_member_button.setText(_("Remove selected"))
+        self.withdraw_member_button.setText(_("Withdraw consent…"))
         self.members_table.setHorizontalHeaderLabels(
             [_("Name"), _("Age"), _("Role"), _("Joined"), _("Guardian (consent)")]
         )

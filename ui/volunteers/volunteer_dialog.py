@@ -29,16 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, people, volunteers
+from desktop import clock, consents, erasure, people, volunteers
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, field_label
 from desktop.formats import babel_locale, format_hours
 from desktop.i18n import _
+from ui.aid.reason_dialog import ReasonDialog
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.form_errors import ERROR_STYLE, FormErrors
 from ui.widgets.person_form import PersonForm
+from ui.widgets.withdrawal import withdrawal_dialog
 
 WRITTEN_TABLES = ("people", "volunteers", "consents", "people_distinct")
+WITHDRAWAL_TABLES = ("people", "volunteers", "consents", "recipients", "households", "group_members")
 
 
 class VolunteerForm(QWidget):
@@ -279,6 +282,12 @@ class VolunteerDialog(QDialog):
         row = QHBoxLayout()
         self.required_note = QLabel(self)
         row.addWidget(self.required_note, 1)
+        # The person withdraws their consent as a volunteer (their last one: their personal data is erased).
+        self.withdraw_button = QPushButton(self)
+        self.withdraw_button.setVisible(volunteer_id is not None)
+        self.withdraw_button.clicked.connect(self._on_withdraw_button_clicked)
+        self.withdraw_dialog: ReasonDialog | None = None
+        row.addWidget(self.withdraw_button)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -296,6 +305,7 @@ class VolunteerDialog(QDialog):
         self.tabs.setTabText(0, _("Person"))
         self.tabs.setTabText(1, _("Volunteer"))
         self.required_note.setText(_("* required"))
+        self.withdraw_button.setText(_("Withdraw consent…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
 
@@ -331,6 +341,30 @@ class VolunteerDialog(QDialog):
             self.volunteer_form.show_month_minutes(None, {})
         if then is not None:
             then(loaded)
+
+    # ---- withdrawal ---------------------------------------------------------------------------------------
+    def _on_withdraw_button_clicked(self) -> None:
+        person_id = self.person_id
+        ReadOp(
+            self.ctx,
+            lambda store: erasure.withdrawal_erases(store, person_id, consents.VOLUNTEER),
+            parent=self,
+        ).success(self._ask_withdrawal).run()
+
+    def _ask_withdrawal(self, erases: bool) -> None:
+        self.withdraw_dialog = withdrawal_dialog(erases, self)
+        self.withdraw_dialog.accepted.connect(self._on_withdraw_dialog_accepted)
+        self.withdraw_dialog.open()
+
+    def _on_withdraw_dialog_accepted(self) -> None:
+        assert self.withdraw_dialog is not None and self.person_id is not None
+        person_id, note = self.person_id, self.withdraw_dialog.reason
+        WriteOp(
+            self.ctx,
+            lambda store: erasure.withdraw(store, person_id, consents.VOLUNTEER, note=note),
+            tables=WITHDRAWAL_TABLES,
+            parent=self,
+        ).success(lambda _erased: self._on_write_done((self.person_id, self.volunteer_id))).run()
 
     # ---- saving -----------------------------------------------------------------------------------------
     def _on_buttons_accepted(self) -> None:
