@@ -346,6 +346,9 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             indexes=(("login",),),
         ),
+        # The house's PCs by device id, with the label the administrator gave each one in Settings, so the
+        # audit and Needs review on every PC name the PC a change came from.
+        Table("devices", {"label": "TEXT NOT NULL DEFAULT ''"}),
         Table(
             "monthly_reports",
             {
@@ -393,6 +396,7 @@ LOCAL_TABLES: dict[str, dict[str, str]] = {
         "fields": "TEXT NOT NULL",  # JSON {field: value}
         "hlc": "TEXT NOT NULL",
         "created_at": "TEXT NOT NULL",
+        # (added by migration 3) "author": who wrote it, "<account id>@<device id>" (Store.author)
     },
     "sync_state": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
     "meta": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
@@ -441,7 +445,7 @@ def _fts_name(table: str) -> str:
 
 # Tables later migrations add: the first migration leaves them out, so each migration makes what it made when it
 # shipped.
-_ADDED_BY = {"accounts": 2, "sign_in_failures": 2}
+_ADDED_BY = {"accounts": 2, "sign_in_failures": 2, "devices": 3}
 
 
 def _create_synced(conn: sqlite3.Connection, table: Table) -> None:
@@ -493,6 +497,12 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS users")
 
 
+def _migration_3(conn: sqlite3.Connection) -> None:
+    """The PCs' labels (synced `devices`), and the author of each unsent write, so it reaches the other PCs."""
+    _create_synced(conn, SYNCED_TABLES["devices"])
+    conn.execute("ALTER TABLE outbox ADD COLUMN author TEXT")
+
+
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
     """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
     so Ё≠Е and Й≠И stay distinct — docs/KAZAKH.md §3)."""
@@ -517,7 +527,7 @@ def _create_fts(conn: sqlite3.Connection, table: str) -> None:
 
 
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS = [_migration_1, _migration_2]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
