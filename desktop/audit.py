@@ -68,6 +68,24 @@ ACTIONS = {
     "update": N_("Changed"),
     "delete": N_("Deleted"),
 }
+# Entries that are not row writes, by their action.
+EVENTS = {
+    "signed_in": N_("Signed in"),
+    "sign_in_locked": N_("Sign-in locked"),
+    "account_created": N_("Account created"),
+    "account_saved": N_("Account changed"),
+    "audit_export": N_("Audit exported"),
+    "report_export": N_("Report exported"),
+    "letter_printed": N_("Letter printed"),
+    "aid_override": N_("Aid rule overridden"),
+    "consent_withdrawn": N_("Consent withdrawn"),
+    "conflict_resolved": N_("Sync conflict resolved"),
+    "sync_rejected": N_("Refused by the server"),
+    "sync_integrity_repair": N_("Sync repaired"),
+    "backup_set_up": N_("Backups set up"),
+    "backup_folder_changed": N_("Backup folder changed"),
+    "backup_restored": N_("Backup restored"),
+}
 
 
 def who_label(person: str, pc: str) -> str:
@@ -75,7 +93,8 @@ def who_label(person: str, pc: str) -> str:
 
 
 def action_label(action: str) -> str:
-    return _(ACTIONS[action]) if action in ACTIONS else action.replace("_", " ")
+    label = ACTIONS.get(action) or EVENTS.get(action)
+    return _(label) if label else action.replace("_", " ")
 
 
 # ---- the PC's label --------------------------------------------------------------------------------------------
