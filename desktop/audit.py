@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import clock, formats, schema, text
+from desktop import accounts, clock, formats, schema, text
 from desktop.errors import ValidationError, field_label
 from desktop.i18n import N_, _
 from desktop.roles import requires
@@ -133,15 +133,11 @@ def pc_labels(store: Store) -> dict[str, str]:
 def author_label(store: Store, stamp: str | None, names: dict | None = None, pcs: dict | None = None) -> str:
     """ "<person> · <PC label>" for an author stamp (or a plain device id, as older rows have)."""
     account, device = split_author(stamp)
-    names = names if names is not None else _names(store)
+    names = names if names is not None else accounts.display_names(store)
     pcs = pcs if pcs is not None else pc_labels(store)
     person = names.get(account, account[:8]) if account else ""
     pc = (pcs.get(device) or default_pc_label(device)) if device else ""
     return who_label(person, pc)
-
-
-def _names(store: Store) -> dict[str, str]:
-    return {r["id"]: r["display_name"] for r in store.rows("SELECT id, display_name FROM accounts")}
 
 
 # ---- reading -----------------------------------------------------------------------------------------------
@@ -182,7 +178,7 @@ def list_entries(
         "ORDER BY seq DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    names, pcs = _names(store), pc_labels(store)
+    names, pcs = accounts.display_names(store), pc_labels(store)
     labels: dict[tuple[str, str], str] = {}
     out = []
     for r in rows:
