@@ -1,7 +1,7 @@
 """The audit viewer's core: who changed what, when, on which PC, with each field's old and new value.
 
-The audit log is local to the PC (every write made here, every row sync brought is not in it) and only the
-administrator reads it (permission "audit"). A row write's entry keeps {field: [old, new]}; entries written before
+The audit log is local to the PC: it holds the writes made here (a row that sync brought is in the audit of the
+PC that wrote it), and only the administrator reads it (permission "audit"). A row write's entry keeps {field: [old, new]}; entries written before
 the values were kept hold only the list of field names. An erasure blanks a person's values with `forget_values`,
 keeping who, when and which fields.
 
