@@ -498,9 +498,12 @@ def _migration_2(conn: sqlite3.Connection) -> None:
 
 
 def _migration_3(conn: sqlite3.Connection) -> None:
-    """The PCs' labels (synced `devices`), and the author of each unsent write, so it reaches the other PCs."""
+    """The PCs' labels (synced `devices`), the author of each unsent write (so it reaches the other PCs), and an
+    index of the audit by record."""
     _create_synced(conn, SYNCED_TABLES["devices"])
     conn.execute("ALTER TABLE outbox ADD COLUMN author TEXT")
+    # The audit's record filter and an erasure's blanking read one row's entries.
+    conn.execute("CREATE INDEX idx_audit_log_row ON audit_log (table_name, row_id)")
 
 
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
