@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from desktop import clock, consents, schema, text
+from desktop import audit, clock, consents, schema, text
 from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.roles import requires
@@ -57,6 +57,7 @@ def _erase(store: Store, person_id: str, on: dt.date | None) -> bool:
     touched: dict[str, int] = {}
     with store.transaction():
         _erase_row(store, "people", person_id, day)
+        erased_rows = [("people", person_id)]
         related = [
             ("volunteers", "SELECT id FROM volunteers WHERE person_id = ?"),
             ("recipients", "SELECT id FROM recipients WHERE person_id = ?"),
@@ -68,6 +69,7 @@ def _erase(store: Store, person_id: str, on: dt.date | None) -> bool:
         for table, sql in related:
             for row in store.rows(sql, (person_id,)):
                 _erase_row(store, table, row["id"], day)
+                erased_rows.append((table, row["id"]))
                 touched[table] = touched.get(table, 0) + 1
         # Conflicts waiting for review on this PC may hold an old value of an erased field.
         for table in ("people", *touched):
@@ -79,6 +81,9 @@ def _erase(store: Store, person_id: str, on: dt.date | None) -> bool:
                 [table, *fields],
             )
         _scrub_outbox(store, ("people", *touched), day)
+        # The audit keeps who changed these rows and when, never the values erased (nor the erasure's own).
+        for table, row_id in erased_rows:
+            audit.forget_row_values(store, table, row_id)
         store.audit("erased", "people", person_id, {"rows": touched})
     return True
 

@@ -352,6 +352,9 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             indexes=(("login",),),
         ),
+        # The house's PCs by device id, with the label the administrator gave each one in Settings, so the
+        # audit and Needs review on every PC name the PC a change came from.
+        Table("devices", {"label": "TEXT NOT NULL DEFAULT ''"}),
         Table(
             "monthly_reports",
             {
@@ -426,6 +429,7 @@ LOCAL_TABLES: dict[str, dict[str, str]] = {
         "fields": "TEXT NOT NULL",  # JSON {field: value}
         "hlc": "TEXT NOT NULL",
         "created_at": "TEXT NOT NULL",
+        # (added by migration 4) "author": who wrote it, "<account id>@<device id>" (Store.author)
     },
     "sync_state": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
     "meta": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
@@ -474,7 +478,7 @@ def _fts_name(table: str) -> str:
 
 # Tables later migrations add: the first migration leaves them out, so each migration makes what it made when it
 # shipped.
-_ADDED_BY = {"accounts": 2, "sign_in_failures": 2}
+_ADDED_BY = {"accounts": 2, "sign_in_failures": 2, "devices": 4}
 # Columns later migrations add to tables that already existed.
 _COLUMNS_ADDED_BY = {(table, "erased_on"): 3 for table in PERSONAL_FIELDS}
 
@@ -536,6 +540,15 @@ def _migration_3_erasure(conn: sqlite3.Connection) -> None:
             conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {SYNCED_TABLES[table].fields[column]}')
 
 
+def _migration_4_audit(conn: sqlite3.Connection) -> None:
+    """The PCs' labels (synced `devices`), the author of each unsent write (so it reaches the other PCs), and an
+    index of the audit by record."""
+    _create_synced(conn, SYNCED_TABLES["devices"])
+    conn.execute("ALTER TABLE outbox ADD COLUMN author TEXT")
+    # The audit's record filter and an erasure's blanking read one row's entries.
+    conn.execute("CREATE INDEX idx_audit_log_row ON audit_log (table_name, row_id)")
+
+
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
     """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
     so Ё≠Е and Й≠И stay distinct — docs/KAZAKH.md §3)."""
@@ -560,7 +573,7 @@ def _create_fts(conn: sqlite3.Connection, table: str) -> None:
 
 
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS = [_migration_1, _migration_2, _migration_3_erasure]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3_erasure, _migration_4_audit]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

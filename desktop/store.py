@@ -30,6 +30,9 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 # What sqlite3 accepts as the parameters of a statement: positional values or named ones.
 Params = Sequence[Any] | Mapping[str, Any]
 
+# Fields whose values the audit never keeps (only that they changed).
+AUDIT_HIDDEN = frozenset({"secret_hash"})
+
 # One clock per database file in this process, so stamps stay monotonic across the threads' connections.
 _clocks: dict[str, HybridClock] = {}
 _clocks_lock = threading.Lock()
@@ -83,8 +86,10 @@ class Store:
 
     @property
     def author(self) -> str:
-        """What a write records as its author: the acting account, or this PC for the system's own writes."""
-        return self.actor.stamp or self.device_id
+        """What a write records as its author (updated_by, the audit): "<account id>@<device id>" for an
+        account's write, this PC's device id alone for the system's own writes (split_author reads both)."""
+        account = self.actor.stamp
+        return f"{account}@{self.device_id}" if account else self.device_id
 
     # ---- identity -------------------------------------------------------------------------------------------
     def _ensure_identity(self) -> None:
@@ -206,7 +211,7 @@ class Store:
             assert stored is not None  # inserted just above
             fields = {f: stored[f] for f in spec.fields}
             fields["house_id"] = stored["house_id"]
-            self._record(table, row_id, "insert", fields, stamp, now)
+            self._record(table, row_id, "insert", fields, stamp, now, {})
         return row_id
 
     def update(self, table: str, row_id: str, changes: dict[str, Any], *, force: bool = False) -> bool:
@@ -240,7 +245,7 @@ class Store:
                 row.update(_search_columns(spec, {**current, **diff}))
             sets = ", ".join(f'"{c}" = ?' for c in row)
             self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?', [*row.values(), row_id])
-            self._record(table, row_id, "update", diff, stamp, now)
+            self._record(table, row_id, "update", diff, stamp, now, current)
         return True
 
     def delete(self, table: str, row_id: str) -> bool:
@@ -275,7 +280,7 @@ class Store:
                     row_id,
                 ),
             )
-            self._record(table, row_id, kind, {"deleted": deleted}, stamp, now)
+            self._record(table, row_id, kind, {"deleted": deleted}, stamp, now, current)
         return True
 
     def audit(
@@ -294,15 +299,22 @@ class Store:
             ),
         )
 
-    def _record(self, table: str, row_id: str, kind: str, fields: dict, stamp: str, now: str) -> None:
+    def _record(
+        self, table: str, row_id: str, kind: str, fields: dict, stamp: str, now: str, before: Mapping
+    ) -> None:
         payload = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        # The audit keeps each field's old and new value ({field: [old, new]}; old is null for an insert).
+        changes = {
+            f: [None, None] if f in AUDIT_HIDDEN else [before.get(f), v] for f, v in sorted(fields.items())
+        }
         self.conn.execute(
-            "INSERT INTO outbox (op_id, table_name, row_id, kind, fields, hlc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (new_id(), table, row_id, kind, payload, stamp, now),
+            "INSERT INTO outbox (op_id, table_name, row_id, kind, fields, hlc, created_at, author) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_id(), table, row_id, kind, payload, stamp, now, self.author),
         )
         self.conn.execute(
             "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (now, self.author, kind, table, row_id, json.dumps(sorted(fields))),
+            (now, self.author, kind, table, row_id, json.dumps(changes, ensure_ascii=False)),
         )
         self.set_meta("hlc_last", stamp)
 
@@ -314,6 +326,19 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def split_author(stamp: str | None) -> tuple[str, str]:
+    """(account id, device id) of an author stamp. A plain 12-hex device id is a system write of that PC; any other
+    stamp without "@" is an account id written before the stamp named the PC."""
+    if not stamp:
+        return "", ""
+    if "@" in stamp:
+        account, _, device = stamp.rpartition("@")
+        return account, device
+    if len(stamp) == 12 and all(ch in "0123456789abcdef" for ch in stamp):
+        return "", stamp
+    return stamp, ""
 
 
 def _synced(table: str) -> schema.Table:

@@ -148,6 +148,7 @@ def _apply_row(
             cursor_before,
             now_iso,
         )
+        merge.name_authors(found, change.get("updated_by"), local["updated_by"])
         for name in won:
             l_value, l_stamp = mine[name]
             if name == "deleted":
@@ -155,7 +156,8 @@ def _apply_row(
             else:
                 values[name] = l_value
             field_hlc[name] = l_stamp
-        for record in merge.keep_erased(table, dict(values), found):
+        authors = (change.get("updated_by"), local["updated_by"])
+        for record in merge.name_authors(merge.keep_erased(table, dict(values), found), *authors):
             conflicts += record_conflict(store, record)
         # Edit against delete, seen from this side.
         edits = [f for f in pending if f != "deleted" and writer_of(local_hlc.get(f, "")) == me]
@@ -169,14 +171,14 @@ def _apply_row(
             record = merge.edit_against_delete(
                 table, row_id, srv_hlc["deleted"], {f: local[f] for f in edits}, newest, now_iso
             )
-            for kept in merge.keep_erased(table, dict(values), [record]):
+            for kept in merge.name_authors(merge.keep_erased(table, dict(values), [record]), *authors):
                 conflicts += record_conflict(store, kept)
         if "deleted" in pending and local["deleted"]:
             against_edits = merge.delete_against_edits(
                 table, row_id, local_hlc["deleted"], values, srv_hlc, srv_seq, me, cursor_before, now_iso
             )
             if against_edits is not None:
-                conflicts += record_conflict(store, against_edits)
+                conflicts += record_conflict(store, merge.name_authors([against_edits], *authors)[0])
     merge.keep_erased(table, values, [])
     row = dict(values)
     row.update(

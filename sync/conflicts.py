@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from desktop import schema
+from desktop import accounts, audit, schema
 from desktop.store import Store, utc_now_iso
 
 KEPT, OTHER = "kept", "other"
@@ -27,8 +27,9 @@ class Conflict:
     kept_hlc: str
     other_value: Any
     other_hlc: str
-    other_by: str
+    other_by: str  # the losing write's author stamp ("<account id>@<device id>", or a device id)
     detected_at: str
+    other_who: str = ""  # "<person> · <PC label>" of that author
 
     @property
     def is_delete(self) -> bool:
@@ -51,6 +52,7 @@ def _label(store: Store, table: str, row_id: str) -> str:
 
 def open_conflicts(store: Store, limit: int = 500) -> list[Conflict]:
     out = []
+    names, pcs = accounts.display_names(store), audit.pc_labels(store)
     for c in store.rows(
         "SELECT * FROM conflicts WHERE resolved_at IS NULL ORDER BY detected_at DESC, id LIMIT ?", (limit,)
     ):
@@ -67,6 +69,7 @@ def open_conflicts(store: Store, limit: int = 500) -> list[Conflict]:
                 c["other_hlc"] or "",
                 c["other_by"] or "",
                 c["detected_at"],
+                audit.author_label(store, c["other_by"], names, pcs) if c["other_by"] else "",
             )
         )
     return out

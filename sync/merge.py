@@ -70,6 +70,18 @@ def conflict_record(
     }
 
 
+def name_authors(records: list[dict], *authors: str | None) -> list[dict]:
+    """Puts the account in each conflict's `other_by` (the device of the losing stamp): the first of `authors`
+    ("<account id>@<device id>" stamps, e.g. the op's and the stored row's) written on that device. Records are
+    changed in place and returned."""
+    for record in records:
+        for author in authors:
+            if author and "@" in author and author.rpartition("@")[2] == record["other_by"]:
+                record["other_by"] = author
+                break
+    return records
+
+
 def merge_fields(
     table: str,
     row_id: str,

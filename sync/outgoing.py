@@ -27,7 +27,7 @@ def build_request(
     raw = 0
     # gzip shrinks op JSON 4-8×; stop at about one page of compressed bytes.
     for row in store.conn.execute(
-        "SELECT op_id, table_name, row_id, kind, fields, hlc, created_at FROM outbox ORDER BY seq LIMIT ?",
+        "SELECT op_id, table_name, row_id, kind, fields, hlc, created_at, author FROM outbox ORDER BY seq LIMIT ?",
         (max_ops,),
     ):
         fields = json.loads(row["fields"])
@@ -41,6 +41,7 @@ def build_request(
             "fields": fields,
             "hlc": row["hlc"],
             "created_at": row["created_at"],
+            **({"by": row["author"]} if row["author"] else {}),
         }
         size = len(protocol.dumps(op))
         if ops and raw + size > page * 4:

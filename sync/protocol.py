@@ -30,6 +30,7 @@ MAX_PAGE_BYTES = 4 * 1024 * 1024
 
 STAMP_RE = re.compile(r"^\d{13}-[0-9a-f]{4}-[A-Za-z0-9_.]{1,64}$")
 ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
+AUTHOR_RE = re.compile(r"^([A-Za-z0-9_.:-]{1,80}@)?[A-Za-z0-9_.]{0,64}$")
 NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 Scalar = str | int | float | bool | None
@@ -60,6 +61,8 @@ class Op(BaseModel):
     hlc: str = Field(pattern=STAMP_RE.pattern)
     created_at: str = Field(default="", max_length=40)
     field_hlc: dict[str, str] | None = None
+    # Who wrote it: "<account id>@<device id>" (desktop Store.author); empty from a PC that sends no author.
+    by: str = Field(default="", pattern=AUTHOR_RE.pattern)
 
     @field_validator("field_hlc")
     @classmethod

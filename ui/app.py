@@ -25,6 +25,7 @@ SECTION_NAMES = (
     "backups",
     "settings",
     "accounts",
+    "audit",
 )
 
 

@@ -72,5 +72,6 @@ SECTION_ALIASES = {
     "settings": ("sync", "settings"),
     "backups": ("sync", "backups"),
     "accounts": ("sync", "accounts"),
+    "audit": ("sync", "audit"),
     "sync": ("sync", "sync"),
 }

@@ -263,6 +263,7 @@ class ExchangeMixin(StoreBase):
             if against_edits is not None:
                 conflicts.append(against_edits)
         conflicts = merge.keep_erased(op.table, data, conflicts)
+        merge.name_authors(conflicts, op.by, row["updated_by"] if row is not None else None)
         hlc = max(field_hlc.values()) if field_hlc else stamp
         winner = max(field_hlc.items(), key=lambda kv: kv[1])[1] if field_hlc else stamp
         values = {
@@ -274,7 +275,7 @@ class ExchangeMixin(StoreBase):
             "field_hlc": to_json(field_hlc),
             "field_seq": to_json(field_seq),
             "updated_at": when if winner == stamp else (row["updated_at"] if row is not None else when),
-            "updated_by": writer(winner),
+            "updated_by": _author(op, winner, stamp, row),
         }
         if row is None:
             conn.execute(
@@ -458,3 +459,14 @@ def wire_row(row) -> dict:
     ):
         out["field_seq"] = field_seq
     return out
+
+
+def _author(op: Op, winner: str, stamp: str, row) -> str:
+    """The row's updated_by: the op's author when its write is now the newest, else the stored one if it is
+    still the newest writer's, else that writer's device."""
+    if winner == stamp and op.by:
+        return op.by
+    device = writer(winner)
+    if winner != stamp and row is not None and (row["updated_by"] or "").rpartition("@")[2] == device:
+        return row["updated_by"]
+    return device

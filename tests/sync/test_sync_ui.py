@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop import roles
+from desktop import accounts, audit, roles
+from desktop.accounts import AccountInput
 from desktop.settings import Settings
 from desktop.store import Store
 from sync.client import SyncClient
@@ -90,7 +91,9 @@ def test_unreachable_server_shows_offline_and_keeps_work(qtbot, window, server, 
     assert "127.0.0.1:9" in _page(window).message.text()
 
 
-def test_needs_review_shows_both_values_and_keeps_the_choice(qtbot, window, server, make_client, ui_lang):
+def test_needs_review_shows_both_values_and_keeps_the_choice(
+    qtbot, window, server, make_client, ui_lang, clock
+):
     ui_lang("ru")
     store = window.ctx.store
     SyncClient.enrol(store, server.url, server.store.new_enrol_code(HOUSE_A))
@@ -98,8 +101,13 @@ def test_needs_review_shows_both_values_and_keeps_the_choice(qtbot, window, serv
     pid = store.insert("people", {"surname": "Нұрланова", "name": "Гүлнар"})
     _sync_and_wait(qtbot, window)
     other_client.sync()
-    store.update("people", pid, {"phone": "+77011111111"})
+    other.actor = accounts.create_first_administrator(
+        other, AccountInput("aigerim", "Айгерім Сейітова", roles.ADMIN, "parol-2026", "parol-2026")
+    )
+    audit.set_pc_label(other, "Кабинет 2")
     other.update("people", pid, {"phone": "+77012222222"})
+    clock.advance(1)
+    store.update("people", pid, {"phone": "+77011111111"})
     other_client.sync()
     _sync_and_wait(qtbot, window)
     assert store.open_conflicts_count() == 1
@@ -111,6 +119,8 @@ def test_needs_review_shows_both_values_and_keeps_the_choice(qtbot, window, serv
     cells = [page.table.item(0, c).text() for c in range(5)]
     assert cells[0] == "Нұрланова Гүлнар"
     assert {cells[2], cells[3]} == {"+77011111111", "+77012222222"}
+    # Who made the other change: the account's name and the PC's label, not a hex id.
+    assert cells[4].startswith("Айгерім Сейітова · Кабинет 2, ")
     page.table.selectRow(0)
     page.other_button.click()
     qtbot.waitUntil(lambda: store.open_conflicts_count() == 0, timeout=20000)

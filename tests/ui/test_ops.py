@@ -47,7 +47,10 @@ def test_a_write_announces_its_tables_and_stamps_the_acting_account(qtbot, ctx, 
     ).run()
     _wait(qtbot, ctx)
     assert changed == ["people"]
-    assert ctx.store.scalar("SELECT updated_by FROM people WHERE id = ?", (ids[0],)) == "account-7"
+    assert (
+        ctx.store.scalar("SELECT updated_by FROM people WHERE id = ?", (ids[0],))
+        == f"account-7@{ctx.store.device_id}"
+    )
 
 
 def test_a_failed_write_brings_the_error_object_back_and_announces_nothing(qtbot, ctx, changed):

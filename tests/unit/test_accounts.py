@@ -105,7 +105,7 @@ def test_a_deactivated_account_cannot_sign_in(store, admin, clock):
 def test_writes_carry_the_account_and_the_audit_names_it(store, admin):
     store.actor = admin
     person = store.insert("people", {"surname": "Ли", "name": "Ирина"})
-    assert store.get("people", person)["updated_by"] == admin.account_id
+    assert store.get("people", person)["updated_by"] == f"{admin.account_id}@{store.device_id}"
     assert accounts.display_names(store)[admin.account_id] == "Айгерім Сейітова"
 
 

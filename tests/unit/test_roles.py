@@ -125,6 +125,7 @@ UNDECLARED = {
     "desktop/accounts.py:create_first_administrator": "the house has no account yet",
     "desktop/accounts.py:sign_in": "it is how an account starts acting",
     "desktop/backup.py:record_result": "the PC's own note of its daily backup",
+    "desktop/audit.py:forget_row_values": "a part of erasure.erase_person, which checks people.erase",
 }
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -23,13 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
-from desktop import backup, reference
+from desktop import audit, backup, reference
 from desktop.errors import DostyqError
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from desktop.settings import IDLE_LOCK_RANGE, idle_lock_minutes, set_idle_lock_minutes
 from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.qt_i18n import apply_language
 from ui.settings.accounts_page import AccountsPage
+from ui.settings.audit_page import AuditPage
 from ui.settings.backups_page import BackupsPage
 from ui.settings.retention_page import RetentionPage
 from ui.settings.sync_page import SyncPage
@@ -58,6 +60,11 @@ class SettingsPage(QWidget):
         self.idle_spin.setValue(idle_lock_minutes(ctx.settings))
         self.idle_spin.editingFinished.connect(self._on_idle_spin_edited)
         lang_form.addRow(self.idle_label, self.idle_spin)
+        self.pc_label_label = QLabel(self.language_box)
+        self.pc_label_edit = QLineEdit(self.language_box)
+        self.pc_label_edit.setMaxLength(audit.MAX_LABEL)
+        self.pc_label_edit.editingFinished.connect(self._on_pc_label_edited)
+        lang_form.addRow(self.pc_label_label, self.pc_label_edit)
         layout.addWidget(self.language_box)
 
         self.house_box = QGroupBox(self)
@@ -112,6 +119,22 @@ class SettingsPage(QWidget):
 
     def apply_actor(self, actor) -> None:
         self.idle_spin.setEnabled(actor.can("settings"))
+        self.pc_label_edit.setEnabled(actor.can("settings"))
+
+    def _read_pc_label(self) -> None:
+        ReadOp(self.ctx, audit.pc_label, parent=self).success(self.pc_label_edit.setText).latest(
+            "pc_label"
+        ).run()
+
+    def _on_pc_label_edited(self) -> None:
+        label = self.pc_label_edit.text()
+        WriteOp(
+            self.ctx, lambda store: audit.set_pc_label(store, label), tables=("devices",), parent=self
+        ).success(self.pc_label_edit.setText).failure(self._on_pc_label_refused).run()
+
+    def _on_pc_label_refused(self, error: DostyqError) -> None:
+        self.pc_label_edit.setToolTip(error.message)
+        self._read_pc_label()
 
     def _fill_houses(self) -> None:
         ReadOp(self.ctx, lambda store: (reference.house_names(store), store.house_id), parent=self).success(
@@ -136,6 +159,8 @@ class SettingsPage(QWidget):
         self.language_box.setTitle(_("This PC"))
         self.language_label.setText(_("Interface language:"))
         self.idle_label.setText(_("Lock the screen after this many idle minutes:"))
+        self.pc_label_label.setText(_("This PC's name (shown in the audit and Needs review):"))
+        self._read_pc_label()
         self.house_box.setTitle(_("House of friendship"))
         self.house_label.setText(_("This PC belongs to:"))
         self._fill_houses()
@@ -199,7 +224,8 @@ class SettingsPage(QWidget):
 
 
 # Each tab of the section, with the permission that shows it (the core checks every op on it anyway).
-TAB_PERMISSIONS = {1: "backups", 3: "accounts", 4: "people.erase"}
+TAB_PERMISSIONS = {1: "backups", 3: "accounts", 4: "people.erase", 5: "audit"}
+PAGES = {"settings": 2, "backups": 1, "accounts": 3, "retention": 4, "audit": 5}
 
 
 class SettingsSection(Section):
@@ -214,8 +240,10 @@ class SettingsSection(Section):
         self.tabs.addTab(self.sync_page, "")
         self.tabs.addTab(self.backups_page, "")
         self.tabs.addTab(self.settings_page, "")
+        self.audit_page = AuditPage(self.ctx, self.tabs)
         self.tabs.addTab(self.accounts_page, "")
         self.tabs.addTab(self.retention_page, "")
+        self.tabs.addTab(self.audit_page, "")
         layout.addWidget(self.tabs)
 
     def retranslate_ui(self) -> None:
@@ -224,11 +252,13 @@ class SettingsSection(Section):
         self.tabs.setTabText(2, _("Settings"))
         self.tabs.setTabText(3, _("Accounts"))
         self.tabs.setTabText(4, _("Retention"))
+        self.tabs.setTabText(5, _("Audit"))
         self.sync_page.retranslate_ui()
         self.backups_page.retranslate_ui()
         self.settings_page.retranslate_ui()
         self.accounts_page.retranslate_ui()
         self.retention_page.retranslate_ui()
+        self.audit_page.retranslate_ui()
 
     def apply_actor(self, actor) -> None:
         for index, permission in TAB_PERMISSIONS.items():
@@ -243,8 +273,10 @@ class SettingsSection(Section):
             self.accounts_page.refresh()
         if self.ctx.actor.can("people.erase"):
             self.retention_page.refresh()
+        if self.ctx.actor.can("audit"):
+            self.audit_page.refresh()
 
     def show_page(self, page) -> None:
-        self.tabs.setCurrentIndex({"settings": 2, "backups": 1, "accounts": 3, "retention": 4}.get(page, 0))
+        self.tabs.setCurrentIndex(PAGES.get(page, 0))
         if page == "review":
             self.sync_page.show_review()

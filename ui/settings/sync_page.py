@@ -269,8 +269,8 @@ class SyncPage(QWidget):
                 field = _(field_label(c.field))
                 kept, other = show_value(c.kept_value), show_value(c.other_value)
             when = stamp_time(c.other_hlc)
-            source = _("PC {device}, {when}").format(
-                device=c.other_by, when=formats.format_short_datetime(when) if when else "?"
+            source = _("{who}, {when}").format(
+                who=c.other_who or "?", when=formats.format_short_datetime(when) if when else "?"
             )
             for col, text in enumerate((c.row_label, field, kept, other, source)):
                 item = QTableWidgetItem(text)
