@@ -37,6 +37,9 @@ class Table:
     # Extra text (digits of IIN, phone…) that FTS should also match.
     search_extra: tuple[str, ...] = ()
     indexes: tuple[tuple[str, ...], ...] = field(default=())
+    # Of a ledger: the columns naming a person's record, which a merge of two people may move to the survivor
+    # (desktop.people_merge); nothing else of a ledger row ever changes.
+    links: tuple[str, ...] = ()
 
 
 _LEDGER_FIELDS = {"reverses_id": "TEXT", "reason": "TEXT"}
@@ -60,6 +63,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "locality": "TEXT",
                 "address": "TEXT",
                 "notes": "TEXT",
+                "merged_into": "TEXT",  # set on a tombstoned person merged into another (desktop.people_merge)
             },
             search=("surname", "name", "patronymic"),
             search_extra=("iin", "phone"),
@@ -100,6 +104,7 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             ledger=True,
             indexes=(("volunteer_id", "check_in"), ("event_id",)),
+            links=("volunteer_id",),
         ),
         Table(
             "events",
@@ -236,6 +241,7 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             ledger=True,
             indexes=(("received_on",),),
+            links=("donor_person_id",),
         ),
         Table(
             "donation_lines",
@@ -288,6 +294,7 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             ledger=True,
             indexes=(("recipient_id", "programme", "given_on"), ("household_id", "programme"), ("given_on",)),
+            links=("recipient_id",),
         ),
         Table(
             "aid_lines",
@@ -442,11 +449,13 @@ def _fts_name(table: str) -> str:
 # Tables later migrations add: the first migration leaves them out, so each migration makes what it made when it
 # shipped.
 _ADDED_BY = {"accounts": 2, "sign_in_failures": 2}
+# Columns later migrations add to a table an earlier one made: (table, column) → the migration.
+_COLUMNS_ADDED_BY = {("people", "merged_into"): 3}
 
 
 def _create_synced(conn: sqlite3.Connection, table: Table) -> None:
     columns = dict(SYNC_COLUMNS)
-    columns.update(table.fields)
+    columns.update({c: t for c, t in table.fields.items() if (table.name, c) not in _COLUMNS_ADDED_BY})
     if table.search:
         columns.update(SEARCH_COLUMNS)
         columns["search_text"] = "TEXT"
@@ -493,6 +502,12 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS users")
 
 
+def _migration_3_people_merged_into(conn: sqlite3.Connection) -> None:
+    """`people.merged_into`: the survivor a merged (tombstoned) person became, so rows that still name them
+    (from a PC that had not seen the merge) are moved on (desktop.people_merge)."""
+    conn.execute("ALTER TABLE people ADD COLUMN merged_into TEXT")
+
+
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
     """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
     so Ё≠Е and Й≠И stay distinct — docs/KAZAKH.md §3)."""
@@ -517,7 +532,7 @@ def _create_fts(conn: sqlite3.Connection, table: str) -> None:
 
 
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS = [_migration_1, _migration_2]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3_people_merged_into]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
