@@ -31,6 +31,7 @@ from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.qt_i18n import apply_language
 from ui.settings.accounts_page import AccountsPage
 from ui.settings.backups_page import BackupsPage
+from ui.settings.merge_page import MergePage
 from ui.settings.sync_page import SyncPage
 from ui.sync_controller import sync_controller
 from ui.widgets.section import Section
@@ -198,7 +199,7 @@ class SettingsPage(QWidget):
 
 
 # Each tab of the section, with the permission that shows it (the core checks every op on it anyway).
-TAB_PERMISSIONS = {1: "backups", 3: "accounts"}
+TAB_PERMISSIONS = {1: "backups", 3: "accounts", 4: "people.erase"}
 
 
 class SettingsSection(Section):
@@ -209,10 +210,12 @@ class SettingsSection(Section):
         self.backups_page = BackupsPage(self.ctx, self.tabs)
         self.settings_page = SettingsPage(self.ctx, self.tabs)
         self.accounts_page = AccountsPage(self.ctx, self.tabs)
+        self.merge_page = MergePage(self.ctx, self.tabs)
         self.tabs.addTab(self.sync_page, "")
         self.tabs.addTab(self.backups_page, "")
         self.tabs.addTab(self.settings_page, "")
         self.tabs.addTab(self.accounts_page, "")
+        self.tabs.addTab(self.merge_page, "")
         layout.addWidget(self.tabs)
 
     def retranslate_ui(self) -> None:
@@ -220,10 +223,12 @@ class SettingsSection(Section):
         self.tabs.setTabText(1, _("Backups"))
         self.tabs.setTabText(2, _("Settings"))
         self.tabs.setTabText(3, _("Accounts"))
+        self.tabs.setTabText(4, _("Possible duplicates"))
         self.sync_page.retranslate_ui()
         self.backups_page.retranslate_ui()
         self.settings_page.retranslate_ui()
         self.accounts_page.retranslate_ui()
+        self.merge_page.retranslate_ui()
 
     def apply_actor(self, actor) -> None:
         for index, permission in TAB_PERMISSIONS.items():
@@ -236,8 +241,10 @@ class SettingsSection(Section):
             self.backups_page.refresh()
         if self.ctx.actor.can("accounts"):
             self.accounts_page.refresh()
+        if self.ctx.actor.can("people.erase"):
+            self.merge_page.refresh()
 
     def show_page(self, page) -> None:
-        self.tabs.setCurrentIndex({"settings": 2, "backups": 1, "accounts": 3}.get(page, 0))
+        self.tabs.setCurrentIndex({"settings": 2, "backups": 1, "accounts": 3, "duplicates": 4}.get(page, 0))
         if page == "review":
             self.sync_page.show_review()
