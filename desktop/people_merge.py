@@ -76,7 +76,7 @@ def merge_candidates(store: Store, limit: int = 200) -> list[Candidate]:
     for group in by_iin.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                found.setdefault(_key(a, b), Candidate(a, b, "iin"))
+                found.setdefault(_key(a, b), Candidate(*_older_first(a, b), "iin"))
     # Names: the people whose loose surname and name are shared, each checked as the duplicate warning would.
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in store.rows("SELECT id, surname, name, birth_date, iin FROM people WHERE deleted = 0"):
@@ -102,9 +102,14 @@ def _key(a: dict, b: dict) -> tuple[str, str]:
     return (a["id"], b["id"]) if a["id"] < b["id"] else (b["id"], a["id"])
 
 
+def _older_first(a: dict, b: dict) -> tuple[dict, dict]:
+    """The record made first is offered as the one to keep."""
+    first, second = sorted((a, b), key=lambda p: (p["created_at"], p["id"]))
+    return first, second
+
+
 def _candidate(person: dict, duplicate: Duplicate) -> Candidate:
-    a, b = sorted((person, duplicate.person), key=lambda p: p["id"])
-    return Candidate(a, b, duplicate.reason)
+    return Candidate(*_older_first(person, duplicate.person), duplicate.reason)
 
 
 @requires("people.erase")

@@ -59,7 +59,7 @@ class MergeDialog(QDialog):
         self.survivor, self.other = first, second
         self.counts: dict[str, int] | None = None
         self.setModal(True)
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(880)
         layout = QVBoxLayout(self)
         self.heading = QLabel(self)
         font = self.heading.font()
@@ -149,18 +149,20 @@ class MergeDialog(QDialog):
         if self.counts is None:
             self.preview.setText(_("Counting what moves…"))
             return
-        c = self.counts
-        parts = [
-            _("aid entries: {n}").format(n=c["aid"]),
-            _("shifts: {n}").format(n=c["shifts"]),
-            _("group memberships: {n}").format(n=c["memberships"]),
-            _("events attended: {n}").format(n=c["attendance"]),
-            _("consents: {n}").format(n=c["consents"]),
-            _("donations: {n}").format(n=c["donations"]),
-            _("groups and associations led: {n}").format(n=c["leaderships"]),
-        ]
+        labels = {
+            "aid": _("aid entries: {n}"),
+            "shifts": _("shifts: {n}"),
+            "memberships": _("group memberships: {n}"),
+            "attendance": _("events attended: {n}"),
+            "consents": _("consents: {n}"),
+            "donations": _("donations: {n}"),
+            "leaderships": _("groups and associations led: {n}"),
+        }
+        parts = [label.format(n=self.counts[key]) for key, label in labels.items() if self.counts.get(key)]
         self.preview.setText(
             _("Moves to the kept record: {what}. The other record is removed.").format(what="; ".join(parts))
+            if parts
+            else _("Nothing else is recorded for the other person. The other record is removed.")
         )
 
     def retranslate_ui(self) -> None:
