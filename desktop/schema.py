@@ -506,6 +506,7 @@ def _migration_3_people_merged_into(conn: sqlite3.Connection) -> None:
     """`people.merged_into`: the survivor a merged (tombstoned) person became, so rows that still name them
     (from a PC that had not seen the merge) are moved on (desktop.people_merge)."""
     conn.execute("ALTER TABLE people ADD COLUMN merged_into TEXT")
+    conn.execute("CREATE INDEX idx_people_merged_into ON people (merged_into)")
 
 
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:

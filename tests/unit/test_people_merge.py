@@ -168,3 +168,23 @@ def test_a_row_written_for_the_other_before_the_merge_was_seen_follows_it(store)
     assert store.get("consents", late_consent)["person_id"] == survivor
     assert store.get("volunteers", late_volunteer, include_deleted=True)["deleted"] == 1
     assert people_merge.follow_merges(store) == 0
+
+
+def test_a_database_before_merging_gets_merged_into(tmp_path):
+    import sqlite3
+
+    from desktop import schema
+    from desktop.store import Store
+
+    path = tmp_path / "v2.sqlite"
+    conn = sqlite3.connect(path)
+    for migration in schema.MIGRATIONS[:2]:
+        migration(conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    assert "merged_into" not in {r[1] for r in conn.execute("PRAGMA table_info(people)")}
+    conn.close()
+    migrated = Store(path)
+    assert "merged_into" in {r["name"] for r in migrated.rows("PRAGMA table_info(people)")}
+    assert migrated.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
+    migrated.close()
