@@ -212,6 +212,8 @@ class ExchangeMixin(StoreBase):
             return f"{REJECTED}:house", None
         if row is not None and spec.ledger and not relink:
             return f"{REJECTED}:exists", None
+        if row is None and spec.ledger and relink:
+            return f"{REJECTED}:ledger", None
         seq = self._next_seq(conn)
         when = op.created_at or self.now_iso()
         if row is None:
