@@ -296,6 +296,21 @@ class DuplicatesFound(ValidationError):
         )
 
 
+class SameIinError(DuplicatesFound):
+    """The IIN typed belongs to another live person: one IIN, one person, so the save is blocked (the person on
+    file is to be opened instead). `person_id` is that person; `duplicates` lists them."""
+
+    def __init__(self, duplicates: list[Duplicate]):  # DuplicatesFound names "surname"
+        ValidationError.__init__(
+            self,
+            "iin",
+            N_("{field}: this IIN belongs to {name}, who is on file already; open that person."),
+            name=full_name(duplicates[0].person),
+        )
+        self.duplicates = duplicates
+        self.person_id = duplicates[0].person["id"]
+
+
 # ---- saving -------------------------------------------------------------------------------------------------
 def check_duplicates(
     store: Store,
@@ -304,14 +319,15 @@ def check_duplicates(
     different_from: tuple[str, ...] | list[str] = (),
 ) -> None:
     """The duplicate check of every place that records a person (`clean` already validated): a possible
-    duplicate stops the save with DuplicatesFound unless the staff said they are a different person. Someone
-    with the same IIN is never waved through as "someone else": the person on file is to be picked instead."""
+    duplicate by name stops the save with DuplicatesFound unless the staff said they are a different person. An
+    IIN that belongs to another live person always blocks it (SameIinError): the person on file is to be opened
+    instead."""
     waived = set(different_from)
-    duplicates = [
-        d
-        for d in find_duplicates(store, clean, exclude_id=exclude_id)
-        if d.reason == "iin" or d.person["id"] not in waived
-    ]
+    found = find_duplicates(store, clean, exclude_id=exclude_id)
+    same_iin = [d for d in found if d.reason == "iin"]
+    if same_iin:
+        raise SameIinError(same_iin)
+    duplicates = [d for d in found if d.person["id"] not in waived]
     if duplicates:
         raise DuplicatesFound(duplicates)
 

@@ -37,6 +37,9 @@ class Table:
     # Extra text (digits of IIN, phone…) that FTS should also match.
     search_extra: tuple[str, ...] = ()
     indexes: tuple[tuple[str, ...], ...] = field(default=())
+    # Of a ledger: the columns naming a person's record, which a merge of two people may move to the survivor
+    # (desktop.people_merge); nothing else of a ledger row ever changes.
+    links: tuple[str, ...] = ()
 
 
 _LEDGER_FIELDS = {"reverses_id": "TEXT", "reason": "TEXT"}
@@ -61,6 +64,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "address": "TEXT",
                 "notes": "TEXT",
                 "erased_on": "TEXT",  # YYYY-MM-DD: personal data erased (desktop/erasure.py); never undone
+                "merged_into": "TEXT",  # set on a tombstoned person merged into another (desktop.people_merge)
             },
             search=("surname", "name", "patronymic"),
             search_extra=("iin", "phone"),
@@ -102,6 +106,7 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             ledger=True,
             indexes=(("volunteer_id", "check_in"), ("event_id",)),
+            links=("volunteer_id",),
         ),
         Table(
             "events",
@@ -239,6 +244,7 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             ledger=True,
             indexes=(("received_on",),),
+            links=("donor_person_id",),
         ),
         Table(
             "donation_lines",
@@ -293,6 +299,7 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             ledger=True,
             indexes=(("recipient_id", "programme", "given_on"), ("household_id", "programme"), ("given_on",)),
+            links=("recipient_id",),
         ),
         Table(
             "aid_lines",
@@ -370,10 +377,9 @@ SYNCED_TABLES: dict[str, Table] = {
     ]
 }
 
-# Erasure (desktop/erasure.py): the personal fields of each table and the blank each becomes. A row whose
-# `erased_on` is set keeps these blank whatever arrives later from another PC (sync/merge.py `keep_erased`). Sex and
-# birth date stay on `people` (the monthly summary counts by sex and by age on the day), and so do the rows
-# themselves: ledgers and counts still point at them.
+# Erasure (desktop/erasure.py): each table's personal fields and the blank each becomes; a row with `erased_on` keeps
+# them blank whatever arrives from another PC (sync/merge.py `keep_erased`). Sex and birth date stay on `people` (the
+# summary counts by them), and so do the rows: ledgers and counts still point at them.
 ERASED_NAME = "—"
 PERSONAL_FIELDS: dict[str, dict[str, object]] = {
     "people": {
@@ -476,11 +482,11 @@ def _fts_name(table: str) -> str:
     return f"{table}_fts"
 
 
-# Tables later migrations add: the first migration leaves them out, so each migration makes what it made when it
-# shipped.
+# Tables later migrations add: the first leaves them out, so each migration makes what it made when it shipped.
 _ADDED_BY = {"accounts": 2, "sign_in_failures": 2, "devices": 4}
-# Columns later migrations add to tables that already existed.
+# Columns later migrations add to tables that already existed: (table, column) → the migration.
 _COLUMNS_ADDED_BY = {(table, "erased_on"): 3 for table in PERSONAL_FIELDS}
+_COLUMNS_ADDED_BY[("people", "merged_into")] = 5
 
 
 def _create_synced(conn: sqlite3.Connection, table: Table) -> None:
@@ -501,14 +507,8 @@ def _create_synced(conn: sqlite3.Connection, table: Table) -> None:
         _create_fts(conn, table.name)
 
 
-_USERS_V1 = {
-    "id": "TEXT PRIMARY KEY",
-    "login": "TEXT NOT NULL UNIQUE",
-    "display_name": "TEXT",
-    "role": "TEXT NOT NULL",
-    "password_hash": "TEXT",
-    "created_at": "TEXT NOT NULL",
-}
+# The first version's unused accounts table (the second migration drops it).
+_USERS_V1 = {"id": "TEXT PRIMARY KEY", "login": "TEXT NOT NULL UNIQUE", "display_name": "TEXT", "role": "TEXT NOT NULL", "password_hash": "TEXT", "created_at": "TEXT NOT NULL"}  # fmt: skip
 
 
 def _migration_1(conn: sqlite3.Connection) -> None:
@@ -549,6 +549,13 @@ def _migration_4_audit(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX idx_audit_log_row ON audit_log (table_name, row_id)")
 
 
+def _migration_5_people_merged_into(conn: sqlite3.Connection) -> None:
+    """`people.merged_into`: the survivor a merged (tombstoned) person became, so rows that still name them
+    (from a PC that had not seen the merge) are moved on (desktop.people_merge)."""
+    conn.execute("ALTER TABLE people ADD COLUMN merged_into TEXT")
+    conn.execute("CREATE INDEX idx_people_merged_into ON people (merged_into)")
+
+
 def _create_fts(conn: sqlite3.Connection, table: str) -> None:
     """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
     so Ё≠Е and Й≠И stay distinct — docs/KAZAKH.md §3)."""
@@ -573,7 +580,13 @@ def _create_fts(conn: sqlite3.Connection, table: str) -> None:
 
 
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS = [_migration_1, _migration_2, _migration_3_erasure, _migration_4_audit]
+MIGRATIONS = [
+    _migration_1,
+    _migration_2,
+    _migration_3_erasure,
+    _migration_4_audit,
+    _migration_5_people_merged_into,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -217,9 +217,10 @@ class Store:
     def update(self, table: str, row_id: str, changes: dict[str, Any], *, force: bool = False) -> bool:
         """Changes only the fields that differ. Returns False when nothing changed (nothing is recorded).
         `force` records the given fields even if unchanged: a reviewer who keeps a value in a sync conflict makes a
-        write, so the decision reaches the other PCs."""
+        write, so the decision reaches the other PCs. A ledger row takes only a change of its `links` (the
+        person's record it names, moved by a merge of two people)."""
         spec = _synced(table)
-        if spec.ledger:
+        if spec.ledger and not (changes and set(changes) <= set(spec.links)):
             raise LedgerError()
         _check_fields(spec, changes)
         with self.transaction():

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from desktop import schema
+from desktop import people_merge, schema
 from desktop.store import Store
 from sync import conflicts, merge
 from sync.protocol import REJECTED, field_maps, writer_of
@@ -83,6 +83,9 @@ def apply_changes(
             on_row()
     if newest and writer_of(newest):
         store.clock.observe(newest)
+    if any(c["t"] in people_merge.FOLLOWED_TABLES for c in changes):
+        # Rows written on a PC that had not seen a merge of two people move to the survivor (DESIGN.md §4).
+        people_merge.follow_merges(store)
     return new_conflicts
 
 

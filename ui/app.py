@@ -26,6 +26,8 @@ SECTION_NAMES = (
     "settings",
     "accounts",
     "audit",
+    "retention",
+    "duplicates",
 )
 
 

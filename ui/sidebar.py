@@ -73,5 +73,7 @@ SECTION_ALIASES = {
     "backups": ("sync", "backups"),
     "accounts": ("sync", "accounts"),
     "audit": ("sync", "audit"),
+    "retention": ("sync", "retention"),
+    "duplicates": ("sync", "duplicates"),
     "sync": ("sync", "sync"),
 }

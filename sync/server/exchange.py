@@ -197,7 +197,9 @@ class ExchangeMixin(StoreBase):
             # `deleted` may travel in an update: a restored tombstone (Store.restore).
             if set(fields) - set(spec.fields) - ({"deleted"} if op.kind == "update" else set()):
                 return f"{REJECTED}:field", None
-        if spec.ledger and op.kind != "insert":
+        # A ledger row never changes, but for a merge of two people moving the record it names (spec.links).
+        relink = op.kind == "update" and bool(fields) and set(fields) <= set(spec.links)
+        if spec.ledger and op.kind != "insert" and not relink:
             return f"{REJECTED}:ledger", None
         row = (
             conn.execute(
@@ -208,8 +210,10 @@ class ExchangeMixin(StoreBase):
         )
         if row is not None and row["house_id"] != who.house_id:
             return f"{REJECTED}:house", None
-        if row is not None and spec.ledger:
+        if row is not None and spec.ledger and not relink:
             return f"{REJECTED}:exists", None
+        if row is None and spec.ledger and relink:
+            return f"{REJECTED}:ledger", None
         seq = self._next_seq(conn)
         when = op.created_at or self.now_iso()
         if row is None:

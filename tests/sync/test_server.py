@@ -323,3 +323,38 @@ def test_catch_up_over_pages_still_sees_a_same_field_race(make_client):
     c = b.one("SELECT * FROM conflicts WHERE field = 'notes'")
     assert c is not None
     assert {json.loads(c["kept_value"]), json.loads(c["other_value"])} == {"a's note", "b's note"}
+
+
+def test_a_ledger_row_takes_only_a_merge_relink(make_client, server):
+    a, ca = make_client()
+    donor, other = (
+        a.insert("people", {"surname": "Ли", "name": "Ирина"}),
+        a.insert("people", {"surname": "Ли"}),
+    )
+    donation = a.insert(
+        "donations", {"received_on": "2026-11-04", "donor_kind": "person", "donor_person_id": other}
+    )
+    ca.sync()
+
+    def op(n: int, row_id: str, fields: dict) -> dict:
+        return {
+            "op_id": f"op-relink-{n}",
+            "table": "donations",
+            "row_id": row_id,
+            "kind": "update",
+            "fields": fields,
+            "hlc": a.clock.now(),
+            "created_at": "",
+        }
+
+    ops = [
+        op(1, donation, {"donor_person_id": donor}),
+        op(2, donation, {"donor_person_id": donor, "notes": "x"}),
+        op(3, "0190-no-such-row", {"donor_person_id": donor}),
+    ]
+    answer = ca.transport.post("/v1/sync", dict(ca.build_request(), ops=ops))
+    assert answer["acks"] == {
+        "op-relink-1": "applied",
+        "op-relink-2": "rejected:ledger",
+        "op-relink-3": "rejected:ledger",
+    }

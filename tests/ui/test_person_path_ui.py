@@ -117,10 +117,17 @@ def test_a_new_person_with_the_iin_of_someone_on_file_is_caught(qtbot, ctx):
     prompt = new.duplicate_dialog
     assert isinstance(prompt, DuplicateDialog) and prompt.isVisible()
     assert "same IIN" in prompt.candidates.item(0).text()
-    prompt.different_button.click()  # not an answer for the same IIN: asked again, nobody saved
+    # One IIN, one person: no "a different person — save"; the IIN's holder is named.
+    assert prompt.same_iin and not prompt.different_button.isVisible()
+    assert prompt.heading.text() == "This IIN belongs to Омаров Болат"
+    assert prompt.same_button.text() == "Open that person"
+    assert prompt.cancel_button.text() == "Back to the form"
+    prompt.cancel_button.click()  # back to the form: nobody saved
+    settle(qtbot, ctx)
+    assert new.isVisible() and ctx.store.scalar("SELECT count(*) FROM people") == 1
+    new.save()
     settle(qtbot, ctx)
     assert new.duplicate_dialog is not prompt and new.duplicate_dialog.isVisible()
-    assert ctx.store.scalar("SELECT count(*) FROM people") == 1
     with qtbot.waitSignal(dialog.leader.picked, timeout=20000) as picked:
         new.duplicate_dialog.same_button.click()
     assert picked.args[0] == on_file and dialog.leader.picked_id == on_file

@@ -310,7 +310,7 @@ def test_opening_a_volunteer_edits_the_same_records(qtbot, section, store):
     assert section.register.current_volunteer() == vid
 
 
-def test_same_iin_is_asked_again_after_a_different_person(qtbot, section, store):
+def test_same_iin_blocks_the_volunteer_form(qtbot, section, store):
     add_volunteer(store, "Омаров", "Мұрат", iin="900101300017")
     dialog = section.open_volunteer(None)
     dialog.person_form.surname.setText("Басқа")
@@ -320,7 +320,12 @@ def test_same_iin_is_asked_again_after_a_different_person(qtbot, section, store)
     settle(qtbot, section)
     first = dialog.duplicate_dialog
     assert first is not None and "same IIN" in first.candidates.item(0).text()
-    first.different_button.click()
+    # One IIN, one person: only "Open that person" or "Back to the form".
+    assert not first.different_button.isVisible() and first.heading.text().endswith("Омаров Мұрат")
+    first.cancel_button.click()
+    settle(qtbot, section)
+    assert dialog.isVisible() and store.scalar("SELECT count(*) FROM people") == 1
+    save(qtbot, dialog)
     settle(qtbot, section)
     assert dialog.duplicate_dialog is not first and dialog.duplicate_dialog.isVisible()
     assert store.scalar("SELECT count(*) FROM people") == 1

@@ -34,3 +34,12 @@ def test_demo_is_repeatable(tmp_path):
         names.append([r["surname"] for r in s.rows("SELECT surname FROM people ORDER BY name_sort, surname")])
         s.close()
     assert names[0] == names[1]
+
+
+def test_no_iin_is_held_by_two_live_people_in_the_demo(store):
+    demo.fill(store, today=dt.date(2026, 11, 25))
+    assert store.scalar("SELECT count(*) FROM people WHERE iin IS NOT NULL AND deleted = 0") >= 200
+    shared = store.rows(
+        "SELECT iin, count(*) AS n FROM people WHERE iin IS NOT NULL AND deleted = 0 GROUP BY iin HAVING n > 1"
+    )
+    assert shared == []

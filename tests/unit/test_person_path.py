@@ -171,13 +171,112 @@ def test_a_new_donor_is_checked_and_a_person_only(store):
 def test_a_new_person_with_the_iin_of_someone_on_file_is_caught(store):
     first = people.create_person(store, child(), today=TODAY)
     other_name = {**child(), "surname": "Пак", "name": "Алина"}
-    with pytest.raises(people.DuplicatesFound) as caught:
+    with pytest.raises(people.SameIinError) as caught:
         people.create_person(store, other_name, today=TODAY)
     assert [(d.person["id"], d.reason) for d in caught.value.duplicates] == [(first, "iin")]
+    assert (caught.value.field, caught.value.person_id) == ("iin", first)
+    assert "Ким Даша" in caught.value.message
     # "A different person" is no answer for the same IIN.
-    with pytest.raises(people.DuplicatesFound):
+    with pytest.raises(people.SameIinError):
         people.create_person(store, other_name, today=TODAY, different_from=[first])
     assert store.scalar("SELECT count(*) FROM people") == 1
+
+
+# ---- one IIN, one person: every path blocks, and nothing is saved -----------------------------------------
+def on_file(store) -> str:
+    person = people.create_person(
+        store, {"surname": "Омаров", "name": "Болат", "iin": CHILD_IIN}, today=TODAY
+    )
+    store.conn.execute("DELETE FROM outbox")  # what follows must write nothing at all
+    return person
+
+
+def blocked_by_the_iin(store, holder: str, fn, *args, **kwargs) -> None:
+    counts = {t: store.scalar(f"SELECT count(*) FROM {t}") for t in ("people", "volunteers", "recipients")}
+    with pytest.raises(people.SameIinError) as caught:
+        fn(*args, **kwargs)
+    assert (caught.value.field, caught.value.person_id) == ("iin", holder)
+    assert {t: store.scalar(f"SELECT count(*) FROM {t}") for t in counts} == counts
+    assert store.pending_count() == 0
+
+
+def test_same_iin_blocks_the_volunteer_path(store):
+    holder = on_file(store)
+    blocked_by_the_iin(
+        store,
+        holder,
+        volunteers.save_volunteer,
+        store,
+        {"surname": "Пак", "name": "Алина", "iin": CHILD_IIN},
+        {"status": "active"},
+        today=TODAY,
+        different_from=[holder],
+    )
+
+
+def test_same_iin_blocks_the_recipient_and_household_member_paths(store):
+    holder = on_file(store)
+    typed = RecipientInput(
+        consent=True,
+        form_version="2026-1",
+        consent_on="2026-01-10",
+        surname="Пак",
+        name="Алина",
+        iin=CHILD_IIN,
+    )
+    blocked_by_the_iin(store, holder, aid.save_recipient, store, typed, today=TODAY)
+    typed.different_from = (holder,)  # "a different person" is no waiver for the same IIN
+    blocked_by_the_iin(store, holder, aid.save_recipient, store, typed, today=TODAY)
+    head = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=True, form_version="2026-1", consent_on="2026-01-10", surname="Пак", name="Инна"
+        ),
+        today=TODAY,
+    )
+    store.conn.execute("DELETE FROM outbox")
+    typed.household_of = head
+    blocked_by_the_iin(store, holder, aid.save_recipient, store, typed, today=TODAY)
+    assert store.scalar("SELECT count(*) FROM households") == 0
+
+
+def test_same_iin_blocks_the_new_person_of_a_picker(store):
+    holder = on_file(store)
+    typed = {"surname": "Пак", "name": "Алина", "iin": CHILD_IIN}
+    blocked_by_the_iin(store, holder, people.create_person, store, typed, today=TODAY)
+    blocked_by_the_iin(
+        store, holder, people.create_person, store, typed, today=TODAY, different_from=[holder]
+    )
+
+
+def test_same_iin_blocks_an_edit_that_takes_another_persons_iin(store):
+    holder = on_file(store)
+    other = people.save_person(store, {"surname": "Пак", "name": "Алина"}, today=TODAY)
+    store.conn.execute("DELETE FROM outbox")
+    blocked_by_the_iin(
+        store,
+        holder,
+        people.save_person,
+        store,
+        {"surname": "Пак", "name": "Алина", "iin": CHILD_IIN},
+        other,
+        today=TODAY,
+    )
+    assert store.get("people", other)["iin"] is None
+    # the holder keeps saving with their own IIN; a tombstoned holder frees it
+    people.save_person(store, {"surname": "Омаров", "name": "Болат", "iin": CHILD_IIN}, holder, today=TODAY)
+    store.delete("people", holder)
+    people.save_person(store, {"surname": "Пак", "name": "Алина", "iin": CHILD_IIN}, other, today=TODAY)
+
+
+def test_similar_names_still_only_warn(store):
+    first = people.create_person(store, {"surname": "Ким", "name": "Даша", "iin": CHILD_IIN}, today=TODAY)
+    with pytest.raises(people.DuplicatesFound) as caught:
+        people.create_person(store, {"surname": "Ким", "name": "Даша"}, today=TODAY)
+    assert not isinstance(caught.value, people.SameIinError)
+    assert people.create_person(
+        store, {"surname": "Ким", "name": "Даша"}, today=TODAY, different_from=[first]
+    )
 
 
 def test_a_similar_name_may_be_a_different_person(store):

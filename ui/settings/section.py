@@ -33,6 +33,7 @@ from ui.qt_i18n import apply_language
 from ui.settings.accounts_page import AccountsPage
 from ui.settings.audit_page import AuditPage
 from ui.settings.backups_page import BackupsPage
+from ui.settings.merge_page import MergePage
 from ui.settings.retention_page import RetentionPage
 from ui.settings.sync_page import SyncPage
 from ui.sync_controller import sync_controller
@@ -224,8 +225,8 @@ class SettingsPage(QWidget):
 
 
 # Each tab of the section, with the permission that shows it (the core checks every op on it anyway).
-TAB_PERMISSIONS = {1: "backups", 3: "accounts", 4: "people.erase", 5: "audit"}
-PAGES = {"settings": 2, "backups": 1, "accounts": 3, "retention": 4, "audit": 5}
+TAB_PERMISSIONS = {1: "backups", 3: "accounts", 4: "people.erase", 5: "audit", 6: "people.erase"}
+PAGES = {"settings": 2, "backups": 1, "accounts": 3, "retention": 4, "audit": 5, "duplicates": 6}
 
 
 class SettingsSection(Section):
@@ -237,6 +238,7 @@ class SettingsSection(Section):
         self.settings_page = SettingsPage(self.ctx, self.tabs)
         self.accounts_page = AccountsPage(self.ctx, self.tabs)
         self.retention_page = RetentionPage(self.ctx, self.tabs)
+        self.merge_page = MergePage(self.ctx, self.tabs)
         self.tabs.addTab(self.sync_page, "")
         self.tabs.addTab(self.backups_page, "")
         self.tabs.addTab(self.settings_page, "")
@@ -244,6 +246,7 @@ class SettingsSection(Section):
         self.tabs.addTab(self.accounts_page, "")
         self.tabs.addTab(self.retention_page, "")
         self.tabs.addTab(self.audit_page, "")
+        self.tabs.addTab(self.merge_page, "")
         layout.addWidget(self.tabs)
 
     def retranslate_ui(self) -> None:
@@ -253,12 +256,14 @@ class SettingsSection(Section):
         self.tabs.setTabText(3, _("Accounts"))
         self.tabs.setTabText(4, _("Retention"))
         self.tabs.setTabText(5, _("Audit"))
+        self.tabs.setTabText(6, _("Possible duplicates"))
         self.sync_page.retranslate_ui()
         self.backups_page.retranslate_ui()
         self.settings_page.retranslate_ui()
         self.accounts_page.retranslate_ui()
         self.retention_page.retranslate_ui()
         self.audit_page.retranslate_ui()
+        self.merge_page.retranslate_ui()
 
     def apply_actor(self, actor) -> None:
         for index, permission in TAB_PERMISSIONS.items():
@@ -273,6 +278,7 @@ class SettingsSection(Section):
             self.accounts_page.refresh()
         if self.ctx.actor.can("people.erase"):
             self.retention_page.refresh()
+            self.merge_page.refresh()
         if self.ctx.actor.can("audit"):
             self.audit_page.refresh()
 

@@ -1,5 +1,8 @@
 """The duplicate warning: before a new person is saved, people who may be the same are listed with why. The user
-says "this is the same person" (that record opens) or "a different person" (saved; the pair is remembered)."""
+says "this is the same person" (that record opens) or "a different person" (saved; the pair is remembered).
+
+An IIN that belongs to someone on file is no question: one IIN, one person. The dialog then names that person and
+offers only "Open that person" or "Back to the form"."""
 
 from __future__ import annotations
 
@@ -27,7 +30,9 @@ class DuplicateDialog(QDialog):
 
     def __init__(self, duplicates: list[people.Duplicate], parent=None):
         super().__init__(parent)
-        self.duplicates = duplicates
+        same_iin = [d for d in duplicates if d.reason == "iin"]
+        self.same_iin = bool(same_iin)
+        self.duplicates = same_iin or duplicates
         self.setModal(True)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -61,16 +66,30 @@ class DuplicateDialog(QDialog):
         self.candidates.setCurrentRow(0)
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Possible duplicate"))
-        self.heading.setText(_("This person may already be on file"))
-        self.explanation.setText(
-            _(
-                "Nothing is merged automatically. If one of these is the same person, open their record; if not, "
-                "save the new person and this pair will not be asked about again."
+        if self.same_iin:
+            self.setWindowTitle(_("This IIN is on file"))
+            self.heading.setText(
+                _("This IIN belongs to {name}").format(name=people.full_name(self.duplicates[0].person))
             )
-        )
-        self.same_button.setText(_("This is the same person — open"))
+            self.explanation.setText(
+                _(
+                    "One IIN belongs to one person, so a second record with it cannot be saved. Open the person "
+                    "on file, or go back and check the IIN against the document."
+                )
+            )
+            self.same_button.setText(_("Open that person"))
+        else:
+            self.setWindowTitle(_("Possible duplicate"))
+            self.heading.setText(_("This person may already be on file"))
+            self.explanation.setText(
+                _(
+                    "Nothing is merged automatically. If one of these is the same person, open their record; if "
+                    "not, save the new person and this pair will not be asked about again."
+                )
+            )
+            self.same_button.setText(_("This is the same person — open"))
         self.different_button.setText(_("A different person — save"))
+        self.different_button.setVisible(not self.same_iin)
         self.cancel_button.setText(_("Back to the form"))
         current = self.candidates.currentRow()
         self.candidates.clear()
@@ -105,5 +124,7 @@ class DuplicateDialog(QDialog):
         self.accept()
 
     def _on_different_button_clicked(self) -> None:
+        if self.same_iin:
+            return
         self.different_person_chosen.emit([d.person["id"] for d in self.duplicates])
         self.accept()
