@@ -92,16 +92,10 @@ class BackupController(QObject):
             if callback is not None:
                 callback(path if error is None else error)
 
-        # A note no list shows: nothing is announced, and no sync is scheduled for it. The PC writes it, whoever
-        # is signed in (or nobody, behind the lock).
-        def note(store) -> None:
-            acting, store.actor = store.actor, roles.SYSTEM
-            try:
-                backup.record_result(store, at, error)
-            finally:
-                store.actor = acting
-
-        WriteOp(self.ctx, note, tables=None, parent=self).success(done).failure(done).run()
+        # A note no list shows: nothing is announced, and no sync is scheduled for it (the PC writes it).
+        WriteOp(
+            self.ctx, lambda store: backup.record_result(store, at, error), tables=None, parent=self
+        ).success(done).failure(done).run()
 
     def stop(self) -> None:
         self.auto = False

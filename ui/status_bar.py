@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
-from desktop import formats
+from desktop import formats, pc_state
 from desktop.i18n import _, ngettext
 from desktop.reports.submission import submission_reminder
 from ui.ops import ReadOp
@@ -58,9 +58,7 @@ class SyncStatusBar(QStatusBar):
         """The connection state at once (with the counts last read), then the counts as read now."""
         if self._counts is not None:
             self._show_counts(self._counts)
-        ReadOp(
-            self.ctx, lambda store: (store.pending_count(), store.open_conflicts_count()), parent=self
-        ).success(self._show_counts).latest("counts").run()
+        ReadOp(self.ctx, pc_state.waiting, parent=self).success(self._show_counts).latest("counts").run()
 
     def _show_counts(self, counts: tuple[int, int]) -> None:
         self._counts = counts

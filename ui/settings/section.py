@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
-from desktop import audit, backup, reference
+from desktop import audit, backup, pc_state
 from desktop.errors import DostyqError
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from desktop.settings import IDLE_LOCK_RANGE, idle_lock_minutes, set_idle_lock_minutes
@@ -120,6 +120,7 @@ class SettingsPage(QWidget):
 
     def apply_actor(self, actor) -> None:
         self.idle_spin.setEnabled(actor.can("settings"))
+        self.house_box.setEnabled(actor.can("settings"))
         self.pc_label_edit.setEnabled(actor.can("settings"))
 
     def _read_pc_label(self) -> None:
@@ -138,9 +139,9 @@ class SettingsPage(QWidget):
         self._read_pc_label()
 
     def _fill_houses(self) -> None:
-        ReadOp(self.ctx, lambda store: (reference.house_names(store), store.house_id), parent=self).success(
-            self._on_houses_read
-        ).latest("houses").run()
+        ReadOp(self.ctx, pc_state.house_choice, parent=self).success(self._on_houses_read).latest(
+            "houses"
+        ).run()
 
     def _on_houses_read(self, answer: tuple[list[tuple[str, str]], str | None]) -> None:
         houses, house_id = answer
@@ -192,7 +193,7 @@ class SettingsPage(QWidget):
 
     def _on_house_combo_changed(self, index: int) -> None:
         code = self.house_combo.itemData(index) or None
-        WriteOp(self.ctx, lambda store: store.set_house(code), tables=("meta",), parent=self).run()
+        WriteOp(self.ctx, lambda store: pc_state.set_house(store, code), tables=("meta",), parent=self).run()
 
     def _on_switch_button_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formats, reference
+from desktop import formats, pc_state
 from desktop.errors import field_label, register_field_labels
 from desktop.i18n import N_, _, ngettext
 from sync import conflicts as sync_conflicts
@@ -234,9 +234,8 @@ class SyncPage(QWidget):
             self.message.setText(self.sync.last_error_text())
 
         def read(store) -> tuple[str, str, int, list[sync_conflicts.Conflict]]:
-            house = store.house_id or ""
-            names = dict(reference.house_names(store))
-            return house, names.get(house, house), store.pending_count(), sync_conflicts.open_conflicts(store)
+            house, name = pc_state.house_and_name(store)
+            return house, name, pc_state.waiting(store)[0], sync_conflicts.open_conflicts(store)
 
         ReadOp(self.ctx, read, parent=self).success(self._on_state_read).latest("state").run()
 
