@@ -21,6 +21,7 @@ from desktop.errors import ValidationError, field_label
 from desktop.i18n import N_, _
 from desktop.roles import requires
 from desktop.store import Store, split_author
+from desktop.table_labels import table_label
 
 MAX_LABEL = 40
 
@@ -331,7 +332,14 @@ def export_xlsx(store: Store, filter: AuditFilter | None = None, path: str = "",
             entries = list_entries(store, filter, page, done)
             for e in entries:
                 when = formats.format_short_datetime(e.at)
-                head = [when, e.person, e.pc, action_label(e.action), e.table, e.record]
+                head = [
+                    when,
+                    e.person,
+                    e.pc,
+                    action_label(e.action),
+                    table_label(e.table) if e.table else "",
+                    e.record,
+                ]
                 rows = [
                     [
                         _(field_label(c.field)),

@@ -53,6 +53,18 @@ class AppContext(QObject):
         """The database file (for labels and file dialogs; nothing is read through it)."""
         return self.store.path
 
+    def switch_language(self, lang: str) -> None:
+        """Changes the interface language while the app runs (every open window retranslates) and keeps it."""
+        from desktop.i18n import current_language
+        from ui.qt_i18n import apply_language
+
+        if lang == current_language():
+            return
+        self.settings.language = lang
+        self.settings.save()
+        apply_language(lang)
+        self.language_changed.emit(lang)
+
     def reopen_stores(self) -> None:
         """After the database file was restored: this thread's Store and every worker's are opened anew."""
         path, actor = self.store.path, self.store.actor

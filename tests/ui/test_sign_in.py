@@ -169,3 +169,18 @@ def test_the_administrator_adds_an_account_and_staff_do_not_see_the_page(qtbot, 
     assert not section.tabs.isTabVisible(3) and not section.tabs.isTabVisible(1)
     assert not section.settings_page.idle_spin.isEnabled()
     settle(qtbot, house)
+
+
+def test_the_sign_in_switches_the_language_for_whoever_sits_down(qtbot, house, keep, ui_lang):
+    ui_lang("ru")
+    session = Session(house)
+    keep(session)
+    dialog = session.ask()
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Вход в Dostyq"
+    assert dialog.language_buttons["ru"].isChecked()
+    dialog.language_buttons["kk"].click()
+    qtbot.waitUntil(lambda: dialog.windowTitle() == "Dostyq жүйесіне кіру")
+    assert dialog.language_buttons["kk"].isChecked()
+    assert house.settings.language == "kk"
+    assert house.actor is roles.NOBODY  # switching the language signs nobody in

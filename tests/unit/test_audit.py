@@ -112,7 +112,7 @@ def test_the_export_reads_back(store, admin, tmp_path, lang):
     sheet = openpyxl.load_workbook(path).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert rows[0][:3] == ["Когда", "Человек", "Компьютер"]
-    assert ["Изменено", "people", "Ли Ирина-Мария"] == rows[1][3:6]
+    assert ["Изменено", "Люди", "Ли Ирина-Мария"] == rows[1][3:6]
     assert rows[1][7:] == ["Ирина", "Ирина-Мария"] and rows[1][1] == "Айгерім Сейітова"
     assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'audit_export'") == 1
 
@@ -148,3 +148,13 @@ def test_the_pc_label_is_set_in_settings_and_kept_in_devices(store, admin):
     store.actor = roles.actor_for("acc-s", "S", roles.STAFF)
     with pytest.raises(PermissionDenied):
         audit.set_pc_label(store, "x")
+
+
+def test_every_synced_table_has_a_name_on_screen(lang):
+    from desktop.schema import SYNCED_TABLES
+    from desktop.table_labels import TABLE_LABELS, table_label
+
+    assert set(TABLE_LABELS) == set(SYNCED_TABLES)
+    lang("kk")
+    assert table_label("aid_given") == "Берілген көмек"
+    assert table_label("a_table_of_a_newer_version") == "a_table_of_a_newer_version"

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop import accounts, roles
 from desktop.accounts import AccountInput
 from desktop.errors import DostyqError
-from desktop.i18n import _
+from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FormErrors
 
@@ -47,6 +50,22 @@ class SignInDialog(QDialog):
         self._current = current
         self.setModal(True)
         layout = QVBoxLayout(self)
+        # Whoever sits down may not read the language the last person left: each language is named in itself.
+        languages = QHBoxLayout()
+        languages.addStretch(1)
+        self.language_group = QButtonGroup(self)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for code in LANGUAGES:
+            button = QPushButton(LANGUAGE_NAMES[code], self)
+            button.setCheckable(True)
+            button.setFlat(True)
+            button.setAutoDefault(False)
+            button.setProperty("lang", code)
+            self.language_group.addButton(button)
+            self.language_buttons[code] = button
+            languages.addWidget(button)
+        self.language_group.buttonClicked.connect(self._on_language_clicked)
+        layout.addLayout(languages)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
@@ -119,6 +138,13 @@ class SignInDialog(QDialog):
         self.again_label.setText(_("Repeat the password:"))
         button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         button.setText(_("Create and sign in") if self.first else _("Sign in"))
+        shown = self.language_buttons.get(current_language())
+        if shown is not None:  # the tests' source language has no button
+            shown.setChecked(True)
+
+    def _on_language_clicked(self, button: QPushButton) -> None:
+        self.ctx.switch_language(button.property("lang"))
+        self.secret_edit.setFocus()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

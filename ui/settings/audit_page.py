@@ -26,6 +26,7 @@ from desktop import audit, clock, formats
 from desktop.audit import AuditEntry, AuditFilter
 from desktop.errors import DostyqError, field_label
 from desktop.i18n import N_, _
+from desktop.table_labels import table_label
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 from ui.widgets.lazy_table import Column, LazyTableModel
@@ -39,7 +40,7 @@ COLUMNS = [
     Column(N_("When"), lambda e: formats.format_short_datetime(e.at), sort=lambda e: e.id),
     Column(N_("Who"), lambda e: e.who),
     Column(N_("Action"), lambda e: audit.action_label(e.action)),
-    Column(N_("Table"), lambda e: e.table),
+    Column(N_("Table"), lambda e: table_label(e.table) if e.table else ""),
     Column(N_("Record"), lambda e: e.record or e.row_id),
     Column(N_("Fields"), _fields),
 ]
@@ -158,7 +159,7 @@ class AuditPage(QWidget):
     def _on_choices_read(self, answer: tuple[list[tuple[str, str]], list[str]]) -> None:
         people, tables = answer
         fill_combo(self.person_combo, people, empty=_("Everyone"))
-        fill_combo(self.table_combo, [(t, t) for t in tables], empty=_("All tables"))
+        fill_combo(self.table_combo, [(t, table_label(t)) for t in tables], empty=_("All tables"))
 
     def reload(self) -> None:
         self._show_record()
@@ -207,7 +208,15 @@ class AuditPage(QWidget):
         head = [
             formats.format_datetime(entry.at),
             entry.who,
-            " ".join(p for p in (audit.action_label(entry.action), entry.table, entry.record) if p),
+            " ".join(
+                p
+                for p in (
+                    audit.action_label(entry.action),
+                    table_label(entry.table) if entry.table else "",
+                    entry.record,
+                )
+                if p
+            ),
             "",
         ]
         self.details.setPlainText("\n".join(head) + audit.changes_text(entry))

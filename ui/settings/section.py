@@ -29,7 +29,6 @@ from desktop.errors import DostyqError
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from desktop.settings import IDLE_LOCK_RANGE, idle_lock_minutes, set_idle_lock_minutes
 from ui.ops import BackgroundOp, ReadOp, WriteOp
-from ui.qt_i18n import apply_language
 from ui.settings.accounts_page import AccountsPage
 from ui.settings.audit_page import AuditPage
 from ui.settings.backups_page import BackupsPage
@@ -185,11 +184,8 @@ class SettingsPage(QWidget):
 
     def _on_language_combo_changed(self, index: int) -> None:
         lang = self.language_combo.itemData(index)
-        if lang and lang != current_language():
-            self.ctx.settings.language = lang
-            self.ctx.settings.save()
-            apply_language(lang)
-            self.ctx.language_changed.emit(lang)
+        if lang:
+            self.ctx.switch_language(lang)
 
     def _on_house_combo_changed(self, index: int) -> None:
         code = self.house_combo.itemData(index) or None
