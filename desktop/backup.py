@@ -566,11 +566,29 @@ def _prepare(plain: Path, store) -> None:
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                         (key, current.get(key)),
                     )
+        else:
+            # Another PC's backup (a replacement PC): that PC may have given out numbers after the backup was made,
+            # and they reach this PC by sync later. A series of its own keeps every receipt number unique.
+            put("device_prefix", _unused_prefix(conn))
         put(META_CREATED, None)
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = DELETE")
     finally:
         conn.close()
+
+
+def _unused_prefix(conn: sqlite3.Connection) -> str:
+    """A receipt-number prefix that no number in the database carries."""
+    used = {
+        row[0]
+        for table in ("aid_given", "donations")
+        for row in conn.execute(f"SELECT DISTINCT substr(number, 1, 4) FROM {table} WHERE number IS NOT NULL")
+    }
+    if own := conn.execute("SELECT value FROM meta WHERE key = 'device_prefix'").fetchone():
+        used.add(own[0])
+    while (prefix := secrets.token_hex(2).upper()) in used:
+        pass
+    return prefix
 
 
 # ---- other files ----------------------------------------------------------------------------------------------

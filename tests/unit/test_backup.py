@@ -245,6 +245,30 @@ def test_restore_replaces_the_database_and_keeps_a_pre_restore_copy(store, usb, 
     assert not [p for p in store.path.parent.iterdir() if p.name.startswith("dostyq-backup-")]
 
 
+def test_a_replacement_pc_restoring_a_backup_gives_out_receipt_numbers_of_its_own(store, usb, ready, tmp_path):
+    from desktop.store import Store
+
+    with store.transaction():
+        before = store.next_number("aid")
+    path = backup.make_backup(store.path, backup.settings(store), NOW)
+    with store.transaction():
+        after_backup = store.next_number("aid")  # given out by the old PC, reaches the new one by sync later
+    replacement = Store(tmp_path / "new-pc.sqlite")
+    replacement.set_house("KZ-55-01")
+    backup.restore(replacement, path, ready, NOW + dt.timedelta(days=3))
+    replacement.close()
+    restored = Store(tmp_path / "new-pc.sqlite")
+    try:
+        assert restored.device_id == store.device_id  # the restored records keep their PC
+        assert restored.device_prefix not in (store.device_prefix, None)
+        with restored.transaction():
+            number = restored.next_number("aid")
+        assert number not in (before, after_backup)
+        assert number.startswith(f"{restored.device_prefix}-")
+    finally:
+        restored.close()
+
+
 def test_a_failed_restore_changes_nothing(store, usb, ready):
     _people(store, 3)
     path = backup.make_backup(store.path, backup.settings(store), NOW)
