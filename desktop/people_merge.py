@@ -34,6 +34,10 @@ ROLE_LINKS = {
     "volunteers": (("volunteer_shifts", "volunteer_id"), ("event_volunteers", "volunteer_id")),
     "recipients": (("aid_given", "recipient_id"),),
 }
+# A person heads one household: what names a household that merged into another, and what the kept one takes
+# from it where its own is empty.
+HOUSEHOLD_LINKS = (("recipients", "household_id"), ("aid_given", "household_id"))
+HOUSEHOLD_FIELDS = ("locality", "address", "members_count", "children_count", "notes")
 # A person may be in a group or at an event once: the other's row goes when the survivor has one already.
 ONCE_PER = {"group_members": "group_id", "event_attendees": "event_id", "event_volunteers": "event_id"}
 # The tables a merge (or following one) writes, for the views that show them.
@@ -43,6 +47,7 @@ MERGE_TABLES = (
     *ROLE_LINKS,
     *(t for t, _c in PERSON_LINKS),
     *(t for links in ROLE_LINKS.values() for t, _c in links),
+    *(t for t, _c in HOUSEHOLD_LINKS),
 )
 MERGE_FIELDS = (*PERSON_FIELDS,)
 # Rows whose arrival by sync may name a merged person (or be the merge itself).
@@ -192,6 +197,7 @@ def _move_person(store: Store, old: str, new: str) -> None:
         _merge_role(store, role, old, new)
     for table, column in PERSON_LINKS:
         _relink(store, table, column, old, new)
+    _merge_households(store, new)
     for row in store.rows(
         "SELECT * FROM people_distinct WHERE (person_a = ? OR person_b = ?) AND deleted = 0", (old, old)
     ):
@@ -227,6 +233,34 @@ def _merge_record(store: Store, role: str, record: str, into: str) -> None:
         if not mine["household_id"] and theirs["household_id"]:
             store.update("recipients", into, {"household_id": theirs["household_id"]})
     store.delete(role, record)
+
+
+def _merge_households(store: Store, head: str) -> int:
+    """When `head` now heads more than one live household, they become one: the one the person's recipient record
+    names (else the oldest) is kept, takes what it lacks from the others, and what named them names it. Returns how
+    many households went."""
+    heads = store.rows(
+        "SELECT * FROM households WHERE head_person_id = ? AND deleted = 0 ORDER BY created_at, id", (head,)
+    )
+    if len(heads) < 2:
+        return 0
+    named = store.scalar(
+        "SELECT household_id FROM recipients WHERE person_id = ? AND deleted = 0 AND household_id IS NOT NULL "
+        "ORDER BY created_at, id LIMIT 1",
+        (head,),
+    )
+    kept = next((h for h in heads if h["id"] == named), heads[0])
+    for other in heads:
+        if other["id"] == kept["id"]:
+            continue
+        fill = {f: other[f] for f in HOUSEHOLD_FIELDS if kept[f] in (None, "") and other[f] not in (None, "")}
+        if fill:
+            store.update("households", kept["id"], fill)
+            kept = {**kept, **fill}
+        for table, column in HOUSEHOLD_LINKS:
+            _relink(store, table, column, other["id"], kept["id"])
+        store.delete("households", other["id"])
+    return len(heads) - 1
 
 
 def _relink(store: Store, table: str, column: str, old: str, new: str) -> None:
@@ -291,5 +325,21 @@ def follow_merges(store: Store) -> int:
                 tuple(merged),
             ):
                 _relink(store, table, column, row["old"], merged[row["old"]])
+                moved += 1
+        survivors = tuple(set(merged.values()))
+        for head in survivors:
+            moved += _merge_households(store, head)
+        # Rows naming a household that merged into the one its head now heads.
+        smarks = ", ".join("?" for _ in survivors)
+        for table, column in HOUSEHOLD_LINKS:
+            rows = store.rows(
+                f"SELECT x.id AS row_id, live.id AS live_id FROM {table} x "
+                f"JOIN households h ON h.id = x.{column} AND h.deleted = 1 "
+                f"JOIN households live ON live.head_person_id = h.head_person_id AND live.deleted = 0 "
+                f"WHERE x.deleted = 0 AND h.head_person_id IN ({smarks})",
+                survivors,
+            )
+            for row in rows:
+                store.update(table, row["row_id"], {column: row["live_id"]})
                 moved += 1
     return moved

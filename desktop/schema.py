@@ -299,7 +299,7 @@ SYNCED_TABLES: dict[str, Table] = {
             },
             ledger=True,
             indexes=(("recipient_id", "programme", "given_on"), ("household_id", "programme"), ("given_on",)),
-            links=("recipient_id",),
+            links=("recipient_id", "household_id"),
         ),
         Table(
             "aid_lines",

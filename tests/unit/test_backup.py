@@ -245,7 +245,9 @@ def test_restore_replaces_the_database_and_keeps_a_pre_restore_copy(store, usb, 
     assert not [p for p in store.path.parent.iterdir() if p.name.startswith("dostyq-backup-")]
 
 
-def test_a_replacement_pc_restoring_a_backup_gives_out_receipt_numbers_of_its_own(store, usb, ready, tmp_path):
+def test_a_replacement_pc_restoring_a_backup_gives_out_receipt_numbers_of_its_own(
+    store, usb, ready, tmp_path
+):
     from desktop.store import Store
 
     with store.transaction():

@@ -96,11 +96,13 @@ def test_merge_moves_every_reference_to_the_survivor(store):
         ("member", "group_members", "person_id"),
         ("group", "creative_groups", "leader_id"),
         ("association", "associations", "leader_id"),
-        ("household", "households", "head_person_id"),
         ("donation", "donations", "donor_person_id"),
         ("consent", "consents", "person_id"),
     ):
         assert store.get(table, theirs[key])[column] == survivor, table
+    # one person, one household: the survivor's is kept, the other's went
+    assert store.get("households", mine["household"])["head_person_id"] == survivor
+    assert store.get("households", theirs["household"], include_deleted=True)["deleted"] == 1
     assert store.get("group_members", twice, include_deleted=True)["deleted"] == 1
     assert store.get("people_distinct", distinct)["person_a"] in (survivor, third)
     # nothing names the other any more
@@ -188,3 +190,33 @@ def test_a_database_before_merging_gets_merged_into(tmp_path):
     assert "merged_into" in {r["name"] for r in migrated.rows("PRAGMA table_info(people)")}
     assert migrated.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
     migrated.close()
+
+
+def test_two_households_of_one_person_become_one(store):
+    survivor, other = person(store, iin=IIN), person(store)
+    kept = store.insert("households", {"head_person_id": survivor, "members_count": 4})
+    gone = store.insert(
+        "households", {"head_person_id": other, "address": "Қайырбаев к-сі, 12", "members_count": 3}
+    )
+    wife = store.insert("recipients", {"person_id": person(store, name="Айгүл"), "household_id": gone})
+    aid = store.insert("aid_given", {"given_on": "2026-11-03", "programme": "food", "household_id": gone})
+    people_merge.merge_people(store, survivor, other, {})
+    live = store.rows("SELECT * FROM households WHERE deleted = 0")
+    assert [h["id"] for h in live] == [kept]
+    assert (live[0]["members_count"], live[0]["address"]) == (4, "Қайырбаев к-сі, 12")
+    assert store.get("recipients", wife)["household_id"] == kept
+    assert store.get("aid_given", aid)["household_id"] == kept
+
+
+def test_a_household_made_for_the_other_before_the_merge_was_seen_joins_the_survivors(store, tmp_path):
+    survivor, other = person(store, iin=IIN), person(store)
+    kept = store.insert("households", {"head_person_id": survivor})
+    people_merge.merge_people(store, survivor, other, {})
+    # another PC, not yet aware of the merge, made a household for the other and gave it aid
+    late = store.insert("households", {"head_person_id": other, "locality": "Ақсу"})
+    aid = store.insert("aid_given", {"given_on": "2026-11-05", "programme": "food", "household_id": late})
+    assert people_merge.follow_merges(store) >= 2
+    assert [h["id"] for h in store.rows("SELECT id FROM households WHERE deleted = 0")] == [kept]
+    assert store.get("households", kept)["locality"] == "Ақсу"
+    assert store.get("aid_given", aid)["household_id"] == kept
+    assert people_merge.follow_merges(store) == 0
