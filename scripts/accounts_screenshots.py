@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Screenshots of who is at the keyboard, in kk and ru, from a demo database: the sign-in, the first
-administrator, the aid recipients as a volunteer sees them (IIN and phone masked), the Accounts page and the kiosk
-with a volunteer found by three letters. Run offscreen:
+administrator, the aid recipients as a volunteer sees them (IIN and phone masked), the Accounts page, the kiosk
+with a volunteer found by three letters, and the possible duplicates with the merge of a pair. Run offscreen:
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/accounts_screenshots.py /tmp/demo.db docs/screenshots
+
+or in real X windows on a virtual screen (files named xvfb_*.png):
+
+    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/accounts_screenshots.py …
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # unless the caller asks for xcb
 
 
 def main(db: str, out: str) -> None:
@@ -52,13 +56,44 @@ def main(db: str, out: str) -> None:
 
     def shot(widget, name: str) -> None:
         settle()
-        widget.grab().save(str(out_dir / name))
+        if app.platformName() == "xcb":  # a real X window (under xvfb-run): what the screen shows
+            widget.raise_()
+            settle()
+            geometry = widget.frameGeometry()
+            picture = widget.screen().grabWindow(
+                0, geometry.x(), geometry.y(), geometry.width(), geometry.height()
+            )
+            picture.save(str(out_dir / f"xvfb_{name}"))
+        else:
+            widget.grab().save(str(out_dir / name))
 
     # Three letters of an active volunteer's name: what a volunteer types at the kiosk.
     first_letters = store.scalar(
         "SELECT substr(p.name, 1, 3) FROM volunteers v JOIN people p ON p.id = v.person_id "
         "WHERE v.status = 'active' AND v.deleted = 0 ORDER BY p.name_sort LIMIT 1"
     )
+    # Two PCs registered one woman before they met: same name and birth date, the second without the IIN.
+    [twin] = store.rows(
+        "SELECT p.* FROM people p JOIN recipients r ON r.person_id = p.id "
+        "WHERE p.deleted = 0 AND p.iin IS NOT NULL AND p.birth_date IS NOT NULL ORDER BY p.name_sort LIMIT 1"
+    )
+    namesakes = store.scalar(
+        "SELECT count(*) FROM people WHERE surname = ? AND name = ? AND deleted = 0",
+        (twin["surname"], twin["name"]),
+    )
+    if namesakes < 2:
+        store.insert(
+            "people",
+            {
+                "surname": twin["surname"],
+                "name": twin["name"],
+                "patronymic": twin["patronymic"],
+                "birth_date": twin["birth_date"],
+                "sex": twin["sex"],
+                "phone": "+77052223344",
+                "locality": "Ақсу",
+            },
+        )
     volunteer = accounts.sign_in(store, "volunteer", "1234")
     admin = accounts.sign_in(store, "admin", "demo-admin")
     for lang in ("kk", "ru"):
@@ -92,8 +127,11 @@ def main(db: str, out: str) -> None:
 
         window.show_section("volunteers")
         kiosk = window.page("volunteers").open_kiosk()
-        kiosk.showNormal()
-        kiosk.resize(1366, 768)
+        if app.platformName() == "xcb":
+            kiosk.showFullScreen()  # as at the centre's PC
+        else:
+            kiosk.showNormal()
+            kiosk.resize(1366, 768)
         kiosk.search.setText(first_letters)
         shot(kiosk, f"kiosk_{lang}.png")
         kiosk.hide()
@@ -101,6 +139,17 @@ def main(db: str, out: str) -> None:
         session.set_actor(admin)
         window.show_section("accounts")
         shot(window, f"accounts_{lang}.png")
+
+        window.show_section("duplicates")
+        merge_page = window.page("sync").merge_page
+        merge_page.refresh()
+        settle()
+        merge_page.candidates.setCurrentRow(0)
+        shot(window, f"duplicates_{lang}.png")
+        pair = merge_page.candidates_found[0]
+        dialog = merge_page.open_merge(pair.first, pair.second)
+        shot(dialog, f"merge_{lang}.png")
+        dialog.reject()
         window.close()
     runner.shutdown()
     store.close()

@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from desktop import roles
+    from desktop import accounts, audit, roles
+    from desktop.accounts import AccountInput
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -64,8 +65,19 @@ def main() -> int:
 
     here, here_client = pc("here")
     there, there_client = pc("there")
+    # Each change carries its author and PC: Needs review names a person and a PC label, never a device id.
+    admin = accounts.create_first_administrator(
+        here, AccountInput("aigerim", "Айгерім Сейітова", roles.ADMIN, "parol-2026", "parol-2026")
+    )
+    here.actor = admin
+    audit.set_pc_label(here, "Кабинет 2")
+    accounts.save_account(
+        here, AccountInput("dana", "Дана Ержанқызы", roles.STAFF, "parol-dana", "parol-dana")
+    )
     pid = here.insert("people", {"surname": "Жұмабаева", "name": "Әсел", "phone": "+77011234567"})
     here_client.sync(), there_client.sync()
+    audit.set_pc_label(there, "Көмек пункті")  # as the system, before anyone signs in there
+    there.actor = accounts.sign_in(there, "dana", "parol-dana")
     here.update("people", pid, {"phone": "+77017654321"})
     there.update("people", pid, {"phone": "+77019998877"})
     there_client.sync(), here_client.sync()

@@ -164,6 +164,8 @@ class MergeDialog(QDialog):
             if parts
             else _("Nothing else is recorded for the other person. The other record is removed.")
         )
+        # The preview arrives once the dialog is up: it grows to hold it instead of squeezing the rows.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Merge two records"))
@@ -174,8 +176,9 @@ class MergeDialog(QDialog):
                 "for the other person (aid, shifts, groups, events, consents) moves to it. This cannot be undone."
             )
         )
-        self.kept_header.setText(_("Kept: {name}").format(name=people.full_name(self.survivor)))
-        self.other_header.setText(_("Merged into it: {name}").format(name=people.full_name(self.other)))
+        # The side on one line, the name on the next: a long name and patronymic fit the column.
+        self.kept_header.setText("\n".join((_("Kept:"), people.full_name(self.survivor))))
+        self.other_header.setText("\n".join((_("Merged into it:"), people.full_name(self.other))))
         for name, label in self.labels.items():
             label.setText(_(field_label(name)))
         self.swap_button.setText(_("Keep the other record instead"))
