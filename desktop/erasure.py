@@ -37,6 +37,24 @@ def is_erased(store: Store, person_id: str) -> bool:
     return bool(row and row["erased_on"])
 
 
+def drop_erased_conflicts(store: Store, tables) -> int:
+    """Conflicts waiting for review may hold an old value of an erased field: they go, here and when an erasure
+    made on another PC arrives by sync (an erasure is never undone, so nothing is left to review). Returns how
+    many went. Call inside a transaction."""
+    dropped = 0
+    for table in tables:
+        fields = [*schema.PERSONAL_FIELDS.get(table, {}), "deleted"]
+        if len(fields) == 1:
+            continue
+        marks = ", ".join("?" for _ in fields)
+        dropped += store.conn.execute(
+            f"DELETE FROM conflicts WHERE table_name = ? AND field IN ({marks}) AND row_id IN "
+            f'(SELECT id FROM "{table}" WHERE erased_on IS NOT NULL)',
+            [table, *fields],
+        ).rowcount
+    return dropped
+
+
 def _erase_row(store: Store, table: str, row_id: str, day: str) -> bool:
     return store.update(table, row_id, {**schema.PERSONAL_FIELDS[table], "erased_on": day})
 
@@ -71,15 +89,7 @@ def _erase(store: Store, person_id: str, on: dt.date | None) -> bool:
                 _erase_row(store, table, row["id"], day)
                 erased_rows.append((table, row["id"]))
                 touched[table] = touched.get(table, 0) + 1
-        # Conflicts waiting for review on this PC may hold an old value of an erased field.
-        for table in ("people", *touched):
-            fields = list(schema.PERSONAL_FIELDS[table])
-            marks = ", ".join("?" for _ in fields)
-            store.conn.execute(
-                f"DELETE FROM conflicts WHERE table_name = ? AND field IN ({marks}) AND row_id IN "
-                f'(SELECT id FROM "{table}" WHERE erased_on IS NOT NULL)',
-                [table, *fields],
-            )
+        drop_erased_conflicts(store, ("people", *touched))
         _scrub_outbox(store, ("people", *touched), day)
         # The audit keeps who changed these rows and when, never the values erased (nor the erasure's own).
         for table, row_id in erased_rows:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from desktop import people_merge, schema
+from desktop import erasure, people_merge, schema
 from desktop.store import Store
 from sync import conflicts, merge
 from sync.protocol import REJECTED, field_maps, writer_of
@@ -77,12 +77,21 @@ def apply_changes(
         elif table in schema.REFERENCE_TABLES:
             _apply_reference(store, table, change)
         elif table == "conflicts":
-            new_conflicts += _apply_conflict(store, change["data"])
+            if change.get("deleted"):  # withdrawn by the server (the row was erased)
+                store.conn.execute("DELETE FROM conflicts WHERE id = ?", (change["id"],))
+            else:
+                new_conflicts += _apply_conflict(store, change["data"])
         # Anything else comes from a newer server; an older PC ignores it rather than failing the sync.
         if on_row is not None:
             on_row()
     if newest and writer_of(newest):
         store.clock.observe(newest)
+    # An erasure made on another PC, or a conflict about a row already erased here: no erased value waits for review.
+    erasable = {c["t"] for c in changes if c["t"] in schema.PERSONAL_FIELDS}
+    if erasable or any(c["t"] == "conflicts" for c in changes):
+        new_conflicts -= min(
+            new_conflicts, erasure.drop_erased_conflicts(store, erasable or schema.PERSONAL_FIELDS)
+        )
     if any(c["t"] in people_merge.FOLLOWED_TABLES for c in changes):
         # Rows written on a PC that had not seen a merge of two people move to the survivor (DESIGN.md §4).
         people_merge.follow_merges(store)

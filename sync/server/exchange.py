@@ -267,6 +267,8 @@ class ExchangeMixin(StoreBase):
             if against_edits is not None:
                 conflicts.append(against_edits)
         conflicts = merge.keep_erased(op.table, data, conflicts)
+        if "erased_on" in won and data.get("erased_on") and op.table in schema.PERSONAL_FIELDS:
+            self._withdraw_erased_conflicts(conn, who.house_id or "", op.table, op.row_id, now_iso)
         merge.name_authors(conflicts, op.by, row["updated_by"] if row is not None else None)
         hlc = max(field_hlc.values()) if field_hlc else stamp
         winner = max(field_hlc.items(), key=lambda kv: kv[1])[1] if field_hlc else stamp
@@ -315,6 +317,32 @@ class ExchangeMixin(StoreBase):
                     )
                 )
         return (CONFLICT if conflicts else APPLIED), seq
+
+    def _withdraw_erased_conflicts(
+        self, conn: Connection, house: str, table: str, row_id: str, now_iso: str
+    ) -> None:
+        """Conflicts stored before the row was erased may hold an erased value: each becomes a tombstone that keeps
+        only what it was about, and the PCs drop it on their next sync."""
+        blanks = {*schema.PERSONAL_FIELDS[table], "deleted"}
+        stored = conn.execute(
+            sa.select(records.c.id, records.c.data).where(
+                records.c.table_name == "conflicts", records.c.house_id == house, records.c.deleted == 0
+            )
+        ).all()
+        for record_id, text in stored:
+            found = json.loads(text)
+            if (
+                found.get("table_name") != table
+                or found.get("row_id") != row_id
+                or found.get("field") not in blanks
+            ):
+                continue
+            kept = {k: found.get(k) for k in ("id", "table_name", "row_id", "field")}
+            conn.execute(
+                records.update()
+                .where(records.c.table_name == "conflicts", records.c.id == record_id)
+                .values(deleted=1, data=to_json(kept), server_seq=self._next_seq(conn), updated_at=now_iso)
+            )
 
     def _replay(self, conn: Connection, who: Principal, op: Op, now_ms: int) -> tuple[str, int | None]:
         """A row re-sent whole by a PC after this database lost it (restored backup): merged field by field with

@@ -109,3 +109,31 @@ def test_an_offline_edit_against_an_erasure_on_two_pcs_and_the_server(make_clien
     [vol] = [r for r in server.store.rows("volunteers", HOUSE_A) if r["id"] == vid]
     assert vol["data"]["emergency_contact"] is None
     assert "77017777777" not in str(server.store.rows("conflicts", HOUSE_A))
+
+
+def test_a_conflict_found_before_the_erasure_is_withdrawn_on_the_server_and_every_pc(
+    make_client, server, clock
+):
+    """Two PCs edited the phone at once (a conflict for review, stored on the server and on both PCs); then the
+    person withdraws consent on one PC. No PC, not even one enrolled later, keeps the old phones for review."""
+    pc1, c1 = make_client()
+    pc2, c2 = make_client()
+    pid = pc1.insert("people", {"surname": "Жұмабаева", "name": "Әсел", "phone": "+77011234567"})
+    c1.sync(), c2.sync()
+    pc1.update("people", pid, {"phone": "+77017654321"})
+    clock.advance(1)
+    pc2.update("people", pid, {"phone": "+77019998877"})
+    c1.sync(), c2.sync(), c1.sync()
+    assert pc1.open_conflicts_count() + pc2.open_conflicts_count() >= 1
+    assert "77017654321" in str(server.store.rows("conflicts", HOUSE_A))
+    erasure.erase_person(pc1, pid)
+    c1.sync(), c2.sync()
+    pc3, c3 = make_client()
+    c3.sync()
+    for store in (pc1, pc2, pc3):
+        assert store.open_conflicts_count() == 0
+        assert "77017654321" not in str(store.rows("SELECT * FROM conflicts"))
+        assert "77019998877" not in str(store.rows("SELECT * FROM conflicts"))
+    held = str([r for r in server.store.rows("conflicts", HOUSE_A) if not r["deleted"]])
+    assert "77017654321" not in held and "77019998877" not in held
+    assert "77017654321" not in str(server.store.rows("conflicts", HOUSE_A))

@@ -7,7 +7,7 @@ import os
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
-from desktop import backup, backup_file
+from desktop import backup, backup_file, backup_folder
 from ui.backup_controller import backup_controller
 from ui.main_window import MainWindow
 from ui.settings.backups_page import RecoveryKeyDialog, RestoreDialog, SetUpDialog
@@ -97,7 +97,7 @@ def test_set_up_back_up_and_restore(qtbot, ctx, ui_lang, tmp_path):
     qtbot.waitUntil(lambda: page.message.text().startswith("Копия сохранена и проверена"), timeout=15000)
     qtbot.waitUntil(lambda: page.table.rowCount() == 1)
     assert "Последняя копия" in page.status.text()
-    assert len(backup.list_backups(usb)) == 1
+    assert len(backup_folder.list_backups(usb)) == 1
 
     ctx.store.insert("people", {"surname": "После копии", "name": "Асель"})
     assert _count_people(ctx) == 4
@@ -144,14 +144,16 @@ def test_the_daily_backup_with_no_stick_is_a_message(qtbot, ctx, ui_lang, tmp_pa
 
     (tmp_path / "stick").mkdir()  # plugged in: the next check makes today's backup, once
     controller.check()
-    qtbot.waitUntil(lambda: not controller.running and len(backup.list_backups(tmp_path / "stick")) == 1)
+    qtbot.waitUntil(
+        lambda: not controller.running and len(backup_folder.list_backups(tmp_path / "stick")) == 1
+    )
     qtbot.waitUntil(lambda: backup.settings(ctx.store).last_error is None)
     controller.check()
     qtbot.waitUntil(ctx.runner.is_idle)
-    assert len(backup.list_backups(tmp_path / "stick")) == 1
+    assert len(backup_folder.list_backups(tmp_path / "stick")) == 1
     clock.advance(24 * 3600)
     controller.check()
-    qtbot.waitUntil(lambda: len(backup.list_backups(tmp_path / "stick")) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: len(backup_folder.list_backups(tmp_path / "stick")) == 2, timeout=10000)
 
 
 def test_restore_from_another_file_lists_backups_only(qtbot, ctx, monkeypatch, tmp_path):

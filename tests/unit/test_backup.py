@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from desktop import backup, backup_file
+from desktop import backup, backup_file, backup_folder
 from desktop.backup import (
     BackupFolderMissing,
     BackupNotSetUp,
@@ -165,7 +165,7 @@ def _daily(start: dt.date, days: int, hour: int = 9) -> list[dt.datetime]:
 
 def test_rotation_keeps_7_daily_4_weekly_12_monthly():
     stamps = _daily(dt.date(2025, 1, 1), 730)  # two whole years, one backup a day
-    kept = backup.keep(stamps)
+    kept = backup_folder.keep(stamps)
     newest = stamps[-1]
     assert newest.date() == dt.date(2026, 12, 31)
     days = sorted({s.date() for s in kept}, reverse=True)
@@ -187,7 +187,7 @@ def _month_end(day: dt.date) -> dt.date:
 
 def test_rotation_across_a_month_end_and_a_leap_day():
     stamps = _daily(dt.date(2028, 2, 20), 15)  # to 5 March 2028, through 29 February
-    kept = backup.keep(stamps)
+    kept = backup_folder.keep(stamps)
     days = {s.date() for s in kept}
     # The last 7 days (28 February to 5 March); 29 February is also the newest of its month; Sunday 27 February
     # the newest of ISO week 8; Sunday 20 February of week 7; nothing else.
@@ -199,7 +199,7 @@ def test_rotation_across_a_month_end_and_a_leap_day():
 def test_rotation_keeps_the_newest_of_a_day_and_counts_only_days_with_backups():
     stamps = [dt.datetime(2026, 12, 31, 9), dt.datetime(2026, 12, 31, 18), dt.datetime(2027, 1, 1, 0, 10)]
     stamps += _daily(dt.date(2026, 10, 1), 3)  # then a gap of two months
-    kept = backup.keep(stamps)
+    kept = backup_folder.keep(stamps)
     assert dt.datetime(2026, 12, 31, 9) not in kept and dt.datetime(2026, 12, 31, 18) in kept
     assert dt.datetime(2027, 1, 1, 0, 10) in kept
     assert {dt.datetime(2026, 10, d, 9) for d in (1, 2, 3)} <= kept  # still among the last 7 backup days
@@ -212,10 +212,10 @@ def test_rotate_removes_files_in_the_folder(store, usb, ready, clock):
         made.append(
             backup.make_backup(store.path, config, dt.datetime(2026, 12, 12, 10) + dt.timedelta(days=day))
         )
-    left = {b.path for b in backup.list_backups(usb)}
+    left = {b.path for b in backup_folder.list_backups(usb)}
     assert made[-1] in left and made[0] not in left
-    assert len(left) == len(backup.keep(b.made_at for b in backup.list_backups(usb)))
-    assert all(b.size > 0 for b in backup.list_backups(usb))
+    assert len(left) == len(backup_folder.keep(b.made_at for b in backup_folder.list_backups(usb)))
+    assert all(b.size > 0 for b in backup_folder.list_backups(usb))
 
 
 # ---- restore (without a server; with one in tests/sync/test_backup_restore_sync.py) -----------------------------

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import backup, clock, formats
+from desktop import backup, backup_folder, clock, formats
 from desktop.errors import DostyqError
 from desktop.i18n import N_, _, ngettext
 from ui.backup_controller import backup_controller
@@ -321,7 +321,7 @@ class BackupsPage(QWidget):
         self.controller.state_changed.connect(self.refresh)
         self.controller.progressed.connect(self._on_controller_progressed)
         self.config: backup.BackupSettings | None = None
-        self.files: list[backup.BackupFile] = []
+        self.files: list[backup_folder.BackupFile] = []
         layout = QVBoxLayout(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -387,11 +387,11 @@ class BackupsPage(QWidget):
         self.config = config
         self._show_config()
         folder = config.folder
-        BackgroundOp(self.ctx, lambda: backup.list_backups(folder), parent=self).success(
+        BackgroundOp(self.ctx, lambda: backup_folder.list_backups(folder), parent=self).success(
             self._on_files_listed
         ).latest("files").run()
 
-    def _on_files_listed(self, files: list[backup.BackupFile]) -> None:
+    def _on_files_listed(self, files: list[backup_folder.BackupFile]) -> None:
         self.files = files
         self._fill_table()
 
