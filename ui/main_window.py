@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
     def apply_actor(self, actor: roles.Actor) -> None:
         """Shows the sections the account may open (the core refuses the rest anyway); a locked screen shows none."""
         self._show_account(actor)
+        status = self.statusBar()
+        if isinstance(status, SyncStatusBar):
+            status.refresh_reminder()  # the month-end reminder is for those who open the reports
         first = None
         for row, spec in enumerate(SECTIONS):
             hidden = not actor.can(spec.permission)

@@ -122,7 +122,10 @@ def months_awaiting_submission(store, today: dt.date | None = None) -> list[str]
 
 
 def submission_reminder(store, today: dt.date | None = None) -> str | None:
-    """The status bar's month-end reminder, or None when every month is submitted."""
+    """The status bar's month-end reminder, or None when every month is submitted (or the acting account does not
+    open the reports: a volunteer at the aid desk has nothing to submit)."""
+    if not store.actor.can("reports"):
+        return None
     return reminder_text(months_awaiting_submission(store, today))
 
 

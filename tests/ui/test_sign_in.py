@@ -104,7 +104,10 @@ def test_the_window_shows_what_the_account_may_open_and_locks(qtbot, house, stor
     visible = [k for r, k in enumerate(visible) if not window.sidebar.item(r).isHidden()]
     assert visible == ["volunteers", "aid"]
     volunteers = window.page("volunteers")
-    assert volunteers.kiosk_button.isVisibleTo(volunteers) and not volunteers.tabs.isVisibleTo(volunteers)
+    assert volunteers.kiosk_open_button.isVisibleTo(volunteers) and not volunteers.tabs.isVisibleTo(
+        volunteers
+    )
+    assert not volunteers.kiosk_button.isVisibleTo(volunteers)
     assert "Дана Ержанқызы" in window.account_label.text()
     # The lock button: the account stops acting and the sign-in asks again, the same account first.
     window.lock_button.click()

@@ -3,7 +3,8 @@ the volunteer form and thank-you letters. The screens live in ui/volunteers/."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.i18n import _
 from ui.volunteers.hours_page import HoursPage
@@ -40,11 +41,27 @@ class VolunteersSection(Section):
         self.tabs.addTab(self.register, "")
         self.tabs.addTab(self.hours, "")
         layout.addWidget(self.tabs, 1)
+        # What a volunteer account sees here: the kiosk, and a word on what it is for.
+        self.kiosk_panel = QWidget(self)
+        panel = QVBoxLayout(self.kiosk_panel)
+        panel.addStretch(1)
+        self.kiosk_intro = QLabel(self.kiosk_panel)
+        self.kiosk_intro.setWordWrap(True)
+        self.kiosk_intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.kiosk_intro.setStyleSheet("font-size: 15pt;")
+        panel.addWidget(self.kiosk_intro)
+        self.kiosk_open_button = QPushButton(self.kiosk_panel)
+        self.kiosk_open_button.setMinimumSize(360, 72)
+        self.kiosk_open_button.setStyleSheet("font-size: 18pt; font-weight: bold; padding: 8px 32px;")
+        panel.addWidget(self.kiosk_open_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        panel.addStretch(2)
+        layout.addWidget(self.kiosk_panel, 1)
 
         self.new_button.clicked.connect(self._on_new_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.letter_button.clicked.connect(self._on_letter_button_clicked)
         self.kiosk_button.clicked.connect(self.open_kiosk)
+        self.kiosk_open_button.clicked.connect(self.open_kiosk)
         self.register.volunteer_opened.connect(self.open_volunteer)
         self.register.selection_changed.connect(self._on_register_selection_changed)
         self.hours.letter_requested.connect(self.open_letter)
@@ -57,6 +74,12 @@ class VolunteersSection(Section):
         self.open_button.setText(_("Open…"))
         self.letter_button.setText(_("Thank-you letter…"))
         self.kiosk_button.setText(_("Check-in kiosk"))
+        self.kiosk_open_button.setText(_("Open the check-in kiosk"))
+        self.kiosk_intro.setText(
+            _(
+                "Volunteers mark their arrival and departure at the kiosk: by their personal code or their name."
+            )
+        )
         self.tabs.setTabText(0, _("Register"))
         self.tabs.setTabText(1, _("Hours"))
         self.register.retranslate_ui()
@@ -65,8 +88,9 @@ class VolunteersSection(Section):
     def apply_actor(self, actor) -> None:
         # A volunteer account opens only the kiosk here: the register and hours hold other volunteers' data.
         records = actor.can("records.read")
-        for widget in (self.new_button, self.open_button, self.letter_button, self.tabs):
+        for widget in (self.new_button, self.open_button, self.letter_button, self.kiosk_button, self.tabs):
             widget.setVisible(records)
+        self.kiosk_panel.setVisible(not records)
 
     def refresh(self) -> None:
         if not self.ctx.actor.can("records.read"):

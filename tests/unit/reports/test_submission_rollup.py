@@ -49,6 +49,17 @@ def test_months_awaiting_submission(fixture_store, tmp_path):
     empty.close()
 
 
+def test_the_reminder_is_for_those_who_open_the_reports(fixture_store, lang):
+    from desktop import roles
+    from desktop.reports.submission import submission_reminder
+
+    lang("ru")
+    fixture_store.actor = roles.actor_for("acc-staff", "Staff", roles.STAFF)
+    assert "ещё не отправлен" in (submission_reminder(fixture_store, TODAY) or "")
+    fixture_store.actor = roles.actor_for("acc-volunteer", "Volunteer", roles.VOLUNTEER)
+    assert submission_reminder(fixture_store, TODAY) is None
+
+
 def test_rollup_sums_houses_and_names_the_missing(tmp_path):
     payloads = []
     for house in ("KZ-55-01", "KZ-55-02"):
