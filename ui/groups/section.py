@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +25,7 @@ from ui.groups.association_dialog import AssociationDialog
 from ui.groups.group_dialog import GroupDialog
 from ui.groups.group_panel import GroupPanel
 from ui.ops import ReadOp
-from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel
+from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel, record_view
 from ui.widgets.section import Section
 
 GROUP_TABLES = {"creative_groups", "group_members", "associations", "events", "event_groups", "people", ""}
@@ -51,14 +50,10 @@ def read_associations(store, search: str, **page) -> list[dict]:
 
 
 def _table_view(parent: QWidget, model, cap: int = 125) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
+    view = record_view(model, parent)
     view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
     header = view.horizontalHeader()
+    header.setStretchLastSection(False)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     model.modelReset.connect(lambda: fit_columns(view, cap))
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,7 @@ from desktop.accounts import AccountInput
 from desktop.i18n import N_, _
 from ui.ops import WriteOp
 from ui.widgets.form_errors import FormErrors
-from ui.widgets.lazy_table import Column, LazyTableModel
+from ui.widgets.lazy_table import Column, LazyTableModel, record_view
 
 ACCOUNT_TABLES = ("accounts",)
 
@@ -171,14 +170,8 @@ class AccountsPage(QWidget):
             ctx,
             fetch=lambda store, offset, limit: accounts.list_accounts(store)[offset : offset + limit],
         )
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.verticalHeader().hide()
+        self.view = record_view(self.model, self)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.view, 1)
         self.new_button.clicked.connect(lambda: self.open_account(None))
         self.edit_button.clicked.connect(self._on_edit_clicked)

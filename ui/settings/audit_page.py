@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from desktop.i18n import N_, _
 from desktop.table_labels import table_label
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
-from ui.widgets.lazy_table import Column, LazyTableModel
+from ui.widgets.lazy_table import Column, LazyTableModel, record_view
 
 
 def _fields(entry: AuditEntry) -> str:
@@ -90,12 +89,7 @@ class AuditPage(QWidget):
         layout.addLayout(actions)
 
         self.model = LazyTableModel(COLUMNS, ctx, source=self._source)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().hide()
+        self.view = record_view(self.model, self)
         for column, width in enumerate((130, 220, 110, 120, 160)):
             self.view.setColumnWidth(column, width)
         for combo in (self.person_combo, self.table_combo):

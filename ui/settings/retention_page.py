@@ -8,13 +8,11 @@ import datetime as dt
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +22,7 @@ from desktop.errors import DostyqError
 from desktop.formats import format_short_date
 from desktop.i18n import N_, _, ngettext
 from ui.ops import ReadOp, WriteOp
-from ui.widgets.lazy_table import Column, LazyTableModel
+from ui.widgets.lazy_table import Column, LazyTableModel, record_view
 
 ERASURE_TABLES = ("people", "volunteers", "recipients", "households", "group_members", "consents")
 
@@ -67,12 +65,7 @@ class RetentionPage(QWidget):
             ctx,
             fetch=lambda store, offset, limit: erasure.due_for_erasure(store)[offset : offset + limit],
         )
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().hide()
+        self.view = record_view(self.model, self, several=True)
         layout.addWidget(self.view, 1)
         self.message = QLabel(self)
         self.message.setWordWrap(True)

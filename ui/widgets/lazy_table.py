@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from desktop import text
 from desktop.i18n import _
@@ -337,3 +338,20 @@ def enable_sorting(view) -> None:
     """Sorting by a click on a header, without sorting at once (the lists come in their natural order)."""
     view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
+
+
+def record_view(model, parent: QWidget, *, several: bool = False) -> QTableView:
+    """A read-only list of records: whole rows selected (one, or several with `several`), no row numbers, nothing
+    edited in place, the last column stretched."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if several
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    return view
