@@ -228,6 +228,10 @@ class SyncClient:
         received_at = int(self.wall() * 1000)
         replayed = [op["op_id"] for op in request["ops"] if op["kind"] == "replay"]
         result = self.apply_response(answer, sent_at, received_at, replayed)
+        if answer.get("reset"):
+            # The server's history restarted (a restored backup): it may not hold this PC's sync-file keys, or its
+            # own may be new. The next round sends them again and takes the server's (ensure_keys).
+            self._write_state("server_box_key", None)
         result.sent = len(request["ops"])
         more = bool(answer.get("more"))
         return result, more, len(request["ops"])
@@ -249,8 +253,7 @@ class SyncClient:
                 break
             page = self.page_bytes
             try:
-                if total.rounds == 0:
-                    self.ensure_keys()
+                self.ensure_keys()
                 result, more, sent = self.exchange(page)
             except TransportTimeout:
                 self.failures += 1

@@ -265,9 +265,11 @@ def token_hash(token: str) -> str:
 # A request or answer file, or an enrolment file, on disk (checked with os.stat before it is read).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 # A request file older than this (by the time inside its signed header, against the server's clock) is refused.
-FILE_MAX_AGE_DAYS = 30
+# With the allowance below it stays under the server's memory of request ids (30 days), so a file is refused as
+# too old before its request id is forgotten: a repeat is always known as one.
+FILE_MAX_AGE_DAYS = 28
 # How far ahead of the server's clock a file may be dated (a PC clock a little fast).
-FILE_MAX_AHEAD_MS = 2 * 86400 * 1000
+FILE_MAX_AHEAD_MS = 86400 * 1000
 # The "kind" of an enrolment file (JSON: house, one-time code, the server's public keys; `dostyq-server enrol-file`).
 ENROL_FILE_KIND = "dostyq-enrol-file"
 
