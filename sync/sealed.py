@@ -194,7 +194,10 @@ def decrypt(sealed: Sealed, box_key: str, me: str | None) -> tuple[bytes, bytes]
     box = X25519PrivateKey.from_private_bytes(unb64(box_key, 32))
     my_pub = unb64(_raw_public(box.public_key()))
     eph_pub = unb64(sealed.header["eph"], 32)
-    shared = box.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    try:
+        shared = box.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    except ValueError:  # a low-order point: no shared secret
+        raise ProtocolError("tampered", "ephemeral key") from None
     wraps = [w for w in sealed.header["to"] if me is None or w["id"] == me]
     if not wraps:
         raise ProtocolError("not_addressed", "this file is not for this reader")
@@ -218,5 +221,5 @@ def verify(sealed: Sealed, signature: bytes, body: bytes, sign_key: str) -> None
         Ed25519PublicKey.from_public_bytes(unb64(sign_key, 32)).verify(
             signature, _SIGN_CONTEXT + sealed.header_bytes + b"\n" + body
         )
-    except InvalidSignature:
+    except (InvalidSignature, ValueError):
         raise ProtocolError("bad_signature", "the file is not signed by its sender") from None

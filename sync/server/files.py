@@ -182,7 +182,10 @@ def apply_packet(store: ServerStore, data: bytes) -> bytes:
         if keys is None:
             raise ProtocolError("no_keys", "this PC has no sync-file keys on the server")
         sealed.verify(box, signature, body, keys["sign_key"])
-    message = protocol.decode(body, limit=protocol.MAX_INFLATED_BYTES)
+    try:
+        message = protocol.decode(body, limit=protocol.MAX_INFLATED_BYTES)
+    except RecursionError:
+        raise ProtocolError("malformed", "nested too deep") from None
     if not isinstance(message, dict):
         raise ProtocolError("malformed", "not an object")
     enrol = message.pop("enrol", None)

@@ -13,6 +13,7 @@ import os
 import tracemalloc
 
 import pytest
+import requests
 import sqlalchemy as sa
 from conftest import HOUSE_A
 
@@ -320,3 +321,69 @@ def test_a_pc_never_online_enrols_by_file(server, tmp_path, monkeypatch, capsys)
         assert server.store.count(devices) == before
     finally:
         store.close()
+
+
+def test_damaged_and_hostile_files_are_refused_without_a_server_error(make_client, server):
+    import random
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sync import sealed
+    from sync.server.store import AuthError, EnrolError
+
+    a, ca = make_client()
+    a.insert("people", {"surname": "Бүлінген"})
+    request = ca.build_request()
+    server_box = server.store.file_public_keys()["box_key"]
+    good = sealed.seal(
+        "request",
+        ca.state("token_id"),
+        server.store.now_ms(),
+        protocol.encode(request),
+        ca.state("file_sign_key"),
+        {sealed.SERVER: server_box},
+    )
+    rng = random.Random(14)
+    hostile = [good[:n] for n in (0, 10, len(sealed.MAGIC) + 5, len(good) // 2, len(good) - 1)]
+    for _ in range(150):
+        changed = bytearray(good)
+        for at in rng.sample(range(len(changed)), rng.randint(1, 4)):
+            changed[at] ^= rng.randrange(1, 256)
+        hostile.append(bytes(changed))
+    # A header with a low-order ephemeral key, and a self-signed "first file" of nested JSON.
+    box = sealed.read(good)
+    header = dict(box.header, eph=base64.b64encode(bytes(32)).decode())
+    hostile.append(sealed.MAGIC + json.dumps(header).encode() + b"\n" + good[-200:])
+    key = sealed.raw_private(Ed25519PrivateKey.generate())
+    deep = gzip.compress(b"[" * 100_000 + b"]" * 100_000)
+    hostile.append(sealed.seal("request", "", server.store.now_ms(), deep, key, {sealed.SERVER: server_box}))
+    before = _state(server)
+    for data in hostile:
+        with pytest.raises((protocol.ProtocolError, AuthError, EnrolError)):
+            apply_packet(server.store, data)
+    assert _state(server) == before
+    r = requests.post(server.url + "/v1/packet", data=hostile[-2], timeout=10)
+    assert 400 <= r.status_code < 500 and r.json()["error"]
+
+
+def test_keys_endpoint_takes_only_a_device_token_and_whole_keys(make_client, server):
+    _a, ca = make_client()
+    before = server.store.device_keys_of(ca.state("token_id"))
+    coordinator, _ = server.store.add_coordinator("KZ-71")
+
+    def post(token, body):
+        return requests.post(
+            server.url + "/v1/keys",
+            data=json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            timeout=10,
+        )
+
+    good = {"v": protocol.PROTOCOL_VERSION, "sign_key": before["sign_key"], "box_key": before["box_key"]}
+    assert post(None, good).status_code == 401
+    assert post(coordinator, good).status_code == 403
+    r = post(ca.state("token"), dict(good, box_key=base64.b64encode(b"short").decode()))
+    assert r.status_code == 400 and r.json()["error"] == "malformed"
+    assert server.store.device_keys_of(ca.state("token_id")) == before
+    r = post(ca.state("token"), good)
+    assert r.status_code == 200 and r.json()["server_box_key"] == server.store.file_public_keys()["box_key"]
