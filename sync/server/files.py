@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from desktop import schema
 from sync import protocol, sealed
 from sync.protocol import PROTOCOL_VERSION, ProtocolError, token_hash
 from sync.server.db import StoreBase, iso
@@ -206,6 +207,13 @@ def apply_packet(store: ServerStore, data: bytes) -> bytes:
     req = protocol.parse_request(message)
     sealed_token = None
     if enrolment is not None:
+        # What the exchange would refuse is refused before the code is spent.
+        if req.device_id != enrolment.device_id:
+            raise ProtocolError("malformed", "the enrolment and the request name different PCs")
+        if req.schema_version > schema.SCHEMA_VERSION:
+            raise ProtocolError(
+                "schema_version", f"device {req.schema_version}, server {schema.SCHEMA_VERSION}"
+            )
         who, sealed_token = store.enrol_by_file(enrolment)
     try:
         response = store.sync(who, req)

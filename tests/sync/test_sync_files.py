@@ -308,6 +308,26 @@ def test_a_pc_never_online_enrols_by_file(server, tmp_path, monkeypatch, capsys)
         assert SyncClient.enrol_from_file(store, enrol_file) == HOUSE_A
         client = SyncClient(store)
         pid = store.insert("people", {"surname": "Алыстағы"})
+        # A first file whose enrolment names another PC than its request is refused before the code is spent.
+        from sync import sealed
+
+        keys = {"sign_key": client.state("file_sign_key"), "box_key": client.state("file_box_key")}
+        odd = dict(
+            client.build_request(),
+            enrol={"code": client.state("enrol_code"), "device_id": "another-pc", **sealed.public_keys(keys)},
+        )
+        odd_file = sealed.seal(
+            "request",
+            "",
+            server.store.now_ms(),
+            protocol.encode(odd),
+            keys["sign_key"],
+            {sealed.SERVER: client.state("server_box_key")},
+        )
+        devices_before = server.store.count(devices)
+        with pytest.raises(protocol.ProtocolError):
+            apply_packet(server.store, odd_file)
+        assert server.store.count(devices) == devices_before
         request_file = tmp_path / "first.dostyq"
         client.save_packet(request_file)
         answer = tmp_path / "first.answer.dostyq"
