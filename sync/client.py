@@ -155,6 +155,17 @@ class SyncClient:
         """Trades an enrolment code for a device token; the PC then belongs to the code's house (sync.enrol)."""
         return sync_enrol.enrol(store, url, code, label, transport, writer)
 
+    @staticmethod
+    def enrol_from_file(store: Store, path: str | Path, writer: Writer | None = None) -> str:
+        """Joins the house of an enrolment file; the first answer file completes the enrolment (sync.enrol)."""
+        return sync_enrol.enrol_from_file(store, path, writer)
+
+    def ensure_keys(self) -> bool:
+        """Sends this PC's public sync-file keys if the server has none yet (a PC enrolled before they existed)."""
+        if not isinstance(self.transport, HttpTransport):  # the keys go over the real link only
+            return False
+        return sync_enrol.ensure_keys(self.store, self.transport, self._write)
+
     # ---- one exchange ----------------------------------------------------------------------------------------
     def build_request(
         self, page_bytes: int | None = None, max_ops: int = protocol.MAX_OPS_PER_REQUEST
@@ -217,6 +228,10 @@ class SyncClient:
         received_at = int(self.wall() * 1000)
         replayed = [op["op_id"] for op in request["ops"] if op["kind"] == "replay"]
         result = self.apply_response(answer, sent_at, received_at, replayed)
+        if answer.get("reset"):
+            # The server's history restarted (a restored backup): it may not hold this PC's sync-file keys, or its
+            # own may be new. The next round sends them again and takes the server's (ensure_keys).
+            self._write_state("server_box_key", None)
         result.sent = len(request["ops"])
         more = bool(answer.get("more"))
         return result, more, len(request["ops"])
@@ -238,6 +253,7 @@ class SyncClient:
                 break
             page = self.page_bytes
             try:
+                self.ensure_keys()
                 result, more, sent = self.exchange(page)
             except TransportTimeout:
                 self.failures += 1
@@ -297,7 +313,7 @@ class SyncClient:
 
     # ---- sneakernet -------------------------------------------------------------------------------------------
     def save_packet(self, path: str | Path) -> int:
-        """Writes the pending changes (and a request for news) as a signed file (sync.packets)."""
+        """Writes the pending changes (and a request for news) as a sealed file (sync.packets)."""
         return packets.save_packet(self, path)
 
     def load_packet(self, path: str | Path) -> SyncResult:

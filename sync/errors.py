@@ -60,3 +60,18 @@ class ServerRefused(SyncError):
 
 class BadPacket(SyncError):
     template = N_("This file is not a sync answer for this PC ({detail}).")
+
+
+class FileTooLarge(BadPacket):
+    template = N_("This file is {size_mb} MB; a sync file is at most {limit_mb} MB. It was not read.")
+
+
+class NoFileKeys(SyncError):
+    template = N_(
+        "This PC has no keys for sync files yet. Sync it once over the internet (or load an enrolment file from "
+        "the administrator), then make the sync file again."
+    )
+
+
+class AlreadyEnrolled(SyncError):
+    template = N_("This PC is already connected to a server; an enrolment file is for a PC that is not.")

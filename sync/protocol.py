@@ -1,15 +1,13 @@
 """The sync protocol shared by the desktop client and the server (docs/DESIGN.md §4).
 
 One exchange is one POST of a gzip JSON `SyncRequest`; the answer is a gzip JSON `SyncResponse`. The same messages
-travel as signed packet files when no link exists (sneakernet). Pure Python: no Qt, no HTTP, no database.
+travel as sealed sync files when no link exists (sneakernet, sync.sealed). Pure Python: no Qt, no HTTP, no database.
 """
 
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
-import hmac
 import json
 import re
 import zlib
@@ -126,6 +124,9 @@ class EnrolRequest(BaseModel):
     code: str = Field(min_length=4, max_length=40)
     device_id: str = Field(pattern=ID_RE.pattern)
     label: str = Field(default="", max_length=200)
+    # The PC's public keys for sync files (base64 of 32 bytes): Ed25519 to check its files, X25519 to write to it.
+    sign_key: str | None = Field(default=None, max_length=64)
+    box_key: str | None = Field(default=None, max_length=64)
 
 
 class EnrolResponse(BaseModel):
@@ -135,6 +136,18 @@ class EnrolResponse(BaseModel):
     token_id: str
     house_id: str
     server_time: int
+    # The server's public keys for sync files, when the request carried the PC's.
+    server_sign_key: str | None = None
+    server_box_key: str | None = None
+
+
+class KeysRequest(BaseModel):
+    """An enrolled PC that has no sync-file keys yet sends its public keys (POST /v1/keys, with its token)."""
+
+    model_config = ConfigDict(extra="forbid")
+    v: int
+    sign_key: str = Field(max_length=64)
+    box_key: str = Field(max_length=64)
 
 
 # ---- encoding ----------------------------------------------------------------------------------------------------
@@ -247,65 +260,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def packet_key(token: str) -> bytes:
-    """The HMAC key of a device's packets: derived from the token, so the server can check it from the stored hash."""
-    return bytes.fromhex(token_hash(token))
+# ---- sync files (sneakernet) -------------------------------------------------------------------------------------
 
-
-# ---- sneakernet packets ------------------------------------------------------------------------------------------
-
-PACKET_MAGIC = "dostyq-sync-packet"
-
-
-def make_packet(kind: Literal["request", "response"], token_id: str, key: bytes, message: dict) -> bytes:
-    """A signed, compressed file holding one request or response. The signature covers kind, token id and body."""
-    body = encode(message, level=9)
-    sig = _packet_sig(key, kind, token_id, body)
-    envelope = {
-        "magic": PACKET_MAGIC,
-        "v": PROTOCOL_VERSION,
-        "kind": kind,
-        "token_id": token_id,
-        "body": base64.b64encode(body).decode("ascii"),
-        "sig": sig,
-    }
-    return json.dumps(envelope, separators=(",", ":")).encode("ascii")
-
-
-def read_packet_envelope(data: bytes) -> dict:
-    if len(data) > MAX_BODY_BYTES * 2:
-        raise ProtocolError("too_large", "packet file")
-    try:
-        env = json.loads(data.decode("ascii"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ProtocolError("malformed", "not a sync packet") from None
-    if not isinstance(env, dict) or env.get("magic") != PACKET_MAGIC:
-        raise ProtocolError("malformed", "not a sync packet")
-    if env.get("v") != PROTOCOL_VERSION:
-        raise ProtocolError("protocol_version", f"packet {env.get('v')}, here {PROTOCOL_VERSION}")
-    for key in ("kind", "token_id", "body", "sig"):
-        if not isinstance(env.get(key), str):
-            raise ProtocolError("malformed", f"packet without {key}")
-    return env
-
-
-def open_packet(env: dict, key: bytes, expect_kind: str) -> dict:
-    """Checks the signature and returns the message inside."""
-    if env["kind"] != expect_kind:
-        raise ProtocolError("malformed", f"expected a {expect_kind} packet")
-    try:
-        body = base64.b64decode(env["body"], validate=True)
-    except ValueError:
-        raise ProtocolError("malformed", "packet body") from None
-    if not hmac.compare_digest(_packet_sig(key, env["kind"], env["token_id"], body), env["sig"]):
-        raise ProtocolError("bad_signature", "the packet is not signed by this device")
-    return decode(body)
-
-
-def _packet_sig(key: bytes, kind: str, token_id: str, body: bytes) -> str:
-    mac = hmac.new(key, f"{PACKET_MAGIC}\n{kind}\n{token_id}\n".encode(), hashlib.sha256)
-    mac.update(body)
-    return mac.hexdigest()
+# A request or answer file, or an enrolment file, on disk (checked with os.stat before it is read).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+# A request file older than this (by the time inside its signed header, against the server's clock) is refused.
+# With the allowance below it stays under the server's memory of request ids (30 days), so a file is refused as
+# too old before its request id is forgotten: a repeat is always known as one.
+FILE_MAX_AGE_DAYS = 28
+# How far ahead of the server's clock a file may be dated (a PC clock a little fast).
+FILE_MAX_AHEAD_MS = 86400 * 1000
+# The "kind" of an enrolment file (JSON: house, one-time code, the server's public keys; `dostyq-server enrol-file`).
+ENROL_FILE_KIND = "dostyq-enrol-file"
 
 
 def field_maps(change: dict) -> tuple[dict[str, str], dict[str, int]]:

@@ -60,6 +60,11 @@ class SyncController(QObject):
         return bool(self._state("token"))
 
     @property
+    def awaiting_file(self) -> bool:
+        """Enrolled by file and waiting for the first answer file (sync files only until then)."""
+        return not self.enrolled and bool(self._state("enrol_code"))
+
+    @property
     def server_url(self) -> str:
         return self._state("server_url") or ""
 
@@ -192,6 +197,27 @@ class SyncController(QObject):
             on_error=on_error,
         )
 
+    def enrol_file(self, path: str, on_done=None, on_error=None):
+        """Loads an enrolment file from the administrator (a PC that has never been online)."""
+
+        def finished(house_id):
+            self._own_change = True
+            self.ctx.data_changed.emit("meta")
+            self._own_change = False
+            self.state_changed.emit()
+            if on_done:
+                on_done(house_id)
+
+        return self.ctx.runner.run(
+            _enrol_file_task,
+            self.ctx.store.path,
+            self.ctx.runner,
+            self.ctx.actor,
+            path,
+            on_done=finished,
+            on_error=on_error,
+        )
+
     def save_file(self, path: str, on_done=None, on_error=None):
         return self.ctx.runner.run(
             _save_task, self.ctx.store.path, self.ctx.runner, path, on_done=on_done, on_error=on_error
@@ -280,6 +306,16 @@ def _enrol_task(
     store = Store(db_path, actor=actor)
     try:
         return SyncClient.enrol(store, url, code, label, writer=_writer(runner, cancel))
+    finally:
+        store.close()
+
+
+def _enrol_file_task(
+    db_path: Path, runner: TaskRunner, actor: roles.Actor, path: str, progress, cancel
+) -> str:
+    store = Store(db_path, actor=actor)
+    try:
+        return SyncClient.enrol_from_file(store, path, writer=_writer(runner, cancel))
     finally:
         store.close()
 

@@ -15,9 +15,10 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from desktop.reports.files import FORMATS, SUFFIXES
-from sync import protocol
+from sync import protocol, sealed
 from sync.protocol import PROTOCOL_VERSION, ProtocolError
-from sync.server.store import AuthError, EnrolError, Replayed, ServerStore, default_url
+from sync.server.files import apply_packet
+from sync.server.store import AuthError, EnrolError, ServerStore, default_url
 
 _STATUS = {
     "malformed": 400,
@@ -27,7 +28,13 @@ _STATUS = {
     "replayed": 409,
     "bad_signature": 403,
     "unsupported_encoding": 415,
+    "tampered": 400,
+    "not_addressed": 400,
+    "expired": 410,
+    "no_keys": 403,
 }
+
+__all__ = ["app_from_env", "apply_packet", "create_app"]
 
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -115,7 +122,7 @@ def create_app(store: ServerStore) -> FastAPI:
             req = protocol.EnrolRequest.model_validate(message)
         except ValidationError as exc:
             raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
-        token, token_id, house = await run_in_threadpool(store.enrol, req.code, req.device_id, req.label)
+        token, token_id, house, server_keys = await run_in_threadpool(_enrol, store, req)
         return _reply(
             request,
             {
@@ -124,13 +131,37 @@ def create_app(store: ServerStore) -> FastAPI:
                 "token_id": token_id,
                 "house_id": house,
                 "server_time": store.now_ms(),
+                **server_keys,
+            },
+        )
+
+    @app.post("/v1/keys")
+    async def keys(request: Request):
+        """An enrolled PC's public sync-file keys (a PC enrolled before sync files had keys, or with new ones)."""
+        who = await run_in_threadpool(store.authenticate, _bearer(request))
+        if who.role != "device":
+            raise AuthError("forbidden", 403)
+        message = await _read_message(request)
+        protocol.check_version(message)
+        try:
+            req = protocol.KeysRequest.model_validate(message)
+        except ValidationError as exc:
+            raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
+        await run_in_threadpool(store.set_device_keys, who, req.sign_key, req.box_key)
+        server = await run_in_threadpool(store.file_public_keys)
+        return _reply(
+            request,
+            {
+                "v": PROTOCOL_VERSION,
+                "server_sign_key": server["sign_key"],
+                "server_box_key": server["box_key"],
             },
         )
 
     @app.post("/v1/packet")
     async def packet(request: Request):
-        """Sneakernet over HTTP: a signed request file in, a signed answer file out."""
-        body = await _read_body(request)
+        """Sneakernet over HTTP: a sealed request file in, a sealed answer file out."""
+        body = await _read_body(request, protocol.MAX_FILE_BYTES)
         answer = await run_in_threadpool(apply_packet, store, body)
         return Response(answer, media_type="application/octet-stream")
 
@@ -170,23 +201,24 @@ def create_app(store: ServerStore) -> FastAPI:
     return app
 
 
-def apply_packet(store: ServerStore, data: bytes) -> bytes:
-    """Applies a device's request packet and returns the signed answer packet. Applying it twice changes nothing:
-    the ops are idempotent, and the replayed request id is answered from the ops' acks without a second apply."""
-    env = protocol.read_packet_envelope(data)
-    who, stored_hash = store.principal_by_id(env["token_id"])
-    key = bytes.fromhex(stored_hash)
-    message = protocol.open_packet(env, key, "request")
-    req = protocol.parse_request(message)
-    try:
-        response = store.sync(who, req)
-    except Replayed:
-        # The same file again: answer with fresh acks (all duplicates) so the house can still load an answer.
-        original = req.request_id
-        req = req.model_copy(update={"request_id": f"{original[:50]}.again.{store.now_ms()}"})
-        response = store.sync(who, req)
-        response["request_id"] = original
-    return protocol.make_packet("response", env["token_id"], key, response)
+def _enrol(store: ServerStore, req: protocol.EnrolRequest) -> tuple[str, str, str, dict]:
+    """Enrolment over the link; with the PC's public keys, they are stored with its token and the server's come
+    back."""
+    if not (req.sign_key and req.box_key):
+        return (*store.enrol(req.code, req.device_id, req.label), {})
+    sign_key, box_key = sealed.check_public(req.sign_key), sealed.check_public(req.box_key)
+    server = store.file_public_keys()
+
+    def keep(conn, _token: str, token_id: str) -> None:
+        store._insert_keys(conn, token_id, sign_key, box_key, None)
+
+    token, token_id, house = store.enrol(req.code, req.device_id, req.label, on_token=keep)
+    return (
+        token,
+        token_id,
+        house,
+        {"server_sign_key": server["sign_key"], "server_box_key": server["box_key"]},
+    )
 
 
 def app_from_env() -> FastAPI:

@@ -8,6 +8,7 @@
     dostyq-server device revoke TOKEN_ID
     dostyq-server coordinator add REGION [--label TEXT]
     dostyq-server packet apply FILE [--out ANSWER]
+    dostyq-server enrol-file HOUSE [--hours H] [--url URL] [--out FILE]
     dostyq-server report --region KZ-71 --month 2026-10 [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
     dostyq-server restored          (after restoring a backup)
 
@@ -22,6 +23,7 @@ import os
 import sys
 from pathlib import Path
 
+from sync.server import files_cli
 from sync.server.store import ServerStore, default_url
 
 
@@ -81,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     papply.add_argument("file")
     papply.add_argument("--out")
 
+    efile = sub.add_parser(
+        "enrol-file", help="an enrolment file for a PC of HOUSE that has never been online (one use)"
+    )
+    efile.add_argument("house")
+    efile.add_argument("--hours", type=float, default=24 * 7)
+    efile.add_argument("--url", default="", help="the server address the PC uses once it is online")
+    efile.add_argument("--out")
+
     args = parser.parse_args(argv)
     if args.cmd == "serve":
         import uvicorn
@@ -139,12 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "restored":
             print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
         elif args.cmd == "packet" and args.action == "apply":
-            from sync.server.app import apply_packet
-
-            answer = apply_packet(store, Path(args.file).read_bytes())
-            out = Path(args.out or Path(args.file).with_suffix(".answer.dostyq"))
-            out.write_bytes(answer)
-            print(f"answer written to {out}")
+            return files_cli.apply_file(store, args.file, args.out)
+        elif args.cmd == "enrol-file":
+            return files_cli.write_enrol_file(store, args.house, args.hours, args.url, args.out)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

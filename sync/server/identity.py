@@ -7,6 +7,7 @@ id) it was enrolled for, a coordinator token to a region.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -65,8 +66,16 @@ class IdentityMixin(StoreBase):
             )
         return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
-    def enrol(self, code: str, device_id: str, label: str = "") -> tuple[str, str, str]:
-        """Trades a one-time code for a device token. Returns (token, token_id, house_id)."""
+    def enrol(
+        self,
+        code: str,
+        device_id: str,
+        label: str = "",
+        *,
+        on_token: Callable[[Connection, str, str], None] | None = None,
+    ) -> tuple[str, str, str]:
+        """Trades a one-time code for a device token. Returns (token, token_id, house_id). `on_token(conn, token,
+        token_id)` runs in the same transaction (the PC's sync-file keys are stored with its token)."""
         digest = token_hash(normalize_code(code))
         with self._write() as conn:
             row = (
@@ -81,6 +90,8 @@ class IdentityMixin(StoreBase):
             if row["expires_at"] < self.now_iso():
                 raise EnrolError("code_expired", 410)
             token, token_id = self._new_token(conn, "device", row["house_id"], None, device_id, label)
+            if on_token is not None:
+                on_token(conn, token, token_id)
             conn.execute(
                 enrol_codes.update()
                 .where(enrol_codes.c.code_hash == digest)
@@ -157,10 +168,11 @@ class IdentityMixin(StoreBase):
         return self._principal(row)
 
     def principal_by_id(self, token_id: str) -> tuple[Principal, str]:
-        """For packets: the principal and its stored token hash (the packet HMAC key)."""
+        """By token id (sync files name theirs): the principal and its stored token hash. Raises unless the token
+        exists and is not revoked."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(devices).where(devices.c.id == token_id)).mappings().first()
-        principal = self._principal(row)  # raises unless the token exists and is not revoked
+        principal = self._principal(row)
         assert row is not None
         return principal, row["token_hash"]
 

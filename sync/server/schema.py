@@ -79,6 +79,19 @@ enrol_codes = sa.Table(
     sa.Column("used_by", sa.String(40)),
 )
 
+# The public keys of a device's sync files (Ed25519 to check its request files, X25519 to write its answers). Only
+# public keys: a copy of this database cannot sign a PC's file. `sealed_token` is the device token sealed to the PC
+# when it was enrolled by file, so a repeat of its first file can still hand it over; only that PC can open it.
+device_keys = sa.Table(
+    "device_keys",
+    md,
+    sa.Column("token_id", sa.String(40), primary_key=True),
+    sa.Column("sign_key", sa.String(64), nullable=False),
+    sa.Column("box_key", sa.String(64), nullable=False),
+    sa.Column("set_at", sa.String(40), nullable=False),
+    sa.Column("sealed_token", sa.Text),
+)
+
 seen_requests = sa.Table(
     "seen_requests",
     md,
@@ -93,6 +106,9 @@ server_meta = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text),
 )
+# server_meta also holds the server's own sync-file key pair (file_sign_key, file_box_key: private keys, base64),
+# made on first use. They live in the database, so the database backup carries them; without them no PC can read
+# an answer file or have a request file read (docs/SYNC.md).
 
 SERVER_SCHEMA = 1  # bump with a migration when these tables change
 CENTRAL = ""  # house_id of rows every device receives

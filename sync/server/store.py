@@ -5,6 +5,7 @@
 - schema.py     the tables (synced rows of every table as JSON in `records`, with per-field stamps and seqs)
 - db.py         engine, write transactions holding the seq lock, the clock, the seq counter
 - identity.py   enrolment codes, device and coordinator tokens, authentication
+- files.py      sync files: the server's key pair, the PCs' public keys, enrolment files, applying a request file
 - exchange.py   one sync request: ops deduplicated, clamped and merged, the changes page, the history epoch
 - reference.py  reference lists, houses and central catalogue rows (house_id '', every device receives them)
 - regions.py    a coordinator's houses, submitted monthly summaries and the regional roll-up
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from desktop import clock
 from sync.server.db import StoreBase, default_url
 from sync.server.exchange import SEEN_REQUESTS_DAYS, ExchangeMixin, Replayed, wire_row
+from sync.server.files import FilesMixin
 from sync.server.identity import (
     CODE_ALPHABET,
     AuthError,
@@ -34,6 +36,7 @@ from sync.server.schema import (
     SERVER_SCHEMA,
     applied_ops,
     counters,
+    device_keys,
     devices,
     enrol_codes,
     md,
@@ -55,6 +58,7 @@ __all__ = [
     "applied_ops",
     "counters",
     "default_url",
+    "device_keys",
     "devices",
     "enrol_codes",
     "md",
@@ -65,7 +69,7 @@ __all__ = [
 ]
 
 
-class ServerStore(ExchangeMixin, IdentityMixin, ReferenceMixin, RegionsMixin, StoreBase):
+class ServerStore(ExchangeMixin, FilesMixin, IdentityMixin, ReferenceMixin, RegionsMixin, StoreBase):
     def __init__(self, url: str, *, wall: Callable[[], float] = clock.wall, seed: bool = True):
         super().__init__(url, wall=wall)
         if seed:

@@ -1,4 +1,4 @@
-"""Messages, encoding limits, packets and the merge rules, without a server."""
+"""Messages, encoding limits, sealed sync files and the merge rules, without a server."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from desktop.hlc import HybridClock, Stamp
-from sync import merge, protocol
+from sync import merge, protocol, sealed
 from sync.protocol import ProtocolError
 
 
@@ -109,21 +109,47 @@ def test_gzip_bomb_and_truncation_are_refused():
     assert err.value.code == "malformed"
 
 
-def test_packets_are_signed_and_tamper_evident():
-    key = protocol.packet_key("secret-token")
-    data = protocol.make_packet("request", "t1", key, _request())
-    env = protocol.read_packet_envelope(data)
-    assert protocol.open_packet(env, key, "request") == _request()
+def test_sync_files_are_signed_sealed_and_tamper_evident():
+    pc, server, other = sealed.new_keys(), sealed.new_keys(), sealed.new_keys()
+    body = protocol.encode(_request())
+    data = sealed.seal(
+        "request",
+        "t1",
+        1795000000000,
+        body,
+        pc["sign_key"],
+        {sealed.SERVER: sealed.public_keys(server)["box_key"]},
+    )
+    assert b"+77010000001" not in data
+    box = sealed.read(data)
+    assert box.header["from"] == "t1" and sealed.recipients(box) == [sealed.SERVER]
+    signature, opened = sealed.decrypt(box, server["box_key"], sealed.SERVER)
+    sealed.verify(box, signature, opened, sealed.public_keys(pc)["sign_key"])
+    assert protocol.decode(opened) == _request()
+    # Signed by someone else: the signature does not match the PC's key.
     with pytest.raises(ProtocolError) as err:
-        protocol.open_packet(env, protocol.packet_key("other-token"), "request")
+        sealed.verify(box, signature, opened, sealed.public_keys(other)["sign_key"])
     assert err.value.code == "bad_signature"
-    env["token_id"] = "t2"
+    # Not a recipient: nothing opens.
+    with pytest.raises(ProtocolError) as err:
+        sealed.decrypt(box, other["box_key"], None)
+    assert err.value.code == "not_addressed"
+    # The sender's name in the header is bound to the content.
+    with pytest.raises(ProtocolError) as err:
+        sealed.decrypt(
+            sealed.read(data.replace(b'"from":"t1"', b'"from":"t2"')), server["box_key"], sealed.SERVER
+        )
+    assert err.value.code == "tampered"
+    with pytest.raises(ProtocolError) as err:
+        sealed.decrypt(sealed.read(data[:-1] + bytes([data[-1] ^ 1])), server["box_key"], sealed.SERVER)
+    assert err.value.code == "tampered"
     with pytest.raises(ProtocolError):
-        protocol.open_packet(env, key, "request")
-    with pytest.raises(ProtocolError):
-        protocol.open_packet(protocol.read_packet_envelope(data), key, "response")
-    with pytest.raises(ProtocolError):
-        protocol.read_packet_envelope(b"PK\x03\x04 a zip file")
+        sealed.read(b"PK\x03\x04 a zip file")
+    # An answer for several PCs: each opens it with its own key.
+    readers = {"t1": sealed.public_keys(pc)["box_key"], "t9": sealed.public_keys(other)["box_key"]}
+    answer = sealed.seal("response", sealed.SERVER, 1795000000000, body, server["sign_key"], readers)
+    for me, keys in (("t1", pc), ("t9", other)):
+        assert sealed.decrypt(sealed.read(answer), keys["box_key"], me)[1] == body
 
 
 def test_higher_stamp_wins_and_device_breaks_ties():

@@ -10,7 +10,7 @@ import requests
 import sqlalchemy as sa
 
 from desktop.store import Store
-from sync import errors, protocol
+from sync import errors, protocol, sealed
 from sync.client import HttpTransport, SyncClient
 from sync.server.app import apply_packet
 from sync.server.store import applied_ops, devices, enrol_codes, records, seen_requests
@@ -98,16 +98,29 @@ def test_house_a_cannot_read_or_write_house_b(make_client, server):
         server.url + "/v1/reports", headers={"Authorization": f"Bearer {ca.state('token')}"}, timeout=5
     )
     assert r.status_code == 403
-    # Packets: A cannot pass a packet off as B's (signature is B's token), nor read B's answer.
+    # Sync files: A cannot pass a file off as B's (signed with A's key), nor read B's answer.
     req = cb.build_request()
-    forged = protocol.make_packet(
-        "request", cb.state("token_id"), protocol.packet_key(ca.state("token")), req
+    server_box = {sealed.SERVER: server.store.file_public_keys()["box_key"]}
+    forged = sealed.seal(
+        "request",
+        cb.state("token_id"),
+        server.store.now_ms(),
+        protocol.encode(req),
+        ca.state("file_sign_key"),
+        server_box,
     )
     r = _post(server, "/v1/packet", forged)
     assert r.status_code == 403 and r.json()["error"] == "bad_signature"
     good = apply_packet(
         server.store,
-        protocol.make_packet("request", cb.state("token_id"), protocol.packet_key(cb.state("token")), req),
+        sealed.seal(
+            "request",
+            cb.state("token_id"),
+            server.store.now_ms(),
+            protocol.encode(req),
+            cb.state("file_sign_key"),
+            server_box,
+        ),
     )
     path = a.path.parent / "b-answer.dostyq"
     path.write_bytes(good)

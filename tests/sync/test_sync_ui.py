@@ -129,3 +129,40 @@ def test_needs_review_shows_both_values_and_keeps_the_choice(
     _sync_and_wait(qtbot, window)
     other_client.sync()
     assert other.get("people", pid)["phone"] == cells[3] and other.open_conflicts_count() == 0
+
+
+def test_enrolment_file_then_sync_files_from_the_page(qtbot, window, server, ui_lang, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from sync.server.app import apply_packet
+
+    ui_lang("kk")
+    page = _page(window)
+    enrol_file = tmp_path / "house.enrol.dostyq"
+    enrol_file.write_bytes(server.store.new_enrol_file(HOUSE_A))
+    chosen = {"open": str(enrol_file)}
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen["open"], ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (chosen["save"], ""))
+    page.enrol_file_button.click()
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.status_page, timeout=10000)
+    assert window.ctx.sync.awaiting_file and not page.sync_button.isEnabled()
+    qtbot.waitUntil(lambda: HOUSE_A in page.message.text(), timeout=10000)
+    assert window.ctx.store.house_id == HOUSE_A
+    window.ctx.store.insert("people", {"surname": "Тау ауылы"})
+    chosen["save"] = str(tmp_path / "first.dostyq")
+    page.save_button.click()
+    qtbot.waitUntil(lambda: (tmp_path / "first.dostyq").exists(), timeout=10000)
+    answer = tmp_path / "first.answer.dostyq"
+    answer.write_bytes(apply_packet(server.store, (tmp_path / "first.dostyq").read_bytes()))
+    chosen["open"] = str(answer)
+    page.load_button.click()
+    qtbot.waitUntil(lambda: window.ctx.sync.enrolled, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.store.pending_count() == 0, timeout=10000)
+    assert [r["data"]["surname"] for r in server.store.rows("people", HOUSE_A)] == ["Тау ауылы"]
+    # A file far over the limit is refused by its size, with the limit in the message.
+    huge = tmp_path / "huge.dostyq"
+    with open(huge, "wb") as fh:
+        fh.truncate(300 * 1024 * 1024)
+    chosen["open"] = str(huge)
+    page.load_button.click()
+    qtbot.waitUntil(lambda: "16 МБ" in page.message.text(), timeout=10000)

@@ -109,6 +109,9 @@ class SyncPage(QWidget):
         self.connect_button = QPushButton(self.enrol_page)
         self.connect_button.clicked.connect(self._on_connect_clicked)
         enrol_layout.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.enrol_file_button = QPushButton(self.enrol_page)
+        self.enrol_file_button.clicked.connect(self._on_enrol_file_clicked)
+        enrol_layout.addWidget(self.enrol_file_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.stack.addWidget(self.enrol_page)
 
         # Enrolled: status and actions.
@@ -195,6 +198,7 @@ class SyncPage(QWidget):
         self.url_label.setText(_("Server address:"))
         self.code_label.setText(_("Enrolment code:"))
         self.connect_button.setText(_("Connect"))
+        self.enrol_file_button.setText(_("No internet here? Load an enrolment file…"))
         self.server_caption.setText(_("Server:"))
         self.house_caption.setText(_("House:"))
         self.state_caption.setText(_("Connection:"))
@@ -212,10 +216,15 @@ class SyncPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        enrolled = self.sync.enrolled
-        self.stack.setCurrentWidget(self.status_page if enrolled else self.enrol_page)
+        enrolled, awaiting = self.sync.enrolled, self.sync.awaiting_file
+        self.stack.setCurrentWidget(self.status_page if enrolled or awaiting else self.enrol_page)
+        if awaiting:
+            self.server_value.setText(self.sync.server_url or _("by sync files"))
+            self.state_value.setText(_("waiting for the first answer file"))
+            self.last_value.setText(_("never"))
+            self.sync_button.setEnabled(False)
         if enrolled:
-            self.server_value.setText(self.sync.server_url)
+            self.server_value.setText(self.sync.server_url or _("by sync files"))
             running = self.sync.running is not None
             if running:
                 state = _("syncing…")
@@ -318,6 +327,22 @@ class SyncPage(QWidget):
             self.message.setText(message)
 
         self.sync.enrol(url, code, platform.node(), on_done=done, on_error=failed)
+
+    def _on_enrol_file_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Load enrolment file"), "", _(FILE_FILTER))
+        if not path:
+            return
+
+        def done(house):
+            self._say(
+                N_(
+                    "This PC now belongs to house {house}. Save a sync file and take it to the administrator; "
+                    "loading the answer file completes the connection."
+                ),
+                house=house,
+            )
+
+        self.sync.enrol_file(path, on_done=done, on_error=self.message.setText)
 
     def _on_sync_clicked(self) -> None:
         self._message_source = None
