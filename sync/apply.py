@@ -9,13 +9,15 @@ empty and the cursor is current, every PC holds exactly the server's rows.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 from desktop import people_merge, schema
 from desktop.store import Store
-from sync import conflicts, merge
+from sync import conflicts, merge, op_schema, quarantine
 from sync.protocol import REJECTED, field_maps, writer_of
+from sync.state import get_state
 
 
 def pending_by_row(store: Store, keys: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], set[str]]:
@@ -62,12 +64,33 @@ def apply_changes(
     new_conflicts = 0
     newest = ""
     any_open = store.scalar("SELECT 1 FROM conflicts WHERE resolved_at IS NULL LIMIT 1") is not None
+    house = get_state(store, "house_id") or store.house_id
     for change in changes:
         table = change["t"]
         if table in schema.SYNCED_TABLES:
-            new_conflicts += _apply_row(
-                store, change, pending.get((table, change["id"]), set()), me, cursor_before, now_iso
-            )
+            reason = unstorable(change, house)
+            if reason is None:
+                try:
+                    with store.transaction():
+                        new_conflicts += _apply_row(
+                            store,
+                            change,
+                            pending.get((table, change["id"]), set()),
+                            me,
+                            cursor_before,
+                            now_iso,
+                        )
+                except (sqlite3.IntegrityError, OverflowError) as exc:
+                    reason = f"store:{type(exc).__name__}"
+            if reason is not None:
+                # A row this PC cannot store is kept aside for review; every other row goes on syncing.
+                new_conflicts += quarantine.keep(store, change, reason, now_iso)
+                any_open = True
+                if on_row is not None:
+                    on_row()
+                continue
+            if any_open:
+                quarantine.release(store, table, change["id"], now_iso)
             if any_open or new_conflicts:
                 row = store.conn.execute(
                     f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)
@@ -87,6 +110,15 @@ def apply_changes(
         # Rows written on a PC that had not seen a merge of two people move to the survivor (DESIGN.md §4).
         people_merge.follow_merges(store)
     return new_conflicts
+
+
+def unstorable(change: dict, house: str | None) -> str | None:
+    """Why a pulled row of a synced table cannot be stored on this PC (sync.op_schema), or None."""
+    if not isinstance(change.get("data"), dict) or not isinstance(change.get("id"), str):
+        return "malformed"
+    if change.get("house_id") not in (None, "", house):
+        return "house"
+    return op_schema.check_row(change["t"], change["data"])
 
 
 def _apply_reference(store: Store, table: str, change: dict) -> None:
@@ -121,7 +153,7 @@ def _apply_row(
     spec = schema.SYNCED_TABLES[table]
     data = change["data"]
     srv_hlc, srv_seq = field_maps(change)
-    values = {f: data.get(f) for f in spec.fields}
+    values = op_schema.storable(table, data)
     deleted = int(change.get("deleted") or 0)
     field_hlc = dict(srv_hlc)
     conflicts = 0

@@ -10,6 +10,7 @@
     dostyq-server packet apply FILE [--out ANSWER]
     dostyq-server report --region KZ-71 --month 2026-10 [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
     dostyq-server restored          (after restoring a backup)
+    dostyq-server rows list [--house HOUSE] | rows show TABLE ROW_ID | rows tombstone TABLE ROW_ID
 
 The database is DOSTYQ_DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db) or, by default, SQLite in the
 data folder (--data, DOSTYQ_DATA_DIR, or ./data).
@@ -22,6 +23,7 @@ import os
 import sys
 from pathlib import Path
 
+from sync.server import rows_cli
 from sync.server.store import ServerStore, default_url
 
 
@@ -75,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "restored", help="after restoring a backup: every PC re-fetches and re-sends what it holds"
     )
+
+    rows_cli.add_parser(sub)
 
     packet = sub.add_parser("packet").add_subparsers(dest="action", required=True)
     papply = packet.add_parser("apply", help="apply a sync file from a house and write the answer file")
@@ -138,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.cmd == "restored":
             print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
+        elif args.cmd == "rows":
+            return rows_cli.run(store, args)
         elif args.cmd == "packet" and args.action == "apply":
             from sync.server.app import apply_packet
 
