@@ -162,7 +162,7 @@ def test_poisoned_server_rows_are_quarantined_and_everything_else_syncs(make_cli
 
 def test_an_impossible_cursor_resets_that_device_alone(make_client, server):
     a, ca = make_client(HOUSE_A)
-    b, cb = make_client(HOUSE_A)
+    _b, cb = make_client(HOUSE_A)
     a.insert("people", {"surname": "Бір"})
     ca.sync(), cb.sync()
     epoch = _epoch(server.store)
