@@ -59,14 +59,13 @@ def run(store: ServerStore, args: argparse.Namespace) -> int:
 
 def _list(store: ServerStore, house: str | None) -> int:
     bad, held = store.bad_rows(house), store.held(house)
+    cannot, waiting = _("cannot be stored"), _("held")
     for row in bad:
-        print(
-            f"{_('cannot be stored')}\t{row['table']}\t{row['id']}\t{row['house_id']}\t{row['seq']}\t{row['reason']}"
-        )
+        print("\t".join((cannot, row["table"], row["id"], row["house_id"], str(row["seq"]), row["reason"])))
     for op in held:
+        since = _("waiting for the row since {when}").format(when=op["received_at"])
         print(
-            f"{_('held')}\t{op['table_name']}\t{op['row_id']}\t{op['house_id']}\t{op['server_seq']}\t"
-            f"{_('waiting for the row since {when}').format(when=op['received_at'])}"
+            "\t".join((waiting, op["table_name"], op["row_id"], op["house_id"], str(op["server_seq"]), since))
         )
     if not bad and not held:
         print(_("Every row passes the check and no op is held."))
@@ -77,10 +76,15 @@ def _show(store: ServerStore, table: str, row_id: str) -> int:
     found = store.bad_row(table, row_id)
     row = found["row"]
     if row is not None:
-        print(f"{table} {row_id}\t{row['house_id']}\t{_('server seq')} {row['server_seq']}")
-        print(f"{_('Reason:')} {found['reason'] or _('passes the check')}")
-        print(f"{_('Deleted:')} {_('yes') if row['deleted'] else _('no')}")
+        print(
+            _("{table} {row_id}, house {house}, server seq {seq}").format(
+                table=table, row_id=row_id, house=row["house_id"], seq=row["server_seq"]
+            )
+        )
+        print(_("Reason: {reason}").format(reason=found["reason"] or _("passes the check")))
+        print(_("Deleted: yes") if row["deleted"] else _("Deleted: no"))
         print(json.dumps(json.loads(row["data"]), ensure_ascii=False, indent=2, sort_keys=True))
+    held = _("held")
     for op in found["held"]:
-        print(f"{_('held')}\t{op['op_id']}\t{op['received_at']}\t{op['op']}")
+        print("\t".join((held, op["op_id"], op["received_at"], op["op"])))
     return 0
