@@ -65,6 +65,9 @@ def apply_changes(
     newest = ""
     any_open = store.scalar("SELECT 1 FROM conflicts WHERE resolved_at IS NULL LIMIT 1") is not None
     house = get_state(store, "house_id") or store.house_id
+    # Re-sending every row (the server lost history, or an integrity repair): a newer local field than the server's
+    # is kept, so the re-sent row brings it back instead of this PC taking the server's older copy first.
+    keep_newer = bool(get_state(store, "reseed"))
     for change in changes:
         table = change["t"]
         if table in schema.SYNCED_TABLES:
@@ -79,6 +82,7 @@ def apply_changes(
                             me,
                             cursor_before,
                             now_iso,
+                            keep_newer,
                         )
                 except (sqlite3.IntegrityError, OverflowError) as exc:
                     reason = f"store:{type(exc).__name__}"
@@ -147,7 +151,13 @@ def record_conflict(store: Store, record: dict) -> int:
 
 
 def _apply_row(
-    store: Store, change: dict, pending: set[str], me: str, cursor_before: int, now_iso: str
+    store: Store,
+    change: dict,
+    pending: set[str],
+    me: str,
+    cursor_before: int,
+    now_iso: str,
+    keep_newer: bool = False,
 ) -> int:
     table, row_id = change["t"], change["id"]
     spec = schema.SYNCED_TABLES[table]
@@ -158,8 +168,11 @@ def _apply_row(
     field_hlc = dict(srv_hlc)
     conflicts = 0
     local = None
-    if pending:
+    if pending or keep_newer:
         local = store.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+    if local is not None and keep_newer:
+        _keep_newer_fields(store, local, pending, values, field_hlc, srv_hlc)
+        deleted = int(values.pop("deleted", deleted))
     if local is not None and pending:
         local_hlc = json.loads(local["field_hlc"] or "{}")
         mine = {
@@ -230,6 +243,28 @@ def _apply_row(
         row.update(store.derived_columns(table, row))
     _upsert(store, table, "id", row)
     return conflicts
+
+
+def _keep_newer_fields(
+    store: Store, local, pending: set[str], values: dict, field_hlc: dict, srv_hlc: dict
+) -> None:
+    """The local fields (not waiting in the outbox) written later than the server's copy: kept in `values` and
+    `field_hlc` (`deleted` too, when it is newer). A local stamp beyond what the server would accept (now + the
+    clamp) is not kept: the server stores such a write with a clamped stamp, and that copy is the one to take."""
+    local_hlc = json.loads(local["field_hlc"] or "{}")
+    limit = store.clock.physical_ms() + merge.CLAMP_AHEAD_MS
+    for name, stamp in local_hlc.items():
+        if (
+            name in pending
+            or not merge.wins(stamp, srv_hlc.get(name))
+            or name not in values
+            and name != "deleted"
+        ):
+            continue
+        if int(stamp.split("-", 1)[0]) > limit:
+            continue
+        values[name] = local[name]
+        field_hlc[name] = stamp
 
 
 def _upsert(store: Store, table: str, key: str, row: dict) -> None:

@@ -56,6 +56,7 @@ def apply_answer(
             put_state(store, "known", 0)
             put_state(store, "server_reset_at", now_iso)
             put_state(store, "reseed", "[0, 0]")
+            quarantine.release_all(store, now_iso)
         elif replayed is not None and reseed_next is not None and set(replayed) <= set(resp.acks):
             put_state(store, "reseed", None if reseed_next == "done" else json.dumps(reseed_next))
         result.rejected = sync_apply.apply_acks(store, resp.acks)

@@ -20,12 +20,14 @@ DISMISSED = "dismissed"  # its resolution when a person closed it (the row stays
 
 
 def keep(store: Store, change: dict, reason: str, now_iso: str) -> int:
-    """Records the row that could not be applied. Returns 1 when it is new here, 0 when already kept."""
+    """Records the row that could not be applied. Returns 1 when it is new (or open again), 0 when already kept."""
     table, row_id, stamp = str(change.get("t")), str(change.get("id")), str(change.get("hlc") or "")
     entry = hashlib.sha256(f"{table}\n{row_id}\n{stamp}\n{UNAPPLIED}".encode()).hexdigest()[:32]
     cur = store.conn.execute(
-        "INSERT OR IGNORE INTO conflicts (id, table_name, row_id, field, kept_value, kept_hlc, other_value, "
-        "other_hlc, other_by, detected_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+        "INSERT INTO conflicts (id, table_name, row_id, field, kept_value, kept_hlc, other_value, "
+        "other_hlc, other_by, detected_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) "
+        # Closed by a fetch from scratch (release_all) and still not storable: open again.
+        "ON CONFLICT(id) DO UPDATE SET resolved_at = NULL, resolution = NULL WHERE resolution = 'superseded'",
         (
             f"qa-{entry}",
             table,
@@ -50,6 +52,14 @@ def release(store: Store, table: str, row_id: str, now_iso: str) -> None:
         "UPDATE conflicts SET resolved_at = ?, resolution = 'superseded' "
         "WHERE table_name = ? AND row_id = ? AND field = ? AND resolved_at IS NULL",
         (now_iso, table, row_id, UNAPPLIED),
+    )
+
+
+def release_all(store: Store, now_iso: str) -> None:
+    """The server's history restarts (a reset): every row comes again, and those still unstorable are kept again."""
+    store.conn.execute(
+        "UPDATE conflicts SET resolved_at = ?, resolution = 'superseded' WHERE field = ? AND resolved_at IS NULL",
+        (now_iso, UNAPPLIED),
     )
 
 
