@@ -515,9 +515,11 @@ def _check(
     # The review of a field written after a restored snapshot cannot be judged: the server's record of it is gone.
     unjudged = {(w.table, w.row_id, f) for w in writes if w.op_id in forgotten for f in w.values}
     for w in writes:
-        if w.op_id not in eff or any((w.table, w.row_id, f) in unjudged for f in w.values):
+        if w.op_id not in eff:
             continue
         for f in w.values:
+            if (w.table, w.row_id, f) in unjudged:
+                continue
             by_field.setdefault((w.table, w.row_id, f), []).append((w, eff[w.op_id]))
     final = {(t, r["id"]): r for t in TABLES for r in server.rows(t, HOUSE)}
     for (table, row_id, f), items in by_field.items():
