@@ -50,6 +50,8 @@ class BadRowsMixin(HeldMixin):
 
     def bad_row(self, table: str, row_id: str) -> dict:
         """One row as stored, with the reason it fails (None if it passes) and the ops held for it."""
+        if table not in schema.SYNCED_TABLES:
+            raise UnknownRow(table)
         with self.engine.connect() as conn:
             row = (
                 conn.execute(sa.select(records).where(records.c.table_name == table, records.c.id == row_id))
@@ -67,7 +69,10 @@ class BadRowsMixin(HeldMixin):
 
     def tombstone(self, table: str, row_id: str) -> int | None:
         """Deletes the row at a new server seq, its failing values blanked, and drops the ops held for it.
-        Returns the tombstone's seq (None when only held ops were dropped)."""
+        Returns the tombstone's seq (None when only held ops were dropped). Only rows of synced tables: reference
+        rows have their own commands."""
+        if table not in schema.SYNCED_TABLES:
+            raise UnknownRow(table)
         with self._write() as conn:
             row = (
                 conn.execute(sa.select(records).where(records.c.table_name == table, records.c.id == row_id))
@@ -89,7 +94,7 @@ class BadRowsMixin(HeldMixin):
             if row is None:
                 return None
             data = json.loads(row["data"])
-            fixed = op_schema.repaired(table, data) if table in schema.SYNCED_TABLES else {}
+            fixed = op_schema.repaired(table, data)
             field_hlc, field_seq = json.loads(row["field_hlc"]), json.loads(row["field_seq"])
             newest = max([row["hlc"], *field_hlc.values()])
             stamp = str(Stamp(max(self.now_ms(), Stamp.parse(newest).ms + 1), 0, SERVER_DEVICE))

@@ -147,6 +147,10 @@ def test_poisoned_server_rows_are_quarantined_and_everything_else_syncs(make_cli
         assert cli.main([*data, "rows", "show", "volunteers", "no-such-row"]) == 1
         out = capsys.readouterr()
         assert "Traceback" not in out.err and "no-such-row" in out.err
+        assert (
+            cli.main([*data, "rows", "tombstone", "houses", HOUSE_A]) == 1
+        )  # reference rows are not for this
+        capsys.readouterr()
         assert cli.main([*data, "rows", "tombstone", "volunteers", "v-poison"]) == 0
         assert cli.main([*data, "rows", "tombstone", "event_volunteers", "ev-poison"]) == 0
         capsys.readouterr()
