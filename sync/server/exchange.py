@@ -388,6 +388,11 @@ class ExchangeMixin(HeldMixin):
                 continue
             stamp = Stamp.parse(given)
             if stamp.ms > limit:
+                # A write stamped ahead of the clamp, as its PC still holds it: when this server already has the
+                # field with that value, it is the same write (stored with its clamped stamp), not a newer one.
+                stored = deleted if name == "deleted" else data.get(name)
+                if name in field_hlc and merge.same_value(value, stored):
+                    continue
                 given = str(Stamp(limit, stamp.counter, stamp.device))
             if not merge.wins(given, field_hlc.get(name)):
                 continue
