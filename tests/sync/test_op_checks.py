@@ -235,3 +235,26 @@ def test_a_pc_cannot_stamp_its_op_with_another_pcs_device(make_client, server):
     assert row["hlc"].endswith(a.device_id)
     kept = [r for r in server.store.rows("conflicts") if r["data"]["row_id"] == person]
     assert kept and kept[0]["data"]["other_value"] == json.dumps("B-ның өзгерісі", ensure_ascii=False)
+
+
+def test_the_check_follows_the_desktop_schema():
+    from sync import op_schema
+
+    assert op_schema.check_fields("people", {"surname": "А", "notes": None}, whole=False) is None
+    assert op_schema.check_fields("people", {"surname": "А\x00"}, whole=False) == "text:surname"
+    assert op_schema.check_fields("people", {"surname": "\ud800"}, whole=False) == "text:surname"
+    assert op_schema.check_fields("people", {"nope": 1}, whole=False) == "field:nope"
+    assert op_schema.check_fields("nope", {}, whole=False) == "table"
+    assert op_schema.check_fields("event_volunteers", {"minutes": 2**63}, whole=False) == "integer:minutes"
+    assert op_schema.check_fields("event_volunteers", {"minutes": 2**63 - 1}, whole=False) is None
+    assert (
+        op_schema.check_fields("donation_lines", {"quantity": float("nan")}, whole=False) == "type:quantity"
+    )
+    assert op_schema.check_fields("donation_lines", {"quantity": 2}, whole=False) is None
+    # An insert needs every NOT NULL field without a default; one with a default may be left out.
+    assert op_schema.check_fields("volunteers", {"status": "active"}, whole=True) == "missing:person_id"
+    assert op_schema.check_fields("volunteers", {"person_id": "p"}, whole=True) is None
+    assert op_schema.storable("volunteers", {"person_id": "p"})["skills"] == "[]"
+    fixed = op_schema.repaired("event_volunteers", {"event_id": None, "minutes": 2**70, "extra": 1})
+    assert fixed == {"event_id": "", "volunteer_id": "", "minutes": 0}
+    assert op_schema.check_row("event_volunteers", fixed) is None
