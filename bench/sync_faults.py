@@ -1,8 +1,11 @@
 """Fault-harness bench: many seeded runs of tests/sync/harness.py (lossy network, kills, skewed clocks).
 
-    python bench/sync_faults.py [--seeds 200] [--steps 300] [--pcs 3]
+    python bench/sync_faults.py [--seeds 200] [--steps 300] [--pcs 3] [--no-tricks]
 
-Prints seeds, ops, lost, duplicated, diverged, conflicts_missing (all but the first two must be 0).
+Every run also plays the tricks of tests/sync/harness_tricks.py (poisoned ops and rows, impossible cursors, a restore
+of the server's database from a snapshot followed by `dostyq-server restored`) unless --no-tricks.
+Prints seeds, ops, lost, duplicated, diverged, conflicts_missing, poison_stored, quarantine_missing, epoch_moved
+(all but the first two must be 0).
 """
 
 from __future__ import annotations
@@ -23,14 +26,20 @@ def main() -> int:
     ap.add_argument("--first", type=int, default=0)
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--pcs", type=int, default=3)
+    ap.add_argument("--no-tricks", action="store_true")
     args = ap.parse_args()
     started = time.perf_counter()
     total = harness.Result()
     for seed in range(args.first, args.first + args.seeds):
         # Every fourth seed runs with five PCs.
-        res = harness.run(range(seed, seed + 1), steps=args.steps, n_pcs=5 if seed % 4 == 3 else args.pcs)
+        res = harness.run(
+            range(seed, seed + 1),
+            steps=args.steps,
+            n_pcs=5 if seed % 4 == 3 else args.pcs,
+            tricks=not args.no_tricks,
+        )
         total.add(res)
-        if res.lost or res.duplicated or res.diverged or res.conflicts_missing:
+        if _bad(res):
             print(f"seed {seed} failed: {res}", file=sys.stderr)
     print(f"seeds: {total.seeds}")
     print(f"ops: {total.ops}")
@@ -38,14 +47,28 @@ def main() -> int:
     print(f"duplicated: {total.duplicated}")
     print(f"diverged: {total.diverged}")
     print(f"conflicts_missing: {total.conflicts_missing}")
+    print(f"poison_stored: {total.poison_stored}")
+    print(f"quarantine_missing: {total.quarantine_missing}")
+    print(f"epoch_moved: {total.epoch_moved}")
     faults = ", ".join(f"{k}={v}" for k, v in sorted(total.faults.items()))
     print(
         f"# same-field conflicts expected and found: {total.conflicts_expected}; faults: {faults}; "
         f"{time.perf_counter() - started:.1f} s",
         file=sys.stderr,
     )
-    bad = total.lost + total.duplicated + total.diverged + total.conflicts_missing
-    return 1 if bad else 0
+    return 1 if _bad(total) else 0
+
+
+def _bad(res: harness.Result) -> int:
+    return (
+        res.lost
+        + res.duplicated
+        + res.diverged
+        + res.conflicts_missing
+        + res.poison_stored
+        + res.quarantine_missing
+        + res.epoch_moved
+    )
 
 
 if __name__ == "__main__":

@@ -9,13 +9,15 @@ empty and the cursor is current, every PC holds exactly the server's rows.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 from desktop import erasure, people_merge, schema
 from desktop.store import Store
-from sync import conflicts, merge
+from sync import conflicts, merge, op_schema, quarantine
 from sync.protocol import REJECTED, field_maps, writer_of
+from sync.state import get_state
 
 
 def pending_by_row(store: Store, keys: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], set[str]]:
@@ -62,12 +64,37 @@ def apply_changes(
     new_conflicts = 0
     newest = ""
     any_open = store.scalar("SELECT 1 FROM conflicts WHERE resolved_at IS NULL LIMIT 1") is not None
+    house = get_state(store, "house_id") or store.house_id
+    # Re-sending every row (the server lost history, or an integrity repair): a newer local field than the server's
+    # is kept, so the re-sent row brings it back instead of this PC taking the server's older copy first.
+    keep_newer = bool(get_state(store, "reseed"))
     for change in changes:
         table = change["t"]
         if table in schema.SYNCED_TABLES:
-            new_conflicts += _apply_row(
-                store, change, pending.get((table, change["id"]), set()), me, cursor_before, now_iso
-            )
+            reason = unstorable(change, house)
+            if reason is None:
+                try:
+                    with store.transaction():
+                        new_conflicts += _apply_row(
+                            store,
+                            change,
+                            pending.get((table, change["id"]), set()),
+                            me,
+                            cursor_before,
+                            now_iso,
+                            keep_newer,
+                        )
+                except (sqlite3.IntegrityError, OverflowError) as exc:
+                    reason = f"store:{type(exc).__name__}"
+            if reason is not None:
+                # A row this PC cannot store is kept aside for review; every other row goes on syncing.
+                new_conflicts += quarantine.keep(store, change, reason, now_iso)
+                any_open = True
+                if on_row is not None:
+                    on_row()
+                continue
+            if any_open:
+                quarantine.release(store, table, change["id"], now_iso)
             if any_open or new_conflicts:
                 row = store.conn.execute(
                     f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)
@@ -98,6 +125,15 @@ def apply_changes(
     return new_conflicts
 
 
+def unstorable(change: dict, house: str | None) -> str | None:
+    """Why a pulled row of a synced table cannot be stored on this PC (sync.op_schema), or None."""
+    if not isinstance(change.get("data"), dict) or not isinstance(change.get("id"), str):
+        return "malformed"
+    if change.get("house_id") not in (None, "", house):
+        return "house"
+    return op_schema.check_row(change["t"], change["data"])
+
+
 def _apply_reference(store: Store, table: str, change: dict) -> None:
     columns = schema.REFERENCE_TABLES[table]
     data = change["data"]
@@ -124,19 +160,28 @@ def record_conflict(store: Store, record: dict) -> int:
 
 
 def _apply_row(
-    store: Store, change: dict, pending: set[str], me: str, cursor_before: int, now_iso: str
+    store: Store,
+    change: dict,
+    pending: set[str],
+    me: str,
+    cursor_before: int,
+    now_iso: str,
+    keep_newer: bool = False,
 ) -> int:
     table, row_id = change["t"], change["id"]
     spec = schema.SYNCED_TABLES[table]
     data = change["data"]
     srv_hlc, srv_seq = field_maps(change)
-    values = {f: data.get(f) for f in spec.fields}
+    values = op_schema.storable(table, data)
     deleted = int(change.get("deleted") or 0)
     field_hlc = dict(srv_hlc)
     conflicts = 0
     local = None
-    if pending:
+    if pending or keep_newer:
         local = store.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+    if local is not None and keep_newer:
+        _keep_newer_fields(store, local, pending, values, field_hlc, srv_hlc)
+        deleted = int(values.pop("deleted", deleted))
     if local is not None and pending:
         local_hlc = json.loads(local["field_hlc"] or "{}")
         mine = {
@@ -207,6 +252,28 @@ def _apply_row(
         row.update(store.derived_columns(table, row))
     _upsert(store, table, "id", row)
     return conflicts
+
+
+def _keep_newer_fields(
+    store: Store, local, pending: set[str], values: dict, field_hlc: dict, srv_hlc: dict
+) -> None:
+    """The local fields (not waiting in the outbox) written later than the server's copy: kept in `values` and
+    `field_hlc` (`deleted` too, when it is newer). A local stamp beyond what the server would accept (now + the
+    clamp) is not kept: the server stores such a write with a clamped stamp, and that copy is the one to take."""
+    local_hlc = json.loads(local["field_hlc"] or "{}")
+    limit = store.clock.physical_ms() + merge.CLAMP_AHEAD_MS
+    for name, stamp in local_hlc.items():
+        if (
+            name in pending
+            or not merge.wins(stamp, srv_hlc.get(name))
+            or name not in values
+            and name != "deleted"
+        ):
+            continue
+        if int(stamp.split("-", 1)[0]) > limit:
+            continue
+        values[name] = local[name]
+        field_hlc[name] = stamp
 
 
 def _upsert(store: Store, table: str, key: str, row: dict) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from desktop import accounts, audit, schema
 from desktop.store import Store, utc_now_iso
+from sync import quarantine
 
 KEPT, OTHER = "kept", "other"
 
@@ -35,11 +36,20 @@ class Conflict:
     def is_delete(self) -> bool:
         return self.field == "deleted"
 
+    @property
+    def is_unapplied(self) -> bool:
+        """A row from the server this PC could not store (sync.quarantine): `kept_value` is the reason."""
+        return self.field == quarantine.UNAPPLIED
 
-def _label(store: Store, table: str, row_id: str) -> str:
-    """A short human name for the row: the fields a person recognises it by."""
+
+def _label(store: Store, table: str, row_id: str, unapplied: str | None = None) -> str:
+    """A short human name for the row: the fields a person recognises it by (of the row as it came from the
+    server, for one that could not be applied)."""
     spec = schema.SYNCED_TABLES.get(table)
     row = store.get(table, row_id, include_deleted=True) if spec else None
+    if unapplied is not None:
+        came = _load(unapplied)
+        row = came.get("data") if isinstance(came, dict) and isinstance(came.get("data"), dict) else None
     if not row or spec is None:
         return row_id
     parts = [str(row[f]) for f in (spec.search or ()) if row.get(f)]
@@ -48,6 +58,10 @@ def _label(store: Store, table: str, row_id: str) -> str:
             str(row[f]) for f in ("number", "month", "received_on", "given_on") if f in row and row.get(f)
         ]
     return " ".join(parts) or row_id
+
+
+def unapplied(c) -> str | None:
+    return c["other_value"] if c["field"] == quarantine.UNAPPLIED else None
 
 
 def open_conflicts(store: Store, limit: int = 500) -> list[Conflict]:
@@ -62,7 +76,7 @@ def open_conflicts(store: Store, limit: int = 500) -> list[Conflict]:
                 c["table_name"],
                 c["row_id"],
                 c["field"],
-                _label(store, c["table_name"], c["row_id"]),
+                _label(store, c["table_name"], c["row_id"], unapplied(c)),
                 _load(c["kept_value"]),
                 c["kept_hlc"] or "",
                 _load(c["other_value"]),
@@ -85,6 +99,9 @@ def resolve(store: Store, conflict_id: str, choice: str) -> None:
             return
         table, row_id, field = c["table_name"], c["row_id"], c["field"]
         row = store.get(table, row_id, include_deleted=True)
+        if field == quarantine.UNAPPLIED:
+            # Nothing to write: the row stays unapplied until a newer version of it arrives.
+            choice, row = quarantine.DISMISSED, None
         if row is not None:
             if field == "deleted":
                 # The kept side is the delete; the other side the edits it raced.

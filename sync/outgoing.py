@@ -96,7 +96,12 @@ def _add_replay_ops(
             fields["house_id"] = house
             if "deleted" in field_hlc:
                 fields["deleted"] = row["deleted"]
-            digest = hashlib.sha256(f"{table}\n{row['id']}\n{row['hlc']}".encode()).hexdigest()[:32]
+            # Two PCs may hold the same row at the same newest stamp but with different fields (one kept a newer
+            # field the restored server lost): the op id names this PC and every field stamp, so neither is taken
+            # for a repeat of the other.
+            stamps = json.dumps(field_hlc, sort_keys=True)
+            key = f"{table}\n{row['id']}\n{row['hlc']}\n{store.device_id}\n{stamps}"
+            digest = hashlib.sha256(key.encode()).hexdigest()[:32]
             op = {
                 "op_id": f"rp-{digest}",
                 "table": table,

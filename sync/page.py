@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from desktop import schema
 from desktop.store import Store, utc_now_iso
 from sync import apply as sync_apply
-from sync import protocol
+from sync import protocol, quarantine
 from sync.outgoing import ReseedNext
 from sync.protocol import SyncResponse
 from sync.state import get_state, put_state
@@ -56,6 +56,7 @@ def apply_answer(
             put_state(store, "known", 0)
             put_state(store, "server_reset_at", now_iso)
             put_state(store, "reseed", "[0, 0]")
+            quarantine.release_all(store, now_iso)
         elif replayed is not None and reseed_next is not None and set(replayed) <= set(resp.acks):
             put_state(store, "reseed", None if reseed_next == "done" else json.dumps(reseed_next))
         result.rejected = sync_apply.apply_acks(store, resp.acks)
@@ -93,11 +94,16 @@ def compare_digest(store: Store, server: dict[str, str], result: SyncResult, che
 def local_digest(store: Store) -> dict[str, str]:
     """{table: digest} of this PC's rows of its house, as the server computes it of its own."""
     house = get_state(store, "house_id") or store.house_id
+    kept = quarantine.kept_rows(store)
     out = {}
     for table in schema.SYNCED_TABLES:
         rows = store.conn.execute(
             f'SELECT id, hlc, deleted FROM "{table}" WHERE house_id = ?', (house,)
         ).fetchall()
+        if table in kept:
+            # A row kept aside (could not be applied) counts as the server's version of it.
+            aside = kept[table]
+            rows = [r for r in rows if r[0] not in aside] + [(i, h, d) for i, (h, d) in aside.items()]
         if rows:
             out[table] = protocol.table_digest(rows)
     return out

@@ -11,6 +11,7 @@
     dostyq-server enrol-file HOUSE [--hours H] [--url URL] [--out FILE]
     dostyq-server report --region KZ-71 --month 2026-10 [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
     dostyq-server restored          (after restoring a backup)
+    dostyq-server rows list [--house HOUSE] | rows show TABLE ROW_ID | rows tombstone TABLE ROW_ID
 
 The database is DOSTYQ_DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db) or, by default, SQLite in the
 data folder (--data, DOSTYQ_DATA_DIR, or ./data).
@@ -23,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from sync.server import files_cli
+from sync.server import files_cli, rows_cli
 from sync.server.store import ServerStore, default_url
 
 
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "restored", help="after restoring a backup: every PC re-fetches and re-sends what it holds"
     )
+
+    rows_cli.add_parser(sub)
 
     packet = sub.add_parser("packet").add_subparsers(dest="action", required=True)
     papply = packet.add_parser("apply", help="apply a sync file from a house and write the answer file")
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.cmd == "restored":
             print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
+        elif args.cmd == "rows":
+            return rows_cli.run(store, args)
         elif args.cmd == "packet" and args.action == "apply":
             return files_cli.apply_file(store, args.file, args.out)
         elif args.cmd == "enrol-file":

@@ -8,6 +8,7 @@ page of bytes), the new cursor and, when the history epoch changed, the new epoc
 from __future__ import annotations
 
 import json
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from desktop import schema
 from desktop.hlc import Stamp
-from sync import merge
+from sync import merge, op_schema
 from sync.protocol import (
     APPLIED,
     CONFLICT,
@@ -27,10 +28,12 @@ from sync.protocol import (
     SyncRequest,
 )
 from sync.protocol import table_digest as protocol_digest
-from sync.server.db import StoreBase, iso, to_json, writer
+from sync.server.db import iso, to_json, writer
+from sync.server.held import HeldMixin
 from sync.server.identity import AuthError, Principal
 from sync.server.schema import CENTRAL, applied_ops, counters, devices, records, seen_requests, server_meta
 
+_STAMP_DEVICE_RE = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
 # Request ids are remembered this long; an older replay is still harmless (every op is deduplicated by op_id).
 SEEN_REQUESTS_DAYS = 30
 
@@ -40,7 +43,7 @@ class Replayed(ProtocolError):
         super().__init__("replayed", "this request was already received")
 
 
-class ExchangeMixin(StoreBase):
+class ExchangeMixin(HeldMixin):
     # ---- history epoch ---------------------------------------------------------------------------------------
     def _epoch(self, conn: Connection) -> str:
         value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
@@ -79,12 +82,10 @@ class ExchangeMixin(StoreBase):
                 raise Replayed() from None
             top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
             epoch = self._epoch(conn)
-            # A cursor beyond every seq given out means this database was restored from an older backup: a new
-            # history epoch starts, so every PC (not only this one) learns to fetch everything again and re-send
-            # what it holds, instead of skipping the rows that now reuse its seqs.
-            if req.cursor > top and req.epoch in ("", epoch):
-                epoch = self.new_epoch(conn)
-            reset = req.cursor > 0 and req.epoch != epoch
+            # A cursor of another epoch, or beyond every seq given out (this device's state is not this
+            # server's history): this device alone fetches everything again and re-sends what it holds. Only
+            # the administrator's `dostyq-server restored` starts a new epoch for every PC.
+            reset = (req.cursor > 0 and req.epoch != epoch) or req.cursor > top
             if reset:
                 req = req.model_copy(update={"cursor": 0, "known": 0})
             known = req.cursor if req.known is None else min(req.known, req.cursor)
@@ -94,7 +95,7 @@ class ExchangeMixin(StoreBase):
             ).scalar_one_or_none()
             last_stamp: list[Stamp] = [Stamp.parse(last)] if last else []
             for op in req.ops:
-                acks[op.op_id] = self._apply_op(conn, who, op, known, now_ms, last_stamp)
+                acks[op.op_id] = self._apply_op_alone(conn, who, op, known, now_ms, last_stamp)
             # Acks of this device's ops applied after its cursor: covers answers lost on the way back.
             for op_id, result in conn.execute(
                 sa.select(applied_ops.c.op_id, applied_ops.c.result).where(
@@ -111,6 +112,7 @@ class ExchangeMixin(StoreBase):
             )
             if changes == [] and not req.ops and secrets.randbelow(100) == 0:
                 self._prune_seen(conn)
+                self._prune_held(conn)
         return {
             "v": PROTOCOL_VERSION,
             "acks": acks,
@@ -128,6 +130,31 @@ class ExchangeMixin(StoreBase):
         horizon = iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)
         conn.execute(seen_requests.delete().where(seen_requests.c.at < horizon))
 
+    def _apply_op_alone(
+        self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int, last_stamp: list[Stamp]
+    ) -> str:
+        """One op in its own savepoint: a write the database refuses rejects this op, never its neighbours."""
+        before = list(last_stamp)
+        try:
+            with conn.begin_nested():
+                return self._apply_op(conn, who, op, cursor, now_ms, last_stamp)
+        except (sa.exc.DBAPIError, OverflowError, UnicodeError, ValueError):
+            last_stamp[:] = before
+        with conn.begin_nested():
+            conn.execute(
+                applied_ops.insert().values(
+                    op_id=op.op_id,
+                    device_pk=who.pk,
+                    house_id=who.house_id,
+                    result=f"{REJECTED}:store",
+                    server_seq=self._next_seq(conn),
+                    hlc=op.hlc,
+                    orig_hlc=op.hlc,
+                    applied_at=self.now_iso(),
+                )
+            )
+        return f"{REJECTED}:store"
+
     def _apply_op(
         self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int, last_stamp: list[Stamp]
     ) -> str:
@@ -137,6 +164,8 @@ class ExchangeMixin(StoreBase):
         if prev is not None:
             # The same op again (a retry after a lost answer): nothing changes. Another house learns nothing.
             return DUPLICATE if prev.house_id == who.house_id else f"{REJECTED}:house"
+        orig_hlc = op.hlc
+        op = _as_token_device(op, who)
         author = writer(op.hlc)
         if op.kind == "replay":
             stamp = op.hlc
@@ -154,7 +183,7 @@ class ExchangeMixin(StoreBase):
                 result=result,
                 server_seq=seq,
                 hlc=stamp,
-                orig_hlc=op.hlc,
+                orig_hlc=orig_hlc,
                 applied_at=self.now_iso(),
             )
         )
@@ -197,6 +226,9 @@ class ExchangeMixin(StoreBase):
             # `deleted` may travel in an update: a restored tombstone (Store.restore).
             if set(fields) - set(spec.fields) - ({"deleted"} if op.kind == "update" else set()):
                 return f"{REJECTED}:field", None
+            problem = op_schema.check_fields(op.table, fields, whole=op.kind == "insert")
+            if problem:
+                return f"{REJECTED}:{problem}"[:80], None
         # A ledger row never changes, but for a merge of two people moving the record it names (spec.links).
         relink = op.kind == "update" and bool(fields) and set(fields) <= set(spec.links)
         if spec.ledger and op.kind != "insert" and not relink:
@@ -214,6 +246,8 @@ class ExchangeMixin(StoreBase):
             return f"{REJECTED}:exists", None
         if row is None and spec.ledger and relink:
             return f"{REJECTED}:ledger", None
+        if row is None and op.kind != "insert":
+            return self._hold(conn, who, op, stamp, cursor)
         seq = self._next_seq(conn)
         when = op.created_at or self.now_iso()
         if row is None:
@@ -287,6 +321,7 @@ class ExchangeMixin(StoreBase):
             conn.execute(
                 records.insert().values(table_name=op.table, id=op.row_id, created_at=created_at, **values)
             )
+            self._release_held(conn, who, op.table, op.row_id, self._merge)
         else:
             conn.execute(
                 records.update()
@@ -364,6 +399,9 @@ class ExchangeMixin(StoreBase):
         )
         if row is not None and row["house_id"] != who.house_id:
             return f"{REJECTED}:house", None
+        problem = op_schema.check_fields(op.table, fields, whole=row is None)
+        if problem:
+            return f"{REJECTED}:{problem}"[:80], None
         if row is None:
             data, field_hlc, field_seq, deleted = {}, {}, {}, 0
         else:
@@ -378,6 +416,11 @@ class ExchangeMixin(StoreBase):
                 continue
             stamp = Stamp.parse(given)
             if stamp.ms > limit:
+                # A write stamped ahead of the clamp, as its PC still holds it: when this server already has the
+                # field with that value, it is the same write (stored with its clamped stamp), not a newer one.
+                stored = deleted if name == "deleted" else data.get(name)
+                if name in field_hlc and merge.same_value(value, stored):
+                    continue
                 given = str(Stamp(limit, stamp.counter, stamp.device))
             if not merge.wins(given, field_hlc.get(name)):
                 continue
@@ -408,6 +451,7 @@ class ExchangeMixin(StoreBase):
             conn.execute(
                 records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values)
             )
+            self._release_held(conn, who, op.table, op.row_id, self._merge)
         else:
             conn.execute(
                 records.update()
@@ -491,6 +535,21 @@ def wire_row(row) -> dict:
     ):
         out["field_seq"] = field_seq
     return out
+
+
+def _as_token_device(op: Op, who: Principal) -> Op:
+    """The op as written by the token's PC: its stamp's device and its author's device are the token's, whatever
+    the op claims, so no PC can pass its write off as another PC's (and so dodge a conflict with it). A re-sent
+    whole row keeps its field stamps: it carries the writes of every PC of the house, each already reviewed."""
+    device = who.device_id
+    if not device or not _STAMP_DEVICE_RE.match(device) or op.kind == "replay":
+        return op
+    stamp = Stamp.parse(op.hlc)
+    account = op.by.rpartition("@")[0] if "@" in op.by else ""
+    by = f"{account}@{device}" if account else (device if op.by else "")
+    if stamp.device == device and by == op.by:
+        return op
+    return op.model_copy(update={"hlc": str(Stamp(stamp.ms, stamp.counter, device)), "by": by})
 
 
 def _author(op: Op, winner: str, stamp: str, row) -> str:

@@ -110,5 +110,23 @@ server_meta = sa.Table(
 # made on first use. They live in the database, so the database backup carries them; without them no PC can read
 # an answer file or have a request file read (docs/SYNC.md).
 
+# An update or delete of a row the server does not have yet (its insert is still on the way, e.g. re-sent after a
+# restore): kept here, never as a partial row, and merged in arrival order once the row's insert arrives.
+held_ops = sa.Table(
+    "held_ops",
+    md,
+    sa.Column("op_id", sa.String(80), primary_key=True),
+    sa.Column("house_id", sa.String(80), nullable=False),
+    sa.Column("table_name", sa.String(64), nullable=False),
+    sa.Column("row_id", sa.String(80), nullable=False),
+    sa.Column("server_seq", sa.BigInteger, nullable=False),  # arrival order
+    sa.Column(
+        "op", sa.Text, nullable=False
+    ),  # JSON of the op as accepted (stamp clamped, author the token's)
+    sa.Column("cursor", sa.BigInteger, nullable=False),  # what its author had seen
+    sa.Column("received_at", sa.String(40), nullable=False),
+    sa.Index("ix_held_row", "house_id", "table_name", "row_id"),
+)
+
 SERVER_SCHEMA = 1  # bump with a migration when these tables change
 CENTRAL = ""  # house_id of rows every device receives

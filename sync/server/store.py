@@ -6,7 +6,10 @@
 - db.py         engine, write transactions holding the seq lock, the clock, the seq counter
 - identity.py   enrolment codes, device and coordinator tokens, authentication
 - files.py      sync files: the server's key pair, the PCs' public keys, enrolment files, applying a request file
-- exchange.py   one sync request: ops deduplicated, clamped and merged, the changes page, the history epoch
+- exchange.py   one sync request: ops checked (sync.op_schema), deduplicated, clamped and merged, the changes
+                page, the history epoch
+- held.py       updates of a row the server does not have yet, held until its insert arrives
+- bad_rows.py   the administrator's list, view and tombstone of rows the PCs cannot store
 - reference.py  reference lists, houses and central catalogue rows (house_id '', every device receives them)
 - regions.py    a coordinator's houses, submitted monthly summaries and the regional roll-up
 """
@@ -18,6 +21,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from desktop import clock
+from sync.server.bad_rows import BadRowsMixin, UnknownRow
 from sync.server.db import StoreBase, default_url
 from sync.server.exchange import SEEN_REQUESTS_DAYS, ExchangeMixin, Replayed, wire_row
 from sync.server.files import FilesMixin
@@ -39,6 +43,7 @@ from sync.server.schema import (
     device_keys,
     devices,
     enrol_codes,
+    held_ops,
     md,
     records,
     seen_requests,
@@ -55,12 +60,14 @@ __all__ = [
     "Principal",
     "Replayed",
     "ServerStore",
+    "UnknownRow",
     "applied_ops",
     "counters",
     "default_url",
     "device_keys",
     "devices",
     "enrol_codes",
+    "held_ops",
     "md",
     "normalize_code",
     "records",
@@ -69,7 +76,9 @@ __all__ = [
 ]
 
 
-class ServerStore(ExchangeMixin, FilesMixin, IdentityMixin, ReferenceMixin, RegionsMixin, StoreBase):
+class ServerStore(
+    ExchangeMixin, FilesMixin, BadRowsMixin, IdentityMixin, ReferenceMixin, RegionsMixin, StoreBase
+):
     def __init__(self, url: str, *, wall: Callable[[], float] = clock.wall, seed: bool = True):
         super().__init__(url, wall=wall)
         if seed:

@@ -26,6 +26,7 @@ from desktop.store import Store
 from sync import merge, protocol
 from sync.client import Refused, SyncClient, TransportTimeout
 from sync.server.store import AuthError, EnrolError, Replayed, ServerStore
+from tests.sync import harness_tricks as tricks_mod
 
 HOUSE = "KZ-71-01"
 YEAR_S = 365 * 24 * 3600
@@ -172,6 +173,10 @@ class Result:
     diverged: int = 0
     conflicts_missing: int = 0
     conflicts_expected: int = 0
+    # Tricks (tests/sync/harness_tricks.py): bad ops stored, PCs not holding a poisoned row aside, epoch moved.
+    poison_stored: int = 0
+    quarantine_missing: int = 0
+    epoch_moved: int = 0
     faults: Counter = field(default_factory=Counter)
 
     def add(self, other: Result) -> None:
@@ -183,6 +188,9 @@ class Result:
             "diverged",
             "conflicts_missing",
             "conflicts_expected",
+            "poison_stored",
+            "quarantine_missing",
+            "epoch_moved",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.faults.update(other.faults)
@@ -201,8 +209,15 @@ def _server_template() -> Path:
 
 
 def run_seed(
-    seed: int, workdir: Path, n_pcs: int = 3, steps: int = 200, server_url: str | None = None
+    seed: int,
+    workdir: Path,
+    n_pcs: int = 3,
+    steps: int = 200,
+    server_url: str | None = None,
+    tricks: bool = False,
 ) -> Result:
+    """One seeded run. `tricks` adds poisoned ops and rows, impossible cursors and a restore of the server's
+    database from a snapshot (tests/sync/harness_tricks.py), on their own dice so the other faults stay the same."""
     rng = random.Random(seed)
     clock = FakeTime(1_795_000_000.0 + rng.random() * 1000)  # 2026-11
     if server_url is None:
@@ -228,6 +243,11 @@ def run_seed(
         pcs.append(pc)
     writes: list[Write] = []
     ledger_rows = Counter()
+    trick_rng = random.Random(seed * 7919 + 1)
+    tricked = Result()
+    snap: dict | None = None
+    forgotten: set[str] = set()
+    written_at: dict[str, float] = {}
 
     def record(pc: Pc, table: str, row_id: str, before: dict | None, prev_seq: int) -> None:
         for op in pc.store.rows("SELECT * FROM outbox WHERE seq > ? ORDER BY seq", (prev_seq,)):
@@ -249,7 +269,29 @@ def run_seed(
     def last_seq(pc: Pc) -> int:
         return pc.store.scalar("SELECT coalesce(max(seq), 0) FROM outbox") or 0
 
-    for _ in range(steps):
+    for step in range(steps):
+        if tricks:
+            if step == steps // 6:
+                tricks_mod.poison_rows(server, HOUSE, int(clock() * 1000))
+            if step == steps // 3:
+                snap = tricks_mod.snapshot(server)
+            if step == 2 * steps // 3 and snap is not None:
+                forgotten |= tricks_mod.restore(server, snap)
+                # Ops the restored server forgot count again from zero: applying one once more is not a double.
+                for op_id in forgotten:
+                    applied_count.pop(op_id, None)
+                net.stats["restores"] += 1
+            roll_trick = trick_rng.random()
+            if roll_trick < 0.03:
+                tricked.poison_stored += tricks_mod.poison_ops(
+                    server, trick_rng.choice(pcs), HOUSE, trick_rng
+                )
+                net.stats["poisoned_requests"] += 1
+            elif roll_trick < 0.05:
+                tricked.epoch_moved += tricks_mod.epoch_trick(server, trick_rng.choice(pcs))
+                net.stats["epoch_tricks"] += 1
+        for w in writes[len(written_at) :]:
+            written_at[w.op_id] = clock()
         clock.t += rng.random() * 5
         pc = rng.choice(pcs)
         s = pc.store
@@ -324,7 +366,13 @@ def run_seed(
     for _ in range(6):
         for pc in pcs:
             pc.client.sync()
-    result = _check(server, pcs, writes, applied_count, ledger_rows)
+    for w in writes[len(written_at) :]:
+        written_at[w.op_id] = clock()
+    result = _check(server, pcs, writes, applied_count, ledger_rows, forgotten, written_at)
+    if tricks:
+        result.poison_stored = tricked.poison_stored
+        result.epoch_moved = tricked.epoch_moved
+        result.quarantine_missing = tricks_mod.quarantine_missing(pcs)
     # A repair means a PC's rows differed from the server's at a check: never expected without a real fault.
     net.stats["integrity_repairs"] += sum(
         pc.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'sync_integrity_repair'") for pc in pcs
@@ -410,13 +458,29 @@ def table_hash(rows: list) -> str:
 
 
 def _check(
-    server: ServerStore, pcs: list[Pc], writes: list[Write], applied_count: Counter, ledger_rows: Counter
+    server: ServerStore,
+    pcs: list[Pc],
+    writes: list[Write],
+    applied_count: Counter,
+    ledger_rows: Counter,
+    forgotten: set[str] | None = None,
+    written_at: dict[str, float] | None = None,
 ) -> Result:
+    """`forgotten`: op ids a restored server lost (their writes come back in the PCs' re-sent rows)."""
     res = Result(seeds=1, ops=len(writes))
     applied = server.applied()
-    res.lost = sum(
-        1 for w in writes if w.op_id not in applied or applied[w.op_id]["result"].startswith("rejected")
-    )
+    forgotten = forgotten or set()
+    final_rows = {(t, r["id"]): r for t in TABLES for r in server.rows(t, HOUSE)}
+
+    def lost(w: Write) -> bool:
+        if w.op_id in applied and not applied[w.op_id]["result"].startswith("rejected"):
+            return False
+        if w.op_id not in forgotten:
+            return True
+        row = final_rows.get((w.table, w.row_id))
+        return not tricks_mod.kept_or_superseded(row, w.values, w.stamp, (written_at or {})[w.op_id] * 1000)
+
+    res.lost = sum(1 for w in writes if lost(w))
     res.lost += sum(1 for pc in pcs if pc.store.pending_count())
     res.duplicated = sum(n - 1 for n in applied_count.values() if n > 1)
     for table in ("donations", "donation_lines"):
@@ -448,10 +512,14 @@ def _check(
                 }
             )
     by_field: dict[tuple, list[tuple[Write, str]]] = {}
+    # The review of a field written after a restored snapshot cannot be judged: the server's record of it is gone.
+    unjudged = {(w.table, w.row_id, f) for w in writes if w.op_id in forgotten for f in w.values}
     for w in writes:
         if w.op_id not in eff:
             continue
         for f in w.values:
+            if (w.table, w.row_id, f) in unjudged:
+                continue
             by_field.setdefault((w.table, w.row_id, f), []).append((w, eff[w.op_id]))
     final = {(t, r["id"]): r for t in TABLES for r in server.rows(t, HOUSE)}
     for (table, row_id, f), items in by_field.items():
@@ -469,12 +537,12 @@ def _check(
     return res
 
 
-def run(seeds: range, steps: int = 200, n_pcs: int = 3) -> Result:
+def run(seeds: range, steps: int = 200, n_pcs: int = 3, tricks: bool = False) -> Result:
     total = Result()
     for seed in seeds:
         workdir = Path(tempfile.mkdtemp(prefix=f"dostyq-seed{seed}-"))
         try:
-            total.add(run_seed(seed, workdir, n_pcs=n_pcs, steps=steps))
+            total.add(run_seed(seed, workdir, n_pcs=n_pcs, steps=steps, tricks=tricks))
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     return total

@@ -42,3 +42,13 @@ def test_harness_notices_a_silent_overwrite(monkeypatch):
     monkeypatch.setattr(merge, "unseen_foreign", lambda *a: False)
     res = harness.run(range(3), steps=200)
     assert res.conflicts_missing > 0
+
+
+def test_fault_run_with_poisoned_ops_epoch_tricks_and_a_restore(db_url, tmp_path):
+    """tests/sync/harness_tricks.py: bad ops and rows, impossible cursors and a restore of the server's database."""
+    res = harness.run_seed(3, tmp_path, n_pcs=3, steps=200, server_url=db_url, tricks=True)
+    assert (
+        res.faults["restores"] == 1 and res.faults["poisoned_requests"] > 0 and res.faults["epoch_tricks"] > 0
+    )
+    assert (res.poison_stored, res.quarantine_missing, res.epoch_moved) == (0, 0, 0), res
+    _assert_clean(res)

@@ -92,6 +92,7 @@ def test_restored_backup_makes_devices_fetch_again(tmp_path):
     server.close()
     shutil.copy(tmp_path / "backup.sqlite3", db)  # the disk died; the backup is back
     server = ServerStore(f"sqlite:///{db}")
+    server.new_epoch()  # dostyq-server restored
     b.insert("people", {"surname": "Қалпына келгеннен кейін"})
     cb.sync()
     ca.sync()

@@ -166,3 +166,26 @@ def test_enrolment_file_then_sync_files_from_the_page(qtbot, window, server, ui_
     chosen["open"] = str(huge)
     page.load_button.click()
     qtbot.waitUntil(lambda: "16 МБ" in page.message.text(), timeout=10000)
+
+
+def test_needs_review_shows_a_row_that_could_not_be_applied(qtbot, window, server, ui_lang):
+    from tests.sync.test_op_checks import _poison
+
+    ui_lang("kk")
+    store = window.ctx.store
+    SyncClient.enrol(store, server.url, server.store.new_enrol_code(HOUSE_A))
+    _poison(server.store, "volunteers", "v-poison", {"status": "active", "person_id": None})
+    store.insert("people", {"surname": "Қалыпты"})
+    _sync_and_wait(qtbot, window)
+    assert store.pending_count() == 0 and store.scalar("SELECT count(*) FROM volunteers") == 0
+    page = _page(window)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=20000)
+    cells = [page.table.item(0, c).text() for c in range(4)]
+    assert cells[1] == "Қолданылмады" and cells[2].startswith("міндетті өріс бос:")
+    assert "қолданылмады" in page.review_intro.text()
+    page.table.selectRow(0)
+    assert page.keep_button.text() == "Жабу" and not page.other_button.isEnabled()
+    page.keep_button.click()
+    qtbot.waitUntil(lambda: store.open_conflicts_count() == 0, timeout=20000)
+    assert store.scalar("SELECT count(*) FROM volunteers") == 0

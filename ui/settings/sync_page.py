@@ -77,6 +77,28 @@ def show_value(value) -> str:
     return str(value)
 
 
+# Why a row from the server could not be applied (sync.op_schema reasons, before the colon).
+_UNAPPLIED_REASONS = {
+    "null": N_("a required field is empty: {field}"),
+    "missing": N_("a required field is missing: {field}"),
+    "integer": N_("a number too large to store: {field}"),
+    "type": N_("a value of the wrong kind: {field}"),
+    "too_long": N_("a text too long to store: {field}"),
+    "text": N_("a text with characters that cannot be stored: {field}"),
+    "field": N_("a field this version does not know: {field}"),
+    "house": N_("the record belongs to another house"),
+    "store": N_("the database on this PC refused the record"),
+}
+
+
+def unapplied_reason(reason) -> str:
+    kind, _sep, name = str(reason).partition(":")
+    template = _UNAPPLIED_REASONS.get(kind)
+    if template is None:
+        return _("the record is malformed")
+    return _(template).format(field=_(field_label(name)) if name else "")
+
+
 class SyncPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -268,9 +290,22 @@ class SyncPage(QWidget):
             if n
             else _("Nothing to review: no change has clashed with another PC's.")
         )
+        if any(c.is_unapplied for c in self._conflicts):
+            self.review_intro.setText(
+                self.review_intro.text()
+                + " "
+                + _(
+                    "Some records from the server could not be applied on this PC; everything else syncs. "
+                    "The administrator can correct them on the server."
+                )
+            )
         self.table.setRowCount(n)
         for r, c in enumerate(self._conflicts):
-            if c.is_delete:
+            if c.is_unapplied:
+                # A row from the server this PC could not store: the reason, nothing to choose between.
+                field = _("Could not be applied")
+                kept, other = unapplied_reason(c.kept_value), ""
+            elif c.is_delete:
                 field = _("Deleted on one PC, edited on another")
                 kept, other = _("deleted"), show_value(c.other_value)
             else:
@@ -292,6 +327,11 @@ class SyncPage(QWidget):
         self.other_button.setEnabled(has)
         if self._conflicts and has:
             c = self._conflicts[self.table.currentRow()]
+            if c.is_unapplied:
+                self.keep_button.setText(_("Dismiss"))
+                self.other_button.setText(_("Use the other value"))
+                self.other_button.setEnabled(False)
+                return
             if c.is_delete:
                 self.keep_button.setText(_("Keep it deleted"))
                 self.other_button.setText(_("Restore with the edit"))
