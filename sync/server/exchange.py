@@ -30,6 +30,7 @@ from sync.protocol import table_digest as protocol_digest
 from sync.server.db import StoreBase, iso, to_json, writer
 from sync.server.identity import AuthError, Principal
 from sync.server.schema import CENTRAL, applied_ops, counters, devices, records, seen_requests, server_meta
+from sync.server.summaries import REPORTS_TABLE, SummariesMixin
 
 # Request ids are remembered this long; an older replay is still harmless (every op is deduplicated by op_id).
 SEEN_REQUESTS_DAYS = 30
@@ -40,7 +41,7 @@ class Replayed(ProtocolError):
         super().__init__("replayed", "this request was already received")
 
 
-class ExchangeMixin(StoreBase):
+class ExchangeMixin(SummariesMixin, StoreBase):
     # ---- history epoch ---------------------------------------------------------------------------------------
     def _epoch(self, conn: Connection) -> str:
         value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
@@ -197,6 +198,10 @@ class ExchangeMixin(StoreBase):
             # `deleted` may travel in an update: a restored tombstone (Store.restore).
             if set(fields) - set(spec.fields) - ({"deleted"} if op.kind == "update" else set()):
                 return f"{REJECTED}:field", None
+        if op.table == REPORTS_TABLE:
+            problem = self.report_op_problem(conn, who.house_id or "", op.row_id, fields, op.kind)
+            if problem:
+                return f"{REJECTED}:{problem}", None
         # A ledger row never changes, but for a merge of two people moving the record it names (spec.links).
         relink = op.kind == "update" and bool(fields) and set(fields) <= set(spec.links)
         if spec.ledger and op.kind != "insert" and not relink:
@@ -327,6 +332,10 @@ class ExchangeMixin(StoreBase):
             return f"{REJECTED}:house", None
         if set(fields) - set(spec.fields) - {"deleted"} or not op.field_hlc:
             return f"{REJECTED}:field", None
+        if op.table == REPORTS_TABLE:
+            problem = self.report_op_problem(conn, who.house_id or "", op.row_id, fields, op.kind)
+            if problem:
+                return f"{REJECTED}:{problem}", None
         row = (
             conn.execute(
                 sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
