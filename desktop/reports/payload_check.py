@@ -17,7 +17,6 @@ import math
 import re
 from typing import Any
 
-from desktop.iin import parse_iin
 from desktop.reports.summary import PAYLOAD_SCHEMA, SERIES_KEYS
 
 MONTH_RE = re.compile(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$")
@@ -26,12 +25,13 @@ HOUSE_RE = re.compile(r"^[A-Z]{2}-[0-9A-Z]{1,4}(-[0-9A-Za-z]{1,8})?$")
 STAMP_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)?$")
 # Ten digits or more, possibly split by spaces, dashes, dots or brackets: an IIN, a BIN or a phone number.
 _LONG_NUMBER = re.compile(r"\d(?:[\s\-().]{0,2}\d){9,}")
-_DIGIT_RUN = re.compile(r"\d+")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 MAX_PAYLOAD_BYTES = 512 * 1024
 MAX_LABEL = 200
 MAX_CODES = 2000  # entries of one breakdown (programmes, items, …)
-MAX_FIGURE = 10**15
+# A house's month never comes near a billion of anything; a bigger "figure" could be an IIN or a phone number.
+MAX_FIGURE = 10**9
 
 NUM = "num"
 
@@ -97,13 +97,9 @@ def personal_shaped(text: str) -> bool:
 
 
 def code_personal(code: str) -> bool:
-    """A code or row id (UUIDv7 hex is full of digits) holding a valid IIN or a Kazakh mobile number."""
-    for run in _DIGIT_RUN.findall(code):
-        if len(run) == 12 and parse_iin(run).valid:
-            return True
-        if len(run) == 11 and run[0] in "78" and run[1] == "7":
-            return True
-    return False
+    """A code holding an IIN- or phone-shaped number. Row ids (UUIDs, whose hex is full of digits) are the app's
+    own and pass; a figure cannot hold such a number either (MAX_FIGURE)."""
+    return not UUID_RE.match(code) and personal_shaped(code)
 
 
 def _code(value: Any) -> str:

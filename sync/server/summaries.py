@@ -81,7 +81,7 @@ def _check_changes(changes: Any) -> None:
     if not isinstance(figures, dict):
         raise PayloadProblem("changes")
     for path, pair in figures.items():
-        if not _FIGURE_PATH.match(path) or code_personal(path):
+        if not _FIGURE_PATH.match(path) or any(code_personal(part) for part in path.split(".")):
             raise PayloadProblem("changes")
         if not isinstance(pair, list) or len(pair) != 2:
             raise PayloadProblem("changes")

@@ -71,6 +71,7 @@ BAD = {
     "unknown_figure": lambda p: p["current"]["events"].update(guests=["Иванов"]),
     "other_house_list": lambda p: p.update(houses=[HOUSE_A2]),
     "other_house_org": lambda p: p["org"].update(code=HOUSE_A2),
+    "iin_as_figure": lambda p: p["current"]["donations"].update(value_kzt=int(VALID_IIN)),
     "huge_number": lambda p: p["current"]["events"].update(held=10**30),
     "bool_figure": lambda p: p["current"]["events"].update(held=True),
     "payload_month_differs": lambda p: p.update(month="2026-09"),
@@ -238,3 +239,38 @@ def test_a_bad_month_query_is_refused(make_client, server):
         timeout=10,
     )
     assert r.status_code == 400 and r.json()["error"] == "malformed"
+
+
+def test_the_servers_rollup_files_carry_no_formulas(make_client, server, tmp_path):
+    """A label is text the schema allows; in the coordinator's roll-up file it stays text."""
+    import csv
+    import io
+
+    import openpyxl
+
+    a, ca = make_client(HOUSE_A)
+    payload = _good_payload(a)
+    payload["names"]["kinds"] = {"concert": ['=HYPERLINK("http://x","y")', "@SUM(A1)"]}
+    payload["current"]["events"]["by_kind"] = {"concert": 2}
+    ok = _op(a, payload)
+    assert ca.transport.post("/v1/sync", dict(ca.build_request(), ops=[ok]))["acks"][ok["op_id"]] == "applied"
+    token, _ = server.store.add_coordinator("KZ-71")
+    for fmt in ("xlsx", "csv"):
+        r = requests.get(
+            server.url + "/v1/reports/rollup",
+            params={"month": MONTH, "format": fmt, "lang": "kk" if fmt == "xlsx" else "ru"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert r.status_code == 200
+        if fmt == "xlsx":
+            (tmp_path / "r.xlsx").write_bytes(r.content)
+            cells = [
+                c for ws in openpyxl.load_workbook(tmp_path / "r.xlsx") for row in ws.iter_rows() for c in row
+            ]
+            assert all(c.data_type != "f" for c in cells)
+            assert '=HYPERLINK("http://x","y")' in [c.value for c in cells]
+        else:
+            rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+            cells = [c for row in rows for c in row]
+            assert "'@SUM(A1)" in cells and not any(c.startswith(("=", "@", "+")) for c in cells)

@@ -148,3 +148,15 @@ def test_the_pc_label_is_set_in_settings_and_kept_in_devices(store, admin):
     store.actor = roles.actor_for("acc-s", "S", roles.STAFF)
     with pytest.raises(PermissionDenied):
         audit.set_pc_label(store, "x")
+
+
+def test_the_export_writes_typed_formulas_as_text(store, admin, tmp_path):
+    store.actor = admin
+    person = store.insert("people", {"surname": '=HYPERLINK("http://x","y")', "name": "@SUM(A1)"})
+    store.update("people", person, {"name": "-2+3"})
+    path = tmp_path / "audit.xlsx"
+    audit.export_xlsx(store, AuditFilter(table="people"), str(path))
+    cells = [c for r in openpyxl.load_workbook(path).active.iter_rows() for c in r]
+    assert all(c.data_type != "f" for c in cells)
+    values = [c.value for c in cells]
+    assert "@SUM(A1)" in values and "-2+3" in values
