@@ -22,7 +22,7 @@ from desktop.reports.summary import PAYLOAD_SCHEMA, SERIES_KEYS
 MONTH_RE = re.compile(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 HOUSE_RE = re.compile(r"^[A-Z]{2}-[0-9A-Z]{1,4}(-[0-9A-Za-z]{1,8})?$")
-STAMP_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)?$")
+STAMP_RE = re.compile(r"^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)?)?$")
 # Ten digits or more, possibly split by spaces, dashes, dots or brackets: an IIN, a BIN or a phone number.
 _LONG_NUMBER = re.compile(r"\d(?:[\s\-().]{0,2}\d){9,}")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
