@@ -208,8 +208,11 @@ def check_payload(
             raise PayloadProblem("shape")
         for code, labels in entries.items():
             _code(code)
-            if not isinstance(labels, list) or not 1 <= len(labels) <= 4:
+            # [kk, ru] or, for an item, [kk, ru, unit kk, unit ru] (an item may have no unit).
+            if not isinstance(labels, list) or len(labels) not in (2, 4):
                 raise PayloadProblem("shape")
+            if not all(isinstance(text, str) for text in labels[:2]):
+                raise PayloadProblem("text")
             for text in labels:
                 _label(text)
     if not isinstance(payload.get("partial", False), bool):
