@@ -274,3 +274,38 @@ def test_the_servers_rollup_files_carry_no_formulas(make_client, server, tmp_pat
             rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
             cells = [c for row in rows for c in row]
             assert "'@SUM(A1)" in cells and not any(c.startswith(("=", "@", "+")) for c in cells)
+
+
+def test_fuzzed_summaries_never_get_a_5xx_and_a_refusal_stores_nothing(make_client, server):
+    """Mutated payloads posted as monthly_reports ops over real HTTP: every answer is 200 with a per-op ack; an
+    accepted op stores its row, a refused one stores nothing; the roll-up answers after every round."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.unit.reports.test_payload_fuzz import _mutated
+
+    a, ca = make_client(HOUSE_A)
+    token, _ = server.store.add_coordinator("KZ-71")
+    base = _good_payload(a)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(data=st.data())
+    def run(data):
+        text = _mutated(data, dict(base, houses=[HOUSE_A], org=dict(base["org"], code=HOUSE_A)))
+        op = _op(a, text)
+        before = len(_server_reports(server))
+        answer = ca.transport.post("/v1/sync", dict(ca.build_request(), ops=[op]))
+        result = answer["acks"][op["op_id"]]
+        assert result == "applied" or result.startswith("rejected:summary."), result
+        assert len(_server_reports(server)) == before + (result == "applied")
+        r = requests.get(
+            server.url + "/v1/reports",
+            params={"month": MONTH},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert r.status_code == 200
+
+    run()
+    fetched = coordinator.fetch_region_rollup(server.url, token, MONTH, None, [])
+    assert fetched.result is not None

@@ -62,8 +62,8 @@ def _paths(value, prefix=()):
             yield from _paths(inner, (*prefix, i))
 
 
-def _mutated(data) -> str:
-    payload = copy.deepcopy(_base())
+def _mutated(data, base: dict | None = None) -> str:
+    payload = copy.deepcopy(base or _base())
     for _ in range(data.draw(st.integers(1, 3))):
         paths = [p for p in _paths(payload) if p]
         path = data.draw(st.sampled_from(paths))
