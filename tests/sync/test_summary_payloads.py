@@ -309,3 +309,20 @@ def test_fuzzed_summaries_never_get_a_5xx_and_a_refusal_stores_nothing(make_clie
     run()
     fetched = coordinator.fetch_region_rollup(server.url, token, MONTH, None, [])
     assert fetched.result is not None
+
+
+def test_the_cli_rollup_names_the_house_left_out(make_client, server, tmp_path, monkeypatch, capsys):
+    from sync.server import cli
+
+    server.store.add_house(HOUSE_A2, "Астана №2 Достық үйі", "Дом дружбы Астаны №2", "KZ-71")
+    _store_raw(server, HOUSE_A2, {"month": MONTH, "status": "submitted", "version": 1, "payload": "[1]"})
+    monkeypatch.setenv(
+        "DOSTYQ_DATABASE_URL",
+        server.store.url
+        if server.store.is_sqlite
+        else server.store.engine.url.render_as_string(hide_password=False),
+    )
+    out = tmp_path / "rollup.xlsx"
+    assert cli.main(["report", "--region", "KZ-71", "--month", MONTH, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"left out, not a valid summary: {HOUSE_A2}" in printed and out.stat().st_size > 0
