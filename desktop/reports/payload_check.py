@@ -128,7 +128,9 @@ def _number(value: Any) -> None:
         raise PayloadProblem("figure")
 
 
-def _shape(value: Any, shape: Any) -> None:
+def _shape(value: Any, shape: Any, complete: bool = False) -> None:
+    """`value` follows `shape`. The month's blocks may leave figures out (the roll-up starts from zeros), but an
+    entry of a breakdown has every figure of its shape (`complete`), as the renderers read them all."""
     if shape == NUM:
         _number(value)
     elif isinstance(shape, _Map):
@@ -136,14 +138,16 @@ def _shape(value: Any, shape: Any) -> None:
             raise PayloadProblem("shape")
         for code, inner in value.items():
             _code(code)
-            _shape(inner, shape.shape)
+            _shape(inner, shape.shape, True)
     else:
         if not isinstance(value, dict):
             raise PayloadProblem("shape")
         for key, inner in value.items():
             if key not in shape:
                 raise PayloadProblem("key")
-            _shape(inner, shape[key])
+            _shape(inner, shape[key], complete)
+        if complete and set(value) != set(shape):
+            raise PayloadProblem("shape")
 
 
 def _month(value: Any) -> str:

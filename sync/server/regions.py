@@ -61,8 +61,8 @@ class RegionsMixin(StoreBase):
         return self.region_report_check(region_code, month)[0]
 
     def region_report_check(self, region_code: str, month: str | None = None) -> tuple[list[dict], list[str]]:
-        """The region's submitted summaries that pass the summary schema, and the houses whose newest stored row
-        of the month does not (left out of every roll-up, shown as not submitted)."""
+        """The region's submitted summaries that pass the summary schema, and the houses with a stored row (of the
+        month) that fails it and none that passes: left out of every roll-up, shown as not submitted."""
         houses = self.region_houses(region_code)
         if not houses:
             return [], []

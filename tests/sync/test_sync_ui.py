@@ -159,7 +159,8 @@ def test_a_pc_holding_records_asks_before_they_upload(qtbot, window, server, ui_
     qtbot.waitUntil(lambda: page.upload_question is not None, timeout=10000)
     upload = next(b for b in page.upload_question.buttons() if b.text() == "Загрузить и подключить")
     upload.click()
-    qtbot.waitUntil(lambda: window.ctx.sync.enrolled, timeout=10000)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.status_page, timeout=10000)
+    qtbot.waitUntil(lambda: page.connect_button.isEnabled(), timeout=5000)
     _sync_and_wait(qtbot, window)
     assert len(server.store.rows("people", HOUSE_A)) == 2
 
@@ -167,8 +168,9 @@ def test_a_pc_holding_records_asks_before_they_upload(qtbot, window, server, ui_
 def test_an_empty_pc_connects_without_a_question(qtbot, window, server, ui_lang):
     page = _page(window)
     _connect(qtbot, page, server, server.store.new_enrol_code(HOUSE_A))
-    qtbot.waitUntil(lambda: window.ctx.sync.enrolled, timeout=10000)
-    assert page.upload_question is None
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.status_page, timeout=10000)
+    qtbot.waitUntil(lambda: page.connect_button.isEnabled(), timeout=5000)
+    assert window.ctx.sync.enrolled and page.upload_question is None
 
 
 def test_a_demo_database_says_why_it_cannot_connect(qtbot, window, server, ui_lang):
