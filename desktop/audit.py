@@ -313,12 +313,12 @@ EXPORT_COLUMNS = (
 def export_xlsx(store: Store, filter: AuditFilter | None = None, path: str = "", progress=None) -> int:
     """Writes the matching entries to an XLSX file, one line per changed field, headers in the current language;
     records the export in the audit. Returns how many entries were written."""
-    import xlsxwriter
+    from desktop.spreadsheet import workbook
 
     if not path:
         raise ValidationError("path", N_("{field} is required."))
     total = count_entries(store, filter)
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     try:
         sheet = book.add_worksheet(_("Audit"))
         bold = book.add_format({"bold": True})

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from desktop.i18n import N_
+from desktop.reports.payload_check import payload_problem
 from desktop.reports.rollup import Rollup, latest_versions, rollup
 from sync import errors, protocol
 from sync.protocol import ProtocolError
@@ -69,6 +70,7 @@ class RegionRollup:
     rows: list[dict]  # the submitted reports as fetched (every version)
     houses: list[HouseStatus] = field(default_factory=list)
     result: Rollup | None = None
+    invalid: list[str] = field(default_factory=list)  # houses whose payload failed the summary schema
 
     @property
     def missing(self) -> list[str]:
@@ -173,10 +175,11 @@ def _plain_row(row: dict) -> dict:
             payload = json.loads(payload)
         except ValueError:
             payload = {}
+    version = row.get("version")
     return {
         "house_id": row.get("house_id") or "",
         "month": row.get("month") or "",
-        "version": int(row.get("version") or 0),
+        "version": version if isinstance(version, int) and not isinstance(version, bool) else 0,
         "status": row.get("status") or "submitted",
         "submitted_at": row.get("submitted_at") or "",
         "payload": payload if isinstance(payload, dict) else {},
@@ -206,6 +209,11 @@ def region_rollup(
     houses = list(houses)
     by_code = {h.code: h for h in houses}
     rows = [r for r in rows if r.get("month") == month]
+    # A payload that is not a plain summary of the house that sent it is left out (an older server let it in).
+    invalid = sorted(
+        {r["house_id"] for r in rows if payload_problem(r["payload"], house=r["house_id"], month=month)}
+    )
+    rows = [r for r in rows if r["house_id"] not in invalid]
     seen_regions = {by_code[r["house_id"]].region_code for r in rows if r["house_id"] in by_code}
     seen_regions |= {
         r["payload"].get("org", {}).get("region_code") for r in rows if r["house_id"] not in by_code
@@ -237,7 +245,8 @@ def region_rollup(
         expected_houses=[h.code for h in expected],
         org=region_org(region_code, (names_of_regions or {}).get(region_code)),
     )
-    return RegionRollup(region_code, month, rows, statuses, result)
+    result.invalid = invalid
+    return RegionRollup(region_code, month, rows, statuses, result, invalid)
 
 
 def region_org(region_code: str, names: dict | None = None) -> dict:

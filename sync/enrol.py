@@ -12,12 +12,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from desktop import roles, schema
+from desktop import pc_state, roles, schema
+from desktop.i18n import N_
 from desktop.store import Store
 from sync import errors, protocol, sealed
 from sync.protocol import PROTOCOL_VERSION, ProtocolError
 from sync.state import Writer, get_state, put_state
 from sync.transport import HttpTransport, Refused, TransportDown, TransportTimeout, normalize_url, refusal
+
+
+class DemoDatabase(errors.SyncError):
+    template = N_(
+        "This is a demo database: its people and figures are made up, so it cannot be connected to the server. "
+        "To connect this PC, start Dostyq without --demo, on a new database."
+    )
 
 
 def enrol(
@@ -31,6 +39,8 @@ def enrol(
     """Trades an enrolment code for a device token and returns the house id. The local writes run through
     `writer` (by default inline on `store`). Setting up the server is the administrator's (store.actor)."""
     roles.require(roles.actor_of(store), "server")
+    if pc_state.is_demo(store):
+        raise DemoDatabase()  # before a byte goes out: its made-up people must never reach the server
     transport = transport or HttpTransport(url)
     keys = own_keys(store)
     message = {

@@ -36,6 +36,8 @@ def fill(
     rng = random.Random(seed)
     if not store.house_id:
         store.set_house(DEMO_HOUSE)
+    with store.transaction():
+        store.set_meta("demo", "1")  # made-up people: this database never enrols (sync.enrol)
     for done, name in enumerate(FILLERS):
         if progress:
             progress(done, len(FILLERS))

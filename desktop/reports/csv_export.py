@@ -5,13 +5,13 @@ With `;` (what Excel expects on Kazakh and Russian Windows) decimals are written
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from desktop.i18n import N_
 from desktop.reports import layout
 from desktop.reports.layout import LANGUAGE_CHOICES, tr
 from desktop.reports.summary import MonthlySummary
+from desktop.spreadsheet import csv_writer
 
 
 def csv_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
@@ -40,14 +40,14 @@ def write_csv(summary: MonthlySummary, path: str | Path, lang: str = "kk", delim
     path = Path(path)
     decimal_comma = delimiter == ";"
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=delimiter)
-        for row in csv_rows(summary, lang):
-            writer.writerow([_cell(v, decimal_comma) for v in row])
+        writer = csv_writer(fh, lambda v: _number(v, decimal_comma), delimiter=delimiter)
+        writer.writerows(csv_rows(summary, lang))
     return path
 
 
-def _cell(value, decimal_comma: bool):
-    if isinstance(value, float):
-        text = f"{value:.3f}".rstrip("0").rstrip(".")
-        return text.replace(".", ",") if decimal_comma else text
-    return value
+def _number(value: float, decimal_comma: bool) -> str:
+    """Whole numbers as they are; fractions with up to 3 decimals (a comma with `;`)."""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if decimal_comma else text

@@ -6,12 +6,12 @@ month. Aggregates only: no names, IINs, phones or record ids.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from desktop.i18n import N_
 from desktop.reports.layout import LANGUAGE_CHOICES, code_label, tr
 from desktop.reports.summary import MonthlySummary
+from desktop.spreadsheet import csv_writer
 
 # (heading, hashtag) of every column; the activity name has one column per export language.
 _COLUMNS = [
@@ -96,5 +96,5 @@ def hxl_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
 def write_hxl(summary: MonthlySummary, path: str | Path, lang: str = "kk") -> Path:
     path = Path(path)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(hxl_rows(summary, lang))
+        csv_writer(fh).writerows(hxl_rows(summary, lang))
     return path

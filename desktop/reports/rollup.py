@@ -20,6 +20,9 @@ class Rollup:
     summary: MonthlySummary
     submitted: list[str]  # house codes whose report is in the sum
     missing: list[str]  # house codes expected but without a submitted report
+    invalid: list[str] = dataclasses.field(
+        default_factory=list
+    )  # houses whose stored report failed the check
 
 
 def add(a, b):
@@ -46,6 +49,9 @@ def latest_versions(rows: Iterable[dict]) -> list[dict]:
         payload = row["payload"]
         payload = json.loads(payload) if isinstance(payload, str) else payload
         house = row.get("house_id") or (payload.get("houses") or [""])[0]
+        if row.get("house_id"):
+            # The house that submitted the row, never the one its payload names.
+            payload = dict(payload, houses=[house], org=dict(payload.get("org") or {}, code=house))
         if house not in newest or row.get("version", 0) > newest[house]["version"]:
             newest[house] = {"version": row.get("version", 0), "payload": payload}
     return [v["payload"] for _h, v in sorted(newest.items())]

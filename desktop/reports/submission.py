@@ -10,11 +10,27 @@ import datetime as dt
 import json
 
 from desktop import clock
+from desktop.errors import DostyqError
 from desktop.formats import format_month
-from desktop.i18n import _, ngettext
+from desktop.i18n import N_, _, ngettext
 from desktop.periods import last_full_month, month_key, parse_month, shift_month
+from desktop.reports.payload_check import payload_problem
 from desktop.reports.summary import MonthlySummary, build_summary
 from desktop.roles import requires
+
+
+class ReportNotSubmittable(DostyqError):
+    """The server would refuse this summary (desktop.reports.payload_check), so it is not queued."""
+
+    template = N_(
+        "The report cannot be submitted: its figures do not follow the summary format ({reason}). "
+        "Tell the administrator."
+    )
+    personal = N_(
+        "The report cannot be submitted: a name in it (of the house, a programme, a category, an event kind "
+        "or an item) holds a number that looks like an IIN or a phone number. Correct the name and submit again."
+    )
+
 
 # How far back the reminder looks for months never submitted.
 REMINDER_MONTHS = 12
@@ -63,6 +79,11 @@ def submit_month(
     the figures equal the last submitted version (then nothing new is written)."""
     summary = summary or build_summary(store, month, today=today)
     payload = summary.to_payload()
+    problem = payload_problem(payload, house=store.house_id or payload["org"].get("code", ""), month=month)
+    if problem == "personal":
+        raise ReportNotSubmittable(ReportNotSubmittable.personal)
+    if problem:
+        raise ReportNotSubmittable(reason=problem)
     with store.transaction():
         last = latest_report(store, month)
         changes = None

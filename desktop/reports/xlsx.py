@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from desktop import spreadsheet
 from desktop.i18n import N_
 from desktop.reports import layout
 from desktop.reports.layout import COUNT, HOURS, LANGUAGE_CHOICES, MONEY, QUANTITY, both, join
@@ -22,7 +22,7 @@ _BLUE, _LIGHT = "#1F3B57", "#DCE6F0"
 def write_xlsx(summary: MonthlySummary, path: str | Path, lang: str = "kk") -> Path:
     langs = LANGUAGE_CHOICES[lang]
     path = Path(path)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+    workbook = spreadsheet.workbook(path, {"constant_memory": False})
     try:
         _Writer(workbook, summary, langs).write()
     finally:

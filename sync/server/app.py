@@ -168,13 +168,16 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.get("/v1/reports")
     def reports(request: Request, month: str | None = None):
         who = store.authenticate(_bearer(request))
-        reports = store.region_reports(who, month)  # refuses anyone but a coordinator
+        if month is not None and not MONTH_RE.match(month):
+            raise ProtocolError("malformed", "month=YYYY-MM")
+        reports, invalid = store.region_reports(who, month)  # refuses anyone but a coordinator
         assert who.region_code is not None  # a coordinator has a region (region_reports checks)
         return {
             "v": PROTOCOL_VERSION,
             "region": who.region_code,
             "houses": store.region_house_rows(who.region_code),
             "reports": reports,
+            "invalid": invalid,
         }
 
     @app.get("/v1/reports/rollup")
@@ -195,6 +198,7 @@ def create_app(store: ServerStore) -> FastAPI:
             headers={
                 "Content-Disposition": f'attachment; filename="{path.name}"',
                 "X-Dostyq-Houses-Missing": ",".join(result.missing),
+                "X-Dostyq-Houses-Invalid": ",".join(result.invalid),
             },
         )
 

@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{out}: {len(result.submitted)} house(s) submitted"
                 + (f"; not yet: {', '.join(result.missing)}" if result.missing else "")
+                + (f"; left out, not a valid summary: {', '.join(result.invalid)}" if result.invalid else "")
             )
         elif args.cmd == "restored":
             print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")

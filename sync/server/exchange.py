@@ -32,6 +32,7 @@ from sync.server.db import iso, to_json, writer
 from sync.server.held import HeldMixin
 from sync.server.identity import AuthError, Principal
 from sync.server.schema import CENTRAL, applied_ops, counters, devices, records, seen_requests, server_meta
+from sync.server.summaries import REPORTS_TABLE, SummariesMixin
 
 _STAMP_DEVICE_RE = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
 # Request ids are remembered this long; an older replay is still harmless (every op is deduplicated by op_id).
@@ -43,7 +44,7 @@ class Replayed(ProtocolError):
         super().__init__("replayed", "this request was already received")
 
 
-class ExchangeMixin(HeldMixin):
+class ExchangeMixin(SummariesMixin, HeldMixin):
     # ---- history epoch ---------------------------------------------------------------------------------------
     def _epoch(self, conn: Connection) -> str:
         value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
@@ -229,6 +230,10 @@ class ExchangeMixin(HeldMixin):
             problem = op_schema.check_fields(op.table, fields, whole=op.kind == "insert")
             if problem:
                 return f"{REJECTED}:{problem}"[:80], None
+        if op.table == REPORTS_TABLE:
+            problem = self.report_op_problem(conn, who.house_id or "", op.row_id, fields, op.kind)
+            if problem:
+                return f"{REJECTED}:{problem}", None
         # A ledger row never changes, but for a merge of two people moving the record it names (spec.links).
         relink = op.kind == "update" and bool(fields) and set(fields) <= set(spec.links)
         if spec.ledger and op.kind != "insert" and not relink:
@@ -390,6 +395,10 @@ class ExchangeMixin(HeldMixin):
             return f"{REJECTED}:house", None
         if set(fields) - set(spec.fields) - {"deleted"} or not op.field_hlc:
             return f"{REJECTED}:field", None
+        if op.table == REPORTS_TABLE:
+            problem = self.report_op_problem(conn, who.house_id or "", op.row_id, fields, op.kind)
+            if problem:
+                return f"{REJECTED}:{problem}", None
         row = (
             conn.execute(
                 sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)

@@ -9,9 +9,20 @@ import json
 
 import sqlalchemy as sa
 
+from desktop.reports.payload_check import PayloadProblem
 from sync.server.db import StoreBase
 from sync.server.identity import AuthError, Principal
 from sync.server.schema import records
+from sync.server.summaries import REPORTS_TABLE, check_report_row
+
+
+def _month_of(data: str) -> str | None:
+    """The month of a stored row that may not even be JSON (None when it cannot tell)."""
+    try:
+        month = json.loads(data).get("month")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return month if isinstance(month, str) else None
 
 
 class RegionsMixin(StoreBase):
@@ -47,14 +58,19 @@ class RegionsMixin(StoreBase):
 
     def region_report_rows(self, region_code: str, month: str | None = None) -> list[dict]:
         """Submitted monthly summaries of the region's houses: aggregates only, never personal rows."""
+        return self.region_report_check(region_code, month)[0]
+
+    def region_report_check(self, region_code: str, month: str | None = None) -> tuple[list[dict], list[str]]:
+        """The region's submitted summaries that pass the summary schema, and the houses with a stored row (of the
+        month) that fails it and none that passes: left out of every roll-up, shown as not submitted."""
         houses = self.region_houses(region_code)
         if not houses:
-            return []
+            return [], []
         with self.engine.connect() as conn:
             rows = (
                 conn.execute(
-                    sa.select(records).where(
-                        records.c.table_name == "monthly_reports",
+                    sa.select(records.c.house_id, records.c.data).where(
+                        records.c.table_name == REPORTS_TABLE,
                         records.c.house_id.in_(houses),
                         records.c.deleted == 0,
                     )
@@ -62,27 +78,40 @@ class RegionsMixin(StoreBase):
                 .mappings()
                 .all()
             )
-        out = []
+        out, invalid = [], set()
         for row in rows:
-            data = json.loads(row["data"])
-            if data.get("status") != "submitted" or (month and data.get("month") != month):
+            try:
+                data = json.loads(row["data"])
+                if not isinstance(data, dict):
+                    raise PayloadProblem("shape")
+                if data.get("status") != "submitted" or (month and data.get("month") != month):
+                    continue
+                check_report_row(data, row["house_id"])
+            except (PayloadProblem, ValueError, RecursionError):
+                if month is None or _month_of(row["data"]) in (month, None):
+                    invalid.add(row["house_id"])
                 continue
             out.append(
                 {
                     "house_id": row["house_id"],
-                    "month": data.get("month"),
-                    "version": data.get("version"),
+                    "month": data["month"],
+                    "version": data.get("version", 1),
                     "status": "submitted",
-                    "payload": data.get("payload"),
+                    "payload": data.get("payload"),  # as stored (JSON text); it passed the check
                     "submitted_at": data.get("submitted_at"),
                 }
             )
-        return sorted(out, key=lambda r: (r["month"] or "", r["house_id"], r["version"] or 0))
+        valid = {r["house_id"] for r in out}
+        return (
+            sorted(out, key=lambda r: (r["month"], r["house_id"], r["version"])),
+            sorted(invalid - valid if month else invalid),
+        )
 
-    def region_reports(self, who: Principal, month: str | None = None) -> list[dict]:
+    def region_reports(self, who: Principal, month: str | None = None) -> tuple[list[dict], list[str]]:
+        """The coordinator's region's valid submitted summaries and the houses whose stored one is not valid."""
         if who.role != "coordinator" or not who.region_code:
             raise AuthError("forbidden", 403)
-        return self.region_report_rows(who.region_code, month)
+        return self.region_report_check(who.region_code, month)
 
     def export_region_rollup(self, region_code: str, month: str, fmt: str, path, lang: str = "kk"):
         """The regional roll-up of `month` as a file (XLSX, PDF, CSV or HXL), from the submitted summaries."""
@@ -97,12 +126,9 @@ class RegionsMixin(StoreBase):
             "name_ru": region.get("name_ru", ""),
             "region_code": region_code,
         }
-        return export_rollup(
-            self.region_report_rows(region_code, month),
-            month,
-            fmt,
-            path,
-            lang=lang,
-            expected_houses=self.region_houses(region_code),
-            org=org,
+        rows, invalid = self.region_report_check(region_code, month)
+        result = export_rollup(
+            rows, month, fmt, path, lang=lang, expected_houses=self.region_houses(region_code), org=org
         )
+        result.invalid = invalid
+        return result

@@ -175,18 +175,38 @@ def test_coordinator_sees_submitted_summaries_of_region_only(make_client, server
             "month": "2026-10",
             "status": "submitted",
             "submitted_at": "2026-11-01",
-            "payload": {"events": 4, "volunteer_hours": 120},
+            "payload": {
+                "month": "2026-10",
+                "current": {"events": {"held": 4}, "volunteers": {"minutes": 120}},
+            },
         },
     )
-    a.insert("monthly_reports", {"month": "2026-11", "status": "draft", "payload": {"events": 1}})
-    b.insert("monthly_reports", {"month": "2026-10", "status": "submitted", "payload": {"events": 9}})
+    a.insert(
+        "monthly_reports",
+        {
+            "month": "2026-11",
+            "status": "draft",
+            "payload": {"month": "2026-11", "current": {"events": {"held": 1}}},
+        },
+    )
+    b.insert(
+        "monthly_reports",
+        {
+            "month": "2026-10",
+            "status": "submitted",
+            "payload": {"month": "2026-10", "current": {"events": {"held": 9}}},
+        },
+    )
     ca.sync(), cb.sync()
     token, _ = server.store.add_coordinator("KZ-71", "Astana coordinator")
     r = requests.get(server.url + "/v1/reports", headers={"Authorization": f"Bearer {token}"}, timeout=5)
     assert r.status_code == 200
     reports = r.json()["reports"]
     assert [(x["house_id"], x["month"]) for x in reports] == [(HOUSE_A, "2026-10")]
-    assert json.loads(reports[0]["payload"]) == {"events": 4, "volunteer_hours": 120}
+    assert json.loads(reports[0]["payload"]) == {
+        "month": "2026-10",
+        "current": {"events": {"held": 4}, "volunteers": {"minutes": 120}},
+    }
     assert "900101300123" not in r.text and "Дерек" not in r.text
     # A coordinator token cannot sync (that would hand it personal rows).
     r = _post(server, "/v1/sync", protocol.encode(ca.build_request()), token, **{"Content-Encoding": "gzip"})

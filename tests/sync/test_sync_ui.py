@@ -189,3 +189,58 @@ def test_needs_review_shows_a_row_that_could_not_be_applied(qtbot, window, serve
     page.keep_button.click()
     qtbot.waitUntil(lambda: store.open_conflicts_count() == 0, timeout=20000)
     assert store.scalar("SELECT count(*) FROM volunteers") == 0
+
+
+def _connect(qtbot, page, server, code):
+    page.url_edit.setText(server.url)
+    page.code_edit.setText(code)
+    page.connect_button.click()
+
+
+def test_a_pc_holding_records_asks_before_they_upload(qtbot, window, server, ui_lang):
+    from PySide6.QtWidgets import QMessageBox
+
+    ui_lang("ru")
+    store = window.ctx.store
+    for n in range(2):
+        store.insert("people", {"surname": f"Бұрынғы{n}", "name": "Жазба"})
+    page = _page(window)
+    code = server.store.new_enrol_code(HOUSE_A)
+    _connect(qtbot, page, server, code)
+    qtbot.waitUntil(lambda: page.upload_question is not None, timeout=10000)
+    text = page.upload_question.text()
+    assert "2 записи" in text and "2 человека" in text  # how many, of what, in Russian
+    page.upload_question.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: page.connect_button.isEnabled(), timeout=5000)
+    assert not window.ctx.sync.enrolled and server.store.rows("people", HOUSE_A) == []
+    assert "только на этом компьютере" in page.message.text()
+    # Asked again, the user uploads: the same code still works.
+    _connect(qtbot, page, server, code)
+    qtbot.waitUntil(lambda: page.upload_question is not None, timeout=10000)
+    upload = next(b for b in page.upload_question.buttons() if b.text() == "Загрузить и подключить")
+    upload.click()
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.status_page, timeout=10000)
+    qtbot.waitUntil(lambda: page.connect_button.isEnabled(), timeout=5000)
+    _sync_and_wait(qtbot, window)
+    assert len(server.store.rows("people", HOUSE_A)) == 2
+
+
+def test_an_empty_pc_connects_without_a_question(qtbot, window, server, ui_lang):
+    page = _page(window)
+    _connect(qtbot, page, server, server.store.new_enrol_code(HOUSE_A))
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.status_page, timeout=10000)
+    qtbot.waitUntil(lambda: page.connect_button.isEnabled(), timeout=5000)
+    assert window.ctx.sync.enrolled and page.upload_question is None
+
+
+def test_a_demo_database_says_why_it_cannot_connect(qtbot, window, server, ui_lang):
+    ui_lang("kk")
+    store = window.ctx.store
+    with store.transaction():
+        store.set_meta("demo", "1")
+    store.insert("people", {"surname": "Демо", "name": "Адам"})
+    page = _page(window)
+    _connect(qtbot, page, server, server.store.new_enrol_code(HOUSE_A))
+    qtbot.waitUntil(lambda: page.connect_button.isEnabled() and "демо" in page.message.text(), timeout=10000)
+    assert page.upload_question is None  # no question about uploading what never may upload
+    assert not window.ctx.sync.enrolled and server.store.rows("people", HOUSE_A) == []

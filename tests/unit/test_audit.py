@@ -158,3 +158,15 @@ def test_every_synced_table_has_a_name_on_screen(lang):
     lang("kk")
     assert table_label("aid_given") == "Берілген көмек"
     assert table_label("a_table_of_a_newer_version") == "a_table_of_a_newer_version"
+
+
+def test_the_export_writes_typed_formulas_as_text(store, admin, tmp_path):
+    store.actor = admin
+    person = store.insert("people", {"surname": '=HYPERLINK("http://x","y")', "name": "@SUM(A1)"})
+    store.update("people", person, {"name": "-2+3"})
+    path = tmp_path / "audit.xlsx"
+    audit.export_xlsx(store, AuditFilter(table="people"), str(path))
+    cells = [c for r in openpyxl.load_workbook(path).active.iter_rows() for c in r]
+    assert all(c.data_type != "f" for c in cells)
+    values = [c.value for c in cells]
+    assert "@SUM(A1)" in values and "-2+3" in values

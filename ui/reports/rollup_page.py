@@ -351,8 +351,18 @@ class RollupPage(QWidget):
         if fetched.missing:
             self._say(
                 "warn",
-                lambda: _("Fetched. Not submitted yet: {houses}").format(
-                    houses="; ".join(house_name(h) for h in fetched.houses if not h.submitted)
+                lambda: (
+                    _("Fetched. Not submitted yet: {houses}").format(
+                        houses="; ".join(house_name(h) for h in fetched.houses if not h.submitted)
+                    )
+                    + (
+                        " "
+                        + _("Left out, not a valid summary: {houses}").format(
+                            houses="; ".join(fetched.invalid)
+                        )
+                        if fetched.invalid
+                        else ""
+                    )
                 ),
             )
         else:

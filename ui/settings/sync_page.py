@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableWidget,
@@ -99,12 +100,38 @@ def unapplied_reason(reason) -> str:
     return _(template).format(field=_(field_label(name)) if name else "")
 
 
+def upload_question(check: pc_state.EnrolmentCheck) -> str:
+    """The question before a PC that already holds records connects: how many, of what, and what happens."""
+    names = {
+        "people": lambda n: ngettext("{count} person", "{count} people", n),
+        "events": lambda n: ngettext("{count} event or group record", "{count} event or group records", n),
+        "aid": lambda n: ngettext("{count} aid or donation record", "{count} aid or donation records", n),
+        "volunteers": lambda n: ngettext("{count} volunteer record", "{count} volunteer records", n),
+        "other": lambda n: ngettext("{count} other record", "{count} other records", n),
+    }
+    parts = [names[kind](n).format(count=n) for kind, n in check.counts.items() if n and kind in names]
+    head = ngettext(
+        "This PC already holds {count} record that no server has yet: {parts}.",
+        "This PC already holds {count} records that no server has yet: {parts}.",
+        check.total,
+    ).format(count=check.total, parts=", ".join(parts))
+    return (
+        head
+        + "\n\n"
+        + _(
+            "If you connect, they are uploaded to the house on the server, and every PC of the house receives "
+            "them. Upload them and connect?"
+        )
+    )
+
+
 class SyncPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.sync = sync_controller(ctx)
         self._conflicts: list[sync_conflicts.Conflict] = []
+        self.upload_question: QMessageBox | None = None  # open while it asks whether this PC's records upload
         layout = QVBoxLayout(self)
 
         self.server_box = QGroupBox(self)
@@ -354,6 +381,46 @@ class SyncPage(QWidget):
             self._say(N_("Enter both the server address and the enrolment code."))
             return
         self.connect_button.setEnabled(False)
+
+        def checked(check: pc_state.EnrolmentCheck) -> None:
+            # A demo database goes straight on: the enrolment refuses it, and says why, before anything is sent.
+            if check.demo or check.total == 0:
+                self._enrol(url, code)
+            else:
+                self._ask_upload(url, code, check)
+
+        ReadOp(self.ctx, pc_state.enrolment_check, parent=self).success(checked).failure(
+            self._on_check_failed
+        ).run()
+
+    def _on_check_failed(self, error) -> None:
+        self.connect_button.setEnabled(True)
+        self._message_source = None
+        self.message.setText(error.message)
+
+    def _ask_upload(self, url: str, code: str, check: pc_state.EnrolmentCheck) -> None:
+        """As on a first sync elsewhere: this PC's records go to the server only if the user says so."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question, _("Connect to the server"), upload_question(check), parent=self
+        )
+        upload = box.addButton(_("Upload and connect"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(upload)
+
+        def answered(_result: int) -> None:
+            self.upload_question = None
+            if box.clickedButton() is upload:
+                self._enrol(url, code)
+            else:
+                self.connect_button.setEnabled(True)
+                self._say(N_("Not connected. The records stay on this PC only."))
+
+        box.finished.connect(answered)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.upload_question = box
+        box.open()
+
+    def _enrol(self, url: str, code: str) -> None:
         self._say(N_("Connecting…"))
 
         def done(_house):

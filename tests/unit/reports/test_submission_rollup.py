@@ -162,3 +162,21 @@ def test_export_rollup_from_report_rows(fixture_store, tmp_path):
     assert result.submitted == ["KZ-55-01"] and result.missing == ["KZ-55-04"]
     assert result.summary.current["events"]["held"] == 3
     assert len(openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets) >= 5
+
+
+def test_a_summary_the_server_would_refuse_is_not_queued(fixture_store, lang):
+    import pytest
+
+    from desktop.reports.submission import ReportNotSubmittable, submit_month
+    from desktop.reports.summary import build_summary
+
+    summary = build_summary(fixture_store, "2026-10", today=dt.date(2026, 11, 20))
+    first = min(summary.names["items"])
+    summary.names["items"][first] = ["Ұн, тел. 8 701 123 45 67", "Мука", "кг", "кг"]
+    pending = fixture_store.pending_count()
+    lang("kk")
+    with pytest.raises(ReportNotSubmittable) as refused:
+        submit_month(fixture_store, "2026-10", summary=summary, today=dt.date(2026, 11, 20))
+    assert "ЖСН" in refused.value.message
+    assert fixture_store.pending_count() == pending
+    assert fixture_store.scalar("SELECT count(*) FROM monthly_reports") == 0
