@@ -1,0 +1,150 @@
+"""Reading a spreadsheet into rows of cells, whatever its format: XLSX (openpyxl, read-only) or CSV in UTF-8 (with
+or without BOM) or cp1251, separated by `;` or `,`, with CRLF or LF line ends. Each row keeps the number the
+spreadsheet shows it under (for CSV, the 1-based record number). The size is checked before anything is read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.importing.errors import MAX_BYTES, ImportFileError
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass
+class Sheet:
+    """The rows of one sheet: (row number as shown, cells). `encoding` and `delimiter` are those of a CSV file."""
+
+    name: str
+    rows: list[tuple[int, list[Any]]]
+    sheet_names: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def read_sheet(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Sheet:
+    """The rows of `sheet` (the first sheet by default) of an XLSX workbook, or of a CSV file. `encoding` and
+    `delimiter` override what is detected. Raises ImportFileError with the reason."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise ImportFileError("missing", name=name)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ImportFileError("too_big", name=name)
+    if size == 0:
+        raise ImportFileError("empty", name=name)
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(_OLE2):
+        # An encrypted OOXML workbook is an OLE2 container holding "EncryptedPackage"; any other is a legacy .xls.
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+            raise ImportFileError("protected", name=name)
+        raise ImportFileError("legacy_xls", name=name)
+    if head.startswith(_ZIP):
+        return _read_xlsx(path, sheet)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise ImportFileError("corrupt", name=name)
+    return _read_csv(path, encoding, delimiter)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
+    import openpyxl
+
+    name = path.name
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError("corrupt", name=name) from exc
+    except Exception as exc:
+        raise ImportFileError("corrupt", name=name) from exc
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise ImportFileError("no_sheet", name=name, sheet=sheet)
+        ws = book[sheet or names[0]]
+        rows: list[tuple[int, list[Any]]] = []
+        try:
+            for row in ws.iter_rows():
+                cells = [c.value for c in row]
+                if not cells:
+                    continue
+                number = next((c.row for c in row if getattr(c, "row", None)), None)
+                if number is None:
+                    continue
+                while cells and (cells[-1] is None or cells[-1] == ""):
+                    cells.pop()
+                if cells:
+                    rows.append((number, cells))
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise ImportFileError("corrupt", name=name) from exc
+        return Sheet(ws.title, rows, names)
+    finally:
+        book.close()
+
+
+def detect_encoding(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1251"
+
+
+def detect_delimiter(sample: str) -> str:
+    """`;` (what Excel writes in Kazakhstan and Russia), `,` or a tab: the one that splits the first lines most
+    evenly, outside quotes."""
+    lines = [line for line in sample.splitlines()[:20] if line.strip()]
+    best, best_score = ";", -1.0
+    for delim in (";", ",", "\t"):
+        counts = []
+        for line in lines:
+            try:
+                counts.append(len(next(csv.reader([line], delimiter=delim))) - 1)
+            except (csv.Error, StopIteration):
+                counts.append(0)
+        if not counts or max(counts) == 0:
+            continue
+        score = sum(counts) / len(counts) + max(counts)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Sheet:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise ImportFileError("corrupt", name=path.name)
+    encoding = encoding or detect_encoding(data)
+    try:
+        decoded = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ImportFileError("corrupt", name=path.name) from exc
+    delimiter = delimiter or detect_delimiter(decoded[:20000])
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
+        for number, cells in enumerate(reader, start=1):
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if cells:
+                rows.append((number, list(cells)))
+    except csv.Error as exc:
+        raise ImportFileError("corrupt", name=path.name) from exc
+    return Sheet(path.stem, rows, [path.stem], encoding, delimiter)
