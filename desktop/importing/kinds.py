@@ -30,6 +30,8 @@ _LANGUAGES = {
     "tt": ("тат", "tt"),
 }
 _YES = ("да", "есть", "имеется", "иә", "бар", "берілді", "дано", "получено", "yes", "+", "v", "✓", "1")
+# Kazakh words of event titles that happen to have no Kazakh-only letter ("Наурыз мейрамы").
+_KAZAKH_WORDS = ("мейрам", "мереке", "кеші", "байқау", "сайыс", "жиын", "тойы", "наурыз")
 _NO = ("нет", "жоқ", "no", "-", "0")
 
 
@@ -303,13 +305,20 @@ def member_row(row: Row, cells: list[Any], mapping: dict[str, int], ctx: Context
         born = dt.date.fromisoformat(birth)
         age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
         if age < 18 and (not guardian or consent_on is None):
-            # Never assumed: a minor joins only when the file states the guardian's consent.
-            row.errors.append(
-                ValidationError(
-                    "guardian_consent",
-                    N_("{field}: the member is under 18 and the file does not state the guardian's consent."),
+            # Never assumed: a minor joins only when the file states who gave the consent and when.
+            if said and consent_on is None:
+                template = N_(
+                    "{field}: the member is under 18; the file says consent was given but not when."
                 )
-            )
+            elif said is False or not consent_raw:
+                template = N_(
+                    "{field}: the member is under 18 and the file does not state the guardian's consent."
+                )
+            else:
+                template = N_(
+                    "{field}: the member is under 18; enter the parent or guardian who gave consent."
+                )
+            row.errors.append(ValidationError("guardian_consent", template))
             row.status = "reject"
     row.extra = {
         "group": group,
@@ -346,7 +355,8 @@ def event_row(row: Row, cells: list[Any], mapping: dict[str, int], ctx: Context)
     counts["total"] = max(counts["total"], counts["women"] + counts["men"])
     if row.errors:
         row.status = "reject"
-    is_kk = any(ch in "әғқңөұүһі" for ch in title.casefold())
+    folded = title.casefold()
+    is_kk = any(ch in "әғқңөұүһі" for ch in folded) or any(w in folded for w in _KAZAKH_WORDS)
     row.form = {"title": title}
     row.extra = {
         "title_kk": title if is_kk else "",

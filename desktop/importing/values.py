@@ -15,7 +15,6 @@ from desktop import text
 from desktop.errors import ValidationError
 from desktop.i18n import N_
 from desktop.people import DATE_FORMAT
-from desktop.phone import parse_phone
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Month names as people type them: ru (genitive, nominative, short) and kk (with the app's own "1990 ж. 5 наурыз").
@@ -75,6 +74,8 @@ def to_date(value: Any, field: str, today: dt.date) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1900 <= value <= 2100:  # a year alone, not a date (a serial this small is 1905)
+            raise ValidationError(field, _DATE_MSG)
         if 1 <= value < 2958466 and float(value).is_integer():
             if value == 60:  # Excel's 29 February 1900, which never was
                 raise ValidationError(field, _IMPOSSIBLE, value="29.02.1900")
@@ -83,7 +84,7 @@ def to_date(value: Any, field: str, today: dt.date) -> dt.date | None:
     s = clean_text(str(value))
     if not s:
         return None
-    if s.isdigit() and len(s) <= 5:
+    if s.isdigit() and len(s) == 5:  # a serial written out as text
         return to_date(int(s), field, today)
     if m := _NUMERIC.match(s):
         return _make(_year(m.group(3), today), int(m.group(2)), int(m.group(1)), field)
@@ -180,8 +181,8 @@ _SEPARATORS = re.compile(r"\s*(?:[,;/\n]|\s{2,}|\bили\b|\bнемесе\b)\s*"
 
 
 def to_phone(value: Any, field: str = "phone") -> tuple[str, list[ValidationError]]:
-    """The phone cell as the form would take it (the first number when a cell holds two, with a warning), checked by
-    the person form's own parser. An Excel number (87011234567.0) is read as its digits."""
+    """The phone cell as the form would take it: the first number when a cell holds two (with a warning), an Excel
+    number (87011234567.0) as its digits. The person form's own parser (people.validate_person) then checks it."""
     if value is None or value == "":
         return "", []
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -200,7 +201,6 @@ def to_phone(value: Any, field: str = "phone") -> tuple[str, list[ValidationErro
             first = "8" + digits  # 701 123 45 67 without the 8
         elif len(digits) == 11 and digits[0] == "7":
             first = "+" + digits  # 77011234567: the country code without its +
-    parse_phone(first, field)  # raises the form's own message
     return first, warnings
 
 
