@@ -11,16 +11,25 @@ from pathlib import Path
 
 from desktop.errors import DostyqError
 from desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
-from desktop.importing.commit import commit
+from desktop.importing.commit import commit, undo
 from desktop.importing.kinds import KINDS
 from desktop.importing.plan import dry_run
 from desktop.importing.report import as_json, write_report
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.undo and not (args.file and args.kind):
+        parser.error("give FILE and --kind, or --undo IMPORT_ID")
+    return args
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dostyq import", description="Import a spreadsheet into Dostyq.")
-    parser.add_argument("file", metavar="FILE", help="an .xlsx workbook or a .csv file")
-    parser.add_argument("--kind", required=True, choices=KINDS, help="what the rows are")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="an .xlsx workbook or a .csv file")
+    parser.add_argument("--kind", choices=KINDS, help="what the rows are")
+    parser.add_argument("--undo", metavar="IMPORT_ID", help="undo that import (the import_id it printed)")
     parser.add_argument("--db", metavar="PATH", help="the database file (default: this PC's)")
     parser.add_argument("--sheet", metavar="NAME", help="the sheet of a workbook (default: the first)")
     parser.add_argument("--header-row", type=int, metavar="N", help="the row number of the header")
@@ -32,7 +41,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the messages"
     )
-    return parser.parse_args(argv)
+    return parser
 
 
 def main(argv: list[str]) -> int:
@@ -46,6 +55,18 @@ def main(argv: list[str]) -> int:
     except DostyqError as exc:
         print(exc.message, file=sys.stderr)
         return 2
+    if args.undo:
+        try:
+            count = undo(store, args.undo)
+        except DostyqError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        finally:
+            store.close()
+        print(
+            json.dumps({"undone": count}) if args.json else _("Undone: {count} records.").format(count=count)
+        )
+        return 0
     try:
         plan = dry_run(
             store,

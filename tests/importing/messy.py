@@ -174,6 +174,7 @@ def recipients_xlsx(path: Path) -> Path:
     return path
 
 
+PREFIXES = ["701", "702", "705", "707", "747", "771", "775", "778"]  # Kazakh mobile codes
 SURNAMES = [
     "Ахметов",
     "Иванов",
@@ -207,7 +208,7 @@ def big_volunteers_xlsx(path: Path, rows: int, seed: int = 7) -> Path:
                 f"{SURNAMES[n % 10]} {NAMES[(n // 10) % 10]} {rnd.choice(NAMES)}ұлы",
                 birth.strftime("%d.%m.%Y"),
                 iin(birth, sex, 1000 + n % 5000),
-                f"8 70{n % 8} {n % 1000:03d} {n % 100:02d} {(n * 7) % 100:02d}",
+                f"8 {PREFIXES[n % 8]} {n % 1000:03d} {n % 100:02d} {(n * 7) % 100:02d}",
                 "каз, рус",
             ]
         )

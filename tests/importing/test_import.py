@@ -401,3 +401,16 @@ def test_the_command_line_dry_run_prints_the_json_without_starting_qt(tmp_path):
     store.close()
     bad = _cli(str(tmp_path / "missing.xlsx"), "--kind", "volunteers", "--lang", "ru", db=db)
     assert bad.returncode == 1 and "missing.xlsx" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_command_line_undoes_an_import(tmp_path):
+    path = messy.events_xlsx(tmp_path / "events.xlsx")
+    db = tmp_path / "house.sqlite"
+    done = _cli(str(path), "--kind", "events", "--json", db=db)
+    import_id = json.loads(done.stdout)["import_id"]
+    undone = _cli("--undo", import_id, "--json", db=db)
+    assert undone.returncode == 0, undone.stderr
+    assert json.loads(undone.stdout) == {"undone": 4}  # two events and their two headcounts
+    again = _cli("--undo", import_id, "--lang", "ru", db=db)
+    assert again.returncode == 1 and "уже отменён" in again.stderr
+    assert _cli("--dry-run", db=db).returncode == 2  # neither a file nor --undo
