@@ -64,6 +64,7 @@ def commit(
                 result.created[d[1]] for d in row.duplicates if d[0] == "row" and d[1] in result.created
             ]
             try:
+                # Each writer runs in its own savepoint: a row refused when written leaves nothing behind.
                 with store.transaction():
                     result.created[row.row] = writer.write(row, different)
             except people.DuplicatesFound:

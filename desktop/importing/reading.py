@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,9 +93,54 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
                     rows.append((number, cells))
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise ImportFileError("corrupt", name=name) from exc
-        return Sheet(ws.title, rows, names)
+        merged = _merged_ranges(path, getattr(ws, "_worksheet_path", None))
+        return Sheet(ws.title, _fill_merged(rows, merged) if merged else rows, names)
     finally:
         book.close()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number - 1
+
+
+def _merged_ranges(path: Path, member: str | None) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet as (first row, first column index, last row, last column index). A read-only
+    worksheet does not read them, so they are taken from the sheet's XML."""
+    if not member:
+        return []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(member)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    return [(int(r1), _column(c1), int(r2), _column(c2)) for c1, r1, c2, r2 in _MERGE.findall(data)]
+
+
+def _fill_merged(
+    rows: list[tuple[int, list[Any]]], merged: list[tuple[int, int, int, int]]
+) -> list[tuple[int, list[Any]]]:
+    """Every cell of a merged range holds the value of its first cell, as the sheet shows it (a group's name merged
+    down over its members). Rows only inside a range are added."""
+    by_number = {number: cells for number, cells in rows}
+    for r1, c1, r2, c2 in merged:
+        first = by_number.get(r1)
+        value = first[c1] if first is not None and c1 < len(first) else None
+        if value is None:
+            continue
+        for number in range(r1, r2 + 1):
+            cells = by_number.setdefault(number, [])
+            if len(cells) <= c2:
+                cells.extend([None] * (c2 + 1 - len(cells)))
+            for col in range(c1, c2 + 1):
+                if cells[col] is None:
+                    cells[col] = value
+    return sorted(by_number.items())
 
 
 def detect_encoding(data: bytes) -> str:

@@ -186,12 +186,37 @@ SURNAMES = [
     "Жаңабаев",
     "Ли",
     "Смагулов",
+    "Бекмұратов",
+    "Сидоров",
+    "Тоқтаров",
+    "Әбдірахманов",
+    "Қасымов",
+    "Мельников",
+    "Пак",
+    "Ермеков",
+    "Құлжанов",
+    "Шевченко",
+    "Байжанов",
+    "Оспанов",
+    "Тен",
+    "Жұмабаев",
+    "Кузнецов",
+    "Серікбаев",
+    "Мұхамеджанов",
+    "Юсупов",
+    "Ғабдуллин",
+    "Нұржанов",
 ]
-NAMES = ["Нұрлан", "Иван", "Виктор", "Ерлан", "Руслан", "Бахыт", "Дархан", "Асхат", "Олжас", "Тимур"]
+NAMES = [
+    "Нұрлан", "Иван", "Виктор", "Ерлан", "Руслан", "Бахыт", "Дархан", "Асхат", "Олжас", "Тимур", "Ерболат",
+    "Сергей", "Қайрат", "Әлихан", "Ғалым", "Андрей", "Бауыржан", "Дмитрий", "Марат", "Жандос", "Алексей",
+    "Серік", "Талғат", "Николай", "Мұрат", "Арман", "Павел", "Берік", "Данияр", "Ілияс",
+]  # fmt: skip
 
 
 def big_volunteers_xlsx(path: Path, rows: int, seed: int = 7) -> Path:
-    """`rows` volunteers, each a different person (distinct IINs and birth dates), for the benchmark."""
+    """`rows` volunteers, each a different person (distinct IINs and birth dates), for the benchmark: 900 surname and
+    name pairs, so each pair is shared by about six people, as common Kazakh and Russian names are."""
     rnd = random.Random(seed)
     book = openpyxl.Workbook(write_only=True)
     ws = book.create_sheet("Волонтеры")
@@ -205,12 +230,25 @@ def big_volunteers_xlsx(path: Path, rows: int, seed: int = 7) -> Path:
         ws.append(
             [
                 n + 1,
-                f"{SURNAMES[n % 10]} {NAMES[(n // 10) % 10]} {rnd.choice(NAMES)}ұлы",
+                f"{SURNAMES[n % 30]} {NAMES[(n // 30) % 30]} {rnd.choice(NAMES)}ұлы",
                 birth.strftime("%d.%m.%Y"),
                 iin(birth, sex, 1000 + n % 5000),
                 f"8 {PREFIXES[n % 8]} {n % 1000:03d} {n % 100:02d} {(n * 7) % 100:02d}",
                 "каз, рус",
             ]
         )
+    book.save(path)
+    return path
+
+
+def members_xlsx(path: Path) -> Path:
+    """The group's name written once and merged down over its members' rows, as houses lay out their lists."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Коллектив", "ФИО", "Дата рождения", "Дата вступления"])
+    ws.append(["Ансамбль «Айгөлек»", "Омарова Дина", "01.01.1995", "01.09.2024"])
+    ws.append([None, "Ким Ольга", "02.02.1996", "01.09.2024"])
+    ws.append([None, "Ли Анна", "03.03.1997", "01.09.2024"])
+    ws.merge_cells("A2:A4")
     book.save(path)
     return path

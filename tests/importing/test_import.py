@@ -414,3 +414,13 @@ def test_the_command_line_undoes_an_import(tmp_path):
     again = _cli("--undo", import_id, "--lang", "ru", db=db)
     assert again.returncode == 1 and "уже отменён" in again.stderr
     assert _cli("--dry-run", db=db).returncode == 2  # neither a file nor --undo
+
+
+def test_a_group_name_merged_down_over_its_members(store, clock, tmp_path):
+    plan = importing.dry_run(store, messy.members_xlsx(tmp_path / "members.xlsx"), "members")
+    assert importing.as_json(plan)["rejected"] == []
+    result = importing.commit(store, plan)
+    group = store.one("SELECT id FROM creative_groups WHERE name = 'Ансамбль «Айгөлек»'")
+    members = store.rows("SELECT person_id, joined FROM group_members WHERE group_id = ?", (group["id"],))
+    assert sorted(m["person_id"] for m in members) == sorted(result.created.values())
+    assert {m["joined"] for m in members} == {"2024-09-01"}
