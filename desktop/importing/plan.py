@@ -66,9 +66,12 @@ def _is_blank(cells: list[Any], mapping: dict[str, int]) -> bool:
     return all(c is None or str(c).strip() == "" for i, c in enumerate(cells) if i != number)
 
 
+_TOTALS_START = {t[0] for t in _TOTALS} | {"="}
+
+
 def _is_totals(cells: list[Any]) -> bool:
     for c in cells:
-        if isinstance(c, str):
+        if isinstance(c, str) and c.strip()[:1].casefold() in _TOTALS_START:
             s = text.fold(c.strip()).rstrip(":. ")
             if s.startswith("=") and any(f in c.upper() for f in _TOTAL_FORMULAS):
                 return True

@@ -80,13 +80,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
         ws = book[sheet or names[0]]
         rows: list[tuple[int, list[Any]]] = []
         try:
-            for row in ws.iter_rows():
-                cells = [c.value for c in row]
-                if not cells:
-                    continue
-                number = next((c.row for c in row if getattr(c, "row", None)), None)
-                if number is None:
-                    continue
+            # Values only (no cell objects); rows missing from the file come as empty ones, so the count is the
+            # row number the sheet shows.
+            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = list(row)
                 while cells and (cells[-1] is None or cells[-1] == ""):
                     cells.pop()
                 if cells:
