@@ -424,3 +424,24 @@ def test_a_group_name_merged_down_over_its_members(store, clock, tmp_path):
     members = store.rows("SELECT person_id, joined FROM group_members WHERE group_id = ?", (group["id"],))
     assert sorted(m["person_id"] for m in members) == sorted(result.created.values())
     assert {m["joined"] for m in members} == {"2024-09-01"}
+
+
+def test_a_csv_saved_by_excel_with_exponent_iins_and_a_future_birth_date(store, clock, tmp_path):
+    exponent = f"{messy.IIN_A[0]},{messy.IIN_A[1:]}E+11"  # Excel's "9,00305400111E+11" with a decimal comma
+    lines = [
+        "Тегі;Аты;Әкесінің аты;Туған күні;ЖСН;Телефон",
+        f'Серикова;Айгүл;;05.03.1990;"{exponent}";+7 701 123 45 67',
+        f"Сейітов;Нұрлан;;09.07.2004;{int(messy.IIN_B)};",  # 11 digits: the leading 0 lost
+        "Future;Person;;01.01.2030;;",
+        "Serikova;Aigul;;;;",  # Latin script, kept as written
+    ]
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    out = importing.as_json(importing.dry_run(store, path, "volunteers"))
+    assert out["imported"] == [
+        _person(2, "Серикова Айгүл", "+77011234567", "1990-03-05", messy.IIN_A),
+        _person(3, "Сейітов Нұрлан", None, "2004-07-09", messy.IIN_B),
+        _person(4, "Future Person"),
+        _person(5, "Serikova Aigul"),
+    ]
+    assert out["warnings"] == [{"row": 2, "field": "iin"}, {"row": 4, "field": "birth_date"}]
