@@ -85,6 +85,7 @@ def commit(
         result.records = len(made)
         record = {"at": clock.now().isoformat(), "kind": plan.kind, "rows": made, "undone": False}
         store.set_meta(_META + result.import_id, json.dumps(record))
+        store.set_meta(plan.layout.meta_key(plan.kind), json.dumps(plan.layout.mapping, sort_keys=True))
         store.audit(
             "import", details={"import_id": result.import_id, "kind": plan.kind, "records": len(made)}
         )

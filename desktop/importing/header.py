@@ -4,6 +4,7 @@ are passed over; the guess can be overridden column by column."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -205,6 +206,10 @@ class Layout:
     def signature(self) -> str:
         """What identifies a layout, so a mapping chosen once can be offered again for the same columns."""
         return "|".join(header_key(h) for h in self.headers)
+
+    def meta_key(self, kind: str) -> str:
+        digest = hashlib.sha256(self.signature().encode("utf-8")).hexdigest()[:24]
+        return f"import_layout:{kind}:{digest}"
 
 
 def guess_layout(rows: list[tuple[int, list[Any]]], kind: str) -> Layout | None:

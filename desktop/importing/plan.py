@@ -4,6 +4,7 @@ without writing anything. Its result says, row by row, what an import would do."
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +96,8 @@ def dry_run(
     progress=None,
 ) -> Plan:
     """Reads `path` and checks every row as an import of `kind` would, writing nothing. `header_row` and `mapping`
-    (column index → field) override the guesses."""
+    (column index → field) override the guesses; without `mapping`, the one used by the last import of a file
+    with the same header cells is taken."""
     if kind not in kinds.KINDS:
         raise ValueError(kind)
     today = today or clock.today()
@@ -108,6 +110,13 @@ def dry_run(
         raise ImportFileError("no_header", name=name)
     if mapping is not None:
         layout.mapping = dict(mapping)
+    else:
+        # The mapping chosen when a file of the same columns was imported before (commit remembers it).
+        remembered = store.get_meta(layout.meta_key(kind))
+        if remembered:
+            layout.mapping = {
+                int(k): f for k, f in json.loads(remembered).items() if f in hdr.KIND_FIELDS[kind]
+            }
     fields = set(layout.mapping.values())
     if kind in kinds.PERSON_KINDS and "full_name" not in fields and not {"surname", "name"} <= fields:
         raise ImportFileError("no_name_column", name=name)

@@ -445,3 +445,19 @@ def test_a_csv_saved_by_excel_with_exponent_iins_and_a_future_birth_date(store, 
         _person(5, "Serikova Aigul"),
     ]
     assert out["warnings"] == [{"row": 2, "field": "iin"}, {"row": 4, "field": "birth_date"}]
+
+
+def test_the_mapping_chosen_for_a_layout_is_remembered_for_the_next_file_like_it(store, clock, tmp_path):
+    first = messy.volunteers_xlsx(tmp_path / "first.xlsx")
+    guessed = importing.dry_run(store, first, "volunteers").layout.mapping
+    chosen = {i: f for i, f in guessed.items() if f != "email"}  # the user left the e-mail column out
+    importing.commit(store, importing.dry_run(store, first, "volunteers", mapping=chosen))
+    second = messy.volunteers_xlsx(tmp_path / "second.xlsx")
+    again = importing.dry_run(store, second, "volunteers")
+    assert again.layout.mapping == chosen
+    row5 = next(r for r in again.rows if r.row == 5)
+    assert (
+        row5.clean["email"] is None and row5.clean["iin"] == messy.IIN_A
+    )  # the e-mail column left out again
+    other = importing.dry_run(store, messy.cp1251_csv(tmp_path / "other.csv"), "volunteers")
+    assert "email" not in other.layout.mapping.values() and other.layout.mapping != chosen
