@@ -193,7 +193,7 @@ def imports(store: Store) -> list[dict]:
 
 
 def _referring(store: Store, made: list[list[str]]) -> int:
-    """How many live records not made by the import name one of its records."""
+    """How many live records not made by the import name one of its records (and people merged into one)."""
     ids = {row_id for _t, row_id in made}
     store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_ids (id TEXT PRIMARY KEY)")
     store.conn.execute("DELETE FROM import_ids")
@@ -202,8 +202,10 @@ def _referring(store: Store, made: list[list[str]]) -> int:
     for name, spec in SYNCED_TABLES.items():
         for column in spec.fields:
             if column.endswith("_id") or column == "merged_into":
+                # A person merged into an imported one is a tombstone that still points at it: it counts too.
+                live = "" if column == "merged_into" else "deleted = 0 AND "
                 count += store.scalar(
-                    f'SELECT count(*) FROM "{name}" WHERE deleted = 0 AND "{column}" IN (SELECT id FROM import_ids) '
+                    f'SELECT count(*) FROM "{name}" WHERE {live}"{column}" IN (SELECT id FROM import_ids) '
                     "AND id NOT IN (SELECT id FROM import_ids)"
                 )
     store.conn.execute("DELETE FROM import_ids")

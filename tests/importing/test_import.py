@@ -461,3 +461,14 @@ def test_the_mapping_chosen_for_a_layout_is_remembered_for_the_next_file_like_it
     )  # the e-mail column left out again
     other = importing.dry_run(store, messy.cp1251_csv(tmp_path / "other.csv"), "volunteers")
     assert "email" not in other.layout.mapping.values() and other.layout.mapping != chosen
+
+
+def test_undo_is_refused_when_someone_was_merged_into_an_imported_person(store, clock, tmp_path):
+    plan = importing.dry_run(store, messy.volunteers_xlsx(tmp_path / "v.xlsx"), "volunteers")
+    result = importing.commit(store, plan)
+    other = people.create_person(store, {"surname": "Иванова", "name": "Айгуль"}, today=app_clock.today())
+    store.update("people", other, {"merged_into": result.created[5]})  # what a merge leaves on the one merged
+    store.delete("people", other)
+    with pytest.raises(UndoRefused) as caught:
+        importing.undo(store, result.import_id)
+    assert caught.value.kind == "referred"
