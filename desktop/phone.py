@@ -6,6 +6,7 @@ a number typed without a country code is read as a Kazakh one (a leading 8 is th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import phonenumbers
@@ -32,6 +33,13 @@ def parse_phone(value: str, field: str = "phone") -> Phone | None:
     value = (value or "").strip()
     if not value:
         return None
+    return _parse(value, field)
+
+
+# A number is parsed again by each check on the way to the store (an import checks every row once in its dry run
+# and twice when it writes); the answer for a string never changes, so good ones are remembered.
+@functools.lru_cache(maxsize=16384)
+def _parse(value: str, field: str) -> Phone:
     if any(ch.isalpha() for ch in value):
         raise ValidationError(
             field, N_("{field}: a phone number may contain only digits, spaces, +, ( ) and -.")

@@ -51,7 +51,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import"]:
+        # `dostyq import FILE --kind …`: the command-line import; it never starts Qt.
+        from desktop.importing.cli import main as import_main
+
+        return import_main(argv[1:])
+    args = parse_args(argv)
     if args.version:
         print(f"Dostyq {desktop.__version__}")
         return 0
