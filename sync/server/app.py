@@ -49,8 +49,10 @@ _MEDIA = {
 }
 
 
-def _error(status: int, code: str, detail: str = "") -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail, "protocol": PROTOCOL_VERSION}, status_code=status)
+def _error(status: int, code: str, detail: str = "", **extra: Any) -> JSONResponse:
+    return JSONResponse(
+        {"error": code, "detail": detail, "protocol": PROTOCOL_VERSION, **extra}, status_code=status
+    )
 
 
 class RateLimited(Exception):
@@ -125,7 +127,12 @@ def create_app(
 
     @app.exception_handler(RateLimited)
     async def _rate_limited(_request: Request, exc: RateLimited):
-        response = _error(429, "rate_limited", f"too many requests from this address; retry in {exc.wait} s")
+        response = _error(
+            429,
+            "rate_limited",
+            f"too many requests from this address; retry in {exc.wait} s",
+            retry_after=exc.wait,
+        )
         response.headers["Retry-After"] = str(exc.wait)
         return response
 

@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from sync import protocol
+from desktop.store import Store
+from sync import errors, protocol
+from sync.client import SyncClient
 from sync.server.store import ServerStore
 from tests.sync.conftest import HOUSE_A
 from tests.sync.test_security import _state
@@ -113,7 +115,7 @@ def _from(server, source: str, path: str, body: bytes = b"{}") -> tuple[int, dic
         conn.close()
 
 
-def test_enrol_code_guessing_gets_429_with_retry_after(server, clock):
+def test_enrol_code_guessing_gets_429_with_retry_after(server, clock, tmp_path):
     before = _state(server)
     answers = [_from(server, "127.0.0.1", "/v1/enrol", _enrol_body(f"GUESS-{i:04d}"))[0] for i in range(30)]
     refused = [s for s in answers if s == 429]
@@ -122,15 +124,20 @@ def test_enrol_code_guessing_gets_429_with_retry_after(server, clock):
     assert status == 429 and body["error"] == "rate_limited"
     wait = int(headers["retry-after"])
     assert 1 <= wait <= 60
-    # Even the right code waits: a guesser cannot tell a hit from a miss while refused.
+    # Even the right code waits: a guesser cannot tell a hit from a miss while refused. The PC says how long.
     code = server.store.new_enrol_code("KZ-71-01")
-    assert _from(server, "127.0.0.1", "/v1/enrol", _enrol_body(code))[0] == 429
+    pc = Store(tmp_path / "pc.sqlite")
+    with pytest.raises(errors.TooManyRequests) as err:
+        SyncClient.enrol(pc, server.url, code)
+    assert f"{wait} s" in err.value.message
     # Another address is not held up by this one.
     assert _from(server, "127.0.0.2", "/v1/enrol", _enrol_body("OTHER-ADDR"))[0] == 400
     # Once the wait is over, the address may try again.
     clock.advance(wait)
-    assert _from(server, "127.0.0.1", "/v1/enrol", _enrol_body(code))[0] == 200
-    assert _state(server)[1:] == before[1:]
+    SyncClient.enrol(pc, server.url, code)
+    assert pc.get_meta("house_id") == "KZ-71-01"
+    pc.close()
+    assert _state(server)[1:] == before[1:]  # no row, op or request from the refused attempts
 
 
 def test_packet_flood_gets_429_with_retry_after(server, clock):
