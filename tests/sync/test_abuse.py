@@ -22,6 +22,7 @@ import requests
 from desktop.store import Store
 from sync import errors, protocol
 from sync.client import SyncClient
+from sync.server.limits import Rate, RateLimiter
 from sync.server.store import ServerStore
 from tests.sync.conftest import HOUSE_A
 from tests.sync.test_security import _state
@@ -155,6 +156,7 @@ _SERVE = """
 import sys, threading
 import uvicorn
 from sync.server.app import create_app
+from sync.server.limits import Rate, RateLimiter
 from sync.server.store import ServerStore
 server = uvicorn.Server(uvicorn.Config(create_app(ServerStore(sys.argv[1])), host="127.0.0.1", port=0,
                                        log_level="warning"))
@@ -225,3 +227,21 @@ def test_health_answers_while_a_big_body_is_decoded(own_process):
     assert asked_in_flight >= 1, "the big request ended before /health was asked"
     assert slowest < 0.5, f"/health took {slowest:.2f} s while the body was decoded"
     assert _state(server) == before
+
+
+def test_rate_limiter_buckets():
+    now = [100.0]
+    limiter = RateLimiter(Rate(per_minute=6, burst=2), monotonic=lambda: now[0], max_addresses=3)
+    assert [limiter.take("a") for _ in range(3)] == [0, 0, 10]  # one token every 10 s
+    now[0] += 4
+    assert limiter.take("a") == 6  # a refused request spends nothing: the wait only shrinks
+    now[0] += 6
+    assert limiter.take("a") == 0 and limiter.take("a") == 10
+    now[0] += 3600
+    assert [limiter.take("a") for _ in range(3)] == [0, 0, 10]  # refilled up to the burst, no further
+    # Past max_addresses the least recently seen address is forgotten (and starts again with a full bucket).
+    for address in ("b", "c", "d"):
+        limiter.take(address)
+    assert limiter.take("a") == 0
+    with pytest.raises(ValueError):
+        Rate(per_minute=0, burst=1)
