@@ -245,3 +245,35 @@ def test_rate_limiter_buckets():
     assert limiter.take("a") == 0
     with pytest.raises(ValueError):
         Rate(per_minute=0, burst=1)
+
+
+def test_untrusted_json_limits():
+    depth = protocol.MAX_JSON_DEPTH
+    assert protocol.loads_untrusted(b"[" * depth + b"]" * depth) is not None
+    for raw in (
+        b"[" * (depth + 1) + b"]" * (depth + 1),
+        b'{"a":' * (depth + 1) + b"1" + b"}" * (depth + 1),
+        b"[" * 100_000 + b"]" * 100_000,
+        b"1" * (protocol.MAX_INT_DIGITS + 1),
+        b"-" + b"1" * (protocol.MAX_INT_DIGITS + 1),
+        b"[1e999]",
+        b'{"x":NaN}',
+        b"-Infinity",
+        b"[" + b"0," * protocol.MAX_JSON_VALUES + b"0]",
+        b"\xff",
+    ):
+        with pytest.raises(protocol.ProtocolError) as err:
+            protocol.loads_untrusted(raw)
+        assert err.value.code == "malformed", raw[:40]
+    assert protocol.loads_untrusted(b"[-18446744073709551615, 18446744073709551615, 1.5e300]") == [
+        -(2**64 - 1),
+        2**64 - 1,
+        1.5e300,
+    ]
+    # What a real request holds passes unchanged.
+    message = {"v": 1, "ops": [{"fields": {"n": 2**63 - 1, "s": "Қайрат", "f": 0.5, "b": True, "z": None}}]}
+    assert protocol.decode_untrusted(protocol.encode(message)) == message
+    # The client's own decoder turns deep or over-long JSON into a ProtocolError too, not a RecursionError.
+    for raw in (DEEP, HUGE_INT):
+        with pytest.raises(protocol.ProtocolError):
+            protocol.decode(raw, gzipped=False)
