@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -139,6 +140,13 @@ def create_app(
     @app.exception_handler(ProtocolError)
     async def _protocol_error(_request: Request, exc: ProtocolError):
         return _error(_STATUS.get(exc.code, 400), exc.code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_query(_request: Request, exc: RequestValidationError):
+        # A missing or mistyped query parameter: the project's error body, not FastAPI's list of errors.
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(400, "malformed", f"{where}: {first.get('msg', '')}"[:300])
 
     @app.exception_handler(AuthError)
     async def _auth_error(_request: Request, exc: AuthError):

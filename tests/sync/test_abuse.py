@@ -104,6 +104,18 @@ def test_deep_or_huge_json_is_400_on_every_endpoint(make_client, server, payload
     assert requests.get(server.url + "/health", timeout=5).status_code == 200
 
 
+def test_bad_query_parameters_get_the_error_body(server):
+    token, _ = server.store.add_coordinator("KZ-71")
+    auth = {"Authorization": f"Bearer {token}"}
+    for params in ({}, {"month": "2026-10", "x": "1", "format": ["csv", "pdf"]}):
+        r = requests.get(server.url + "/v1/reports/rollup", params=params, headers=auth, timeout=10)
+        if params:
+            assert r.status_code == 200  # unknown and repeated parameters are not an error
+            continue
+        _refused(r, 400, "malformed")
+        assert "month" in r.json()["detail"]
+
+
 def _from(server, source: str, path: str, body: bytes = b"{}") -> tuple[int, dict, dict]:
     """POST from a chosen loopback address (the whole 127/8 reaches a server on 127.0.0.1)."""
     host = urlsplit(server.url)
