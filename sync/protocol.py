@@ -241,6 +241,27 @@ def _check_shape(obj: Any) -> None:
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _check_text(obj: Any) -> None:
+    """Every string and key is UTF-8 (a lone surrogate from a \\ud800 escape is not: it could never be stored or
+    sent on)."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ProtocolError("malformed", "text with a lone surrogate") from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def loads_untrusted(raw: bytes) -> Any:
     """JSON from outside (a request, a file): limited in depth, integer length, values; NaN and Infinity refused.
 
@@ -263,6 +284,8 @@ def loads_untrusted(raw: bytes) -> Any:
         raise ProtocolError("malformed", "not JSON") from exc
     if isinstance(obj, (dict, list)):
         _check_shape(obj)
+    if _SURROGATE_ESCAPE.search(raw):  # a surrogate escape somewhere (a pair is fine): look at every string
+        _check_text(obj)
     return obj
 
 

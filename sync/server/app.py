@@ -51,6 +51,8 @@ _MEDIA = {
 
 
 def _error(status: int, code: str, detail: str = "", **extra: Any) -> JSONResponse:
+    # A detail may quote the request (a field name, a version): at most 300 characters, and always UTF-8.
+    detail = detail[:300].encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse(
         {"error": code, "detail": detail, "protocol": PROTOCOL_VERSION, **extra}, status_code=status
     )

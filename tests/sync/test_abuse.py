@@ -64,7 +64,9 @@ def test_enrol_gzip_bomb_is_refused_before_inflating(server):
 
 
 @pytest.mark.parametrize("gzipped", [False, True])
-@pytest.mark.parametrize("payload", ["deep", "huge_int", "deep_in_field", "huge_int_in_field", "nan"])
+@pytest.mark.parametrize(
+    "payload", ["deep", "huge_int", "deep_in_field", "huge_int_in_field", "nan", "lone_surrogate"]
+)
 def test_deep_or_huge_json_is_400_on_every_endpoint(make_client, server, payload, gzipped):
     a, ca = make_client()
     token = ca.state("token")
@@ -76,6 +78,7 @@ def test_deep_or_huge_json_is_400_on_every_endpoint(make_client, server, payload
         "deep_in_field": b"[" * 100 + b"1" + b"]" * 100,
         "huge_int_in_field": HUGE_INT,
         "nan": b"NaN",
+        "lone_surrogate": b'"\\ud800"',
     }[payload]
 
     def with_field(obj: dict, key: str) -> bytes:
