@@ -54,6 +54,12 @@ class NotEnrolled(SyncError):
     )
 
 
+class TooManyRequests(SyncError):
+    """The server's per-address limit (enrolment attempts, sync files) is reached for now."""
+
+    template = N_("Too many attempts from this address. Wait {seconds} s and try again.")
+
+
 class ServerRefused(SyncError):
     template = N_("The server refused the request ({code}).")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import re
 import zlib
 from typing import Any, Literal
@@ -20,6 +21,12 @@ PROTOCOL_VERSION = 1
 # Limits that keep a single request bounded on both sides.
 MAX_BODY_BYTES = 8 * 1024 * 1024  # compressed request body
 MAX_INFLATED_BYTES = 64 * 1024 * 1024  # after gunzip (guards against gzip bombs)
+MAX_ENROL_BYTES = 16 * 1024  # an enrolment request, on the wire and after gunzip
+# What a message from outside may hold (decode_untrusted): a deeper nesting, a longer integer, more values, or a
+# NaN/Infinity is refused as malformed before any model sees it.
+MAX_JSON_DEPTH = 32
+MAX_INT_DIGITS = 20  # every 64-bit integer, signed or not
+MAX_JSON_VALUES = 2_500_000  # a full request of 5000 ops of 200 stamped fields fits
 MAX_OPS_PER_REQUEST = 5000
 MAX_TEXT_CHARS = 100_000
 DEFAULT_PAGE_BYTES = 64 * 1024
@@ -207,8 +214,101 @@ def decode(
         raise ProtocolError("too_large")
     try:
         return json.loads(raw.decode("utf-8"), object_hook=_hand_over if interruptible else None)
+    except RecursionError:
+        raise ProtocolError("malformed", "JSON nested too deep") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError("malformed", "not JSON") from exc
+    except ValueError as exc:  # an integer of more digits than int() takes
+        raise ProtocolError("malformed", "number too long") from exc
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) - text.startswith("-") > MAX_INT_DIGITS:
+        raise ProtocolError("malformed", f"integer of more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ProtocolError("malformed", "number out of range")
+    return value
+
+
+def _no_constant(text: str) -> None:
+    raise ProtocolError("malformed", f"{text} is not a JSON number")
+
+
+def _check_shape(obj: Any) -> None:
+    """At most MAX_JSON_DEPTH levels and MAX_JSON_VALUES values, walked without recursion."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    values = 0
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        values += len(children)
+        if depth > MAX_JSON_DEPTH:
+            raise ProtocolError("malformed", f"JSON nested deeper than {MAX_JSON_DEPTH}")
+        if values > MAX_JSON_VALUES:
+            raise ProtocolError("malformed", f"more than {MAX_JSON_VALUES} JSON values")
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _check_text(obj: Any) -> None:
+    """Every string and key is UTF-8 (a lone surrogate from a \\ud800 escape is not: it could never be stored or
+    sent on)."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ProtocolError("malformed", "text with a lone surrogate") from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def loads_untrusted(raw: bytes) -> Any:
+    """JSON from outside (a request, a file): limited in depth, integer length, values; NaN and Infinity refused.
+
+    Every number and object calls a Python hook, so a thread decoding a huge body lets the others run (the
+    server's event loop answers /health meanwhile). Any refusal is a ProtocolError("malformed"), never a
+    RecursionError or ValueError of the decoder."""
+    try:
+        obj = json.loads(
+            raw.decode("utf-8"),
+            object_hook=_hand_over,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
+            parse_constant=_no_constant,
+        )
+    except ProtocolError:
+        raise
+    except RecursionError:
+        raise ProtocolError("malformed", f"JSON nested deeper than {MAX_JSON_DEPTH}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError("malformed", "not JSON") from exc
+    if isinstance(obj, (dict, list)):
+        _check_shape(obj)
+    if _SURROGATE_ESCAPE.search(raw):  # a surrogate escape somewhere (a pair is fine): look at every string
+        _check_text(obj)
+    return obj
+
+
+def decode_untrusted(data: bytes, gzipped: bool = True, limit: int = MAX_INFLATED_BYTES) -> Any:
+    """decode() of a message from outside: inflated to at most `limit` bytes, then loads_untrusted. Slow on
+    purpose-made bodies: call it off the event loop."""
+    raw = inflate(data, limit) if gzipped else data
+    if len(raw) > limit:
+        raise ProtocolError("too_large", f"body over {limit} bytes")
+    return loads_untrusted(raw)
 
 
 def check_version(obj: Any) -> None:

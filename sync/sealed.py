@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from sync.protocol import ID_RE, ProtocolError
+from sync.protocol import ID_RE, ProtocolError, loads_untrusted
 
 MAGIC = b"DOSTYQ-SYNC-FILE/2\n"
 SERVER = "server"  # the recipient id (and sender id) of the central server
@@ -161,9 +161,10 @@ def read(data: bytes) -> Sealed:
         raise ProtocolError("malformed", "no header")
     header_bytes = data[len(MAGIC) : end]
     try:
-        header = json.loads(header_bytes.decode("ascii"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ProtocolError("tampered", "header") from None
+        header_bytes.decode("ascii")
+        header = loads_untrusted(header_bytes)  # depth, integer length and values bounded: 4xx, never 500
+    except (UnicodeDecodeError, ProtocolError):
+        raise ProtocolError("malformed", "header") from None
     if not isinstance(header, dict) or header.get("v") != 2:
         raise ProtocolError(
             "protocol_version", f"sync file version {header.get('v') if isinstance(header, dict) else '?'}"

@@ -113,6 +113,9 @@ def refusal(exc: Refused, url: str) -> errors.SyncError:
         return errors.EnrolCodeUsed()
     if code == "code_expired":
         return errors.EnrolCodeExpired()
+    if code == "rate_limited":
+        wait = exc.body.get("retry_after")
+        return errors.TooManyRequests(seconds=wait if isinstance(wait, int) and wait > 0 else 60)
     if exc.status == 404:
         return errors.BadServerUrl(url=url)
     return errors.ServerRefused(code=code)

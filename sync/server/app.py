@@ -1,5 +1,9 @@
 """The HTTP face of the central server (FastAPI). Bodies are gzip JSON; every refusal is a 4xx with
 `{"error": <code>, "detail": <text>}` and changes nothing.
+
+Bodies are read against a per-endpoint ceiling (on the wire and inflated), and decoded and validated in the
+thread pool with protocol.decode_untrusted, so the event loop (and /health) keeps answering while a big or
+purpose-made body is parsed. Enrolment and sync files, which need no token, are rate-limited per address.
 """
 
 from __future__ import annotations
@@ -7,9 +11,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +25,10 @@ from desktop.reports.files import FORMATS, SUFFIXES
 from sync import protocol, sealed
 from sync.protocol import PROTOCOL_VERSION, ProtocolError
 from sync.server.files import apply_packet
+from sync.server.limits import ENROL_RATE, PACKET_RATE, Rate, RateLimiter
 from sync.server.store import AuthError, EnrolError, ServerStore, default_url
+
+T = TypeVar("T")
 
 _STATUS = {
     "malformed": 400,
@@ -32,6 +42,7 @@ _STATUS = {
     "not_addressed": 400,
     "expired": 410,
     "no_keys": 403,
+    "rate_limited": 429,
 }
 
 __all__ = ["app_from_env", "apply_packet", "create_app"]
@@ -46,8 +57,26 @@ _MEDIA = {
 }
 
 
-def _error(status: int, code: str, detail: str = "") -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail, "protocol": PROTOCOL_VERSION}, status_code=status)
+def _error(status: int, code: str, detail: str = "", **extra: Any) -> JSONResponse:
+    # A detail may quote the request (a field name, a version): at most 300 characters, and always UTF-8.
+    detail = detail[:300].encode("utf-8", "backslashreplace").decode("utf-8")
+    return JSONResponse(
+        {"error": code, "detail": detail, "protocol": PROTOCOL_VERSION, **extra}, status_code=status
+    )
+
+
+class RateLimited(Exception):
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
+
+
+def _limit(limiter: RateLimiter | None, request: Request) -> None:
+    if limiter is None:
+        return
+    wait = limiter.take(request.client.host if request.client else "")
+    if wait:
+        raise RateLimited(wait)
 
 
 async def _read_body(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> bytes:
@@ -63,12 +92,31 @@ async def _read_body(request: Request, limit: int = protocol.MAX_BODY_BYTES) -> 
     return b"".join(chunks)
 
 
-async def _read_message(request: Request):
-    body = await _read_body(request)
+async def _read_message(request: Request, limit: int, inflated_limit: int, parse: Callable[[Any], T]) -> T:
+    """The body, read up to `limit` bytes, inflated up to `inflated_limit`, decoded and parsed in the thread pool."""
     encoding = request.headers.get("content-encoding", "").lower()
     if encoding not in ("", "identity", "gzip"):
         raise ProtocolError("unsupported_encoding", encoding)
-    return protocol.decode(body, gzipped=encoding == "gzip")
+    body = await _read_body(request, limit)
+    return await run_in_threadpool(
+        lambda: parse(protocol.decode_untrusted(body, gzipped=encoding == "gzip", limit=inflated_limit))
+    )
+
+
+def _enrol_request(message: Any) -> protocol.EnrolRequest:
+    protocol.check_version(message)
+    try:
+        return protocol.EnrolRequest.model_validate(message)
+    except ValidationError as exc:
+        raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
+
+
+def _keys_request(message: Any) -> protocol.KeysRequest:
+    protocol.check_version(message)
+    try:
+        return protocol.KeysRequest.model_validate(message)
+    except ValidationError as exc:
+        raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
 
 
 def _reply(request: Request, message: dict) -> Response:
@@ -86,13 +134,36 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
-def create_app(store: ServerStore) -> FastAPI:
+def create_app(
+    store: ServerStore, *, enrol_rate: Rate | None = ENROL_RATE, packet_rate: Rate | None = PACKET_RATE
+) -> FastAPI:
+    """`enrol_rate`, `packet_rate`: per-address limits of /v1/enrol and /v1/packet (None: unlimited)."""
     app = FastAPI(title="Dostyq server", version=str(PROTOCOL_VERSION), docs_url=None, redoc_url=None)
     app.state.store = store
+    enrol_limiter = RateLimiter(enrol_rate) if enrol_rate else None
+    packet_limiter = RateLimiter(packet_rate) if packet_rate else None
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(_request: Request, exc: RateLimited):
+        response = _error(
+            429,
+            "rate_limited",
+            f"too many requests from this address; retry in {exc.wait} s",
+            retry_after=exc.wait,
+        )
+        response.headers["Retry-After"] = str(exc.wait)
+        return response
 
     @app.exception_handler(ProtocolError)
     async def _protocol_error(_request: Request, exc: ProtocolError):
         return _error(_STATUS.get(exc.code, 400), exc.code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_query(_request: Request, exc: RequestValidationError):
+        # A missing or mistyped query parameter: the project's error body, not FastAPI's list of errors.
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(400, "malformed", f"{where}: {first.get('msg', '')}"[:300])
 
     @app.exception_handler(AuthError)
     async def _auth_error(_request: Request, exc: AuthError):
@@ -110,18 +181,15 @@ def create_app(store: ServerStore) -> FastAPI:
     async def sync(request: Request):
         # Authenticate before reading the body: an unknown caller cannot make us inflate anything.
         who = await run_in_threadpool(store.authenticate, _bearer(request))
-        message = await _read_message(request)
-        req = protocol.parse_request(message)
+        req = await _read_message(
+            request, protocol.MAX_BODY_BYTES, protocol.MAX_INFLATED_BYTES, protocol.parse_request
+        )
         return _reply(request, await run_in_threadpool(store.sync, who, req))
 
     @app.post("/v1/enrol")
     async def enrol(request: Request):
-        message = await _read_message(request)
-        protocol.check_version(message)
-        try:
-            req = protocol.EnrolRequest.model_validate(message)
-        except ValidationError as exc:
-            raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
+        _limit(enrol_limiter, request)
+        req = await _read_message(request, protocol.MAX_ENROL_BYTES, protocol.MAX_ENROL_BYTES, _enrol_request)
         token, token_id, house, server_keys = await run_in_threadpool(_enrol, store, req)
         return _reply(
             request,
@@ -141,12 +209,7 @@ def create_app(store: ServerStore) -> FastAPI:
         who = await run_in_threadpool(store.authenticate, _bearer(request))
         if who.role != "device":
             raise AuthError("forbidden", 403)
-        message = await _read_message(request)
-        protocol.check_version(message)
-        try:
-            req = protocol.KeysRequest.model_validate(message)
-        except ValidationError as exc:
-            raise ProtocolError("malformed", str(exc.errors()[0]["msg"])) from None
+        req = await _read_message(request, protocol.MAX_ENROL_BYTES, protocol.MAX_ENROL_BYTES, _keys_request)
         await run_in_threadpool(store.set_device_keys, who, req.sign_key, req.box_key)
         server = await run_in_threadpool(store.file_public_keys)
         return _reply(
@@ -161,6 +224,7 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.post("/v1/packet")
     async def packet(request: Request):
         """Sneakernet over HTTP: a sealed request file in, a sealed answer file out."""
+        _limit(packet_limiter, request)
         body = await _read_body(request, protocol.MAX_FILE_BYTES)
         answer = await run_in_threadpool(apply_packet, store, body)
         return Response(answer, media_type="application/octet-stream")

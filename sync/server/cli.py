@@ -1,6 +1,7 @@
 """`dostyq-server`: run the central server and administer houses, devices and packets.
 
     dostyq-server serve [--host 127.0.0.1] [--port 8765] [--data DIR]
+                        [--enrol-per-minute 10] [--enrol-burst 5] [--packet-per-minute 60] [--packet-burst 20]
     dostyq-server house add CODE --region KZ-71 --name-kk "…" --name-ru "…"
     dostyq-server house list
     dostyq-server device code HOUSE [--hours 48]
@@ -25,6 +26,7 @@ import sys
 from pathlib import Path
 
 from sync.server import files_cli, rows_cli
+from sync.server.limits import ENROL_RATE, PACKET_RATE, Rate
 from sync.server.store import ServerStore, default_url
 
 
@@ -33,6 +35,11 @@ def _store(args) -> ServerStore:
         args.data or os.environ.get("DOSTYQ_DATA_DIR") or Path.cwd() / "data"
     )
     return ServerStore(url)
+
+
+def _rate(per_minute: float, burst: int) -> Rate | None:
+    """A per-address limit from the serve options; 0 a minute turns it off."""
+    return Rate(per_minute, burst) if per_minute > 0 else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--data", dest="data_serve")
+    limits = (
+        ("enrol", ENROL_RATE, "enrolment attempts"),
+        ("packet", PACKET_RATE, "sync files posted"),
+    )
+    for name, rate, what in limits:
+        serve.add_argument(
+            f"--{name}-per-minute",
+            type=float,
+            default=rate.per_minute,
+            help=f"{what} a minute from one address (0: no limit)",
+        )
+        serve.add_argument(
+            f"--{name}-burst", type=int, default=rate.burst, help=f"{what} at once from one address"
+        )
 
     house = sub.add_parser("house").add_subparsers(dest="action", required=True)
     add = house.add_parser("add", help="register a house of friendship")
@@ -101,10 +122,14 @@ def main(argv: list[str] | None = None) -> int:
         from sync.server.app import create_app
 
         args.data = args.data_serve or args.data
+        if args.enrol_burst < 1 or args.packet_burst < 1:
+            parser.error("a burst is at least 1")
+        enrol_rate = _rate(args.enrol_per_minute, args.enrol_burst)
+        packet_rate = _rate(args.packet_per_minute, args.packet_burst)
         store = _store(args)
         print(f"Dostyq server on http://{args.host}:{args.port} ({store.dialect})", flush=True)
         uvicorn.run(
-            create_app(store),
+            create_app(store, enrol_rate=enrol_rate, packet_rate=packet_rate),
             host=args.host,
             port=args.port,
             server_header=False,

@@ -183,10 +183,8 @@ def apply_packet(store: ServerStore, data: bytes) -> bytes:
         if keys is None:
             raise ProtocolError("no_keys", "this PC has no sync-file keys on the server")
         sealed.verify(box, signature, body, keys["sign_key"])
-    try:
-        message = protocol.decode(body, limit=protocol.MAX_INFLATED_BYTES)
-    except RecursionError:
-        raise ProtocolError("malformed", "nested too deep") from None
+    # From outside: held to the limits of any request (depth, integer length, value count; 400, never 500).
+    message = protocol.decode_untrusted(body, limit=protocol.MAX_INFLATED_BYTES)
     if not isinstance(message, dict):
         raise ProtocolError("malformed", "not an object")
     enrol = message.pop("enrol", None)

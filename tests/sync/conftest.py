@@ -110,12 +110,13 @@ class LiveServer:
         self._server.should_exit = True
 
 
-def start_server(store: ServerStore) -> LiveServer:
+def start_server(store: ServerStore, **app_options) -> LiveServer:
+    """uvicorn in a thread of this process; `app_options` go to create_app (e.g. enrol_rate=None)."""
     import uvicorn
 
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(store),
+            create_app(store, **app_options),
             host="127.0.0.1",
             port=0,
             log_level="warning",

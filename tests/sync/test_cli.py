@@ -83,6 +83,10 @@ def test_serve_runs_with_no_set_up(tmp_path):
             str(port),
             "--data",
             str(tmp_path / "data"),
+            "--enrol-burst",
+            "2",
+            "--enrol-per-minute",
+            "1",
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -100,6 +104,13 @@ def test_serve_runs_with_no_set_up(tmp_path):
                 time.sleep(0.1)
         assert body == {"status": "ok", "protocol": 1, "database": "sqlite"}
         assert (tmp_path / "data" / "dostyq-server.sqlite3").exists()
+        # The rate options reach the app: two enrolment attempts at once, then a minute's wait.
+        guess = {"v": 1, "code": "ABCD-EFGH-JKLM", "device_id": "pc-1"}
+        answers = [
+            requests.post(f"http://127.0.0.1:{port}/v1/enrol", json=guess, timeout=5) for _ in range(3)
+        ]
+        assert [r.status_code for r in answers] == [400, 400, 429]
+        assert answers[2].headers["Retry-After"] == "60"
     finally:
         proc.terminate()
         proc.wait(10)
