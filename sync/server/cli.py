@@ -25,6 +25,8 @@ import os
 import sys
 from pathlib import Path
 
+from desktop import i18n
+from desktop.i18n import _
 from sync.server import files_cli, rows_cli
 from sync.server.limits import ENROL_RATE, PACKET_RATE, Rate
 from sync.server.store import ServerStore, default_url
@@ -116,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     efile.add_argument("--out")
 
     args = parser.parse_args(argv)
+    # What the administrator reads follows DOSTYQ_LANG (kk or ru; English otherwise), as `rows` does.
+    lang = os.environ.get("DOSTYQ_LANG", "")
+    if lang in i18n.LANGUAGES:
+        i18n.set_language(lang)
     if args.cmd == "serve":
         import uvicorn
 
@@ -142,41 +148,63 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.cmd == "house" and args.action == "add":
             store.add_house(args.code, args.name_kk, args.name_ru, args.region, args.address)
-            print(f"house {args.code} registered")
+            print(_("house {code} registered").format(code=args.code))
         elif args.cmd == "house" and args.action == "list":
             for row in store.rows("houses"):
                 d = row["data"]
                 print(f"{row['id']}\t{d.get('region_code') or ''}\t{d.get('name_kk')}\t{d.get('name_ru')}")
         elif args.cmd == "device" and args.action == "code":
             code = store.new_enrol_code(args.house, args.hours)
-            print(f"enrolment code for {args.house}: {code} (one use, expires in {args.hours:g} h)")
+            print(
+                _("enrolment code for {house}: {code} (one use, expires in {hours} h)").format(
+                    house=args.house, code=code, hours=f"{args.hours:g}"
+                )
+            )
         elif args.cmd == "device" and args.action == "list":
             for d in store.list_devices(args.house):
-                state = f"revoked {d['revoked_at']}" if d["revoked_at"] else "active"
+                state = _("revoked {at}").format(at=d["revoked_at"]) if d["revoked_at"] else _("active")
                 print(
                     f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code']}\t{d['device_id'] or ''}\t"
-                    f"{d['label'] or ''}\tlast seen {d['last_seen_at'] or 'never'}\t{state}"
+                    f"{d['label'] or ''}\t{_('last seen {at}').format(at=d['last_seen_at'] or _('never'))}\t{state}"
                 )
         elif args.cmd == "device" and args.action == "revoke":
             if not store.revoke(args.token_id):
-                print(f"no active token {args.token_id}", file=sys.stderr)
+                print(_("no active token {token_id}").format(token_id=args.token_id), file=sys.stderr)
                 return 1
-            print(f"token {args.token_id} revoked")
+            print(_("token {token_id} revoked").format(token_id=args.token_id))
         elif args.cmd == "coordinator" and args.action == "add":
             token, token_id = store.add_coordinator(args.region, args.label)
-            print(f"coordinator token {token_id} for {args.region} (shown once, keep it safe):\n{token}")
+            print(
+                _("coordinator token {token_id} for {region} (shown once, keep it safe):").format(
+                    token_id=token_id, region=args.region
+                )
+            )
+            print(token)
         elif args.cmd == "report":
             from desktop.reports.files import SUFFIXES
 
             out = Path(args.out or f"{args.region}_{args.month}_{args.lang}{SUFFIXES[args.format]}")
             result = store.export_region_rollup(args.region, args.month, args.format, out, args.lang)
             print(
-                f"{out}: {len(result.submitted)} house(s) submitted"
-                + (f"; not yet: {', '.join(result.missing)}" if result.missing else "")
-                + (f"; left out, not a valid summary: {', '.join(result.invalid)}" if result.invalid else "")
+                _("{file}: houses that submitted: {count}").format(file=out, count=len(result.submitted))
+                + (
+                    "; " + _("not yet: {houses}").format(houses=", ".join(result.missing))
+                    if result.missing
+                    else ""
+                )
+                + (
+                    "; "
+                    + _("left out, not a valid summary: {houses}").format(houses=", ".join(result.invalid))
+                    if result.invalid
+                    else ""
+                )
             )
         elif args.cmd == "restored":
-            print(f"new history epoch {store.new_epoch()}: PCs will re-fetch and re-send their rows")
+            print(
+                _("new history epoch {epoch}: PCs will fetch everything again and re-send their rows").format(
+                    epoch=store.new_epoch()
+                )
+            )
         elif args.cmd == "rows":
             return rows_cli.run(store, args)
         elif args.cmd == "packet" and args.action == "apply":
@@ -184,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "enrol-file":
             return files_cli.write_enrol_file(store, args.house, args.hours, args.url, args.out)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {detail}").format(detail=exc), file=sys.stderr)
         return 2
     finally:
         store.close()

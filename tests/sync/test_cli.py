@@ -114,3 +114,18 @@ def test_serve_runs_with_no_set_up(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_administrators_messages_follow_dostyq_lang(tmp_path, capsys, monkeypatch):
+    from desktop import i18n
+
+    data = str(tmp_path / "srv")
+    monkeypatch.setenv("DOSTYQ_LANG", "ru")
+    try:
+        assert cli.main(["--data", data, "device", "revoke", "no-such-token"]) == 1
+        assert "нет действующего токена no-such-token" in capsys.readouterr().err
+        monkeypatch.setenv("DOSTYQ_LANG", "kk")
+        assert cli.main(["--data", data, "restored"]) == 0
+        assert "тарихтың жаңа кезеңі" in capsys.readouterr().out
+    finally:
+        i18n.set_language("en")
