@@ -25,7 +25,9 @@ MAX_ENROL_BYTES = 16 * 1024  # an enrolment request, on the wire and after gunzi
 # What a message from outside may hold (decode_untrusted): a deeper nesting, a longer integer, more values, or a
 # NaN/Infinity is refused as malformed before any model sees it.
 MAX_JSON_DEPTH = 32
-MAX_INT_DIGITS = 20  # every 64-bit integer, signed or not
+# Far more than any 64-bit integer (20 digits): a wider one reaches the schema check and is refused per op, while
+# thousands of digits (slow to parse) refuse the whole body.
+MAX_INT_DIGITS = 40
 MAX_JSON_VALUES = 2_500_000  # a full request of 5000 ops of 200 stamped fields fits
 MAX_OPS_PER_REQUEST = 5000
 MAX_TEXT_CHARS = 100_000
