@@ -29,10 +29,10 @@ from sync.protocol import (
 )
 from sync.protocol import table_digest as protocol_digest
 from sync.server.db import iso, to_json, writer
-from sync.server.held import HeldMixin
 from sync.server.identity import AuthError, Principal
+from sync.server.replay import ReplayMixin
 from sync.server.schema import CENTRAL, applied_ops, counters, devices, records, seen_requests, server_meta
-from sync.server.summaries import REPORTS_TABLE, SummariesMixin
+from sync.server.summaries import REPORTS_TABLE
 
 _STAMP_DEVICE_RE = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
 # Request ids are remembered this long; an older replay is still harmless (every op is deduplicated by op_id).
@@ -44,7 +44,7 @@ class Replayed(ProtocolError):
         super().__init__("replayed", "this request was already received")
 
 
-class ExchangeMixin(SummariesMixin, HeldMixin):
+class ExchangeMixin(ReplayMixin):
     # ---- history epoch ---------------------------------------------------------------------------------------
     def _epoch(self, conn: Connection) -> str:
         value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
@@ -56,8 +56,11 @@ class ExchangeMixin(SummariesMixin, HeldMixin):
             with self._write() as c:
                 return self.new_epoch(c)
         value = secrets.token_hex(4)
-        conn.execute(server_meta.delete().where(server_meta.c.key == "epoch"))
+        top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar() or 0
+        conn.execute(server_meta.delete().where(server_meta.c.key.in_(("epoch", "epoch_seq"))))
         conn.execute(server_meta.insert().values(key="epoch", value=value))
+        # What this database held when the epoch began (after a restore: the backup's rows).
+        conn.execute(server_meta.insert().values(key="epoch_seq", value=str(top)))
         return value
 
     # ---- sync ------------------------------------------------------------------------------------------------
@@ -333,141 +336,8 @@ class ExchangeMixin(SummariesMixin, HeldMixin):
                 .where(records.c.table_name == op.table, records.c.id == op.row_id)
                 .values(**values)
             )
-        for record in conflicts:
-            exists = conn.execute(
-                sa.select(records.c.id).where(
-                    records.c.table_name == "conflicts", records.c.id == record["id"]
-                )
-            ).first()
-            if not exists:
-                conn.execute(
-                    records.insert().values(
-                        table_name="conflicts",
-                        id=record["id"],
-                        house_id=who.house_id,
-                        server_seq=self._next_seq(conn),
-                        deleted=0,
-                        hlc=stamp,
-                        data=to_json(record),
-                        field_hlc="{}",
-                        field_seq="{}",
-                        created_at=now_iso,
-                        updated_at=now_iso,
-                        updated_by=author,
-                    )
-                )
+        self._store_conflicts(conn, who, conflicts, stamp, author)
         return (CONFLICT if conflicts else APPLIED), seq
-
-    def _withdraw_erased_conflicts(
-        self, conn: Connection, house: str, table: str, row_id: str, now_iso: str
-    ) -> None:
-        """Conflicts stored before the row was erased may hold an erased value: each becomes a tombstone that keeps
-        only what it was about, and the PCs drop it on their next sync."""
-        blanks = {*schema.PERSONAL_FIELDS[table], "deleted"}
-        stored = conn.execute(
-            sa.select(records.c.id, records.c.data).where(
-                records.c.table_name == "conflicts", records.c.house_id == house, records.c.deleted == 0
-            )
-        ).all()
-        for record_id, text in stored:
-            found = json.loads(text)
-            if (
-                found.get("table_name") != table
-                or found.get("row_id") != row_id
-                or found.get("field") not in blanks
-            ):
-                continue
-            kept = {k: found.get(k) for k in ("id", "table_name", "row_id", "field")}
-            conn.execute(
-                records.update()
-                .where(records.c.table_name == "conflicts", records.c.id == record_id)
-                .values(deleted=1, data=to_json(kept), server_seq=self._next_seq(conn), updated_at=now_iso)
-            )
-
-    def _replay(self, conn: Connection, who: Principal, op: Op, now_ms: int) -> tuple[str, int | None]:
-        """A row re-sent whole by a PC after this database lost it (restored backup): merged field by field with
-        the row's own stamps. These writes were all reviewed when first made, so no conflict is recorded."""
-        spec = schema.SYNCED_TABLES.get(op.table)
-        if spec is None:
-            return f"{REJECTED}:table", None
-        fields = dict(op.fields)
-        if fields.pop("house_id", who.house_id) != who.house_id:
-            return f"{REJECTED}:house", None
-        if set(fields) - set(spec.fields) - {"deleted"} or not op.field_hlc:
-            return f"{REJECTED}:field", None
-        if op.table == REPORTS_TABLE:
-            problem = self.report_op_problem(conn, who.house_id or "", op.row_id, fields, op.kind)
-            if problem:
-                return f"{REJECTED}:{problem}", None
-        row = (
-            conn.execute(
-                sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
-            )
-            .mappings()
-            .first()
-        )
-        if row is not None and row["house_id"] != who.house_id:
-            return f"{REJECTED}:house", None
-        problem = op_schema.check_fields(op.table, fields, whole=row is None)
-        if problem:
-            return f"{REJECTED}:{problem}"[:80], None
-        if row is None:
-            data, field_hlc, field_seq, deleted = {}, {}, {}, 0
-        else:
-            data = json.loads(row["data"])
-            field_hlc, field_seq = json.loads(row["field_hlc"]), json.loads(row["field_seq"])
-            deleted = row["deleted"]
-        limit = now_ms + merge.CLAMP_AHEAD_MS
-        seq = None
-        for name, value in fields.items():
-            given = op.field_hlc.get(name)
-            if not given:
-                continue
-            stamp = Stamp.parse(given)
-            if stamp.ms > limit:
-                # A write stamped ahead of the clamp, as its PC still holds it: when this server already has the
-                # field with that value, it is the same write (stored with its clamped stamp), not a newer one.
-                stored = deleted if name == "deleted" else data.get(name)
-                if name in field_hlc and merge.same_value(value, stored):
-                    continue
-                given = str(Stamp(limit, stamp.counter, stamp.device))
-            if not merge.wins(given, field_hlc.get(name)):
-                continue
-            if seq is None:
-                seq = self._next_seq(conn)
-            if name == "deleted":
-                deleted = int(bool(value))
-            else:
-                data[name] = value
-            field_hlc[name], field_seq[name] = given, seq
-        if seq is None:
-            return APPLIED, None  # the server already has this row as new or newer
-        merge.keep_erased(op.table, data, [])
-        hlc = max(field_hlc.values())
-        when = op.created_at or self.now_iso()
-        values = {
-            "house_id": who.house_id,
-            "server_seq": seq,
-            "deleted": deleted,
-            "hlc": hlc,
-            "data": to_json(data),
-            "field_hlc": to_json(field_hlc),
-            "field_seq": to_json(field_seq),
-            "updated_at": when,
-            "updated_by": writer(hlc),
-        }
-        if row is None:
-            conn.execute(
-                records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values)
-            )
-            self._release_held(conn, who, op.table, op.row_id, self._merge)
-        else:
-            conn.execute(
-                records.update()
-                .where(records.c.table_name == op.table, records.c.id == op.row_id)
-                .values(**values)
-            )
-        return APPLIED, seq
 
     def _digest(self, conn: Connection, house: str) -> dict[str, str]:
         by_table: dict[str, list] = {}

@@ -258,3 +258,64 @@ def test_the_check_follows_the_desktop_schema():
     fixed = op_schema.repaired("event_volunteers", {"event_id": None, "minutes": 2**70, "extra": 1})
     assert fixed == {"event_id": "", "volunteer_id": "", "minutes": 0}
     assert op_schema.check_row("event_volunteers", fixed) is None
+
+
+def _replay_op(op_id: str, table: str, row_id: str, fields: dict, field_hlc: dict) -> dict:
+    return {
+        "op_id": op_id,
+        "table": table,
+        "row_id": row_id,
+        "kind": "replay",
+        "fields": fields,
+        "hlc": max(field_hlc.values()),
+        "created_at": "",
+        "field_hlc": field_hlc,
+    }
+
+
+def test_a_re_sent_row_cannot_pass_off_a_write_as_another_pcs(make_client, server):
+    """A re-sent whole row carries other PCs' stamps (after a restore that is how their edits come back). Over a
+    field that other PC itself wrote on this server since the epoch began, a newer stamp in its name is not taken:
+    the server keeps its value and records the difference for review."""
+    a, ca = make_client(HOUSE_A)
+    b, cb = make_client(HOUSE_A)
+    person = a.insert("people", {"surname": "Ортақ"})
+    ca.sync(), cb.sync()
+    b.update("people", person, {"notes": "B-ның өзгерісі"})
+    cb.sync()
+    later = Stamp.parse(b.clock.now())
+    forged = str(Stamp(later.ms + 1000, 0, b.device_id))
+    op = _replay_op(
+        "rp-forged", "people", person, {"notes": "A басып жазды", "house_id": HOUSE_A}, {"notes": forged}
+    )
+    answer = ca.transport.post("/v1/sync", dict(ca.build_request(), ops=[op]))
+    assert answer["acks"]["rp-forged"] == "conflict"
+    row = {r["id"]: r for r in server.store.rows("people")}[person]
+    assert row["data"]["notes"] == "B-ның өзгерісі"
+    kept = [r["data"] for r in server.store.rows("conflicts") if r["data"]["row_id"] == person]
+    assert kept and kept[0]["other_value"] == json.dumps("A басып жазды", ensure_ascii=False)
+    # A row the server lacks is still taken from a re-sent copy, whoever's stamps it carries.
+    gap = str(Stamp(later.ms + 2000, 0, b.device_id))
+    op = _replay_op(
+        "rp-gap", "people", "p-lost", {"surname": "Жоғалған", "house_id": HOUSE_A}, {"surname": gap}
+    )
+    answer = ca.transport.post("/v1/sync", dict(ca.build_request(), ops=[op]))
+    assert answer["acks"]["rp-gap"] == "applied"
+    assert {r["id"]: r for r in server.store.rows("people")}["p-lost"]["data"]["surname"] == "Жоғалған"
+
+
+def test_after_a_restore_a_re_sent_row_brings_back_another_pcs_later_edit(make_client, server):
+    """The restored server holds the backup's older copy: PC A's re-sent row brings back B's edit made after the
+    backup, even though B's stamp is not A's (B may be a PC that is gone)."""
+    a, ca = make_client(HOUSE_A)
+    b, cb = make_client(HOUSE_A)
+    person = a.insert("people", {"surname": "Ортақ", "notes": "бұрын"})
+    ca.sync(), cb.sync()
+    server.store.new_epoch()  # as `dostyq-server restored` after bringing back a backup of this moment
+    later = Stamp.parse(b.clock.now())
+    edit = str(Stamp(later.ms + 1000, 0, b.device_id))
+    op = _replay_op("rp-back", "people", person, {"notes": "B кейін", "house_id": HOUSE_A}, {"notes": edit})
+    answer = ca.transport.post("/v1/sync", dict(ca.build_request(), ops=[op]))
+    assert answer["acks"]["rp-back"] == "applied"
+    row = {r["id"]: r for r in server.store.rows("people")}[person]
+    assert row["data"]["notes"] == "B кейін"
