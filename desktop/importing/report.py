@@ -74,10 +74,10 @@ def as_json(plan: Plan, result: ImportResult | None = None) -> dict:
 
 def write_report(plan: Plan, result: ImportResult | None, path: str | Path) -> Path:
     """An XLSX of every row: its number, what was done, the field and the message (in the UI language)."""
-    import xlsxwriter
+    from desktop.spreadsheet import workbook
 
     path = Path(path)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    book = workbook(path)
     try:
         sheet = book.add_worksheet(_("Import")[:31])
         bold = book.add_format({"bold": True})
