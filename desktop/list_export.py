@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop import aid, events, people, text, volunteers
+from desktop import aid, events, groups, people, text, volunteers
 from desktop.errors import DostyqError
 from desktop.formats import format_money, format_short_date
 from desktop.i18n import N_, current_language, gettext_in
@@ -131,6 +131,36 @@ def _stock_rows(store, query: tuple[str | None, bool] | None) -> Iterator[dict]:
         yield {**row.__dict__, "on_hand": row.on_hand}
 
 
+def _group_rows(store, query: tuple[str, str | None, str, bool] | None) -> Iterator[dict]:
+    search, genre, sort, descending = query or ("", None, "name", False)
+    return _paged(
+        lambda offset, limit: groups.list_groups(
+            store, search, genre=genre, sort=sort, descending=descending, limit=limit, offset=offset
+        )
+    )
+
+
+def _member_rows(store, query: str | None) -> Iterator[dict]:
+    """The members of group `query`, or of every group (in the group list's order) when it is None."""
+    if query:
+        overview = groups.group_overview(store, query)
+        chosen = [(query, overview["name"] if overview else "")]
+    else:
+        chosen = [(g["id"], g["name"]) for g in _group_rows(store, None)]
+    for group_id, name in chosen:
+        for member in groups.members(store, group_id):
+            yield {**member, "group_name": name}
+
+
+def _association_rows(store, query: tuple[str, str, bool] | None) -> Iterator[dict]:
+    search, sort, descending = query or ("", "name", False)
+    return _paged(
+        lambda offset, limit: groups.list_associations(
+            store, search, sort=sort, descending=descending, limit=limit, offset=offset
+        )
+    )
+
+
 def _event_status(row: dict, names: Names) -> str:
     return gettext_in(names.lang, dict(events.STATUSES).get(row["status"], row["status"]))
 
@@ -189,6 +219,51 @@ LISTS: dict[str, ListSpec] = {
         ),
         _event_rows,
         ("event_kinds",),
+    ),
+    "groups": ListSpec(
+        N_("Creative groups"),
+        (
+            Column(N_("Name"), lambda r, n: r["name"]),
+            Column(N_("Genre"), lambda r, n: n.of("genres", r["genre"])),
+            Column(N_("Ethnic group"), lambda r, n: n.of("ethnic_groups", r["ethnic_group"])),
+            Column(N_("Founded"), lambda r, n: _iso_date(r["founded"]), DATE),
+            Column(N_("Honorary title"), lambda r, n: r["honorary_title"] or ""),
+            Column(
+                N_("Status"),
+                lambda r, n: gettext_in(n.lang, dict(groups.GROUP_STATUSES).get(r["status"], r["status"])),
+            ),
+            Column(N_("Members"), lambda r, n: r["members"], NUMBER),
+        ),
+        _group_rows,
+        ("genres", "ethnic_groups"),
+    ),
+    "members": ListSpec(
+        N_("Members"),
+        (
+            Column(N_("Creative group"), lambda r, n: r["group_name"]),
+            Column(N_("Name"), lambda r, n: r["full_name"]),
+            Column(N_("Birth date"), lambda r, n: _iso_date(r["birth_date"]), DATE),
+            Column(N_("Age"), lambda r, n: r["age"], NUMBER),
+            Column(N_("Role"), lambda r, n: r["role"] or ""),
+            Column(N_("Joined"), lambda r, n: _iso_date(r["joined"]), DATE),
+            Column(N_("Guardian's name"), lambda r, n: r["guardian_name"] or ""),
+            Column(N_("Guardian's consent date"), lambda r, n: _iso_date(r["guardian_consent_on"]), DATE),
+        ),
+        _member_rows,
+    ),
+    "associations": ListSpec(
+        N_("Ethnocultural associations"),
+        (
+            Column(N_("Name"), lambda r, n: r["name"]),
+            Column(N_("Ethnic group"), lambda r, n: n.of("ethnic_groups", r["ethnic_group"])),
+            Column(N_("Leader"), lambda r, n: r["leader"] or ""),
+            Column(N_("Phone"), lambda r, n: _phone(r["phone"])),
+            Column(N_("E-mail"), lambda r, n: r["email"] or ""),
+            Column(N_("Groups"), lambda r, n: r["groups"], NUMBER),
+            Column(N_("Events"), lambda r, n: r["events"], NUMBER),
+        ),
+        _association_rows,
+        ("ethnic_groups",),
     ),
     "donations": ListSpec(
         N_("Donations"),

@@ -106,3 +106,34 @@ def test_the_aid_lists_export_and_a_volunteer_sees_no_export_button(
     section.apply_actor(roles.actor_for("acc-v", "V", roles.VOLUNTEER))
     assert section.recipients_page.export_button.isHidden()
     assert section.register_page.export_button.isHidden()
+
+
+def test_the_groups_members_export_takes_the_selected_group(qtbot, ctx, store, tmp_path, monkeypatch, clock):
+    from desktop import groups
+    from desktop.groups import GroupInput, MemberInput
+    from ui.groups.section import GroupsSection
+
+    def member(surname, name):
+        return MemberInput(
+            store.insert("people", {"surname": surname, "name": name, "birth_date": "1990-01-01"})
+        )
+
+    groups.save_group(store, GroupInput(name="Ариран", members=[member("Ким", "Елена")]), today=TODAY)
+    groups.save_group(store, GroupInput(name="Бірлік", members=[member("Ли", "Ирина")]), today=TODAY)
+    section = GroupsSection(ctx)
+    qtbot.addWidget(section)
+    section.show()
+    section.refresh()
+    settle(qtbot, ctx)
+    section.groups_view.selectRow(1)
+    qtbot.waitUntil(lambda: section.panel.group_id == section.groups_model.row_id(1), timeout=20000)
+    target = tmp_path / "members.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    button = section.export_members_button
+    assert button.text() == "Export members…"
+    button.click()
+    qtbot.waitUntil(lambda: button.message_box is not None, timeout=20000)
+    with open(target, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert [r[:2] for r in rows[1:]] == [["Бірлік", "Ли Ирина"]]
+    button.message_box.close()

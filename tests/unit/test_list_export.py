@@ -10,10 +10,11 @@ import json
 import openpyxl
 import pytest
 
-from desktop import aid, events, list_export, roles, volunteers
+from desktop import aid, events, groups, list_export, roles, volunteers
 from desktop.aid import DonationEntry, Line, RecipientInput
 from desktop.clock import TZ
 from desktop.events import EventFilter, EventInput
+from desktop.groups import AssociationInput, GroupInput, MemberInput
 from desktop.roles import PermissionDenied
 
 TODAY = dt.date(2026, 11, 20)
@@ -242,3 +243,57 @@ def test_a_list_sorted_on_the_screen_by_a_header_click_is_exported_in_that_order
     assert [r[4] for r in read_xlsx(path)[1:]] == [20000, 3000, 500]
     list_export.export_list(store, "donations", path, sort=("Value", False))
     assert [r[4] for r in read_xlsx(path)[1:]] == [500, 3000, 20000]
+
+
+def test_groups_their_members_and_associations(store, clock, tmp_path, lang):
+    def person(surname, name, born):
+        return store.insert("people", {"surname": surname, "name": name, "birth_date": born})
+
+    association = groups.save_association(
+        store, AssociationInput(name="Корей мәдени орталығы", ethnic_group="korean", phone="+77272000000")
+    )
+    groups.save_group(
+        store,
+        GroupInput(
+            name="Ариран",
+            ethnic_group="korean",
+            genre="dance",
+            association_id=association,
+            founded=dt.date(2001, 9, 1),
+            members=[
+                MemberInput(person("Ким", "Елена", "1990-01-01"), role="солист", joined=dt.date(2020, 1, 1)),
+                MemberInput(person("Әбенова", "Сәуле", "1985-05-05")),
+            ],
+        ),
+        today=TODAY,
+    )
+    choir = groups.save_group(
+        store,
+        GroupInput(name="Бірлік", genre="choir", members=[MemberInput(person("Ли", "Ирина", "1970-03-03"))]),
+        today=TODAY,
+    )
+    lang("kk")
+    path = tmp_path / "g.xlsx"
+    assert list_export.export_list(store, "groups", path, ("", None, "name", True)) == 2
+    header, *rows = read_xlsx(path)
+    assert header[:4] == ["Аты", "Жанры", "Этнос", "Құрылған күні"] and header[-1] == "Мүшелері"
+    assert [(r[0], r[1], r[-1]) for r in rows] == [("Бірлік", "Хор", 1), ("Ариран", "Би", 2)]
+    assert rows[1][3] == dt.datetime(2001, 9, 1)
+    assert list_export.export_list(store, "groups", path, ("", "choir", "name", False)) == 1
+    members = tmp_path / "m.csv"
+    assert list_export.export_list(store, "members", members) == 3
+    header, *rows = read_csv(members)
+    assert header[:4] == ["Шығармашылық ұжым", "Аты", "Туған күні", "Жасы"]
+    assert [(r[0], r[1]) for r in rows] == [
+        ("Ариран", "Әбенова Сәуле"),
+        ("Ариран", "Ким Елена"),
+        ("Бірлік", "Ли Ирина"),
+    ]
+    assert rows[1][2:6] == ["01.01.1990", "36", "солист", "01.01.2020"]
+    assert list_export.export_list(store, "members", members, choir) == 1
+    assert read_csv(members)[1][:2] == ["Бірлік", "Ли Ирина"]
+    associations = tmp_path / "a.xlsx"
+    assert list_export.export_list(store, "associations", associations, ("Корей", "name", False)) == 1
+    header, row = read_xlsx(associations)
+    assert header[:4] == ["Аты", "Этнос", "Жетекшісі", "Телефон"]
+    assert row[0] == "Корей мәдени орталығы" and row[3] == "+7 727 200 00 00" and row[5] == 1

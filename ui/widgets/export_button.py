@@ -30,12 +30,14 @@ class ExportButton(QPushButton):
         query: Callable[[], Any] = lambda: None,
         parent: QWidget | None = None,
         model: LazyTableModel | None = None,
+        label: str = N_("Export…"),
     ):
         super().__init__(parent)
         self.ctx = ctx
         self.kind = kind
         self.query = query
         self.model = model
+        self.label = label
         self.message_box: QMessageBox | None = None
         self.clicked.connect(self.ask_and_export)
         self.retranslate_ui()
@@ -45,7 +47,7 @@ class ExportButton(QPushButton):
         self.setVisible(actor.can("exports"))
 
     def retranslate_ui(self) -> None:
-        self.setText(_("Export…"))
+        self.setText(_(self.label))
         self.setToolTip(_("Save this list as it is shown (filter and sort) to Excel or CSV"))
 
     def _filters(self) -> tuple[str, str]:
