@@ -320,18 +320,25 @@ def _sort_key(value: Any) -> tuple:
 
 
 def table(
-    store, kind: str, query: Any = None, lang: str | None = None, sort: tuple[str, bool] | None = None
+    store,
+    kind: str,
+    query: Any = None,
+    lang: str | None = None,
+    sort: tuple[str, bool] | None = None,
+    progress=None,
 ) -> tuple[list[str], list]:
     """(headers, rows of typed values) of list `kind` as the acting role may see it. `sort` = (the header of a
     column, descending) for a list its screen sorts in memory after a header click; the others come sorted by
-    their query."""
+    their query. `progress(0, 3)` is called every BATCH rows, so a cancel stops a long read."""
     spec = LISTS[kind]
     lang = lang or current_language()
     names = Names(lang, {t: aid.reference_names(store, t, lang) for t in spec.refs})
     masked = not actor_of(store).can("people.view")
     headers = [gettext_in(lang, c.header) for c in spec.columns]
     rows = []
-    for source in spec.rows(store, query):
+    for count, source in enumerate(spec.rows(store, query), start=1):
+        if progress and count % BATCH == 0:
+            progress(0, 3)
         row = []
         for column in spec.columns:
             value = column.value(source, names)
@@ -380,7 +387,7 @@ def write_xlsx(path: Path, spec: ListSpec, headers: list[str], rows: list, lang:
         formats = {
             DATE: book.add_format({"num_format": "dd.mm.yyyy"}),
             MONEY: book.add_format({"num_format": '#,##0 "₸"'}),
-            NUMBER: book.add_format({"num_format": "#,##0.###"}),
+            NUMBER: None,  # General: 40 and 1.5 as they are
         }
         widths = [len(h) + 2 for h in headers]
         sheet.write_row(0, 0, headers, bold)
@@ -430,7 +437,7 @@ def export_list(
     target = Path(path)
     if progress:
         progress(0, 3)
-    headers, rows = table(store, kind, query, lang, sort)
+    headers, rows = table(store, kind, query, lang, sort, progress)
     if progress:
         progress(1, 3)
     folder = target.parent

@@ -297,3 +297,23 @@ def test_groups_their_members_and_associations(store, clock, tmp_path, lang):
     header, row = read_xlsx(associations)
     assert header[:4] == ["Аты", "Этнос", "Жетекшісі", "Телефон"]
     assert row[0] == "Корей мәдени орталығы" and row[3] == "+7 727 200 00 00" and row[5] == 1
+
+
+def test_a_cancel_during_a_long_read_stops_the_export_before_any_file(store, clock, tmp_path, monkeypatch):
+    monkeypatch.setattr(list_export, "BATCH", 2)
+    for surname in ("Әбенов", "Бекұлы", "Дәуренов", "Ерланов", "Жұмабаев"):
+        volunteer(store, surname, "Адам")
+    calls = []
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(done, total):
+        calls.append(done)
+        if len(calls) > 1:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        list_export.export_list(store, "volunteers", tmp_path / "v.xlsx", progress=progress)
+    assert calls == [0, 0] and not (tmp_path / "v.xlsx").exists()
+    assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'list_export'") == 0
