@@ -77,6 +77,7 @@ EVENTS = {
     "account_saved": N_("Account changed"),
     "audit_export": N_("Audit exported"),
     "report_export": N_("Report exported"),
+    "list_export": N_("List exported"),
     "letter_printed": N_("Letter printed"),
     "aid_override": N_("Aid rule overridden"),
     "consent_withdrawn": N_("Consent withdrawn"),

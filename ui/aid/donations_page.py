@@ -21,6 +21,7 @@ from ui.aid.common import short_date
 from ui.aid.donation_dialog import DonationDialog
 from ui.aid.reason_dialog import ReasonDialog
 from ui.ops import WriteOp
+from ui.widgets.export_button import ExportButton
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
 
@@ -47,6 +48,8 @@ class DonationsPage(QWidget):
         top.addWidget(self.reverse_button)
         top.addWidget(self.status_label, 1)
         layout.addLayout(top)
+        self.export_button = ExportButton(ctx, "donations", parent=self)
+        top.addWidget(self.export_button)
         self.model = LazyTableModel(
             [
                 Column(N_("Date"), lambda r: short_date(r["received_on"]), sort=lambda r: r["received_on"]),
@@ -77,6 +80,7 @@ class DonationsPage(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.view, 1)
+        self.export_button.model = self.model
         self.model.loaded.connect(self.view.resizeColumnsToContents)
         self.new_button.clicked.connect(self._on_new_button_clicked)
         self.reverse_button.clicked.connect(self._on_reverse_button_clicked)
@@ -84,6 +88,7 @@ class DonationsPage(QWidget):
     def retranslate_ui(self) -> None:
         self.new_button.setText(_("New donation…"))
         self.reverse_button.setText(_("Reverse the selected donation…"))
+        self.export_button.retranslate_ui()
         self.model.retranslate()
 
     def refresh(self) -> None:

@@ -29,6 +29,7 @@ from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import AID_NAMES, aid_columns
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.export_button import ExportButton
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 from ui.widgets.withdrawal import withdrawal_dialog
 
@@ -298,17 +299,21 @@ class RecipientsPage(QWidget):
         self.card.give_aid_requested.connect(self.give_aid_requested)
         self.card.edit_requested.connect(lambda rid: self._open_dialog(recipient_id=rid))
         self.card.withdraw_requested.connect(self._on_card_withdraw_requested)
+        self.export_button = ExportButton(ctx, "recipients", self.search_edit.text, self, self.model)
+        top.addWidget(self.export_button)
 
     def apply_actor(self, actor) -> None:
         """Changing a recipient or withdrawing consent is the staff's; a volunteer finds and gives aid."""
         self.card.edit_button.setVisible(actor.can("records.write"))
         self.card.withdraw_button.setVisible(actor.can("records.write"))
+        self.export_button.apply_actor(actor)
 
     def retranslate_ui(self) -> None:
         self.search_edit.setPlaceholderText(_("Search recipients by name…"))
         self.new_button.setText(_("New recipient…"))
         self.anonymous_button.setText(_("Anonymous…"))
         self.card_box.setTitle(_("Recipient card"))
+        self.export_button.retranslate_ui()
         self.model.retranslate()
         self.card.retranslate_ui()
         self._update_count()

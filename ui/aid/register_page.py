@@ -35,6 +35,7 @@ from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.export_button import ExportButton
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 from ui.widgets.lazy_table import Column, LazyTableModel
@@ -179,7 +180,9 @@ class RegisterAidPage(QWidget):
         self.recent_view.setSortingEnabled(False)
         self.recent_model.loaded.connect(self.recent_view.resizeColumnsToContents)
         self.reverse_button = QPushButton(self)
+        self.export_button = ExportButton(ctx, "aid", parent=self, model=self.recent_model)
         row = QHBoxLayout()
+        row.addWidget(self.export_button)
         row.addStretch(1)
         row.addWidget(self.reverse_button)
         recent_layout.addWidget(self.recent_view)
@@ -229,6 +232,7 @@ class RegisterAidPage(QWidget):
         self.search.set_placeholder(_("Type a name, IIN or phone…"))
         self.new_recipient_button.setText(_("New recipient…"))
         self.anonymous_button.setText(_("Anonymous…"))
+        self.export_button.retranslate_ui()
         self.programme_title.setText(_("Programme:"))
         self.items_title.setText(_("Items:"))
         self.save_button.setText(_("Save (Enter)"))

@@ -53,6 +53,7 @@ class AidSection(Section):
         for page in (self.donations_page, self.stock_page, self.catalogue_page):
             self.tabs.setTabVisible(self.tabs.indexOf(page), records)
         self.recipients_page.apply_actor(actor)
+        self.register_page.export_button.apply_actor(actor)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentWidget(self.register_page)
 

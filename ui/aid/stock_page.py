@@ -25,6 +25,7 @@ from desktop import aid
 from desktop.i18n import N_, _
 from ui.aid.common import NEGATIVE, NEGATIVE_ROW, Names, point_pairs, qty
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.export_button import ExportButton
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import fill_combo
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
@@ -189,6 +190,14 @@ class StockPage(QWidget):
         self.point_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.all_items_check.toggled.connect(lambda _on: self.refresh())
         self.stock_take_button.clicked.connect(self._on_stock_take_button_clicked)
+        self.export_button = ExportButton(
+            ctx,
+            "stock",
+            lambda: (self.point_combo.currentData(), self.all_items_check.isChecked()),
+            self,
+            self.model,
+        )
+        top.addWidget(self.export_button)
 
     def retranslate_ui(self) -> None:
         self.point_label.setText(_("Aid point:"))
@@ -197,6 +206,7 @@ class StockPage(QWidget):
         ).latest("points").run()
         self.all_items_check.setText(_("Show items with no movement"))
         self.stock_take_button.setText(_("Stock-take…"))
+        self.export_button.retranslate_ui()
         self.model.retranslate()
         self._update_warning()
 

@@ -29,6 +29,7 @@ from ui.events.event_dialog import EventDialog
 from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
 from ui.ops import ReadOp
+from ui.widgets.export_button import ExportButton
 from ui.widgets.section import Section
 
 EVENT_TABLES = {
@@ -67,6 +68,8 @@ class EventsSection(Section):
         actions.addStretch(1)
         actions.addWidget(self.calendar_button)
         actions.addWidget(self.list_button)
+        self.export_button = ExportButton(self.ctx, "events", self._export_query, self)
+        actions.addWidget(self.export_button)
         layout.addLayout(actions)
 
         filters = QHBoxLayout()
@@ -184,6 +187,10 @@ class EventsSection(Section):
             search=self.search.text(),
         )
 
+    def _export_query(self):
+        sort, descending = self.model.order or ("starts_at", True)
+        return self.current_filter(), sort, descending
+
     def in_list_mode(self) -> bool:
         return self.list_button.isChecked()
 
@@ -262,6 +269,7 @@ class EventsSection(Section):
         self.presets_button.setText(_("National holidays…"))
         self.calendar_button.setText(_("Calendar"))
         self.list_button.setText(_("List"))
+        self.export_button.retranslate_ui()
         self.today_button.setText(_("This month"))
         self.all_months.setText(_("All months"))
         self.prev_button.setToolTip(_("Previous month"))

@@ -25,6 +25,7 @@ from ui.groups.association_dialog import AssociationDialog
 from ui.groups.group_dialog import GroupDialog
 from ui.groups.group_panel import GroupPanel
 from ui.ops import ReadOp
+from ui.widgets.export_button import ExportButton
 from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel, record_view
 from ui.widgets.section import Section
 
@@ -128,6 +129,12 @@ class GroupsSection(Section):
         bar.addStretch(1)
         bar.addWidget(self.genre_filter)
         bar.addWidget(self.group_search, 1)
+        self.export_groups_button = ExportButton(self.ctx, "groups", self._groups_query, page)
+        self.export_members_button = ExportButton(
+            self.ctx, "members", lambda: self.panel.group_id, page, label=N_("Export members…")
+        )
+        bar.addWidget(self.export_groups_button)
+        bar.addWidget(self.export_members_button)
         layout.addLayout(bar)
 
         self.group_columns = [
@@ -153,6 +160,10 @@ class GroupsSection(Section):
         splitter.setSizes([560, 600])
         layout.addWidget(splitter, 1)
         return page
+
+    def _groups_query(self) -> tuple[str, str | None, str, bool]:
+        sort, descending = self.groups_model.order or ("name", False)
+        return self.group_search.text(), self.genre_filter.currentData(), sort, descending
 
     def _groups_source(self) -> tuple[Fetch, Count | None]:
         search, genre = self.group_search.text(), self.genre_filter.currentData()
@@ -220,6 +231,10 @@ class GroupsSection(Section):
         bar.addWidget(self.new_association_button)
         bar.addStretch(1)
         bar.addWidget(self.association_search, 1)
+        self.export_associations_button = ExportButton(
+            self.ctx, "associations", self._associations_query, page
+        )
+        bar.addWidget(self.export_associations_button)
         layout.addLayout(bar)
         columns = [
             Column(N_("Name"), lambda r: r["name"], order_by="name"),
@@ -236,6 +251,10 @@ class GroupsSection(Section):
         self.associations_view.doubleClicked.connect(self._on_associations_view_double_clicked)
         layout.addWidget(self.associations_view, 1)
         return page
+
+    def _associations_query(self) -> tuple[str, str, bool]:
+        sort, descending = self.associations_model.order or ("name", False)
+        return self.association_search.text(), sort, descending
 
     def _associations_source(self) -> tuple[Fetch, Count | None]:
         search = self.association_search.text()
@@ -289,6 +308,12 @@ class GroupsSection(Section):
         self.group_search.setPlaceholderText(_("Search by name…"))
         self.new_association_button.setText(_("New association"))
         self.association_search.setPlaceholderText(_("Search by name…"))
+        for button in (
+            self.export_groups_button,
+            self.export_members_button,
+            self.export_associations_button,
+        ):
+            button.retranslate_ui()
         self._fill_genres()
         for model in (self.groups_model, self.associations_model):
             model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)

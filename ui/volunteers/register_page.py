@@ -21,6 +21,7 @@ from desktop.formats import format_number
 from desktop.i18n import _
 from ui.ops import ReadOp
 from ui.volunteers.register_model import VolunteerRegisterModel
+from ui.widgets.export_button import ExportButton
 
 # Typing pauses this long before the list follows (each query takes a few ms; this only smooths bursts).
 SEARCH_DELAY_MS = 120
@@ -44,6 +45,8 @@ class RegisterPage(QWidget):
         row.addWidget(self.search, 1)
         row.addWidget(self.status)
         row.addWidget(self.count_label)
+        self.export_button = ExportButton(ctx, "volunteers", lambda: self.model.query, self)
+        row.addWidget(self.export_button)
         layout.addLayout(row)
         ReadOp(ctx, people.prepare_for_lists).run()  # for the reader's connection, before the lists' reads
         self.model = VolunteerRegisterModel(ctx, self)
@@ -85,6 +88,7 @@ class RegisterPage(QWidget):
         self.status.setCurrentIndex(max(0, self.status.findData(current or "")))
         self.status.blockSignals(False)
         self.model.retranslate()
+        self.export_button.retranslate_ui()
         self._fit_columns()
         self._show_count()
 

@@ -313,6 +313,14 @@ class LazyTableModel(QAbstractTableModel):
         """The number of the loaded row with this id, or -1."""
         return next((i for i, row in enumerate(self.rows) if _row_id(row) == row_id), -1)
 
+    @property
+    def memory_sort(self) -> tuple[str, bool] | None:
+        """(the untranslated title of the column, descending) when a header click sorted the rows in memory."""
+        if self._sort is None:
+            return None
+        column, order = self._sort
+        return self.columns[column].title, order == Qt.SortOrder.DescendingOrder
+
     def retranslate(self) -> None:
         self._shown.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
