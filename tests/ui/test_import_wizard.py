@@ -79,7 +79,7 @@ def test_walk_a_messy_volunteers_workbook(qtbot, ctx, tmp_path):
         table.item(i, 0).text(): [table.item(i, c).text() for c in range(4)] for i in range(table.rowCount())
     }
     assert by_row["10"][2] == "Not imported" and by_row["10"][3].startswith("Full name:")
-    assert by_row["7"][2] == "Import; left empty: Birth date, Phone"
+    assert by_row["7"][2] == "Import with warnings: Birth date, Phone"
     assert by_row["5"][2] == "Import"
     assert ctx.store.scalar("SELECT count(*) FROM people") == 0  # a dry run writes nothing
     pairs = wizard.dry_run_step.pairs
@@ -97,6 +97,10 @@ def test_walk_a_messy_volunteers_workbook(qtbot, ctx, tmp_path):
     assert live(ctx, "volunteers") == 8  # 7 and row 16; row 12 (the same IIN as row 6) left out
     assert "Imported: 8 rows" in wizard.result_step.counts.text()
     assert "Left out as possible duplicates: 1." in wizard.result_step.counts.text()
+    done = wizard.result_step.rows
+    outcomes = {done.item(i, 0).text(): done.item(i, 2).text() for i in range(done.rowCount())}
+    assert outcomes["16"] == "Imported" and outcomes["12"] == "Held: may be a duplicate"
+    assert outcomes["10"] == "Not imported" and outcomes["7"] == "Imported with warnings: Birth date, Phone"
 
     report = tmp_path / "report"
     wizard.save_report(str(report))

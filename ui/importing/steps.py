@@ -235,13 +235,14 @@ class DryRunStep(Step):
         self.layout_.insertWidget(2, self.counts)
         self.rows = _table(self)
         self.rows.setColumnCount(4)
-        self.layout_.addWidget(self.rows, 3)
+        self.layout_.addWidget(self.rows, 1)
         self.pairs_label = QLabel(self)
         self.pairs_label.setWordWrap(True)
         self.layout_.addWidget(self.pairs_label)
         self.pairs = _table(self)
         self.pairs.setColumnCount(4)
-        self.layout_.addWidget(self.pairs, 2)
+        self.pairs.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.layout_.addWidget(self.pairs)
         self.finish_layout()
         self.decision_combos: list[QComboBox] = []
 
@@ -260,6 +261,12 @@ class DryRunStep(Step):
             self.decision_combos.append(combo)
         self.pairs.resizeColumnsToContents()
         self.pairs.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.pairs.resizeRowsToContents()
+        # As tall as its pairs (up to six), so the rows above keep the room.
+        shown = min(len(pairs), 6)
+        self.pairs.setFixedHeight(
+            self.pairs.horizontalHeader().height() + sum(self.pairs.rowHeight(i) for i in range(shown)) + 8
+        )
         visible = bool(pairs)
         self.pairs.setVisible(visible)
         self.pairs_label.setVisible(visible)
@@ -296,7 +303,9 @@ class ResultStep(Step):
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.addWidget(self.notice)
         self.finish_layout()
-        self.layout_.addStretch(1)
+        self.rows = _table(self)
+        self.rows.setColumnCount(4)
+        self.layout_.addWidget(self.rows, 1)
 
     def retranslate_ui(self) -> None:
         self.heading.setText(_("6. Done"))
@@ -305,3 +314,5 @@ class ResultStep(Step):
         )
         self.save_report.setText(_("Save report (XLSX)…"))
         self.undo.setText(_("Undo this import"))
+        self.rows.setHorizontalHeaderLabels([_("Row"), _("Name"), _("Outcome"), _("Details")])
+        self.rows.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

@@ -263,21 +263,7 @@ class ImportWizard(QDialog):
                 totals=c["totals_rows"],
             )
         )
-        table = step.rows
-        table.setRowCount(len(plan.rows))
-        for line, row in enumerate(plan.rows):
-            outcome, notes, color = self._outcome(row)
-            name = people.full_name(row.clean) if row.clean else str(next(iter(row.form.values()), "") or "")
-            details = "; ".join(n.message for n in notes)
-            for col, value in enumerate((str(row.row), name, outcome, details)):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                if color is not None:
-                    item.setBackground(color)
-                table.setItem(line, col, item)
-        table.resizeColumnToContents(0)
-        table.setColumnWidth(1, 240)
-        table.setColumnWidth(2, 230)
+        self._fill_rows(step.rows)
         pairs = []
         self.pair_rows = []
         names = {r.row: people.full_name(r.clean) for r in plan.rows if r.clean}
@@ -292,15 +278,37 @@ class ImportWizard(QDialog):
         step.show_pairs(pairs)
         self._go(DRY_RUN_STEP)
 
-    def _outcome(self, row) -> tuple[str, list, QColor | None]:
-        if row.status == "reject":
-            return _("Not imported"), row.errors, REJECT_COLOR
-        if row.held:
+    def _fill_rows(self, table, result=None) -> None:
+        """Every row of the plan with its outcome: what a dry run would do, or (given `result`) what was done."""
+        table.setRowCount(len(self.plan.rows))
+        for line, row in enumerate(self.plan.rows):
+            outcome, notes, color = self._outcome(row, result)
+            name = people.full_name(row.clean) if row.clean else str(next(iter(row.form.values()), "") or "")
+            details = " ".join(n.message for n in notes)
+            for col, value in enumerate((str(row.row), name, outcome, details)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if color is not None:
+                    item.setBackground(color)
+                table.setItem(line, col, item)
+        table.resizeColumnToContents(0)
+        table.setColumnWidth(1, 220)
+        table.resizeColumnToContents(2)
+        table.setColumnWidth(2, min(table.columnWidth(2), 420))
+
+    def _outcome(self, row, result=None) -> tuple[str, list, QColor | None]:
+        failed = result.failed.get(row.row) if result is not None else None
+        if row.status == "reject" or failed:
+            return _("Not imported"), row.errors or failed or [], REJECT_COLOR
+        if result is not None and row.row in result.held:
+            return _("Held: may be a duplicate"), row.warnings, HELD_COLOR
+        if result is None and row.held:
             return _("Possible duplicate: your decision"), row.warnings, HELD_COLOR
         if row.warnings:
             fields = ", ".join(dict.fromkeys(_(field_label(w.field)) for w in row.warnings))
-            return _("Import; left empty: {fields}").format(fields=fields), row.warnings, WARN_COLOR
-        return _("Import"), [], None
+            text = _("Imported with warnings: {fields}") if result else _("Import with warnings: {fields}")
+            return text.format(fields=fields), row.warnings, WARN_COLOR
+        return (_("Imported") if result else _("Import")), [], None
 
     def decisions(self) -> dict[int, str]:
         """A held row is imported only when every pair it is in is decided "different people"."""
@@ -336,6 +344,7 @@ class ImportWizard(QDialog):
                 held=len(result.held),
             )
         )
+        self._fill_rows(self.result_step.rows, result)
         self.result_step.undo.setEnabled(True)
         self.result_step.notice.setText("")
         self._go(RESULT_STEP)
