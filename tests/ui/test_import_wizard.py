@@ -153,3 +153,20 @@ def test_the_wizard_opens_from_settings_and_volunteers(qtbot, ctx):
     ctx.widgets.append(section)
     section.apply_actor(roles.SYSTEM)
     assert section.open_import().kind == "volunteers"
+
+
+def test_the_sections_with_a_kind_open_it_on_their_kind(qtbot, ctx):
+    from ui.aid.recipients_page import RecipientsPage
+    from ui.events.section import EventsSection
+
+    events = EventsSection(ctx)
+    recipients = RecipientsPage(ctx)
+    ctx.widgets += [events, recipients]
+    for widget in (events, recipients):
+        widget.retranslate_ui()
+        widget.apply_actor(roles.SYSTEM)
+        assert not widget.import_button.isHidden()
+        assert widget.import_button.text() == "Import from a spreadsheet…"
+    assert events.open_import().kind == "events"
+    assert recipients.open_import().kind == "recipients"
+    qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
