@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Screenshots of the import wizard, in kk and ru, on a messy volunteers workbook made up by the test fixtures
-(tests/importing/messy.py): the column mapping, the dry run with a refused row, warnings and duplicate pairs, and
+(tests/importing/messy.py) with one of its people already on file: the column mapping, the dry run with a refused
+row, warnings and duplicate pairs (in the file and against the database), and
 the result with the report and undo. Run offscreen:
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/import_screenshots.py docs/screenshots
@@ -20,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(out: str) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from desktop import roles
+    from desktop import clock, people, roles
     from desktop.settings import Settings
     from desktop.store import Store
     from tests.importing import messy
@@ -40,6 +41,9 @@ def main(out: str) -> None:
         db = work / "house.sqlite"
         store = Store(db)
         store.set_house("KZ-55-01")
+        # Someone already on file, as the first row of the workbook: a pair against the database.
+        form = {"surname": "Иванова", "name": "Айгүл", "patronymic": "Сериковна", "iin": messy.IIN_A}
+        people.create_person(store, form, today=clock.today())
         runner = TaskRunner(lambda db=db: Store(db))
         ctx = AppContext(store, runner, Settings(), actor=roles.SYSTEM)
         apply_language(lang)

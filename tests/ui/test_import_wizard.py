@@ -170,3 +170,44 @@ def test_the_sections_with_a_kind_open_it_on_their_kind(qtbot, ctx):
     assert events.open_import().kind == "events"
     assert recipients.open_import().kind == "recipients"
     qtbot.waitUntil(ctx.runner.is_idle, timeout=20000)
+
+
+def test_a_wrong_header_row_is_refused_at_the_columns_step(qtbot, ctx, tmp_path):
+    wizard = wz.ImportWizard(ctx, "volunteers")
+    ctx.widgets.append(wizard)
+    wizard.choose_file(str(messy.volunteers_xlsx(tmp_path / "volunteers.xlsx")))
+    wizard.next_button.click()
+    step_to(qtbot, wizard, wz.SHEET_STEP)
+    wizard.next_button.click()
+    step_to(qtbot, wizard, wz.HEADER_STEP)
+    wizard.header_step.row_spin.setValue(1)  # the merged title row
+    wizard.next_button.click()
+    step_to(qtbot, wizard, wz.MAPPING_STEP)
+    assert wizard.mapping_step.mapping() == {}
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.mapping_step.message.text() != "", timeout=20000)
+    assert wizard.mapping_step.message.text().startswith(
+        "The file volunteers.xlsx has no column with the person's"
+    )
+    assert wizard.stack.currentIndex() == wz.MAPPING_STEP
+    wizard.back_button.click()
+    assert wizard.stack.currentIndex() == wz.HEADER_STEP
+    assert ctx.store.scalar("SELECT count(*) FROM outbox") == 0
+
+
+def test_a_person_already_on_file_is_named_in_the_pair(qtbot, ctx, tmp_path, clock):
+    import datetime as dt
+
+    from desktop import people
+
+    form = {"surname": "Иванова", "name": "Айгүл", "patronymic": "Сериковна", "iin": messy.IIN_A}
+    people.create_person(ctx.store, form, today=dt.date(2026, 11, 20))
+    wizard = wz.ImportWizard(ctx, "volunteers")
+    ctx.widgets.append(wizard)
+    wizard.choose_file(str(messy.volunteers_xlsx(tmp_path / "volunteers.xlsx")))
+    for step in (wz.SHEET_STEP, wz.HEADER_STEP, wz.MAPPING_STEP, wz.DRY_RUN_STEP):
+        wizard.next_button.click()
+        step_to(qtbot, wizard, step)
+    pairs = wizard.dry_run_step.pairs
+    assert (pairs.item(0, 0).text(), pairs.item(0, 1).text()) == ("5", "on file: Иванова Айгүл Сериковна")
+    assert pairs.item(0, 2).text() == "same IIN"

@@ -237,16 +237,21 @@ class ImportWizard(QDialog):
         header_row, mapping = self.header_step.row_spin.value(), self.mapping_step.mapping()
 
         def work(store, progress):
-            return dry_run(
+            plan = dry_run(
                 store, path, kind, sheet=sheet, header_row=header_row, mapping=mapping, progress=progress
             )
+            # The people on file a row may be, by name, for the pairs to decide.
+            ids = {d[1] for r in plan.rows for d in r.duplicates if d[0] == "person"}
+            found = {i: people.get_person(store, i) for i in ids}
+            return plan, {i: people.full_name(p) for i, p in found.items() if p}
 
         self._busy(True)
         ReadOp(self.ctx, work, parent=self).with_progress(N_("Checking the rows…")).success(
             self._on_dry_run
         ).failure(self._refused(self.mapping_step)).run()
 
-    def _on_dry_run(self, plan) -> None:
+    def _on_dry_run(self, answer) -> None:
+        plan, on_file = answer
         self.plan = plan
         step = self.dry_run_step
         c = plan.counts()
@@ -272,7 +277,7 @@ class ImportWizard(QDialog):
                 if what == "row":
                     text = _("row {row}: {name}").format(row=other, name=names.get(other, ""))
                 else:
-                    text = _("a person already on file")
+                    text = _("on file: {name}").format(name=on_file.get(other, ""))
                 pairs.append((row.row, text, why))
                 self.pair_rows.append(row.row)
         step.show_pairs(pairs)
