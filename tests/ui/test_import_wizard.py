@@ -211,3 +211,26 @@ def test_a_person_already_on_file_is_named_in_the_pair(qtbot, ctx, tmp_path, clo
     pairs = wizard.dry_run_step.pairs
     assert (pairs.item(0, 0).text(), pairs.item(0, 1).text()) == ("5", "on file: Иванова Айгүл Сериковна")
     assert pairs.item(0, 2).text() == "same IIN"
+
+
+def test_the_columns_chosen_are_offered_again_for_the_same_layout(qtbot, ctx, tmp_path):
+    path = str(messy.volunteers_xlsx(tmp_path / "volunteers.xlsx"))
+
+    def to_mapping():
+        wizard = wz.ImportWizard(ctx, "volunteers")
+        ctx.widgets.append(wizard)
+        wizard.choose_file(path)
+        for step in (wz.SHEET_STEP, wz.HEADER_STEP, wz.MAPPING_STEP):
+            wizard.next_button.click()
+            step_to(qtbot, wizard, step)
+        return wizard
+
+    first = to_mapping()
+    assert first.mapping_step.mapping()[7] == "skills"
+    first.mapping_step.combos[7].setCurrentIndex(0)  # "Навыки" left out this time
+    for step in (wz.DRY_RUN_STEP, wz.RESULT_STEP):
+        first.next_button.click()
+        step_to(qtbot, first, step)
+    again = to_mapping()
+    assert 7 not in again.mapping_step.mapping()
+    assert again.mapping_step.mapping()[1] == "full_name"

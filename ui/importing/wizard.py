@@ -24,6 +24,7 @@ from desktop.errors import DostyqError, field_label
 from desktop.i18n import N_, _
 from desktop.importing import ImportFileError, commit, dry_run, undo, write_report
 from desktop.importing.header import KIND_FIELDS, guess_layout, layout_at
+from desktop.importing.plan import remembered_mapping
 from desktop.importing.reading import read_sheet
 from ui.importing.steps import (
     DIFFERENT,
@@ -59,6 +60,7 @@ class ImportWizard(QDialog):
         self.rows: list[tuple[int, list[Any]]] = []
         self.sheet_names: list[str] = []
         self.headers: list[str] = []
+        self.guessed: Any = None
         self.plan: Any = None
         self.result: Any = None
         self.pair_rows: list[int] = []
@@ -186,7 +188,7 @@ class ImportWizard(QDialog):
     def _read(self, step) -> None:
         path, sheet, kind = self.path, self.sheet, self.kind
 
-        def work():
+        def work(store):
             data = read_sheet(path, sheet=sheet)
             name = Path(path).name
             if not data.rows:
@@ -194,15 +196,18 @@ class ImportWizard(QDialog):
             layout = guess_layout(data.rows, kind)
             if layout is None and len(data.sheet_names) < 2:
                 raise ImportFileError("no_header", name=name)
+            if layout is not None:
+                # The columns as chosen when a file of this layout was imported before.
+                layout.mapping = remembered_mapping(store, layout, kind) or layout.mapping
             return data, layout
 
         self._busy(True)
-        BackgroundOp(self.ctx, work, parent=self).success(
-            lambda answer: self._on_read(step, *answer)
-        ).failure(self._refused(step)).run()
+        ReadOp(self.ctx, work, parent=self).success(lambda answer: self._on_read(step, *answer)).failure(
+            self._refused(step)
+        ).run()
 
     def _on_read(self, step, data, layout) -> None:
-        self.rows, self.sheet_names = data.rows, data.sheet_names
+        self.rows, self.sheet_names, self.guessed = data.rows, data.sheet_names, layout
         if step is self.file_step and len(self.sheet_names) > 1:
             self.sheet_step.sheets.clear()
             self.sheet_step.sheets.addItems(self.sheet_names)
@@ -226,7 +231,10 @@ class ImportWizard(QDialog):
         self.header_step.show_rows(self.rows, value)
 
     def _show_mapping(self) -> None:
-        layout = layout_at(self.rows, self.kind, self.header_step.row_spin.value())
+        header_row = self.header_step.row_spin.value()
+        layout = self.guessed
+        if layout is None or layout.header_row != header_row:
+            layout = layout_at(self.rows, self.kind, header_row)
         self.headers = layout.headers
         self.mapping_step.show_columns(layout.headers, list(KIND_FIELDS[self.kind]), layout.mapping)
         self._go(MAPPING_STEP)
