@@ -82,6 +82,15 @@ def _is_totals(cells: list[Any]) -> bool:
 
 
 @requires("records.read")
+def remembered_mapping(store: Store, layout: hdr.Layout, kind: str) -> dict[int, str] | None:
+    """The mapping chosen when a file of the same columns was imported before (commit remembers it), if any."""
+    remembered = store.get_meta(layout.meta_key(kind))
+    if not remembered:
+        return None
+    return {int(k): f for k, f in json.loads(remembered).items() if f in hdr.KIND_FIELDS[kind]}
+
+
+@requires("records.read")
 def dry_run(
     store: Store,
     path: str | Path,
@@ -111,12 +120,7 @@ def dry_run(
     if mapping is not None:
         layout.mapping = dict(mapping)
     else:
-        # The mapping chosen when a file of the same columns was imported before (commit remembers it).
-        remembered = store.get_meta(layout.meta_key(kind))
-        if remembered:
-            layout.mapping = {
-                int(k): f for k, f in json.loads(remembered).items() if f in hdr.KIND_FIELDS[kind]
-            }
+        layout.mapping = remembered_mapping(store, layout, kind) or layout.mapping
     fields = set(layout.mapping.values())
     if kind in kinds.PERSON_KINDS and "full_name" not in fields and not {"surname", "name"} <= fields:
         raise ImportFileError("no_name_column", name=name)

@@ -28,6 +28,7 @@ from ui.aid.common import Names, short_date
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import AID_NAMES, aid_columns
+from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.export_button import ExportButton
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
@@ -248,11 +249,14 @@ class RecipientsPage(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.new_button = QPushButton(self)
         self.anonymous_button = QPushButton(self)
+        self.import_button = QPushButton(self)
+        self.import_button.clicked.connect(self.open_import)
         self.count_label = QLabel(self)
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.new_button)
         top.addWidget(self.anonymous_button)
+        top.addWidget(self.import_button)
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         names = Names("recipient_categories")
@@ -307,11 +311,20 @@ class RecipientsPage(QWidget):
         self.card.edit_button.setVisible(actor.can("records.write"))
         self.card.withdraw_button.setVisible(actor.can("records.write"))
         self.export_button.apply_actor(actor)
+        self.import_button.setVisible(actor.can("records.write"))
+
+    def open_import(self) -> ImportWizard:
+        """The import wizard for aid recipients (the core checks the account)."""
+        self.wizard = ImportWizard(self.ctx, "recipients", parent=self)
+        self.wizard.finished.connect(lambda _result: self.model.reload())
+        self.wizard.open()
+        return self.wizard
 
     def retranslate_ui(self) -> None:
         self.search_edit.setPlaceholderText(_("Search recipients by name…"))
         self.new_button.setText(_("New recipient…"))
         self.anonymous_button.setText(_("Anonymous…"))
+        self.import_button.setText(_("Import from a spreadsheet…"))
         self.card_box.setTitle(_("Recipient card"))
         self.export_button.retranslate_ui()
         self.model.retranslate()

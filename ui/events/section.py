@@ -28,6 +28,7 @@ from ui.events.calendar_view import MonthCalendar
 from ui.events.event_dialog import EventDialog
 from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
+from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp
 from ui.widgets.export_button import ExportButton
 from ui.widgets.section import Section
@@ -56,6 +57,8 @@ class EventsSection(Section):
         self.new_button.clicked.connect(lambda: self.open_event(None))
         self.presets_button = QPushButton(self)
         self.presets_button.clicked.connect(self._on_presets_button_clicked)
+        self.import_button = QPushButton(self)
+        self.import_button.clicked.connect(self.open_import)
         self.calendar_button = QPushButton(self)
         self.list_button = QPushButton(self)
         for button in (self.calendar_button, self.list_button):
@@ -65,6 +68,7 @@ class EventsSection(Section):
         self.calendar_button.toggled.connect(self._on_calendar_button_toggled)
         actions.addWidget(self.new_button)
         actions.addWidget(self.presets_button)
+        actions.addWidget(self.import_button)
         actions.addStretch(1)
         actions.addWidget(self.calendar_button)
         actions.addWidget(self.list_button)
@@ -264,9 +268,19 @@ class EventsSection(Section):
             self.list_button.setChecked(True)
 
     # ---- language ------------------------------------------------------------------------------------------
+    def apply_actor(self, actor) -> None:
+        self.import_button.setVisible(actor.can("records.write"))
+
+    def open_import(self) -> ImportWizard:
+        """The import wizard for past events (the core checks the account)."""
+        self.wizard = ImportWizard(self.ctx, "events", parent=self)
+        self.wizard.open()
+        return self.wizard
+
     def retranslate_ui(self) -> None:
         self.new_button.setText(_("New event"))
         self.presets_button.setText(_("National holidays…"))
+        self.import_button.setText(_("Import from a spreadsheet…"))
         self.calendar_button.setText(_("Calendar"))
         self.list_button.setText(_("List"))
         self.export_button.retranslate_ui()

@@ -28,6 +28,7 @@ from desktop import audit, backup, pc_state
 from desktop.errors import DostyqError
 from desktop.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from desktop.settings import IDLE_LOCK_RANGE, idle_lock_minutes, set_idle_lock_minutes
+from ui.importing.wizard import ImportWizard
 from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.settings.accounts_page import AccountsPage
 from ui.settings.audit_page import AuditPage
@@ -91,6 +92,9 @@ class SettingsPage(QWidget):
         self.switch_button.clicked.connect(self._on_switch_button_clicked)
         actions = QHBoxLayout()
         actions.addWidget(self.switch_button)
+        self.import_button = QPushButton(self.data_box)
+        self.import_button.clicked.connect(self.open_import)
+        actions.addWidget(self.import_button)
         actions.addStretch(1)
         data_form.addRow("", actions)
         self.data_message = QLabel(self.data_box)
@@ -121,6 +125,12 @@ class SettingsPage(QWidget):
         self.idle_spin.setEnabled(actor.can("settings"))
         self.house_box.setEnabled(actor.can("settings"))
         self.pc_label_edit.setEnabled(actor.can("settings"))
+        self.import_button.setVisible(actor.can("records.write"))
+
+    def open_import(self) -> ImportWizard:
+        self.wizard = ImportWizard(self.ctx, parent=self)
+        self.wizard.open()
+        return self.wizard
 
     def _read_pc_label(self) -> None:
         ReadOp(self.ctx, audit.pc_label, parent=self).success(self.pc_label_edit.setText).latest(
@@ -169,6 +179,7 @@ class SettingsPage(QWidget):
         self.db_label.setText(_("Database file:"))
         self.open_folder.setText(_("Open folder"))
         self.switch_button.setText(_("Use another database file…"))
+        self.import_button.setText(_("Import from a spreadsheet…"))
         self.about_box.setTitle(_("About Dostyq"))
         self.about_text.setText(
             _(

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.i18n import _
+from ui.importing.wizard import ImportWizard
 from ui.volunteers.hours_page import HoursPage
 from ui.volunteers.kiosk_dialog import KioskDialog
 from ui.volunteers.letter_dialog import LetterDialog
@@ -21,16 +22,17 @@ REFRESHING_TABLES = ("volunteer_shifts", "event_volunteers")
 class VolunteersSection(Section):
     def build_ui(self) -> None:
         # The dialog open now (kept referenced; tests reach it here).
-        self.dialog: VolunteerDialog | LetterDialog | None = None
+        self.dialog: VolunteerDialog | LetterDialog | ImportWizard | None = None
         self.kiosk: KioskDialog | None = None
         layout = QVBoxLayout(self)
         actions = QHBoxLayout()
         self.new_button = QPushButton(self)
         self.open_button = QPushButton(self)
         self.letter_button = QPushButton(self)
+        self.import_button = QPushButton(self)
         self.kiosk_button = QPushButton(self)
         self.kiosk_button.setStyleSheet("font-weight: bold;")
-        for button in (self.new_button, self.open_button, self.letter_button):
+        for button in (self.new_button, self.open_button, self.letter_button, self.import_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.kiosk_button)
@@ -60,6 +62,7 @@ class VolunteersSection(Section):
         self.new_button.clicked.connect(self._on_new_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.letter_button.clicked.connect(self._on_letter_button_clicked)
+        self.import_button.clicked.connect(self.open_import)
         self.kiosk_button.clicked.connect(self.open_kiosk)
         self.kiosk_open_button.clicked.connect(self.open_kiosk)
         self.register.volunteer_opened.connect(self.open_volunteer)
@@ -73,6 +76,7 @@ class VolunteersSection(Section):
         self.new_button.setText(_("New volunteer…"))
         self.open_button.setText(_("Open…"))
         self.letter_button.setText(_("Thank-you letter…"))
+        self.import_button.setText(_("Import from a spreadsheet…"))
         self.kiosk_button.setText(_("Check-in kiosk"))
         self.kiosk_open_button.setText(_("Open the check-in kiosk"))
         self.kiosk_intro.setText(
@@ -91,6 +95,7 @@ class VolunteersSection(Section):
         for widget in (self.new_button, self.open_button, self.letter_button, self.kiosk_button, self.tabs):
             widget.setVisible(records)
         self.kiosk_panel.setVisible(not records)
+        self.import_button.setVisible(actor.can("records.write"))
 
     def refresh(self) -> None:
         if not self.ctx.actor.can("records.read"):
@@ -128,6 +133,12 @@ class VolunteersSection(Section):
         self.kiosk = KioskDialog(self.ctx, parent=self)
         self.kiosk.start()
         return self.kiosk
+
+    def open_import(self) -> ImportWizard:
+        self.dialog = ImportWizard(self.ctx, "volunteers", parent=self)
+        self.dialog.finished.connect(lambda _result: self.register.apply_query())
+        self.dialog.open()
+        return self.dialog
 
     def _on_new_button_clicked(self) -> None:
         self.open_volunteer(None)

@@ -1,0 +1,1 @@
+"""The import wizard (ui/importing/wizard.py) and its pages."""
