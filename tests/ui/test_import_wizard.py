@@ -234,3 +234,32 @@ def test_the_columns_chosen_are_offered_again_for_the_same_layout(qtbot, ctx, tm
     again = to_mapping()
     assert 7 not in again.mapping_step.mapping()
     assert again.mapping_step.mapping()[1] == "full_name"
+
+
+def test_a_csv_file_may_be_read_with_another_encoding_or_separator(qtbot, ctx, tmp_path):
+    wizard = wz.ImportWizard(ctx, "volunteers")
+    ctx.widgets.append(wizard)
+    wizard.choose_file(str(messy.cp1251_csv(tmp_path / "excel.csv")))
+    wizard.next_button.click()
+    step_to(qtbot, wizard, wz.HEADER_STEP)
+    header = wizard.header_step
+    assert header.encoding_combo.isVisibleTo(wizard) and header.encoding_combo.currentData() == "cp1251"
+    assert header.delimiter_combo.currentData() == ";"
+    assert header.preview.columnCount() == 4  # the row number and three columns
+    assert header.preview.item(1, 1).text() == "Иванов Иван Иванович"
+    # Read as comma-separated, each line is one cell and no header is found; read as UTF-8, it is refused.
+    header.delimiter_combo.setCurrentIndex(header.delimiter_combo.findData(","))
+    qtbot.waitUntil(lambda: "header" in header.message.text(), timeout=20000)
+    header.delimiter_combo.setCurrentIndex(header.delimiter_combo.findData(";"))
+    qtbot.waitUntil(lambda: header.message.text() == "" and header.preview.columnCount() == 4, timeout=20000)
+    header.encoding_combo.setCurrentIndex(header.encoding_combo.findData("utf-8-sig"))
+    qtbot.waitUntil(lambda: header.message.text() != "", timeout=20000)
+    header.encoding_combo.setCurrentIndex(header.encoding_combo.findData("cp1251"))
+    qtbot.waitUntil(lambda: header.preview.item(1, 1).text() == "Иванов Иван Иванович", timeout=20000)
+    step_to(qtbot, wizard, wz.HEADER_STEP)
+    wizard.next_button.click()
+    step_to(qtbot, wizard, wz.MAPPING_STEP)
+    wizard.next_button.click()
+    step_to(qtbot, wizard, wz.DRY_RUN_STEP)
+    assert "Rows: 3." in wizard.dry_run_step.counts.text()
+    assert ctx.store.scalar("SELECT count(*) FROM people") == 0

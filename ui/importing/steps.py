@@ -139,6 +139,11 @@ class SheetStep(Step):
         self.intro.setText(_("The workbook has several sheets. Choose the one with the rows to import."))
 
 
+# What a CSV file may be read as (reading.py detects; these are the choices offered instead).
+CSV_ENCODINGS = ("utf-8-sig", "cp1251")
+CSV_DELIMITERS = (";", ",", "\t")
+
+
 class HeaderStep(Step):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -148,8 +153,20 @@ class HeaderStep(Step):
         self.row_spin.setRange(1, 30)
         row.addWidget(self.row_label)
         row.addWidget(self.row_spin)
+        # A CSV file's encoding and separator, as detected; the user may say otherwise (shown for CSV only).
+        self.encoding_label, self.encoding_combo = QLabel(self), QComboBox(self)
+        for encoding in CSV_ENCODINGS:
+            self.encoding_combo.addItem("", encoding)
+        self.delimiter_label, self.delimiter_combo = QLabel(self), QComboBox(self)
+        for delimiter in CSV_DELIMITERS:
+            self.delimiter_combo.addItem("", delimiter)
+        for widget in (self.encoding_label, self.encoding_combo, self.delimiter_label, self.delimiter_combo):
+            if isinstance(widget, QLabel):
+                row.addSpacing(12)
+            row.addWidget(widget)
         row.addStretch(1)
         self.layout_.addLayout(row)
+        self.show_csv(None, None)
         self.preview = _table(self)
         self.layout_.addWidget(self.preview, 1)
         self.finish_layout()
@@ -174,7 +191,23 @@ class HeaderStep(Step):
         for col in range(1, width + 1):
             self.preview.setColumnWidth(col, min(self.preview.columnWidth(col), 220))
 
+    def show_csv(self, encoding: str | None, delimiter: str | None) -> None:
+        """The file's encoding and separator in the combos, or the combos hidden (a workbook has neither)."""
+        csv_file = encoding is not None
+        for widget in (self.encoding_label, self.encoding_combo, self.delimiter_label, self.delimiter_combo):
+            widget.setVisible(csv_file)
+        for combo, value in ((self.encoding_combo, encoding), (self.delimiter_combo, delimiter)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+
     def retranslate_ui(self) -> None:
+        self.encoding_label.setText(_("Encoding:"))
+        self.delimiter_label.setText(_("Separator:"))
+        for index, name in enumerate((_("UTF-8"), _("Windows-1251 (Cyrillic)"))):
+            self.encoding_combo.setItemText(index, name)
+        for index, name in enumerate((_("semicolon ;"), _("comma ,"), _("tab"))):
+            self.delimiter_combo.setItemText(index, name)
         self.heading.setText(_("3. The header row"))
         self.intro.setText(
             _("The row with the column names is shown in bold. If another row holds them, give its number.")

@@ -56,6 +56,8 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.path = ""
+        self.encoding: str | None = None  # a CSV file read as detected, unless the user says otherwise
+        self.delimiter: str | None = None
         self.sheet: str | None = None
         self.rows: list[tuple[int, list[Any]]] = []
         self.sheet_names: list[str] = []
@@ -90,6 +92,8 @@ class ImportWizard(QDialog):
         self.file_step.browse.clicked.connect(self._on_browse_clicked)
         self.file_step.kind_combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
         self.header_step.row_spin.valueChanged.connect(self._on_header_row_changed)
+        self.header_step.encoding_combo.currentIndexChanged.connect(lambda _i: self._on_csv_choice_changed())
+        self.header_step.delimiter_combo.currentIndexChanged.connect(lambda _i: self._on_csv_choice_changed())
         self.result_step.save_report.clicked.connect(self._on_save_report_clicked)
         self.result_step.undo.clicked.connect(self.undo_import)
         self.back_button.clicked.connect(self._on_back_clicked)
@@ -158,6 +162,7 @@ class ImportWizard(QDialog):
 
     def choose_file(self, path: str) -> None:
         self.path = path
+        self.encoding = self.delimiter = None  # a new file: detected again
         self.file_step.path_edit.setText(path)
         self.file_step.show_message("")
         self._update_buttons()
@@ -187,9 +192,10 @@ class ImportWizard(QDialog):
 
     def _read(self, step) -> None:
         path, sheet, kind = self.path, self.sheet, self.kind
+        encoding, delimiter = self.encoding, self.delimiter
 
         def work(store):
-            data = read_sheet(path, sheet=sheet)
+            data = read_sheet(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
             name = Path(path).name
             if not data.rows:
                 raise ImportFileError("empty", name=name)
@@ -218,6 +224,8 @@ class ImportWizard(QDialog):
             step.show_message(ImportFileError("no_header", name=Path(self.path).name).message)
             self._update_buttons()
             return
+        self.header_step.show_csv(data.encoding, data.delimiter)
+        self.header_step.show_message("")
         spin = self.header_step.row_spin
         spin.blockSignals(True)
         spin.setRange(self.rows[0][0], self.rows[min(len(self.rows), 30) - 1][0])
@@ -227,6 +235,12 @@ class ImportWizard(QDialog):
         self._go(HEADER_STEP)
 
     # ---- header and columns ----------------------------------------------------------------------------------
+    def _on_csv_choice_changed(self) -> None:
+        """The user says how the CSV file is written: it is read again so."""
+        self.encoding = self.header_step.encoding_combo.currentData()
+        self.delimiter = self.header_step.delimiter_combo.currentData()
+        self._read(self.header_step)
+
     def _on_header_row_changed(self, value: int) -> None:
         self.header_step.show_rows(self.rows, value)
 
@@ -243,10 +257,19 @@ class ImportWizard(QDialog):
     def _dry_run(self) -> None:
         path, kind, sheet = self.path, self.kind, self.sheet
         header_row, mapping = self.header_step.row_spin.value(), self.mapping_step.mapping()
+        encoding, delimiter = self.encoding, self.delimiter
 
         def work(store, progress):
             plan = dry_run(
-                store, path, kind, sheet=sheet, header_row=header_row, mapping=mapping, progress=progress
+                store,
+                path,
+                kind,
+                sheet=sheet,
+                header_row=header_row,
+                mapping=mapping,
+                encoding=encoding,
+                delimiter=delimiter,
+                progress=progress,
             )
             # The people on file a row may be, by name, for the pairs to decide.
             ids = {d[1] for r in plan.rows for d in r.duplicates if d[0] == "person"}
