@@ -154,11 +154,12 @@ def save_account(store: Store, data: AccountInput, account_id: str | None = None
 
 
 @requires("accounts")
-def list_accounts(store: Store) -> list[dict]:
-    """Every account of the house, without its hash."""
+def list_accounts(store: Store, *, offset: int = 0, limit: int | None = None) -> list[dict]:
+    """Every account of the house, without its hash; a page of them with `offset` and `limit`."""
     return store.rows(
         "SELECT id, login, display_name, role, secret_kind, active FROM accounts WHERE deleted = 0 "
-        "ORDER BY display_name COLLATE NOCASE"
+        "ORDER BY display_name COLLATE NOCASE, id LIMIT ? OFFSET ?",
+        (-1 if limit is None else limit, offset),
     )
 
 

@@ -234,6 +234,12 @@ def tables(store: Store) -> list[str]:
     ]
 
 
+@requires("audit")
+def filter_choices(store: Store) -> tuple[list[tuple[str, str]], list[str]]:
+    """The audit filter's people and tables, read together."""
+    return people(store), tables(store)
+
+
 def _changes(action: str, details: str | None) -> tuple[list[FieldChange], Any]:
     loaded = _load(details)
     if action not in ACTIONS:

@@ -215,18 +215,27 @@ _ACTIVITY = """
 
 
 @requires("people.erase")
-def due_for_erasure(store: Store, today: dt.date | None = None, years: int | None = None) -> list[dict]:
-    """People not erased with no activity (see the module) on or after the cutoff: {id, name, last_activity}."""
+def due_for_erasure(
+    store: Store,
+    today: dt.date | None = None,
+    years: int | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[dict]:
+    """People not erased with no activity (see the module) on or after the cutoff: {id, name, last_activity}; a
+    page of them with `offset` and `limit` (the Retention list reads it a page at a time)."""
     today = today or clock.today()
     years = years or retention_years(store)
-    limit = cutoff(today, years).isoformat()
+    before = cutoff(today, years).isoformat()
     return store.rows(
         f"""SELECT p.id, p.surname, p.name, p.patronymic, p.birth_date, last.day AS last_activity
             FROM people p JOIN (SELECT person_id, max(day) AS day FROM ({_ACTIVITY}) GROUP BY person_id) last
               ON last.person_id = p.id
             WHERE p.deleted = 0 AND p.erased_on IS NULL AND last.day < ?
-            ORDER BY last.day, p.name_sort""",
-        (limit,),
+            ORDER BY last.day, p.name_sort, p.id
+            LIMIT ? OFFSET ?""",
+        (before, -1 if limit is None else limit, offset),
     )
 
 

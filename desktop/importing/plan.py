@@ -35,6 +35,8 @@ class Plan:
     layout: hdr.Layout
     rows: list[kinds.Row]
     skipped: list[int] = field(default_factory=list)  # totals rows, never imported
+    # The names of the people on file a row may be (person id → name), for whoever decides the pairs.
+    on_file: dict[str, str] = field(default_factory=dict)
 
     @property
     def mapping(self) -> dict[str, int]:
@@ -88,6 +90,31 @@ def remembered_mapping(store: Store, layout: hdr.Layout, kind: str) -> dict[int,
     if not remembered:
         return None
     return {int(k): f for k, f in json.loads(remembered).items() if f in hdr.KIND_FIELDS[kind]}
+
+
+@requires("records.read")
+def open_file(
+    store: Store,
+    path: str | Path,
+    kind: str,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> tuple[Sheet, hdr.Layout | None]:
+    """The file's rows (of `sheet`, the first by default) and the guessed header and columns, the columns as
+    chosen when a file of this layout was imported before. No layout is a refusal (ImportFileError) unless the
+    workbook has other sheets to choose from; an empty sheet always is."""
+    data = read_sheet(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    name = Path(path).name
+    if not data.rows:
+        raise ImportFileError("empty", name=name)
+    layout = hdr.guess_layout(data.rows, kind)
+    if layout is None and len(data.sheet_names) < 2:
+        raise ImportFileError("no_header", name=name)
+    if layout is not None:
+        layout.mapping = remembered_mapping(store, layout, kind) or layout.mapping
+    return data, layout
 
 
 @requires("records.read")
@@ -146,6 +173,9 @@ def dry_run(
             progress(done, len(body))
     if kind in kinds.PERSON_KINDS:
         find_duplicates(store, plan.rows)
+        ids = {other for r in plan.rows for what, other, _why in r.duplicates if what == "person"}
+        found = {i: people.get_person(store, i) for i in ids}
+        plan.on_file = {i: people.full_name(p) for i, p in found.items() if p}
     if not plan.rows:
         raise ImportFileError("empty", name=name)
     return plan

@@ -23,9 +23,8 @@ from desktop import people
 from desktop.errors import DostyqError, field_label
 from desktop.i18n import N_, _
 from desktop.importing import ImportFileError, commit, dry_run, undo, write_report
-from desktop.importing.header import KIND_FIELDS, guess_layout, layout_at
-from desktop.importing.plan import remembered_mapping
-from desktop.importing.reading import read_sheet
+from desktop.importing.header import KIND_FIELDS, layout_at
+from desktop.importing.plan import open_file
 from ui.importing.steps import (
     DIFFERENT,
     DryRunStep,
@@ -194,23 +193,12 @@ class ImportWizard(QDialog):
         path, sheet, kind = self.path, self.sheet, self.kind
         encoding, delimiter = self.encoding, self.delimiter
 
-        def work(store):
-            data = read_sheet(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
-            name = Path(path).name
-            if not data.rows:
-                raise ImportFileError("empty", name=name)
-            layout = guess_layout(data.rows, kind)
-            if layout is None and len(data.sheet_names) < 2:
-                raise ImportFileError("no_header", name=name)
-            if layout is not None:
-                # The columns as chosen when a file of this layout was imported before.
-                layout.mapping = remembered_mapping(store, layout, kind) or layout.mapping
-            return data, layout
-
         self._busy(True)
-        ReadOp(self.ctx, work, parent=self).success(lambda answer: self._on_read(step, *answer)).failure(
-            self._refused(step)
-        ).run()
+        ReadOp(
+            self.ctx,
+            lambda store: open_file(store, path, kind, sheet=sheet, encoding=encoding, delimiter=delimiter),
+            parent=self,
+        ).success(lambda answer: self._on_read(step, *answer)).failure(self._refused(step)).run()
 
     def _on_read(self, step, data, layout) -> None:
         self.rows, self.sheet_names, self.guessed = data.rows, data.sheet_names, layout
@@ -259,8 +247,10 @@ class ImportWizard(QDialog):
         header_row, mapping = self.header_step.row_spin.value(), self.mapping_step.mapping()
         encoding, delimiter = self.encoding, self.delimiter
 
-        def work(store, progress):
-            plan = dry_run(
+        self._busy(True)
+        ReadOp(
+            self.ctx,
+            lambda store, progress: dry_run(
                 store,
                 path,
                 kind,
@@ -270,19 +260,14 @@ class ImportWizard(QDialog):
                 encoding=encoding,
                 delimiter=delimiter,
                 progress=progress,
-            )
-            # The people on file a row may be, by name, for the pairs to decide.
-            ids = {d[1] for r in plan.rows for d in r.duplicates if d[0] == "person"}
-            found = {i: people.get_person(store, i) for i in ids}
-            return plan, {i: people.full_name(p) for i, p in found.items() if p}
+            ),
+            parent=self,
+        ).with_progress(N_("Checking the rows…")).success(self._on_dry_run).failure(
+            self._refused(self.mapping_step)
+        ).run()
 
-        self._busy(True)
-        ReadOp(self.ctx, work, parent=self).with_progress(N_("Checking the rows…")).success(
-            self._on_dry_run
-        ).failure(self._refused(self.mapping_step)).run()
-
-    def _on_dry_run(self, answer) -> None:
-        plan, on_file = answer
+    def _on_dry_run(self, plan) -> None:
+        on_file = plan.on_file
         self.plan = plan
         step = self.dry_run_step
         c = plan.counts()
@@ -357,13 +342,15 @@ class ImportWizard(QDialog):
     def _commit(self) -> None:
         plan, decisions = self.plan, self.decisions()
 
-        def work(store, progress):
-            return commit(store, plan, decisions=decisions, progress=progress)
-
         self._busy(True)
-        WriteOp(self.ctx, work, tables=WRITTEN_TABLES[plan.kind], parent=self).with_progress(
-            N_("Importing the rows…")
-        ).success(self._on_committed).failure(self._refused(self.dry_run_step)).run()
+        WriteOp(
+            self.ctx,
+            lambda store, progress: commit(store, plan, decisions=decisions, progress=progress),
+            tables=WRITTEN_TABLES[plan.kind],
+            parent=self,
+        ).with_progress(N_("Importing the rows…")).success(self._on_committed).failure(
+            self._refused(self.dry_run_step)
+        ).run()
 
     def _on_committed(self, result) -> None:
         self.result = result

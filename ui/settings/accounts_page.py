@@ -168,7 +168,7 @@ class AccountsPage(QWidget):
         self.model = LazyTableModel(
             COLUMNS,
             ctx,
-            fetch=lambda store, offset, limit: accounts.list_accounts(store)[offset : offset + limit],
+            fetch=lambda store, offset, limit: accounts.list_accounts(store, offset=offset, limit=limit),
         )
         self.view = record_view(self.model, self)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -145,9 +145,9 @@ class AuditPage(QWidget):
         )
 
     def refresh(self) -> None:
-        ReadOp(self.ctx, lambda store: (audit.people(store), audit.tables(store)), parent=self).success(
-            self._on_choices_read
-        ).latest("choices").run()
+        ReadOp(self.ctx, audit.filter_choices, parent=self).success(self._on_choices_read).latest(
+            "choices"
+        ).run()
         self.reload()
 
     def _on_choices_read(self, answer: tuple[list[tuple[str, str]], list[str]]) -> None:

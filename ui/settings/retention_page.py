@@ -63,7 +63,7 @@ class RetentionPage(QWidget):
         self.model = LazyTableModel(
             COLUMNS,
             ctx,
-            fetch=lambda store, offset, limit: erasure.due_for_erasure(store)[offset : offset + limit],
+            fetch=lambda store, offset, limit: erasure.due_for_erasure(store, offset=offset, limit=limit),
         )
         self.view = record_view(self.model, self, several=True)
         layout.addWidget(self.view, 1)
