@@ -95,7 +95,25 @@ case "${1:-run}" in
     setup_python
     checks
     export QT_QPA_PLATFORM=offscreen
-    exec "$VENV/bin/python" -m pytest "$@"
+    # The tests are spread over the machine's cores (DOSTYQ_TEST_WORKERS, default: one per core); the few that bound
+    # how long the UI thread waits (marker `timing`) run afterwards on an otherwise idle machine.
+    # A `-m EXPR` given here narrows both runs.
+    marks=() args=()
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        -m) marks+=("($2)"); shift 2 ;;
+        -m*) marks+=("(${1#-m})"); shift ;;
+        *) args+=("$1"); shift ;;
+      esac
+    done
+    base=""
+    for m in ${marks[@]+"${marks[@]}"}; do base+="$m and "; done
+    status=0
+    "$VENV/bin/python" -m pytest -n "${DOSTYQ_TEST_WORKERS:-auto}" -m "${base}not timing" ${args[@]+"${args[@]}"} \
+      || status=$?
+    "$VENV/bin/python" -m pytest -m "${base}timing" ${args[@]+"${args[@]}"} \
+      || { rc=$?; [ "$rc" -eq 5 ] || status=$rc; }  # 5: nothing selected
+    exit "$status"
     ;;
   *)
     echo "usage: $0 run|test|check|server|setup [options…]" >&2

@@ -50,7 +50,8 @@ for instant in "${INSTANTS[@]}"; do
     exit 1
   fi
   if TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 QT_QPA_PLATFORM=offscreen faketime -f "@$instant:00" \
-    "$VENV/bin/python" -m pytest -p no:cacheprovider -m "not packaging and not timing" "$@"; then
+    "$VENV/bin/python" -m pytest -p no:cacheprovider -n "${DOSTYQ_TEST_WORKERS:-auto}" \
+    -m "not packaging and not timing" "$@"; then
     echo "clock at $instant UTC: passed in $(($(date +%s) - start)) s" >&2
   else
     echo "clock at $instant UTC: FAILED (after $(($(date +%s) - start)) s)" >&2
