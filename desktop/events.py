@@ -306,6 +306,7 @@ class EventFilter:
     status: str | None = None
     month: str | None = None  # 'YYYY-MM'
     search: str = ""
+    past_planned: bool = False  # only events whose start has passed and that are still planned
 
 
 def _where(f: EventFilter) -> tuple[str, list]:
@@ -321,6 +322,9 @@ def _where(f: EventFilter) -> tuple[str, list]:
         # An event that spans into the month (Nauryz 21–23) belongs to each month it touches.
         clauses.append("e.starts_at < ? AND coalesce(e.ends_at, e.starts_at) >= ?")
         params += [end, start]
+    if f.past_planned:
+        clauses.append("e.status = 'planned' AND datetime(e.starts_at) <= datetime(?)")
+        params.append(stored_time(clock.now()))
     query = text.normalize(f.search)
     if query:
         clauses.append("(e.name_fold LIKE ? OR e.name_loose LIKE ?)")
