@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop import clock, reference, text
+from desktop import clock, headcount_labels, reference, text
 from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
@@ -35,8 +35,8 @@ register_field_labels(
         "attendance_total": N_("Total"),
         "attendance_women": N_("Women"),
         "attendance_men": N_("Men"),
-        "attendance_children": N_("Children (under 18)"),
-        "attendance_elderly": N_("Elderly (60+)"),
+        "attendance_children": headcount_labels.CHILDREN,
+        "attendance_elderly": headcount_labels.ELDERLY,
     }
 )
 

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, events, groups, person_lookup
+from desktop import clock, events, groups, headcount_labels, person_lookup
 from desktop.clock import TZ
 from desktop.errors import DostyqError, ValidationErrors
 from desktop.events import EventInput, Headcount
@@ -606,8 +606,8 @@ class EventDialog(RecordDialog):
             "total": _("Total:"),
             "women": _("Women:"),
             "men": _("Men:"),
-            "children": _("Children (under 18):"),
-            "elderly": _("Elderly (60+):"),
+            "children": _(headcount_labels.CHILDREN_FIELD),
+            "elderly": _(headcount_labels.ELDERLY_FIELD),
         }
         for name, text in labels.items():
             self.count_labels[name].setText(text)
