@@ -324,7 +324,7 @@ def _where(f: EventFilter) -> tuple[str, list]:
         params += [end, start]
     if f.past_planned:
         clauses.append("e.status = 'planned' AND datetime(e.starts_at) <= datetime(?)")
-        params.append(stored_time(clock.now()))
+        params.append(clock.now().isoformat(timespec="seconds"))
     query = text.normalize(f.search)
     if query:
         clauses.append("(e.name_fold LIKE ? OR e.name_loose LIKE ?)")

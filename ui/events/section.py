@@ -299,8 +299,8 @@ class EventsSection(Section):
         self.all_months.setVisible(listing and not self.reviewing)
         for widget in (self.prev_button, self.next_button, self.today_button, self.month_label):
             widget.setEnabled(not (listing and (self.all_months.isChecked() or self.reviewing)))
-        for widget in (self.kind_filter, self.status_filter):
-            widget.setEnabled(not self.reviewing)
+        for combo in (self.kind_filter, self.status_filter):
+            combo.setEnabled(not self.reviewing)
         self._read_past_planned()
         if listing:
             ReadOp(self.ctx, lambda _store: None, parent=self).latest("calendar")  # drops a month under way

@@ -47,7 +47,7 @@ def test_the_summary_rows_use_the_plural_terms(october):
     rows = {r.key: r.label for b in layout.summary_blocks(october) for r in b.rows}
     for key in ("attendance_elderly", "reached_elderly"):
         assert rows[key] == {
-            "kk": "егде жастағылар (60 жас және одан жоғары)",
+            "kk": "егде жастағылар (60 жастан бастап)",
             "ru": "пожилые (60 лет и старше)",
         }
     counted = str([label for key, label in rows.items() if key.startswith(("attendance_", "reached_"))])
