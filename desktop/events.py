@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop import clock, person_lookup, reference, text
+from desktop import clock, headcount_labels, reference, text
 from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
-from desktop.periods import ADULT_AGE, ELDERLY_AGE, month_bounds
+from desktop.periods import month_bounds
 from desktop.roles import requires
 from desktop.store import Store
 
@@ -35,8 +35,8 @@ register_field_labels(
         "attendance_total": N_("Total"),
         "attendance_women": N_("Women"),
         "attendance_men": N_("Men"),
-        "attendance_children": N_("Children (under 18)"),
-        "attendance_elderly": N_("Elderly (60+)"),
+        "attendance_children": headcount_labels.CHILDREN,
+        "attendance_elderly": headcount_labels.ELDERLY,
     }
 )
 
@@ -306,6 +306,7 @@ class EventFilter:
     status: str | None = None
     month: str | None = None  # 'YYYY-MM'
     search: str = ""
+    past_planned: bool = False  # only events whose start has passed and that are still planned
 
 
 def _where(f: EventFilter) -> tuple[str, list]:
@@ -321,6 +322,9 @@ def _where(f: EventFilter) -> tuple[str, list]:
         # An event that spans into the month (Nauryz 21–23) belongs to each month it touches.
         clauses.append("e.starts_at < ? AND coalesce(e.ends_at, e.starts_at) >= ?")
         params += [end, start]
+    if f.past_planned:
+        clauses.append("e.status = 'planned' AND datetime(e.starts_at) <= datetime(?)")
+        params.append(clock.now().isoformat(timespec="seconds"))
     query = text.normalize(f.search)
     if query:
         clauses.append("(e.name_fold LIKE ? OR e.name_loose LIKE ?)")
@@ -416,7 +420,9 @@ def get_event(store: Store, event_id: str) -> EventInput | None:
 def counted_event_time(now: dt.datetime | None = None) -> str:
     """The SQL condition (over event_volunteers `ev` joined to events `e`) for volunteer time at events that counts
     in hours and letters: the event has started and was not cancelled, and the volunteer did not also check in at
-    the kiosk for it (the shift holds that time already). `now` becomes a literal: it is a timestamp made here."""
+    the kiosk for it (the shift holds that time already). `now` becomes a literal: it is a timestamp made here.
+    An event with minutes recorded has taken place once it started (desktop.event_facts.took_place_sql), so the
+    monthly summary counts the same time."""
     started_by = stored_time(now or clock.now())
     return (
         "ev.deleted = 0 AND e.deleted = 0 AND e.status != 'cancelled' "
@@ -451,83 +457,6 @@ def volunteer_event_minutes(
     store: Store, volunteer_id: str, month: str | dt.date, *, now: dt.datetime | None = None
 ) -> int:
     return event_minutes_by_volunteer(store, month, now=now).get(volunteer_id, 0)
-
-
-@dataclass
-class EventsMonthSummary:
-    """A month of events in aggregate (no personal data), for the house's monthly summary."""
-
-    month: str
-    by_status: dict[str, int]  # events that started in the month, per status
-    held_by_kind: dict[str, int]
-    attendance: Headcount  # held events: headcounts plus named lists counted by sex and age band
-    performances: int  # (held event, performing group) pairs
-    groups_performed: int
-    associations_involved: int
-    volunteer_minutes: int
-
-
-def month_summary(
-    store: Store, month: str | dt.date, *, now: dt.datetime | None = None
-) -> EventsMonthSummary:
-    start, end = month_bounds(month)
-    in_month = "e.deleted = 0 AND e.starts_at >= ? AND e.starts_at < ?"
-    by_status = {
-        r["status"]: r["n"]
-        for r in store.rows(
-            f"SELECT e.status, count(*) AS n FROM events e WHERE {in_month} GROUP BY e.status", (start, end)
-        )
-    }
-    held = f"{in_month} AND e.status = 'held'"
-    held_by_kind = {
-        r["kind"]: r["n"]
-        for r in store.rows(
-            f"SELECT e.kind, count(*) AS n FROM events e WHERE {held} GROUP BY e.kind", (start, end)
-        )
-    }
-    counted = store.one(
-        "SELECT coalesce(sum(a.total), 0) AS total, coalesce(sum(a.women), 0) AS women, "
-        "coalesce(sum(a.men), 0) AS men, coalesce(sum(a.children), 0) AS children, "
-        "coalesce(sum(a.elderly), 0) AS elderly FROM event_attendance a JOIN events e ON e.id = a.event_id "
-        f"WHERE a.deleted = 0 AND e.attendance_mode = 'headcount' AND {held}",
-        (start, end),
-    )
-    assert counted is not None  # an aggregate query returns one row
-    attendance = Headcount(**counted)
-    for r in store.rows(
-        "SELECT p.sex, p.birth_date, substr(e.starts_at, 1, 10) AS day FROM event_attendees x "
-        "JOIN events e ON e.id = x.event_id JOIN people p ON p.id = x.person_id "
-        f"WHERE x.deleted = 0 AND e.attendance_mode = 'named' AND {held}",
-        (start, end),
-    ):
-        attendance.total += 1
-        attendance.women += r["sex"] == "f"
-        attendance.men += r["sex"] == "m"
-        age = person_lookup.age_on(r["birth_date"], dt.date.fromisoformat(r["day"]))
-        if age is not None:
-            attendance.children += age < ADULT_AGE
-            attendance.elderly += age >= ELDERLY_AGE
-    links = store.one(
-        "SELECT count(*) AS n, count(DISTINCT g.group_id) AS groups FROM event_groups g "
-        f"JOIN events e ON e.id = g.event_id WHERE g.deleted = 0 AND {held}",
-        (start, end),
-    )
-    assert links is not None  # an aggregate query returns one row
-    associations = store.scalar(
-        "SELECT count(DISTINCT a.association_id) FROM event_associations a JOIN events e ON e.id = a.event_id "
-        f"WHERE a.deleted = 0 AND {held}",
-        (start, end),
-    )
-    return EventsMonthSummary(
-        month=start[:7],
-        by_status=by_status,
-        held_by_kind=held_by_kind,
-        attendance=attendance,
-        performances=links["n"],
-        groups_performed=links["groups"],
-        associations_involved=associations,
-        volunteer_minutes=sum(event_minutes_by_volunteer(store, month, now=now).values()),
-    )
 
 
 # ---- the month calendar ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from desktop import people, reference
+from desktop import clock, people, reference
 from desktop.errors import ValidationError, register_field_labels
 from desktop.formats import format_date, format_hours
 from desktop.i18n import N_
@@ -23,8 +23,15 @@ from desktop.roles import requires
 from desktop.store import Store
 
 register_field_labels(
-    {"letter_language": N_("Language of the letter"), "period": N_("Period"), "letter_kind": N_("Document")}
+    {
+        "letter_language": N_("Language of the letter"),
+        "period": N_("Period"),
+        "letter_kind": N_("Document"),
+        "hours": N_("Hours in the period"),
+    }
 )
+# The first day hours can have been given (before any house used Dostyq): "all the time" for has_hours.
+_EPOCH = dt.date(1990, 1, 1)
 
 LANGUAGES = ("kk", "ru", "both")
 KINDS = ("letter", "certificate")
@@ -110,9 +117,12 @@ def letter_text(
     *,
     kind: str = "letter",
     issued: dt.date,
+    minutes: int | None = None,
 ) -> LetterText:
     from desktop.volunteers import get_volunteer, minutes_in_period
 
+    if minutes is None:
+        minutes = minutes_in_period(store, volunteer_id, start, end)
     record = get_volunteer(store, volunteer_id)
     assert record is not None, volunteer_id  # letters are written for a volunteer on the register
     person = record["person"]
@@ -123,7 +133,7 @@ def letter_text(
         # A letter addresses the person by name and patronymic, as is polite in both languages.
         "addressed": " ".join(p for p in (person.get("name"), person.get("patronymic")) if p),
         "house": house_name(store, lang),
-        "hours": format_hours(minutes_in_period(store, volunteer_id, start, end), lang),
+        "hours": format_hours(minutes, lang),
         "start": start.strftime(people.DATE_FORMAT),
         "end": end.strftime(people.DATE_FORMAT),
         "dear": words["sex_greeting"].get(person.get("sex") or "", ""),
@@ -148,6 +158,15 @@ def check_request(language: str, kind: str, start: dt.date | None, end: dt.date 
         raise ValidationError("period", N_("{field}: the end must not be before the start."))
 
 
+@requires("records.read")
+def has_hours(store: Store, volunteer_id: str, *, today: dt.date | None = None) -> bool:
+    """Whether the volunteer has given any time so far (shifts and events that took place): a thank-you letter or
+    certificate is offered only then."""
+    from desktop.volunteers import minutes_in_period
+
+    return minutes_in_period(store, volunteer_id, _EPOCH, today or clock.today()) > 0
+
+
 @requires("exports")
 def render_letter(
     store: Store,
@@ -163,9 +182,22 @@ def render_letter(
     cancel=None,
 ) -> Path:
     """Writes the PDF: one A4 page; 'both' puts kk and ru side by side on a landscape page."""
+    from desktop.volunteers import minutes_in_period
+
     check_request(language, kind, start, end)
+    minutes = minutes_in_period(store, volunteer_id, start, end)
+    if minutes <= 0:
+        raise ValidationError(
+            "hours",
+            N_("No volunteer hours from {start} to {end}: a letter or certificate needs some hours given."),
+            start=start.strftime(people.DATE_FORMAT),
+            end=end.strftime(people.DATE_FORMAT),
+        )
     langs = ["kk", "ru"] if language == "both" else [language]
-    texts = [letter_text(store, volunteer_id, lang, start, end, kind=kind, issued=issued) for lang in langs]
+    texts = [
+        letter_text(store, volunteer_id, lang, start, end, kind=kind, issued=issued, minutes=minutes)
+        for lang in langs
+    ]
     pdf = FPDF(orientation="L" if len(texts) == 2 else "P", unit="mm", format="A4")
     pdf.set_title(" / ".join(t.title for t in texts))
     pdf.set_creator("Dostyq")

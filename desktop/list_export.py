@@ -30,6 +30,7 @@ from desktop.roles import actor_of, mask_digits, requires
 from desktop.spreadsheet import csv_writer, workbook
 
 FORMATS = ("xlsx", "csv")
+DEFAULT_DELIMITER = ";"  # what Excel set to Kazakh or Russian expects; "," is offered beside it
 BATCH = 1000
 
 # What a cell holds: text; a date (XLSX date cell, dd.MM.yyyy in CSV); a number; tenge (a number in XLSX with
@@ -425,7 +426,7 @@ def export_list(
     sort: tuple[str, bool] | None = None,
     fmt: str | None = None,
     lang: str | None = None,
-    delimiter: str = ";",
+    delimiter: str = DEFAULT_DELIMITER,
     progress=None,
     cancel=None,
 ) -> int:

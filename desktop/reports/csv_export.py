@@ -1,6 +1,8 @@
-"""The summary as plain CSV figures: UTF-8 with a BOM so Excel opens Kazakh letters correctly; `,` or `;`.
+"""The summary as plain CSV figures: UTF-8 with a BOM so Excel opens Kazakh letters correctly; `;` (what Excel
+expects on Kazakh and Russian Windows, with decimal commas) by default, or `,`.
 
-With `;` (what Excel expects on Kazakh and Russian Windows) decimals are written with a comma as well.
+Every heading is in the export's language: the section, the indicator, the code of the line (a stable key such as
+`events.attendance`, for programs) and the three months.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from pathlib import Path
 
 from desktop.i18n import N_
 from desktop.reports import layout
-from desktop.reports.layout import LANGUAGE_CHOICES, tr
+from desktop.reports.files import DEFAULT_DELIMITER
+from desktop.reports.layout import LANGUAGE_CHOICES, both, tr
 from desktop.reports.summary import MonthlySummary
 from desktop.spreadsheet import csv_writer
 
@@ -21,7 +24,8 @@ def csv_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
     header = (
         [tr(lg, N_("Section")) for lg in langs]
         + [heads["indicator"][lg] for lg in langs]
-        + ["key", summary.month, summary.previous_month, summary.year_ago_month]
+        + [layout.join(both(N_("Code")), langs)]
+        + [layout.join(heads[column], langs) for column in ("current", "previous", "year_ago")]
     )
     rows = [header]
     for block in layout.summary_blocks(summary):
@@ -36,7 +40,9 @@ def csv_rows(summary: MonthlySummary, lang: str = "kk") -> list[list]:
     return rows
 
 
-def write_csv(summary: MonthlySummary, path: str | Path, lang: str = "kk", delimiter: str = ",") -> Path:
+def write_csv(
+    summary: MonthlySummary, path: str | Path, lang: str = "kk", delimiter: str = DEFAULT_DELIMITER
+) -> Path:
     path = Path(path)
     decimal_comma = delimiter == ";"
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:

@@ -14,7 +14,13 @@ from typing import ClassVar
 from desktop.errors import DostyqError
 from desktop.i18n import N_
 from desktop.reports.csv_export import write_csv
-from desktop.reports.files import FORMATS, SUFFIXES, default_file_name, record_export  # noqa: F401  (re-exported)
+from desktop.reports.files import (  # noqa: F401  (re-exported)
+    DEFAULT_DELIMITER,
+    FORMATS,
+    SUFFIXES,
+    default_file_name,
+    record_export,
+)
 from desktop.reports.hxl import write_hxl
 from desktop.reports.pdf import write_pdf
 from desktop.reports.summary import MonthlySummary
@@ -44,7 +50,7 @@ def export_report(
     fmt: str,
     path: str | os.PathLike,
     lang: str = "kk",
-    delimiter: str = ",",
+    delimiter: str = DEFAULT_DELIMITER,
     progress=None,
     cancel=None,
 ) -> Path:
@@ -99,7 +105,7 @@ def export_rollup(
     lang: str = "kk",
     expected_houses=(),
     org: dict | None = None,
-    delimiter: str = ",",
+    delimiter: str = DEFAULT_DELIMITER,
 ):
     """The regional roll-up straight from `monthly_reports` rows (any versions, any houses) to a file: what
     `dostyq-server report --region KZ-xx --month YYYY-MM --format xlsx` needs. Returns the Rollup (its `missing`

@@ -7,6 +7,8 @@ from desktop.roles import requires
 
 FORMATS = ("xlsx", "pdf", "csv", "hxl")
 SUFFIXES = {"xlsx": ".xlsx", "pdf": ".pdf", "csv": ".csv", "hxl": ".hxl.csv"}
+# CSV columns: ";" is what Excel set to Kazakh or Russian expects (decimals then with a comma); "," on request.
+DEFAULT_DELIMITER = ";"
 
 
 def default_file_name(summary: MonthlySummary, fmt: str, lang: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop import headcount_labels as labels
 from desktop.i18n import N_
 from desktop.reports.layout import LANGUAGE_CHOICES, code_label, tr
 from desktop.reports.summary import MonthlySummary
@@ -25,8 +26,8 @@ _COLUMNS = [
     (N_("People reached"), "#reached+total"),
     (N_("women"), "#reached+f"),
     (N_("men"), "#reached+m"),
-    (N_("children (under 18)"), "#reached+children"),
-    (N_("elderly (60 and over)"), "#reached+elderly"),
+    (labels.CHILDREN_ROW, "#reached+children"),
+    (labels.ELDERLY_ROW, "#reached+elderly"),
     (N_("Households reached"), "#reached+households"),
     (N_("Entries"), "#indicator+entries+num"),
 ]

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, TypedDict
 
+from desktop import headcount_labels as labels
 from desktop import i18n
 from desktop.formats import format_money, format_month, format_number
 from desktop.i18n import N_
@@ -132,8 +133,8 @@ def summary_blocks(summary: MonthlySummary) -> list[Block]:
         row("attendance", N_("Attendance, total"), "events.attendance.total"),
         row("attendance_women", N_("women"), "events.attendance.women", level=1),
         row("attendance_men", N_("men"), "events.attendance.men", level=1),
-        row("attendance_children", N_("children (under 18)"), "events.attendance.children", level=1),
-        row("attendance_elderly", N_("elderly (60 and over)"), "events.attendance.elderly", level=1),
+        row("attendance_children", labels.CHILDREN_ROW, "events.attendance.children", level=1),
+        row("attendance_elderly", labels.ELDERLY_ROW, "events.attendance.elderly", level=1),
         row("performances", N_("Performances of creative groups"), "events.performances"),
         row("groups_performing", N_("Creative groups that performed"), "events.groups_performing"),
         row("associations_involved", N_("Associations taking part"), "events.associations_involved"),
@@ -148,8 +149,8 @@ def summary_blocks(summary: MonthlySummary) -> list[Block]:
         row("people_reached", N_("People reached"), "aid.people"),
         row("reached_women", N_("women"), "aid.reached.women", level=1),
         row("reached_men", N_("men"), "aid.reached.men", level=1),
-        row("reached_children", N_("children (under 18)"), "aid.reached.children", level=1),
-        row("reached_elderly", N_("elderly (60 and over)"), "aid.reached.elderly", level=1),
+        row("reached_children", labels.CHILDREN_ROW, "aid.reached.children", level=1),
+        row("reached_elderly", labels.ELDERLY_ROW, "aid.reached.elderly", level=1),
         row("reached_anonymous", N_("recorded anonymously"), "aid.anonymous", level=1),
         row("households_reached", N_("Households reached"), "aid.households"),
         Row("by_programme", both(N_("People reached by programme")), ("", "", ""), COUNT),
@@ -186,8 +187,8 @@ def programme_table(summary: MonthlySummary) -> Table:
         (both(N_("Households")), COUNT),
         (both(N_("women")), COUNT),
         (both(N_("men")), COUNT),
-        (both(N_("children")), COUNT),
-        (both(N_("elderly")), COUNT),
+        (both(labels.CHILDREN_COLUMN), COUNT),
+        (both(labels.ELDERLY_COLUMN), COUNT),
         (both(N_("Quantity")), QUANTITY),
     ]
     rows = []

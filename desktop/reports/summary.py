@@ -14,9 +14,9 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
-from typing import Any
 
 from desktop import clock
+from desktop.event_facts import took_place_sql
 from desktop.periods import (
     ADULT_AGE,
     ELDERLY_AGE,
@@ -28,6 +28,8 @@ from desktop.periods import (
     parse_month,
     shift_month,
 )
+from desktop.reports.stock_figures import as_number as _num
+from desktop.reports.stock_figures import stock_at_end, stock_by_month
 from desktop.roles import requires
 
 PAYLOAD_SCHEMA = 1
@@ -83,21 +85,23 @@ class MonthlySummary:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def _bounds(month: str) -> dict:
+def _bounds(month: str, now: dt.datetime | None = None) -> dict:
     d0, d1 = month_dates(month)
     t0, t1 = month_instants(month)
     # A plain text range a day wider on each side keeps the index usable before the exact UTC comparison.
     wide0 = (parse_month(month) - dt.timedelta(days=1)).isoformat()
     wide1 = (parse_month(shift_month(month, 1)) + dt.timedelta(days=1)).isoformat()
-    return {"d0": d0, "d1": d1, "t0": t0, "t1": t1, "w0": wide0, "w1": wide1}
+    now_at = (now or clock.now()).isoformat(timespec="seconds")  # events that took place by then count
+    return {"d0": d0, "d1": d1, "t0": t0, "t1": t1, "w0": wide0, "w1": wide1, "now": now_at}
 
 
 # ---- figures of one month ---------------------------------------------------------------------------------------
-_HELD_EVENTS = """
-    SELECT id, kind, attendance_mode, starts_at FROM events
-    WHERE deleted = 0 AND status = :status AND starts_at >= :w0 AND starts_at < :w1
-      AND datetime(starts_at) >= :t0 AND datetime(starts_at) < :t1
+# Events of the month that took place (held, or past and planned with attendance or volunteers' time recorded).
+_EVENTS_IN_MONTH = """
+    SELECT id, kind, attendance_mode, starts_at FROM events e
+    WHERE {cond} AND starts_at >= :w0 AND starts_at < :w1 AND datetime(starts_at) >= :t0 AND datetime(starts_at) < :t1
 """
+_HELD_EVENTS = _EVENTS_IN_MONTH.format(cond=took_place_sql())
 
 # Age in whole years of a birth date `b` on day `d` (both YYYY-MM-DD text).
 _AGE = (
@@ -111,16 +115,15 @@ def _zero_reached() -> dict:
 
 
 def _event_figures(conn: sqlite3.Connection, b: dict) -> dict:
-    held = dict(b, status="held")
+    held = b
     by_kind = {
         r[0]: r[1]
         for r in conn.execute(
             f"SELECT kind, count(*) FROM ({_HELD_EVENTS}) GROUP BY kind ORDER BY kind", held
         )
     }
-    cancelled = conn.execute(
-        f"SELECT count(*) FROM ({_HELD_EVENTS})", dict(b, status="cancelled")
-    ).fetchone()[0]
+    cancelled_events = _EVENTS_IN_MONTH.format(cond="e.deleted = 0 AND e.status = 'cancelled'")
+    cancelled = conn.execute(f"SELECT count(*) FROM ({cancelled_events})", b).fetchone()[0]
     attendance = _zero_reached()
     row = conn.execute(
         f"""SELECT sum(a.total), sum(a.women), sum(a.men), sum(a.children), sum(a.elderly)
@@ -176,7 +179,7 @@ def _volunteer_figures(conn: sqlite3.Connection, b: dict) -> dict:
         WHERE s.deleted = 0 AND s.reverses_id IS NOT NULL AND o.check_in >= :w0 AND o.check_in < :w1
           AND datetime(o.check_in) >= :t0 AND datetime(o.check_in) < :t1
     """
-    # Time written on a held event counts unless the volunteer also checked in for that event (no double count).
+    # Time written on an event that took place counts unless the volunteer also checked in for that event (no double count).
     at_events = f"""
         SELECT v.volunteer_id, v.minutes, v.event_id FROM ({_HELD_EVENTS}) ev
         JOIN event_volunteers v ON v.event_id = ev.id AND v.deleted = 0
@@ -185,7 +188,7 @@ def _volunteer_figures(conn: sqlite3.Connection, b: dict) -> dict:
     """
     per_volunteer = conn.execute(
         f"SELECT volunteer_id, sum(minutes) FROM ({shifts} UNION ALL {at_events}) GROUP BY volunteer_id",
-        dict(b, status="held"),
+        b,
     ).fetchall()
     minutes = sum(m or 0 for _, m in per_volunteer)
     active = sum(1 for _, m in per_volunteer if (m or 0) > 0)
@@ -399,49 +402,6 @@ def _donation_figures(conn: sqlite3.Connection, b: dict) -> dict:
     return {"count": count, "value_kzt": _num(total_all), "items": items}
 
 
-def _stock_by_month(
-    conn: sqlite3.Connection, until: str, *, since: str = "", aid_out: dict | None = None
-) -> dict[str, dict[str, float]]:
-    """Net stock movement per month and item on days in [since, until): received, given, adjusted. `aid_out`, when
-    given, is what went out from `since` on (already counted by _aid_figures_by_month)."""
-    aid = (
-        ""
-        if aid_out is not None
-        else """
-               UNION ALL
-               SELECT a.given_on, l.item_id, -l.quantity FROM aid_lines l
-               JOIN aid_given a ON a.id = l.aid_id AND a.deleted = 0 WHERE l.deleted = 0 AND a.given_on >= :since"""
-    )
-    movements: dict[str, dict[str, float]] = {}
-    for month, item, qty in conn.execute(
-        f"""SELECT substr(day, 1, 7), item_id, sum(q) FROM (
-               SELECT d.received_on AS day, l.item_id, l.quantity AS q FROM donation_lines l
-               JOIN donations d ON d.id = l.donation_id AND d.deleted = 0
-               WHERE l.deleted = 0 AND d.received_on >= :since
-               UNION ALL
-               SELECT adjusted_on, item_id, quantity FROM stock_adjustments WHERE deleted = 0 AND adjusted_on >= :since
-               {aid})
-           WHERE day < :until GROUP BY 1, 2""",
-        {"since": since, "until": until},
-    ):
-        movements.setdefault(month, {})[item] = qty or 0
-    for month, items in (aid_out or {}).items():
-        if month < until[:7]:
-            target = movements.setdefault(month, {})
-            for item, qty in items.items():
-                target[item] = target.get(item, 0) + qty
-    return movements
-
-
-def _stock_at_end(movements: dict[str, dict[str, float]], month: str) -> dict[str, float]:
-    stock: dict[str, float] = {}
-    for m, items in movements.items():
-        if m <= month:
-            for item, qty in items.items():
-                stock[item] = stock.get(item, 0) + qty
-    return {item: _num(qty) for item, qty in sorted(stock.items()) if abs(qty) > 1e-9}
-
-
 def _registry_figures(conn: sqlite3.Connection) -> dict:
     groups = conn.execute(
         "SELECT count(*) FROM creative_groups WHERE deleted = 0 AND status = 'active'"
@@ -451,17 +411,22 @@ def _registry_figures(conn: sqlite3.Connection) -> dict:
 
 
 def month_figures(
-    conn: sqlite3.Connection, month: str, *, stock_movements: dict | None = None, aid: dict | None = None
+    conn: sqlite3.Connection,
+    month: str,
+    *,
+    stock_movements: dict | None = None,
+    aid: dict | None = None,
+    now: dt.datetime | None = None,
 ) -> dict:
-    """All figures of one month (the `current` part of a summary)."""
-    b = _bounds(month)
-    movements = stock_movements if stock_movements is not None else _stock_by_month(conn, b["d1"])
+    """All figures of one month (the `current` part of a summary); events count when they took place by `now`."""
+    b = _bounds(month, now)
+    movements = stock_movements if stock_movements is not None else stock_by_month(conn, b["d1"])
     return {
         "events": _event_figures(conn, b),
         "volunteers": _volunteer_figures(conn, b),
         "aid": aid if aid is not None else _aid_figures_by_month(conn, [month])[0][month],
         "donations": _donation_figures(conn, b),
-        "stock": _stock_at_end(movements, month),
+        "stock": stock_at_end(movements, month),
         "groups": _registry_figures(conn),
     }
 
@@ -508,12 +473,13 @@ def build_summary(store, month: str, *, today: dt.date | None = None) -> Monthly
     # The series needs only totals; breakdowns are for this month and the two it is compared with.
     aid, aid_out = _aid_figures_by_month(conn, months, {month, months[0], months[-2]})
     window_start, window_end = month_dates(months[0])[0], month_dates(month)[1]
-    movements = _stock_by_month(conn, window_start)  # everything before the window
-    for m, items in _stock_by_month(conn, window_end, since=window_start, aid_out=aid_out).items():
+    movements = stock_by_month(conn, window_start)  # everything before the window
+    for m, items in stock_by_month(conn, window_end, since=window_start, aid_out=aid_out).items():
         target = movements.setdefault(m, {})
         for item, qty in items.items():
             target[item] = target.get(item, 0) + qty
-    figures = {m: month_figures(conn, m, stock_movements=movements, aid=aid[m]) for m in months}
+    now = clock.now()
+    figures = {m: month_figures(conn, m, stock_movements=movements, aid=aid[m], now=now) for m in months}
     today = today or clock.today()
     house_id = _house_id(conn)
     return MonthlySummary(
@@ -525,7 +491,7 @@ def build_summary(store, month: str, *, today: dt.date | None = None) -> Monthly
         series=[series_point(m, figures[m]) for m in months[1:]],
         names=_names(conn, figures.values()),
         houses=[house_id] if house_id else [],
-        generated_at=clock.now().isoformat(timespec="seconds"),
+        generated_at=now.isoformat(timespec="seconds"),
         partial=month >= month_key(today),
     )
 
@@ -577,14 +543,6 @@ def _names(conn: sqlite3.Connection, all_figures) -> dict:
         "kinds": ref("event_kinds"),
         "items": items,
     }
-
-
-def _num(value: Any) -> int | float:
-    """Whole numbers as int (so JSON and spreadsheets show 12, not 12.0)."""
-    value = value or 0
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return round(value, 3) if isinstance(value, float) else value
 
 
 @requires("reports")

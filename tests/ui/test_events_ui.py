@@ -250,7 +250,7 @@ def test_presets_one_click(qtbot, ctx):
     assert not button.isEnabled() and button.text() == "Күнтізбеде бар"
     dialog.year.setValue(2028)
     settle(qtbot, ctx)
-    assert button.isEnabled()
+    assert dialog.buttons["nauryz"].isEnabled()  # the lines of another year (Kurban ait has moved)
 
 
 def test_group_form_minor_duplicate_and_missing_name(qtbot, ctx):

@@ -65,6 +65,7 @@ def test_first_run_dialog_switches_language_when_picked(qtbot, store, ui_lang):
     ui_lang("kk")
     dialog = FirstRunDialog(reference.active_houses(store.conn))
     qtbot.addWidget(dialog)
+    dialog.house_combo.setCurrentIndex(0)
     ru = next(b for b in dialog.language_group.buttons() if b.property("lang") == "ru")
     ru.click()
     qtbot.waitUntil(lambda: dialog.later.text() == "Настроить позже", timeout=20000)

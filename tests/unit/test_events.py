@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from desktop import event_calendar, events
+from desktop import event_calendar, event_facts, events
 from desktop.clock import TZ
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.events import EventFilter, EventInput, Headcount
@@ -384,7 +384,7 @@ def test_month_summary_in_aggregate(store):
             starts_at=at(2026, 4, 1), title_kk="Сәуір", kind="concert", status="held", headcount=Headcount(50)
         ),
     )
-    summary = events.month_summary(store, "2026-03")
+    summary = event_facts.month_summary(store, "2026-03")
     assert summary.by_status == {"held": 2, "cancelled": 1}
     assert summary.held_by_kind == {"holiday": 1, "meeting": 1}
     assert summary.attendance == Headcount(total=102, women=61, men=41, children=21, elderly=16)

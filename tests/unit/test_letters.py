@@ -109,3 +109,27 @@ def test_bad_request_is_refused_before_anything_is_written(store, volunteer_id, 
         )
     assert info.value.field == "period"
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_letter_for_no_hours_is_refused_on_the_hours_field(store, volunteer_id, tmp_path):
+    with pytest.raises(ValidationError) as info:
+        letters.render_letter(
+            store,
+            volunteer_id,
+            tmp_path / "none.pdf",
+            language="ru",
+            start=dt.date(2026, 5, 1),
+            end=dt.date(2026, 5, 31),
+            issued=ISSUED,
+        )
+    assert info.value.field == "hours" and "01.05.2026" in info.value.message
+    assert not (tmp_path / "none.pdf").exists()
+    assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'letter_printed'") == 0
+
+
+def test_has_hours_tells_whom_a_letter_can_thank(store, volunteer_id):
+    assert letters.has_hours(store, volunteer_id, today=ISSUED)
+    _person, newcomer = volunteers.save_volunteer(
+        store, {"surname": "Ким", "name": "Дана", "sex": "f"}, {"status": "active"}, today=ISSUED
+    )
+    assert not letters.has_hours(store, newcomer, today=ISSUED)

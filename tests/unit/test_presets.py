@@ -19,13 +19,22 @@ def store(tmp_path):
 
 
 EXPECTED_2027 = {
+    "new_year": ("2027-01-01", "2027-01-02"),
+    "orthodox_christmas": ("2027-01-07", "2027-01-07"),
     "gratitude_day": ("2027-03-01", "2027-03-01"),
+    "womens_day": ("2027-03-08", "2027-03-08"),
     "nauryz": ("2027-03-21", "2027-03-23"),
     "unity_day": ("2027-05-01", "2027-05-01"),
     "defender_day": ("2027-05-07", "2027-05-07"),
     "victory_day": ("2027-05-09", "2027-05-09"),
+    "remembrance_day": ("2027-05-31", "2027-05-31"),
     "capital_day": ("2027-07-06", "2027-07-06"),
+    "kurban_ait": ("2027-05-16", "2027-05-16"),
+    "constitution_day": ("2027-08-30", "2027-08-30"),
+    "languages_day": ("2027-09-05", "2027-09-05"),
+    "spiritual_harmony_day": ("2027-10-18", "2027-10-18"),
     "republic_day": ("2027-10-25", "2027-10-25"),
+    "volunteer_day": ("2027-12-05", "2027-12-05"),
     "independence_day": ("2027-12-16", "2027-12-16"),
 }
 
@@ -54,12 +63,15 @@ def test_all_presets_for_a_year_land_on_their_days(store):
         r["preset"]: (r["starts_at"][:10], r["ends_at"][:10])
         for r in store.rows("SELECT preset, starts_at, ends_at FROM events")
     }
-    assert got == {
+    expected = {
         code: (a.replace("2027", "2026"), b.replace("2027", "2026")) for code, (a, b) in EXPECTED_2027.items()
     }
+    expected["kurban_ait"] = ("2026-05-27", "2026-05-27")  # it moves: 11 days earlier each year
+    assert got == expected
     unity = store.one("SELECT title_kk, title_ru FROM events WHERE preset = 'unity_day'")
     assert unity["title_kk"] == "Қазақстан халқының бірлігі күні"
-    assert events.count_events(store, events.EventFilter(month="2026-05")) == 3
+    # 1, 7, 9 and 31 May and Kurban ait on 27 May.
+    assert events.count_events(store, events.EventFilter(month="2026-05")) == 5
 
 
 def test_same_preset_twice_in_a_year_refused(store):
@@ -74,5 +86,61 @@ def test_same_preset_twice_in_a_year_refused(store):
 
 def test_unknown_preset_refused(store):
     with pytest.raises(ValidationError):
-        presets.create_preset_event(store, "new_year", 2026)
+        presets.create_preset_event(store, "halloween", 2026)
     assert presets.preset_event("capital_day", 2030).starts_at.date() == dt.date(2030, 7, 6)
+
+
+@pytest.mark.parametrize(
+    "year, day",
+    [(2024, "2024-06-16"), (2025, "2025-06-06"), (2026, "2026-05-27"), (2027, "2027-05-16")],
+)
+def test_kurban_ait_falls_on_the_day_kazakhstan_observed(year, day):
+    assert [d.isoformat() for d in presets.kurban_ait_days(year)] == [day]
+    assert presets.BY_CODE["kurban_ait"].dates(year) == (dt.date.fromisoformat(day),) * 2
+
+
+def test_kurban_ait_twice_in_one_year_and_outside_the_calendar(store):
+    # The lunar year is 11 days shorter: in 2039 Kurban ait comes in January and again in December.
+    assert [d.month for d in presets.kurban_ait_days(2039)] == [1, 12]
+    result = presets.create_all_presets(store, 2039)
+    assert store.scalar("SELECT count(*) FROM events WHERE preset = 'kurban_ait'") == 2
+    assert result["unknown"] == [] and len(result["added"]) == len(presets.PRESETS) + 1
+    with pytest.raises(ValidationError) as info:
+        presets.kurban_ait_days(2090)
+    assert info.value.field == "preset_year" and "1925" in info.value.message and "2077" in info.value.message
+    with pytest.raises(ValidationError):
+        presets.create_preset_event(store, "kurban_ait", 2090)
+
+
+def test_adding_all_of_a_year_twice_adds_nothing_twice(store):
+    first = presets.create_all_presets(store, 2026)
+    assert len(first["added"]) == len(presets.PRESETS) and first["unknown"] == []
+    assert presets.create_all_presets(store, 2026) == {"added": [], "unknown": []}
+    assert store.scalar("SELECT count(*) FROM events") == len(presets.PRESETS)
+    # A holiday moved by hand (kept on the nearest Saturday) still stands for its day; a deleted one comes back.
+    victory = store.scalar("SELECT id FROM events WHERE preset = 'victory_day'")
+    store.update("events", victory, {"starts_at": "2026-05-10T10:00:00+05:00"})
+    store.delete("events", store.scalar("SELECT id FROM events WHERE preset = 'nauryz'"))
+    again = presets.create_all_presets(store, 2026)
+    assert [store.get("events", i)["preset"] for i in again["added"]] == ["nauryz"]
+    with pytest.raises(ValidationError):
+        presets.create_preset_event(store, "victory_day", 2026)
+
+
+def test_outside_the_kurban_ait_calendar_the_rest_is_added(store):
+    result = presets.create_all_presets(store, 2090)
+    assert result["unknown"] == ["kurban_ait"] and len(result["added"]) == len(presets.PRESETS) - 1
+    overview = presets.year_overview(store, 2090)
+    kurban = [r for r in overview if r.code == "kurban_ait"]
+    assert len(kurban) == 1 and kurban[0].unknown and kurban[0].first is None
+    assert all(r.in_calendar for r in overview if r.code != "kurban_ait")
+
+
+def test_year_overview_in_date_order(store):
+    presets.create_preset_event(store, "nauryz", 2026)
+    overview = presets.year_overview(store, 2026)
+    days = [r.first for r in overview]
+    assert days == sorted(days) and overview[0].code == "new_year"
+    assert [r.code for r in overview if r.in_calendar] == ["nauryz"]
+    kinds = {r.code: r.category for r in overview}
+    assert kinds["languages_day"] == presets.OBSERVED and kinds["kurban_ait"] == presets.PUBLIC

@@ -44,11 +44,13 @@ class FirstRunDialog(QDialog):
 
         form = QFormLayout()
         self.house_label = QLabel(self)
-        self.house_combo = QComboBox(self)
+        self.house_combo = QComboBox(self)  # no house until one is chosen: a PC's records must not go astray
+        self.house_combo.currentIndexChanged.connect(lambda _i: self._update_ok())
         form.addRow(self.house_label, self.house_combo)
         layout.addLayout(form)
         self.later = QCheckBox(self)
         self.later.toggled.connect(self.house_combo.setDisabled)
+        self.later.toggled.connect(lambda _on: self._update_ok())
         layout.addWidget(self.later)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
@@ -66,6 +68,11 @@ class FirstRunDialog(QDialog):
     def house_id(self) -> str | None:
         return None if self.later.isChecked() else self.house_combo.currentData()
 
+    def _update_ok(self) -> None:
+        """OK only once a house is chosen, or the choice is left for later."""
+        chosen = self.later.isChecked() or self.house_combo.currentIndex() >= 0
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(chosen)
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Welcome to Dostyq"))
         self.welcome.setText(
@@ -76,12 +83,15 @@ class FirstRunDialog(QDialog):
         )
         self.house_label.setText(_("House of friendship:"))
         current = self.house_combo.currentData()
+        self.house_combo.blockSignals(True)
         self.house_combo.clear()
         for house in self._houses:
             self.house_combo.addItem(reference.localized(house), house["code"])
-        if current:
-            self.house_combo.setCurrentIndex(max(0, self.house_combo.findData(current)))
+        self.house_combo.setPlaceholderText(_("Choose your house…"))
+        self.house_combo.setCurrentIndex(self.house_combo.findData(current) if current else -1)
+        self.house_combo.blockSignals(False)
         self.later.setText(_("Set up later"))
+        self._update_ok()
 
     def _on_language_clicked(self, button) -> None:
         apply_language(button.property("lang"))

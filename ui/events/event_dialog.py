@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, events, groups, person_lookup
+from desktop import clock, events, groups, headcount_labels, person_lookup
 from desktop.clock import TZ
 from desktop.errors import DostyqError, ValidationErrors
 from desktop.events import EventInput, Headcount
@@ -138,12 +139,40 @@ class EventDialog(RecordDialog):
     # ---- building ------------------------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        layout.addWidget(self._build_past_banner())
         self.tabs = QTabWidget(self)
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_general(), "")
         self.tabs.addTab(self._build_participants(), "")
         self.tabs.addTab(self._build_attendance(), "")
         self.add_footer(layout, deletable=self.event_id is not None)
+
+    def _build_past_banner(self) -> QFrame:
+        """Shown on an event whose start has passed while it is still planned: one click marks it held."""
+        self.past_banner = QFrame(self)
+        self.past_banner.setObjectName("pastBanner")
+        self.past_banner.setStyleSheet(
+            "#pastBanner { background: #fff4e0; border: 1px solid #f0c987; border-radius: 4px; }"
+        )
+        row = QHBoxLayout(self.past_banner)
+        row.setContentsMargins(10, 4, 6, 4)
+        self.past_label = QLabel(self.past_banner)
+        self.past_label.setWordWrap(True)
+        self.mark_held_button = QPushButton(self.past_banner)
+        self.mark_held_button.clicked.connect(self.mark_held)
+        row.addWidget(self.past_label, 1)
+        row.addWidget(self.mark_held_button)
+        self.past_banner.hide()
+        return self.past_banner
+
+    def _update_past_banner(self) -> None:
+        over = self.event_id is not None and from_qdatetime(self.starts.dateTime()) <= clock.now()
+        self.past_banner.setVisible(bool(over and self.status.currentData() == "planned"))
+
+    def mark_held(self) -> None:
+        """Sets the status to held and saves the form (the core checks the account and the date)."""
+        self.status.setCurrentIndex(max(0, self.status.findData("held")))
+        self.save()
 
     def _build_general(self) -> QWidget:
         page = QWidget(self)
@@ -162,6 +191,7 @@ class EventDialog(RecordDialog):
         self.starts.dateTimeChanged.connect(self._on_starts_date_time_changed)
         self.place = QLineEdit(page)
         self.status = QComboBox(page)
+        self.status.currentIndexChanged.connect(lambda _i: self._update_past_banner())
         self.notes = QPlainTextEdit(page)
         self.notes.setFixedHeight(80)
         self.labels: dict[str, QLabel] = {}
@@ -351,6 +381,7 @@ class EventDialog(RecordDialog):
             if person_id in attendee_labels:
                 self.add_attendee(person_id, attendee_labels[person_id])
         self._update_totals()
+        self._update_past_banner()
 
     def data(self) -> EventInput:
         named = self.mode_named.isChecked()
@@ -575,8 +606,8 @@ class EventDialog(RecordDialog):
             "total": _("Total:"),
             "women": _("Women:"),
             "men": _("Men:"),
-            "children": _("Children (under 18):"),
-            "elderly": _("Elderly (60+):"),
+            "children": _(headcount_labels.CHILDREN_FIELD),
+            "elderly": _(headcount_labels.ELDERLY_FIELD),
         }
         for name, text in labels.items():
             self.count_labels[name].setText(text)
@@ -584,4 +615,6 @@ class EventDialog(RecordDialog):
         self.attendee_picker.setPlaceholderText(_("Find a person by name to add…"))
         self.remove_attendee_button.setText(_("Remove selected"))
         self.delete_button.setText(_("Delete"))
+        self.past_label.setText(_("This event is over but still marked as planned."))
+        self.mark_held_button.setText(_("Mark as held"))
         self._update_totals()

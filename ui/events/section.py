@@ -9,10 +9,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop import clock, event_calendar, events
+from desktop import clock, event_calendar, event_facts, events
 from desktop.events import EventFilter
 from desktop.formats import format_month
 from desktop.i18n import _, ngettext
@@ -29,7 +31,7 @@ from ui.events.event_dialog import EventDialog
 from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
 from ui.importing.wizard import ImportWizard
-from ui.ops import ReadOp
+from ui.ops import DostyqError, ReadOp, WriteOp
 from ui.widgets.export_button import ExportButton
 from ui.widgets.section import Section
 
@@ -75,6 +77,7 @@ class EventsSection(Section):
         self.export_button = ExportButton(self.ctx, "events", self._export_query, self)
         actions.addWidget(self.export_button)
         layout.addLayout(actions)
+        layout.addWidget(self._build_past_planned_bar())
 
         filters = QHBoxLayout()
         self.prev_button = QToolButton(self)
@@ -152,6 +155,95 @@ class EventsSection(Section):
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
         self._fill_filters()
 
+    def _build_past_planned_bar(self) -> QFrame:
+        """ "N past events are still planned — Mark held / Review": shown while any event is over but unmarked."""
+        self.past_planned_ids: list[str] = []
+        self.reviewing = False
+        self.past_bar = QFrame(self)
+        self.past_bar.setObjectName("pastPlannedBar")
+        self.past_bar.setStyleSheet(
+            "#pastPlannedBar { background: #fff4e0; border: 1px solid #f0c987; border-radius: 4px; }"
+        )
+        bar = QHBoxLayout(self.past_bar)
+        bar.setContentsMargins(10, 4, 6, 4)
+        self.past_label = QLabel(self.past_bar)
+        self.past_label.setWordWrap(True)
+        self.mark_held_button = QPushButton(self.past_bar)
+        self.mark_held_button.clicked.connect(self._on_mark_held_button_clicked)
+        self.review_button = QPushButton(self.past_bar)
+        self.review_button.clicked.connect(self._on_review_button_clicked)
+        bar.addWidget(self.past_label, 1)
+        bar.addWidget(self.mark_held_button)
+        bar.addWidget(self.review_button)
+        self.past_bar.hide()
+        return self.past_bar
+
+    def _read_past_planned(self) -> None:
+        ReadOp(self.ctx, event_facts.past_planned, parent=self).latest("past_planned").success(
+            self._show_past_planned
+        ).failure(lambda _error: self.past_bar.hide()).run()
+
+    def _show_past_planned(self, found: dict) -> None:
+        self.past_planned_ids = list(found["ids"])
+        if not found["count"] and self.reviewing:
+            self._stop_review()
+            return
+        self.past_bar.setVisible(bool(found["count"]) or self.reviewing)
+        self._label_past_bar()
+
+    def _label_past_bar(self) -> None:
+        count = len(self.past_planned_ids)
+        self.past_label.setText(
+            ngettext(
+                "{count} past event is still planned: mark it held if it took place, or cancel it.",
+                "{count} past events are still planned: mark them held if they took place, or cancel them.",
+                count,
+            ).format(count=count)
+        )
+        self.mark_held_button.setText(_("Mark held"))
+        self.mark_held_button.setEnabled(count > 0)
+        self.review_button.setText(_("Show all events") if self.reviewing else _("Review"))
+
+    def _on_mark_held_button_clicked(self) -> None:
+        ids = list(self.past_planned_ids)
+        if not ids:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Mark held"),
+            ngettext(
+                "Mark {count} past event as held? One that did not take place should be cancelled instead "
+                "(Review).",
+                "Mark {count} past events as held? Those that did not take place should be cancelled instead "
+                "(Review).",
+                len(ids),
+            ).format(count=len(ids)),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.mark_held_button.setEnabled(False)
+        WriteOp(
+            self.ctx, lambda store: event_facts.mark_held(store, ids), tables=("events",), parent=self
+        ).success(lambda _n: self.reload()).failure(self._on_mark_held_failed).run()
+
+    def _on_mark_held_failed(self, error: DostyqError) -> None:
+        self.past_label.setText(error.message)
+        self.reload()
+
+    def _on_review_button_clicked(self) -> None:
+        if self.reviewing:
+            self._stop_review()
+            return
+        self.reviewing = True
+        if self.in_list_mode():
+            self.reload()
+        else:
+            self.list_button.setChecked(True)  # reloads through the toggled calendar button
+
+    def _stop_review(self) -> None:
+        self.reviewing = False
+        self.reload()
+
     # ---- filters and months --------------------------------------------------------------------------------
     def _fill_filters(self) -> None:
         self._fill_filter(
@@ -184,6 +276,8 @@ class EventsSection(Section):
 
     def current_filter(self, with_month: bool = True) -> EventFilter:
         month = None if (self.all_months.isChecked() or not with_month) else self.month.strftime("%Y-%m")
+        if self.reviewing:  # every past event still planned, whatever month the calendar shows
+            return EventFilter(search=self.search.text(), past_planned=True)
         return EventFilter(
             kind=self.kind_filter.currentData(),
             status=self.status_filter.currentData(),
@@ -200,10 +294,14 @@ class EventsSection(Section):
 
     def reload(self) -> None:
         self.month_label.setText(format_month(self.month))
+        self.reviewing = self.reviewing and self.in_list_mode()
         listing = self.in_list_mode()
-        self.all_months.setVisible(listing)
+        self.all_months.setVisible(listing and not self.reviewing)
         for widget in (self.prev_button, self.next_button, self.today_button, self.month_label):
-            widget.setEnabled(not (listing and self.all_months.isChecked()))
+            widget.setEnabled(not (listing and (self.all_months.isChecked() or self.reviewing)))
+        for combo in (self.kind_filter, self.status_filter):
+            combo.setEnabled(not self.reviewing)
+        self._read_past_planned()
         if listing:
             ReadOp(self.ctx, lambda _store: None, parent=self).latest("calendar")  # drops a month under way
             self.model.set_filter(self.current_filter())
@@ -270,6 +368,7 @@ class EventsSection(Section):
     # ---- language ------------------------------------------------------------------------------------------
     def apply_actor(self, actor) -> None:
         self.import_button.setVisible(actor.can("records.write"))
+        self.mark_held_button.setVisible(actor.can("records.write"))
 
     def open_import(self) -> ImportWizard:
         """The import wizard for past events (the core checks the account)."""
@@ -289,6 +388,7 @@ class EventsSection(Section):
         self.prev_button.setToolTip(_("Previous month"))
         self.next_button.setToolTip(_("Next month"))
         self.search.setPlaceholderText(_("Search by title…"))
+        self._label_past_bar()
         self._fill_filters()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
         self.reload()

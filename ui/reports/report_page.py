@@ -24,7 +24,13 @@ from desktop.errors import DostyqError
 from desktop.formats import format_month, format_short_date
 from desktop.i18n import LANGUAGE_NAMES, N_, _, ngettext
 from desktop.periods import parse_month
-from desktop.reports.files import FORMATS, default_file_name, export_in_worker, record_export
+from desktop.reports.files import (
+    DEFAULT_DELIMITER,
+    FORMATS,
+    default_file_name,
+    export_in_worker,
+    record_export,
+)
 from desktop.reports.submission import latest_report, submit_month
 from desktop.reports.summary import MonthlySummary, build_summary, recent_months
 from ui.ops import BackgroundOp, ReadOp, WriteOp
@@ -57,6 +63,7 @@ class ReportPage(QWidget):
             self.lang_combo.addItem("", code)
         self.lang_combo.setCurrentIndex(self.lang_combo.findData(ui_lang()))  # the interface language first
         self.semicolon_check = QCheckBox(self)
+        self.semicolon_check.setChecked(DEFAULT_DELIMITER == ";")
         bar.addWidget(self.month_label)
         bar.addWidget(self.month_combo)
         bar.addSpacing(16)

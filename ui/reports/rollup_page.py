@@ -30,7 +30,7 @@ from desktop.errors import DostyqError
 from desktop.formats import format_month, format_short_date
 from desktop.i18n import LANGUAGE_NAMES, N_, _
 from desktop.periods import parse_month
-from desktop.reports.files import FORMATS, default_file_name, record_export
+from desktop.reports.files import DEFAULT_DELIMITER, FORMATS, default_file_name, record_export
 from desktop.reports.summary import recent_months
 from sync import coordinator
 from sync.coordinator import HouseStatus, LocalReference, RegionRollup
@@ -177,6 +177,7 @@ class RollupPage(QWidget):
             self.lang_combo.addItem("", code)
         self.lang_combo.setCurrentIndex(self.lang_combo.findData(ui_lang()))
         self.semicolon_check = QCheckBox(self)
+        self.semicolon_check.setChecked(DEFAULT_DELIMITER == ";")
         exports.addWidget(self.counts_label, 1)
         exports.addWidget(self.lang_label)
         exports.addWidget(self.lang_combo)

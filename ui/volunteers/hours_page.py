@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, people, volunteers
+from desktop import clock, letters, people, volunteers
 from desktop.clock import TZ
 from desktop.formats import format_hours, format_month
 from desktop.i18n import N_, _
@@ -119,6 +119,7 @@ class HoursPage(QWidget):
         self._entries_name = ""
         self._flags: list[dict] = []
         self._rows: list[dict] = []
+        self._has_hours = False  # the chosen volunteer has given time (a letter is offered only then)
         self.retranslate_ui()
 
     @staticmethod
@@ -226,9 +227,18 @@ class HoursPage(QWidget):
 
     def _load_entries(self) -> None:
         month, volunteer_id = self.month.currentData(), self.volunteer_id
+        self._has_hours = False
+        if volunteer_id:
+            ReadOp(self.ctx, lambda store: letters.has_hours(store, volunteer_id), parent=self).latest(
+                "has_hours"
+            ).success(self._on_has_hours_read).run()
         ReadOp(self.ctx, lambda store: _entries_of(store, volunteer_id, month), parent=self).latest(
             "entries"
         ).success(self._on_entries_read).run()
+
+    def _on_has_hours_read(self, has_hours: bool) -> None:
+        self._has_hours = has_hours
+        self._update_buttons()
 
     def _on_entries_read(self, result) -> None:
         self._entries, self._entries_name = result
@@ -270,7 +280,7 @@ class HoursPage(QWidget):
         entry = self.selected_entry()
         kind = entry["kind"] if entry else None
         self.add_button.setEnabled(self.volunteer_id is not None)
-        self.letter_button.setEnabled(self.volunteer_id is not None)
+        self.letter_button.setEnabled(self.volunteer_id is not None and self._has_hours)
         self.correct_button.setEnabled(kind == "closed")
         self.close_button.setEnabled(kind == "open")
         self.cancel_button.setEnabled(kind in ("closed", "open"))

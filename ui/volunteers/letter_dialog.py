@@ -46,7 +46,13 @@ class LetterDialog(QDialog):
         self.message = QLabel(self)
         # Its errors mark the field they name; every message (and "Saved") goes on the line under the form.
         self.errors = FormErrors(
-            self.message, {"letter_kind": self.kind, "letter_language": self.language, "period": self.end}
+            self.message,
+            {
+                "letter_kind": self.kind,
+                "letter_language": self.language,
+                "period": self.end,
+                "hours": self.hours,
+            },
         )
         self.form.addRow(self.name)
         self.form.addRow(self.kind_label, self.kind)
@@ -67,7 +73,7 @@ class LetterDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.person_name = ""  # read below, with the hours
-        self._minutes = 0
+        self._minutes: int | None = None  # not read yet
         self.retranslate_ui()
         ReadOp(ctx, lambda store: _name_of(store, volunteer_id), parent=self).success(
             self._on_name_read
@@ -99,7 +105,7 @@ class LetterDialog(QDialog):
             edit.setDisplayFormat("dd.MM.yyyy")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save PDF…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        self.hours.setText(format_hours(self._minutes))
+        self._show_minutes()
 
     def period(self) -> tuple[dt.date, dt.date]:
         # QDate.toPython() gives a datetime.date; the stubs type it as object.
@@ -118,7 +124,17 @@ class LetterDialog(QDialog):
 
     def _on_minutes_read(self, minutes: int) -> None:
         self._minutes = minutes
-        self.hours.setText(format_hours(self._minutes))
+        self._show_minutes()
+
+    def _show_minutes(self) -> None:
+        """The hours of the period; no letter is offered for a period without any (the core refuses it too)."""
+        minutes = self._minutes or 0
+        self.hours.setText(format_hours(minutes))
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(minutes > 0)
+        save.setToolTip(
+            "" if minutes > 0 else _("No hours in this period: choose a period with volunteer time.")
+        )
 
     def choose_path(self) -> str:
         suggested = str(Path.home() / f"{self.person_name} — {self.kind.currentText()}.pdf")

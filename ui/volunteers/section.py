@@ -6,8 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from desktop import letters
 from desktop.i18n import _
 from ui.importing.wizard import ImportWizard
+from ui.ops import ReadOp
 from ui.volunteers.hours_page import HoursPage
 from ui.volunteers.kiosk_dialog import KioskDialog
 from ui.volunteers.letter_dialog import LetterDialog
@@ -155,8 +157,11 @@ class VolunteersSection(Section):
 
     def _on_register_selection_changed(self, volunteer_id) -> None:
         self.open_button.setEnabled(volunteer_id is not None)
-        self.letter_button.setEnabled(volunteer_id is not None)
+        self.letter_button.setEnabled(False)  # until the volunteer's hours are read: no letter for no hours
         if volunteer_id:
+            ReadOp(self.ctx, lambda store: letters.has_hours(store, volunteer_id), parent=self).latest(
+                "has_hours"
+            ).success(self.letter_button.setEnabled).run()
             self.hours.set_volunteer(volunteer_id)
 
     def _on_tabs_current_changed(self, index: int) -> None:

@@ -50,31 +50,36 @@ class ExportButton(QPushButton):
         self.setText(_(self.label))
         self.setToolTip(_("Save this list as it is shown (filter and sort) to Excel or CSV"))
 
-    def _filters(self) -> tuple[str, str]:
-        return _("Excel workbook (*.xlsx)"), _("CSV for Excel, semicolons (*.csv)")
+    def _filters(self) -> tuple[str, str, str]:
+        return (
+            _("Excel workbook (*.xlsx)"),
+            _("CSV for Excel, semicolons (*.csv)"),
+            _("CSV, commas (*.csv)"),
+        )
 
     def ask_and_export(self) -> None:
-        xlsx, csv = self._filters()
+        xlsx, csv, csv_commas = self._filters()
         title = _(list_export.LISTS[self.kind].title)
         folder = Path(self.ctx.settings.extra.get(_FOLDER_KEY) or Path.home())
         path, chosen = QFileDialog.getSaveFileName(
-            self, _("Export the list"), str(folder / f"{title}.xlsx"), f"{xlsx};;{csv}"
+            self, _("Export the list"), str(folder / f"{title}.xlsx"), f"{xlsx};;{csv};;{csv_commas}"
         )
         if not path:
             return
         target = Path(path)
         if target.suffix.lower() not in (".xlsx", ".csv"):
-            target = target.with_name(target.name + (".csv" if chosen == csv else ".xlsx"))
-        self.start_export(str(target))
+            target = target.with_name(target.name + (".csv" if chosen in (csv, csv_commas) else ".xlsx"))
+        self.start_export(str(target), "," if chosen == csv_commas else list_export.DEFAULT_DELIMITER)
 
-    def start_export(self, path: str) -> None:
+    def start_export(self, path: str, delimiter: str = list_export.DEFAULT_DELIMITER) -> None:
+        """Writes the list to `path` (XLSX or CSV by its suffix; a CSV with `delimiter` between columns)."""
         kind, query = self.kind, self.query()
         sort = self.model.memory_sort if self.model is not None else None
         self.setEnabled(False)
         WriteOp(
             self.ctx,
             lambda store, progress: list_export.export_list(
-                store, kind, path, query, sort=sort, progress=progress
+                store, kind, path, query, sort=sort, delimiter=delimiter, progress=progress
             ),
             tables=None,
             parent=self,

@@ -96,7 +96,7 @@ def test_the_rollup_has_no_formulas(october, tmp_path, fmt):
     if fmt == "xlsx":
         assert_xlsx_is_inert(path)
     else:
-        assert_csv_is_inert(path)
+        assert_csv_is_inert(path, ";" if fmt == "csv" else ",")  # CSV: ";" by default; HXL keeps ","
 
 
 def test_every_spreadsheet_writer_goes_through_the_one_helper():
