@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from desktop import clock, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
-from desktop.iin import parse_iin
+from desktop.iin import has_foreign_digits, is_ascii_digits, parse_iin
 from desktop.phone import parse_phone
 from desktop.roles import mask_rows, requires
 from desktop.store import Store
@@ -78,18 +78,39 @@ class CleanPerson:
     warnings: list[ValidationError] = field(default_factory=list)
 
 
-def parse_date(value: str, field: str) -> dt.date | None:
-    """The one parser of dates typed by a user (people, volunteers, aid, consents): dd.MM.yyyy (the forms'
-    format) or ISO yyyy-mm-dd (as stored). Blank → None; anything else is refused naming `field`."""
+_TYPED_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4}|[0-9]{2})$")
+_COMPACT_DATE = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{4}|[0-9]{2})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+DATE_HINT = N_("{field}: enter a date as dd.mm.yyyy, e.g. 08.03.1990.")
+
+
+def parse_date(value: str, field: str, today: dt.date | None = None) -> dt.date | None:
+    """The one parser of dates typed by a user (people, volunteers, aid, consents): dd.mm.yyyy (the forms'
+    format), dd.mm.yy, the digits alone (03041987 = ddmmyyyy, 030487 = ddmmyy) or ISO yyyy-mm-dd (as stored).
+    A two-digit year is the latest year ending so that is not after this year (87 → 1987, 24 → 2024). Blank →
+    None; an impossible date (31.02) is refused, never rolled over; anything else is refused naming `field`."""
     value = (value or "").strip()
     if not value:
         return None
-    for fmt in (DATE_FORMAT, "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(field, N_("{field}: enter a date as dd.mm.yyyy, e.g. 08.03.1990."))
+    if has_foreign_digits(value):
+        raise ValidationError(field, N_("{field}: type the date with the digits 0–9."))
+    if m := _ISO_DATE.match(value):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _TYPED_DATE.match(value) or _COMPACT_DATE.match(value):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if len(m.group(3)) == 2:
+            this_year = (today or clock.today()).year
+            year += this_year // 100 * 100
+            if year > this_year:
+                year -= 100
+    else:
+        raise ValidationError(field, DATE_HINT)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            field, N_("{field}: there is no such date ({value})."), value=f"{day:02d}.{month:02d}.{year:04d}"
+        ) from None
 
 
 def validate_person(values: dict, today: dt.date) -> CleanPerson:
@@ -182,7 +203,11 @@ def check_iin(
 ) -> tuple[ValidationError | None, list[ValidationError]]:
     """(blocking error or None, warnings) for an IIN (docs/KAZAKH.md §4): a wrong check digit blocks; a birth date or
     sex that disagrees only warns, because IINs issued since 2013 need not match the person."""
-    if not iin.isdigit():
+    if has_foreign_digits(iin):
+        return ValidationError(
+            "iin", N_("{field}: type the number with the digits 0–9 (these are digits of another script).")
+        ), []
+    if not is_ascii_digits(iin):
         return ValidationError("iin", N_("{field}: an IIN contains only digits.")), []
     if len(iin) != 12:
         return ValidationError(

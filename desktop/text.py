@@ -58,4 +58,5 @@ def normalize(text: str | None) -> str:
 
 
 def digits(text: str | None) -> str:
-    return "".join(ch for ch in (text or "") if ch.isdigit())
+    """The ASCII digits 0–9 of the text (a digit of another script is no digit here: desktop.iin)."""
+    return "".join(ch for ch in (text or "") if "0" <= ch <= "9")
