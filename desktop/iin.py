@@ -82,6 +82,22 @@ def parse_iin(value: str) -> IinInfo:
     return IinInfo(True, "", birth, sex)
 
 
+def filled_from_iin(typed: str, birth_text: str, sex: str, today: dt.date) -> dict:
+    """What a valid IIN fills in on a person form: 'birth_date' (a date) when the typed birth date is blank and
+    the IIN's date is real and not in the future, 'sex' when none is chosen. A filled field is never in it (a
+    disagreement is the validation's warning)."""
+    compact = "".join((typed or "").split())
+    info = parse_iin(compact)
+    if not info.valid:
+        return {}
+    fill: dict = {}
+    if not (birth_text or "").strip() and info.birth_date and dt.date(1900, 1, 1) <= info.birth_date <= today:
+        fill["birth_date"] = info.birth_date
+    if not sex and info.sex:
+        fill["sex"] = info.sex
+    return fill
+
+
 def bin_problem(value: str) -> str:
     """'' for a valid BIN, else why not: format (not 12 digits 0–9), script (digits of another script),
     month (the registration month is not 01–12), type (5th digit not 4, 5 or 6), attribute (6th digit not allowed

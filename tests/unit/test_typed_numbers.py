@@ -216,3 +216,15 @@ def test_any_text_as_a_date_gives_a_date_or_a_named_refusal(value):
     assert day is None or isinstance(day, dt.date)
     if day is not None:
         assert not iin.has_foreign_digits(value)
+
+
+def test_a_valid_iin_fills_only_what_is_blank():
+    assert iin.filled_from_iin("050325 600124", "", "", TODAY) == {
+        "birth_date": dt.date(2005, 3, 25),
+        "sex": "f",
+    }
+    assert iin.filled_from_iin("050325600124", "01.01.1990", "m", TODAY) == {}
+    assert iin.filled_from_iin("050325600124", "", "m", TODAY) == {"birth_date": dt.date(2005, 3, 25)}
+    assert iin.filled_from_iin("900230400015", "", "", TODAY) == {"sex": "f"}  # 30 February is no date
+    assert iin.filled_from_iin("900101300018", "", "", TODAY) == {}  # wrong check digit
+    assert iin.filled_from_iin("５５0101300017", "", "", TODAY) == {}
