@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from desktop import people
+from desktop import people, people_search
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.phone import format_phone, parse_phone
 
@@ -200,7 +200,7 @@ def registered(store):
 
 
 def found(store, query):
-    return [p["name"] for p in people.search_people(store, query)]
+    return [p["name"] for p in people_search.search_people(store, query)]
 
 
 def test_search_finds_kazakh_names_typed_on_a_russian_keyboard(store, registered):
@@ -232,7 +232,7 @@ def test_search_ignores_fts_syntax_typed_by_mistake(store, registered):
 
 
 def test_empty_query_lists_everyone_in_kazakh_order(store, registered):
-    assert [p["surname"] for p in people.search_people(store, "")] == [
+    assert [p["surname"] for p in people_search.search_people(store, "")] == [
         "Елкин",
         "Ёлкин",
         "Иванов",

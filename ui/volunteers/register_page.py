@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import people, volunteers
+from desktop import people_search, volunteers
 from desktop.formats import format_number
 from desktop.i18n import _
 from ui.ops import ReadOp
@@ -48,7 +48,9 @@ class RegisterPage(QWidget):
         self.export_button = ExportButton(ctx, "volunteers", lambda: self.model.query, self)
         row.addWidget(self.export_button)
         layout.addLayout(row)
-        ReadOp(ctx, people.prepare_for_lists).run()  # for the reader's connection, before the lists' reads
+        ReadOp(
+            ctx, people_search.prepare_for_lists
+        ).run()  # for the reader's connection, before the lists' reads
         self.model = VolunteerRegisterModel(ctx, self)
         self.model.loaded.connect(self._on_model_loaded)
         self.table = QTableView(self)
