@@ -125,7 +125,9 @@ def test_latin_key_is_one_key_for_both_scripts():
         ("Ілияс", "İlyas"),
     ]:
         assert text.latin_key(cyrillic) == text.latin_key(latin), (cyrillic, latin)
-    assert text.is_latin_word("Qayrat") and not text.is_latin_word("Қайрат") and not text.is_latin_word("Kайрат")
+    assert (
+        text.is_latin_word("Qayrat") and not text.is_latin_word("Қайрат") and not text.is_latin_word("Kайрат")
+    )
 
 
 def test_a_database_from_before_the_infix_search_gets_the_index(tmp_path):

@@ -21,6 +21,7 @@ from desktop.formats import format_number
 from desktop.i18n import _
 from ui.ops import ReadOp
 from ui.volunteers.register_model import VolunteerRegisterModel
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
 
 # Typing pauses this long before the list follows (each query takes a few ms; this only smooths bursts).
@@ -68,6 +69,7 @@ class RegisterPage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
+        self.empty_state = EmptyState(self.table, lambda: self.model.query.text)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
