@@ -45,7 +45,8 @@ class SearchFilter:
 
     def name_rowids(self) -> tuple[str, tuple]:
         """(SQL giving the rowids of people whose name matches every word, parameters)."""
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[str] = []
         if self.fts:
             parts.append("SELECT rowid FROM people_fts WHERE people_fts MATCH ?")
             params.append(self.fts)
@@ -60,7 +61,8 @@ class SearchFilter:
         if self.nothing:
             return "0", ()
         plus = "+" if walk_sorted_index else ""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str] = []
         if self.has_names:
             names, names_params = self.name_rowids()
             clauses.append(f"{plus}p.rowid IN ({names})")

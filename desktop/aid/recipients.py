@@ -301,7 +301,8 @@ def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
 @requires("recipients.find")
 def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: int = 0) -> list[dict]:
     """Recipients with their last aid date: named ones by name, anonymous ones after them."""
-    where, params = ["r.deleted = 0"], []
+    where: list[str] = ["r.deleted = 0"]
+    params: list = []
     found = people_search.search_filter(query)
     if not found.empty:  # the name search of every list: parts of names, Latin spellings, IIN/phone digits
         condition, values = found.clause()
@@ -319,7 +320,8 @@ def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: 
 
 @requires("recipients.find")
 def count_recipients(store: Store, query: str = "") -> int:
-    where, params = ["r.deleted = 0"], []
+    where: list[str] = ["r.deleted = 0"]
+    params: list = []
     found = people_search.search_filter(query)
     if not found.empty:  # the name search of every list: parts of names, Latin spellings, IIN/phone digits
         condition, values = found.clause()

@@ -316,8 +316,8 @@ class RollupPage(QWidget):
                     ),
                     parent=self,
                 )
-                .progressed(self._on_progress)
                 .cancellable()
+                .progressed(self._on_progress)
                 .success(lambda fetched: self._on_fetch_done(job, fetched))
                 .failure(lambda error: self._on_fetch_failed(job, error))
                 .run()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel
 
 from desktop.i18n import N_, _
@@ -37,7 +37,8 @@ class EmptyState(QLabel):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()
         viewport.installEventFilter(self)
-        self._model = None
+        self._viewport = viewport
+        self._model: QAbstractItemModel | None = None
         self.watch_model()
 
     def watch_model(self) -> None:
@@ -55,7 +56,7 @@ class EmptyState(QLabel):
         empty = model is not None and model.rowCount() == 0
         if empty and typed:
             self.setText(nothing_found_text(typed))
-            self.setGeometry(self.parentWidget().rect())
+            self.setGeometry(self._viewport.rect())
             self.show()
             self.raise_()
         else:
@@ -67,7 +68,7 @@ class EmptyState(QLabel):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and not self.isHidden():
-            self.setGeometry(self.parentWidget().rect())
+            self.setGeometry(self._viewport.rect())
         return False
 
     def changeEvent(self, event: QEvent) -> None:
