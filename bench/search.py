@@ -4,9 +4,13 @@ Builds (or reuses, with --db) a database of 100,000 people who are all volunteer
 write API, plus a month of shifts. Then times, with the real RegisterPage and its lazy model (offscreen Qt):
 - list_open_100k: building the page and showing the first page of the full, name-sorted list with its count;
 - typing: each keystroke of names as people type them, from the second letter on — exactly as typed
-  ("Қайр…", prefix) and on a Russian keyboard ("кайр…", loose) — and IIN/phone fragments.
+  ("Қайр…", prefix), on a Russian keyboard ("кайр…", loose), a part from the middle of the surname ("ылбек…",
+  infix), a Latin spelling ("kairat nur…", latin) — and IIN/phone fragments;
+- the floor: the same keystrokes answered by raw SQLite in the same run — on a bare sqlite3 connection to the same
+  file (same cache and mmap sizes), one statement for the first page of matching volunteers in name order and one
+  for the capped count, the SQL prepared before the clock starts: no Qt, no threads, no model.
 
-Prints `name: value unit` lines. Goal: search p95 ≤ 20 ms.
+Prints `name: value unit` lines. Goal: search_ratio_to_floor (app p95 / floor p95 over all keystrokes) ≤ 3.
 Usage: python bench/search.py [--db PATH] [--people N]   (BENCH_SLOW=MS also lists keystrokes slower than MS)
 """
 
@@ -17,6 +21,7 @@ import datetime as dt
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop import roles, text
+from desktop import people_search, roles, text
 from desktop.clock import TZ
 from desktop.demo.people import make_person
 from desktop.store import Store
@@ -113,10 +118,30 @@ def main() -> int:
     sample = store.rows(
         "SELECT surname, name, iin, phone FROM people WHERE deleted = 0 ORDER BY random() LIMIT 40"
     )
-    timings: dict[str, list[float]] = {"prefix": [], "loose": [], "digits": []}
+    kinds = ("prefix", "loose", "infix", "latin", "digits")
+    timings: dict[str, list[float]] = {kind: [] for kind in kinds}
+    floors: dict[str, list[float]] = {kind: [] for kind in kinds}
     found_all = True
+    bare = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    bare.execute("PRAGMA cache_size = -65536")
+    bare.execute(f"PRAGMA mmap_size = {512 * 1024 * 1024}")
+
+    def floor(kind: str, query: str) -> None:
+        condition, params = people_search.search_filter(query).clause()
+        where = f"{condition} AND " if condition else ""
+        base = (
+            f"FROM people p CROSS JOIN volunteers v ON v.person_id = p.id WHERE {where}v.deleted = 0 "
+            "AND p.deleted = 0"
+        )
+        started = time.perf_counter()
+        bare.execute(
+            f"SELECT v.id {base} ORDER BY p.name_sort, v.id LIMIT ?", (*params, page.model.PAGE)
+        ).fetchall()
+        bare.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT 501)", params).fetchone()
+        floors[kind].append((time.perf_counter() - started) * 1000)
 
     def typed(kind: str, query: str) -> int:
+        floor(kind, query)
         started = time.perf_counter()
         page.search.setText(query)
         page.apply_query()
@@ -137,21 +162,37 @@ def main() -> int:
         for query in typed_prefixes(text.loose(full)):
             rows = typed("loose", query)
         found_all &= rows > 0  # the whole name typed the loose way still finds the person
+        middle = text.loose(person["surname"])[2:]
+        for query in typed_prefixes(middle, start=3):
+            rows = typed("infix", query)
+        found_all &= rows > 0
+        for query in typed_prefixes(text.latin_key(full)):
+            rows = typed("latin", query)
+        found_all &= rows > 0
         for number in (person["iin"], (person["phone"] or "")[-7:]):
             if number:
                 for query in typed_prefixes(number, start=4):
                     typed("digits", query)
     page.search.clear()
 
-    for kind in ("prefix", "loose"):
-        print(f"search_{kind}_p50: {statistics.median(timings[kind]):.1f} ms")
+    for kind in kinds:
+        if kind != "digits":
+            print(f"search_{kind}_p50: {statistics.median(timings[kind]):.1f} ms")
         print(f"search_{kind}_p95: {percentile(timings[kind], 95):.1f} ms")
-    print(f"search_digits_p95: {percentile(timings['digits'], 95):.1f} ms")
-    print(f"search_keystrokes: {sum(len(v) for v in timings.values())} count")
+        print(f"search_{kind}_floor_p95: {percentile(floors[kind], 95):.1f} ms")
+    app_all = [t for kind in kinds for t in timings[kind]]
+    floor_all = [t for kind in kinds for t in floors[kind]]
+    print(f"search_floor_p50: {statistics.median(floor_all):.1f} ms")
+    print(f"search_floor_p95: {percentile(floor_all, 95):.1f} ms")
+    print(f"search_app_p50: {statistics.median(app_all):.1f} ms")
+    print(f"search_app_p95: {percentile(app_all, 95):.1f} ms")
+    print(f"search_ratio_to_floor: {percentile(app_all, 95) / percentile(floor_all, 95):.2f} x")
+    print(f"search_keystrokes: {len(app_all)} count")
     print(f"list_open_100k: {list_open:.1f} ms")
     page.deleteLater()
     app.processEvents()
     runner.shutdown()
+    bare.close()
     store.close()
     if not args.db:
         shutil.rmtree(path.parent, ignore_errors=True)  # 400 MB of throw-away database

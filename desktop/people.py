@@ -8,7 +8,6 @@ with the birth date, a foreign phone number) come back as warnings.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
 import re
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from desktop import clock, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
-from desktop.iin import parse_iin
+from desktop.iin import has_foreign_digits, is_ascii_digits, parse_iin
 from desktop.phone import parse_phone
 from desktop.roles import mask_rows, requires
 from desktop.store import Store
@@ -78,18 +77,39 @@ class CleanPerson:
     warnings: list[ValidationError] = field(default_factory=list)
 
 
-def parse_date(value: str, field: str) -> dt.date | None:
-    """The one parser of dates typed by a user (people, volunteers, aid, consents): dd.MM.yyyy (the forms'
-    format) or ISO yyyy-mm-dd (as stored). Blank → None; anything else is refused naming `field`."""
+_TYPED_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4}|[0-9]{2})$")
+_COMPACT_DATE = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{4}|[0-9]{2})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+DATE_HINT = N_("{field}: enter a date as dd.mm.yyyy, e.g. 08.03.1990.")
+
+
+def parse_date(value: str, field: str, today: dt.date | None = None) -> dt.date | None:
+    """The one parser of dates typed by a user (people, volunteers, aid, consents): dd.mm.yyyy (the forms'
+    format), dd.mm.yy, the digits alone (03041987 = ddmmyyyy, 030487 = ddmmyy) or ISO yyyy-mm-dd (as stored).
+    A two-digit year is the latest year ending so that is not after this year (87 → 1987, 24 → 2024). Blank →
+    None; an impossible date (31.02) is refused, never rolled over; anything else is refused naming `field`."""
     value = (value or "").strip()
     if not value:
         return None
-    for fmt in (DATE_FORMAT, "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(field, N_("{field}: enter a date as dd.mm.yyyy, e.g. 08.03.1990."))
+    if has_foreign_digits(value):
+        raise ValidationError(field, N_("{field}: type the date with the digits 0–9."))
+    if m := _ISO_DATE.match(value):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _TYPED_DATE.match(value) or _COMPACT_DATE.match(value):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if len(m.group(3)) == 2:
+            this_year = (today or clock.today()).year
+            year += this_year // 100 * 100
+            if year > this_year:
+                year -= 100
+    else:
+        raise ValidationError(field, DATE_HINT)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            field, N_("{field}: there is no such date ({value})."), value=f"{day:02d}.{month:02d}.{year:04d}"
+        ) from None
 
 
 def validate_person(values: dict, today: dt.date) -> CleanPerson:
@@ -182,7 +202,11 @@ def check_iin(
 ) -> tuple[ValidationError | None, list[ValidationError]]:
     """(blocking error or None, warnings) for an IIN (docs/KAZAKH.md §4): a wrong check digit blocks; a birth date or
     sex that disagrees only warns, because IINs issued since 2013 need not match the person."""
-    if not iin.isdigit():
+    if has_foreign_digits(iin):
+        return ValidationError(
+            "iin", N_("{field}: type the number with the digits 0–9 (these are digits of another script).")
+        ), []
+    if not is_ascii_digits(iin):
         return ValidationError("iin", N_("{field}: an IIN contains only digits.")), []
     if len(iin) != 12:
         return ValidationError(
@@ -397,162 +421,3 @@ def form_values(person: dict) -> dict:
 
 def full_name(person: dict) -> str:
     return " ".join(p for p in (person.get("surname"), person.get("name"), person.get("patronymic")) if p)
-
-
-# ---- search -------------------------------------------------------------------------------------------------
-_WORD = re.compile(r"\w+")
-
-
-# Below this many name matches a list takes the matches from FTS and sorts just those; above it, it may rather
-# walk the Kazakh-order index keeping the matching rows (SearchFilter.prefers_sorted_index decides).
-DENSE_MATCHES = 1000
-SPARSE_FRAGMENT = 4
-
-
-@dataclass(frozen=True)
-class SearchFilter:
-    """A typed query turned into SQL over `people` (alias p): FTS prefix terms over the loose forms of the name
-    words, and digit fragments matched inside the IIN and the phone number."""
-
-    fts: str = ""
-    fragments: tuple[str, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not self.fts and not self.fragments
-
-    def clause(self, walk_sorted_index: bool = False) -> tuple[str, tuple]:
-        """(SQL condition, parameters). With walk_sorted_index the rowid tests are written so that SQLite cannot
-        use them as the access path (unary +), which makes it scan people by name_sort and stop at the page end."""
-        plus = "+" if walk_sorted_index else ""
-        clauses, params = [], []
-        if self.fts:
-            clauses.append(f"{plus}p.rowid IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
-            params.append(self.fts)
-        if self.fragments:
-            # A phone number matches by any part of it (people remember the last digits); an IIN by its start,
-            # as it is read off a document. The phone index is narrow, so scanning it is far cheaper than
-            # scanning the rows; the IIN start is a range of its index.
-            parts = []
-            for fragment in self.fragments:
-                parts.append(
-                    "SELECT rowid FROM people WHERE phone LIKE ? UNION ALL "
-                    "SELECT rowid FROM people WHERE iin >= ? AND iin < ?"
-                )
-                params.extend([f"%{fragment}%", fragment, fragment + ":"])  # ':' sorts right after '9'
-            clauses.append(f"{plus}p.rowid IN ({' UNION ALL '.join(parts)})")
-        return " AND ".join(clauses), tuple(params)
-
-    def prefers_sorted_index(self, store: Store, rows_needed: int = 100) -> bool:
-        """True when walking the name order will reach `rows_needed` matches sooner than sorting all matches.
-
-        Sorting costs a row read per match; the walk costs an index step per person it passes. Matches can be
-        many yet sit together (a common surname far down the alphabet), so a small sample of the matches tells
-        where in the name order the page would end. A digit fragment of 4 or more digits is rare in IINs and
-        phone numbers; a shorter one is common."""
-        if self.empty:
-            return True
-        if not self.fts:
-            return min(len(f) for f in self.fragments) < SPARSE_FRAGMENT
-        found = store.scalar(
-            "SELECT count(*) FROM (SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)",
-            (self.fts, DENSE_MATCHES * 8),
-        )
-        if found < DENSE_MATCHES:
-            return False
-        # FTS yields rowids in insertion order, which says nothing of names: a fair sample of where matches sit.
-        sample = sorted(
-            r[0]
-            for r in store.conn.execute(
-                "SELECT name_sort FROM people WHERE rowid IN "
-                "(SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT ?)",
-                (self.fts, SAMPLE_SIZE),
-            )
-        )
-        if not sample:
-            return False
-        # The name (with some margin) at which the walk would have found rows_needed matches…
-        quantile = min(1.0, 2 * rows_needed / found)
-        end_name = sample[min(len(sample) - 1, int(quantile * len(sample)))]
-        # …and how many people it would pass to get there.
-        passed = name_order_position(store, end_name)
-        return passed * WALK_STEP_COST < found * SORT_ROW_COST
-
-
-# Sampled positions in the name order, per database file: (when read, [name_sort of every Nth person], N).
-_NAME_ORDER_SAMPLES: dict[str, tuple[float, list[str], int]] = {}
-SAMPLE_SIZE = 64
-WALK_STEP_COST = 1  # relative cost of one step of the name-order walk…
-SORT_ROW_COST = 10  # …and of reading one matching row to sort it (measured on 100k people)
-NAME_ORDER_REFRESH_S = 600.0
-
-
-def name_order_position(store: Store, name_sort: str) -> int:
-    """About how many people sort before `name_sort`. Read from a sample of every Nth name, refreshed every few
-    minutes; it only steers the choice of query plan, so a slightly stale sample does no harm."""
-    key = str(store.path)
-    now = clock.monotonic()
-    cached = _NAME_ORDER_SAMPLES.get(key)
-    if cached is None or now - cached[0] > NAME_ORDER_REFRESH_S:
-        total = store.scalar("SELECT count(*) FROM people")
-        step = max(1, total // 256)
-        names = [
-            r[0]
-            for r in store.conn.execute(
-                "SELECT name_sort FROM (SELECT name_sort, row_number() OVER (ORDER BY name_sort) AS n FROM people) "
-                "WHERE n % ? = 0",
-                (step,),
-            )
-        ]
-        cached = (now, names, step)
-        _NAME_ORDER_SAMPLES[key] = cached
-    _read_at, names, step = cached
-    return bisect.bisect_left(names, name_sort) * step
-
-
-def prepare_for_lists(store: Store, cache_mb: int = 64, mmap_mb: int = 512) -> None:
-    """A larger page cache and memory-mapped reads for the connection the lists read through: a search that sorts
-    a few thousand matches visits that many rows, and reading them without a system call each makes every
-    keystroke several times faster on a big database."""
-    current = store.scalar("PRAGMA cache_size")
-    wanted = -cache_mb * 1024
-    if current is not None and (current > 0 or current > wanted):
-        store.conn.execute(f"PRAGMA cache_size = {wanted}")
-    if (store.scalar("PRAGMA mmap_size") or 0) < mmap_mb * 1024 * 1024:
-        store.conn.execute(f"PRAGMA mmap_size = {mmap_mb * 1024 * 1024}")
-
-
-def search_filter(query: str) -> SearchFilter:
-    """'кайрат нурл' → every word a prefix of a name word, compared in loose form (so Қайрат Нұрланұлы matches);
-    '701 12' or '8701' → a part of the phone number (a leading 8 read as the country code 7) or the start of
-    the IIN."""
-    words: list[str] = []
-    digit_parts: list[str] = []
-    for token in (query or "").split():
-        if any(ch.isalpha() for ch in token):
-            words.extend(w for w in _WORD.findall(text.loose(token)) if w and "_" not in w)
-        else:
-            digit_parts.append(text.digits(token))
-    # Double quotes make each word a literal FTS string; * makes it a prefix.
-    fts = " AND ".join('"{}"*'.format(w.replace('"', "")) for w in words)
-    fragment = "".join(digit_parts)
-    fragments: tuple[str, ...] = ()
-    if fragment:
-        fragments = (fragment,)
-        if fragment.startswith("8") and len(fragment) > 1:
-            fragments += ("7" + fragment[1:],)  # 8 701… typed the domestic way; stored +7701…
-    return SearchFilter(fts, fragments)
-
-
-def search_people(store: Store, query: str, limit: int = 50, offset: int = 0) -> list[dict]:
-    """People matching `query`, in Kazakh alphabetical order (the person pickers of every section use this)."""
-    flt = search_filter(query)
-    sql, params = flt.clause(flt.prefers_sorted_index(store))
-    where = "p.deleted = 0" + (f" AND {sql}" if sql else "")
-    return mask_rows(
-        store,
-        store.rows(
-            f"SELECT p.* FROM people p WHERE {where} ORDER BY p.name_sort, p.id LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        ),
-    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop import people
+from desktop import people_search
 from desktop.store import Store
 
 
@@ -32,12 +32,12 @@ def search_people(store: Store, query: str, limit: int = 20) -> list[dict]:
     """People matching what is typed (name words loosely, IIN or phone digits), in Kazakh alphabetical order."""
     if not (query or "").strip():
         return []
-    return people.search_people(store, query, limit=limit)
+    return people_search.search_people(store, query, limit=limit)
 
 
 def search_volunteers(store: Store, query: str, limit: int = 20) -> list[dict]:
     """Volunteers (id of the volunteers row) whose person matches the query, by the same rules as people."""
-    found = people.search_filter(query)
+    found = people_search.search_filter(query)
     if found.empty:
         return []
     condition, params = found.clause()

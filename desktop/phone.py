@@ -13,6 +13,7 @@ import phonenumbers
 
 from desktop.errors import ValidationError
 from desktop.i18n import N_
+from desktop.iin import has_foreign_digits
 
 HOME_REGION = "KZ"
 _ALLOWED = set("0123456789+()-. \u00a0")
@@ -40,6 +41,8 @@ def parse_phone(value: str, field: str = "phone") -> Phone | None:
 # and twice when it writes); the answer for a string never changes, so good ones are remembered.
 @functools.lru_cache(maxsize=16384)
 def _parse(value: str, field: str) -> Phone:
+    if has_foreign_digits(value):
+        raise ValidationError(field, N_("{field}: type the number with the digits 0–9."))
     if any(ch.isalpha() for ch in value):
         raise ValidationError(
             field, N_("{field}: a phone number may contain only digits, spaces, +, ( ) and -.")

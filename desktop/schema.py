@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from desktop import schema_search
+
 # Columns every synced row has. `hlc` is the newest field stamp; `field_hlc` maps each field to its stamp (JSON).
 SYNC_COLUMNS = {
     "id": "TEXT PRIMARY KEY",
@@ -478,10 +480,6 @@ def _create_table(conn: sqlite3.Connection, name: str, columns: dict[str, str]) 
     conn.execute(f'CREATE TABLE "{name}" ({cols})')
 
 
-def _fts_name(table: str) -> str:
-    return f"{table}_fts"
-
-
 # Tables later migrations add: the first leaves them out, so each migration makes what it made when it shipped.
 _ADDED_BY = {"accounts": 2, "sign_in_failures": 2, "devices": 4}
 # Columns later migrations add to tables that already existed: (table, column) → the migration.
@@ -504,7 +502,7 @@ def _create_synced(conn: sqlite3.Connection, table: Table) -> None:
     if table.search:
         for col in SEARCH_COLUMNS:
             conn.execute(f'CREATE INDEX "idx_{table.name}_{col}" ON "{table.name}" ({col})')
-        _create_fts(conn, table.name)
+        schema_search.create_fts(conn, table.name)
 
 
 # The first version's unused accounts table (the second migration drops it).
@@ -556,29 +554,6 @@ def _migration_5_people_merged_into(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX idx_people_merged_into ON people (merged_into)")
 
 
-def _create_fts(conn: sqlite3.Connection, table: str) -> None:
-    """External-content FTS5 over the folded search text, kept in step by triggers (NFC text, no diacritic folding,
-    so Ё≠Е and Й≠И stay distinct — docs/KAZAKH.md §3)."""
-    fts = _fts_name(table)
-    conn.execute(
-        f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(search_text, content='{table}', content_rowid='rowid', "
-        f"tokenize='unicode61 remove_diacritics 0')"
-    )
-    conn.execute(
-        f'CREATE TRIGGER "{table}_fts_ai" AFTER INSERT ON "{table}" BEGIN '
-        f'INSERT INTO "{fts}"(rowid, search_text) VALUES (new.rowid, new.search_text); END'
-    )
-    conn.execute(
-        f'CREATE TRIGGER "{table}_fts_ad" AFTER DELETE ON "{table}" BEGIN '
-        f'INSERT INTO "{fts}"("{fts}", rowid, search_text) VALUES (\'delete\', old.rowid, old.search_text); END'
-    )
-    conn.execute(
-        f'CREATE TRIGGER "{table}_fts_au" AFTER UPDATE OF search_text ON "{table}" BEGIN '
-        f'INSERT INTO "{fts}"("{fts}", rowid, search_text) VALUES (\'delete\', old.rowid, old.search_text); '
-        f'INSERT INTO "{fts}"(rowid, search_text) VALUES (new.rowid, new.search_text); END'
-    )
-
-
 # Append new migrations here; never edit one that has shipped.
 MIGRATIONS = [
     _migration_1,
@@ -586,12 +561,13 @@ MIGRATIONS = [
     _migration_3_erasure,
     _migration_4_audit,
     _migration_5_people_merged_into,
+    schema_search.migration_6_infix,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def fts_table(table: str) -> str:
-    return _fts_name(table)
+    return schema_search.fts_name(table)
 
 
 def synced_columns(table: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desktop import events, people, text
+from desktop import events, people_search, text
 from desktop.clock import TZ
 from desktop.errors import ValidationError
 from desktop.i18n import N_
@@ -326,6 +326,6 @@ def kiosk_find(store: Store, typed: str, limit: int = 6) -> list[dict]:
     elif len(typed.replace(" ", "")) < KIOSK_MIN_LETTERS:
         return []
     else:
-        sql, params = people.search_filter(typed).clause()
+        sql, params = people_search.search_filter(typed).clause()
         rows = store.rows(base + f"AND {sql} ORDER BY p.name_sort LIMIT ?", (*params, limit))
     return [{"id": r["id"], "label": kiosk_label(r)} for r in rows]

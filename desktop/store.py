@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from desktop import clock, reference, roles, schema, text
+from desktop import clock, reference, roles, schema, schema_search, text
 from desktop.errors import LedgerError, StoreOpenError
 from desktop.hlc import HybridClock
 from desktop.ids import new_id
@@ -359,13 +359,16 @@ def _search_columns(spec: schema.Table, row: dict) -> dict:
     name = " ".join(str(row.get(f) or "") for f in spec.search).strip()
     name = text.normalize(name)
     extra = " ".join(str(row.get(f) or "") for f in spec.search_extra).strip()
-    return {
+    columns = {
         "name_fold": text.fold(name),
         "name_loose": text.loose(name),
         "name_sort": text.sort_key(name),
-        # FTS matches both the exact folded form and the loose one, plus the extras (IIN, phone digits).
-        "search_text": " ".join(p for p in (text.fold(name), text.loose(name), text.digits(extra)) if p),
+        # FTS matches the exact folded form, the loose one and the Latin key, plus the extras (IIN, phone).
+        "search_text": schema_search.search_text(name, extra),
     }
+    if spec.name in schema_search.INFIX_TABLES:
+        columns["name_infix"] = schema_search.infix_text(name)
+    return columns
 
 
 def _connect(path: Path) -> sqlite3.Connection:

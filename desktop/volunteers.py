@@ -11,7 +11,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
-from desktop import clock, consents, events, people, reference, text
+from desktop import clock, consents, events, people, people_search, reference, text
 from desktop.errors import DostyqError, ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
 from desktop.periods import current_month, month_dates
@@ -252,7 +252,7 @@ class RegisterQuery:
 
 
 def _register_where(
-    query: RegisterQuery, flt: people.SearchFilter, walk_sorted_index: bool
+    query: RegisterQuery, flt: people_search.SearchFilter, walk_sorted_index: bool
 ) -> tuple[str, dict]:
     where = ["v.deleted = 0", "p.deleted = 0"]
     params: dict = {}
@@ -279,7 +279,7 @@ def _month_minutes() -> str:
     )
 
 
-# A safety net: if walking the name order (chosen by people.SearchFilter.prefers_sorted_index) takes longer
+# A safety net: if walking the name order (chosen by people_search.SearchFilter.prefers_sorted_index) takes longer
 # than this, the matches are taken from FTS and sorted instead.
 WALK_BUDGET_S = 0.03
 
@@ -295,7 +295,7 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
     its columns (the hours sums) are read afterwards for just those rows."""
     order = SORTS.get(query.sort, "p.name_sort")
     by_name = order == "p.name_sort"
-    flt = people.search_filter(query.text)
+    flt = people_search.search_filter(query.text)
     start, end = month_dates(query.month or current_month())
     direction = "DESC" if query.descending else "ASC"
     bounds = {"start": start, "end": end, "limit": limit, "offset": offset}
@@ -316,8 +316,8 @@ def register_page(store: Store, query: RegisterQuery, offset: int, limit: int) -
             )
         return [r[0] for r in store.conn.execute(sql, {**params, **bounds})]
 
-    if by_name and (flt.empty or not flt.fts or flt.prefers_sorted_index(store, offset + limit)):
-        page = _within_budget(store, lambda: ids(True), WALK_BUDGET_S if flt.fts else None)
+    if by_name and (flt.empty or not flt.has_names or flt.prefers_sorted_index(store, offset + limit)):
+        page = _within_budget(store, lambda: ids(True), WALK_BUDGET_S if flt.has_names else None)
         if page is None:
             page = ids(False)
     else:
@@ -358,7 +358,7 @@ def register_count(store: Store, query: RegisterQuery, cap: int = 500) -> tuple[
     if not query.text:
         where = "deleted = 0" + (" AND status = :status" if query.status else "")
         return store.scalar(f"SELECT count(*) FROM volunteers WHERE {where}", {"status": query.status}), False
-    where, params = _register_where(query, people.search_filter(query.text), walk_sorted_index=False)
+    where, params = _register_where(query, people_search.search_filter(query.text), walk_sorted_index=False)
     found = store.scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM people p CROSS JOIN volunteers v ON v.person_id = p.id "
         f"WHERE {where} LIMIT :cap)",

@@ -151,9 +151,11 @@ class SyncClient:
         label: str = "",
         transport: Any | None = None,
         writer: Writer | None = None,
+        cancel: threading.Event | None = None,
     ) -> str:
-        """Trades an enrolment code for a device token; the PC then belongs to the code's house (sync.enrol)."""
-        return sync_enrol.enrol(store, url, code, label, transport, writer)
+        """Trades an enrolment code for a device token; the PC then belongs to the code's house (sync.enrol).
+        Setting `cancel` stops the attempt at once (sync.errors.AttemptCancelled)."""
+        return sync_enrol.enrol(store, url, code, label, transport, writer, cancel)
 
     @staticmethod
     def enrol_from_file(store: Store, path: str | Path, writer: Writer | None = None) -> str:

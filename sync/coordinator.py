@@ -18,7 +18,16 @@ from desktop.reports.payload_check import payload_problem
 from desktop.reports.rollup import Rollup, latest_versions, rollup
 from sync import errors, protocol
 from sync.protocol import ProtocolError
-from sync.transport import HttpTransport, Refused, TransportDown, TransportTimeout, refusal
+from sync.state import get_state
+from sync.transport import (
+    ATTEMPT_TIMEOUT,
+    HttpTransport,
+    Refused,
+    TransportCancelled,
+    TransportDown,
+    TransportTimeout,
+    refusal,
+)
 
 REPORTS_PATH = "/v1/reports"
 
@@ -107,12 +116,17 @@ class LocalReference:
     houses: list[House]
     regions: dict[str, dict]
     own_region: str | None
+    server_url: str = ""  # the server this PC syncs with: the roll-up asks the same one unless told otherwise
 
 
 def local_reference(store) -> LocalReference:
-    """The local houses, the regions' names and this PC's region, read in one go (on the reader thread)."""
+    """The local houses, the regions' names, this PC's region and its sync server, read in one go (on the reader
+    thread)."""
     return LocalReference(
-        local_houses(store.conn), regions(store.conn), own_region(store.conn, store.house_id)
+        local_houses(store.conn),
+        regions(store.conn),
+        own_region(store.conn, store.house_id),
+        get_state(store, "server_url") or "",
     )
 
 
@@ -126,21 +140,37 @@ def fetch_region_reports(
 
 
 def fetch_region(
-    url: str, token: str, month: str | None = None, *, transport: HttpTransport | None = None
+    url: str,
+    token: str,
+    month: str | None = None,
+    *,
+    transport: HttpTransport | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[list[dict], list[House], str | None]:
     """The region's submitted reports, every house the server has registered in the region (so a house this PC
-    has never heard of still shows as not submitted), and the region's code."""
+    has never heard of still shows as not submitted), and the region's code. The coordinator waits for it: short
+    timeouts (transport.ATTEMPT_TIMEOUT), and setting `cancel` stops the request at once (AttemptCancelled)."""
     token = (token or "").strip()
     if not token:
         raise CoordinatorTokenMissing()
     own = transport is None
-    transport = transport or HttpTransport(url, token)
+    transport = transport or HttpTransport(url, token, timeout=ATTEMPT_TIMEOUT)
     try:
-        resp = transport.send("GET", REPORTS_PATH, params={"month": month} if month else None)
+        params = {"month": month} if month else None
+        if cancel is None:
+            resp = transport.send("GET", REPORTS_PATH, params=params)
+        else:
+            resp = transport.send("GET", REPORTS_PATH, params=params, cancel=cancel)
         answer = protocol.decode(resp.content, gzipped=False)
         protocol.check_version(answer)
-    except (TransportDown, TransportTimeout):
-        raise errors.ServerUnreachable(url=transport.url) from None
+    except TransportCancelled:
+        raise errors.AttemptCancelled() from None
+    except TransportTimeout as exc:
+        if exc.connecting:
+            raise errors.ServerNotReached(url=transport.url) from None
+        raise errors.ServerSilent(url=transport.url, seconds=round(exc.seconds)) from None
+    except TransportDown:
+        raise errors.ServerNotReached(url=transport.url) from None
     except Refused as exc:
         raise _coordinator_refusal(exc, transport.url) from None
     except ProtocolError as exc:
@@ -273,7 +303,7 @@ def fetch_region_rollup(
     """For the task runner: fetch, then sum. `names_of_regions` maps region codes to {"name_kk", "name_ru"}."""
     if progress:
         progress(0, 2)
-    rows, server_houses, server_region = fetch_region(url, token, month)
+    rows, server_houses, server_region = fetch_region(url, token, month, cancel=cancel)
     if progress:
         progress(1, 2)
     # The server's list of the region's houses is the authority; the local reference fills in the others.

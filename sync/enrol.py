@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,16 @@ from desktop.store import Store
 from sync import errors, protocol, sealed
 from sync.protocol import PROTOCOL_VERSION, ProtocolError
 from sync.state import Writer, get_state, put_state
-from sync.transport import HttpTransport, Refused, TransportDown, TransportTimeout, normalize_url, refusal
+from sync.transport import (
+    ATTEMPT_TIMEOUT,
+    HttpTransport,
+    Refused,
+    TransportCancelled,
+    TransportDown,
+    TransportTimeout,
+    normalize_url,
+    refusal,
+)
 
 
 class DemoDatabase(errors.SyncError):
@@ -35,13 +45,16 @@ def enrol(
     label: str = "",
     transport: Any | None = None,
     writer: Writer | None = None,
+    cancel: threading.Event | None = None,
 ) -> str:
     """Trades an enrolment code for a device token and returns the house id. The local writes run through
-    `writer` (by default inline on `store`). Setting up the server is the administrator's (store.actor)."""
+    `writer` (by default inline on `store`). Setting up the server is the administrator's (store.actor).
+    A person waits for this: short timeouts (transport.ATTEMPT_TIMEOUT), and setting `cancel` stops it at once
+    (AttemptCancelled; nothing is written)."""
     roles.require(roles.actor_of(store), "server")
     if pc_state.is_demo(store):
         raise DemoDatabase()  # before a byte goes out: its made-up people must never reach the server
-    transport = transport or HttpTransport(url)
+    transport = transport or HttpTransport(url, timeout=ATTEMPT_TIMEOUT)
     keys = own_keys(store)
     message = {
         "v": PROTOCOL_VERSION,
@@ -51,9 +64,18 @@ def enrol(
         **sealed.public_keys(keys),
     }
     try:
-        answer = transport.post("/v1/enrol", message, auth=False)
-    except (TransportDown, TransportTimeout):
-        raise errors.ServerUnreachable(url=url) from None
+        if cancel is None:
+            answer = transport.post("/v1/enrol", message, auth=False)
+        else:
+            answer = transport.post("/v1/enrol", message, auth=False, cancel=cancel)
+    except TransportCancelled:
+        raise errors.AttemptCancelled() from None
+    except TransportTimeout as exc:
+        if exc.connecting:
+            raise errors.FirstConnectionFailed(url=url) from None
+        raise errors.FirstConnectionSilent(url=url, seconds=round(exc.seconds)) from None
+    except TransportDown:
+        raise errors.FirstConnectionFailed(url=url) from None
     except Refused as exc:
         raise refusal(exc, url) from None
     try:

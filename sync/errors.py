@@ -17,6 +17,38 @@ class ServerUnreachable(SyncError):
     template = N_("The server {url} cannot be reached. Your work is saved on this PC and will sync later.")
 
 
+class FirstConnectionFailed(ServerUnreachable):
+    """Connecting this PC the first time: nothing is set up, so nothing will sync later by itself."""
+
+    template = N_(
+        "Could not connect to the server {url}. Nothing is set up yet: check the address and the enrolment "
+        "code, then try again."
+    )
+
+
+class FirstConnectionSilent(FirstConnectionFailed):
+    template = N_(
+        "The server {url} did not answer within {seconds} s. Nothing is set up yet: check the address, then "
+        "try again."
+    )
+
+
+class ServerNotReached(ServerUnreachable):
+    """A request a person waits for (the regional roll-up): they try again themselves."""
+
+    template = N_("Could not connect to the server {url}. Check the address and the network, then try again.")
+
+
+class ServerSilent(ServerNotReached):
+    template = N_(
+        "The server {url} did not answer within {seconds} s. Check the address, or try again later."
+    )
+
+
+class AttemptCancelled(SyncError):
+    template = N_("Cancelled. Nothing was changed.")
+
+
 class BadServerUrl(SyncError):
     template = N_("“{url}” is not a valid server address. It should look like https://sync.example.kz")
 

@@ -182,13 +182,22 @@ class WriteOp(_Op[T]):
 
 class BackgroundOp(_Op[T]):
     """Work without the database on the general pool: `op()` (or `op(progress)` with `.with_progress` or
-    `.progressed`). For a server's answer or writing a file of figures already read; it announces nothing."""
+    `.progressed`). For a server's answer or writing a file of figures already read; it announces nothing.
+    `.cancellable()` hands the op the task's cancel event last (`op(cancel)`, `op(progress, cancel)`), for work
+    that can stop at once when cancelled, such as a request that waits on a server (the task's `cancel()`)."""
+
+    _wants_cancel = False
+
+    def cancellable(self) -> BackgroundOp[T]:
+        self._wants_cancel = True
+        return self
 
     def _work(self) -> Callable[..., T]:
-        op, wants_progress = self._op, self._wants_progress()
+        op, wants_progress, wants_cancel = self._op, self._wants_progress(), self._wants_cancel
 
         def work(*, progress, cancel) -> T:
-            return op(progress) if wants_progress else op()
+            args = ((progress,) if wants_progress else ()) + ((cancel,) if wants_cancel else ())
+            return op(*args)
 
         return work
 

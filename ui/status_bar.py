@@ -65,6 +65,12 @@ class SyncStatusBar(QStatusBar):
         pending, conflicts = counts
         if self.sync.running is not None:
             state = _("syncing…")
+        elif not self.sync.enrolled:
+            # Never connected: "offline" would suggest a server that is down. A PC enrolled by file waits for its
+            # first answer file.
+            state = _("sync by files") if self.sync.awaiting_file else _("sync not set up")
+        elif self.sync.online is None:
+            state = _("not checked yet")
         else:
             state = _("online") if self.sync.online else _("offline")
         parts = [state]

@@ -305,7 +305,7 @@ def _enrol_task(
 ) -> str:
     store = Store(db_path, actor=actor)
     try:
-        return SyncClient.enrol(store, url, code, label, writer=_writer(runner, cancel))
+        return SyncClient.enrol(store, url, code, label, writer=_writer(runner, cancel), cancel=cancel)
     finally:
         store.close()
 

@@ -13,7 +13,7 @@ from desktop.aid.catalogue import _check_point
 from desktop.aid.ledger import Line, SaveResult, _check_lines, _lines_summary_sql, _name_col, _reverse
 from desktop.errors import ValidationError, ValidationErrors
 from desktop.i18n import N_, _
-from desktop.iin import is_valid_bin
+from desktop.iin import bin_error
 from desktop.roles import requires
 from desktop.store import Store
 
@@ -61,16 +61,10 @@ def save_donation(store: Store, entry: DonationEntry, *, today: dt.date | None =
     elif kind == "organisation":
         if not org_name:
             errors.append(ValidationError("donor_org_name", N_("{field}: this field is required.")))
-        if (entry.donor_bin or "").strip() and not is_valid_bin(bin_digits):
-            errors.append(
-                ValidationError(
-                    "donor_bin",
-                    N_(
-                        "{field}: this is not a valid BIN (12 digits, the fifth is 4, 5 or 6, and the check digit must "
-                        "match)."
-                    ),
-                )
-            )
+        if (entry.donor_bin or "").strip():
+            problem = bin_error(entry.donor_bin, "donor_bin")
+            if problem:
+                errors.append(problem)
     lines: list = []
     try:
         lines = _check_lines(store, entry.lines, with_value=True)

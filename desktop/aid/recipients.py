@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import consents, erasure, people, reference, text
+from desktop import consents, erasure, people, people_search, reference, text
 from desktop.aid._common import _count, _raise_all, _recipient_name_sql, _today
 from desktop.aid.ledger import list_aid
 from desktop.errors import ValidationError, ValidationErrors
@@ -272,7 +272,7 @@ def withdraw_consent(
 def search_recipients(store: Store, query: str, limit: int = 10) -> list[dict]:
     """Recipients whose person matches what is typed, by the rules of desktop.people (Kazakh-aware name words,
     IIN or phone digits)."""
-    found = people.search_filter(query)
+    found = people_search.search_filter(query)
     if found.empty:
         return []
     condition, params = found.clause()
@@ -292,7 +292,7 @@ def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
     """People (any role), for picking a donor or registering an existing person as a recipient."""
     if not (query or "").strip():
         return []
-    rows = people.search_people(store, query, limit=limit)
+    rows = people_search.search_people(store, query, limit=limit)
     for row in rows:
         row["display_name"] = " ".join(p for p in (row["surname"], row["name"], row["patronymic"]) if p)
     return rows
@@ -301,10 +301,13 @@ def search_people(store: Store, query: str, limit: int = 10) -> list[dict]:
 @requires("recipients.find")
 def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: int = 0) -> list[dict]:
     """Recipients with their last aid date: named ones by name, anonymous ones after them."""
-    where, params = ["r.deleted = 0"], []
-    for word in text.loose(query).split():
-        where.append("p.name_loose LIKE ?")
-        params.append(f"%{word}%")
+    where: list[str] = ["r.deleted = 0"]
+    params: list = []
+    found = people_search.search_filter(query)
+    if not found.empty:  # the name search of every list: parts of names, Latin spellings, IIN/phone digits
+        condition, values = found.clause()
+        where.append(condition)
+        params.extend(values)
     return store.rows(
         f"SELECT r.*, {_recipient_name_sql('r', 'p')} AS display_name, p.birth_date, "
         f"(SELECT max(given_on) FROM aid_given a WHERE a.recipient_id = r.id AND a.reverses_id IS NULL) AS last_aid, "
@@ -317,10 +320,13 @@ def list_recipients(store: Store, query: str = "", *, limit: int = 100, offset: 
 
 @requires("recipients.find")
 def count_recipients(store: Store, query: str = "") -> int:
-    where, params = ["r.deleted = 0"], []
-    for word in text.loose(query).split():
-        where.append("p.name_loose LIKE ?")
-        params.append(f"%{word}%")
+    where: list[str] = ["r.deleted = 0"]
+    params: list = []
+    found = people_search.search_filter(query)
+    if not found.empty:  # the name search of every list: parts of names, Latin spellings, IIN/phone digits
+        condition, values = found.clause()
+        where.append(condition)
+        params.extend(values)
     return store.scalar(
         f"SELECT count(*) FROM recipients r LEFT JOIN people p ON p.id = r.person_id "
         f"WHERE {' AND '.join(where)}",

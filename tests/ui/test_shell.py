@@ -36,7 +36,9 @@ def test_language_switches_live_including_qt_buttons(qtbot, ctx, ui_lang):
     assert window.windowTitle() == "Dostyq — учёт дома дружбы"
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Отмена"
     assert settings_page.open_folder.text() == "Открыть папку"
-    qtbot.waitUntil(lambda: "не в сети" in window.statusBar().state_label.text(), timeout=20000)
+    qtbot.waitUntil(
+        lambda: "синхронизация не настроена" in window.statusBar().state_label.text(), timeout=20000
+    )
     assert ctx.settings.language == "ru"
 
 
@@ -53,7 +55,10 @@ def test_status_bar_counts_changes_waiting(qtbot, ctx, ui_lang):
         )
     qtbot.waitUntil(lambda: len(done) == 2, timeout=20000)
     qtbot.waitUntil(
-        lambda: window.statusBar().state_label.text() == "не в сети · 2 изменения ещё не отправлены",
+        lambda: (
+            window.statusBar().state_label.text()
+            == "синхронизация не настроена · 2 изменения ещё не отправлены"
+        ),
         timeout=20000,
     )
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from desktop import consents, erasure, people, roles
+from desktop import consents, erasure, people, people_search, roles
 from desktop.reports.summary import build_summary
 from desktop.roles import PermissionDenied
 from tests.unit.reports import fixture_month
@@ -78,10 +78,10 @@ def test_the_erasure_syncs_and_its_audit_has_no_values(store, clock):
 
 def test_search_no_longer_finds_the_erased_person(store, clock):
     pid = _person(store)
-    assert [r["id"] for r in people.search_people(store, "Серікова")] == [pid]
+    assert [r["id"] for r in people_search.search_people(store, "Серікова")] == [pid]
     erasure.erase_person(store, pid)
     for query in ("Серікова", "Дана", "900304", "1234567"):
-        assert people.search_people(store, query) == []
+        assert people_search.search_people(store, query) == []
     fts = store.scalar("SELECT count(*) FROM people_fts WHERE people_fts MATCH 'серікова'")
     assert fts == 0
 

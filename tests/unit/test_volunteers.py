@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from desktop import people, volunteers
+from desktop import people_search, volunteers
 from desktop.clock import TZ
 from desktop.errors import LedgerError, ValidationError, ValidationErrors
 
@@ -146,7 +146,9 @@ def test_dense_and_sparse_searches_give_the_same_page(store, monkeypatch):
         volunteer(store, "Ахметов", f"Болат{chr(0x430 + i)}")
     query = volunteers.RegisterQuery(text="сейиткали")
     sorted_matches = [r["id"] for r in volunteers.register_page(store, query, 0, 100)]
-    monkeypatch.setattr(people.SearchFilter, "prefers_sorted_index", lambda *_a: True)  # walk the name order
+    monkeypatch.setattr(
+        people_search.SearchFilter, "prefers_sorted_index", lambda *_a: True
+    )  # walk the name order
     assert [r["id"] for r in volunteers.register_page(store, query, 0, 100)] == sorted_matches
     monkeypatch.setattr(volunteers, "WALK_BUDGET_S", 0.0)  # the walk gives up at once: sort the matches
     assert [r["id"] for r in volunteers.register_page(store, query, 0, 100)] == sorted_matches

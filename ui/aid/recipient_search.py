@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.i18n import _
 from ui.aid.common import short_date
 from ui.ops import ReadOp
+from ui.widgets.empty_state import nothing_found_text
 
 
 class PersonSearch(QWidget):
@@ -39,8 +40,13 @@ class PersonSearch(QWidget):
         self.results = QListWidget(self)
         self.results.setMaximumHeight(130)
         self.results.hide()
+        self.nothing = QLabel(self)  # «Nothing found for …» when a search answered with nobody
+        self.nothing.setStyleSheet("color: #666;")
+        self.nothing.hide()
+        self._answered = ""  # the query of the answer shown
         layout.addWidget(self.edit)
         layout.addWidget(self.results)
+        layout.addWidget(self.nothing)
         self.edit.textEdited.connect(self._on_edit_text_edited)
         self.edit.returnPressed.connect(self._on_edit_return_pressed)
         self.edit.installEventFilter(self)
@@ -54,16 +60,18 @@ class PersonSearch(QWidget):
         if not typed.strip():
             self._searching = False
             ReadOp(self.ctx, lambda _store: [], parent=self).latest("search")  # drops an answer on its way
+            self._answered = ""
             self._show_results([])
             return
         self._searching = True
         search = self._search
-        ReadOp(self.ctx, lambda store: search(store, typed), parent=self).success(self._on_found).latest(
-            "search"
-        ).run()
+        ReadOp(self.ctx, lambda store: search(store, typed), parent=self).success(
+            lambda rows: self._on_found(typed, rows)
+        ).latest("search").run()
 
-    def _on_found(self, rows: list[dict]) -> None:
+    def _on_found(self, typed: str, rows: list[dict]) -> None:
         self._searching = False
+        self._answered = typed
         self._show_results(rows)
         if self._enter_pending:
             self._enter_pending = False
@@ -78,6 +86,17 @@ class PersonSearch(QWidget):
         self.results.setVisible(bool(rows))
         if rows:
             self.results.setCurrentRow(0)
+        self._show_nothing()
+
+    def _show_nothing(self) -> None:
+        shown = bool(self._answered.strip()) and self.results.count() == 0
+        self.nothing.setText(nothing_found_text(self._answered) if shown else "")
+        self.nothing.setVisible(shown)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._show_nothing()
+        super().changeEvent(event)
 
     def _on_edit_return_pressed(self) -> None:
         if self._searching:

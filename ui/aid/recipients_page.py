@@ -30,6 +30,7 @@ from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.register_page import AID_NAMES, aid_columns
 from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp, WriteOp
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 from ui.widgets.withdrawal import withdrawal_dialog
@@ -287,6 +288,7 @@ class RecipientsPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.empty_state = EmptyState(self.view, self.search_edit.text)
         self.card_box = QGroupBox(splitter)
         box_layout = QVBoxLayout(self.card_box)
         self.card = RecipientCard(ctx, self.card_box)

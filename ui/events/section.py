@@ -32,6 +32,7 @@ from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
 from ui.importing.wizard import ImportWizard
 from ui.ops import DostyqError, ReadOp, WriteOp
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
 from ui.widgets.section import Section
 
@@ -132,6 +133,7 @@ class EventsSection(Section):
         self.table = QTableView(self)
         self.model = EventsModel(self.ctx, self)
         self.table.setModel(self.model)
+        self.empty_state = EmptyState(self.table, self.search.text)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -129,6 +129,7 @@ class RollupPage(QWidget):
         server = QHBoxLayout()
         self.url_label = QLabel(self)
         self.url_edit = QLineEdit(self)
+        # The address last used for the roll-up, else this PC's own server (filled in when the reference is read).
         self.url_edit.setText(ctx.settings.extra.get(URL_KEY) or ctx.settings.server_url or self._sync_url())
         self.token_label = QLabel(self)
         self.token_edit = QLineEdit(self)
@@ -222,6 +223,10 @@ class RollupPage(QWidget):
         if not self._regions:  # a fetch may have read them meanwhile
             self._regions = reference.regions
         self.region_code = self.region_code or reference.own_region or ""
+        if not self.url_edit.text().strip() and reference.server_url:
+            self.url_edit.setText(
+                reference.server_url
+            )  # the PC's own server; the coordinator may type another
         self._show_region()
 
     def _sync_url(self) -> str:
@@ -303,14 +308,16 @@ class RollupPage(QWidget):
                 return  # cancelled meanwhile
             self._regions = names = reference.regions
             region = self.region_code or None
+            server = url or reference.server_url
             self._fetch_task = (
                 BackgroundOp(
                     self.ctx,
-                    lambda progress: coordinator.fetch_region_rollup(
-                        url, token, month, region, reference.houses, names, progress
+                    lambda progress, cancel: coordinator.fetch_region_rollup(
+                        server, token, month, region, reference.houses, names, progress, cancel
                     ),
                     parent=self,
                 )
+                .cancellable()
                 .progressed(self._on_progress)
                 .success(lambda fetched: self._on_fetch_done(job, fetched))
                 .failure(lambda error: self._on_fetch_failed(job, error))

@@ -32,6 +32,7 @@ from desktop.i18n import N_, _, ngettext
 from sync import conflicts as sync_conflicts
 from ui.ops import ReadOp
 from ui.sync_controller import sync_controller
+from ui.tasks import Task
 from ui.widgets.progress_dialog import TaskProgressDialog
 
 FILE_FILTER = N_("Dostyq sync files (*.dostyq)")
@@ -157,7 +158,15 @@ class SyncPage(QWidget):
         enrol_layout.addLayout(form)
         self.connect_button = QPushButton(self.enrol_page)
         self.connect_button.clicked.connect(self._on_connect_clicked)
-        enrol_layout.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # While connecting: stops the attempt at once (the request's socket is shut down; nothing is set up).
+        self.cancel_connect_button = QPushButton(self.enrol_page)
+        self.cancel_connect_button.clicked.connect(self._on_cancel_connect_button_clicked)
+        self.cancel_connect_button.hide()
+        connect_row = QHBoxLayout()
+        connect_row.addWidget(self.connect_button)
+        connect_row.addWidget(self.cancel_connect_button)
+        connect_row.addStretch(1)
+        enrol_layout.addLayout(connect_row)
         self.enrol_file_button = QPushButton(self.enrol_page)
         self.enrol_file_button.clicked.connect(self._on_enrol_file_clicked)
         enrol_layout.addWidget(self.enrol_file_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -232,6 +241,8 @@ class SyncPage(QWidget):
         layout.addWidget(self.review_box, 1)
 
         self._message_source: tuple[str, dict] | None = None
+        self._enrol_task: Task | None = None  # the connection attempt under way
+        self._enrol_cancelled = False
         self.sync.state_changed.connect(self.refresh)
         ctx.data_changed.connect(self._on_data_changed)
 
@@ -247,6 +258,7 @@ class SyncPage(QWidget):
         self.url_label.setText(_("Server address:"))
         self.code_label.setText(_("Enrolment code:"))
         self.connect_button.setText(_("Connect"))
+        self.cancel_connect_button.setText(_("Cancel"))
         self.enrol_file_button.setText(_("No internet here? Load an enrolment file…"))
         self.server_caption.setText(_("Server:"))
         self.house_caption.setText(_("House:"))
@@ -421,19 +433,40 @@ class SyncPage(QWidget):
         box.open()
 
     def _enrol(self, url: str, code: str) -> None:
-        self._say(N_("Connecting…"))
+        self._say(N_("Connecting to {url}…"), url=url)
+        self._enrol_cancelled = False
 
         def done(_house):
-            self.connect_button.setEnabled(True)
+            self._connecting(None)
             self.code_edit.clear()
             self._say(N_("Connected. This PC now syncs with the server."))
 
         def failed(message):
-            self.connect_button.setEnabled(True)
+            self._connecting(None)
+            if self._enrol_cancelled:
+                self._say(N_("Not connected: the attempt was cancelled. Nothing is set up yet."))
+                return
             self._message_source = None
             self.message.setText(message)
 
-        self.sync.enrol(url, code, platform.node(), on_done=done, on_error=failed)
+        self._connecting(self.sync.enrol(url, code, platform.node(), on_done=done, on_error=failed))
+
+    def _connecting(self, task: Task | None) -> None:
+        """The form while an attempt runs: Cancel instead of Connect, the address and code kept as typed."""
+        self._enrol_task = task
+        busy = task is not None
+        self.connect_button.setEnabled(not busy)
+        self.cancel_connect_button.setVisible(busy)
+        self.cancel_connect_button.setEnabled(busy)
+        self.url_edit.setReadOnly(busy)
+        self.code_edit.setReadOnly(busy)
+        self.enrol_file_button.setEnabled(not busy)
+
+    def _on_cancel_connect_button_clicked(self) -> None:
+        if self._enrol_task is not None:
+            self._enrol_cancelled = True
+            self.cancel_connect_button.setEnabled(False)
+            self._enrol_task.cancel()
 
     def _on_enrol_file_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Load enrolment file"), "", _(FILE_FILTER))

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import people, volunteers
+from desktop import people_search, volunteers
 from desktop.formats import format_number
 from desktop.i18n import _
 from ui.ops import ReadOp
 from ui.volunteers.register_model import VolunteerRegisterModel
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
 
 # Typing pauses this long before the list follows (each query takes a few ms; this only smooths bursts).
@@ -48,7 +49,9 @@ class RegisterPage(QWidget):
         self.export_button = ExportButton(ctx, "volunteers", lambda: self.model.query, self)
         row.addWidget(self.export_button)
         layout.addLayout(row)
-        ReadOp(ctx, people.prepare_for_lists).run()  # for the reader's connection, before the lists' reads
+        ReadOp(
+            ctx, people_search.prepare_for_lists
+        ).run()  # for the reader's connection, before the lists' reads
         self.model = VolunteerRegisterModel(ctx, self)
         self.model.loaded.connect(self._on_model_loaded)
         self.table = QTableView(self)
@@ -66,6 +69,7 @@ class RegisterPage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
+        self.empty_state = EmptyState(self.table, lambda: self.model.query.text)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop import clock, people
 from desktop.errors import ValidationError, ValidationErrors, field_label
 from desktop.i18n import _, current_language
+from desktop.iin import filled_from_iin
 from desktop.phone import country_name, format_phone
 from ui.widgets.form_errors import ERROR_STYLE, FieldMessage
 
@@ -44,6 +45,7 @@ class PersonForm(QWidget):
     def __init__(self, parent: QWidget | None = None, fields: Sequence[str] | None = None):
         super().__init__(parent)
         self._touched: set[str] = set()
+        self._from_iin: set[str] = set()  # fields the IIN filled in (and the user has not changed since)
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
         outer.addLayout(self.form)
@@ -163,6 +165,7 @@ class PersonForm(QWidget):
         )
         self.notes.setPlainText(values.get("notes") or "")
         self._touched.clear()
+        self._from_iin.clear()
         for messages in self.fields.values():
             messages.clear()
 
@@ -220,7 +223,29 @@ class PersonForm(QWidget):
                 messages.editor.setFocus()
                 return
 
+    def _fill_from_iin(self) -> None:
+        """A valid IIN fills in an empty birth date and sex (and those it filled itself, as the IIN is corrected);
+        a value the user typed is never overwritten: if it disagrees, the IIN's field shows a warning."""
+        fill = filled_from_iin(
+            self.iin.text(),
+            "" if "birth_date" in self._from_iin else self.birth_date.text(),
+            "" if "sex" in self._from_iin else self.sex.currentData() or "",
+            clock.today(),
+        )
+        if "birth_date" in fill and "birth_date" in self.fields:
+            self.birth_date.setText(fill["birth_date"].strftime(people.DATE_FORMAT))
+            self._from_iin.add("birth_date")
+        if "sex" in fill and "sex" in self.fields:
+            self.sex.blockSignals(True)
+            self.sex.setCurrentIndex(max(0, self.sex.findData(fill["sex"])))
+            self.sex.blockSignals(False)
+            self._from_iin.add("sex")
+
     def _on_field_edited(self, name: str) -> None:
+        if name == "iin":
+            self._fill_from_iin()
+        elif name in ("birth_date", "sex"):
+            self._from_iin.discard(name)
         self.changed.emit()
         if name in self._touched or name in ("iin", "sex", "languages"):
             self._touched.add(name)

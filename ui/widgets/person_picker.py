@@ -21,10 +21,12 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 from desktop import person_lookup
 from desktop.i18n import _
 from ui.ops import ReadOp
+from ui.widgets.empty_state import nothing_found_text
 from ui.widgets.new_person_dialog import NewPersonDialog
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _NEW_ROLE = Qt.ItemDataRole.UserRole + 2  # the "New person…" entry at the end of the list
+_EMPTY_ROLE = Qt.ItemDataRole.UserRole + 3  # the «Nothing found for …» line when the search found nobody
 
 
 def find_people(store, query: str) -> list[tuple[str, str]]:
@@ -110,6 +112,11 @@ class PersonPicker(QLineEdit):
             item = QStandardItem(label)
             item.setData(person_id, _ID_ROLE)
             self.results.appendRow(item)
+        if not found:
+            item = QStandardItem(nothing_found_text(self.text()))
+            item.setData(True, _EMPTY_ROLE)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)  # a line to read, not a choice
+            self.results.appendRow(item)
         if self.can_add:
             # Typed someone not on file (or another person of the same name): add them from here.
             item = QStandardItem(_("New person: {typed}…").format(typed=self.text().strip()))
@@ -127,15 +134,22 @@ class PersonPicker(QLineEdit):
         return [
             self.results.item(r).text()
             for r in range(self.results.rowCount())
-            if not self.results.item(r).data(_NEW_ROLE)
+            if not self.results.item(r).data(_NEW_ROLE) and not self.results.item(r).data(_EMPTY_ROLE)
         ]
+
+    def nothing_found(self) -> str:
+        """The «Nothing found for …» line the list shows, or ''."""
+        for r in range(self.results.rowCount()):
+            if self.results.item(r).data(_EMPTY_ROLE):
+                return self.results.item(r).text()
+        return ""
 
     def pick_row(self, row: int) -> None:
         """Chooses a row of the current results (what a click in the list does)."""
         self._on_completer_activated(self.results.index(row, 0))
 
     def _on_completer_activated(self, index: QModelIndex) -> None:
-        if not index.isValid():
+        if not index.isValid() or index.data(_EMPTY_ROLE):
             return
         if index.data(_NEW_ROLE):
             self.new_person()
