@@ -119,6 +119,7 @@ class GroupsSection(Section):
         self.import_button = QPushButton(page)
         self.import_button.clicked.connect(self.open_import)
         self.genre_filter = QComboBox(page)
+        self.genre_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.genre_filter.currentIndexChanged.connect(lambda _i: self.reload_groups())
         self.group_search = QLineEdit(page)
         self.group_search.setClearButtonEnabled(True)
@@ -130,8 +131,6 @@ class GroupsSection(Section):
         for widget in (self.new_group_button, self.edit_group_button, self.import_button):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.genre_filter)
-        bar.addWidget(self.group_search, 1)
         self.export_groups_button = ExportButton(self.ctx, "groups", self._groups_query, page)
         self.export_members_button = ExportButton(
             self.ctx, "members", lambda: self.panel.group_id, page, label=N_("Export members…")
@@ -139,6 +138,11 @@ class GroupsSection(Section):
         bar.addWidget(self.export_groups_button)
         bar.addWidget(self.export_members_button)
         layout.addLayout(bar)
+        # The filters on their own line, so the actions above leave them room in either language.
+        filters = QHBoxLayout()
+        filters.addWidget(self.genre_filter)
+        filters.addWidget(self.group_search, 1)
+        layout.addLayout(filters)
 
         self.group_columns = [
             Column(N_("Name"), lambda r: r["name"], order_by="name"),
