@@ -71,10 +71,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass
 class CleanPerson:
-    """Validated values ready for the store, and the warnings the user should see (they do not block saving)."""
+    """Validated values ready for the store, and the warnings the user should see (they do not block saving).
+    `on` is the day they were checked against (a birth date cannot be later); only validate_person sets it."""
 
     values: dict
     warnings: list[ValidationError] = field(default_factory=list)
+    on: dt.date | None = None
 
 
 _TYPED_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4}|[0-9]{2})$")
@@ -194,7 +196,7 @@ def validate_person(values: dict, today: dt.date) -> CleanPerson:
 
     if errors:
         raise ValidationErrors(errors)
-    return CleanPerson(clean, warnings)
+    return CleanPerson(clean, warnings, today)
 
 
 def check_iin(
@@ -375,7 +377,32 @@ def save_person(
     Stops with ValidationErrors (each naming its field) or DuplicatesFound (see check_duplicates); the people
     listed in `different_from` are remembered as different people. `fields` limits what is written to the
     fields a form holds (with the phone's country), so a shorter form leaves the others as they are."""
-    clean = validate_person(values, today).values
+    return save_validated_person(
+        store,
+        validate_person(values, today),
+        person_id,
+        today=today,
+        different_from=different_from,
+        fields=fields,
+    )
+
+
+@requires("records.write")
+def save_validated_person(
+    store: Store,
+    person: CleanPerson,
+    person_id: str | None = None,
+    *,
+    today: dt.date,
+    different_from: tuple[str, ...] | list[str] = (),
+    fields: tuple[str, ...] | None = None,
+) -> str:
+    """save_person for values validate_person has already checked (a form that showed its warnings, an import's
+    dry run): they are not parsed again, unless they were checked against another day than `today`. The
+    duplicate check, the erased-person rule and the writing are save_person's own."""
+    if not isinstance(person, CleanPerson) or person.on is None:
+        raise TypeError("save_validated_person takes what validate_person returned")
+    clean = person.values if person.on == today else validate_person(person.values, today).values
     if fields is not None:
         kept = set(fields) | ({"phone_country"} if "phone" in fields else set())
         clean = {k: v for k, v in clean.items() if k in kept}

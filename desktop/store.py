@@ -33,6 +33,32 @@ Params = Sequence[Any] | Mapping[str, Any]
 # Fields whose values the audit never keeps (only that they changed).
 AUDIT_HIDDEN = frozenset({"secret_hash"})
 
+_OUTBOX_SQL = (
+    "INSERT INTO outbox (op_id, table_name, row_id, kind, fields, hlc, created_at, author) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_AUDIT_SQL = (
+    "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+class _Log:
+    """The outbox and audit entries of a batched block (Store.batched), written together when it ends."""
+
+    def __init__(self, house_id: str | None):
+        self.house_id = house_id
+        self.outbox: list[tuple] = []
+        self.audit: list[tuple] = []
+        self.last_stamp: str | None = None
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.outbox), len(self.audit)
+
+    def drop_after(self, mark: tuple[int, int]) -> None:
+        del self.outbox[mark[0] :]
+        del self.audit[mark[1] :]
+
+
 # One clock per database file in this process, so stamps stay monotonic across the threads' connections.
 _clocks: dict[str, HybridClock] = {}
 _clocks_lock = threading.Lock()
@@ -44,6 +70,8 @@ def utc_now_iso(wall: Callable[[], float] = clock.wall) -> str:
 
 def _encode(value: Any) -> Any:
     """Lists and dicts are stored as JSON text; everything else as is."""
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, (list, dict, tuple)):
         return json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict))
     if isinstance(value, bool):
@@ -71,6 +99,8 @@ class Store:
         self.conn = _connect(self.path)
         self.db = sqlite_utils.Database(self.conn)
         self._depth = 0
+        self._log: _Log | None = None
+        self._field_hlc: dict[str, str] = {}  # table → its field_hlc JSON with a placeholder for the stamp
         self._ensure_identity()
         if not self.get_meta("reference_seeded"):
             with self.transaction():
@@ -118,6 +148,8 @@ class Store:
         return row[0] if row and row[0] != "" else None
 
     def set_meta(self, key: str, value: str | None) -> None:
+        if key == "house_id" and self._log is not None:
+            self._log.house_id = value or None
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
@@ -139,6 +171,8 @@ class Store:
         else:
             self.conn.execute(f"SAVEPOINT sp{self._depth}")
         self._depth += 1
+        log = self._log
+        mark = log.mark() if log is not None else None
         try:
             yield self
         except BaseException:
@@ -148,6 +182,8 @@ class Store:
             else:
                 self.conn.execute(f"ROLLBACK TO sp{self._depth}")
                 self.conn.execute(f"RELEASE sp{self._depth}")
+            if log is not None and mark is not None:
+                log.drop_after(mark)  # the entries of the writes just rolled back
             raise
         else:
             self._depth -= 1
@@ -159,6 +195,28 @@ class Store:
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
+
+    @contextlib.contextmanager
+    def batched(self) -> Iterator[Store]:
+        """A transaction for a bulk write (an import): the outbox and audit entries of its writes are kept in
+        memory and written together when the block ends (one executemany each, and the clock's last stamp once),
+        as they would have been one by one. A savepoint rolled back inside drops its entries with its rows. Reads
+        of the outbox and the audit log inside the block do not see the entries yet."""
+        if self._log is not None:
+            with self.transaction():
+                yield self
+            return
+        with self.transaction():
+            self._log = log = _Log(self.house_id)
+            try:
+                yield self
+                self._log = None
+                self.conn.executemany(_OUTBOX_SQL, log.outbox)
+                self.conn.executemany(_AUDIT_SQL, log.audit)
+                if log.last_stamp is not None:
+                    self.set_meta("hlc_last", log.last_stamp)
+            finally:
+                self._log = None
 
     # ---- reads ----------------------------------------------------------------------------------------------
     def get(self, table: str, row_id: str, *, include_deleted: bool = False) -> dict | None:
@@ -189,30 +247,41 @@ class Store:
         spec = _synced(table)
         _check_fields(spec, values)
         row_id = row_id or new_id()
-        with self.transaction():
+        # In a batch the insert is one statement (its entries wait in memory), atomic without a savepoint.
+        with self.transaction() if self._log is None else contextlib.nullcontext(self):
             stamp = self.clock.now()
             now = utc_now_iso(self._wall)
             row = {k: _encode(v) for k, v in values.items()}
+            house = self._log.house_id if self._log is not None else self.house_id
             row.update(
                 id=row_id,
-                house_id=values.get("house_id", self.house_id),
+                house_id=values.get("house_id", house),
                 hlc=stamp,
                 created_at=now,
                 updated_at=now,
                 updated_by=self.author,
             )
-            row["field_hlc"] = json.dumps({f: stamp for f in spec.fields}, sort_keys=True)
+            row["field_hlc"] = self._all_fields_hlc(spec, stamp)
             if spec.search:
                 row.update(_search_columns(spec, row))
             cols = ", ".join(f'"{c}"' for c in row)
             marks = ", ".join("?" for _ in row)
-            self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
-            stored = self.get(table, row_id, include_deleted=True)
-            assert stored is not None  # inserted just above
+            # RETURNING gives the row as stored (the columns' defaults filled in) without reading it again.
+            stored = self.conn.execute(
+                f'INSERT INTO "{table}" ({cols}) VALUES ({marks}) RETURNING *', list(row.values())
+            ).fetchall()[0]
             fields = {f: stored[f] for f in spec.fields}
             fields["house_id"] = stored["house_id"]
             self._record(table, row_id, "insert", fields, stamp, now, {})
         return row_id
+
+    def _all_fields_hlc(self, spec: schema.Table, stamp: str) -> str:
+        """json.dumps({field: stamp for every field}, sort_keys=True), from a template made once per table."""
+        template = self._field_hlc.get(spec.name)
+        if template is None:
+            template = json.dumps(dict.fromkeys(spec.fields, "\x00"), sort_keys=True)
+            self._field_hlc[spec.name] = template
+        return template.replace('"\\u0000"', json.dumps(stamp))
 
     def update(self, table: str, row_id: str, changes: dict[str, Any], *, force: bool = False) -> bool:
         """Changes only the fields that differ. Returns False when nothing changed (nothing is recorded).
@@ -288,17 +357,18 @@ class Store:
         self, action: str, table: str | None = None, row_id: str | None = None, details: Any = None
     ) -> None:
         """An audit entry for something that is not a row write (an export, an override, a login)."""
-        self.conn.execute(
-            "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                utc_now_iso(self._wall),
-                self.author,
-                action,
-                table,
-                row_id,
-                None if details is None else json.dumps(details, ensure_ascii=False),
-            ),
+        entry = (
+            utc_now_iso(self._wall),
+            self.author,
+            action,
+            table,
+            row_id,
+            None if details is None else json.dumps(details, ensure_ascii=False),
         )
+        if self._log is not None:
+            self._log.audit.append(entry)
+        else:
+            self.conn.execute(_AUDIT_SQL, entry)
 
     def _record(
         self, table: str, row_id: str, kind: str, fields: dict, stamp: str, now: str, before: Mapping
@@ -308,15 +378,16 @@ class Store:
         changes = {
             f: [None, None] if f in AUDIT_HIDDEN else [before.get(f), v] for f, v in sorted(fields.items())
         }
-        self.conn.execute(
-            "INSERT INTO outbox (op_id, table_name, row_id, kind, fields, hlc, created_at, author) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (new_id(), table, row_id, kind, payload, stamp, now, self.author),
-        )
-        self.conn.execute(
-            "INSERT INTO audit_log (at, actor, action, table_name, row_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (now, self.author, kind, table, row_id, json.dumps(changes, ensure_ascii=False)),
-        )
+        author = self.author
+        outbox = (new_id(), table, row_id, kind, payload, stamp, now, author)
+        audit = (now, author, kind, table, row_id, json.dumps(changes, ensure_ascii=False))
+        if self._log is not None:
+            self._log.outbox.append(outbox)
+            self._log.audit.append(audit)
+            self._log.last_stamp = stamp
+            return
+        self.conn.execute(_OUTBOX_SQL, outbox)
+        self.conn.execute(_AUDIT_SQL, audit)
         self.set_meta("hlc_last", stamp)
 
     # ---- helpers for code that writes rows it received (sync) -------------------------------------------

@@ -105,7 +105,7 @@ def validate_volunteer(values: dict, today: dt.date) -> dict:
 @requires("records.write")
 def save_volunteer(
     store: Store,
-    person_values: dict,
+    person_values: dict | people.CleanPerson,
     volunteer_values: dict,
     *,
     person_id: str | None = None,
@@ -117,26 +117,30 @@ def save_volunteer(
     cancel=None,
 ) -> tuple[str, str]:
     """Saves the person and their volunteer record (and consent) together: all or nothing. Every field of both is
-    checked before anything is written. Returns (person_id, volunteer_id)."""
+    checked before anything is written. The person's values may come already checked (what
+    people.validate_person returned, as an import's dry run keeps them). Returns (person_id, volunteer_id)."""
     errors: list[ValidationError] = []
     clean = None
-    try:
-        people.validate_person(person_values, today)
-    except ValidationErrors as exc:
-        errors.extend(exc.errors)
+    person = person_values if isinstance(person_values, people.CleanPerson) else None
+    if not isinstance(person_values, people.CleanPerson):
+        try:
+            person = people.validate_person(person_values, today)
+        except ValidationErrors as exc:
+            errors.extend(exc.errors)
     try:
         clean = validate_volunteer(volunteer_values, today)
     except ValidationErrors as exc:
         errors.extend(exc.errors)
     if errors:
         raise ValidationErrors(errors)
-    assert clean is not None  # validated, or its errors raised above
+    assert clean is not None and person is not None  # validated, or their errors raised above
     with store.transaction():
-        person_id = people.save_person(
-            store, person_values, person_id, today=today, different_from=different_from
+        new_person = person_id is None
+        person_id = people.save_validated_person(
+            store, person, person_id, today=today, different_from=different_from
         )
         record = {k: clean[k] for k in ("status", "since", "skills", "activities", "emergency_contact")}
-        if volunteer_id is None:
+        if volunteer_id is None and not new_person:  # a person just made has no volunteer record yet
             volunteer_id = store.scalar(
                 "SELECT id FROM volunteers WHERE person_id = ? AND deleted = 0", (person_id,)
             )
@@ -166,16 +170,25 @@ def consent_of(store: Store, person_id: str) -> dict | None:
     return consents.status(store, person_id, consents.VOLUNTEER).row
 
 
-def new_kiosk_code(store: Store, draw=None) -> str:
-    """A short personal code not used by another volunteer of this PC's database."""
+def new_kiosk_code(store: Store, draw=None, taken: set[str] | None = None) -> str:
+    """A short personal code not used by another volunteer of this PC's database. `taken` (what
+    kiosk_codes_in_use read, for many volunteers saved at once) replaces the look-up and gets the code added."""
     draw = draw or (lambda: secrets.randbelow(10**KIOSK_CODE_DIGITS))
     for _attempt in range(200):
         code = f"{draw():0{KIOSK_CODE_DIGITS}d}"
-        if code[0] != "0" and not store.scalar(
-            "SELECT 1 FROM volunteers WHERE kiosk_code = ? AND deleted = 0", (code,)
-        ):
+        if code[0] == "0":
+            continue
+        if taken is not None:
+            if code not in taken:
+                taken.add(code)
+                return code
+        elif not store.scalar("SELECT 1 FROM volunteers WHERE kiosk_code = ? AND deleted = 0", (code,)):
             return code
     raise DostyqError(N_("No free kiosk code is left; ask the administrator."))
+
+
+def kiosk_codes_in_use(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT kiosk_code FROM volunteers WHERE deleted = 0") if r[0]}
 
 
 @requires("records.read")

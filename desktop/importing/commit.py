@@ -52,6 +52,36 @@ def commit(
     todo = [r for r in plan.rows if r.status == "import"]
     with store.transaction():
         start = store.scalar("SELECT coalesce(max(seq), 0) FROM outbox")
+        _write_rows(store, plan, todo, decisions, today, result, progress, cancel)
+        made = [
+            [r["table_name"], r["row_id"]]
+            for r in store.rows(
+                "SELECT table_name, row_id FROM outbox WHERE seq > ? AND kind = 'insert' ORDER BY seq",
+                (start,),
+            )
+        ]
+        result.records = len(made)
+        record = {"at": clock.now().isoformat(), "kind": plan.kind, "rows": made, "undone": False}
+        store.set_meta(_META + result.import_id, json.dumps(record))
+        store.set_meta(plan.layout.meta_key(plan.kind), json.dumps(plan.layout.mapping, sort_keys=True))
+        store.audit(
+            "import", details={"import_id": result.import_id, "kind": plan.kind, "records": len(made)}
+        )
+    return result
+
+
+def _write_rows(
+    store: Store,
+    plan: Plan,
+    todo: list[Row],
+    decisions: dict[int, str],
+    today: dt.date,
+    result: ImportResult,
+    progress,
+    cancel,
+) -> None:
+    # One batch: the outbox and audit entries of every row are written together at its end (Store.batched).
+    with store.batched():
         writer = _Writer(store, plan.kind, today, result)
         for done, row in enumerate(todo, start=1):
             if cancel is not None and cancel():
@@ -75,36 +105,34 @@ def commit(
                 result.failed[row.row] = [exc]
             if progress is not None and (done % 50 == 0 or done == len(todo)):
                 progress(done, len(todo))
-        made = [
-            [r["table_name"], r["row_id"]]
-            for r in store.rows(
-                "SELECT table_name, row_id FROM outbox WHERE seq > ? AND kind = 'insert' ORDER BY seq",
-                (start,),
-            )
-        ]
-        result.records = len(made)
-        record = {"at": clock.now().isoformat(), "kind": plan.kind, "rows": made, "undone": False}
-        store.set_meta(_META + result.import_id, json.dumps(record))
-        store.set_meta(plan.layout.meta_key(plan.kind), json.dumps(plan.layout.mapping, sort_keys=True))
-        store.audit(
-            "import", details={"import_id": result.import_id, "kind": plan.kind, "records": len(made)}
-        )
-    return result
 
 
 class _Writer:
     def __init__(self, store: Store, kind: str, today: dt.date, result: ImportResult):
         self.store, self.kind, self.today, self.result = store, kind, today, result
         self.groups: dict[str, str] = {}
+        # Read once: the codes taken, each new volunteer's added (volunteers.new_kiosk_code).
+        self.kiosk_codes = volunteers.kiosk_codes_in_use(store) if kind == "volunteers" else set()
 
     def write(self, row: Row, different: list[str]) -> str:
         return getattr(self, "_" + self.kind)(row, different)
 
     def _volunteers(self, row: Row, different: list[str]) -> str:
         person_id, _vid = volunteers.save_volunteer(
-            self.store, row.form, row.extra, today=self.today, different_from=different
+            self.store,
+            self._person(row),
+            row.extra,
+            today=self.today,
+            different_from=different,
+            rng_code=volunteers.new_kiosk_code(self.store, taken=self.kiosk_codes),
         )
         return person_id
+
+    @staticmethod
+    def _person(row: Row) -> people.CleanPerson:
+        """The person as the dry run validated them (people.validate_person), not parsed again."""
+        assert row.person is not None  # a person row the dry run let through was validated
+        return row.person
 
     def _recipients(self, row: Row, different: list[str]) -> str:
         f, x = row.form, row.extra
@@ -134,7 +162,9 @@ class _Writer:
     def _members(self, row: Row, different: list[str]) -> str:
         x = row.extra
         group_id = self._group(x["group"])
-        person_id = people.create_person(self.store, row.form, today=self.today, different_from=different)
+        person_id = people.save_validated_person(
+            self.store, self._person(row), today=self.today, different_from=different
+        )
         member = groups.MemberInput(
             person_id=person_id,
             role=x["role"],

@@ -21,9 +21,6 @@ class ImportFileError(DostyqError):
         "protected": N_(
             "The file {name} is protected by a password. Open it in Excel, remove the password, save it and try again."
         ),
-        "legacy_xls": N_(
-            "The file {name} is an old Excel (.xls) workbook. Open it in Excel and save it as .xlsx, then import that file."
-        ),
         "corrupt": N_("The file {name} is damaged or is not a spreadsheet; it cannot be read."),
         "empty": N_("The file {name} holds no rows to import."),
         "no_sheet": N_("The workbook {name} has no sheet named {sheet}."),

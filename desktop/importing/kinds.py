@@ -44,6 +44,7 @@ class Row:
     form: dict = field(default_factory=dict)  # what the form is given
     extra: dict = field(default_factory=dict)  # the kind's own values (skills, group, headcount…)
     clean: dict = field(default_factory=dict)  # the person as validated (person kinds)
+    person: people.CleanPerson | None = None  # what people.validate_person returned (its values are `clean`)
     errors: list[ValidationError] = field(default_factory=list)
     warnings: list[ValidationError] = field(default_factory=list)
     duplicates: list[tuple[str, Any, str]] = field(
@@ -190,7 +191,7 @@ def person_row(row: Row, cells: list[Any], mapping: dict[str, int], ctx: Context
             continue
         for w in clean.warnings:
             row.warn(w)
-        row.clean = clean.values
+        row.person, row.clean = clean, clean.values
         return
 
 

@@ -1,5 +1,5 @@
-"""Reading a spreadsheet into rows of cells, whatever its format: XLSX (openpyxl, read-only) or CSV in UTF-8 (with
-or without BOM) or cp1251, separated by `;` or `,`, with CRLF or LF line ends. Each row keeps the number the
+"""Reading a spreadsheet into rows of cells, whatever its format: XLSX (openpyxl, read-only), a legacy Excel 97–2003
+.xls workbook (python-calamine), or CSV in UTF-8 (with or without BOM) or cp1251, separated by `;` or `,`, with CRLF or LF line ends. Each row keeps the number the
 spreadsheet shows it under (for CSV, the 1-based record number). The size is checked before anything is read."""
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def read_sheet(
     delimiter: str | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> Sheet:
-    """The rows of `sheet` (the first sheet by default) of an XLSX workbook, or of a CSV file. `encoding` and
-    `delimiter` override what is detected. Raises ImportFileError with the reason."""
+    """The rows of `sheet` (the first sheet by default) of an XLSX or XLS workbook, or of a CSV file. `encoding`
+    and `delimiter` override what is detected. Raises ImportFileError with the reason."""
     path = Path(path)
     name = path.name
     if not path.is_file():
@@ -55,7 +55,7 @@ def read_sheet(
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
             raise ImportFileError("protected", name=name)
-        raise ImportFileError("legacy_xls", name=name)
+        return _read_xls(path, sheet)
     if head.startswith(_ZIP):
         return _read_xlsx(path, sheet)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -92,6 +92,45 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
             raise ImportFileError("corrupt", name=name) from exc
         merged = _merged_ranges(path, getattr(ws, "_worksheet_path", None))
         return Sheet(ws.title, _fill_merged(rows, merged) if merged else rows, names)
+    finally:
+        book.close()
+
+
+def _read_xls(path: Path, sheet: str | None) -> Sheet:
+    """A legacy .xls workbook, read by python-calamine: the cells' values (a formula's last result, as Excel
+    saved it), empty cells as None, merged ranges filled as for XLSX when the reader reports them."""
+    import python_calamine as calamine
+
+    name = path.name
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise ImportFileError("protected", name=name) from exc
+    except Exception as exc:  # the reader's own errors (CalamineError and others) all mean it cannot be read
+        raise ImportFileError("corrupt", name=name) from exc
+    try:
+        names = list(book.sheet_names)
+        if not names:
+            raise ImportFileError("corrupt", name=name)
+        if sheet is not None and sheet not in names:
+            raise ImportFileError("no_sheet", name=name, sheet=sheet)
+        try:
+            ws = book.get_sheet_by_name(sheet or names[0])
+            # From A1, so each row keeps the number the sheet shows it under.
+            grid = ws.to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise ImportFileError("corrupt", name=name) from exc
+        rows: list[tuple[int, list[Any]]] = []
+        for number, row in enumerate(grid, start=1):
+            cells = [None if c == "" else c for c in row]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                rows.append((number, cells))
+        merged = [
+            (r1 + 1, c1, r2 + 1, c2) for (r1, c1), (r2, c2) in (getattr(ws, "merged_cell_ranges", None) or [])
+        ]
+        return Sheet(ws.name, _fill_merged(rows, merged) if merged else rows, names)
     finally:
         book.close()
 

@@ -252,3 +252,66 @@ def members_xlsx(path: Path) -> Path:
     ws.merge_cells("A2:A4")
     book.save(path)
     return path
+
+
+def _xls_book():
+    import xlwt
+
+    return xlwt, xlwt.Workbook(encoding="utf-8")
+
+
+def volunteers_xls(path: Path) -> Path:
+    """The volunteers workbook of volunteers_xlsx saved the old way (Excel 97–2003 .xls), as many houses still keep
+    theirs: merged title rows, the header on row 4, Excel numbers for IINs and phones, a date cell and a bare date
+    serial, and a totals row with a formula."""
+    xlwt, book = _xls_book()
+    ws = book.add_sheet("Волонтеры")
+    ws.write_merge(0, 0, 0, 8, "Список волонтёров Дома дружбы / Достық үйінің еріктілер тізімі")
+    ws.write_merge(1, 1, 0, 8, "по состоянию на 01.11.2026")
+    for col, value in enumerate(VOLUNTEER_HEADER):
+        ws.write(3, col, value)
+    as_date = xlwt.easyxf(num_format_str="DD.MM.YYYY")
+    for number, cells in VOLUNTEER_ROWS.items():
+        for col, value in enumerate(cells):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str) and value.startswith("="):
+                ws.write(number - 1, col, xlwt.Formula(value[1:]))
+            elif isinstance(value, dt.date):
+                ws.write(number - 1, col, value, as_date)
+            else:
+                ws.write(number - 1, col, value)
+    book.add_sheet("Справочник").write(0, 0, "не импортировать")
+    book.save(str(path))
+    return path
+
+
+def members_xls(path: Path) -> Path:
+    """Group members in a .xls with the group's name merged down over its members' rows."""
+    _xlwt, book = _xls_book()
+    ws = book.add_sheet("Мүшелер")
+    for col, value in enumerate(["Коллектив", "ФИО", "Дата рождения", "Дата вступления"]):
+        ws.write(0, col, value)
+    ws.write_merge(1, 3, 0, 0, "Ансамбль «Айгөлек»")
+    for row, (name, born) in enumerate(
+        [("Омарова Дина", "01.01.1995"), ("Ким Ольга", "02.02.1996"), ("Ли Анна", "03.03.1997")], start=1
+    ):
+        ws.write(row, 1, name)
+        ws.write(row, 2, born)
+        ws.write(row, 3, "01.09.2024")
+    book.save(str(path))
+    return path
+
+
+def protected_xls(path: Path) -> Path:
+    """A .xls saved with a password to open (its workbook stream starts with an RC4 FILEPASS record, as Excel
+    writes it); the cells after it are what the reader would have to decrypt."""
+    import struct
+
+    _xlwt, book = _xls_book()
+    book.add_sheet("Лист1").write(0, 0, "ФИО")
+    header = book._Workbook__intf_hdr_rec  # the record written right after the workbook's BOF
+    rc4 = struct.pack("<HHH", 1, 1, 1) + bytes(range(48))  # RC4, version 1.1: salt, verifier and its hash
+    book._Workbook__intf_hdr_rec = lambda: struct.pack("<HH", 0x002F, len(rc4)) + rc4 + header()
+    book.save(str(path))
+    return path

@@ -304,7 +304,11 @@ def _bad(path: Path, data: bytes) -> Path:
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200 + "EncryptedPackage".encode("utf-16-le"),
             "protected",
         ),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500, "legacy_xls"),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500,
+            "corrupt",
+        ),  # an OLE2 header, no workbook
         ("broken.xlsx", b"PK\x03\x04" + os.urandom(300), "corrupt"),
         ("noise.xlsx", os.urandom(300).replace(b"PK", b"pk"), "corrupt"),
         ("empty.csv", b"", "empty"),

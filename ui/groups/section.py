@@ -24,6 +24,7 @@ from ui.events.event_dialog import EventDialog
 from ui.groups.association_dialog import AssociationDialog
 from ui.groups.group_dialog import GroupDialog
 from ui.groups.group_panel import GroupPanel
+from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp
 from ui.widgets.export_button import ExportButton
 from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel, record_view
@@ -98,7 +99,7 @@ class GroupsSection(Section):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_groups_tab(), "")
         self.tabs.addTab(self._build_associations_tab(), "")
-        self.dialog: GroupDialog | EventDialog | AssociationDialog | None = None
+        self.dialog: GroupDialog | EventDialog | AssociationDialog | ImportWizard | None = None
         # One save announces several tables; refresh once for all of them.
         self._changed_timer = QTimer(self)
         self._changed_timer.setSingleShot(True)
@@ -115,7 +116,10 @@ class GroupsSection(Section):
         self.new_group_button.clicked.connect(lambda: self.open_group(None))
         self.edit_group_button = QPushButton(page)
         self.edit_group_button.clicked.connect(lambda: self.open_group(self.panel.group_id))
+        self.import_button = QPushButton(page)
+        self.import_button.clicked.connect(self.open_import)
         self.genre_filter = QComboBox(page)
+        self.genre_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.genre_filter.currentIndexChanged.connect(lambda _i: self.reload_groups())
         self.group_search = QLineEdit(page)
         self.group_search.setClearButtonEnabled(True)
@@ -124,11 +128,9 @@ class GroupsSection(Section):
         self._group_timer.setInterval(200)
         self._group_timer.timeout.connect(self.reload_groups)
         self.group_search.textChanged.connect(lambda _t: self._group_timer.start())
-        for widget in (self.new_group_button, self.edit_group_button):
+        for widget in (self.new_group_button, self.edit_group_button, self.import_button):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.genre_filter)
-        bar.addWidget(self.group_search, 1)
         self.export_groups_button = ExportButton(self.ctx, "groups", self._groups_query, page)
         self.export_members_button = ExportButton(
             self.ctx, "members", lambda: self.panel.group_id, page, label=N_("Export members…")
@@ -136,6 +138,11 @@ class GroupsSection(Section):
         bar.addWidget(self.export_groups_button)
         bar.addWidget(self.export_members_button)
         layout.addLayout(bar)
+        # The filters on their own line, so the actions above leave them room in either language.
+        filters = QHBoxLayout()
+        filters.addWidget(self.genre_filter)
+        filters.addWidget(self.group_search, 1)
+        layout.addLayout(filters)
 
         self.group_columns = [
             Column(N_("Name"), lambda r: r["name"], order_by="name"),
@@ -218,6 +225,13 @@ class GroupsSection(Section):
         self.dialog.open()
         return self.dialog
 
+    def open_import(self) -> ImportWizard:
+        """The import wizard for group members: each row names its group, made when it is not on file yet (the
+        core checks the account)."""
+        self.dialog = ImportWizard(self.ctx, "members", parent=self)
+        self.dialog.open()
+        return self.dialog
+
     # ---- associations --------------------------------------------------------------------------------------
     def _build_associations_tab(self) -> QWidget:
         page = QWidget(self)
@@ -272,6 +286,9 @@ class GroupsSection(Section):
         return self.dialog
 
     # ---- section -------------------------------------------------------------------------------------------
+    def apply_actor(self, actor) -> None:
+        self.import_button.setVisible(actor.can("records.write"))
+
     def refresh(self) -> None:
         self.reload_groups()
         self.associations_model.reload()
@@ -305,6 +322,7 @@ class GroupsSection(Section):
         self.tabs.setTabText(1, _("Ethnocultural associations"))
         self.new_group_button.setText(_("New group"))
         self.edit_group_button.setText(_("Edit group"))
+        self.import_button.setText(_("Import from a spreadsheet…"))
         self.group_search.setPlaceholderText(_("Search by name…"))
         self.new_association_button.setText(_("New association"))
         self.association_search.setPlaceholderText(_("Search by name…"))

@@ -45,7 +45,7 @@ WRITTEN_TABLES = {
     "items": ("aid_items",),
 }
 UNDONE_TABLES = tuple(dict.fromkeys(t for tables in WRITTEN_TABLES.values() for t in tables))
-FILE_FILTER = N_("Spreadsheets (*.xlsx *.csv)")
+FILE_FILTER = N_("Spreadsheets (*.xlsx *.xls *.csv)")
 REPORT_FILTER = N_("Excel workbook (*.xlsx)")
 WARN_COLOR, REJECT_COLOR, HELD_COLOR = QColor("#fff4d6"), QColor("#fde2e2"), QColor("#e3ecfb")
 
