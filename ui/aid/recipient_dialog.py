@@ -38,6 +38,7 @@ from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 from ui.widgets.inputs import parse_user_date
 from ui.widgets.person_form import PersonForm
 
@@ -149,6 +150,7 @@ class RecipientDialog(QDialog):
         self.print_kk.clicked.connect(lambda: self._print("kk"))
         self.print_ru.clicked.connect(lambda: self._print("ru"))
         self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.resize(620, 720)
         self.retranslate_ui()

@@ -47,7 +47,7 @@ class GroupPanel(QWidget):
         self.members_table = self._table(4)
         self.performances_label = QLabel(self)
         self.performances_table = self._table(3)
-        self.performances_table.cellDoubleClicked.connect(self._on_performances_table_cell_double_clicked)
+        self.performances_table.cellActivated.connect(self._on_performances_table_cell_double_clicked)
         for widget in (self.heading, self.details, self.members_label):
             layout.addWidget(widget)
         layout.addWidget(self.members_table, 3)
