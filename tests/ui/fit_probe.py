@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(os.environ.get("DOSTYQ_PROBE_ROOT") or Path(__file__).resolve().parents[2])
 sys.path.insert(0, str(ROOT))
 
 SCREEN = (1366, 768)
@@ -86,7 +86,6 @@ def widget_problems(window) -> list[dict]:
     """Every visible text widget of `window` whose text does not fit it."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
-        QAbstractButton,
         QCheckBox,
         QGroupBox,
         QHeaderView,
@@ -96,6 +95,7 @@ def widget_problems(window) -> list[dict]:
         QStyle,
         QStyleOptionButton,
         QTabBar,
+        QTableView,
         QWidget,
     )
 
@@ -169,7 +169,11 @@ def widget_problems(window) -> list[dict]:
                 need = fm.horizontalAdvance(text) + space // 2
                 if not widget.tabIcon(i).isNull():
                     need += widget.iconSize().width() + 4
-                if need > rect.width() or rect.right() > widget.width() or (widget.count() > 1 and rect.left() < 0):
+                if (
+                    need > rect.width()
+                    or rect.right() > widget.width()
+                    or (widget.count() > 1 and rect.left() < 0)
+                ):
                     report(widget, "tab", text, need, rect.width())
         elif isinstance(widget, QGroupBox) and widget.title():
             text = _mnemonic_free(widget.title())
@@ -196,9 +200,45 @@ def widget_problems(window) -> list[dict]:
                 have = widget.sectionSize(logical)
                 if need > have + 1:
                     report(widget, "header", text, need, have)
-        elif isinstance(widget, QAbstractButton):
-            continue
+        elif isinstance(widget, QTableView):
+            cell_problems(widget, report)
     return found
+
+
+def cell_problems(view, report) -> None:
+    """A table's visible cells: a text cut with "…" must have a tooltip with all of it; a wrapped one must fit."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtWidgets import QStyle
+
+    model = view.model()
+    if model is None:
+        return
+    fm = view.fontMetrics()
+    pad = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+    viewport = view.viewport().rect()
+    for row in range(min(model.rowCount(), 40)):
+        top = view.rowViewportPosition(row)
+        height = view.rowHeight(row)
+        if top < 0 or top + height > viewport.height() or view.isRowHidden(row):
+            continue
+        for col in range(model.columnCount()):
+            left = view.columnViewportPosition(col)
+            width = view.columnWidth(col)
+            if view.isColumnHidden(col) or left < 0 or left + width > viewport.width():
+                continue
+            index = model.index(row, col)
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if not isinstance(text, str) or not text:
+                continue
+            if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+                continue
+            room = width - pad
+            if view.wordWrap():
+                need = fm.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text).height()
+                if need > height and not index.data(Qt.ItemDataRole.ToolTipRole):
+                    report(view, "cell height", text, need, height)
+            elif fm.horizontalAdvance(text) > room + 1 and not index.data(Qt.ItemDataRole.ToolTipRole):
+                report(view, "cell", text, fm.horizontalAdvance(text), room)
 
 
 def window_problems(window) -> list[dict]:
@@ -253,7 +293,7 @@ class Probe:
         self.checked = 0
         self.window = None
 
-    def settle(self, ms: int = 60) -> None:
+    def settle(self, ms: int = 30) -> None:
         from PySide6.QtCore import QDeadlineTimer, QEventLoop
 
         deadline = QDeadlineTimer(ms)
@@ -316,7 +356,7 @@ class Probe:
 
         before = set(map(id, QApplication.topLevelWidgets()))
         made = make()
-        self.settle(120)
+        self.settle(60)
         dialog = made if isinstance(made, QDialog) else None
         if dialog is None:
             shown = [w for w in QApplication.topLevelWidgets() if id(w) not in before and w.isVisible()]
@@ -326,7 +366,7 @@ class Probe:
             return
         if not dialog.isVisible():
             dialog.show()
-        self.settle(120)
+        self.settle(60)
         self.check(dialog, label)
         # A dialog in steps (the import wizard): each step.
         for stack in dialog.findChildren(QStackedWidget):
@@ -383,14 +423,22 @@ class Probe:
         account = dict(store.conn.execute("SELECT * FROM accounts WHERE deleted = 0 LIMIT 1").fetchone())
         rule = aid_rules.Rule(id="r", programme="mektepke_zhol", period="school_year")
         earlier = aid_rules.EarlierAid(
-            aid_id="a", number="A-0001", given_on=dt.date(2026, 9, 1), aid_point="Орталық", given_by="Айгүл",
+            aid_id="a",
+            number="A-0001",
+            given_on=dt.date(2026, 9, 1),
+            aid_point="Орталық",
+            given_by="Айгүл",
             recipient_id=None,
         )
-        breach = aid_rules.Breach(rule=rule, window=(dt.date(2026, 9, 1), dt.date(2027, 8, 31)), earlier=(earlier,))
+        breach = aid_rules.Breach(
+            rule=rule, window=(dt.date(2026, 9, 1), dt.date(2027, 8, 31)), earlier=(earlier,)
+        )
         from desktop import people
 
         duplicate = people.find_duplicates(store, people.form_values(people_rows[0]))
-        catalogue = window.page("aid").findChild(importlib.import_module("ui.aid.catalogue_page").CataloguePage)
+        catalogue = window.page("aid").findChild(
+            importlib.import_module("ui.aid.catalogue_page").CataloguePage
+        )
         houses = reference.active_houses(store.conn)
         from ui.tasks import Task
 
@@ -444,20 +492,25 @@ class Probe:
                 ("account edit", lambda: AccountDialog(ctx, account, window)),
             ],
             "SetUpDialog": [("backup set up", lambda: SetUpDialog(ctx, "/tmp", False, window))],
-            "RecoveryKeyDialog": [("recovery key", lambda: RecoveryKeyDialog("ABCD-EFGH-IJKL-MNOP-QRST", window))],
+            "RecoveryKeyDialog": [
+                ("recovery key", lambda: RecoveryKeyDialog("ABCD-EFGH-IJKL-MNOP-QRST", window))
+            ],
             "RestoreDialog": [("restore", lambda: RestoreDialog(ctx, "/tmp/none.dqbackup", window))],
             "MergeDialog": [("merge", lambda: MergeDialog(ctx, people_rows[0], people_rows[1], window))],
             "DuplicateDialog": [("duplicates", lambda: DuplicateDialog(duplicate or [], window))],
             "NewPersonDialog": [("new person", lambda: NewPersonDialog(ctx, "Асқар", window))],
-            "TaskProgressDialog": [("progress", lambda: _shown(TaskProgressDialog(task, "Exporting…", window)))],
+            "TaskProgressDialog": [
+                ("progress", lambda: _shown(TaskProgressDialog(task, "Exporting…", window)))
+            ],
         }
         self.missing = sorted(set(dialog_classes()) - set(makers))
         for label_makers in makers.values():
             for label, make in label_makers:
                 self.open(label, make)
         kiosk = KioskDialog(ctx, window)
-        kiosk.show()
-        self.settle(120)
+        kiosk.showFullScreen()
+        kiosk.setGeometry(kiosk.screen().geometry())  # no window manager makes it full screen on Xvfb
+        self.settle(60)
         for problem in widget_problems(kiosk):
             problem.update(where="kiosk", lang=self.lang)
             self.problems.append(problem)
@@ -477,6 +530,28 @@ class Probe:
             self.problems.append({"kind": "dialog not opened by the probe", "where": name, "lang": "-"})
 
 
+def self_check(probe: Probe) -> None:
+    """The checks themselves: a dialog too tall for the work area and a cut label must be reported."""
+    from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+
+    dialog = QDialog()
+    dialog.setProperty("dostyq_fitted", True)  # not fitted by the app, as a dialog would be without it
+    layout = QVBoxLayout(dialog)
+    label = QLabel("Қатысушылардың барлығы", dialog)
+    label.setFixedWidth(60)
+    layout.addWidget(label)
+    dialog.setMinimumSize(860, 780)
+    dialog.show()
+    probe.settle(60)
+    kinds = {p["kind"] for p in window_problems(dialog) + widget_problems(dialog)}
+    dialog.hide()
+    dialog.deleteLater()
+    print(
+        "SELF_CHECK " + ("ok" if {"window", "label"} <= kinds else "failed " + ",".join(sorted(kinds))),
+        flush=True,
+    )
+
+
 def _shown(dialog):
     dialog.show()
     return dialog
@@ -492,7 +567,11 @@ def dialog_classes() -> list[str]:
     for module in pkgutil.walk_packages(ui.__path__, "ui."):
         mod = importlib.import_module(module.name)
         for _name, cls in inspect.getmembers(mod, inspect.isclass):
-            if issubclass(cls, QDialog) and cls.__module__ == mod.__name__ and not cls.__name__.startswith("_"):
+            if (
+                issubclass(cls, QDialog)
+                and cls.__module__ == mod.__name__
+                and not cls.__name__.startswith("_")
+            ):
                 names.add(cls.__qualname__)
     return sorted(names)
 
@@ -505,6 +584,7 @@ def main() -> int:
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     set_work_area(*WORK_AREA)
     probe = Probe(db, shots)
+    self_check(probe)
     probe.run()
     for problem in probe.problems:
         print(json.dumps(problem, ensure_ascii=False), flush=True)

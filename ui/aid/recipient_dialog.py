@@ -36,6 +36,7 @@ from desktop.i18n import _
 from ui.aid.common import short_date
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
+from ui.widgets import fit
 from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.form_keys import for_buttons
@@ -121,6 +122,7 @@ class RecipientDialog(QDialog):
         aid_form.addRow(self.children_label, self.children_edit)
         layout.addWidget(self.aid_box)
 
+        fit.scroll_body(self, layout)  # a short screen scrolls the form; the buttons stay in view
         self.error_label = QLabel(self)
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(

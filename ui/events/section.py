@@ -203,6 +203,10 @@ class EventsSection(Section):
 
     def reload(self) -> None:
         self.month_label.setText(format_month(self.month))
+        # As wide as its longest month so far: never cut, and the arrows do not move back and forth.
+        self.month_label.setMinimumWidth(
+            max(self.month_label.minimumWidth(), self.month_label.sizeHint().width())
+        )
         listing = self.in_list_mode()
         self.all_months.setVisible(listing)
         for widget in (self.prev_button, self.next_button, self.today_button, self.month_label):

@@ -34,6 +34,8 @@ class SummaryView(QWidget):
         self.table.setAlternatingRowColors(False)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
+        # Each row as tall as its wrapped label at the column's width of the moment: never cut.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)  # long indicator names wrap rather than being cut
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

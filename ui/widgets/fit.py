@@ -12,15 +12,17 @@ dialog whole, its buttons on screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QDialog,
     QFrame,
+    QHeaderView,
     QMainWindow,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -77,10 +79,85 @@ def fit_window(window: QWidget) -> None:
         window.move(x, y)
 
 
-class ScreenFit(QObject):
-    """Fits each dialog and main window to the screen the first time it shows (application-wide event filter)."""
+def readable_headers(header: QHeaderView) -> None:
+    """Widens each interactive or fixed column of `header` to its title (a stretched or fitted one is Qt's)."""
+    model = header.model()
+    if model is None or header.orientation() != Qt.Orientation.Horizontal:
+        return
+    style, fm = header.style(), header.fontMetrics()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    mark = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    last = model.columnCount() - 1
+    needs: dict[int, int] = {}
+    for section in range(model.columnCount()):
+        mode = header.sectionResizeMode(section)
+        if header.isSectionHidden(section) or mode not in _SIZED_BY_CODE:
+            continue
+        text = model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        need = max(fm.horizontalAdvance(line) for line in str(text or "").split("\n")) + 2 * margin
+        if header.isSortIndicatorShown():
+            need += mark + margin
+        needs[section] = need
+        if section == last and header.stretchLastSection():
+            continue
+        if text and header.sectionSize(section) < need:
+            header.resizeSection(section, need)
+    # A stretched last column gets what the others leave: the widest of them gives up what it lacks.
+    lacking = needs.get(last, 0) - header.sectionSize(last)
+    if header.stretchLastSection() and lacking > 0 and last in needs:
+        others = [s for s in needs if s != last]
+        if others:
+            widest = max(others, key=header.sectionSize)
+            spare = header.sectionSize(widest) - needs[widest]
+            if spare > 0:
+                header.resizeSection(widest, header.sectionSize(widest) - min(spare, lacking))
+
+
+_SIZED_BY_CODE = (QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Fixed)
+
+
+class _HeaderKeeper(QObject):
+    """Keeps a header's titles readable after each reset, header change or language change of its model."""
+
+    def __init__(self, header: QHeaderView):
+        super().__init__(header)
+        self.header = header
+        self._pending = False
+        model = header.model()
+        if model is not None:
+            for signal in (model.modelReset, model.headerDataChanged, model.layoutChanged):
+                signal.connect(self.later)
+        header.installEventFilter(self)
+
+    def later(self, *_args) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.now)
+
+    def now(self) -> None:
+        self._pending = False
+        readable_headers(self.header)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.Show):
+            self.later()
+        return False
+
+
+class ScreenFit(QObject):
+    """Fits each dialog and main window to the screen the first time it shows, and keeps the column titles of
+    every table readable (application-wide event filter)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QHeaderView)
+            and not watched.property("dostyq_headers")
+        ):
+            watched.setProperty("dostyq_headers", True)
+            _HeaderKeeper(watched)
+            readable_headers(watched)
+            return False
         if (
             event.type() == QEvent.Type.Show
             and isinstance(watched, QDialog | QMainWindow)
