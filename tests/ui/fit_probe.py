@@ -276,11 +276,15 @@ class Probe:
         from ui.fonts import register_fonts
         from ui.qt_i18n import apply_language
         from ui.tasks import TaskRunner
-        from ui.widgets import fit
 
         self.app = QApplication.instance() or QApplication(["dostyq"])
         register_fonts(self.app)
-        fit.install(self.app)
+        try:
+            from ui.widgets import fit
+        except ImportError:  # an older tree, probed to show what this test finds there
+            fit = None
+        if fit is not None:
+            fit.install(self.app)
         apply_language("kk")
         self.store = Store(db_path)
         if demo.is_empty(self.store):

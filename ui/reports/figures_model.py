@@ -27,11 +27,14 @@ class FiguresModel(QAbstractTableModel):
         self.summary: MonthlySummary | None = None
         self._rows: list[tuple[str, layout.Block | layout.Row]] = []  # ("block", Block) or ("row", Row)
         self._heads: Mapping[str, Any] = {}
+        # The cells' texts, formatted once per summary and language (a view asks for each many times).
+        self._texts: dict[tuple[int, int, str], str] = {}
 
     def set_summary(self, summary: MonthlySummary | None) -> None:
         self.beginResetModel()
         self.summary = summary
         self._rows = []
+        self._texts = {}
         if summary is not None:
             self._heads = layout.headings(summary)
             for block in layout.summary_blocks(summary):
@@ -77,7 +80,11 @@ class FiguresModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return ("    " if item.level else "") + item.label[lang]
-            return layout.format_value(item.values[col - 1], item.kind, lang)
+            key = (index.row(), col, lang)
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = layout.format_value(item.values[col - 1], item.kind, lang)
+            return text
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and (col == 1 and not item.level or item.values == ("", "", "")):

@@ -57,8 +57,7 @@ class SummaryView(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.model.retranslate()
-        self.table.resizeRowsToContents()
+        self.model.retranslate()  # the rows fit their labels by themselves (ResizeToContents)
         if self.summary is None:
             return
         lang = ui_lang()

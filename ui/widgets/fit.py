@@ -103,8 +103,10 @@ def readable_headers(header: QHeaderView) -> None:
         if text and header.sectionSize(section) < need:
             header.resizeSection(section, need)
     # A stretched last column gets what the others leave: the widest of them gives up what it lacks.
-    lacking = needs.get(last, 0) - header.sectionSize(last)
-    if header.stretchLastSection() and lacking > 0 and last in needs:
+    if last not in needs or not header.stretchLastSection():
+        return
+    lacking = needs[last] - header.sectionSize(last)
+    if lacking > 0:
         others = [s for s in needs if s != last]
         if others:
             widest = max(others, key=header.sectionSize)

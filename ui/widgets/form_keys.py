@@ -34,11 +34,17 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import _
 
-SAVE_KEYS = (
-    QKeySequence(QKeySequence.StandardKey.Save),
-    QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return),
-    QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter),
-)
+
+
+def save_keys() -> tuple[QKeySequence, ...]:
+    """Ctrl+S (the platform's Save) and Ctrl+Enter on either Enter key (made once the application exists: a key
+    sequence made at import, before it, crashes)."""
+    return (
+        QKeySequence(QKeySequence.StandardKey.Save),
+        QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return),
+        QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter),
+    )
+
 _USER_INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
 _INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QCheckBox, QRadioButton)
 
@@ -140,7 +146,7 @@ class FormKeys(QObject):
         self.confirm: QMessageBox | None = None
         self.tooltip_button: Callable[[], QAbstractButton | None] | None = None
         self.shortcuts = []
-        for key in SAVE_KEYS:
+        for key in save_keys():
             shortcut = QShortcut(key, dialog)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(self._on_save_shortcut_activated)
