@@ -121,9 +121,13 @@ def main() -> int:
         settle()
     floor_p95, full_p95 = p95(floor), p95(full)
     print(f"language_switch_floor: {floor_p95:.1f} ms (median {statistics.median(floor):.1f})")
-    print(f"language_switch: {full_p95:.1f} ms (median {statistics.median(full):.1f}, {len(SECTIONS)} sections)")
+    print(
+        f"language_switch: {full_p95:.1f} ms (median {statistics.median(full):.1f}, {len(SECTIONS)} sections)"
+    )
     print(f"language_switch_ratio: {full_p95 / floor_p95:.1f} x")
-    print(f"section_show_after_switch: {p95(shows):.1f} ms (p95, the first showing of a section in the new language)")
+    print(
+        f"section_show_after_switch: {p95(shows):.1f} ms (p95, the first showing of a section in the new language)"
+    )
     runner.shutdown()
     store.close()
     os._exit(0)

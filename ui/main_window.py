@@ -7,6 +7,7 @@ named in the buttons' and fields' tooltips."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -169,6 +170,8 @@ class MainWindow(QMainWindow):
 
     def label_shortcuts(self) -> None:
         """Names Ctrl+N and Ctrl+F in the tooltips of the buttons and fields they act on."""
+        if not shiboken6.isValid(self):
+            return
         for page in self._pages.values():
             for widget in page.findChildren(QWidget):
                 action = widget.property("dostyq_action")

@@ -12,6 +12,7 @@ dialog whole, its buttons on screen.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -67,8 +68,9 @@ def initial_size(window: QWidget, wanted: QSize) -> QSize:
 def fit_window(window: QWidget) -> None:
     """Makes `window` no larger than the available area and moves it onto it."""
     area = available(window)
-    if area.isEmpty():
-        return
+    full = Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized
+    if area.isEmpty() or window.windowState() & full:
+        return  # full screen or maximised: the window manager's size
     size = window.size()
     if size.width() > area.width() or size.height() > area.height():
         window.resize(size.boundedTo(area.size()))
@@ -138,7 +140,8 @@ class _HeaderKeeper(QObject):
 
     def now(self) -> None:
         self._pending = False
-        readable_headers(self.header)
+        if shiboken6.isValid(self.header):  # not deleted while the timer waited
+            readable_headers(self.header)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.Show):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -35,7 +36,6 @@ from PySide6.QtWidgets import (
 from desktop.i18n import _
 
 
-
 def save_keys() -> tuple[QKeySequence, ...]:
     """Ctrl+S (the platform's Save) and Ctrl+Enter on either Enter key (made once the application exists: a key
     sequence made at import, before it, crashes)."""
@@ -44,6 +44,7 @@ def save_keys() -> tuple[QKeySequence, ...]:
         QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return),
         QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter),
     )
+
 
 _USER_INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
 _INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QCheckBox, QRadioButton)
@@ -105,13 +106,8 @@ def form_state(root: QWidget) -> list:
         elif isinstance(widget, QAbstractButton) and widget.isCheckable():
             state.append(widget.isChecked())
         elif isinstance(widget, QTableWidget):
-            state.append(
-                [
-                    widget.item(r, c).text() if widget.item(r, c) else ""
-                    for r in range(widget.rowCount())
-                    for c in range(widget.columnCount())
-                ]
-            )
+            cells = (widget.item(r, c) for r in range(widget.rowCount()) for c in range(widget.columnCount()))
+            state.append([cell.text() if cell is not None else "" for cell in cells])
         elif isinstance(widget, QListWidget):
             state.append(
                 [(widget.item(i).text(), widget.item(i).checkState()) for i in range(widget.count())]
@@ -163,14 +159,18 @@ class FormKeys(QObject):
 
     def label_save(self) -> None:
         """Names Ctrl+S in the save button's tooltip (again after a language change)."""
+        if not shiboken6.isValid(self.dialog):
+            return
         button = self.tooltip_button() if self.tooltip_button else None
-        if button is not None:
+        if button is not None and shiboken6.isValid(button):
             button.setToolTip(with_shortcut(button.text().replace("&", ""), QKeySequence.StandardKey.Save))
 
     def changed(self) -> bool:
         return self._clean is not None and form_state(self.dialog) != self._clean
 
     def focus_first(self) -> None:
+        if not shiboken6.isValid(self.dialog):
+            return
         widget = self._first() if self._first else None
         widget = widget or first_input(self.dialog)
         if widget is not None:
@@ -233,6 +233,8 @@ def for_buttons(dialog: QDialog, buttons: QDialogButtonBox) -> FormKeys:
     enabled, and its tooltip names Ctrl+S."""
 
     def target() -> QAbstractButton | None:
+        if not shiboken6.isValid(buttons):
+            return None
         return buttons.button(QDialogButtonBox.StandardButton.Save) or buttons.button(
             QDialogButtonBox.StandardButton.Ok
         )

@@ -35,7 +35,7 @@ class Section(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            if self.parentWidget() is not None and not self.isVisible():
+            if self.parentWidget() is not None and self.window().isVisible() and not self.isVisible():
                 # A section hidden behind another in the window: retranslated when it is shown again, so a
                 # language switch costs the section on screen, not every section built so far.
                 self._language_stale = True
