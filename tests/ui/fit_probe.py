@@ -233,6 +233,10 @@ def cell_problems(view, report) -> None:
             if index.data(Qt.ItemDataRole.DecorationRole) is not None:
                 continue
             room = width - pad
+            longest = max((fm.horizontalAdvance(word) for word in text.split()), default=0)
+            if view.wordWrap() and longest > room + 1 and col == 0 and view.objectName() == "figures":
+                # A wrapped indicator name cut inside a word ("Қатысушыл…"): a tooltip does not excuse it.
+                report(view, "cell word", text, longest, room)
             if view.wordWrap():
                 need = fm.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text).height()
                 if need > height and not index.data(Qt.ItemDataRole.ToolTipRole):

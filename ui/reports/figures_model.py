@@ -21,6 +21,16 @@ def ui_lang() -> str:
     return lang if lang in ("kk", "ru") else "kk"
 
 
+def two_lines(text: str) -> str:
+    """A month heading on two lines, broken at the space nearest its middle ("2026 ж.\nжелтоқсан"), so the figure
+    columns stay narrow and the indicators' names get the width."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 class FiguresModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -55,7 +65,8 @@ class FiguresModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal or not self._heads:
             return None
         key = ("indicator", "current", "previous", "year_ago")[section]
-        return self._heads[key][ui_lang()]
+        text = self._heads[key][ui_lang()]
+        return text if section == 0 else two_lines(text)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

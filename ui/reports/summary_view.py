@@ -28,6 +28,7 @@ class SummaryView(QWidget):
         layout_.setContentsMargins(0, 0, 0, 0)
         self.model = FiguresModel(self)
         self.table = QTableView(self)
+        self.table.setObjectName("figures")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
