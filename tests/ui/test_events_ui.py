@@ -107,9 +107,19 @@ def test_calendar_month_shows_events_and_opens_one(qtbot, ctx):
     assert titles.count("Наурыз мейрамы") == 3 and "Ұлттық әндер кеші" in titles
     assert section.summary.text() == "2 іс-шара"
     rect = section.calendar.entry_rect(concert)
+    # A single click only selects (a double-click must not land inside a dialog opened by its first click).
     qtbot.mouseClick(section.calendar, Qt.MouseButton.LeftButton, pos=rect.center())
     settle(qtbot, ctx)
+    assert section.dialog is None and section.calendar.selected_id == concert
+    qtbot.mouseDClick(section.calendar, Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, ctx)
     assert section.dialog.event_id == concert and section.dialog.title_kk.text() == "Ұлттық әндер кеші"
+    section.dialog.reject()
+    section.dialog = None
+    # Enter opens the selected event.
+    qtbot.keyClick(section.calendar, Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    assert section.dialog is not None and section.dialog.event_id == concert
     section.dialog.reject()
     # Filters apply to the calendar too.
     section.kind_filter.setCurrentIndex(section.kind_filter.findData("holiday"))

@@ -31,6 +31,7 @@ from desktop.i18n import N_, _
 from ui.aid.common import Names, programme_pairs
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 from ui.widgets.inputs import fill_combo
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
@@ -83,6 +84,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.errors = FormErrors(self.error_label, self.widgets)
         self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.resize(480, 120 + 36 * len(fields))
         choices = {f.key: f.choices for f in fields if f.choices}

@@ -25,6 +25,7 @@ from ui.aid.common import point_pairs
 from ui.aid.lines_editor import LinesEditor
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 from ui.widgets.person_picker import PersonPicker, find_people
 
@@ -92,6 +93,7 @@ class DonationDialog(QDialog):
         self.bin_edit.textChanged.connect(self._on_bin_edit_text_changed)
         self.lines.submit_requested.connect(self._on_buttons_accepted)
         self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.resize(720, 640)
         self.retranslate_ui()

@@ -22,6 +22,7 @@ from ui.aid.donation_dialog import DonationDialog
 from ui.aid.reason_dialog import ReasonDialog
 from ui.ops import WriteOp
 from ui.widgets.export_button import ExportButton
+from ui.widgets.form_keys import mark_action
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 
 
@@ -42,6 +43,7 @@ class DonationsPage(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.new_button = QPushButton(self)
+        mark_action(self.new_button, "new")
         self.reverse_button = QPushButton(self)
         self.status_label = QLabel(self)
         top.addWidget(self.new_button)

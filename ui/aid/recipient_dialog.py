@@ -36,8 +36,10 @@ from desktop.i18n import _
 from ui.aid.common import short_date
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
+from ui.widgets import fit
 from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 from ui.widgets.inputs import parse_user_date
 from ui.widgets.person_form import PersonForm
 
@@ -120,6 +122,7 @@ class RecipientDialog(QDialog):
         aid_form.addRow(self.children_label, self.children_edit)
         layout.addWidget(self.aid_box)
 
+        fit.scroll_body(self, layout)  # a short screen scrolls the form; the buttons stay in view
         self.error_label = QLabel(self)
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(
@@ -149,6 +152,7 @@ class RecipientDialog(QDialog):
         self.print_kk.clicked.connect(lambda: self._print("kk"))
         self.print_ru.clicked.connect(lambda: self._print("ru"))
         self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.resize(620, 720)
         self.retranslate_ui()

@@ -32,6 +32,7 @@ from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
+from ui.widgets.form_keys import mark_action
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
 from ui.widgets.withdrawal import withdrawal_dialog
 
@@ -249,6 +250,8 @@ class RecipientsPage(QWidget):
         self.search_edit = QLineEdit(self)
         self.search_edit.setClearButtonEnabled(True)
         self.new_button = QPushButton(self)
+        mark_action(self.new_button, "new")
+        mark_action(self.search_edit, "search")
         self.anonymous_button = QPushButton(self)
         self.import_button = QPushButton(self)
         self.import_button.clicked.connect(self.open_import)

@@ -37,6 +37,7 @@ from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.export_button import ExportButton
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import mark_action
 from ui.widgets.inputs import date_of, fill_combo, setup_date_edit
 from ui.widgets.lazy_table import Column, LazyTableModel
 
@@ -119,6 +120,7 @@ class RegisterAidPage(QWidget):
         self.search = PersonSearch(
             ctx, lambda store, q: aid.search_recipients(store, q, limit=8), parent=self
         )
+        mark_action(self.search.edit, "search")
         self.new_recipient_button = QPushButton(self)
         self.anonymous_button = QPushButton(self)
         grid.addWidget(self.recipient_title, 1, 0, Qt.AlignmentFlag.AlignTop)

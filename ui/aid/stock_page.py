@@ -185,7 +185,8 @@ class StockPage(QWidget):
         enable_sorting(self.view)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The item's name takes the spare width (a stretched group column was squeezed to nothing).
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
         self.point_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.all_items_check.toggled.connect(lambda _on: self.refresh())

@@ -2,7 +2,9 @@
 
 It paints the MonthView that desktop.event_calendar.calendar_month builds (one query for the month), and lays the lines
 out once per resize or new month, not per paint, so a month with hundreds of events stays smooth. A day with more
-events than fit shows "+N more", which opens the full list of that day.
+events than fit shows "+N more", which opens the full list of that day. A click selects an event; a double-click or
+Enter opens it (the arrow keys move the selection). A title too long for its day is cut with "…" and shown whole
+in the tooltip.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 
 from babel import dates as babel_dates
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from desktop import clock
@@ -26,7 +28,7 @@ _LINE = 17
 
 
 class MonthCalendar(QWidget):
-    event_activated = Signal(str)  # an event was clicked: its id
+    event_activated = Signal(str)  # an event was double-clicked, or Enter pressed on it: its id
     day_activated = Signal(object)  # an empty part of a day was double-clicked: the date (to plan an event)
 
     def __init__(self, parent: QWidget | None = None):
@@ -36,7 +38,9 @@ class MonthCalendar(QWidget):
         self._cells: list[tuple[QRect, CalendarDay]] = []
         self._lines: list[tuple[QRect, CalendarEntry]] = []
         self._more: list[tuple[QRect, CalendarDay, int]] = []  # (rect, day, hidden count)
+        self.selected_id: str | None = None
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(QSize(560, 420))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -121,6 +125,9 @@ class MonthCalendar(QWidget):
             fill.setAlpha(40 if faded else 70)
             painter.fillRect(rect, fill)
             painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), color)
+            if entry.id == self.selected_id:
+                painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
+                painter.drawRect(rect.adjusted(1, 1, -1, -1))
             text = f"{entry.time_label} {entry.title}" if entry.time_label else f"→ {entry.title}"
             font = QFont(self.font())
             font.setStrikeOut(faded)
@@ -168,7 +175,7 @@ class MonthCalendar(QWidget):
             pos = event.position().toPoint()
             entry = self.entry_at(pos)
             if entry is not None:
-                self.event_activated.emit(entry.id)
+                self.select(entry.id)
                 return
             more = self.more_at(pos)
             if more is not None:
@@ -176,14 +183,37 @@ class MonthCalendar(QWidget):
                 return
         super().mousePressEvent(event)
 
+    def select(self, event_id: str | None) -> None:
+        self.selected_id = event_id
+        self.update()
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
-        if self.entry_at(pos) is None and self.more_at(pos) is None:
+        entry = self.entry_at(pos)
+        if entry is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.select(entry.id)
+            self.event_activated.emit(entry.id)
+            return
+        if entry is None and self.more_at(pos) is None:
             day = self.day_at(pos)
             if day is not None:
                 self.day_activated.emit(day.date)
                 return
         super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        ids = [entry.id for entry in self.visible_entries()]
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected_id in ids:
+            assert self.selected_id is not None
+            self.event_activated.emit(self.selected_id)
+            return
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1}.get(key)  # type: ignore[call-overload]
+        if step is not None and ids:
+            at = ids.index(self.selected_id) + step if self.selected_id in ids else (0 if step > 0 else -1)
+            self.select(ids[max(0, min(len(ids) - 1, at))])
+            return
+        super().keyPressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()

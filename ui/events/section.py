@@ -34,6 +34,7 @@ from ui.importing.wizard import ImportWizard
 from ui.ops import DostyqError, ReadOp, WriteOp
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
+from ui.widgets.form_keys import mark_action
 from ui.widgets.section import Section
 
 EVENT_TABLES = {
@@ -58,6 +59,7 @@ class EventsSection(Section):
         actions = QHBoxLayout()
         self.new_button = QPushButton(self)
         self.new_button.clicked.connect(lambda: self.open_event(None))
+        mark_action(self.new_button, "new")
         self.presets_button = QPushButton(self)
         self.presets_button.clicked.connect(self._on_presets_button_clicked)
         self.import_button = QPushButton(self)
@@ -104,6 +106,7 @@ class EventsSection(Section):
         self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
+        mark_action(self.search, "search")
         self.search.setMinimumWidth(180)
         for combo in (self.kind_filter, self.status_filter):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -143,7 +146,7 @@ class EventsSection(Section):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.model.modelReset.connect(self._fit_columns)
         self.model.loaded.connect(self._on_model_loaded)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated.connect(self._on_table_double_clicked)  # a double-click or Enter
         self.stack.addWidget(self.calendar)
         self.stack.addWidget(self.table)
         layout.addWidget(self.stack, 1)
@@ -296,6 +299,10 @@ class EventsSection(Section):
 
     def reload(self) -> None:
         self.month_label.setText(format_month(self.month))
+        # As wide as its longest month so far: never cut, and the arrows do not move back and forth.
+        self.month_label.setMinimumWidth(
+            max(self.month_label.minimumWidth(), self.month_label.sizeHint().width())
+        )
         self.reviewing = self.reviewing and self.in_list_mode()
         listing = self.in_list_mode()
         self.all_months.setVisible(listing and not self.reviewing)

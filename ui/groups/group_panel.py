@@ -47,7 +47,7 @@ class GroupPanel(QWidget):
         self.members_table = self._table(4)
         self.performances_label = QLabel(self)
         self.performances_table = self._table(3)
-        self.performances_table.cellDoubleClicked.connect(self._on_performances_table_cell_double_clicked)
+        self.performances_table.cellActivated.connect(self._on_performances_table_cell_double_clicked)
         for widget in (self.heading, self.details, self.members_label):
             layout.addWidget(widget)
         layout.addWidget(self.members_table, 3)
@@ -129,7 +129,9 @@ class GroupPanel(QWidget):
             for c, value in enumerate(
                 (m["full_name"], "" if m["age"] is None else str(m["age"]), m["role"] or "", guardian)
             ):
-                self.members_table.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # a name cut to the column's width is whole in the tooltip
+                self.members_table.setItem(r, c, item)
         shows = row["performances"]
         self.performances_label.setText(_("Performances: {count}").format(count=len(shows)))
         self.performances_table.setRowCount(len(shows))
@@ -140,7 +142,9 @@ class GroupPanel(QWidget):
             item = QTableWidgetItem(format_short_date(starts.date()))
             item.setData(Qt.ItemDataRole.UserRole, show["id"])
             self.performances_table.setItem(r, 0, item)
-            self.performances_table.setItem(r, 1, QTableWidgetItem(show["title"]))
+            title = QTableWidgetItem(show["title"])
+            title.setToolTip(show["title"])
+            self.performances_table.setItem(r, 1, title)
             self.performances_table.setItem(r, 2, QTableWidgetItem(_(statuses.get(show["status"], ""))))
         self._fit(self.members_table, 0)
         self._fit(self.performances_table, 1)

@@ -27,6 +27,7 @@ from ui.groups.group_panel import GroupPanel
 from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp
 from ui.widgets.export_button import ExportButton
+from ui.widgets.form_keys import mark_action
 from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel, record_view
 from ui.widgets.section import Section
 
@@ -114,6 +115,7 @@ class GroupsSection(Section):
         bar = QHBoxLayout()
         self.new_group_button = QPushButton(page)
         self.new_group_button.clicked.connect(lambda: self.open_group(None))
+        mark_action(self.new_group_button, "new")
         self.edit_group_button = QPushButton(page)
         self.edit_group_button.clicked.connect(lambda: self.open_group(self.panel.group_id))
         self.import_button = QPushButton(page)
@@ -123,6 +125,7 @@ class GroupsSection(Section):
         self.genre_filter.currentIndexChanged.connect(lambda _i: self.reload_groups())
         self.group_search = QLineEdit(page)
         self.group_search.setClearButtonEnabled(True)
+        mark_action(self.group_search, "search")
         self._group_timer = QTimer(self)
         self._group_timer.setSingleShot(True)
         self._group_timer.setInterval(200)
@@ -156,7 +159,7 @@ class GroupsSection(Section):
         self.groups_model.loaded.connect(self._on_groups_model_loaded)
         self.groups_view = _table_view(page, self.groups_model)
         self.groups_view.selectionModel().selectionChanged.connect(self._on_groups_view_selection_changed)
-        self.groups_view.doubleClicked.connect(
+        self.groups_view.activated.connect(  # a double-click or Enter
             lambda index: self.open_group(self.groups_model.row_id(index.row()))
         )
         self.panel: GroupPanel = GroupPanel(self.ctx, page)
@@ -239,8 +242,10 @@ class GroupsSection(Section):
         bar = QHBoxLayout()
         self.new_association_button = QPushButton(page)
         self.new_association_button.clicked.connect(lambda: self.open_association(None))
+        mark_action(self.new_association_button, "new")
         self.association_search = QLineEdit(page)
         self.association_search.setClearButtonEnabled(True)
+        mark_action(self.association_search, "search")
         self.association_search.textChanged.connect(lambda _t: self.associations_model.reload())
         bar.addWidget(self.new_association_button)
         bar.addStretch(1)
@@ -262,7 +267,7 @@ class GroupsSection(Section):
             self.ctx, columns, self._associations_source, self
         )
         self.associations_view = _table_view(page, self.associations_model, cap=230)
-        self.associations_view.doubleClicked.connect(self._on_associations_view_double_clicked)
+        self.associations_view.activated.connect(self._on_associations_view_double_clicked)
         layout.addWidget(self.associations_view, 1)
         return page
 

@@ -21,17 +21,30 @@ def ui_lang() -> str:
     return lang if lang in ("kk", "ru") else "kk"
 
 
+def two_lines(text: str) -> str:
+    """A month heading on two lines, broken at the space nearest its middle ("2026 ж.\nжелтоқсан"), so the figure
+    columns stay narrow and the indicators' names get the width."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 class FiguresModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.summary: MonthlySummary | None = None
         self._rows: list[tuple[str, layout.Block | layout.Row]] = []  # ("block", Block) or ("row", Row)
         self._heads: Mapping[str, Any] = {}
+        # The cells' texts, formatted once per summary and language (a view asks for each many times).
+        self._texts: dict[tuple[int, int, str], str] = {}
 
     def set_summary(self, summary: MonthlySummary | None) -> None:
         self.beginResetModel()
         self.summary = summary
         self._rows = []
+        self._texts = {}
         if summary is not None:
             self._heads = layout.headings(summary)
             for block in layout.summary_blocks(summary):
@@ -52,7 +65,8 @@ class FiguresModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal or not self._heads:
             return None
         key = ("indicator", "current", "previous", "year_ago")[section]
-        return self._heads[key][ui_lang()]
+        text = self._heads[key][ui_lang()]
+        return text if section == 0 else two_lines(text)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -77,7 +91,11 @@ class FiguresModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return ("    " if item.level else "") + item.label[lang]
-            return layout.format_value(item.values[col - 1], item.kind, lang)
+            key = (index.row(), col, lang)
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = layout.format_value(item.values[col - 1], item.kind, lang)
+            return text
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and (col == 1 and not item.level or item.values == ("", "", "")):

@@ -193,6 +193,8 @@ class ReportPage(QWidget):
                 )
             )
             self.submission_label.setStyleSheet("color: #2e7d32;")
+        # Never squeezed by the message beside it: the state is read whole.
+        self.submission_label.setMinimumWidth(self.submission_label.sizeHint().width())
 
     # ---- export ----------------------------------------------------------------------------------------------
     def _on_export_button_clicked(self) -> None:

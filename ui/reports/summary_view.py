@@ -28,12 +28,15 @@ class SummaryView(QWidget):
         layout_.setContentsMargins(0, 0, 0, 0)
         self.model = FiguresModel(self)
         self.table = QTableView(self)
+        self.table.setObjectName("figures")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.table.setAlternatingRowColors(False)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
+        # Each row as tall as its wrapped label at the column's width of the moment: never cut.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)  # long indicator names wrap rather than being cut
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -55,8 +58,7 @@ class SummaryView(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.model.retranslate()
-        self.table.resizeRowsToContents()
+        self.model.retranslate()  # the rows fit their labels by themselves (ResizeToContents)
         if self.summary is None:
             return
         lang = ui_lang()

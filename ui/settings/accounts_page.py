@@ -24,6 +24,7 @@ from desktop.accounts import AccountInput
 from desktop.i18n import N_, _
 from ui.ops import WriteOp
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons, mark_action
 from ui.widgets.lazy_table import Column, LazyTableModel, record_view
 
 ACCOUNT_TABLES = ("accounts",)
@@ -88,6 +89,7 @@ class AccountDialog(QDialog):
         layout.addWidget(self.buttons)
         self.errors.set_form_label(self.error_label)
         self.buttons.accepted.connect(self._on_save)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.setMinimumWidth(480)
         self.retranslate_ui()
@@ -160,6 +162,7 @@ class AccountsPage(QWidget):
         layout.addWidget(self.intro)
         buttons = QHBoxLayout()
         self.new_button = QPushButton(self)
+        mark_action(self.new_button, "new")
         self.edit_button = QPushButton(self)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
@@ -175,7 +178,7 @@ class AccountsPage(QWidget):
         layout.addWidget(self.view, 1)
         self.new_button.clicked.connect(lambda: self.open_account(None))
         self.edit_button.clicked.connect(self._on_edit_clicked)
-        self.view.doubleClicked.connect(lambda _index: self._on_edit_clicked())
+        self.view.activated.connect(lambda _index: self._on_edit_clicked())
         ctx.data_changed.connect(self._on_data_changed)
         self.retranslate_ui()
 

@@ -353,7 +353,7 @@ class BackupsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.doubleClicked.connect(lambda _index: self._on_restore_button_clicked())
+        self.table.activated.connect(lambda _index: self._on_restore_button_clicked())
         layout.addWidget(self.table, 1)
         restore_row = QHBoxLayout()
         self.restore_button = QPushButton(self)

@@ -241,7 +241,7 @@ class MergePage(QWidget):
         layout.addWidget(self.empty)
         self.merge_button.clicked.connect(self._on_merge_clicked)
         self.refresh_button.clicked.connect(self.refresh)
-        self.candidates.itemDoubleClicked.connect(lambda _item: self._on_merge_clicked())
+        self.candidates.itemActivated.connect(lambda _item: self._on_merge_clicked())
         ctx.data_changed.connect(self._on_data_changed)
         self.retranslate_ui()
 

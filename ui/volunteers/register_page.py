@@ -23,6 +23,7 @@ from ui.ops import ReadOp
 from ui.volunteers.register_model import VolunteerRegisterModel
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
+from ui.widgets.form_keys import mark_action
 
 # Typing pauses this long before the list follows (each query takes a few ms; this only smooths bursts).
 SEARCH_DELAY_MS = 120
@@ -41,6 +42,7 @@ class RegisterPage(QWidget):
         row = QHBoxLayout()
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
+        mark_action(self.search, "search")
         self.status = QComboBox(self)
         self.count_label = QLabel(self)
         row.addWidget(self.search, 1)
@@ -76,7 +78,7 @@ class RegisterPage(QWidget):
         self.search_timer.timeout.connect(self.apply_query)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.status.currentIndexChanged.connect(lambda _i: self.apply_query())
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated.connect(self._on_table_double_clicked)  # a double-click or Enter
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.model.modelReset.connect(lambda: self.selection_changed.emit(None))
         self.retranslate_ui()

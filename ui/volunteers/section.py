@@ -15,6 +15,7 @@ from ui.volunteers.kiosk_dialog import KioskDialog
 from ui.volunteers.letter_dialog import LetterDialog
 from ui.volunteers.register_page import RegisterPage
 from ui.volunteers.volunteer_dialog import VolunteerDialog
+from ui.widgets.form_keys import mark_action
 from ui.widgets.section import Section
 
 # Saves from the volunteer form reload the register themselves; these change the hours column.
@@ -34,6 +35,7 @@ class VolunteersSection(Section):
         self.import_button = QPushButton(self)
         self.kiosk_button = QPushButton(self)
         self.kiosk_button.setStyleSheet("font-weight: bold;")
+        mark_action(self.new_button, "new")
         for button in (self.new_button, self.open_button, self.letter_button, self.import_button):
             actions.addWidget(button)
         actions.addStretch(1)

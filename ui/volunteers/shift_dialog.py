@@ -15,6 +15,7 @@ from desktop.errors import DostyqError, ValidationError, ValidationErrors, field
 from desktop.i18n import N_, _
 from ui.ops import WriteOp
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 
 MODES = ("add", "correct", "close", "reverse")
 
@@ -64,6 +65,7 @@ class ShiftDialog(QDialog):
         )
         self.form.addRow(self.buttons)
         self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self._prefill()
         self.retranslate_ui()

@@ -37,6 +37,7 @@ from ui.aid.reason_dialog import ReasonDialog
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.form_errors import ERROR_STYLE, FormErrors
+from ui.widgets.form_keys import for_buttons
 from ui.widgets.person_form import PersonForm
 from ui.widgets.withdrawal import withdrawal_dialog
 
@@ -235,6 +236,7 @@ class SkillDialog(QDialog):
         )
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.setWindowTitle(_("New skill"))
         self.kk_label.setText(_("Name in Kazakh"))
@@ -295,6 +297,7 @@ class VolunteerDialog(QDialog):
         layout.addLayout(row)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
+        self.keys = for_buttons(self, self.buttons)
         self.volunteer_form.add_skill_requested.connect(self._on_volunteer_form_add_skill_requested)
         self._load()
         self.retranslate_ui()

@@ -218,6 +218,8 @@ class LazyTableModel(QAbstractTableModel):
         row, column = self.rows[index.row()], self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._texts(index.row())[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._texts(index.row())[index.column()] or None  # the whole text of a cut cell
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._colour:

@@ -16,6 +16,7 @@ from desktop.i18n import _
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.duplicate_dialog import DuplicateDialog
 from ui.widgets.form_errors import ERROR_STYLE
+from ui.widgets.form_keys import for_buttons
 from ui.widgets.person_form import PersonForm
 
 PERSON_TABLES = ("people", "people_distinct")
@@ -78,6 +79,7 @@ class NewPersonDialog(QDialog):
         row.addWidget(self.buttons)
         layout.addLayout(row)
         self.buttons.accepted.connect(self.save)
+        self.keys = for_buttons(self, self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.person_form.set_values(typed_values(typed))
         self.retranslate_ui()

@@ -1,8 +1,10 @@
-"""The base of every section page: builds once, retranslates on LanguageChange, refreshes when shown."""
+"""The base of every section page: builds once, retranslates on LanguageChange (a section hidden in the window
+when it is shown again), refreshes when shown."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.context import AppContext
@@ -33,8 +35,19 @@ class Section(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
+            if self.parentWidget() is not None and self.window().isVisible() and not self.isVisible():
+                # A section hidden behind another in the window: retranslated when it is shown again, so a
+                # language switch costs the section on screen, not every section built so far.
+                self._language_stale = True
+            else:
+                self.retranslate_ui()
         super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if getattr(self, "_language_stale", False):
+            self._language_stale = False
+            self.retranslate_ui()
+        super().showEvent(event)
 
 
 class EmptyState(QWidget):
