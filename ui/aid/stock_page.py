@@ -187,6 +187,7 @@ class StockPage(QWidget):
         self.view.verticalHeader().setVisible(False)
         # The item's name takes the spare width (a stretched group column was squeezed to nothing).
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setMinimumSectionSize(72)  # no column title cut on a narrow screen
         layout.addWidget(self.view, 1)
         self.point_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.all_items_check.toggled.connect(lambda _on: self.refresh())

@@ -55,6 +55,8 @@ class PresetsDialog(QDialog):
         layout.addLayout(row)
         self.table = QTableWidget(0, 4, self)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
