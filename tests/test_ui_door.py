@@ -2,8 +2,8 @@
 
 A widget file may not touch the store (`ctx.store`, `.conn`, `.db`, `Store(...)`), run SQL, talk HTTP (`requests`,
 `sqlite3`), or start work on the task runner by itself (`ctx.write`, `ctx.runner`): it builds a ReadOp or a WriteOp.
-The door itself (ops, tasks, context), the composition root (app.py) and the sync controller, which runs the sync
-exchange as an op of its own, are the only places allowed to.
+The door itself (ops, tasks, context) and the composition root (app.py) are the only places allowed to; the sync
+controller starts the exchange as a `SyncOp`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOOR = {"ui/ops.py", "ui/tasks.py", "ui/context.py", "ui/app.py", "ui/sync_controller.py"}
+DOOR = {"ui/ops.py", "ui/tasks.py", "ui/context.py", "ui/app.py"}
 FORBIDDEN_ATTRIBUTES = {"store", "conn", "db", "runner", "write"}
 FORBIDDEN_MODULES = {"sqlite3", "requests", "sqlite_utils", "httpx", "urllib.request"}
 FORBIDDEN_NAMES = {"Store", "ServerStore"}

@@ -24,6 +24,8 @@ with its result; the op runs the function off the UI thread and calls back on it
   bar); the function gets `progress` as with `.with_progress`.
 - A **background op** runs work that needs no database (a request to a server, writing a file of figures already
   read) on the general pool: `op()`, or `op(progress)` when it reports progress.
+- A **sync op** runs the sync exchange and its kin (sync/session.py): reads on a Store of its own, writes handed
+  to the writer thread, nothing announced by itself.
 - `tables=None` on a write op announces nothing: a write no view shows (an audit entry of an export).
 """
 
@@ -46,7 +48,16 @@ T = TypeVar("T")
 _generations: dict[tuple[int, str], int] = {}
 Progress = Callable[[int, int], None]
 
-__all__ = ["BackgroundOp", "CancelledError", "DostyqError", "ReadOp", "UnexpectedError", "WriteOp"]
+__all__ = [
+    "BackgroundOp",
+    "CancelledError",
+    "DostyqError",
+    "ReadOp",
+    "SyncOp",
+    "UnexpectedError",
+    "WriteOp",
+    "read_now",
+]
 
 
 class _Op(Generic[T]):
@@ -203,6 +214,30 @@ class BackgroundOp(_Op[T]):
 
     def _start(self) -> Callable[..., Task]:
         return self._ctx.runner.run
+
+
+class SyncOp(_Op[T]):
+    """The sync exchange and its kin (sync/session.py) on the general pool, so a wait on a server never holds up
+    the writer: `op(db_path, on_writer, progress, cancel)` reads on a Store of its own and hands each write to
+    the writer thread through `on_writer(fn, cancel=)`. It announces nothing itself (the caller knows what the
+    exchange touched); `run()` returns the Task, whose `cancel()` stops it at its next step."""
+
+    def _work(self) -> Callable[..., T]:
+        op, ctx = self._op, self._ctx
+
+        def work(*, progress, cancel) -> T:
+            return op(ctx.db_path, ctx.runner.on_writer, progress, cancel)
+
+        return work
+
+    def _start(self) -> Callable[..., Task]:
+        return self._ctx.runner.run
+
+
+def read_now(ctx: AppContext, fn: Callable[[Any], T]) -> T:
+    """`fn(store)` on the UI thread's own connection, for a read of a few keys that a property must answer at
+    once (the sync controller's state: `sync.session.status`). Anything that scans a table is a ReadOp."""
+    return fn(ctx.store)
 
 
 def show_error(parent: QObject | None, error: DostyqError) -> None:

@@ -1,29 +1,25 @@
 """Background sync for the window: soon after each change and every few minutes, never on the UI thread.
 
-Each sync runs as a TaskRunner task on the general pool, so the HTTP wait never holds up the database-writer thread.
-That task only reads (its own Store connection) and talks to the server; every local write of the client (applying
-a page of the server's answer, enrolment, loading an answer file) is handed to the one writer thread and waited
-for (`TaskRunner.on_writer`), so the screens' writes take turns with the pages. Failures back off with the client's
+Each sync runs as a `SyncOp` (ui/ops.py) on the general pool, so the HTTP wait never holds up the database-writer
+thread. Its body (sync/session.py) only reads (its own Store connection) and talks to the server; every local write
+of the client (applying a page of the server's answer, enrolment, loading an answer file) is handed to the one
+writer thread and waited for, so the screens' writes take turns with the pages. Failures back off with the client's
 jittered delay.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop import roles
 from desktop.errors import DostyqError
-from desktop.store import Store
 from sync import conflicts as sync_conflicts
-from sync.client import SyncClient, SyncResult, Writer, backoff_delay
-from sync.errors import ServerUnreachable
-from ui.tasks import Task, TaskRunner
+from sync import session
+from sync.client import SyncResult, backoff_delay
+from ui.ops import SyncOp, WriteOp, read_now
+from ui.tasks import Task
 
 AUTO_INTERVAL_MS = 5 * 60 * 1000
 AFTER_CHANGE_MS = 15 * 1000
@@ -50,28 +46,26 @@ class SyncController(QObject):
         if auto and self.enrolled:
             self.timer.start(2000)  # first sync shortly after start
 
-    # ---- state, read on the UI thread's store --------------------------------------------------------------
-    def _state(self, key: str) -> str | None:
-        row = self.ctx.store.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    # ---- state, read on the UI thread's connection (a few keys of sync_state) -----------------------------------
+    def _status(self) -> session.Status:
+        return read_now(self.ctx, session.status)
 
     @property
     def enrolled(self) -> bool:
-        return bool(self._state("token"))
+        return self._status().enrolled
 
     @property
     def awaiting_file(self) -> bool:
         """Enrolled by file and waiting for the first answer file (sync files only until then)."""
-        return not self.enrolled and bool(self._state("enrol_code"))
+        return self._status().awaiting_file
 
     @property
     def server_url(self) -> str:
-        return self._state("server_url") or ""
+        return self._status().server_url
 
     @property
     def last_sync_at(self) -> dt.datetime | None:
-        text = self._state("last_sync_at")
-        return dt.datetime.fromisoformat(text) if text else None
+        return self._status().last_sync_at
 
     def last_error_text(self) -> str:
         err = self.last_error
@@ -94,7 +88,9 @@ class SyncController(QObject):
         def done(outcome: tuple[str, object]) -> None:
             kind, value = outcome
             if kind != "ok":
-                assert isinstance(value, DostyqError)  # _sync_task returns failures as DostyqError values
+                assert isinstance(
+                    value, DostyqError
+                )  # session.sync_once returns failures as DostyqError values
                 # Unreachable: the PC keeps working and retries later. Refused (revoked, other version…): shown.
                 self._failures += 1
                 self.last_error = value
@@ -102,7 +98,7 @@ class SyncController(QObject):
                 if on_error:
                     on_error(value.message)
                 return
-            assert isinstance(value, SyncResult)  # _sync_task returns ("ok", SyncResult)
+            assert isinstance(value, SyncResult)  # session.sync_once returns ("ok", SyncResult)
             self._failures = 0
             self.online, self.last_error = True, None
             if on_done:
@@ -114,15 +110,11 @@ class SyncController(QObject):
             if on_error:
                 on_error(message)
 
-        task = self.ctx.runner.run(
-            _sync_task,
-            self.ctx.store.path,
-            self.ctx.runner,
-            on_done=done,
-            on_error=failed,
-            on_progress=on_progress,
-            on_finished=self._on_task_finished,
-        )
+        op = SyncOp(self.ctx, session.sync_once, parent=self).success(done)
+        op.failure(lambda error: failed(error.message)).finished(self._on_task_finished)
+        if on_progress is not None:
+            op.progressed(on_progress)
+        task = op.run()
         self.running = task
         return task
 
@@ -185,16 +177,9 @@ class SyncController(QObject):
                 on_done(house_id)
             self._schedule(500)
 
-        return self.ctx.runner.run(
-            _enrol_task,
-            self.ctx.store.path,
-            self.ctx.runner,
-            self.ctx.actor,
-            url,
-            code,
-            label,
-            on_done=finished,
-            on_error=on_error,
+        actor = self.ctx.actor
+        return self._run(
+            lambda *a: session.enrol(*a, actor=actor, url=url, code=code, label=label), finished, on_error
         )
 
     def enrol_file(self, path: str, on_done=None, on_error=None):
@@ -208,20 +193,11 @@ class SyncController(QObject):
             if on_done:
                 on_done(house_id)
 
-        return self.ctx.runner.run(
-            _enrol_file_task,
-            self.ctx.store.path,
-            self.ctx.runner,
-            self.ctx.actor,
-            path,
-            on_done=finished,
-            on_error=on_error,
-        )
+        actor = self.ctx.actor
+        return self._run(lambda *a: session.enrol_from_file(*a, actor=actor, path=path), finished, on_error)
 
     def save_file(self, path: str, on_done=None, on_error=None):
-        return self.ctx.runner.run(
-            _save_task, self.ctx.store.path, self.ctx.runner, path, on_done=on_done, on_error=on_error
-        )
+        return self._run(lambda *a: session.save_packet(*a, path=path), on_done, on_error)
 
     def load_file(self, path: str, on_done=None, on_error=None):
         def finished(result):
@@ -232,100 +208,40 @@ class SyncController(QObject):
             if on_done:
                 on_done(result)
 
-        return self.ctx.runner.run(
-            _load_task, self.ctx.store.path, self.ctx.runner, path, on_done=finished, on_error=on_error
-        )
+        return self._run(lambda *a: session.load_packet(*a, path=path), finished, on_error)
 
     def resolve(self, conflict_id: str, choice: str, on_done=None):
-        def write(store, progress, cancel):
-            sync_conflicts.resolve(store, conflict_id, choice)
-
         def finished(_result):
             self._schedule(AFTER_CHANGE_MS)
             self.state_changed.emit()
             if on_done:
                 on_done()
 
-        return self.ctx.write(write, tables=("conflicts",), on_done=finished)
+        return (
+            WriteOp(
+                self.ctx,
+                lambda store: sync_conflicts.resolve(store, conflict_id, choice),
+                tables=("conflicts",),
+                parent=self,
+            )
+            .success(finished)
+            .run()
+        )
+
+    def _run(self, body, on_done, on_error) -> Task:
+        op = SyncOp(self.ctx, body, parent=self)
+        if on_done is not None:
+            op.success(on_done)
+        op.failure(
+            lambda error: on_error(error.message) if on_error is not None else None
+        )  # no box of its own
+        return op.run()
 
     def stop(self) -> None:
         self.auto = False
         self.timer.stop()
         if self.running is not None:
             self.running.cancel()
-
-
-# ---- task bodies: plain Python on a general-pool thread; their reads on its own Store, their writes on the writer's --
-
-
-def _writer(runner: TaskRunner, cancel: threading.Event) -> Writer:
-    """The client's `writer`: each write runs on the writer thread, as the PC (not the account last at the keys)."""
-
-    def write(fn: Callable[[Store], Any]) -> Any:
-        def as_pc(store: Store) -> Any:
-            actor, store.actor = store.actor, roles.SYSTEM
-            try:
-                return fn(store)
-            finally:
-                store.actor = actor
-
-        return runner.on_writer(as_pc, cancel=cancel)
-
-    return write
-
-
-def _with_client(db_path: Path, runner: TaskRunner, cancel: threading.Event, fn):
-    store = Store(db_path)
-    client = SyncClient(store, writer=_writer(runner, cancel))
-    try:
-        return fn(store, client)
-    finally:
-        if client.transport is not None and hasattr(client.transport, "close"):
-            client.transport.close()
-        store.close()
-
-
-def _sync_task(db_path: Path, runner: TaskRunner, progress, cancel) -> tuple[str, object]:
-    """Errors come back as values (the exception keeps its untranslated template, so the UI can show it in
-    whichever language is current)."""
-
-    def run(store, client):
-        try:
-            return "ok", client.sync(progress=progress, cancel=cancel)
-        except ServerUnreachable as exc:
-            return "offline", exc
-        except DostyqError as exc:
-            return "refused", exc
-
-    return _with_client(db_path, runner, cancel, run)
-
-
-def _enrol_task(
-    db_path: Path, runner: TaskRunner, actor: roles.Actor, url: str, code: str, label: str, progress, cancel
-) -> str:
-    store = Store(db_path, actor=actor)
-    try:
-        return SyncClient.enrol(store, url, code, label, writer=_writer(runner, cancel), cancel=cancel)
-    finally:
-        store.close()
-
-
-def _enrol_file_task(
-    db_path: Path, runner: TaskRunner, actor: roles.Actor, path: str, progress, cancel
-) -> str:
-    store = Store(db_path, actor=actor)
-    try:
-        return SyncClient.enrol_from_file(store, path, writer=_writer(runner, cancel))
-    finally:
-        store.close()
-
-
-def _save_task(db_path: Path, runner: TaskRunner, path: str, progress, cancel) -> int:
-    return _with_client(db_path, runner, cancel, lambda store, client: client.save_packet(path))
-
-
-def _load_task(db_path: Path, runner: TaskRunner, path: str, progress, cancel) -> SyncResult:
-    return _with_client(db_path, runner, cancel, lambda store, client: client.load_packet(path))
 
 
 def sync_controller(ctx) -> SyncController:

@@ -30,6 +30,7 @@ from desktop import formats, pc_state
 from desktop.errors import field_label, register_field_labels
 from desktop.i18n import N_, _, ngettext
 from sync import conflicts as sync_conflicts
+from sync import session
 from ui.ops import ReadOp
 from ui.sync_controller import sync_controller
 from ui.tasks import Task
@@ -303,11 +304,7 @@ class SyncPage(QWidget):
         else:
             self.message.setText(self.sync.last_error_text())
 
-        def read(store) -> tuple[str, str, int, list[sync_conflicts.Conflict]]:
-            house, name = pc_state.house_and_name(store)
-            return house, name, pc_state.waiting(store)[0], sync_conflicts.open_conflicts(store)
-
-        ReadOp(self.ctx, read, parent=self).success(self._on_state_read).latest("state").run()
+        ReadOp(self.ctx, session.page_state, parent=self).success(self._on_state_read).latest("state").run()
 
     def _on_state_read(self, answer: tuple[str, str, int, list[sync_conflicts.Conflict]]) -> None:
         _house, house_name, pending, conflicts = answer
