@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import tempfile
 
 # Before anything imports Qt: no display in CI (docs/TOOLCHAIN.md §9).
@@ -14,6 +16,49 @@ os.environ.setdefault("DOSTYQ_DATA_DIR", os.path.join(_private, "data"))
 import pytest
 
 from desktop import i18n
+
+# Tests talk only to this machine (127.0.0.1, ::1, local sockets). A name or an address elsewhere is refused at
+# once, as an unreachable network would refuse it, so no test waits on a resolver or reaches out by mistake.
+_real_getaddrinfo = socket.getaddrinfo
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_loopback(host) -> bool:
+    if host in (None, "", "localhost"):
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    try:
+        return ipaddress.ip_address(str(host).strip("[]").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _loopback_getaddrinfo(host, *args, **kwargs):
+    if not _is_loopback(host):
+        raise socket.gaierror(socket.EAI_NONAME, f"tests reach only this machine, not {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def _check_address(sock, address) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        raise ConnectionRefusedError(f"tests reach only this machine, not {address[0]!r}")
+
+
+def _loopback_connect(self, address):
+    _check_address(self, address)
+    return _real_connect(self, address)
+
+
+def _loopback_connect_ex(self, address):
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+socket.getaddrinfo = _loopback_getaddrinfo
+socket.socket.connect = _loopback_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _loopback_connect_ex  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -28,6 +28,9 @@ class Watch:
             put_state(ctx.store, "server_url", "https://region.example")
             put_state(ctx.store, "token", "enrolled")
         self.sync = SyncController(ctx)
+        # Not the first sync it plans shortly after start: one under way (or failed) when the save comes would
+        # rightly keep the save from scheduling another, and this watch is about what the save schedules.
+        self.sync.timer.stop()
         ctx.sync = self.sync
         self.changed: list[str] = []
         ctx.data_changed.connect(self.changed.append)

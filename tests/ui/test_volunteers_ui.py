@@ -269,7 +269,8 @@ def test_letter_dialog_saves_the_pdf(qtbot, section, store, tmp_path, monkeypatc
     dialog.language.setCurrentIndex(dialog.language.findData("both"))
     monkeypatch.setattr(dialog, "choose_path", lambda: str(tmp_path / "letter.pdf"))
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-    qtbot.waitUntil(lambda: dialog.saved_path is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.saved_path is not None or dialog.errors.error is not None, timeout=20000)
+    assert dialog.errors.error is None, dialog.errors.error.message
     assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -140,6 +140,11 @@ class FormErrors:
         if rows is not None:
             self.rows[field] = rows
 
+    @property
+    def error(self) -> DostyqError | None:
+        """The error shown now (None when the form shows none)."""
+        return self._error
+
     # ---- showing ------------------------------------------------------------------------------------------
     def clear(self) -> None:
         self._error = None
