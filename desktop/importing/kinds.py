@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import people, reference, text
+from desktop import headcount_labels, people, reference, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.i18n import N_
 from desktop.importing import values as v
@@ -407,8 +407,8 @@ register_field_labels(
         "total": N_("Total"),
         "women": N_("Women"),
         "men": N_("Men"),
-        "children": N_("Children (under 18)"),
-        "elderly": N_("Elderly (60+)"),
+        "children": headcount_labels.CHILDREN,
+        "elderly": headcount_labels.ELDERLY,
         "unit": N_("Unit"),
         "item_group": N_("Item group"),
     }

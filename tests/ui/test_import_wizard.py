@@ -263,3 +263,29 @@ def test_a_csv_file_may_be_read_with_another_encoding_or_separator(qtbot, ctx, t
     step_to(qtbot, wizard, wz.DRY_RUN_STEP)
     assert "Rows: 3." in wizard.dry_run_step.counts.text()
     assert ctx.store.scalar("SELECT count(*) FROM people") == 0
+
+
+def test_ctrl_enter_goes_on_and_closing_part_way_asks(qtbot, ctx, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    wizard = wz.ImportWizard(ctx, "volunteers")
+    ctx.widgets.append(wizard)
+    wizard.show()
+    wizard.choose_file(str(messy.volunteers_xlsx(tmp_path / "volunteers.xlsx")))
+    qtbot.keyClick(wizard.next_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    step_to(qtbot, wizard, wz.SHEET_STEP)
+    wizard.close_button.click()  # part-way: asks before the choices are lost
+    box = wizard.keys.confirm
+    assert box is not None and box.isVisible() and wizard.isVisible()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert wizard.isVisible() and wizard.stack.currentIndex() == wz.SHEET_STEP
+    qtbot.keyClick(wizard.sheet_step.sheets, Qt.Key.Key_Escape)
+    wizard.keys.confirm.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=5000)
+    # On the first step nothing is lost: Close just closes.
+    first = wz.ImportWizard(ctx, "volunteers")
+    ctx.widgets.append(first)
+    first.show()
+    first.close_button.click()
+    assert not first.isVisible() and first.keys.confirm is None

@@ -184,6 +184,27 @@ def test_kiosk_checks_in_and_out_by_code(qtbot, section, store):
     assert kiosk.chosen.text() == "" and kiosk.matches.count() == 0
 
 
+def test_the_kiosk_says_why_nobody_is_listed(qtbot, section, store):
+    vid = add_volunteer(store, "Сейітқали", "Әсел")
+    code = volunteers.get_volunteer(store, vid)["kiosk_code"]
+    unknown = f"{(int(code) + 1) % 10000:04d}"  # nobody's code
+    kiosk = section.open_kiosk()
+    said = {}
+    for typed in ("12", unknown, "Ас", "Жанар", "", "асел"):
+        kiosk.search.setText(typed)
+        settle(qtbot, section)
+        said[typed] = kiosk.hint.text() if kiosk.hint.isVisibleTo(kiosk) else ""
+    assert said["12"] == "A personal code has 4 digits."
+    assert said[unknown] == "No volunteer has this code. Check it or ask the staff."
+    assert said["Ас"] == "Type at least 3 letters of your name."
+    assert said["Жанар"] == "Nobody found for «Жанар». Check the spelling or ask the staff."
+    assert said[""] == "" and said["асел"] == "" and kiosk.matches.count() == 1
+    kiosk.search.setText("Жанар")
+    settle(qtbot, section)
+    kiosk.reset()  # the screen cleared for the next person clears the line too
+    assert not kiosk.hint.isVisibleTo(kiosk)
+
+
 def test_leaving_the_kiosk_needs_a_staff_sign_in(qtbot, section, store, clock):
     from desktop import accounts, roles
     from desktop.accounts import AccountInput
@@ -268,7 +289,7 @@ def test_letter_dialog_saves_the_pdf(qtbot, section, store, tmp_path, monkeypatc
     assert dialog.hours.text() == "2"
     dialog.language.setCurrentIndex(dialog.language.findData("both"))
     monkeypatch.setattr(dialog, "choose_path", lambda: str(tmp_path / "letter.pdf"))
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.keyClick(dialog.language, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # as Save PDF…
     qtbot.waitUntil(lambda: dialog.saved_path is not None or dialog.errors.error is not None, timeout=20000)
     assert dialog.errors.error is None, dialog.errors.error.message
     assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF")

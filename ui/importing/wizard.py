@@ -35,6 +35,7 @@ from ui.importing.steps import (
     SheetStep,
 )
 from ui.ops import BackgroundOp, ReadOp, WriteOp
+from ui.widgets.form_keys import FormKeys
 
 FILE_STEP, SHEET_STEP, HEADER_STEP, MAPPING_STEP, DRY_RUN_STEP, RESULT_STEP = range(6)
 WRITTEN_TABLES = {
@@ -97,7 +98,14 @@ class ImportWizard(QDialog):
         self.result_step.undo.clicked.connect(self.undo_import)
         self.back_button.clicked.connect(self._on_back_clicked)
         self.next_button.clicked.connect(self._on_next_clicked)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self.close)
+        # Ctrl+Enter (or Ctrl+S) goes on, as Next or Import does; closing part-way (Esc, Close) asks first.
+        self.keys = FormKeys(
+            self,
+            self.next_button.click,
+            can_save=lambda: self.next_button.isVisible() and self.next_button.isEnabled(),
+            unsaved=lambda: FILE_STEP < self.stack.currentIndex() < RESULT_STEP,
+        )
         self.retranslate_ui()
         self._update_buttons()
 

@@ -38,6 +38,7 @@ QListWidget { font-size: 24pt; }
 QListWidget::item { padding: 14px; }
 QListWidget::item:selected { background: #2f6690; color: white; }
 QLabel#chosen { font-size: 26pt; font-weight: bold; }
+QLabel#hint { font-size: 18pt; color: #555; }
 QPushButton#arrived { font-size: 30pt; padding: 28px; background: #2e7d32; color: white; border-radius: 12px; }
 QPushButton#leaving { font-size: 30pt; padding: 28px; background: #ef6c00; color: white; border-radius: 12px; }
 QPushButton#arrived:disabled, QPushButton#leaving:disabled { background: #b0bec5; }
@@ -79,6 +80,11 @@ class KioskDialog(QDialog):
         self.matches = QListWidget(self)
         self.matches.setMaximumHeight(330)
         layout.addWidget(self.matches)
+        self.hint = QLabel(self)  # why the list is empty while something is typed
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        layout.addWidget(self.hint)
         self.chosen = QLabel(self)
         self.chosen.setObjectName("chosen")
         self.chosen.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -122,6 +128,7 @@ class KioskDialog(QDialog):
         self.arrived_button.setText(_("Arrived"))
         self.leaving_button.setText(_("Leaving"))
         self.close_button.setText(_("Close kiosk (staff)"))
+        self._show_hint(self.search.text(), bool(self.matches.count()))
         self._tick()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -176,6 +183,7 @@ class KioskDialog(QDialog):
         self.matches.clear()
         self.chosen.clear()
         self.message.clear()
+        self.hint.hide()
         self._update_buttons()
         self.search.setFocus()
 
@@ -197,9 +205,32 @@ class KioskDialog(QDialog):
         for row in found:
             item = QListWidgetItem(row["label"], self.matches)
             item.setData(Qt.ItemDataRole.UserRole, row["id"])
+        self._show_hint(typed, bool(found))
         if len(found) == 1 and typed.strip().isdigit():
             self.choose(found[0]["id"], found[0]["label"])
         self.reset_timer.start(IDLE_RESET_MS)
+
+    def _show_hint(self, typed: str, found: bool) -> None:
+        """With something typed and nobody listed, says why: a code is not whole yet, too few letters, or no
+        volunteer goes by what was typed."""
+        typed = typed.strip()
+        if not typed or found:
+            self.hint.hide()
+            return
+        if typed.isdigit():
+            text = _("A personal code has {digits} digits.").format(digits=volunteers.KIOSK_CODE_DIGITS)
+            if len(typed) == volunteers.KIOSK_CODE_DIGITS:
+                text = _("No volunteer has this code. Check it or ask the staff.")
+        elif len(typed.replace(" ", "")) < volunteers.KIOSK_MIN_LETTERS:
+            text = _("Type at least {letters} letters of your name.").format(
+                letters=volunteers.KIOSK_MIN_LETTERS
+            )
+        else:
+            text = _("Nobody found for «{query}». Check the spelling or ask the staff.").format(
+                query=" ".join(typed.split())[:40]
+            )
+        self.hint.setText(text)
+        self.hint.show()
 
     def _on_matches_item_clicked(self, item: QListWidgetItem) -> None:
         self.choose(item.data(Qt.ItemDataRole.UserRole), item.text())

@@ -24,6 +24,7 @@ from desktop.formats import format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 
 
 class LetterDialog(QDialog):
@@ -75,6 +76,8 @@ class LetterDialog(QDialog):
         self.person_name = ""  # read below, with the hours
         self._minutes: int | None = None  # not read yet
         self.retranslate_ui()
+        # Ctrl+S and Ctrl+Enter save the PDF; Esc just closes (the dialog keeps nothing to lose).
+        self.keys = for_buttons(self, self.buttons, unsaved=lambda: False)
         ReadOp(ctx, lambda store: _name_of(store, volunteer_id), parent=self).success(
             self._on_name_read
         ).run()

@@ -131,12 +131,17 @@ class FormKeys(QObject):
         *,
         can_save: Callable[[], bool] = lambda: True,
         first: Callable[[], QWidget | None] | None = None,
+        unsaved: Callable[[], bool] | None = None,
     ):
+        """`unsaved`: whether closing now loses work, when the form's fields do not tell (a wizard part-way);
+        `lambda: False` for a dialog that keeps nothing (Esc then just closes it)."""
         super().__init__(dialog)
         self.dialog = dialog
         self._save = save
         self._can_save = can_save
         self._first = first
+        self._unsaved = unsaved
+        self._discarded = False  # the user chose to lose the changes: nothing to ask any more
         self._clean: list | None = None
         self._shown = False
         self.confirm: QMessageBox | None = None
@@ -166,6 +171,10 @@ class FormKeys(QObject):
             button.setToolTip(with_shortcut(button.text().replace("&", ""), QKeySequence.StandardKey.Save))
 
     def changed(self) -> bool:
+        if self._discarded:
+            return False
+        if self._unsaved is not None:
+            return self._unsaved()
         return self._clean is not None and form_state(self.dialog) != self._clean
 
     def focus_first(self) -> None:
@@ -184,6 +193,8 @@ class FormKeys(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self.dialog:
+            if kind == QEvent.Type.Show:
+                self._discarded = False  # shown again: a new round of changes
             if kind == QEvent.Type.Show and not self._shown:
                 self._shown = True
                 QTimer.singleShot(0, self.focus_first)
@@ -224,13 +235,15 @@ class FormKeys(QObject):
     def _on_confirm_finished(self, _result: int) -> None:
         box = self.confirm
         if box is not None and box.clickedButton() is box.button(QMessageBox.StandardButton.Discard):
-            self._clean = None  # nothing to ask any more
+            self._discarded, self._clean = True, None
             self.dialog.reject()
 
 
-def for_buttons(dialog: QDialog, buttons: QDialogButtonBox) -> FormKeys:
+def for_buttons(
+    dialog: QDialog, buttons: QDialogButtonBox, *, unsaved: Callable[[], bool] | None = None
+) -> FormKeys:
     """The keys of a dialog whose Save (or OK) button of `buttons` saves: the shortcuts click it while it is
-    enabled, and its tooltip names Ctrl+S."""
+    enabled, and its tooltip names Ctrl+S. `unsaved`: as for FormKeys."""
 
     def target() -> QAbstractButton | None:
         if not shiboken6.isValid(buttons):
@@ -248,7 +261,7 @@ def for_buttons(dialog: QDialog, buttons: QDialogButtonBox) -> FormKeys:
         if button is not None:
             button.click()
 
-    keys = FormKeys(dialog, save, can_save=can_save)
+    keys = FormKeys(dialog, save, can_save=can_save, unsaved=unsaved)
     keys.tooltip_button = target
     keys.label_save()
     return keys
