@@ -244,9 +244,14 @@ class SyncClient:
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
         max_rounds: int = 10_000,
+        on_round: Callable[[SyncResult], None] | None = None,
     ) -> SyncResult:
         """Exchanges until nothing is left to send or fetch. Raises a SyncError on a refusal, TransportTimeout /
-        TransportDown (as ServerUnreachable) on a link failure; the caller retries with `next_delay()`."""
+        TransportDown (as ServerUnreachable) on a link failure; the caller retries with `next_delay()`.
+
+        Each round is committed before the next starts, so a sync cancelled (or cut off) part-way goes on from
+        there: what was acknowledged has left the outbox and the cursor stands after the last page applied.
+        `on_round(totals)` is told the running totals (sent, received…) after each round."""
         total = SyncResult()
         pending_at_start = max(self.store.pending_count(), 1)
         for _ in range(max_rounds):
@@ -284,6 +289,8 @@ class SyncClient:
                     min(total.sent, pending_at_start),
                     pending_at_start if (more or left) else total.sent or pending_at_start,
                 )
+            if on_round is not None:
+                on_round(total)
             if not more and not reseeding and (left == 0 or sent == 0):
                 break
         return total

@@ -81,11 +81,17 @@ def _with_client(
 
 def sync_once(db_path: Path, on_writer: OnWriter, progress, cancel: threading.Event) -> tuple[str, object]:
     """("ok", SyncResult), or ("offline" | "refused", the DostyqError): failures come back as values, their
-    untranslated template kept, so the screens show them in whichever language is current."""
+    untranslated template kept, so the screens show them in whichever language is current.
+
+    `progress(sent, received)`: the changes sent and the rows received so far, after each round (the changes
+    still to send are the outbox's count, which each round's commit lowers)."""
+
+    def report(total) -> None:
+        progress(total.sent, total.received)
 
     def run(client: SyncClient) -> tuple[str, object]:
         try:
-            return "ok", client.sync(progress=progress, cancel=cancel)
+            return "ok", client.sync(cancel=cancel, on_round=report)
         except ServerUnreachable as exc:
             return "offline", exc
         except DostyqError as exc:

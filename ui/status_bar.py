@@ -31,6 +31,12 @@ class SyncStatusBar(QStatusBar):
         self.review_label.linkActivated.connect(lambda _href: ctx.section_requested.emit("sync", "review"))
         self.addPermanentWidget(self.review_label)
         self.addPermanentWidget(self.state_label)
+        # A long first upload or download can be stopped; the next sync goes on from where it stopped.
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.setFlat(True)
+        self.cancel_button.clicked.connect(self.sync.cancel_sync)
+        self.cancel_button.hide()
+        self.addPermanentWidget(self.cancel_button)
         ctx.data_changed.connect(self._on_data_changed)
         self.sync.state_changed.connect(self.refresh)
         self.refresh()
@@ -63,8 +69,18 @@ class SyncStatusBar(QStatusBar):
     def _show_counts(self, counts: tuple[int, int]) -> None:
         self._counts = counts
         pending, conflicts = counts
-        if self.sync.running is not None:
+        running = self.sync.running is not None
+        if running:
             state = _("syncing…")
+            sent, received = self.sync.moved
+            if sent:
+                state += " " + ngettext("{count} sent", "{count} sent", sent).format(
+                    count=formats.format_number(sent)
+                )
+            if received:
+                state += " " + ngettext("{count} received", "{count} received", received).format(
+                    count=formats.format_number(received)
+                )
         elif not self.sync.enrolled:
             # Never connected: "offline" would suggest a server that is down. A PC enrolled by file waits for its
             # first answer file.
@@ -83,6 +99,8 @@ class SyncStatusBar(QStatusBar):
             )
         )
         self.state_label.setText(" · ".join(parts))
+        self.cancel_button.setText(_("Stop syncing"))
+        self.cancel_button.setVisible(running)
         if conflicts:
             text = ngettext("{count} conflict to review", "{count} conflicts to review", conflicts).format(
                 count=conflicts

@@ -34,6 +34,10 @@ class SyncController(QObject):
         self.online: bool | None = None  # None: not tried yet
         self.last_error: DostyqError | str | None = None
         self.running: Task | None = None  # the Task of the sync under way
+        self.moved: tuple[int, int] = (
+            0,
+            0,
+        )  # (changes sent, rows received) by the sync under way or the last one
         self._failures = 0
         self._own_change = False
         self._held = False  # while a restore replaces the database
@@ -78,7 +82,8 @@ class SyncController(QObject):
         on_error: Callable[[str], None] | None = None,
         on_progress=None,
     ):
-        """Starts a sync unless one is running (then returns that one)."""
+        """Starts a sync unless one is running (then returns that one). `on_progress(sent, received)` after each
+        round, as the status bar is told."""
         if self.running is not None:
             return self.running
         if not self.enrolled or self._held:
@@ -112,11 +117,28 @@ class SyncController(QObject):
 
         op = SyncOp(self.ctx, session.sync_once, parent=self).success(done)
         op.failure(lambda error: failed(error.message)).finished(self._on_task_finished)
-        if on_progress is not None:
-            op.progressed(on_progress)
+
+        def progressed(sent: int, received: int) -> None:
+            self._on_sync_progress(sent, received)
+            if on_progress is not None:
+                on_progress(sent, received)
+
+        op.progressed(progressed)
+        self.moved = (0, 0)
         task = op.run()
         self.running = task
+        self.state_changed.emit()
         return task
+
+    def _on_sync_progress(self, sent: int, received: int) -> None:
+        """After each round of a sync (committed): the status bar shows how far it got and re-reads what is left."""
+        self.moved = (sent, received)
+        self.state_changed.emit()
+
+    def cancel_sync(self) -> None:
+        """Stops the sync under way after its current round; the next one goes on from there."""
+        if self.running is not None:
+            self.running.cancel()
 
     def hold(self, then: Callable[[], None]) -> None:
         """Stops syncing (the timer, and the sync under way at its next step) and calls `then` once none runs:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from desktop import accounts, audit, roles
@@ -244,3 +246,37 @@ def test_a_demo_database_says_why_it_cannot_connect(qtbot, window, server, ui_la
     qtbot.waitUntil(lambda: page.connect_button.isEnabled() and "демо" in page.message.text(), timeout=10000)
     assert page.upload_question is None  # no question about uploading what never may upload
     assert not window.ctx.sync.enrolled and server.store.rows("people", HOUSE_A) == []
+
+
+SENT = re.compile(r"syncing… [\d\s,.\u00a0\u202f]+ sent")
+
+
+def test_a_long_upload_shows_its_progress_and_stops_where_asked(qtbot, window, server, ui_lang):
+    from sync.state import put_state
+
+    store = window.ctx.store
+    SyncClient.enrol(store, server.url, server.store.new_enrol_code(HOUSE_A), label="ui-pc")
+    with store.transaction():
+        for i in range(400):
+            store.insert("people", {"surname": f"Фамилия{i:04d}", "name": "Әлия", "notes": "x" * 200})
+        put_state(store, "page_bytes", 4096)  # many small rounds
+    bar = window.statusBar()
+    seen: list[tuple[str, bool]] = []
+    window.ctx.sync.state_changed.connect(
+        lambda: seen.append((bar.state_label.text(), not bar.cancel_button.isHidden()))
+    )
+    window.ctx.sync.sync_now()
+    qtbot.waitUntil(lambda: any(SENT.match(text) for text, _ in seen), timeout=20000)
+    assert not bar.cancel_button.isHidden() and bar.cancel_button.text() == "Stop syncing"
+    bar.cancel_button.click()
+    qtbot.waitUntil(lambda: window.ctx.sync.running is None, timeout=20000)
+    assert bar.cancel_button.isHidden()
+    [(progress, shown)] = [(text, shown) for text, shown in seen if SENT.match(text)][:1]
+    assert shown and "changes not yet sent" in progress  # what is left, re-read after the round
+    left = store.pending_count()
+    on_server = len(server.store.rows("people", HOUSE_A))
+    assert on_server + left == 400  # what was acknowledged left the outbox; nothing is sent twice
+    # The next sync goes on from there.
+    window.ctx.sync.sync_now()
+    qtbot.waitUntil(lambda: window.ctx.sync.running is None, timeout=30000)
+    assert store.pending_count() == 0 and len(server.store.rows("people", HOUSE_A)) == 400
