@@ -346,8 +346,8 @@ def list_groups(
     order = GROUP_SORT.get(sort, "g.name_sort")
     direction = "DESC" if descending else "ASC"
     return store.rows(
-        "SELECT g.id, g.name, g.name_kk, g.name_ru, g.ethnic_group, g.genre, g.leader_id, g.association_id, g.founded, "
-        "g.honorary_title, g.status, "
+        "SELECT g.id, g.name, g.name_kk, g.name_ru, g.ethnic_group, g.genre, g.leader_id, g.association_id, "
+        "g.founded, g.honorary_title, g.status, "
         "(SELECT count(*) FROM group_members m WHERE m.group_id = g.id AND m.deleted = 0 AND m.left_on IS NULL) "
         "AS members FROM creative_groups g "
         f"WHERE {' AND '.join(clauses)} ORDER BY {order} {direction}, g.name_sort LIMIT ? OFFSET ?",
