@@ -270,7 +270,7 @@ def _record_label(store: Store, table: str, row_id: str) -> str:
     row = store.get(table, row_id, include_deleted=True)
     if row is None:
         return ""
-    parts = [str(row[f]) for f in spec.search if row.get(f)]
+    parts = list(dict.fromkeys(str(row[f]) for f in spec.search if row.get(f)))  # a name once
     if not parts:
         parts = [
             str(row[f]) for f in ("display_name", "label", "title", "name", "number", "month") if row.get(f)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop import clock, consents, person_lookup, reference, text
+from desktop import bilingual, clock, consents, person_lookup, reference, text
 from desktop.errors import ValidationError, ValidationErrors, register_field_labels
 from desktop.events import localized_title
 from desktop.i18n import N_
@@ -53,7 +53,9 @@ class MemberInput:
 
 @dataclass
 class GroupInput:
-    name: str
+    # A name of unknown language (an import's, an older caller's): used, placed by desktop.bilingual, only when
+    # neither name_kk nor name_ru is given.
+    name: str = ""
     ethnic_group: str | None = None
     genre: str | None = None
     leader_id: str | None = None
@@ -63,6 +65,8 @@ class GroupInput:
     status: str = "active"
     notes: str = ""
     members: list[MemberInput] = field(default_factory=list)
+    name_kk: str = ""
+    name_ru: str = ""
 
 
 @dataclass
@@ -151,8 +155,10 @@ def _duplicate_errors(store: Store, members: list[MemberInput]) -> list[Validati
 
 def validate_group(store: Store, data: GroupInput, today: dt.date | None = None) -> list[ValidationError]:
     errors: list[ValidationError] = []
-    if not text.normalize(data.name):
-        errors.append(ValidationError("group_name", N_("Enter the name of the group.")))
+    try:
+        bilingual.stored_names(data.name_kk, data.name_ru, "group_name", data.name)
+    except ValidationError as exc:
+        errors.append(exc)
     if data.status not in {code for code, _label in GROUP_STATUSES}:
         errors.append(ValidationError("group_status", N_("Choose the status of the group.")))
     founded = _date(data.founded)
@@ -198,7 +204,7 @@ def save_group(
     if errors:
         raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
     values = {
-        "name": text.normalize(data.name),
+        **bilingual.stored_names(data.name_kk, data.name_ru, "group_name", data.name),
         "ethnic_group": data.ethnic_group or None,
         "genre": data.genre or None,
         "leader_id": data.leader_id or None,
@@ -287,8 +293,11 @@ def get_group(store: Store, group_id: str) -> GroupInput | None:
             (group_id,),
         )
     ]
+    name_kk, name_ru = bilingual.form_names(row)
     return GroupInput(
         name=row["name"],
+        name_kk=name_kk,
+        name_ru=name_ru,
         ethnic_group=row["ethnic_group"],
         genre=row["genre"],
         leader_id=row["leader_id"],
@@ -337,8 +346,8 @@ def list_groups(
     order = GROUP_SORT.get(sort, "g.name_sort")
     direction = "DESC" if descending else "ASC"
     return store.rows(
-        "SELECT g.id, g.name, g.ethnic_group, g.genre, g.leader_id, g.association_id, g.founded, "
-        "g.honorary_title, g.status, "
+        "SELECT g.id, g.name, g.name_kk, g.name_ru, g.ethnic_group, g.genre, g.leader_id, g.association_id, "
+        "g.founded, g.honorary_title, g.status, "
         "(SELECT count(*) FROM group_members m WHERE m.group_id = g.id AND m.deleted = 0 AND m.left_on IS NULL) "
         "AS members FROM creative_groups g "
         f"WHERE {' AND '.join(clauses)} ORDER BY {order} {direction}, g.name_sort LIMIT ? OFFSET ?",
@@ -346,12 +355,18 @@ def list_groups(
     )
 
 
-def group_names(store: Store) -> list[tuple[str, str]]:
-    """[(id, name)] of active groups, for pickers."""
+def group_label(row: dict, lang: str | None = None, prefix: str = "name") -> str:
+    """A group's name in the interface language (or `lang`), falling back to the other one (desktop.bilingual)."""
+    return bilingual.display_name(row, lang, prefix)
+
+
+def group_names(store: Store, lang: str | None = None) -> list[tuple[str, str]]:
+    """[(id, name in the interface language or `lang`)] of the groups, active ones first, for pickers."""
     return [
-        (r["id"], r["name"])
+        (r["id"], group_label(r, lang))
         for r in store.rows(
-            "SELECT id, name FROM creative_groups WHERE deleted = 0 ORDER BY status = 'active' DESC, name_sort"
+            "SELECT id, name, name_kk, name_ru FROM creative_groups WHERE deleted = 0 "
+            "ORDER BY status = 'active' DESC, name_sort"
         )
     ]
 

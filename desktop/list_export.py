@@ -145,12 +145,13 @@ def _member_rows(store, query: str | None) -> Iterator[dict]:
     """The members of group `query`, or of every group (in the group list's order) when it is None."""
     if query:
         overview = groups.group_overview(store, query)
-        chosen = [(query, overview["name"] if overview else "")]
+        chosen = [(query, overview or {})]
     else:
-        chosen = [(g["id"], g["name"]) for g in _group_rows(store, None)]
-    for group_id, name in chosen:
+        chosen = [(g["id"], g) for g in _group_rows(store, None)]
+    for group_id, group in chosen:
+        names = {f"group_{k}": group.get(k) or "" for k in ("name", "name_kk", "name_ru")}
         for member in groups.members(store, group_id):
-            yield {**member, "group_name": name}
+            yield {**member, **names}
 
 
 def _association_rows(store, query: tuple[str, str, bool] | None) -> Iterator[dict]:
@@ -224,7 +225,7 @@ LISTS: dict[str, ListSpec] = {
     "groups": ListSpec(
         N_("Creative groups"),
         (
-            Column(N_("Name"), lambda r, n: r["name"]),
+            Column(N_("Name"), lambda r, n: groups.group_label(r, n.lang)),
             Column(N_("Genre"), lambda r, n: n.of("genres", r["genre"])),
             Column(N_("Ethnic group"), lambda r, n: n.of("ethnic_groups", r["ethnic_group"])),
             Column(N_("Founded"), lambda r, n: _iso_date(r["founded"]), DATE),
@@ -241,7 +242,7 @@ LISTS: dict[str, ListSpec] = {
     "members": ListSpec(
         N_("Members"),
         (
-            Column(N_("Creative group"), lambda r, n: r["group_name"]),
+            Column(N_("Creative group"), lambda r, n: groups.group_label(r, n.lang, prefix="group_name")),
             Column(N_("Name"), lambda r, n: r["full_name"]),
             Column(N_("Birth date"), lambda r, n: _iso_date(r["birth_date"]), DATE),
             Column(N_("Age"), lambda r, n: r["age"], NUMBER),
@@ -274,7 +275,7 @@ LISTS: dict[str, ListSpec] = {
             Column(N_("Donor"), lambda r, n: aid.donor_label(r)),
             Column(N_("Items"), lambda r, n: r["items"] or ""),
             Column(N_("Value"), lambda r, n: r["value_kzt"], MONEY),
-            Column(N_("Aid point"), lambda r, n: r["point_name"] or ""),
+            Column(N_("Aid point"), lambda r, n: aid.point_label(r, n.lang, prefix="point_name")),
             Column(N_("Received by"), lambda r, n: r["received_by"] or ""),
         ),
         _donation_rows,
@@ -287,7 +288,7 @@ LISTS: dict[str, ListSpec] = {
             Column(N_("Recipient"), _recipient),
             Column(N_("Programme"), lambda r, n: n.of("programmes", r["programme"])),
             Column(N_("Items"), lambda r, n: r["items"] or ""),
-            Column(N_("Aid point"), lambda r, n: r["point_name"] or ""),
+            Column(N_("Aid point"), lambda r, n: aid.point_label(r, n.lang, prefix="point_name")),
             Column(N_("Given by"), lambda r, n: r["given_by"] or ""),
         ),
         _aid_rows,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from desktop import schema_search
+from desktop import bilingual, schema_search
 
 # Columns every synced row has. `hlc` is the newest field stamp; `field_hlc` maps each field to its stamp (JSON).
 SYNC_COLUMNS = {
@@ -181,7 +181,9 @@ SYNCED_TABLES: dict[str, Table] = {
         Table(
             "creative_groups",
             {
-                "name": "TEXT NOT NULL DEFAULT ''",
+                "name": "TEXT NOT NULL DEFAULT ''",  # desktop.bilingual: the name PCs before migration 7 show
+                "name_kk": "TEXT NOT NULL DEFAULT ''",
+                "name_ru": "TEXT NOT NULL DEFAULT ''",
                 "ethnic_group": "TEXT",
                 "genre": "TEXT",
                 "leader_id": "TEXT",
@@ -191,7 +193,7 @@ SYNCED_TABLES: dict[str, Table] = {
                 "status": "TEXT NOT NULL DEFAULT 'active'",
                 "notes": "TEXT",
             },
-            search=("name",),
+            search=bilingual.SEARCH,
         ),
         Table(
             "group_members",
@@ -210,14 +212,16 @@ SYNCED_TABLES: dict[str, Table] = {
         Table(
             "aid_points",
             {
-                "name": "TEXT NOT NULL DEFAULT ''",
+                "name": "TEXT NOT NULL DEFAULT ''",  # desktop.bilingual: the name PCs before migration 7 show
+                "name_kk": "TEXT NOT NULL DEFAULT ''",
+                "name_ru": "TEXT NOT NULL DEFAULT ''",
                 "address": "TEXT",
                 "opening_hours": "TEXT",
                 "contact_name": "TEXT",
                 "contact_phone": "TEXT",
                 "active": "INTEGER NOT NULL DEFAULT 1",
             },
-            search=("name",),
+            search=bilingual.SEARCH,
         ),
         Table(
             "aid_items",
@@ -562,8 +566,12 @@ MIGRATIONS = [
     _migration_4_audit,
     _migration_5_people_merged_into,
     schema_search.migration_6_infix,
+    bilingual.migration_7_bilingual_names,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+_COLUMNS_ADDED_BY.update(
+    dict.fromkeys(bilingual.ADDED_COLUMNS, MIGRATIONS.index(bilingual.migration_7_bilingual_names) + 1)
+)
 
 
 def fts_table(table: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop import reference, text
+from desktop import bilingual, reference, text
 from desktop.aid import rules as aid_rules
 from desktop.aid._common import _count, _raise_all
 from desktop.aid.rules import Rule
@@ -21,11 +21,22 @@ def list_aid_points(store: Store, *, include_inactive: bool = False) -> list[dic
     return store.rows(sql + " ORDER BY name_sort")
 
 
+def point_label(row: dict, lang: str | None = None, prefix: str = "name") -> str:
+    """An aid point's name in the interface language (or `lang`), falling back to the other one; `prefix` names the
+    columns of a joined row ("point_name": `point_name`, `point_name_kk`, `point_name_ru`)."""
+    return bilingual.display_name(row, lang, prefix)
+
+
 @requires("records.write")
 def save_aid_point(store: Store, values: dict, point_id: str | None = None, **_task) -> str:
+    """Creates or updates an aid point: its names in Kazakh and Russian (`name_kk`, `name_ru`: at least one; a
+    bare `name` of unknown language is placed by desktop.bilingual), address, hours and contact."""
     values = {k: (text.normalize(v) if isinstance(v, str) else v) for k, v in values.items()}
-    if not values.get("name"):
-        raise ValidationError("name", N_("{field}: this field is required."))
+    values.update(
+        bilingual.stored_names(
+            values.pop("name_kk", None), values.pop("name_ru", None), "name_kk", values.pop("name", None)
+        )
+    )
     with store.transaction():
         if point_id:
             store.update("aid_points", point_id, values)

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import text
+from desktop import bilingual, text
 from desktop.aid._common import _raise_all, parse_date
 from desktop.aid.catalogue import _check_point
 from desktop.aid.ledger import Line, SaveResult, _check_lines, _lines_summary_sql, _name_col, _reverse
@@ -101,7 +101,7 @@ def save_donation(store: Store, entry: DonationEntry, *, today: dt.date | None =
 @requires("records.read")
 def list_donations(store: Store, *, limit: int = 50, offset: int = 0) -> list[dict]:
     return store.rows(
-        f"SELECT e.*, pt.name AS point_name, "
+        f"SELECT e.*, {bilingual.name_columns('pt', 'point_name')}, "
         f"trim(coalesce(p.surname, '') || ' ' || coalesce(p.name, '')) AS donor_person_name, "
         f"(SELECT sum(value_kzt) FROM donation_lines WHERE donation_id = e.id) AS value_kzt, "
         f"{_lines_summary_sql('donation_lines', 'donation_id', _name_col())} AS items, "

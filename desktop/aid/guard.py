@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from desktop import bilingual
 from desktop.aid import rules as aid_rules
 from desktop.aid.catalogue import programme_rules
 from desktop.aid.rules import Breach, EarlierAid
@@ -31,7 +32,8 @@ class DoubleAidError(ValidationError):
 def _effective_history(store: Store, column: str, key: str, programme: str) -> list[EarlierAid]:
     """Entries of `programme` for this recipient/household that have not been reversed (reversals excluded)."""
     rows = store.rows(
-        f"SELECT a.id, a.number, a.given_on, a.given_by, a.recipient_id, a.reverses_id, p.name AS point "
+        f"SELECT a.id, a.number, a.given_on, a.given_by, a.recipient_id, a.reverses_id, "
+        f"{bilingual.name_columns('p', 'point')} "
         f"FROM aid_given a LEFT JOIN aid_points p ON p.id = a.aid_point_id "
         f"WHERE a.{column} = ? AND a.programme = ? AND a.deleted = 0",
         (key, programme),
@@ -42,7 +44,7 @@ def _effective_history(store: Store, column: str, key: str, programme: str) -> l
             r["id"],
             r["number"],
             dt.date.fromisoformat(r["given_on"]),
-            r["point"] or "",
+            bilingual.display_name(r, prefix="point"),
             r["given_by"] or "",
             r["recipient_id"],
         )

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import text
+from desktop import bilingual, text
 from desktop.aid._common import _raise_all, _recipient_name_sql, _today, parse_date
 from desktop.aid.catalogue import _catalogue_item, _check_point, _programme_exists
 from desktop.aid.guard import DoubleAidError, check_double_aid
@@ -285,7 +285,7 @@ def list_aid(
         where += " AND e.recipient_id = ?"
         params.append(recipient_id)
     rows = store.rows(
-        f"SELECT e.*, pt.name AS point_name, {_recipient_name_sql('r', 'p')} AS recipient_name, "
+        f"SELECT e.*, {bilingual.name_columns('pt', 'point_name')}, {_recipient_name_sql('r', 'p')} AS recipient_name, "
         f"{_lines_summary_sql('aid_lines', 'aid_id', _name_col())} AS items "
         f"FROM aid_given e LEFT JOIN aid_points pt ON pt.id = e.aid_point_id "
         f"LEFT JOIN recipients r ON r.id = e.recipient_id LEFT JOIN people p ON p.id = r.person_id "

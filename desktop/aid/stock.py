@@ -18,6 +18,7 @@ from desktop.aid.catalogue import (
     item_label,
     list_aid_points,
     list_items,
+    point_label,
     unit_names,
 )
 from desktop.errors import ValidationError
@@ -141,7 +142,7 @@ def stock_on_hand(
     """Stock per point and item = donations − aid given ± adjustments. Negative stock is reported as is.
     With `all_items`, catalogue items with no movement at a point are listed with zero."""
     sums = _ledger_sums(store)
-    points = {p["id"]: p["name"] for p in list_aid_points(store, include_inactive=True)}
+    points = {p["id"]: point_label(p) for p in list_aid_points(store, include_inactive=True)}
     items = {i["id"]: i for i in list_items(store, include_inactive=True)}
     units = unit_names(store)
     keys = set(sums)

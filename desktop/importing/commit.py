@@ -178,9 +178,17 @@ class _Writer:
     def _group(self, name: str) -> str:
         key = text.loose(name)
         if key not in self.groups:
-            found = self.store.scalar(
-                "SELECT id FROM creative_groups WHERE name_loose = ? AND deleted = 0 ORDER BY created_at",
-                (key,),
+            # A group named so in either language (or by the one name of an older PC), the oldest first.
+            found = next(
+                (
+                    g["id"]
+                    for g in self.store.rows(
+                        "SELECT id, name, name_kk, name_ru FROM creative_groups WHERE deleted = 0 "
+                        "ORDER BY created_at"
+                    )
+                    if key in {text.loose(g[k]) for k in ("name", "name_kk", "name_ru") if g[k]}
+                ),
+                None,
             )
             self.groups[key] = found or groups.save_group(
                 self.store, groups.GroupInput(name=name), today=self.today

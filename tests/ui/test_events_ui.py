@@ -296,9 +296,9 @@ def test_group_form_minor_duplicate_and_missing_name(qtbot, ctx):
     # No name: the message names what is missing, and nothing is written.
     dialog.save()
     settle(qtbot, ctx)
-    assert dialog.errors.shown() == {"group_name": "Ұжымның атауын жазыңыз."}
+    assert dialog.errors.shown() == {"group_name": "Атауын қазақша немесе орысша (не екі тілде де) жазыңыз."}
     assert ctx.store.scalar("SELECT count(*) FROM creative_groups") == 0
-    dialog.name.setText("«Ариран»")
+    dialog.name_kk.setText("«Ариран»")
     with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
         dialog.save()
     saved_members = groups.members(ctx.store, saved.args[0])
@@ -414,7 +414,7 @@ def test_typed_leader_must_be_picked_from_the_list(qtbot, ctx):
     dialog = GroupDialog(ctx)
     ctx.widgets.append(dialog)
     settle(qtbot, ctx)
-    dialog.name.setText("«Достық» хоры")
+    dialog.name_kk.setText("«Достық» хоры")
     dialog.leader.setText("Омаров")  # typed, not chosen
     dialog.save()
     settle(qtbot, ctx)
@@ -509,11 +509,13 @@ def test_a_refused_group_save_shows_beside_its_field_and_changes_nothing(qtbot, 
     ctx.data_changed.connect(changed.append)
     dialog = section.open_group(None)
     settle(qtbot, ctx)
-    dialog.name.setText("«Достық» хоры")
-    refuse(monkeypatch, groups, "save_group", "group_name", N_("Enter the name of the group."))
+    dialog.name_kk.setText("«Достық» хоры")
+    refuse(
+        monkeypatch, groups, "save_group", "group_name", N_("Enter a name in Kazakh or Russian (or both).")
+    )
     dialog.save()
     settle(qtbot, ctx)
-    assert dialog.errors.shown() == {"group_name": "Ұжымның атауын жазыңыз."}
+    assert dialog.errors.shown() == {"group_name": "Атауын қазақша немесе орысша (не екі тілде де) жазыңыз."}
     assert dialog.errors.labels["group_name"].isVisible()
     assert dialog.general_error.isHidden() and dialog.isVisible() and dialog.buttons.isEnabled()
     assert changed == []

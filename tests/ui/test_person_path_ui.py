@@ -90,7 +90,7 @@ def test_a_child_added_to_an_ensemble_from_the_picker_is_a_person_and_a_member_n
     dialog.guardian_consent.setDate(to_qdate(clock.today()))
     dialog.add_member_button.click()
     settle(qtbot, ctx)
-    dialog.name.setText("«Ариран»")
+    dialog.name_kk.setText("«Ариран»")
     with qtbot.waitSignal(dialog.saved, timeout=20000):
         dialog.save()
     store = ctx.store

@@ -582,7 +582,8 @@ def test_house_items_join_the_central_catalogue(store):
 def test_aid_point_needs_a_name(store):
     with pytest.raises(ValidationError) as err:
         aid.save_aid_point(store, {"name": "  "})
-    assert err.value.field == "name"
+    assert err.value.field == "name_kk"
+    assert err.value.message == "Enter a name in Kazakh or Russian (or both)."
 
 
 def test_rule_text_in_both_languages(store):

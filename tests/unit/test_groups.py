@@ -138,7 +138,7 @@ def test_group_without_name_refused(store):
     with pytest.raises(ValidationError) as info:
         groups.save_group(store, GroupInput(name="   ", genre="folk"), today=TODAY)
     assert info.value.field == "group_name"
-    assert info.value.message == "Enter the name of the group."
+    assert info.value.message == "Enter a name in Kazakh or Russian (or both)."
     assert store.scalar("SELECT count(*) FROM creative_groups") == 0
     assert store.pending_count() == 0
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import aid
+from desktop import aid, bilingual
 from desktop.aid import rules as aid_rules
 from desktop.i18n import N_, _
 from ui.aid.common import Names, programme_pairs
@@ -142,7 +142,7 @@ class CataloguePage(QWidget):
         points_layout = QVBoxLayout(self.points_box)
         self.points_model = LazyTableModel(
             [
-                Column(N_("Name"), lambda r: r["name"]),
+                Column(N_("Name"), aid.point_label),
                 Column(N_("Address"), lambda r: r["address"] or ""),
                 Column(N_("Opening hours"), lambda r: r["opening_hours"] or ""),
                 Column(
@@ -256,8 +256,11 @@ class CataloguePage(QWidget):
         dialog.open()
 
     def _edit_point(self, row: dict | None) -> None:
+        if row is not None:  # a name kept only as `name` goes into the field of its language
+            row = {**row, **dict(zip(("name_kk", "name_ru"), bilingual.form_names(row), strict=True))}
         fields = [
-            Field("name", N_("Name:")),
+            Field("name_kk", N_("Name in Kazakh:")),
+            Field("name_ru", N_("Name in Russian:")),
             Field("address", N_("Address:")),
             Field("opening_hours", N_("Opening hours:")),
             Field("contact_name", N_("Contact person:")),

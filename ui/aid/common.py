@@ -26,8 +26,8 @@ def short_date(iso: str | None) -> str:
 
 
 def point_pairs(store) -> list[tuple[str, str]]:
-    """Runs in a read op (it takes the store)."""
-    return [(p["id"], p["name"]) for p in aid.list_aid_points(store)]
+    """Runs in a read op (it takes the store): the points' names in the interface language."""
+    return [(p["id"], aid.point_label(p)) for p in aid.list_aid_points(store)]
 
 
 def programme_pairs(store) -> list[tuple[str, str]]:

@@ -64,7 +64,7 @@ class DonationsPage(QWidget):
                     align_right=True,
                     sort=lambda r: r["value_kzt"] or 0,
                 ),
-                Column(N_("Aid point"), lambda r: r["point_name"] or ""),
+                Column(N_("Aid point"), lambda r: aid.point_label(r, prefix="point_name")),
                 Column(N_("Received by"), lambda r: r["received_by"] or ""),
                 Column(N_("Note"), _note),
             ],

@@ -69,7 +69,7 @@ def aid_columns(names: Names, *, with_recipient: bool = True) -> list[Column]:
     columns += [
         Column(N_("Programme"), lambda r: names.get("programmes", r["programme"])),
         Column(N_("Items"), lambda r: r["items"] or ""),
-        Column(N_("Aid point"), lambda r: r["point_name"] or ""),
+        Column(N_("Aid point"), lambda r: aid.point_label(r, prefix="point_name")),
         Column(N_("Given by"), lambda r: r["given_by"] or ""),
         Column(N_("Note"), lambda r: entry_note(r)),
     ]

@@ -211,6 +211,8 @@ class StockPage(QWidget):
         self.export_button.retranslate_ui()
         self.model.retranslate()
         self._update_warning()
+        if self.isVisible():  # the points' and items' names are read in the interface language
+            self.refresh()
 
     def refresh(self) -> None:
         point, all_items, names = self.point_combo.currentData(), self.all_items_check.isChecked(), self.names

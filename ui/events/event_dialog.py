@@ -554,6 +554,12 @@ class EventDialog(RecordDialog):
         for i in range(self.kind.count()):
             self.kind.setItemText(i, kinds.get(self.kind.itemData(i), self.kind.itemText(i)))
 
+    def _name_groups(self, names: list[tuple[str, str]]) -> None:
+        by_id = dict(names)
+        for i in range(self.groups.count()):
+            item = self.groups.item(i)
+            item.setText(by_id.get(item.data(Qt.ItemDataRole.UserRole), item.text()))
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Event") if self.event_id else _("New event"))
         for i, text in enumerate((_("Event"), _("Organisers, performers, volunteers"), _("Attendance"))):
@@ -576,6 +582,9 @@ class EventDialog(RecordDialog):
             self.status.setItemText(i, _(label))
         if self.is_loaded:  # the kinds' names in the new language
             ReadOp(self.ctx, events.kind_names, parent=self).latest("kinds").success(self._name_kinds).run()
+            ReadOp(self.ctx, groups.group_names, parent=self).latest("groups").success(
+                self._name_groups
+            ).run()
         self.by_house.setText(_("Organised by the house of friendship"))
         self.volunteers_box.setTitle(_("Volunteers"))
         self.associations_box.setTitle(_("Ethnocultural associations (co-organisers)"))

@@ -122,7 +122,7 @@ class GroupDialog(RecordDialog):
     def _on_form_read(self, form: dict[str, Any]) -> None:
         self._fill_choices(form)
         self.people.update(form["people"])
-        self.load(form["data"] or GroupInput(name=""), form["leader_name"])
+        self.load(form["data"] or GroupInput(), form["leader_name"])
         self.is_loaded = True
         self.retranslate_ui()
         self.buttons.setEnabled(True)
@@ -132,7 +132,8 @@ class GroupDialog(RecordDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.name = QLineEdit(self)
+        self.name_kk = QLineEdit(self)
+        self.name_ru = QLineEdit(self)
         self.ethnic_group = QComboBox(self)
         self.genre = QComboBox(self)
         self.leader = PersonPicker(self.ctx, find_people, self, can_add=True)
@@ -154,7 +155,8 @@ class GroupDialog(RecordDialog):
         self.notes.setFixedHeight(54)
         self.labels: dict[str, QLabel] = {}
         for key, widget, field in (
-            ("name", self.name, "group_name"),
+            ("name_kk", self.name_kk, "group_name"),
+            ("name_ru", self.name_ru, None),
             ("ethnic_group", self.ethnic_group, None),
             ("genre", self.genre, None),
             ("leader", self.leader, "group_leader"),
@@ -271,7 +273,8 @@ class GroupDialog(RecordDialog):
     # ---- data in and out -----------------------------------------------------------------------------------
     def load(self, data: GroupInput, leader_name: str) -> None:
         """Puts a group on the form (its members' people are in `self.people`)."""
-        self.name.setText(data.name)
+        self.name_kk.setText(data.name_kk)
+        self.name_ru.setText(data.name_ru)
         self.ethnic_group.setCurrentIndex(max(0, self.ethnic_group.findData(data.ethnic_group)))
         self.genre.setCurrentIndex(max(0, self.genre.findData(data.genre)))
         self.leader.set_person(data.leader_id, leader_name)
@@ -291,7 +294,8 @@ class GroupDialog(RecordDialog):
     def data(self) -> GroupInput:
         leader = self.leader.picked_id if self.leader.text().strip() else None
         return GroupInput(
-            name=self.name.text(),
+            name_kk=self.name_kk.text(),
+            name_ru=self.name_ru.text(),
             ethnic_group=self.ethnic_group.currentData(),
             genre=self.genre.currentData(),
             leader_id=leader,
@@ -478,7 +482,8 @@ class GroupDialog(RecordDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Creative group") if self.group_id else _("New creative group"))
         texts = {
-            "name": _("Name:"),
+            "name_kk": _("Name in Kazakh:"),
+            "name_ru": _("Name in Russian:"),
             "ethnic_group": _("Ethnic group:"),
             "genre": _("Genre:"),
             "leader": _("Leader:"),

@@ -103,7 +103,7 @@ class GroupPanel(QWidget):
                     )
                 )
             return
-        self.heading.setText(row["name"])
+        self.heading.setText(groups.group_label(row))
         ethnic, genre, association = row["ethnic_name"], row["genre_name"], row["association_name"]
         founded = groups._date(row["founded"])
         lines = [

@@ -148,7 +148,7 @@ class GroupsSection(Section):
         layout.addLayout(filters)
 
         self.group_columns = [
-            Column(N_("Name"), lambda r: r["name"], order_by="name"),
+            Column(N_("Name"), groups.group_label, order_by="name"),
             Column(N_("Genre"), lambda r: r["genre_name"], order_by="genre"),
             Column(
                 N_("Members"), lambda r: format_number(r["members"]), align_right=True, order_by="members"
