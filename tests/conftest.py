@@ -71,6 +71,21 @@ def store(tmp_path):
     s.close()
 
 
+@pytest.fixture(autouse=True)
+def _no_widgets_left_over():
+    """Widgets an earlier test closed are deleted before this one starts: a window waiting for its deferred
+    delete would otherwise still take this test's language change and read the earlier test's closed database."""
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    yield
+
+
 @pytest.fixture
 def clock():
     """Pins the app's clock (desktop.clock) for one test, in every thread: 20 November 2026, 12:00 in Almaty,
