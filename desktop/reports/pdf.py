@@ -181,15 +181,28 @@ class _Report(FPDF):
         self.set_xy(self.l_margin, y + height)
 
     def kept_table(
-        self, widths: list[float], heads: list[str], sections: list[list[_Line]], title: str | None = None
+        self,
+        widths: list[float],
+        heads: list[str],
+        sections: list[list[_Line]],
+        title: str | None = None,
+        tail: float = 0,
     ) -> None:
         """Draws the column headings, then each section's lines (its title first, if it has one). A page break
         repeats the headings and never leaves a section's title with fewer than 3 of its rows (or all it has)
-        or one row alone at the top of a page: `keep` says how many lines must follow a line on its page."""
+        or one row alone at the top of a page: `keep` says how many lines must follow a line on its page.
+        `tail` is the height of what must follow the last line on its page (the signatures after the last table:
+        never alone on a page of their own)."""
         lines = _with_keeps(sections)
         heights = [self.line_height(line, widths) for line in lines]
+
+        def need(i: int) -> float:
+            """The height that must be free for line i: it, the lines it keeps, and the tail after the last."""
+            end = i + lines[i].keep + 1
+            return sum(heights[i:end]) + (tail if end >= len(lines) else 0)
+
         lead = (2 + 5) if title else 0
-        first = self.header_height(heads, widths) + sum(heights[: (lines[0].keep + 1) if lines else 0])
+        first = self.header_height(heads, widths) + (need(0) if lines else tail)
         if self.get_y() + lead + first > self.page_break_trigger:
             self.add_page()
         if title:
@@ -200,7 +213,7 @@ class _Report(FPDF):
             self.set_text_color(0, 0, 0)
         self.header_row(heads, widths)
         for i, line in enumerate(lines):
-            if self.get_y() + sum(heights[i : i + line.keep + 1]) > self.page_break_trigger:
+            if self.get_y() + need(i) > self.page_break_trigger:
                 self.add_page()
                 self.header_row(heads, widths)
             self.draw_line(line, widths, heights[i])
@@ -402,15 +415,20 @@ class _Report(FPDF):
         ]
         if not lines:
             lines = [_Line([self.joined(both(N_("Nothing this month.")))], ["L"], [False], span=True)]
-        self.kept_table(widths, heads, [lines], title=self.joined(table.title))
+        self.kept_table(widths, heads, [lines], title=self.joined(table.title), tail=self.sign_off_height())
 
     # ---- the end: signed and stamped ---------------------------------------------------------------------------
+    def sign_off_height(self) -> float:
+        self.set_font(_FONT, "B", 9)
+        signer = len(self.dry_lines(self.epw, 5, self.joined(layout.sign_off(self.summary)["signer"])))
+        return 10 + 5 * signer + 10 + 0.8 + 3.5 * len(self.langs) + 6 + 5
+
     def sign_off(self) -> None:
         """The signer's title, lines for the name, the signature and the date, and the place of the stamp."""
         words = layout.sign_off(self.summary)
         captions = 3.5 * len(self.langs)
-        if self.get_y() + 10 + 5 + 10 + captions + 6 + 5 > self.page_break_trigger:
-            self.add_page()
+        if self.get_y() + self.sign_off_height() > self.page_break_trigger:
+            self.add_page()  # not after the items table, which keeps its last rows with it
         self.ln(10)
         self.set_font(_FONT, "B", 9)
         self.multi_cell(0, 5, self.joined(words["signer"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -1,6 +1,7 @@
 """The printed summary read back from the PDF (pdftotext): every label whole however long (it wraps, the row
 grows), the signature and stamp block at the end, and page breaks that carry the column headings over and never
-leave a table's row alone at the top of a page or a section's title at the foot of one."""
+leave a table's row alone at the top of a page or a section's title at the foot of one, nor the signatures alone
+on the last page."""
 
 from __future__ import annotations
 
@@ -133,6 +134,15 @@ def _check_breaks(pages, sections, heading: str, start=(0, 0)):
     return position
 
 
+def _check_signed_with_rows(pages, summary, langs) -> None:
+    """The signatures share their page with the last two rows of the last table (or the one it has): a page
+    with nothing but signatures could be put under any report."""
+    rows = [label[langs[0]] for label, _v in layout.items_table(summary).rows]
+    found, position = _find_in_order(pages, rows, (1, 0))
+    [signed], _end = _find_in_order(pages, [join(layout.sign_off(summary)["signer"], langs)], position)
+    assert signed == len(pages) - 1 and found[-min(2, len(rows)) :] == [signed] * min(2, len(rows))
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru", "both"])
 def test_every_label_prints_whole_however_long(october, tmp_path, lang):
     langs = LANGUAGE_CHOICES[lang]
@@ -192,12 +202,15 @@ def test_no_page_starts_with_a_lonely_row_of_the_summary_table(october, tmp_path
         pages = _pages(write_pdf(summary, tmp_path / f"r{count}.pdf", lang))
         sections = _summary_sections(summary, langs)
         _check_breaks(pages, sections, _heading(langs))
+        _check_signed_with_rows(pages, summary, langs)
         found, _end = _find_in_order(pages, [t for title, rows in sections for t in [title, *rows]])
         carried.add(sum(page > 0 for page in found))
     assert carried >= {0, 3, 6} and max(carried) >= 9  # the break did fall at many rows
 
 
-@pytest.mark.parametrize("lang,counts", [("ru", range(22, 32)), ("both", range(21, 31))])
+@pytest.mark.parametrize(
+    "lang,counts", [("ru", [13, 14, *range(24, 33)]), ("both", [11, 12, *range(23, 32)])]
+)
 def test_no_page_starts_with_a_lonely_row_of_the_items_table(october, tmp_path, lang, counts):
     langs = LANGUAGE_CHOICES[lang]
     carried = set()
@@ -209,6 +222,7 @@ def test_no_page_starts_with_a_lonely_row_of_the_items_table(october, tmp_path, 
         # The items table comes after the charts: look from the charts' page on.
         start = (_find_in_order(pages, [join(layout.charts(summary)[0].title, langs, " ")])[0][0], 0)
         _check_breaks(pages, [(join(table.title, langs), rows)], _heading(langs), start)
+        _check_signed_with_rows(pages, summary, langs)
         found, _end = _find_in_order(pages, rows, start)
         carried.add(sum(page > found[0] for page in found))
     assert 0 in carried and max(carried) >= 8
