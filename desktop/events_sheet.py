@@ -84,8 +84,6 @@ def render_sign_in_sheet(
     rows: int = DEFAULT_ROWS,
     phone: bool = True,
     organisation: bool = False,
-    progress=None,
-    cancel=None,
 ) -> Path:
     """Writes the PDF: at least `rows` numbered rows, more to fill the last page, the headcount boxes at its foot.
     The file is written beside `out` and moved into place, so a failed write leaves no half a file."""
