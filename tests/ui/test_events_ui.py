@@ -584,3 +584,42 @@ def test_a_refused_sheet_request_is_marked_and_no_path_is_asked(qtbot, ctx, tmp_
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert sheet.errors.error is not None and sheet.errors.error.field == "sheet_language"
     assert "Парақтың тілі" in sheet.message.text()
+
+
+def test_a_right_click_on_an_event_offers_its_sign_in_sheet(qtbot, ctx):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    _group, concert, nauryz = seed(ctx.store)
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
+    section.set_month(dt.date(2026, 3, 1))
+    settle(qtbot, ctx)
+    # In the calendar: the event under the pointer.
+    centre = section.calendar.entry_rect(concert).center()
+    QApplication.sendEvent(
+        section.calendar,
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, section.calendar.mapToGlobal(centre)),
+    )
+    menu = section.menu
+    assert menu is not None and [a.text() for a in menu.actions()] == ["Ашу…", "Тіркеу парағын басып шығару…"]
+    assert section.calendar.selected_id == concert
+    menu.actions()[1].trigger()
+    menu.close()
+    assert section.sheet_dialog is not None and section.sheet_dialog.event_id == concert
+    settle(qtbot, ctx)
+    assert "Ұлттық әндер кеші" in section.sheet_dialog.event_label.text()
+    section.sheet_dialog.reject()
+    # In the list: the row under the pointer; "Open…" opens the event.
+    section.list_button.setChecked(True)
+    settle(qtbot, ctx)
+    row = next(r for r in range(section.model.rowCount()) if section.model.event_id(r) == nauryz)
+    section.table.customContextMenuRequested.emit(
+        section.table.visualRect(section.model.index(row, 1)).center()
+    )
+    section.menu.close()
+    section.menu.actions()[0].trigger()
+    assert section.dialog is not None and section.dialog.event_id == nauryz
+    section.dialog.reject()
+    before = section.menu
+    section.table.customContextMenuRequested.emit(QPoint(5, section.table.viewport().height() - 2))
+    assert section.menu is before and before.isHidden()  # below the rows: no event, no new menu
