@@ -17,3 +17,5 @@ ELDERLY_ROW = N_("elderly people (60 and over)")
 # A column heading of a breakdown table.
 CHILDREN_COLUMN = N_("children")
 ELDERLY_COLUMN = N_("elderly")
+# A box of the event sign-in sheet (desktop/events_sheet.py), counted on paper.
+DISABILITIES = N_("People with disabilities")

@@ -421,3 +421,27 @@ def format_value(value, kind: str, lang: str) -> str:
     if kind == MONEY:
         return format_money(value, lang)
     return format_number(value, lang)
+
+
+class SignOff(TypedDict):
+    """The block at the end of a printed summary where it is signed and stamped, each label in kk and ru."""
+
+    signer: dict[str, str]
+    full_name: dict[str, str]
+    signature: dict[str, str]
+    date: dict[str, str]
+    stamp: dict[str, str]
+
+
+def sign_off(summary: MonthlySummary) -> SignOff:
+    """A house's summary is signed by the head of the house; a regional roll-up by the regional coordinator."""
+    rollup = houses_line(summary) is not None
+    return {
+        "signer": both(N_("Regional coordinator") if rollup else N_("Head of the house of friendship")),
+        # TRANSLATORS: the caption under the line where the signer writes their name.
+        "full_name": both(N_("(full name)")),
+        "signature": both(N_("(signature)")),
+        "date": both(N_("(date)")),
+        # TRANSLATORS: "locus sigilli", where the stamp goes on a signed paper: М.О. in Kazakh, М.П. in Russian.
+        "stamp": both(N_("Place of the stamp")),
+    }

@@ -399,6 +399,7 @@ class Probe:
         from ui.dialogs.sign_in_dialog import SignInDialog
         from ui.events.event_dialog import EventDialog
         from ui.events.presets_dialog import PresetsDialog
+        from ui.events.sign_in_sheet_dialog import SignInSheetDialog
         from ui.groups.association_dialog import AssociationDialog
         from ui.groups.group_dialog import GroupDialog
         from ui.importing.wizard import ImportWizard
@@ -457,6 +458,7 @@ class Probe:
                 ("event new", lambda: EventDialog(ctx, parent=window)),
                 ("event edit", lambda: EventDialog(ctx, event_id, parent=window)),
             ],
+            "SignInSheetDialog": [("sign-in sheet", lambda: SignInSheetDialog(ctx, event_id, parent=window))],
             "GroupDialog": [
                 ("group new", lambda: GroupDialog(ctx, parent=window)),
                 ("group edit", lambda: GroupDialog(ctx, group_id, parent=window)),

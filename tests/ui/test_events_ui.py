@@ -520,3 +520,108 @@ def test_a_refused_group_save_shows_beside_its_field_and_changes_nothing(qtbot, 
     assert dialog.general_error.isHidden() and dialog.isVisible() and dialog.buttons.isEnabled()
     assert changed == []
     assert ctx.store.scalar("SELECT count(*) FROM creative_groups") == 0
+
+
+def test_the_event_form_prints_the_sign_in_sheet(qtbot, ctx, tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    _group, concert, _nauryz = seed(ctx.store)
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
+    new = section.open_event(None)
+    settle(qtbot, ctx)
+    assert new.sheet_button.isHidden()  # a new event has nothing to print yet
+    new.reject()
+    dialog = section.open_event(concert)
+    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=20000)
+    assert dialog.sheet_button.isVisible() and dialog.sheet_button.text() == "Тіркеу парағын басып шығару…"
+    qtbot.mouseClick(dialog.sheet_button, Qt.MouseButton.LeftButton)
+    sheet = dialog.sheet_dialog
+    assert sheet is not None and sheet.isVisible()
+    save = sheet.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.waitUntil(save.isEnabled, timeout=20000)  # the event was read off the UI thread
+    assert (
+        sheet.rows.value() == 30
+        and "Ұлттық әндер кеші / Вечер национальной песни" in sheet.event_label.text()
+    )
+    sheet.open_after_save = False
+    sheet.language.setCurrentIndex(sheet.language.findData("both"))
+    sheet.organisation.setChecked(True)
+    sheet.rows.setValue(12)
+    chosen = []
+    monkeypatch.setattr(sheet, "choose_path", lambda: chosen.append(1) or str(tmp_path / "sheet.pdf"))
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sheet.saved_path is not None or sheet.errors.error is not None, timeout=20000)
+    assert sheet.errors.error is None, sheet.errors.error.message
+    assert chosen == [1] and sheet.saved_path == tmp_path / "sheet.pdf"
+    assert str(tmp_path / "sheet.pdf") in sheet.message.text()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(sheet.saved_path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Қатысушыларды тіркеу парағы / Лист регистрации участников" in text
+    assert "Ұлттық әндер кеші / Вечер национальной песни" in text and "Ұйым Организация" in text
+    assert "Телефон" in text and "Мүгедектігі бар адамдар Люди с инвалидностью" in text
+
+
+def test_a_refused_sheet_request_is_marked_and_no_path_is_asked(qtbot, ctx, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.events.sign_in_sheet_dialog import SignInSheetDialog
+
+    _group, concert, _nauryz = seed(ctx.store)
+    sheet = SignInSheetDialog(ctx, concert)
+    ctx.widgets.append(sheet)
+    sheet.show()
+    save = sheet.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.waitUntil(save.isEnabled, timeout=20000)
+    sheet.language.addItem("English", "en")  # a language the sheet does not print in
+    sheet.language.setCurrentIndex(sheet.language.findData("en"))
+    monkeypatch.setattr(sheet, "choose_path", lambda: pytest.fail("no path is asked for a refused request"))
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert sheet.errors.error is not None and sheet.errors.error.field == "sheet_language"
+    assert "Парақтың тілі" in sheet.message.text()
+
+
+def test_a_right_click_on_an_event_offers_its_sign_in_sheet(qtbot, ctx):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    _group, concert, nauryz = seed(ctx.store)
+    section = make_section(qtbot, ctx, "ui.events.section", "EventsSection")
+    section.set_month(dt.date(2026, 3, 1))
+    settle(qtbot, ctx)
+    # In the calendar: the event under the pointer.
+    centre = section.calendar.entry_rect(concert).center()
+    QApplication.sendEvent(
+        section.calendar,
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, section.calendar.mapToGlobal(centre)),
+    )
+    menu = section.menu
+    assert menu is not None and [a.text() for a in menu.actions()] == ["Ашу…", "Тіркеу парағын басып шығару…"]
+    assert section.calendar.selected_id == concert
+    menu.actions()[1].trigger()
+    menu.close()
+    assert section.sheet_dialog is not None and section.sheet_dialog.event_id == concert
+    settle(qtbot, ctx)
+    assert "Ұлттық әндер кеші" in section.sheet_dialog.event_label.text()
+    section.sheet_dialog.reject()
+    # In the list: the row under the pointer; "Open…" opens the event.
+    section.list_button.setChecked(True)
+    settle(qtbot, ctx)
+    row = next(r for r in range(section.model.rowCount()) if section.model.event_id(r) == nauryz)
+    section.table.customContextMenuRequested.emit(
+        section.table.visualRect(section.model.index(row, 1)).center()
+    )
+    section.menu.close()
+    section.menu.actions()[0].trigger()
+    assert section.dialog is not None and section.dialog.event_id == nauryz
+    section.dialog.reject()
+    before = section.menu
+    section.table.customContextMenuRequested.emit(QPoint(5, section.table.viewport().height() - 2))
+    assert section.menu is before and before.isHidden()  # below the rows: no event, no new menu

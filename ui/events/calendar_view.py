@@ -13,7 +13,17 @@ import datetime as dt
 
 from babel import dates as babel_dates
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from desktop import clock
@@ -30,6 +40,7 @@ _LINE = 17
 class MonthCalendar(QWidget):
     event_activated = Signal(str)  # an event was double-clicked, or Enter pressed on it: its id
     day_activated = Signal(object)  # an empty part of a day was double-clicked: the date (to plan an event)
+    event_menu_requested = Signal(str, QPoint)  # an event was right-clicked: its id, where (global position)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -200,6 +211,14 @@ class MonthCalendar(QWidget):
                 self.day_activated.emit(day.date)
                 return
         super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        entry = self.entry_at(event.pos())
+        if entry is None:
+            super().contextMenuEvent(event)
+            return
+        self.select(entry.id)
+        self.event_menu_requested.emit(entry.id, event.globalPos())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         ids = [entry.id for entry in self.visible_entries()]

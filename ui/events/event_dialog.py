@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
+    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -45,6 +46,7 @@ from desktop.errors import DostyqError, ValidationErrors
 from desktop.events import EventInput, Headcount
 from desktop.formats import format_hours
 from desktop.i18n import _
+from ui.events.sign_in_sheet_dialog import SignInSheetDialog
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.person_picker import PersonPicker, find_people, find_volunteers
@@ -146,6 +148,10 @@ class EventDialog(RecordDialog):
         self.tabs.addTab(self._build_participants(), "")
         self.tabs.addTab(self._build_attendance(), "")
         self.add_footer(layout, deletable=self.event_id is not None)
+        self.sheet_dialog: SignInSheetDialog | None = None
+        self.sheet_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.sheet_button.setVisible(self.event_id is not None and self.ctx.actor.can("exports"))
+        self.sheet_button.clicked.connect(self.open_sign_in_sheet)
 
     def _build_past_banner(self) -> QFrame:
         """Shown on an event whose start has passed while it is still planned: one click marks it held."""
@@ -168,6 +174,13 @@ class EventDialog(RecordDialog):
     def _update_past_banner(self) -> None:
         over = self.event_id is not None and from_qdatetime(self.starts.dateTime()) <= clock.now()
         self.past_banner.setVisible(bool(over and self.status.currentData() == "planned"))
+
+    def open_sign_in_sheet(self) -> SignInSheetDialog:
+        """The sign-in sheet of the saved event, to print before it (the core checks the account)."""
+        assert self.event_id is not None  # the button is shown only for a saved event
+        self.sheet_dialog = SignInSheetDialog(self.ctx, self.event_id, self)
+        self.sheet_dialog.open()
+        return self.sheet_dialog
 
     def mark_held(self) -> None:
         """Sets the status to held and saves the form (the core checks the account and the date)."""
@@ -624,6 +637,7 @@ class EventDialog(RecordDialog):
         self.attendee_picker.setPlaceholderText(_("Find a person by name to add…"))
         self.remove_attendee_button.setText(_("Remove selected"))
         self.delete_button.setText(_("Delete"))
+        self.sheet_button.setText(_("Print sign-in sheet…"))
         self.past_label.setText(_("This event is over but still marked as planned."))
         self.mark_held_button.setText(_("Mark as held"))
         self._update_totals()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -30,6 +31,7 @@ from ui.events.calendar_view import MonthCalendar
 from ui.events.event_dialog import EventDialog
 from ui.events.events_model import EventsModel
 from ui.events.presets_dialog import PresetsDialog
+from ui.events.sign_in_sheet_dialog import SignInSheetDialog
 from ui.importing.wizard import ImportWizard
 from ui.ops import DostyqError, ReadOp, WriteOp
 from ui.widgets.empty_state import EmptyState
@@ -54,6 +56,8 @@ class EventsSection(Section):
         today = clock.today()
         self.month = dt.date(today.year, today.month, 1)
         self.dialog: EventDialog | None = None
+        self.menu: QMenu | None = None
+        self.sheet_dialog: SignInSheetDialog | None = None
         layout = QVBoxLayout(self)
 
         actions = QHBoxLayout()
@@ -133,6 +137,7 @@ class EventsSection(Section):
         self.calendar = MonthCalendar(self)
         self.calendar.event_activated.connect(self.open_event)
         self.calendar.day_activated.connect(lambda day: self.open_event(None, day))
+        self.calendar.event_menu_requested.connect(lambda event_id, at: self.event_menu(event_id).popup(at))
         self.table = QTableView(self)
         self.model = EventsModel(self.ctx, self)
         self.table.setModel(self.model)
@@ -147,6 +152,8 @@ class EventsSection(Section):
         self.model.modelReset.connect(self._fit_columns)
         self.model.loaded.connect(self._on_model_loaded)
         self.table.activated.connect(self._on_table_double_clicked)  # a double-click or Enter
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_custom_context_menu_requested)
         self.stack.addWidget(self.calendar)
         self.stack.addWidget(self.table)
         layout.addWidget(self.stack, 1)
@@ -355,6 +362,25 @@ class EventsSection(Section):
         self.dialog.deleted.connect(lambda _id: self.reload())
         self.dialog.open()
         return self.dialog
+
+    def event_menu(self, event_id: str) -> QMenu:
+        """What a right-click on an event offers: open it, print its sign-in sheet."""
+        self.menu = QMenu(self)
+        self.menu.addAction(_("Open…")).triggered.connect(lambda _c=False: self.open_event(event_id))
+        sheet = self.menu.addAction(_("Print sign-in sheet…"))
+        sheet.triggered.connect(lambda _c=False: self.open_sign_in_sheet(event_id))
+        sheet.setVisible(self.ctx.actor.can("exports"))
+        return self.menu
+
+    def open_sign_in_sheet(self, event_id: str) -> SignInSheetDialog:
+        self.sheet_dialog = SignInSheetDialog(self.ctx, event_id, self)
+        self.sheet_dialog.open()
+        return self.sheet_dialog
+
+    def _on_table_custom_context_menu_requested(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.event_menu(self.model.event_id(index.row())).popup(self.table.viewport().mapToGlobal(pos))
 
     def _fit_columns(self) -> None:
         # Every column but the title fits its contents, within reason, so the title keeps the room.
