@@ -361,20 +361,23 @@ def pouchdb_server(work: Path) -> Iterator[CountingRelay]:
     binary = PEER / "node_modules" / "pouchdb-server" / "bin" / "pouchdb-server"
     args = ["node", str(binary), "--in-memory", "--host", "127.0.0.1", "--port", str(port)]
     args += ["--no-stdout-logs", "--config", str(home / "config.json"), "--dir", str(home)]
-    proc = subprocess.Popen(args, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    errors = home / "stderr.txt"
+    with errors.open("w") as err:  # a file, not a pipe: nothing can block the server however much it writes
+        proc = subprocess.Popen(args, cwd=home, stdout=subprocess.DEVNULL, stderr=err)
+    direct = urllib.request.build_opener(
+        urllib.request.ProxyHandler({})
+    )  # straight to loopback, whatever *_proxy says
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
+                with direct.open(f"http://127.0.0.1:{port}/", timeout=2) as resp:
                     if resp.status == 200:
                         break
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"pouchdb-server did not start: {proc.stderr.read() if proc.stderr else ''}"
-                )
+                raise RuntimeError(f"pouchdb-server did not start: {errors.read_text()[-2000:]}")
             time.sleep(0.1)
         relay = CountingRelay(port)
         try:
