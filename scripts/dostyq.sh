@@ -2,7 +2,8 @@
 # Sets up a fresh Debian 12 machine for Dostyq and then runs it.
 #   scripts/dostyq.sh run [--demo] [dostyq options…]   the desktop app (under Xvfb when there is no display)
 #   scripts/dostyq.sh test [pytest options…]           lint, format and type checks, then the whole test suite
-#                                                       (starts PostgreSQL for the server tests)
+#                                                       (starts PostgreSQL for the server tests; installs
+#                                                       Node.js and bench/pouchdb's packages for the PouchDB test)
 #   scripts/dostyq.sh check                            only the lint, format and type checks
 #   scripts/dostyq.sh server [dostyq-server options…]  the central server
 #   scripts/dostyq.sh setup                            set up only
@@ -55,6 +56,18 @@ setup_python() {
   "$VENV/bin/python" scripts/i18n.py compile >/dev/null
 }
 
+setup_bench_peer() {
+  # The PouchDB peer of bench/vs_pouchdb.py, whose short run is one of the tests: Node.js and npm, and the peer's
+  # npm packages (no install scripts: leveldown ships its built library, and the server runs in memory).
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
+  if [ ! -d bench/pouchdb/node_modules/pouchdb ] || [ ! -d bench/pouchdb/node_modules/pouchdb-server ]; then
+    say "Installing the PouchDB peer of the sync benchmark (bench/pouchdb)"
+    (cd bench/pouchdb && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 checks() {
   say "ruff check"
   "$VENV/bin/ruff" check .
@@ -93,6 +106,7 @@ case "${1:-run}" in
     shift || true
     apt_install "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     setup_python
+    setup_bench_peer
     checks
     export QT_QPA_PLATFORM=offscreen
     # The tests are spread over the machine's cores (DOSTYQ_TEST_WORKERS, default: one per core); the few that bound
