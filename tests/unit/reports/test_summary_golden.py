@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop import clock
 from desktop.demo import reports_fixture
 from desktop.reports.csv_export import csv_rows
 from desktop.reports.hxl import hxl_rows
-from desktop.reports.summary import build_summary
+from desktop.reports.summary import build_summary, month_figures
 from desktop.store import Store
 from tests.unit.reports import fixture_month
 
@@ -110,3 +111,9 @@ def test_summary_of_a_seeded_year_keeps_every_figure(seeded_year):
         for part in expected[month]:
             assert got[month][part] == expected[month][part], (month, part)
     assert got == expected
+
+
+def test_one_month_alone_has_the_figures_the_summary_gives_it(seeded_year):
+    summary = build_summary(seeded_year, "2026-10", today=TODAY)
+    alone = month_figures(seeded_year.conn, "2026-10", now=clock.now())
+    assert alone == summary.current
