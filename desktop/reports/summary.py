@@ -313,14 +313,14 @@ _AID_MONTH = f"""
     {_PER_PERSON.format(kind="'c'", key="k.value", source="reach x JOIN json_each(nullif(x.categories, '')) k")}
 """
 
-# Lines of the entries given from :start on, per day and item. With the lines of the corrections
+# Lines of the entries given on days of [:start, :until), per day and item. With the lines of the corrections
 # (_AID_CORRECTION_LINES, per month of the correction, month of the entry it corrects and item) they are the stock
 # that went out; the items of a month are its entries' lines and the lines of the corrections of its entries,
 # which count in the corrected entry's month.
 _AID_LINES = """
     SELECT a.given_on, l.item_id, total(l.quantity) FROM aid_given a
     JOIN aid_lines l ON l.aid_id = a.id AND l.deleted = 0
-    WHERE a.deleted = 0 AND coalesce(a.reverses_id, '') = '' AND a.given_on >= :start
+    WHERE a.deleted = 0 AND coalesce(a.reverses_id, '') = '' AND a.given_on >= :start AND a.given_on < :until
     GROUP BY a.given_on, l.item_id
 """
 # (`+r.given_on` keeps the reversals read from their own index.)
@@ -380,7 +380,8 @@ def _aid_month_in_full(conn: sqlite3.Connection, start: str, month: str) -> dict
 def _aid_figures_by_month(
     conn: sqlite3.Connection, months: list[str], detail_months: set[str] | None = None
 ) -> tuple[dict[str, dict], dict]:
-    """Aid figures of each month of `months` (consecutive, oldest first), and the stock going out by month/item.
+    """Aid figures of each month of `months` (consecutive, oldest first), and the stock that went out in each of
+    them by item.
     Breakdowns by programme and category (and quantity, sex, age band) are counted for `detail_months` only
     (default: all); the other months have their entries, people and households."""
     detail = set(months) if detail_months is None else detail_months
@@ -404,18 +405,19 @@ def _aid_figures_by_month(
         if m in detail:
             result[m] = _aid_month_in_full(conn, start, m)
 
-    until = month_dates(months[-1])[1][:7]  # the month after the last one
+    end = month_dates(months[-1])[1]
+    until = end[:7]  # the month after the last one
     items: dict[str, dict[str, float]] = {m: {} for m in months}
     out: dict[str, dict[str, float]] = {}
-    for day, item, quantity in conn.execute(_AID_LINES, {"start": start}):
+    for day, item, quantity in conn.execute(_AID_LINES, {"start": start, "until": end}):
         month = day[:7]
         physical = out.setdefault(month, {})
         physical[item] = physical.get(item, 0) - quantity
-        if month < until:
-            items[month][item] = items[month].get(item, 0) + quantity
+        items[month][item] = items[month].get(item, 0) + quantity
     for month, corrected, item, quantity in conn.execute(_AID_CORRECTION_LINES, {"start": start}):
-        physical = out.setdefault(month, {})
-        physical[item] = physical.get(item, 0) - quantity
+        if month < until:
+            physical = out.setdefault(month, {})
+            physical[item] = physical.get(item, 0) - quantity
         if corrected is not None and corrected < until:
             items[corrected][item] = items[corrected].get(item, 0) + quantity
     for m in months:
