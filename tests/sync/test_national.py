@@ -220,3 +220,20 @@ def test_cli_makes_a_national_token_and_prints_the_rollup(server, country, tmp_p
 
     assert cli.main(["report", "--national", "--month", "2026-13"]) == 2
     assert "--month" in capsys.readouterr().err
+
+
+def test_report_national_defaults_to_the_last_full_month(
+    server, country, tmp_path, capsys, monkeypatch, clock
+):
+    monkeypatch.setenv("DOSTYQ_DATABASE_URL", server.store.url)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["report", "--national", "--format", "csv", "--lang", "kk"]) == 0  # 20 November 2026
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[-1].startswith(f"KZ_{MONTH}_kk.csv:")
+    assert (tmp_path / f"KZ_{MONTH}_kk.csv").exists()
+    assert printed[-2].split("\t")[:4] == [
+        "KZ",
+        "Қазақстан, барлығы",
+        f"{len(server.store.house_rows())} ішінен 3",
+        "109",
+    ]
