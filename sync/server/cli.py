@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             for d in store.list_devices(args.house):
                 state = _("revoked {at}").format(at=d["revoked_at"]) if d["revoked_at"] else _("active")
                 print(
-                    f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code']}\t{d['device_id'] or ''}\t"
+                    f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code'] or ''}\t{d['device_id'] or ''}\t"
                     f"{d['label'] or ''}\t{_('last seen {at}').format(at=d['last_seen_at'] or _('never'))}\t{state}"
                 )
         elif args.cmd == "device" and args.action == "revoke":

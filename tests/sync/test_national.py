@@ -106,6 +106,13 @@ def test_a_device_token_gets_neither_and_a_national_token_cannot_sync(server, co
     assert sync.status_code == 403
 
 
+def test_a_revoked_national_token_is_refused(server, country):
+    token_id = next(d["id"] for d in server.store.list_devices() if d["role"] == "national")
+    assert server.store.revoke(token_id)
+    resp = _get(server, "/v1/reports/national", country["national"], month=MONTH)
+    assert (resp.status_code, resp.json()["error"]) == (403, "revoked")
+
+
 @pytest.mark.parametrize(
     "path, params",
     [
@@ -188,7 +195,10 @@ def test_the_app_fetches_the_national_rollup_by_region_and_house(server, country
         coordinator.fetch_any_rollup(server.url, country["device"], MONTH, None, [])
 
 
-def test_cli_makes_a_national_token_and_prints_the_rollup(server, country, tmp_path, capsys, monkeypatch):
+def test_cli_makes_a_national_token_and_prints_the_rollup(
+    server, country, tmp_path, capsys, monkeypatch, lang
+):
+    # `lang`: the interface language the CLI sets from DOSTYQ_LANG is set back to English afterwards.
     monkeypatch.setenv("DOSTYQ_DATABASE_URL", server.store.url)
     monkeypatch.setenv("DOSTYQ_LANG", "ru")
     assert cli.main(["coordinator", "add", "--national", "--label", "Ministry"]) == 0

@@ -134,9 +134,17 @@ def test_a_national_token_shows_regions_above_houses(qtbot, page, server, countr
     assert "#adm1+code" in (tmp_path / "national.hxl").read_text(encoding="utf-8")
 
 
+def _tab_name(page) -> str:
+    tabs = page.parent().parent()  # the page sits in the tab widget's stack
+    return tabs.tabText(tabs.indexOf(page))
+
+
 def test_the_national_table_follows_a_language_switch(qtbot, page, server, country):  # noqa: F811
+    assert _tab_name(page) == "Regional roll-up"
     _fetch(qtbot, page, server.url, country["national"])
+    assert _tab_name(page) == "National roll-up"
     _switch("ru")
+    assert _tab_name(page) == "Национальная сводка"
     assert page.region_label.text() == TEXTS["ru"]["scope"]
     assert page.national_model.headerData(0, Qt.Orientation.Horizontal) == TEXTS["ru"]["name"]
     assert _rows(page.national_model)[-1][0] == TEXTS["ru"]["total"]
@@ -154,5 +162,6 @@ def test_a_regional_token_after_a_national_one_shows_its_houses(qtbot, page, ser
     assert page.view.summary.current["events"]["held"] == 9
     saved = json.loads(Settings.path().read_text(encoding="utf-8"))["extra"]
     assert saved["coordinator_scope"] == "region"
+    assert _tab_name(page) == "Regional roll-up"
     _fetch(qtbot, page, server.url, country["device"])
     assert "house PC" in page.message_label.text()

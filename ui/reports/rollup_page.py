@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -113,6 +113,8 @@ def status_text(row: HouseStatus) -> str:
 
 
 class RollupPage(QWidget):
+    scope_changed = Signal()  # a fetch found the token regional or national (the tab's name follows)
+
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -287,6 +289,13 @@ class RollupPage(QWidget):
     def national(self) -> bool:
         return isinstance(self.fetched, NationalFetch)
 
+    @property
+    def shows_national(self) -> bool:
+        """National once fetched with a national token; before any fetch, what the token was last time."""
+        if self.fetched is not None:
+            return self.national
+        return self.ctx.settings.extra.get(SCOPE_KEY) == "national"
+
     def _show_region(self) -> None:
         fetched = self.fetched
         if isinstance(fetched, NationalFetch):
@@ -434,6 +443,7 @@ class RollupPage(QWidget):
             self._say("ok", lambda: _("Fetched. Every house of the region has submitted."))
         self._show_region()
         self.retranslate_ui()
+        self.scope_changed.emit()
 
     def _on_national_fetched(self, fetched: NationalFetch) -> None:
         self.fetched = fetched
@@ -467,6 +477,7 @@ class RollupPage(QWidget):
         else:
             self._say("ok", lambda: _("Fetched. Every house of every region has submitted."))
         self.retranslate_ui()
+        self.scope_changed.emit()
 
     def _on_national_table_clicked(self, index) -> None:
         """Shows the sum of the clicked line (a house, a region or the country) below the table."""
