@@ -162,7 +162,13 @@ def national_rollup(
                     1,
                 )
             )
-    total = rollup(list(payloads.values()), month, expected_houses=list(known), org=national_org())
+    # The country is the sum of the regions' sums (each house counted once, through its region).
+    total = rollup(
+        [_as_payload(line.summary) for line in lines if line.level == REGION and line.summary is not None],
+        month,
+        expected_houses=list(known),
+        org=national_org(),
+    )
     lines.append(
         Line(
             NATIONAL,
@@ -176,6 +182,21 @@ def national_rollup(
     )
     total.invalid = sorted(set(invalid))
     return NationalRollup(month, total, lines, total.invalid)
+
+
+def _as_payload(summary: MonthlySummary) -> dict:
+    """A region's sum in the shape of a submitted payload, to be summed again."""
+    return {
+        "month": summary.month,
+        "houses": list(summary.houses),
+        "current": summary.current,
+        "previous": summary.previous,
+        "year_ago": summary.year_ago,
+        "series": summary.series,
+        "names": summary.names,
+        "partial": summary.partial,
+        "generated_at": summary.generated_at,
+    }
 
 
 def headline_values(summary: MonthlySummary | None) -> list:

@@ -66,9 +66,11 @@ class RegionsMixin(StoreBase):
         month) that fails it and none that passes: left out of every roll-up, shown as not submitted."""
         return self._report_check(self.region_houses(region_code), month)
 
-    def _report_check(self, houses: list[str], month: str | None) -> tuple[list[dict], list[str]]:
+    def _report_check(
+        self, houses: list[str], month: str | None, parsed: bool = False
+    ) -> tuple[list[dict], list[str]]:
         """The valid submitted summaries of `houses` (of `month`, or every month) and the houses whose stored one
-        fails the summary schema."""
+        fails the summary schema. `parsed`: each payload as the dict the check read (else the stored JSON text)."""
         if not houses:
             return [], []
         with self.engine.connect() as conn:
@@ -91,7 +93,7 @@ class RegionsMixin(StoreBase):
                     raise PayloadProblem("shape")
                 if data.get("status") != "submitted" or (month and data.get("month") != month):
                     continue
-                check_report_row(data, row["house_id"])
+                payload = check_report_row(data, row["house_id"])
             except (PayloadProblem, ValueError, RecursionError):
                 if month is None or _month_of(row["data"]) in (month, None):
                     invalid.add(row["house_id"])
@@ -102,7 +104,8 @@ class RegionsMixin(StoreBase):
                     "month": data["month"],
                     "version": data.get("version", 1),
                     "status": "submitted",
-                    "payload": data.get("payload"),  # as stored (JSON text); it passed the check
+                    # As stored (JSON text; it passed the check), or as the check read it.
+                    "payload": payload if parsed else data.get("payload"),
                     "submitted_at": data.get("submitted_at"),
                 }
             )
@@ -143,9 +146,11 @@ class RegionsMixin(StoreBase):
             ({k: h.get(k) for k in ("code", "name_kk", "name_ru")} for h in found), key=lambda h: h["code"]
         )
 
-    def national_report_check(self, month: str | None = None) -> tuple[list[dict], list[str]]:
+    def national_report_check(
+        self, month: str | None = None, parsed: bool = False
+    ) -> tuple[list[dict], list[str]]:
         """Every house's valid submitted summaries and the houses whose stored one is not valid."""
-        return self._report_check([h["code"] for h in self.house_rows()], month)
+        return self._report_check([h["code"] for h in self.house_rows()], month, parsed)
 
     def national_reports(self, who: Principal, month: str | None = None) -> tuple[list[dict], list[str]]:
         """For a national coordinator token only: every region's submitted summaries (aggregates only)."""
@@ -157,7 +162,7 @@ class RegionsMixin(StoreBase):
         """The national roll-up of `month` (desktop.reports.national.NationalRollup) from the stored summaries."""
         from desktop.reports.national import national_rollup
 
-        rows, invalid = self.national_report_check(month)
+        rows, invalid = self.national_report_check(month, parsed=True)
         regions = {r["code"]: r for r in self.region_rows()}
         return national_rollup(rows, month, self.house_rows(), regions, invalid)
 
