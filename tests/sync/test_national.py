@@ -206,7 +206,11 @@ def test_cli_makes_a_national_token_and_prints_the_rollup(
     assert "национального координатора" in out[0] and len(out[1]) > 30
     assert server.store.authenticate(out[1]).role == "national"
     with pytest.raises(SystemExit):
-        cli.main(["coordinator", "add", "--national", "KZ-71"])
+        cli.main(["coordinator", "add", "--national", "KZ-71"])  # a national token has no region
+    with pytest.raises(SystemExit):
+        cli.main(["coordinator", "add"])  # a region or --national
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--national", "--region", "KZ-71", "--month", MONTH])
     capsys.readouterr()
 
     target = tmp_path / "national.xlsx"
