@@ -1,4 +1,4 @@
-"""Fuzzing bench: generated inputs to /v1/sync, /v1/enrol, /v1/packet and /v1/reports of a real server.
+"""Fuzzing bench: generated inputs to /v1/sync, /v1/enrol, /v1/packet, /v1/reports and /v1/reports/national of a real server.
 
     python bench/fuzz_sync.py [--per-endpoint 10000] [--database sqlite|URL] [--seed 0]
 

@@ -1,5 +1,6 @@
-"""The regional coordinator's side of the roll-up: fetch the submitted monthly summaries of the region's houses from
-the server (`GET /v1/reports`) and sum them, with which houses of the region have not submitted yet.
+"""The coordinator's side of the roll-up: fetch the submitted monthly summaries of the region's houses from the
+server (`GET /v1/reports`) and sum them, with which houses of the region have not submitted yet; with a national
+coordinator token, every region's (`GET /v1/reports/national`), summed by region and house.
 
 A coordinator token only ever reads aggregates (the server refuses it everything else); the token is never logged.
 The request goes through sync.transport's HttpTransport (same session, timeouts, gzip and error mapping as sync).
@@ -7,13 +8,16 @@ The request goes through sync.transport's HttpTransport (same session, timeouts,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.i18n import N_
+from desktop.reports.national import NationalRollup, national_rollup
 from desktop.reports.payload_check import payload_problem
 from desktop.reports.rollup import Rollup, latest_versions, rollup
 from sync import errors, protocol
@@ -30,6 +34,7 @@ from sync.transport import (
 )
 
 REPORTS_PATH = "/v1/reports"
+NATIONAL_PATH = "/v1/reports/national"
 
 
 class CoordinatorTokenMissing(errors.SyncError):
@@ -150,17 +155,52 @@ def fetch_region(
     """The region's submitted reports, every house the server has registered in the region (so a house this PC
     has never heard of still shows as not submitted), and the region's code. The coordinator waits for it: short
     timeouts (transport.ATTEMPT_TIMEOUT), and setting `cancel` stops the request at once (AttemptCancelled)."""
+    answer = _get(url, token, REPORTS_PATH, month, transport=transport, cancel=cancel)
+    reports = answer.get("reports")
+    if not isinstance(reports, list):
+        raise errors.ServerRefused(code="malformed_answer")
+    return (
+        [_plain_row(r) for r in reports if isinstance(r, dict)],
+        _houses(answer),
+        answer.get("region") or None,
+    )
+
+
+def _houses(answer: dict) -> list[House]:
+    return [
+        House(
+            h["code"],
+            h.get("name_kk") or h["code"],
+            h.get("name_ru") or h["code"],
+            h.get("region_code") or "",
+        )
+        for h in answer.get("houses") or []
+        if isinstance(h, dict) and isinstance(h.get("code"), str) and h.get("code")
+    ]
+
+
+def _get(
+    url: str,
+    token: str,
+    path: str,
+    month: str | None,
+    *,
+    transport: HttpTransport | None = None,
+    cancel: threading.Event | None = None,
+) -> dict:
+    """One GET of the coordinator's API: the decoded answer, or a translated SyncError."""
     token = (token or "").strip()
     if not token:
         raise CoordinatorTokenMissing()
     own = transport is None
     transport = transport or HttpTransport(url, token, timeout=ATTEMPT_TIMEOUT)
+    answer: Any = {}
     try:
         params = {"month": month} if month else None
         if cancel is None:
-            resp = transport.send("GET", REPORTS_PATH, params=params)
+            resp = transport.send("GET", path, params=params)
         else:
-            resp = transport.send("GET", REPORTS_PATH, params=params, cancel=cancel)
+            resp = transport.send("GET", path, params=params, cancel=cancel)
         answer = protocol.decode(resp.content, gzipped=False)
         protocol.check_version(answer)
     except TransportCancelled:
@@ -176,26 +216,16 @@ def fetch_region(
     except ProtocolError as exc:
         if exc.code == "protocol_version":
             raise errors.ProtocolMismatch(
-                server=answer.get("v", "?"), client=protocol.PROTOCOL_VERSION
+                server=answer.get("v", "?") if isinstance(answer, dict) else "?",
+                client=protocol.PROTOCOL_VERSION,
             ) from None
         raise errors.ServerRefused(code="malformed_answer") from None
     finally:
         if own:
             transport.close()
-    reports = answer.get("reports")
-    if not isinstance(reports, list):
+    if not isinstance(answer, dict):
         raise errors.ServerRefused(code="malformed_answer")
-    houses = [
-        House(
-            h["code"],
-            h.get("name_kk") or h["code"],
-            h.get("name_ru") or h["code"],
-            h.get("region_code") or "",
-        )
-        for h in answer.get("houses") or []
-        if isinstance(h, dict) and h.get("code")
-    ]
-    return [_plain_row(r) for r in reports if isinstance(r, dict)], houses, answer.get("region") or None
+    return answer
 
 
 def _plain_row(row: dict) -> dict:
@@ -341,6 +371,149 @@ def export_in_worker(
         org=fetched.result.summary.org,
         delimiter=delimiter,
     )
+    if progress:
+        progress(1, 1)
+    return path
+
+
+# ---- the national roll-up ---------------------------------------------------------------------------------------
+@dataclass
+class NationalFetch:
+    """What a national coordinator token fetched for a month, summed by region and house."""
+
+    month: str
+    rows: list[dict]  # the submitted reports as fetched (every version)
+    houses: list[House]
+    regions: dict[str, dict]  # code → {"name_kk", "name_ru"}
+    result: NationalRollup
+    invalid: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return self.result.missing
+
+
+def fetch_national(
+    url: str,
+    token: str,
+    month: str | None = None,
+    *,
+    transport: HttpTransport | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[list[dict], list[House], dict[str, dict], list[str]]:
+    """Every region's submitted reports (of `month`, or every month), every registered house, the regions' names
+    and the houses the server left out as invalid. Only a national coordinator token is answered
+    (NotACoordinatorToken otherwise)."""
+    answer = _get(url, token, NATIONAL_PATH, month, transport=transport, cancel=cancel)
+    reports = answer.get("reports")
+    if not isinstance(reports, list):
+        raise errors.ServerRefused(code="malformed_answer")
+    names = {
+        r["code"]: {"name_kk": r.get("name_kk") or "", "name_ru": r.get("name_ru") or ""}
+        for r in answer.get("regions") or []
+        if isinstance(r, dict) and isinstance(r.get("code"), str)
+    }
+    invalid = [h for h in answer.get("invalid") or [] if isinstance(h, str)]
+    return [_plain_row(r) for r in reports if isinstance(r, dict)], _houses(answer), names, invalid
+
+
+def national_from_rows(
+    rows: list[dict],
+    month: str,
+    houses: Iterable[House],
+    names_of_regions: dict[str, dict],
+    invalid: Iterable[str] = (),
+) -> NationalFetch:
+    """The month's national roll-up of fetched rows; a payload that is not a plain summary of the house that sent
+    it is left out, and its house listed as invalid (as in region_rollup)."""
+    houses = list(houses)
+    rows = [r for r in rows if r.get("month") == month]
+    bad = {r["house_id"] for r in rows if payload_problem(r["payload"], house=r["house_id"], month=month)}
+    rows = [r for r in rows if r["house_id"] not in bad]
+    left_out = sorted(bad | set(invalid))
+    result = national_rollup(
+        rows,
+        month,
+        [dataclasses.asdict(h) for h in houses],
+        names_of_regions,
+        left_out,
+    )
+    return NationalFetch(month, rows, houses, names_of_regions, result, left_out)
+
+
+def fetch_national_rollup(
+    url: str,
+    token: str,
+    month: str,
+    houses: list[House],
+    names_of_regions: dict[str, dict] | None = None,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+) -> NationalFetch:
+    """For the task runner: fetch every region, then sum by region and house."""
+    if progress:
+        progress(0, 2)
+    rows, server_houses, server_regions, invalid = fetch_national(url, token, month, cancel=cancel)
+    if progress:
+        progress(1, 2)
+    known = {h.code: h for h in houses}
+    known.update({h.code: h for h in server_houses})
+    names = dict(names_of_regions or {})
+    names.update({code: n for code, n in server_regions.items() if n.get("name_kk") or n.get("name_ru")})
+    result = national_from_rows(rows, month, list(known.values()), names, invalid)
+    if progress:
+        progress(2, 2)
+    return result
+
+
+def fetch_any_rollup(
+    url: str,
+    token: str,
+    month: str,
+    region_code: str | None,
+    houses: list[House],
+    names_of_regions: dict[str, dict] | None = None,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    national_first: bool = False,
+) -> RegionRollup | NationalFetch:
+    """The roll-up the token may read: a region's for a regional coordinator token, every region's for a national
+    one. The scope the token had last time (`national_first`) is asked first; the other is asked only when the
+    server refuses the first one to this token."""
+
+    def national() -> NationalFetch:
+        return fetch_national_rollup(url, token, month, houses, names_of_regions, progress, cancel)
+
+    def regional() -> RegionRollup:
+        return fetch_region_rollup(url, token, month, region_code, houses, names_of_regions, progress, cancel)
+
+    if national_first:
+        try:
+            return national()
+        except (NotACoordinatorToken, errors.BadServerUrl):  # a regional token, or a server without it
+            return regional()
+    try:
+        return regional()
+    except NotACoordinatorToken:
+        return national()
+
+
+def export_national_in_worker(
+    fetched: NationalFetch,
+    fmt: str,
+    path: str,
+    lang: str,
+    delimiter: str = ",",
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+):
+    """Writes the national roll-up, with its region level, to a file (for the task runner)."""
+    from desktop.reports.export import export_national
+
+    if progress:
+        progress(0, 1)
+    export_national(fetched.result, fmt, path, lang, delimiter)
     if progress:
         progress(1, 1)
     return path

@@ -55,6 +55,52 @@ def export_report(
     cancel=None,
 ) -> Path:
     """Writes the file; raises ReportWriteError (a message for the user) if it cannot."""
+
+    def write(tmp: Path) -> None:
+        if fmt == "xlsx":
+            write_xlsx(summary, tmp, lang)
+        elif fmt == "pdf":
+            write_pdf(summary, tmp, lang)
+        elif fmt == "csv":
+            write_csv(summary, tmp, lang, delimiter)
+        elif fmt == "hxl":
+            write_hxl(summary, tmp, lang)
+        else:
+            raise ValueError(f"unknown report format {fmt!r}")
+
+    return _write_in_place(write, path, progress)
+
+
+def export_national(
+    national,
+    fmt: str,
+    path: str | os.PathLike,
+    lang: str = "kk",
+    delimiter: str = DEFAULT_DELIMITER,
+    progress=None,
+    cancel=None,
+) -> Path:
+    """The national roll-up (desktop.reports.national.NationalRollup) with its region level, in one of the four
+    formats; raises ReportWriteError (a message for the user) if it cannot be written."""
+    from desktop.reports import national_export as ne
+
+    def write(tmp: Path) -> None:
+        if fmt == "xlsx":
+            ne.write_national_xlsx(national, tmp, lang)
+        elif fmt == "pdf":
+            ne.write_national_pdf(national, tmp, lang)
+        elif fmt == "csv":
+            ne.write_national_csv(national, tmp, lang, delimiter)
+        elif fmt == "hxl":
+            ne.write_national_hxl(national, tmp, lang)
+        else:
+            raise ValueError(f"unknown report format {fmt!r}")
+
+    return _write_in_place(write, path, progress)
+
+
+def _write_in_place(write, path: str | os.PathLike, progress=None) -> Path:
+    """`write(tmp)` writes a temporary file beside `path`, which then replaces `path` in one move."""
     target = Path(path)
     folder = target.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK):
@@ -68,16 +114,7 @@ def export_report(
         raise ReportWriteError("folder", folder=str(folder)) from None
     tmp = Path(tmp_name)
     try:
-        if fmt == "xlsx":
-            write_xlsx(summary, tmp, lang)
-        elif fmt == "pdf":
-            write_pdf(summary, tmp, lang)
-        elif fmt == "csv":
-            write_csv(summary, tmp, lang, delimiter)
-        elif fmt == "hxl":
-            write_hxl(summary, tmp, lang)
-        else:
-            raise ValueError(f"unknown report format {fmt!r}")
+        write(tmp)
         if progress:
             progress(1, 2)
         try:

@@ -129,22 +129,24 @@ class _Report(FPDF):
         # With output="LINES" alone multi_cell returns the list of lines; fpdf2 annotates the union of every output.
         return cast(list[str], self.multi_cell(w, h, label, align=align, dry_run=True, output="LINES"))
 
-    def header_height(self, labels: list[str], widths: list[float]) -> float:
-        self.set_font(_FONT, "B", 7)
-        return 1.5 + 3.2 * max(len(self.dry_lines(w, 3.2, label)) for label, w in zip(labels, widths))
+    def header_height(self, labels: list[str], widths: list[float], size: float = 7) -> float:
+        self.set_font(_FONT, "B", size)
+        line = 3.2 * size / 7
+        return 1.5 + line * max(len(self.dry_lines(w, line, label)) for label, w in zip(labels, widths))
 
-    def header_row(self, labels: list[str], widths: list[float]) -> None:
-        height = self.header_height(labels, widths)
-        self.set_font(_FONT, "B", 7)
+    def header_row(self, labels: list[str], widths: list[float], size: float = 7) -> None:
+        height = self.header_height(labels, widths, size)
+        self.set_font(_FONT, "B", size)
         self.set_fill_color(*_BLUE)
         self.set_text_color(255, 255, 255)
         x, y = self.get_x(), self.get_y()
+        line = 3.2 * size / 7
         for label, width in zip(labels, widths):
             self.set_xy(x, y)
             self.rect(x, y, width, height, style="F")
-            lines = self.dry_lines(width, 3.2, label, align="C")
-            self.set_xy(x, y + (height - 3.2 * len(lines)) / 2)
-            self.multi_cell(width, 3.2, label, align="C")
+            lines = self.dry_lines(width, line, label, align="C")
+            self.set_xy(x, y + (height - line * len(lines)) / 2)
+            self.multi_cell(width, line, label, align="C")
             x += width
         self.set_xy(self.l_margin, y + height)
         self.set_text_color(0, 0, 0)

@@ -13,18 +13,19 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from desktop.reports.files import FORMATS, SUFFIXES
 from sync import protocol, sealed
 from sync.protocol import PROTOCOL_VERSION, ProtocolError
 from sync.server.files import apply_packet
+from sync.server.identity import NATIONAL_ROLE
 from sync.server.limits import ENROL_RATE, PACKET_RATE, Rate, RateLimiter
 from sync.server.store import AuthError, EnrolError, ServerStore, default_url
 
@@ -49,6 +50,7 @@ __all__ = ["app_from_env", "apply_packet", "create_app"]
 
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # ASCII digits only
 _MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -266,7 +268,96 @@ def create_app(
             },
         )
 
+    @app.get("/v1/reports/national")
+    def national(request: Request):
+        """A national coordinator's view: every region, its houses and their submitted summaries (aggregates)."""
+        who = store.authenticate(_bearer(request))
+        if who.role != NATIONAL_ROLE:
+            raise AuthError("forbidden", 403)
+        query = _query(NationalQuery, request)
+        reports, invalid = store.national_reports(who, query.month)
+        return {
+            "v": PROTOCOL_VERSION,
+            "scope": "national",
+            "regions": store.region_rows(),
+            "houses": store.house_rows(),
+            "reports": reports,
+            "invalid": invalid,
+        }
+
+    @app.get("/v1/reports/national/rollup")
+    def national_file(request: Request):
+        """The national roll-up of one month as a file, by region and house."""
+        who = store.authenticate(_bearer(request))
+        if who.role != NATIONAL_ROLE:
+            raise AuthError("forbidden", 403)
+        query = _query(NationalFileQuery, request)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"KZ_{query.month}_{query.lang}{SUFFIXES[query.format]}"
+            result = store.export_national_rollup(query.month, query.format, path, query.lang)
+            data = path.read_bytes()
+        return Response(
+            data,
+            media_type=_MEDIA[query.format],
+            headers={
+                "Content-Disposition": f'attachment; filename="{path.name}"',
+                "X-Dostyq-Houses-Missing": ",".join(result.missing),
+                "X-Dostyq-Houses-Invalid": ",".join(result.invalid),
+            },
+        )
+
     return app
+
+
+class NationalQuery(BaseModel):
+    """The query of GET /v1/reports/national: an optional month."""
+
+    model_config = ConfigDict(extra="forbid")
+    month: str | None = Field(default=None, pattern=MONTH_PATTERN)
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, month):
+        return _plausible_month(month)
+
+
+class NationalFileQuery(BaseModel):
+    """The query of GET /v1/reports/national/rollup."""
+
+    model_config = ConfigDict(extra="forbid")
+    month: str = Field(pattern=MONTH_PATTERN)
+    format: Literal["xlsx", "pdf", "csv", "hxl"] = "xlsx"
+    lang: Literal["kk", "ru", "both"] = "kk"
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, month):
+        return _plausible_month(month)
+
+
+def _plausible_month(month: str | None) -> str | None:
+    """A month the summaries can have (the roll-up reaches a year back from it)."""
+    if month is not None and not 2000 <= int(month[:4]) <= 2100:
+        raise ValueError("month: a year from 2000 to 2100")
+    return month
+
+
+Q = TypeVar("Q", bound=BaseModel)
+
+
+def _query(model: type[Q], request: Request) -> Q:
+    """The query string checked against `model` (after the token, so an unknown caller learns nothing): a
+    parameter given twice, unknown, missing or malformed is a 400 `malformed` naming it."""
+    params = request.query_params
+    repeated = sorted({k for k in params if len(params.getlist(k)) > 1})
+    if repeated:
+        raise ProtocolError("malformed", f"{repeated[0]}: given more than once")
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise ProtocolError("malformed", f"{where}: {first.get('msg', '')}") from None
 
 
 def _enrol(store: ServerStore, req: protocol.EnrolRequest) -> tuple[str, str, str, dict]:

@@ -8,9 +8,11 @@
     dostyq-server device list [HOUSE]
     dostyq-server device revoke TOKEN_ID
     dostyq-server coordinator add REGION [--label TEXT]
+    dostyq-server coordinator add --national [--label TEXT]
     dostyq-server packet apply FILE [--out ANSWER]
     dostyq-server enrol-file HOUSE [--hours H] [--url URL] [--out FILE]
     dostyq-server report --region KZ-71 --month 2026-10 [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
+    dostyq-server report --national [--month 2026-10] [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
     dostyq-server restored          (after restoring a backup)
     dostyq-server rows list [--house HOUSE] | rows show TABLE ROW_ID | rows tombstone TABLE ROW_ID
 
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from desktop import i18n
 from desktop.i18n import _
-from sync.server import files_cli, rows_cli
+from sync.server import files_cli, national_cli, rows_cli
 from sync.server.limits import ENROL_RATE, PACKET_RATE, Rate
 from sync.server.store import ServerStore, default_url
 
@@ -87,15 +89,24 @@ def main(argv: list[str] | None = None) -> int:
     revoke.add_argument("token_id")
 
     coord = sub.add_parser("coordinator").add_subparsers(dest="action", required=True)
-    cadd = coord.add_parser("add", help="a token for a regional coordinator (submitted summaries only)")
-    cadd.add_argument("region")
+    cadd = coord.add_parser(
+        "add", help="a token for a regional (REGION) or national (--national) coordinator (summaries only)"
+    )
+    cadd.add_argument("region", nargs="?")
+    cadd.add_argument(
+        "--national", action="store_true", help="every region's summaries, no region of its own"
+    )
     cadd.add_argument("--label", default="")
 
-    report = sub.add_parser("report", help="the regional roll-up of one month from the submitted summaries")
-    report.add_argument("--region", required=True)
-    report.add_argument("--month", required=True, help="YYYY-MM")
+    report = sub.add_parser(
+        "report", help="the regional (--region) or national (--national) roll-up of one month's summaries"
+    )
+    scope = report.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--region")
+    scope.add_argument("--national", action="store_true", help="every region, by region and house")
+    report.add_argument("--month", help="YYYY-MM (--national: the last full month by default)")
     report.add_argument("--format", default="xlsx", choices=("xlsx", "pdf", "csv", "hxl"))
-    report.add_argument("--lang", default="kk", choices=("kk", "ru"))
+    report.add_argument("--lang", default="kk", choices=("kk", "ru", "both"))
     report.add_argument("--out")
 
     sub.add_parser(
@@ -164,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             for d in store.list_devices(args.house):
                 state = _("revoked {at}").format(at=d["revoked_at"]) if d["revoked_at"] else _("active")
                 print(
-                    f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code']}\t{d['device_id'] or ''}\t"
+                    f"{d['id']}\t{d['role']}\t{d['house_id'] or d['region_code'] or ''}\t{d['device_id'] or ''}\t"
                     f"{d['label'] or ''}\t{_('last seen {at}').format(at=d['last_seen_at'] or _('never'))}\t{state}"
                 )
         elif args.cmd == "device" and args.action == "revoke":
@@ -172,7 +183,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(_("no active token {token_id}").format(token_id=args.token_id), file=sys.stderr)
                 return 1
             print(_("token {token_id} revoked").format(token_id=args.token_id))
+        elif args.cmd == "coordinator" and args.action == "add" and args.national:
+            if args.region:
+                parser.error("a national coordinator token has no region")
+            token, token_id = store.add_national_coordinator(args.label)
+            print(
+                _("national coordinator token {token_id}, every region (shown once, keep it safe):").format(
+                    token_id=token_id
+                )
+            )
+            print(token)
         elif args.cmd == "coordinator" and args.action == "add":
+            if not args.region:
+                parser.error("coordinator add: REGION or --national")
             token, token_id = store.add_coordinator(args.region, args.label)
             print(
                 _("coordinator token {token_id} for {region} (shown once, keep it safe):").format(
@@ -180,7 +203,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             print(token)
+        elif args.cmd == "report" and args.national:
+            return national_cli.report(store, args.month, args.format, args.lang, args.out)
         elif args.cmd == "report":
+            if not args.month:
+                parser.error("report --region: --month YYYY-MM")
             from desktop.reports.files import SUFFIXES
 
             out = Path(args.out or f"{args.region}_{args.month}_{args.lang}{SUFFIXES[args.format]}")

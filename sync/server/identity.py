@@ -1,7 +1,8 @@
 """Who may talk to the server: houses' devices enrolled by one-time codes, coordinators, their tokens.
 
 A token is shown once and stored only as its hash; a device token is bound to the house (and the PC's store device
-id) it was enrolled for, a coordinator token to a region.
+id) it was enrolled for, a coordinator token to a region, a national coordinator token to none (it reads every
+region's aggregates).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from sync.server.db import StoreBase, iso
 from sync.server.schema import devices, enrol_codes
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# The national coordinator's role: every region's aggregates, no region of its own, no house, no sync.
+NATIONAL_ROLE = "national"
 
 
 class AuthError(Exception):
@@ -104,6 +107,11 @@ class IdentityMixin(StoreBase):
             if not self._reference_row(conn, "regions", region_code):
                 raise ValueError(f"unknown region {region_code}")
             return self._new_token(conn, "coordinator", None, region_code, None, label)
+
+    def add_national_coordinator(self, label: str = "") -> tuple[str, str]:
+        """A token that reads every region's submitted summaries (aggregates only) and nothing else."""
+        with self._write() as conn:
+            return self._new_token(conn, NATIONAL_ROLE, None, None, None, label)
 
     def _new_token(
         self,

@@ -203,6 +203,7 @@ class Target:
     device_id: str
     coordinator: str
     keys: dict = field(default_factory=dict)  # the PC's sync-file key pair (private halves)
+    national: str = ""  # a national coordinator token
     server_box_key: str = ""
     counter: itertools.count = field(default_factory=itertools.count)
 
@@ -329,6 +330,27 @@ def report_probes(draw, target: Target) -> Probe:
     return Probe("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {}, params=params)
 
 
+@st.composite
+def national_probes(draw, target: Target) -> Probe:
+    """The national coordinator's endpoints: queries checked against their schema after the token."""
+    rnd = draw(st.randoms(use_true_random=True))
+    path = draw(st.sampled_from(["/v1/reports/national", "/v1/reports/national/rollup"]))
+    params = draw(
+        st.dictionaries(
+            st.sampled_from(["month", "format", "lang", "region", "x"]),
+            st.sampled_from(
+                ["2026-10", "2026-13", "0000-01", "9999-12", "", "csv", "hxl", "both", "kk", "../x"]
+            )
+            | st.text(max_size=12),
+            max_size=3,
+        )
+    )
+    if path.endswith("rollup") and params.get("format", "xlsx") == "xlsx":
+        params["format"] = "csv"  # the cheapest format keeps a real roll-up quick
+    token = rnd.choice([target.national, target.national, target.coordinator, target.token, "", "x"])
+    return Probe("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {}, params=params)
+
+
 def _b64(data: bytes) -> str:
     import base64
 
@@ -340,6 +362,7 @@ ENDPOINTS: dict[str, Callable[[Target], st.SearchStrategy[Probe]]] = {
     "enrol": enrol_probes,
     "packet": packet_probes,
     "reports": report_probes,
+    "national": national_probes,
 }
 
 
@@ -401,8 +424,19 @@ def make_target(url: str, store: ServerStore, house: str = "KZ-71-01") -> Target
     device_id = "fuzzpc"
     token, token_id, _ = store.enrol(store.new_enrol_code(house), device_id, "fuzz")
     coordinator, _ = store.add_coordinator(house.rsplit("-", 1)[0], "fuzz")
+    national, _ = store.add_national_coordinator("fuzz")
     keys = sealed.new_keys()
     public = sealed.public_keys(keys)
     store.set_device_keys(store.principal_by_id(token_id)[0], public["sign_key"], public["box_key"])
     server_box = store.file_public_keys()["box_key"]
-    return Target(url, store, token, token_id, device_id, coordinator, keys=keys, server_box_key=server_box)
+    return Target(
+        url,
+        store,
+        token,
+        token_id,
+        device_id,
+        coordinator,
+        keys=keys,
+        server_box_key=server_box,
+        national=national,
+    )

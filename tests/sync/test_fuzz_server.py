@@ -14,7 +14,7 @@ from tests.sync import fuzz_inputs
 from tests.sync.conftest import _reset_pg, start_server
 
 # Inputs per endpoint on SQLite; PostgreSQL gets half as many (the file stays under a minute on two cores).
-EXAMPLES = {"sync": 100, "enrol": 100, "packet": 100, "reports": 30}
+EXAMPLES = {"sync": 100, "enrol": 100, "packet": 100, "reports": 30, "national": 30}
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -1,5 +1,7 @@
-"""The regional coordinator's roll-up: fetch the submitted monthly summaries of the region's houses from the server,
-see which houses have not submitted, preview the sum, and export it in the four formats."""
+"""The coordinator's roll-up: fetch the submitted monthly summaries of the region's houses from the server, see which
+houses have not submitted, preview the sum, and export it in the four formats. With a national coordinator token
+the roll-up is every region's: a table of each region (its subtotal) above its houses and the national total, the
+national sum below it (or a region's or house's, picked in the table), and exports with the region level."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,9 +35,10 @@ from desktop.periods import parse_month
 from desktop.reports.files import DEFAULT_DELIMITER, FORMATS, default_file_name, record_export
 from desktop.reports.summary import recent_months
 from sync import coordinator
-from sync.coordinator import HouseStatus, LocalReference, RegionRollup
+from sync.coordinator import HouseStatus, LocalReference, NationalFetch, RegionRollup
 from ui.ops import BackgroundOp, ReadOp, WriteOp
 from ui.reports.figures_model import ui_lang
+from ui.reports.national_model import NationalModel
 from ui.reports.summary_view import SummaryView
 from ui.tasks import Task
 
@@ -43,6 +46,7 @@ _FILTERS = {"xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)"
 _FOLDER_KEY = "reports_folder"
 URL_KEY = "coordinator_server_url"
 TOKEN_KEY = "coordinator_token"
+SCOPE_KEY = "coordinator_scope"  # "national" once a national token has fetched: asked first next time
 _SUBMITTED, _MISSING = QColor("#2e7d32"), QColor("#b35c00")
 
 
@@ -109,10 +113,12 @@ def status_text(row: HouseStatus) -> str:
 
 
 class RollupPage(QWidget):
+    scope_changed = Signal()  # a fetch found the token regional or national (the tab's name follows)
+
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.fetched: RegionRollup | None = None
+        self.fetched: RegionRollup | NationalFetch | None = None
         self._fetch_task: Task | None = (
             None  # the task of the fetch under way (reading, then asking the server)
         )
@@ -198,7 +204,7 @@ class RollupPage(QWidget):
         outer.addWidget(self.message_label)
 
         # The houses above, the summary below at full width (its indicator names need the room).
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.houses_model = HousesModel(self)
         self.houses_table = QTableView(splitter)
         self.houses_table.setModel(self.houses_model)
@@ -209,8 +215,19 @@ class RollupPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.houses_table.verticalHeader().setDefaultSectionSize(22)
+        # With a national token: regions and houses with their figures; a click shows that line's sum below.
+        self.national_model = NationalModel(self)
+        self.national_table = QTableView(splitter)
+        self.national_table.setModel(self.national_model)
+        self.national_table.verticalHeader().setVisible(False)
+        self.national_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.national_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.national_table.verticalHeader().setDefaultSectionSize(22)
+        self.national_table.clicked.connect(self._on_national_table_clicked)
+        self.national_table.hide()
         self.view = SummaryView(splitter)
         splitter.addWidget(self.houses_table)
+        splitter.addWidget(self.national_table)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 4)
@@ -253,21 +270,52 @@ class RollupPage(QWidget):
         self.semicolon_check.setText(_("CSV with “;”"))
         self.semicolon_check.setToolTip(_("Excel on Kazakh and Russian Windows expects “;” between columns"))
         for fmt, button in self.export_buttons.items():
-            button.setToolTip(_("Save the regional roll-up as {format}").format(format=fmt.upper()))
+            if self.national:
+                button.setToolTip(_("Save the national roll-up as {format}").format(format=fmt.upper()))
+            else:
+                button.setToolTip(_("Save the regional roll-up as {format}").format(format=fmt.upper()))
         self.houses_model.retranslate()
+        self.national_model.retranslate()
+        if self.national:
+            # Figures as wide as their (wrapped) headings; names up to 360 px, the rest scrolls sideways.
+            self.national_table.resizeColumnsToContents()
+            self.national_table.setColumnWidth(0, min(self.national_table.columnWidth(0), 360))
         self.houses_table.resizeRowsToContents()
         self.view.retranslate_ui()
         self._show_region()
         self.message_label.setText(self._message[1]())
 
+    @property
+    def national(self) -> bool:
+        return isinstance(self.fetched, NationalFetch)
+
+    @property
+    def shows_national(self) -> bool:
+        """National once fetched with a national token; before any fetch, what the token was last time."""
+        if self.fetched is not None:
+            return self.national
+        return self.ctx.settings.extra.get(SCOPE_KEY) == "national"
+
     def _show_region(self) -> None:
+        fetched = self.fetched
+        if isinstance(fetched, NationalFetch):
+            result = fetched.result
+            self.region_label.setText(_("All regions of Kazakhstan"))
+            self.counts_label.setText(
+                _("{month}: {submitted} of {total} houses in {regions} regions submitted").format(
+                    month=format_month(parse_month(fetched.month)),
+                    submitted=len(result.total.submitted),
+                    total=result.lines[-1].expected,
+                    regions=len(result.regions),
+                )
+            )
+            return
         names = self._regions.get(self.region_code)
         if names:
             name = names["name_ru"] if ui_lang() == "ru" else names["name_kk"]
         else:
             name = self.region_code or _("the token's region")
         self.region_label.setText(_("Region: {region}").format(region=name))
-        fetched = self.fetched
         if fetched is None:
             self.counts_label.setText(_("Enter the server and the coordinator token, then fetch the month."))
             return
@@ -294,6 +342,7 @@ class RollupPage(QWidget):
 
     def fetch(self) -> None:
         url, token, month = self.url_edit.text().strip(), self.token_edit.text().strip(), self.month
+        national_first = self.ctx.settings.extra.get(SCOPE_KEY) == "national"
         self._fetch_job += 1
         job = self._fetch_job
         self._set_busy(True, cancellable=True)
@@ -312,8 +361,16 @@ class RollupPage(QWidget):
             self._fetch_task = (
                 BackgroundOp(
                     self.ctx,
-                    lambda progress, cancel: coordinator.fetch_region_rollup(
-                        server, token, month, region, reference.houses, names, progress, cancel
+                    lambda progress, cancel: coordinator.fetch_any_rollup(
+                        server,
+                        token,
+                        month,
+                        region,
+                        reference.houses,
+                        names,
+                        progress,
+                        cancel,
+                        national_first=national_first,
                     ),
                     parent=self,
                 )
@@ -339,10 +396,13 @@ class RollupPage(QWidget):
         self._finish()
         self._say("", lambda: _("Cancelled."))
 
-    def _on_fetch_done(self, job: int, fetched: RegionRollup) -> None:
+    def _on_fetch_done(self, job: int, fetched: RegionRollup | NationalFetch) -> None:
         if job != self._fetch_job:
             return
         self._fetch_task = None
+        if isinstance(fetched, NationalFetch):
+            self._on_national_fetched(fetched)
+            return
         assert fetched.result is not None  # region_rollup always sums what it fetched
         self.fetched = fetched
         self.region_code = fetched.region_code or self.region_code
@@ -351,7 +411,13 @@ class RollupPage(QWidget):
         extra[URL_KEY] = self.url_edit.text().strip()
         extra[TOKEN_KEY] = self.token_edit.text().strip()
         extra["coordinator_region"] = self.region_code
+        extra[SCOPE_KEY] = "region"
         self._save_settings()
+        if not self.houses_table.isVisibleTo(self):
+            self.national_table.hide()
+            self.national_model.set_rollup(None)
+            self.houses_table.show()
+            self.splitter.setSizes([130, 0, 520])
         self.houses_model.set_rows(fetched.houses)
         self.houses_table.resizeRowsToContents()
         self.view.set_summary(fetched.result.summary)
@@ -376,6 +442,50 @@ class RollupPage(QWidget):
         else:
             self._say("ok", lambda: _("Fetched. Every house of the region has submitted."))
         self._show_region()
+        self.retranslate_ui()
+        self.scope_changed.emit()
+
+    def _on_national_fetched(self, fetched: NationalFetch) -> None:
+        self.fetched = fetched
+        extra = self.ctx.settings.extra
+        extra[URL_KEY] = self.url_edit.text().strip()
+        extra[TOKEN_KEY] = self.token_edit.text().strip()
+        extra[SCOPE_KEY] = "national"
+        self._save_settings()
+        self.houses_table.hide()
+        self.houses_model.set_rows([])
+        self.national_model.set_rollup(fetched.result)
+        self.national_table.show()
+        self.splitter.setSizes([0, 300, 360])
+        self.view.set_summary(fetched.result.summary)
+        self._finish()
+        missing, invalid = len(fetched.missing), fetched.invalid
+        if missing or invalid:
+            self._say(
+                "warn",
+                lambda: (
+                    _("Fetched. Houses that have not submitted yet: {count} (see the table).").format(
+                        count=missing
+                    )
+                    + (
+                        " " + _("Left out, not a valid summary: {houses}").format(houses="; ".join(invalid))
+                        if invalid
+                        else ""
+                    )
+                ),
+            )
+        else:
+            self._say("ok", lambda: _("Fetched. Every house of every region has submitted."))
+        self.retranslate_ui()
+        self.scope_changed.emit()
+
+    def _on_national_table_clicked(self, index) -> None:
+        """Shows the sum of the clicked line (a house, a region or the country) below the table."""
+        if not index.isValid():
+            return
+        line = self.national_model.line(index.row())
+        if line.summary is not None:
+            self.view.set_summary(line.summary)
 
     def _on_fetch_failed(self, job: int, error: DostyqError) -> None:
         if job != self._fetch_job:
@@ -404,9 +514,8 @@ class RollupPage(QWidget):
         lang = self.lang_combo.currentData()
         folder = Path(self.ctx.settings.extra.get(_FOLDER_KEY) or Path.home())
         suggested = folder / default_file_name(self.fetched.result.summary, fmt, lang)
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the regional roll-up"), str(suggested), _FILTERS[fmt]
-        )
+        title = _("Save the national roll-up") if self.national else _("Save the regional roll-up")
+        path, _filter = QFileDialog.getSaveFileName(self, title, str(suggested), _FILTERS[fmt])
         if path:
             self.start_export(fmt, path)
 
@@ -422,11 +531,19 @@ class RollupPage(QWidget):
         self._say("", lambda: _("Saving {file}…").format(file=Path(path).name))
         self._export_job = (self.fetched.result.summary, fmt, lang)
         fetched = self.fetched
-        BackgroundOp(
-            self.ctx,
-            lambda progress: coordinator.export_in_worker(fetched, fmt, path, lang, delimiter, progress),
-            parent=self,
-        ).with_progress(N_("Saving the regional roll-up…")).progressed(self._on_progress).success(
+        if isinstance(fetched, NationalFetch):
+            national = fetched
+            work = lambda progress: coordinator.export_national_in_worker(
+                national, fmt, path, lang, delimiter, progress
+            )
+            what = N_("Saving the national roll-up…")
+        else:
+            regional = fetched
+            work = lambda progress: coordinator.export_in_worker(
+                regional, fmt, path, lang, delimiter, progress
+            )
+            what = N_("Saving the regional roll-up…")
+        BackgroundOp(self.ctx, work, parent=self).with_progress(what).progressed(self._on_progress).success(
             self._on_export_done
         ).failure(self._on_export_failed).run()
 

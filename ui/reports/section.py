@@ -23,15 +23,23 @@ class ReportsSection(Section):
         self.tabs.addTab(self.rollup, "")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.dashboard.report_requested.connect(self._on_dashboard_report_requested)
+        self.rollup.scope_changed.connect(self._on_rollup_scope_changed)
         layout.addWidget(self.tabs)
 
     def retranslate_ui(self) -> None:
         self.tabs.setTabText(0, _("This month"))
         self.tabs.setTabText(1, _("Monthly report"))
         self.dashboard.retranslate_ui()
-        self.tabs.setTabText(2, _("Regional roll-up"))
+        self._name_rollup_tab()
         self.report.retranslate_ui()
         self.rollup.retranslate_ui()
+
+    def _name_rollup_tab(self) -> None:
+        national = self.rollup.shows_national
+        self.tabs.setTabText(2, _("National roll-up") if national else _("Regional roll-up"))
+
+    def _on_rollup_scope_changed(self) -> None:
+        self._name_rollup_tab()
 
     def refresh(self) -> None:
         self._current_page().refresh()
