@@ -11,6 +11,12 @@ below the horizon has reached every device that could hold it; a device enrolled
 - applied ops that no stored field names any more, below a horizon at least SEEN_REQUESTS_DAYS old (purge_runs): by
   then every device holds their acks and no request file can still carry them.
 
+Each purged row leaves its id and the stamp and seq of its delete in purged_rows. A device that comes back from
+behind them (a PC restored from an old backup of its own sends a cursor below them) receives one `purged` change per
+such row and drops its copy; an op or re-sent row no newer than the delete (an outbox op of that backup, a re-send
+after a reset or an integrity repair) is acknowledged as a duplicate without being applied, and the PC is told the
+same. So a purged row never comes back, which is what its tombstone did.
+
 Revoked devices and coordinators do not hold the horizon. Rows of every house (house_id '') keep their tombstones.
 """
 
@@ -25,7 +31,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync.protocol import SyncRequest
+from desktop.hlc import Stamp
+from sync.protocol import DUPLICATE, SyncRequest
 from sync.server.db import iso
 from sync.server.exchange import SEEN_REQUESTS_DAYS, ExchangeMixin
 from sync.server.identity import Principal
@@ -37,12 +44,15 @@ from sync.server.schema import (
     devices,
     held_ops,
     purge_runs,
+    purged_rows,
     records,
 )
 
 log = logging.getLogger("dostyq.server.purge")
 
 CONFLICT_HOLD_DAYS = 30
+PURGED_KEEP_DAYS = 400  # a PC keeps a backup of each of the last 12 months
+PURGED = "purged"  # the `t` of a change telling a PC that a row it may hold was purged (sync/apply.py)
 _CHUNK = 500
 
 
@@ -60,12 +70,69 @@ class Purged:
 class HorizonMixin(ExchangeMixin):
     # ---- where each device stands ----------------------------------------------------------------------------
     def sync(self, who: Principal, req: SyncRequest) -> dict:
+        house = who.house_id if who.role == "device" else None
+        stale = self._stale_ops(house, req) if house and req.ops else {}
+        if stale:
+            req = req.model_copy(update={"ops": [op for op in req.ops if op.op_id not in stale]})
         answer = super().sync(who, req)
-        position = (
-            0 if answer.get("reset") else min(req.cursor, req.cursor if req.known is None else req.known)
-        )
+        reset = bool(answer.get("reset"))
+        position = 0 if reset else min(req.cursor, req.cursor if req.known is None else req.known)
         self._record_position(who.pk, answer.get("epoch") or req.epoch, position)
+        if house and (stale or (req.cursor > 0 and not reset and answer["cursor"] > req.cursor)):
+            answer["acks"].update({op_id: DUPLICATE for op_id in stale})
+            told = self._obituaries(house, None if reset else req.cursor, answer["cursor"], stale.values())
+            if told:
+                answer["changes"] = [*answer["changes"], *told]
         return answer
+
+    def _stale_ops(self, house: str, req: SyncRequest) -> dict[str, tuple[str, str]]:
+        """{op_id: (table, row id)} of the ops about a purged row that are no newer than its delete."""
+        ids = list({op.row_id for op in req.ops})
+        gone: dict[tuple[str, str], str] = {}
+        with self.engine.connect() as conn:
+            for part in _chunks(ids):
+                for table, row_id, hlc in conn.execute(
+                    sa.select(purged_rows.c.table_name, purged_rows.c.id, purged_rows.c.hlc).where(
+                        purged_rows.c.house_id == house, purged_rows.c.id.in_(part)
+                    )
+                ):
+                    gone[(table, row_id)] = hlc
+        out = {}
+        for op in req.ops:
+            deleted_at = gone.get((op.table, op.row_id))
+            if deleted_at is not None and _not_newer(op.hlc, deleted_at):
+                out[op.op_id] = (op.table, op.row_id)
+        return out
+
+    def _obituaries(
+        self, house: str, after: int | None, upto: int, named: Iterable[tuple[str, str]]
+    ) -> list[dict]:
+        """`purged` changes: the purged rows of seqs in (after, upto], and the ones named."""
+        wanted = set(named)
+        found: dict[tuple[str, str], dict] = {}
+        with self.engine.connect() as conn:
+            q = sa.select(purged_rows).where(purged_rows.c.house_id == house)
+            if after:
+                ranged = q.where(purged_rows.c.server_seq > after, purged_rows.c.server_seq <= upto)
+                for r in conn.execute(ranged).mappings():
+                    found[(r["table_name"], r["id"])] = dict(r)
+            for part in _chunks([row_id for _table, row_id in wanted]):
+                for r in conn.execute(q.where(purged_rows.c.id.in_(part))).mappings():
+                    if (r["table_name"], r["id"]) in wanted:
+                        found[(r["table_name"], r["id"])] = dict(r)
+        return [
+            {
+                "t": PURGED,
+                "id": r["id"],
+                "table": r["table_name"],
+                "house_id": house,
+                "seq": r["server_seq"],
+                "hlc": r["hlc"],
+                "deleted": 1,
+                "data": {},
+            }
+            for r in sorted(found.values(), key=lambda r: r["server_seq"])
+        ]
 
     def _record_position(self, token_id: str, epoch: str, position: int) -> None:
         """After the exchange, in a transaction of its own: a purge in between still sees the device's previous,
@@ -129,13 +196,28 @@ class HorizonMixin(ExchangeMixin):
             top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
             held_rows = _open_conflicts(conn, house, iso(now - CONFLICT_HOLD_DAYS * 86400))
             doomed: dict[str, list[str]] = {}
-            for table, row_id in conn.execute(
-                sa.select(records.c.table_name, records.c.id).where(
-                    records.c.house_id == house, records.c.deleted == 1, records.c.server_seq <= horizon
-                )
+            obituaries = []
+            for table, row_id, seq, hlc, field_hlc in conn.execute(
+                sa.select(
+                    records.c.table_name,
+                    records.c.id,
+                    records.c.server_seq,
+                    records.c.hlc,
+                    records.c.field_hlc,
+                ).where(records.c.house_id == house, records.c.deleted == 1, records.c.server_seq <= horizon)
             ):
                 if (table, row_id) not in held_rows:
                     doomed.setdefault(table, []).append(row_id)
+                    obituaries.append(
+                        {
+                            "table_name": table,
+                            "id": row_id,
+                            "house_id": house,
+                            "server_seq": seq,
+                            "hlc": json.loads(field_hlc or "{}").get("deleted") or hlc,
+                            "purged_at": now_iso,
+                        }
+                    )
             tombstones = sum(len(ids) for ids in doomed.values())
             conflicts = _conflicts_about(conn, house, doomed)
             conflicts = [c for c in conflicts if c not in set(doomed.get("conflicts", ()))]
@@ -144,6 +226,19 @@ class HorizonMixin(ExchangeMixin):
                     conn.execute(
                         records.delete().where(records.c.table_name == table, records.c.id.in_(part))
                     )
+                    conn.execute(
+                        purged_rows.delete().where(
+                            purged_rows.c.table_name == table, purged_rows.c.id.in_(part)
+                        )
+                    )
+            for i in range(0, len(obituaries), _CHUNK):
+                conn.execute(purged_rows.insert(), obituaries[i : i + _CHUNK])
+            conn.execute(
+                purged_rows.delete().where(
+                    purged_rows.c.house_id == house,
+                    purged_rows.c.purged_at < iso(now - PURGED_KEEP_DAYS * 86400),
+                )
+            )
             forgotten = self._forget_applied(conn, house, epoch, iso(now - SEEN_REQUESTS_DAYS * 86400))
             conn.execute(
                 purge_runs.delete().where(purge_runs.c.house_id == house, purge_runs.c.at == now_iso)
@@ -194,6 +289,14 @@ class HorizonMixin(ExchangeMixin):
         for part in _chunks(gone):
             conn.execute(applied_ops.delete().where(applied_ops.c.op_id.in_(part)))
         return len(gone)
+
+
+def _not_newer(stamp: str, than: str) -> bool:
+    try:
+        mine, theirs = Stamp.parse(stamp), Stamp.parse(than)
+    except ValueError:
+        return False
+    return (mine.ms, mine.counter) <= (theirs.ms, theirs.counter)
 
 
 def _open_conflicts(conn: Connection, house: str, since_iso: str) -> set[tuple[str, str]]:

@@ -153,5 +153,20 @@ purge_runs = sa.Table(
     sa.Column("applied_ops", sa.Integer, nullable=False),
 )
 
+# What a purge removed: a row's id and the stamp and seq of its delete, so a device behind the purge (a PC restored
+# from an old backup of its own) is told to drop the row, and an older write or re-sent copy of it never brings it
+# back. No values; kept PURGED_KEEP_DAYS (longer than a PC keeps its backups).
+purged_rows = sa.Table(
+    "purged_rows",
+    md,
+    sa.Column("table_name", sa.String(64), primary_key=True),
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("house_id", sa.String(80), nullable=False),
+    sa.Column("server_seq", sa.BigInteger, nullable=False),
+    sa.Column("hlc", sa.String(100), nullable=False),
+    sa.Column("purged_at", sa.String(40), nullable=False),
+    sa.Index("ix_purged_house_seq", "house_id", "server_seq"),
+)
+
 SERVER_SCHEMA = 1  # bump with a migration when these tables change
 CENTRAL = ""  # house_id of rows every device receives

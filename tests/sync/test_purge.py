@@ -4,10 +4,12 @@ ends with the same rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import sqlalchemy as sa
 
+from desktop import backup, backup_file
 from sync.server import cli
 from sync.server.horizon import PurgeTimer
 from sync.server.schema import applied_ops, device_cursors
@@ -207,3 +209,59 @@ def test_purge_command_and_the_serving_timer(make_client, server, capsys, monkey
         timer.stop.set()
         timer.thread.join(10)
     assert row not in _server_people(server)
+
+
+def test_a_pc_restored_from_an_old_backup_drops_the_purged_rows(make_client, server, tmp_path, monkeypatch):
+    monkeypatch.setattr(backup_file, "SCRYPT_N", 1 << 12)
+    a, ca = make_client(name="office")
+    b, cb = make_client(name="hall")
+    rows = [a.insert("people", {"surname": f"Көшірмеде {i}"}) for i in range(3)]
+    _sync_all(ca, cb)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    recovery = backup.set_up(a, str(usb), "құпия-сөз-2026", "құпия-сөз-2026")
+    edited = a.insert("people", {"surname": "Жіберілмеген"})  # in the backup's outbox
+    made = backup.make_backup(a.path, backup.settings(a), dt.datetime(2026, 11, 20, 18, 0))
+    _sync_all(ca, cb)
+    assert b.delete("people", rows[0]) and b.delete("people", edited)
+    _sync_all(cb, ca)
+    assert server.store.purge(HOUSE_A)[0].tombstones == 2
+
+    # The office PC comes back from its backup: those rows are live there and its cursor is before their deletes;
+    # its outbox still holds the insert of one of them.
+    backup.restore(a, made, recovery, dt.datetime(2026, 11, 21, 9, 0))
+    assert {rows[0], edited} <= set(_live(a)) and a.pending_count() == 1
+    ca.sync()
+    assert rows[0] not in _live(a) and edited not in _live(a)
+    assert a.pending_count() == 0
+    assert rows[0] not in _server_people(server) and edited not in _server_people(server)
+    _converged(server, (a, ca), (b, cb))
+
+
+def test_rows_re_sent_after_a_purge_do_not_come_back(make_client, server):
+    a, ca = make_client(name="office")
+    b, cb = make_client(name="hall")
+    rows = [a.insert("people", {"surname": f"Қайта {i}"}) for i in range(2)]
+    _sync_all(ca, cb)
+    # The hall PC lost its delete's sync state: as after an integrity repair, it re-sends every row it holds.
+    a.delete("people", rows[0])
+    _sync_all(ca, cb)
+    assert server.store.purge(HOUSE_A)[0].tombstones == 1
+    with b.transaction():  # a fault outside sync: the hall PC lost the delete
+        b.conn.execute("UPDATE people SET deleted = 0 WHERE id = ?", (rows[0],))
+    cb.force_check = True
+    assert cb.sync().repaired == [
+        "people"
+    ]  # it re-sends its rows; the purged one is refused and dropped here
+    _sync_all(cb, ca)
+    assert rows[0] not in _server_people(server)
+    assert rows[0] not in _live(b)
+    _converged(server, (a, ca), (b, cb))
+    # A write newer than the delete is a new life of the row: it is taken (as it would have been over a tombstone).
+    b.conn.execute("UPDATE people SET deleted = 0 WHERE id = ?", (rows[0],))
+    b.update("people", rows[0], {"surname": "Қайта 0, тірілді"})
+    cb.force_check = True
+    cb.sync()
+    _sync_all(cb, ca)
+    assert _server_people(server)[rows[0]]["deleted"] == 0
+    assert _live(a)[rows[0]] == "Қайта 0, тірілді"
