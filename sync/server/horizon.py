@@ -27,6 +27,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -68,6 +69,14 @@ class Purged:
 
 
 class HorizonMixin(ExchangeMixin):
+    # Positions wait in memory this long before they are written (a purge of this process writes them first): the
+    # stored one is then older, so lower, which only keeps more. It saves a commit per sync.
+    POSITION_FLUSH_S = 5.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._held_positions = _Positions()
+        super().__init__(*args, **kwargs)
+
     # ---- where each device stands ----------------------------------------------------------------------------
     def sync(self, who: Principal, req: SyncRequest) -> dict:
         house = who.house_id if who.role == "device" else None
@@ -77,13 +86,24 @@ class HorizonMixin(ExchangeMixin):
         answer = super().sync(who, req)
         reset = bool(answer.get("reset"))
         position = 0 if reset else min(req.cursor, req.cursor if req.known is None else req.known)
-        self._record_position(who.pk, answer.get("epoch") or req.epoch, position)
-        if house and (stale or (req.cursor > 0 and not reset and answer["cursor"] > req.cursor)):
+        # A cursor below the one this device sent before (first seen by this process, or moved back: restored from
+        # a backup of its own): purged rows of the seqs it now fetches are named to it.
+        before = self._positions().last_cursor.get(who.pk)
+        behind = (before is None or req.cursor < before) and not reset and 0 < req.cursor < answer["cursor"]
+        self._record_position(who.pk, answer.get("epoch") or req.epoch, position, req.cursor)
+        if house and (stale or behind):
             answer["acks"].update({op_id: DUPLICATE for op_id in stale})
-            told = self._obituaries(house, None if reset else req.cursor, answer["cursor"], stale.values())
+            told = self._obituaries(house, req.cursor if behind else None, answer["cursor"], stale.values())
             if told:
                 answer["changes"] = [*answer["changes"], *told]
         return answer
+
+    def _positions(self) -> _Positions:
+        return self._held_positions
+
+    def close(self) -> None:
+        self.flush_positions()
+        super().close()
 
     def _stale_ops(self, house: str, req: SyncRequest) -> dict[str, tuple[str, str]]:
         """{op_id: (table, row id)} of the ops about a purged row that are no newer than its delete."""
@@ -134,26 +154,46 @@ class HorizonMixin(ExchangeMixin):
             for r in sorted(found.values(), key=lambda r: r["server_seq"])
         ]
 
-    def _record_position(self, token_id: str, epoch: str, position: int) -> None:
-        """After the exchange, in a transaction of its own: a purge in between still sees the device's previous,
+    def _record_position(self, token_id: str, epoch: str, position: int, cursor: int) -> None:
+        """After the exchange, outside its transaction: a purge in between still sees the device's previous,
         lower position, which only keeps more."""
-        values = {"epoch": epoch, "cursor": position, "at": self.now_iso()}
+        held = self._positions()
+        now = self.wall()
+        with held.lock:
+            held.waiting[token_id] = {"epoch": epoch, "cursor": position, "at": iso(now)}
+            held.last_cursor[token_id] = cursor
+            due = now - held.flushed_at >= self.POSITION_FLUSH_S or now < held.flushed_at
+        if due:
+            self.flush_positions()
+
+    def flush_positions(self) -> None:
+        """Writes the positions waiting in memory."""
+        held = self._positions()
+        with held.lock:
+            waiting, held.waiting = held.waiting, {}
+            held.flushed_at = self.wall()
+        if not waiting:
+            return
         txn = self._write() if self.is_sqlite else self.engine.begin()
         with txn as conn:
-            done = conn.execute(
-                device_cursors.update().where(device_cursors.c.token_id == token_id).values(**values)
-            )
-            if done.rowcount == 0:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(device_cursors.insert().values(token_id=token_id, **values))
-                except sa.exc.IntegrityError:  # the same device's other request inserted it first
-                    conn.execute(
-                        device_cursors.update().where(device_cursors.c.token_id == token_id).values(**values)
-                    )
+            for token_id, values in sorted(waiting.items()):
+                done = conn.execute(
+                    device_cursors.update().where(device_cursors.c.token_id == token_id).values(**values)
+                )
+                if done.rowcount == 0:
+                    try:
+                        with conn.begin_nested():
+                            conn.execute(device_cursors.insert().values(token_id=token_id, **values))
+                    except sa.exc.IntegrityError:  # another server process inserted it first
+                        conn.execute(
+                            device_cursors.update()
+                            .where(device_cursors.c.token_id == token_id)
+                            .values(**values)
+                        )
 
     def horizon(self, house: str) -> tuple[int, str | None]:
         """(horizon, a token id holding it or None) of `house` now."""
+        self.flush_positions()
         with self.engine.connect() as conn:
             return self._horizon(conn, house, self._epoch(conn))
 
@@ -185,6 +225,7 @@ class HorizonMixin(ExchangeMixin):
 
     def purge(self, house: str | None = None) -> list[Purged]:
         """Purges one house, or every house, each in its own write transaction."""
+        self.flush_positions()
         return [self._purge_house(h) for h in ([house] if house is not None else self.purge_houses())]
 
     def _purge_house(self, house: str) -> Purged:
@@ -289,6 +330,16 @@ class HorizonMixin(ExchangeMixin):
         for part in _chunks(gone):
             conn.execute(applied_ops.delete().where(applied_ops.c.op_id.in_(part)))
         return len(gone)
+
+
+class _Positions:
+    """The positions of this process not yet written, and the cursor each device last sent here."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.waiting: dict[str, dict] = {}
+        self.last_cursor: dict[str, int] = {}
+        self.flushed_at = 0.0
 
 
 def _not_newer(stamp: str, than: str) -> bool:

@@ -150,6 +150,7 @@ def test_a_reset_device_counts_from_zero(make_client, server):
     a, ca = make_client(name="office")
     row = a.insert("people", {"surname": "Бір"})
     _sync_all(ca)
+    server.store.flush_positions()
     with server.store.engine.connect() as conn:
         (position,) = conn.execute(sa.select(device_cursors.c.cursor)).one()
     assert position > 0
