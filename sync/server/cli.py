@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             date_header=False,
             log_level="info",
         )
+        store.close()  # writes the devices' positions still held in memory
         return 0
 
     if args.cmd in ("backup", "restore"):

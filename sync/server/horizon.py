@@ -86,11 +86,12 @@ class HorizonMixin(ExchangeMixin):
         answer = super().sync(who, req)
         reset = bool(answer.get("reset"))
         position = 0 if reset else min(req.cursor, req.cursor if req.known is None else req.known)
-        # A cursor below the one this device sent before (first seen by this process, or moved back: restored from
-        # a backup of its own): purged rows of the seqs it now fetches are named to it.
-        before = self._positions().last_cursor.get(who.pk)
+        # A cursor below the highest this device sent before (or its first request to this process): it may have
+        # moved back (restored from a backup of its own), so the purged rows of the seqs it now fetches, page after
+        # page until it is past that cursor again, are named to it.
+        before = self._positions().high_cursor.get(who.pk)
         behind = (before is None or req.cursor < before) and not reset and 0 < req.cursor < answer["cursor"]
-        self._record_position(who.pk, answer.get("epoch") or req.epoch, position, req.cursor)
+        self._record_position(who.pk, answer.get("epoch") or req.epoch, position, 0 if reset else req.cursor)
         if house and (stale or behind):
             answer["acks"].update({op_id: DUPLICATE for op_id in stale})
             told = self._obituaries(house, req.cursor if behind else None, answer["cursor"], stale.values())
@@ -161,7 +162,7 @@ class HorizonMixin(ExchangeMixin):
         now = self.wall()
         with held.lock:
             held.waiting[token_id] = {"epoch": epoch, "cursor": position, "at": iso(now)}
-            held.last_cursor[token_id] = cursor
+            held.high_cursor[token_id] = max(cursor, held.high_cursor.get(token_id, 0)) if cursor else 0
             due = now - held.flushed_at >= self.POSITION_FLUSH_S or now < held.flushed_at
         if due:
             self.flush_positions()
@@ -333,12 +334,13 @@ class HorizonMixin(ExchangeMixin):
 
 
 class _Positions:
-    """The positions of this process not yet written, and the cursor each device last sent here."""
+    """The positions of this process not yet written, and the highest cursor each device sent here (0 after a
+    reset)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.waiting: dict[str, dict] = {}
-        self.last_cursor: dict[str, int] = {}
+        self.high_cursor: dict[str, int] = {}
         self.flushed_at = 0.0
 
 

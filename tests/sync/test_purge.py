@@ -5,11 +5,16 @@ ends with the same rows."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
 import time
 
 import sqlalchemy as sa
 
 from desktop import backup, backup_file
+from sync import protocol
 from sync.server import cli
 from sync.server.horizon import PurgeTimer
 from sync.server.schema import applied_ops, device_cursors
@@ -266,3 +271,57 @@ def test_rows_re_sent_after_a_purge_do_not_come_back(make_client, server):
     _sync_all(cb, ca)
     assert _server_people(server)[rows[0]]["deleted"] == 0
     assert _live(a)[rows[0]] == "Қайта 0, тірілді"
+
+
+def test_serve_purges_at_start(make_client, server):
+    a, ca = make_client(name="office")
+    row = a.insert("people", {"surname": "Сервер іске қосылғанда"})
+    _sync_all(ca)
+    a.delete("people", row)
+    _sync_all(ca)
+    server.store.flush_positions()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DOSTYQ_DATABASE_URL": server.store.url, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync.server.cli", "serve", "--port", str(port), "--purge-hours", "24"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while row in _server_people(server) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert row not in _server_people(server)  # a second server process on the same database purged it
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_a_restored_pc_catching_up_page_by_page_drops_every_purged_row(
+    make_client, server, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(backup_file, "SCRYPT_N", 1 << 12)
+    a, ca = make_client(name="office")
+    b, cb = make_client(name="hall")
+    rows = [a.insert("people", {"surname": f"Бет {i}"}) for i in range(2)]
+    _sync_all(ca, cb)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    recovery = backup.set_up(a, str(usb), "құпия-сөз-2026", "құпия-сөз-2026")
+    made = backup.make_backup(a.path, backup.settings(a), dt.datetime(2026, 11, 20, 18, 0))
+    b.delete("people", rows[0])
+    for i in range(150):
+        b.insert("people", {"surname": f"Толтырма {i}", "notes": "ұзын жазба " * 20})
+    b.delete("people", rows[1])  # far beyond the first page the restored PC fetches
+    _sync_all(cb, ca)
+    assert server.store.purge(HOUSE_A)[0].tombstones == 2
+
+    backup.restore(a, made, recovery, dt.datetime(2026, 11, 21, 9, 0))
+    ca.set_state("page_bytes", protocol.MIN_PAGE_BYTES)
+    result = ca.sync()
+    assert result.received > 150  # several pages
+    assert rows[0] not in _live(a) and rows[1] not in _live(a)
+    _converged(server, (a, ca), (b, cb))
