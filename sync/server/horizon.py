@@ -1,7 +1,8 @@
 """Tombstones purged below the house's horizon: the lowest position of its enrolled, not revoked devices.
 
 Every sync records where its device stands (device_cursors): the cursor it sent, or the lower `known` seq its pending
-ops were written against, or 0 when its cursor was reset. A device with no position in this history epoch (enrolled
+ops were written against, or 0 when its cursor was reset (held in memory up to POSITION_FLUSH_S, so the stored one
+is older and lower). A device with no position in this history epoch (enrolled
 but never synced, or not synced since `dostyq-server restored`) counts as 0 and holds everything. A deleted row at or
 below the horizon has reached every device that could hold it; a device enrolled later starts from the live rows
 (cursor 0) and never needed it. So `purge` deletes such tombstones, with what is left of them:
