@@ -18,6 +18,7 @@ APP_PACKAGES=(python3 python3-venv python3-pip ca-certificates
   libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 fonts-dejavu-core
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-render0
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
+# postgresql brings postgresql-client (pg_dump, pg_restore: the server backup tests use the cluster's own).
 TEST_PACKAGES=(postgresql poppler-utils binutils faketime)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -95,6 +96,8 @@ case "${1:-run}" in
   server)
     shift || true
     apt_install python3 python3-venv ca-certificates libglib2.0-0
+    # On PostgreSQL, `dostyq-server backup` and `restore` run pg_dump and pg_restore.
+    case "${DOSTYQ_DATABASE_URL:-}" in postgresql*) apt_install postgresql-client ;; esac
     setup_python
     exec "$VENV/bin/dostyq-server" "$@"
     ;;

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop import erasure, people_merge, schema
+from desktop.hlc import Stamp
 from desktop.store import Store
 from sync import conflicts, merge, op_schema, quarantine
 from sync.protocol import REJECTED, field_maps, writer_of
@@ -108,6 +109,8 @@ def apply_changes(
                 store.conn.execute("DELETE FROM conflicts WHERE id = ?", (change["id"],))
             else:
                 new_conflicts += _apply_conflict(store, change["data"])
+        elif table == PURGED:
+            _apply_purged(store, change)
         # Anything else comes from a newer server; an older PC ignores it rather than failing the sync.
         if on_row is not None:
             on_row()
@@ -123,6 +126,39 @@ def apply_changes(
         # Rows written on a PC that had not seen a merge of two people move to the survivor (DESIGN.md §4).
         people_merge.follow_merges(store)
     return new_conflicts
+
+
+PURGED = "purged"  # sync/server/horizon.py
+
+
+def _apply_purged(store: Store, change: dict) -> None:
+    """The server purged a row every PC had seen deleted, and this PC came back from behind its delete (restored
+    from an old backup): its copy becomes a tombstone too, unless it holds a write newer than the delete."""
+    table, row_id, stamp = change.get("table"), change.get("id"), change.get("hlc")
+    if not isinstance(row_id, str) or not isinstance(stamp, str):
+        return
+    if table == "conflicts":
+        store.conn.execute("DELETE FROM conflicts WHERE id = ?", (row_id,))
+        return
+    if table not in schema.SYNCED_TABLES:
+        return
+    row = store.conn.execute(
+        f'SELECT deleted, hlc, field_hlc FROM "{table}" WHERE id = ?', (row_id,)
+    ).fetchone()
+    if row is None or row["deleted"]:
+        return
+    try:
+        deleted_at, mine = Stamp.parse(stamp), Stamp.parse(row["hlc"] or stamp)
+    except ValueError:
+        return
+    if (mine.ms, mine.counter) > (deleted_at.ms, deleted_at.counter):
+        return
+    field_hlc = json.loads(row["field_hlc"] or "{}")
+    field_hlc["deleted"] = stamp
+    store.conn.execute(
+        f'UPDATE "{table}" SET deleted = 1, hlc = ?, field_hlc = ? WHERE id = ?',
+        (stamp, json.dumps(field_hlc, sort_keys=True), row_id),
+    )
 
 
 def unstorable(change: dict, house: str | None) -> str | None:

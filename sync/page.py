@@ -83,7 +83,9 @@ def compare_digest(store: Store, server: dict[str, str], result: SyncResult, che
     result.checked = True
     put_state(store, "last_check_at", check_at)
     local = local_digest(store)
-    differing = sorted(t for t in set(local) | set(server) if local.get(t) != server.get(t))
+    # A table with no live row counts as absent on both sides (the server may have purged its tombstones).
+    empty = protocol.table_digest([])
+    differing = sorted(t for t in set(local) | set(server) if local.get(t, empty) != server.get(t, empty))
     if differing:
         result.repaired = differing
         store.audit("sync_integrity_repair", details={"tables": differing, "server": server, "local": local})

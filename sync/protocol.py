@@ -388,9 +388,11 @@ def field_maps(change: dict) -> tuple[dict[str, str], dict[str, int]]:
 
 
 def table_digest(rows) -> str:
-    """Count and hash of a table's rows, from (id, hlc, deleted) tuples in any order; computed the same way on
-    the server and on a PC, so equal digests mean equal rows."""
-    lines = sorted(f"{row_id}\t{hlc}\t{int(deleted or 0)}\n" for row_id, hlc, deleted in rows)
+    """Count and hash of a table's live rows, from (id, hlc, deleted) tuples in any order; computed the same way on
+    the server and on a PC, so equal digests mean equal rows. Tombstones are left out: the server purges them once
+    every PC has seen them (sync/server/horizon.py) while the PCs keep theirs, and a row live on one side only
+    still shows."""
+    lines = sorted(f"{row_id}\t{hlc}\t0\n" for row_id, hlc, deleted in rows if not deleted)
     digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:16]
     return f"{len(lines)}:{digest}"
 

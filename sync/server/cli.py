@@ -15,6 +15,9 @@
     dostyq-server report --national [--month 2026-10] [--format xlsx|pdf|csv|hxl] [--lang kk|ru] [--out FILE]
     dostyq-server restored          (after restoring a backup)
     dostyq-server rows list [--house HOUSE] | rows show TABLE ROW_ID | rows tombstone TABLE ROW_ID
+    dostyq-server purge [--house HOUSE]       (serve also purges at start and every --purge-hours)
+    dostyq-server backup FOLDER [--keep 14]
+    dostyq-server restore FILE                (into an empty database; then every PC re-sends what it lacks)
 
 The database is DOSTYQ_DATABASE_URL (e.g. postgresql+psycopg://user:pass@host/db) or, by default, SQLite in the
 data folder (--data, DOSTYQ_DATA_DIR, or ./data).
@@ -29,16 +32,20 @@ from pathlib import Path
 
 from desktop import i18n
 from desktop.i18n import _
-from sync.server import files_cli, national_cli, rows_cli
+from sync.server import files_cli, national_cli, rows_cli, upkeep_cli
+from sync.server.backups import BackupError
 from sync.server.limits import ENROL_RATE, PACKET_RATE, Rate
 from sync.server.store import ServerStore, default_url
 
 
-def _store(args) -> ServerStore:
-    url = os.environ.get("DOSTYQ_DATABASE_URL") or default_url(
+def _url(args) -> str:
+    return os.environ.get("DOSTYQ_DATABASE_URL") or default_url(
         args.data or os.environ.get("DOSTYQ_DATA_DIR") or Path.cwd() / "data"
     )
-    return ServerStore(url)
+
+
+def _store(args) -> ServerStore:
+    return ServerStore(_url(args))
 
 
 def _rate(per_minute: float, burst: int) -> Rate | None:
@@ -55,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--data", dest="data_serve")
+    serve.add_argument(
+        "--purge-hours",
+        type=float,
+        default=24,
+        help="purge tombstones at start and then every this many hours (0: never; see `purge`)",
+    )
     limits = (
         ("enrol", ENROL_RATE, "enrolment attempts"),
         ("packet", PACKET_RATE, "sync files posted"),
@@ -114,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     rows_cli.add_parser(sub)
+    upkeep_cli.add_parsers(sub)
 
     packet = sub.add_parser("packet").add_subparsers(dest="action", required=True)
     papply = packet.add_parser("apply", help="apply a sync file from a house and write the answer file")
@@ -145,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         packet_rate = _rate(args.packet_per_minute, args.packet_burst)
         store = _store(args)
         print(f"Dostyq server on http://{args.host}:{args.port} ({store.dialect})", flush=True)
+        if args.purge_hours > 0:
+            from sync.server.horizon import PurgeTimer
+
+            PurgeTimer(store, args.purge_hours).start()
         uvicorn.run(
             create_app(store, enrol_rate=enrol_rate, packet_rate=packet_rate),
             host=args.host,
@@ -153,8 +171,17 @@ def main(argv: list[str] | None = None) -> int:
             date_header=False,
             log_level="info",
         )
+        store.close()  # writes the devices' positions still held in memory
         return 0
 
+    if args.cmd in ("backup", "restore"):
+        # No store is opened first: it would make the tables in a database a restore must find empty.
+        try:
+            run = upkeep_cli.backup if args.cmd == "backup" else upkeep_cli.restore
+            return run(_url(args), args)
+        except BackupError as exc:
+            print(_("error: {detail}").format(detail=exc), file=sys.stderr)
+            return 2
     store = _store(args)
     try:
         if args.cmd == "house" and args.action == "add":
@@ -234,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.cmd == "rows":
             return rows_cli.run(store, args)
+        elif args.cmd == "purge":
+            return upkeep_cli.purge(store, args)
         elif args.cmd == "packet" and args.action == "apply":
             return files_cli.apply_file(store, args.file, args.out)
         elif args.cmd == "enrol-file":

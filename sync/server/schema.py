@@ -128,5 +128,45 @@ held_ops = sa.Table(
     sa.Index("ix_held_row", "house_id", "table_name", "row_id"),
 )
 
+# Where each device of a house stands in the history: the cursor (or, when it is behind it, the `known` seq its
+# pending ops were written against) it last sent, in the epoch it sent it in. A house's purge horizon is the lowest
+# of its enrolled, not revoked devices' (sync/server/horizon.py); a device with no row of this epoch counts as 0.
+device_cursors = sa.Table(
+    "device_cursors",
+    md,
+    sa.Column("token_id", sa.String(40), primary_key=True),
+    sa.Column("epoch", sa.String(40), nullable=False),
+    sa.Column("cursor", sa.BigInteger, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+# One line per purge of a house: its horizon then. Applied ops are forgotten only below a horizon at least
+# SEEN_REQUESTS_DAYS old, so a request file (at most 28 days old) can never carry an op the server no longer knows.
+purge_runs = sa.Table(
+    "purge_runs",
+    md,
+    sa.Column("house_id", sa.String(80), primary_key=True),
+    sa.Column("at", sa.String(40), primary_key=True),
+    sa.Column("epoch", sa.String(40), nullable=False),
+    sa.Column("horizon", sa.BigInteger, nullable=False),
+    sa.Column("tombstones", sa.Integer, nullable=False),
+    sa.Column("applied_ops", sa.Integer, nullable=False),
+)
+
+# What a purge removed: a row's id and the stamp and seq of its delete, so a device behind the purge (a PC restored
+# from an old backup of its own) is told to drop the row, and an older write or re-sent copy of it never brings it
+# back. No values; kept PURGED_KEEP_DAYS (longer than a PC keeps its backups).
+purged_rows = sa.Table(
+    "purged_rows",
+    md,
+    sa.Column("table_name", sa.String(64), primary_key=True),
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("house_id", sa.String(80), nullable=False),
+    sa.Column("server_seq", sa.BigInteger, nullable=False),
+    sa.Column("hlc", sa.String(100), nullable=False),
+    sa.Column("purged_at", sa.String(40), nullable=False),
+    sa.Index("ix_purged_house_seq", "house_id", "server_seq"),
+)
+
 SERVER_SCHEMA = 1  # bump with a migration when these tables change
 CENTRAL = ""  # house_id of rows every device receives

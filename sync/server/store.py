@@ -9,6 +9,7 @@
 - exchange.py   one sync request: ops checked (sync.op_schema), deduplicated, clamped and merged, the changes
                 page, the history epoch
 - replay.py     a row re-sent whole by a PC, and the conflicts stored for review
+- horizon.py    where each device stands, the house's purge horizon, and the purge of tombstones below it
 - held.py       updates of a row the server does not have yet, held until its insert arrives
 - bad_rows.py   the administrator's list, view and tombstone of rows the PCs cannot store
 - reference.py  reference lists, houses and central catalogue rows (house_id '', every device receives them)
@@ -26,6 +27,7 @@ from sync.server.bad_rows import BadRowsMixin, UnknownRow
 from sync.server.db import StoreBase, default_url
 from sync.server.exchange import SEEN_REQUESTS_DAYS, ExchangeMixin, Replayed, wire_row
 from sync.server.files import FilesMixin
+from sync.server.horizon import HorizonMixin, Purged
 from sync.server.identity import (
     CODE_ALPHABET,
     AuthError,
@@ -59,6 +61,7 @@ __all__ = [
     "AuthError",
     "EnrolError",
     "Principal",
+    "Purged",
     "Replayed",
     "ServerStore",
     "UnknownRow",
@@ -78,7 +81,14 @@ __all__ = [
 
 
 class ServerStore(
-    ExchangeMixin, FilesMixin, BadRowsMixin, IdentityMixin, ReferenceMixin, RegionsMixin, StoreBase
+    HorizonMixin,
+    ExchangeMixin,
+    FilesMixin,
+    BadRowsMixin,
+    IdentityMixin,
+    ReferenceMixin,
+    RegionsMixin,
+    StoreBase,
 ):
     def __init__(self, url: str, *, wall: Callable[[], float] = clock.wall, seed: bool = True):
         super().__init__(url, wall=wall)
