@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from desktop import schema
+from desktop import schema, schema_indexes
 from desktop.periods import shift_month
-from desktop.reports import summary
+from desktop.reports import summary_figures as summary
 from desktop.reports.summary import build_summary
 from desktop.store import Store
 from tests.unit.reports import fixture_month
@@ -36,8 +36,8 @@ def test_a_database_of_the_seventh_schema_gets_the_summary_indexes(tmp_path, clo
     fresh = Store(tmp_path / "fresh.sqlite")
     try:
         assert old.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION == 8
-        assert set(schema._SUMMARY_INDEXES) <= _indexes(old)
-        assert set(schema._SUMMARY_INDEXES) <= _indexes(fresh)
+        assert set(schema_indexes.SUMMARY_INDEXES) <= _indexes(old)
+        assert set(schema_indexes.SUMMARY_INDEXES) <= _indexes(fresh)
         fixture_month.build(old)
         fixture_month.build(fresh)
         assert _figures(old) == _figures(fresh)
