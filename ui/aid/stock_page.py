@@ -26,6 +26,7 @@ from desktop.i18n import N_, _
 from ui.aid.common import NEGATIVE, NEGATIVE_ROW, Names, point_pairs, qty
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.export_button import ExportButton
+from ui.widgets.fit import keep_wrapped_lines
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.inputs import fill_combo
 from ui.widgets.lazy_table import Column, LazyTableModel, enable_sorting
@@ -158,6 +159,7 @@ class StockPage(QWidget):
             "background: #fdecea; color: #8e1b10; padding: 8px; border: 1px solid #e6b0aa;font-weight: bold;"
         )
         layout.addWidget(self.warning)
+        self.warning_height = keep_wrapped_lines(self.warning)
         self.names = Names("item_groups")
         self.model = LazyTableModel(
             [
@@ -242,6 +244,7 @@ class StockPage(QWidget):
             ).format(items=listed)
         )
         self.warning.show()
+        self.warning_height.update()
 
     def _on_stock_take_button_clicked(self) -> None:
         index = self.view.currentIndex()

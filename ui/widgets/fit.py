@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHeaderView,
+    QLabel,
     QMainWindow,
     QScrollArea,
     QStyle,
@@ -215,3 +216,31 @@ def scroll_body(dialog: QWidget, layout: QBoxLayout) -> QScrollArea:
     area.setWidget(body)
     layout.addWidget(area, 1)
     return area
+
+
+class WrapHeight(QObject):
+    """Keeps a word-wrapped label at least as tall as its text needs at its current width, so a layout short of
+    room squeezes the widgets that scroll (a table) rather than cutting the label's lines."""
+
+    def __init__(self, label: QLabel):
+        super().__init__(label)
+        self.label = label
+        label.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LanguageChange):
+            self.update()
+        return False
+
+    def update(self) -> None:
+        label = self.label
+        need = label.heightForWidth(label.width()) if label.text() else 0
+        if need > 0 and label.minimumHeight() != need:
+            label.setMinimumHeight(need)
+
+
+def keep_wrapped_lines(label: QLabel) -> WrapHeight:
+    """`label` (word-wrapped) keeps room for all of its lines; call `update()` on what this returns after a
+    `setText` (a resize or show measures it again anyway)."""
+    label.setWordWrap(True)
+    return WrapHeight(label)
