@@ -84,6 +84,7 @@ class ReceiptText:
     recipient: str
     items: list[tuple[str, str, str]] = field(default_factory=list)  # (name, quantity, unit)
     giver: str = ""
+    receiver: str = ""  # the recipient's name beside their signature (empty for anonymous aid)
 
 
 def receipt_text(store: Store, aid_id: str, lang: str) -> ReceiptText:
@@ -113,6 +114,7 @@ def receipt_text(store: Store, aid_id: str, lang: str) -> ReceiptText:
             (aid_id,),
         )
     ]
+    recipient, receiver = _recipient_lines(store, entry["recipient_id"], words)
     point = entry["point_name"] or ""
     if entry["point_address"]:
         point += f", {entry['point_address']}"
@@ -129,13 +131,15 @@ def receipt_text(store: Store, aid_id: str, lang: str) -> ReceiptText:
         else "",
         point=point,
         programme=programme,
-        recipient=_recipient_line(store, entry["recipient_id"], words),
+        recipient=recipient,
         items=items,
         giver=entry["given_by"] or "",
+        receiver=receiver,
     )
 
 
-def _recipient_line(store: Store, recipient_id: str | None, words: dict[str, str]) -> str:
+def _recipient_lines(store: Store, recipient_id: str | None, words: dict[str, str]) -> tuple[str, str]:
+    """The recipient as the receipt names them, and the name beside their signature."""
     person = (
         store.one(
             "SELECT p.surname, p.name, p.patronymic, p.birth_date, p.iin FROM recipients r "
@@ -146,7 +150,7 @@ def _recipient_line(store: Store, recipient_id: str | None, words: dict[str, str
         else None
     )
     if person is None:  # anonymous aid, or a recipient whose personal record was erased
-        return words["anonymous"]
+        return words["anonymous"], ""
     actor = actor_of(store)
     seen = mask_person(actor, dict(person))
     parts = [people.full_name(seen)]
@@ -156,7 +160,7 @@ def _recipient_line(store: Store, recipient_id: str | None, words: dict[str, str
         )
     if seen.get("iin"):
         parts.append(f"{words['iin']} {seen['iin']}")
-    return ", ".join(parts)
+    return ", ".join(parts), parts[0]
 
 
 def check_language(language: str) -> None:
@@ -248,7 +252,7 @@ def _render_column(pdf: FPDF, words: ReceiptText, x: float, width: float, *, com
                 row.cell(value)
     pdf.l_margin = left_margin
     pdf.ln(14 * scale)
-    for role, name in ((labels["giver"], words.giver), (labels["receiver"], "")):
+    for role, name in ((labels["giver"], words.giver), (labels["receiver"], words.receiver)):
         pdf.set_x(x)
         pdf.set_font("DejaVu", "", 10.5 * scale)
         line = f"{role}: ______________________   {name}".rstrip()

@@ -300,6 +300,8 @@ def test_receipt_in_kazakh_and_russian(store, given, tmp_path):
     ):
         assert words in kk, words
     assert "Қасымов Қайрат" in kk and iin in kk and "Әсел" in kk
+    receiver = next(line for line in kk.splitlines() if "Алған:" in line)
+    assert "Қасымов Қайрат" in receiver  # the name beside the receiver's signature
     ru = _pdf_text(render_receipt(store, saved.id, tmp_path / "ru.pdf", language="ru"))
     for words in ("АКТ ВЫДАЧИ", "Мука", "Одеяло", "Выдал", "Получил", "Получатель"):
         assert words in ru, words
@@ -322,6 +324,7 @@ def test_receipt_of_anonymous_aid_and_of_a_reversal(store, point, given, tmp_pat
     )
     entry = give(store, point, anon, [("item-flour", 1)])
     assert "аноним" in _pdf_text(render_receipt(store, entry.id, tmp_path / "a.pdf", language="ru"))
+    assert receipt_text(store, entry.id, "kk").receiver == ""
     correction = aid.reverse_aid(store, saved.id, "wrong recipient chosen", today=TODAY)
     text = receipt_text(store, correction.id, "ru")
     assert saved.number in text.reversal and text.items[0][1] == "-12,5"

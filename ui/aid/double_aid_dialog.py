@@ -87,8 +87,9 @@ class DoubleAidDialog(QDialog):
         self.reason_edit.textChanged.connect(self._on_reason_edit_text_changed)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.resize(720, 400)
         self.retranslate_ui()
+        # With the earlier aid's table it needs room; without it, only what its texts take.
+        self.resize(720, 400 if self.breaches else max(220, self.sizeHint().height()))
         self.reason_edit.setFocus()
 
     @property

@@ -529,6 +529,7 @@ class RegisterAidPage(QWidget):
             aid_programme=entry.programme,
         )
         self.ctx.settings.save()
+        self.errors.clear()  # what the override answered is no longer marked
         self.lines.clear()
         self.set_recipient(None)
         self.last_saved = (result.id, result.number)
