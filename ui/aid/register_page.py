@@ -12,7 +12,7 @@ selected in the latest entries, where a reversal reads as one ("Reversal of No. 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -521,22 +521,23 @@ class RegisterAidPage(QWidget):
         self._saving = False
 
     def _on_saved(self, entry: AidEntry, result) -> None:
+        # "Saved" first, and the form ready for the next person; the section reads the latest entries again once
+        # this callback is done (AidSection._on_data_changed), and this PC's choices are written after that.
         self.save_button.setEnabled(True)
         self._saving = False
-        self.ctx.settings.extra.update(
-            aid_given_by=self.given_by_edit.text().strip(),
-            aid_point=entry.aid_point_id,
-            aid_programme=entry.programme,
-        )
-        self.ctx.settings.save()
         self.errors.clear()  # what the override answered is no longer marked
         self.lines.clear()
         self.set_recipient(None)
         self.last_saved = (result.id, result.number)
         self.print_button.setEnabled(True)
         self._set_status(("saved", {"number": result.number, "negative": result.negative_items}))
-        self.recent_model.reload()
         self.search.edit.setFocus()
+        self.ctx.settings.extra.update(
+            aid_given_by=self.given_by_edit.text().strip(),
+            aid_point=entry.aid_point_id,
+            aid_programme=entry.programme,
+        )
+        QTimer.singleShot(0, self, self.ctx.settings.save)
         self.saved.emit(result.id)
 
     # ---- the status line -----------------------------------------------------------------------------------------
@@ -616,5 +617,4 @@ class RegisterAidPage(QWidget):
         self._set_status(("error", {"error": error}))
 
     def _on_reversed(self, result) -> None:
-        self._set_status(("reversed", {"number": result.number}))
-        self.recent_model.reload()
+        self._set_status(("reversed", {"number": result.number}))  # the section reads the list again
