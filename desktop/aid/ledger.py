@@ -333,7 +333,10 @@ def _reverse(
                 "reason": reason,
             },
         )
-        lines = store.rows(f"SELECT * FROM {lines_table} WHERE {link} = ? AND deleted = 0", (entry_id,))
+        # In the original's order (its receipt and the reversal's list the items alike).
+        lines = store.rows(
+            f"SELECT * FROM {lines_table} WHERE {link} = ? AND deleted = 0 ORDER BY rowid", (entry_id,)
+        )
         for line in lines:
             values = {k: line[k] for k in schema.SYNCED_TABLES[lines_table].fields}
             values.update({link: new_id, "quantity": -line["quantity"]})
