@@ -119,7 +119,7 @@ def main() -> None:
                 "Әсел",
             )
             t = time.perf_counter()
-            aid.save_aid(store, entry, override_reason="bench", today=TODAY)
+            aid.save_aid(store, entry, override_reason="bench: stock as the ledgers have it", today=TODAY)
             saves.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             rows = aid.stock_on_hand(store, all_items=True)

@@ -35,6 +35,7 @@ ROLE_LABELS = {
 PERMISSIONS: dict[str, str] = {
     "kiosk": N_("use the volunteer check-in kiosk"),
     "aid.give": N_("register aid given"),
+    "aid.override": N_("give aid despite a warning (an override with a reason)"),
     "recipients.find": N_("find a recipient"),
     "people.view": N_("see people's IIN, phone and address"),
     "records.read": N_("open the house's records"),
@@ -54,6 +55,7 @@ PERMISSIONS: dict[str, str] = {
 _STAFF = {
     "kiosk",
     "aid.give",
+    "aid.override",
     "recipients.find",
     "people.view",
     "records.read",

@@ -6,7 +6,8 @@ Donations, aid given and stock adjustments are ledgers: an entry and all its lin
 negated quantities, so every sum over a ledger is simply a sum.
 
 One module per job: `catalogue` (aid points, items, programmes and their rules), `ledger` (aid given, entry lines,
-receipt numbers, reversals), `guard` (the double-aid guard) with the pure arithmetic in `rules`, `donations`,
+receipt numbers, reversals), `guard` (the double-aid guard) with the pure arithmetic in `rules`, `eligibility` (the ages a programme
+serves), `override` (what an entry needs an override for, and its reason), `receipt` (the printed act), `donations`,
 `stock` (stock on hand, stock-takes) and `recipients` (recipients, households, consent, search, the card). The
 names below are the package's interface: `from desktop import aid; aid.save_aid(...)`.
 """
@@ -40,6 +41,7 @@ from desktop.aid.donations import (
     reverse_donation,
     save_donation,
 )
+from desktop.aid.eligibility import PROGRAMME_AGES, Ineligible, age_range, check_age
 from desktop.aid.guard import DoubleAidError, check_double_aid
 from desktop.aid.ledger import (
     AidEntry,
@@ -51,6 +53,7 @@ from desktop.aid.ledger import (
     reverse_aid,
     save_aid,
 )
+from desktop.aid.override import REASON_MIN_CHARS, OverrideNeeded, Shortage, check_reason
 from desktop.aid.recipients import (
     AGE_BAND_LABELS,
     CONSENT_FORM_VERSION,
@@ -86,6 +89,8 @@ __all__ = [
     "DONOR_KINDS",
     "DONOR_KIND_LABELS",
     "ELDERLY_AGE",
+    "PROGRAMME_AGES",
+    "REASON_MIN_CHARS",
     "RECIPIENT_PERSON_FIELDS",
     "SEX_LABELS",
     "AidEntry",
@@ -93,14 +98,20 @@ __all__ = [
     "DonationEntry",
     "DoubleAidError",
     "EarlierAid",
+    "Ineligible",
     "Line",
+    "OverrideNeeded",
     "RecipientInput",
     "Rule",
     "SaveResult",
+    "Shortage",
     "StockRow",
     "age_band",
+    "age_range",
     "category_names",
+    "check_age",
     "check_double_aid",
+    "check_reason",
     "consent_status",
     "count_aid",
     "count_donations",

@@ -8,25 +8,18 @@ import datetime as dt
 from desktop import bilingual
 from desktop.aid import rules as aid_rules
 from desktop.aid.catalogue import programme_rules
+from desktop.aid.override import OverrideNeeded
 from desktop.aid.rules import Breach, EarlierAid
-from desktop.errors import ValidationError
-from desktop.i18n import N_
 from desktop.roles import requires
 from desktop.store import Store
 
 
-class DoubleAidError(ValidationError):
-    """The entry breaks a programme rule and no override reason was given. `breaches` lists the earlier aid."""
+class DoubleAidError(OverrideNeeded):
+    """The entry breaks a programme rule (and needs nothing else) and no override reason was given. `breaches` lists
+    the earlier aid; its one message names `override_reason`."""
 
-    def __init__(self, breaches: list[Breach]):
-        self.breaches = breaches
-        super().__init__(
-            "override_reason",
-            N_(
-                "This recipient already received this programme's aid in the period. To give it again, enter the "
-                "reason for the override."
-            ),
-        )
+    def __init__(self, breaches: list[Breach], *, recipient: str = "", programme_name: str = ""):
+        super().__init__(breaches=breaches, recipient=recipient, programme_name=programme_name)
 
 
 def _effective_history(store: Store, column: str, key: str, programme: str) -> list[EarlierAid]:

@@ -246,12 +246,25 @@ def record_stock_take(
         )
 
 
-def _negative_after(store: Store, point_id: str, item_ids: Iterable[str]) -> list[tuple[str, float]]:
+def _on_hand(store: Store, point_id: str, item_ids: Iterable[str]) -> dict[str, float]:
+    """On hand of these items at one point, seeing the caller's uncommitted writes (no permission check: for the
+    core's own checks inside an operation that made it)."""
+    sums = _ledger_sums(store)
+    result = {}
+    for item_id in item_ids:
+        s = sums.get((point_id or "", item_id))
+        result[item_id] = s["donated"] - s["given"] + s["adjusted"] if s else 0.0
+    return result
+
+
+def _negative_after(store: Store, point_id: str, item_ids: Iterable[str]) -> list[tuple[dict, float]]:
+    """(item row, on hand) of each of these items whose stock at the point is below zero."""
     sums = _ledger_sums(store)
     negative = []
     for item_id in dict.fromkeys(item_ids):
         s = sums.get((point_id or "", item_id))
         on_hand = s["donated"] - s["given"] + s["adjusted"] if s else 0.0
         if on_hand < -1e-9:
-            negative.append((item_label(store.get("aid_items", item_id) or {}), on_hand))
+            row = store.get("aid_items", item_id) or {}
+            negative.append(({"name_kk": row.get("name_kk"), "name_ru": row.get("name_ru")}, on_hand))
     return negative

@@ -393,6 +393,7 @@ class Probe:
         from ui.aid.donation_dialog import DonationDialog
         from ui.aid.double_aid_dialog import DoubleAidDialog
         from ui.aid.reason_dialog import ReasonDialog
+        from ui.aid.receipt_dialog import ReceiptDialog
         from ui.aid.recipient_dialog import RecipientDialog
         from ui.aid.stock_page import StockTakeDialog
         from ui.dialogs.first_run_dialog import FirstRunDialog
@@ -443,7 +444,20 @@ class Probe:
             rule=rule, window=(dt.date(2026, 9, 1), dt.date(2027, 8, 31)), earlier=(earlier,)
         )
         from desktop import people
+        from desktop.aid import OverrideNeeded, Shortage
+        from desktop.aid.eligibility import Ineligible
 
+        double_aid = OverrideNeeded(
+            breaches=[breach], recipient="Асқаров Нұрлан", programme_name="Мектепке жол"
+        )
+        everything = OverrideNeeded(
+            breaches=[breach],
+            shortages=[Shortage(1, "item-backpack", "Мектеп сөмкесі", 1000, -100)],
+            ineligible=Ineligible("mektepke_zhol", 6, 18, age=20),
+            recipient="Асқаров Нұрлан",
+            programme_name="Мектепке жол",
+        )
+        aid_id = first("aid_given")
         duplicate = people.find_duplicates(store, people.form_values(people_rows[0]))
         catalogue = window.page("aid").findChild(
             importlib.import_module("ui.aid.catalogue_page").CataloguePage
@@ -481,8 +495,10 @@ class Probe:
             ],
             "DonationDialog": [("donation new", lambda: DonationDialog(ctx, window))],
             "DoubleAidDialog": [
-                ("double aid", lambda: DoubleAidDialog([breach], "Асқаров Нұрлан", "Мектепке жол", window))
+                ("double aid", lambda: DoubleAidDialog(double_aid, window)),
+                ("override of everything", lambda: DoubleAidDialog(everything, window, allowed=False)),
             ],
+            "ReceiptDialog": [("receipt", lambda: ReceiptDialog(ctx, aid_id, "A-0001", window))],
             "ReasonDialog": [("reason", lambda: ReasonDialog("Title", "Why?", window))],
             "StockTakeDialog": [("stock take", lambda: StockTakeDialog(ctx, parent=window))],
             "RecordDialog": [

@@ -203,7 +203,11 @@ def test_bad_quantity_is_shown_beside_the_lines(ctx, seeded, qtbot, quantity):
 
 def test_stock_page_shows_negative_stock(ctx, seeded, qtbot):
     point, recipient = seeded
-    aid.save_aid(ctx.store, aid.AidEntry(clock.today(), point, "other", recipient, [Line("item-flour", 130)]))
+    aid.save_aid(
+        ctx.store,
+        aid.AidEntry(clock.today(), point, "other", recipient, [Line("item-flour", 130)]),
+        override_reason="the truck came before its papers",
+    )
     widget = section(ctx, qtbot)
     widget.show_page("stock")
     page = widget.stock_page
@@ -371,3 +375,225 @@ def test_lists_fetch_their_pages_by_read_ops(ctx, qtbot):
     model.sort(0, Qt.SortOrder.DescendingOrder)  # sorting reads the rest first
     qtbot.waitUntil(lambda: model.rowCount() == 450, timeout=20000)
     assert model.row(0) == {"n": 449} and not model.canFetchMore()
+
+
+# ---- the status line ----------------------------------------------------------------------------------------------
+def saved_number(ctx) -> str:
+    return ctx.store.scalar("SELECT number FROM aid_given ORDER BY rowid DESC LIMIT 1")
+
+
+def test_saved_line_goes_when_the_next_entry_starts(ctx, seeded, qtbot):
+    _point, recipient = seeded
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
+    register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
+    qtbot.waitUntil(lambda: saved_number(ctx) in page.status_label.text(), timeout=20000)
+    type_text(page.search.edit, "қ")  # the next person's name
+    qtbot.keyClick(page.search.edit, Qt.Key.Key_Backspace)
+    assert page.status_label.text() == ""
+    # Also when the next entry starts from the items, or from the recipients page.
+    for start in (
+        lambda: page.lines.add_line("item-flour", 1),
+        lambda: widget_of(page)._on_give_aid_requested(recipient),
+    ):
+        page._set_status(("saved", {"number": "X-1", "negative": []}))
+        start()
+        qtbot.waitUntil(lambda: page.status_label.text() == "", timeout=20000)
+
+
+def widget_of(page):
+    from ui.aid.section import AidSection
+
+    parent = page.parent()
+    while not isinstance(parent, AidSection):
+        parent = parent.parent()
+    return parent
+
+
+def test_saved_line_follows_a_language_switch(ctx, seeded, qtbot):
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
+    register_by_keyboard(qtbot, page, quantity="150")  # more than the 100 kg in stock: asks, then warns
+    qtbot.waitUntil(
+        lambda: page.double_aid_dialog is not None and page.double_aid_dialog.isVisible(), timeout=20000
+    )
+    type_text(page.double_aid_dialog.reason_edit, "Донорлар қабы ертең келеді")
+    qtbot.keyClick(page.double_aid_dialog.reason_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
+    number = saved_number(ctx)
+    qtbot.waitUntil(lambda: number in page.status_label.text(), timeout=20000)
+    kk = page.status_label.text()
+    assert "Сақталды" in kk and "Ұн" in kk and "-50" in kk.replace("\u2212", "-")
+    apply_language("ru")
+    QApplication.processEvents()
+    ru = page.status_label.text()
+    assert number in ru and "Сохранено" in ru and "Мука" in ru and "Сақталды" not in ru
+    apply_language("kk")
+    QApplication.processEvents()
+    assert page.status_label.text() == kk
+
+
+def test_cancelled_override_leaves_no_saved_line(ctx, seeded, qtbot):
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("qamqor"))
+    register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(
+        lambda: saved_number(ctx) and saved_number(ctx) in page.status_label.text(), timeout=20000
+    )
+    qtbot.waitUntil(lambda: page.save_button.isEnabled(), timeout=20000)
+    register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(
+        lambda: page.double_aid_dialog is not None and page.double_aid_dialog.isVisible(), timeout=20000
+    )
+    page._set_status(("saved", {"number": saved_number(ctx), "negative": []}))  # as if it had stayed
+    page.double_aid_dialog.reject()
+    assert page.status_label.text() == ""
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 1
+
+
+# ---- stock and the override -------------------------------------------------------------------------------------
+def test_more_than_in_stock_is_asked_before_anything_is_written(ctx, seeded, qtbot):
+    page = section(ctx, qtbot).register_page
+    changed: list[str] = []
+    ctx.data_changed.connect(changed.append)
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
+    register_by_keyboard(qtbot, page, quantity="1000")
+    qtbot.waitUntil(
+        lambda: page.double_aid_dialog is not None and page.double_aid_dialog.isVisible(), timeout=20000
+    )
+    dialog = page.double_aid_dialog
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 0 and changed == []
+    # Beside the line: the quantity of row 1 is marked, the message names the line and the stock.
+    assert "border" in page.lines.table.styleSheet()
+    shown = page.error_label.text().replace("\u00a0", "").replace(" ", "")
+    assert "1" in shown and "1000" in shown and "100" in shown
+    assert dialog.problems.isVisible() and not dialog.table.isVisible()
+    type_text(dialog.reason_edit, "x")
+    assert not dialog.give_button.isEnabled()  # a one-character reason is refused
+    type_text(dialog.reason_edit, "ертеңгі жеткізілім")
+    assert dialog.give_button.isEnabled()
+    qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
+    assert ctx.store.scalar("SELECT override_reason FROM aid_given") == "xертеңгі жеткізілім"
+    qtbot.waitUntil(lambda: not page.error_label.isVisible(), timeout=20000)
+    assert "border" not in page.lines.table.styleSheet()
+    qtbot.waitUntil(
+        lambda: "-900" in page.status_label.text().replace("\u2212", "-").replace("\u00a0", ""), timeout=20000
+    )
+
+
+def test_a_volunteer_is_told_to_ask_staff(ctx, seeded, qtbot):
+    widget = section(ctx, qtbot)
+    ctx.actor = roles.actor_for("acc-v", "Ерікті", roles.VOLUNTEER)
+    widget.apply_actor(ctx.actor)
+    page = widget.register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
+    register_by_keyboard(qtbot, page, quantity="101")
+    qtbot.waitUntil(
+        lambda: page.double_aid_dialog is not None and page.double_aid_dialog.isVisible(), timeout=20000
+    )
+    dialog = page.double_aid_dialog
+    assert dialog.denied.isVisible() and not dialog.reason_edit.isEnabled()
+    dialog.reason_edit.setText("директор рұқсат берді")
+    assert not dialog.give_button.isEnabled()
+    dialog.reject()
+    ctx.runner.wait_idle()
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 0
+
+
+def test_road_to_school_for_an_adult_asks_for_an_override(ctx, seeded, qtbot):
+    point, _recipient = seeded
+    store = ctx.store
+    aid.save_donation(store, DonationEntry(clock.today(), point, "anonymous", [Line("item-backpack", 5)]))
+    adult = aid.save_recipient(
+        store,
+        RecipientInput(
+            consent=True,
+            form_version="2026-1",
+            consent_on="2026-01-10",
+            surname="Омаров",
+            name="Ерлан",
+            birth_date="2006-03-01",
+        ),
+    )
+    page = section(ctx, qtbot).register_page
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("mektepke_zhol"))
+    page.set_recipient(adult)
+    qtbot.waitUntil(lambda: "6–18" in page.rule_label.text(), timeout=20000)
+    page.lines.add_line("item-backpack", 1)
+    qtbot.waitUntil(lambda: len(page.lines.lines) == 1, timeout=20000)
+    page.save()
+    qtbot.waitUntil(
+        lambda: page.double_aid_dialog is not None and page.double_aid_dialog.isVisible(), timeout=20000
+    )
+    dialog = page.double_aid_dialog
+    assert "6–18" in dialog.problems.text() and "20" in dialog.problems.text()
+    assert "border" in page.programme_combo.styleSheet() or "6–18" in page.error_label.text()
+    assert ctx.store.scalar("SELECT count(*) FROM aid_given") == 0
+    dialog.reason_edit.setText("оқуын жалғастырып жүр, колледж")
+    dialog.give_button.click()
+    qtbot.waitUntil(lambda: ctx.store.scalar("SELECT count(*) FROM aid_given") == 1, timeout=20000)
+
+
+# ---- reversals in the latest entries ---------------------------------------------------------------------------
+def test_reversal_reads_distinctly_in_latest_entries(ctx, seeded, qtbot):
+    from PySide6.QtGui import QColor
+
+    point, recipient = seeded
+    saved = aid.save_aid(
+        ctx.store, aid.AidEntry(clock.today(), point, "other", recipient, [Line("item-flour", 5)])
+    )
+    correction = aid.reverse_aid(ctx.store, saved.id, "басқа адамға жазылды")
+    page = section(ctx, qtbot).register_page
+    model = page.recent_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=20000)
+    rows = {model.row(n)["id"]: n for n in range(2)}
+    texts = lambda n: [model.data(model.index(n, c)) for c in range(model.columnCount())]
+    reversal, original = texts(rows[correction.id]), texts(rows[saved.id])
+    assert any(saved.number in t and correction.number in t for t in reversal)  # "… — reversal of No. …"
+    assert any(t.endswith("× -5") for t in reversal) and any(t.endswith("× 5") for t in original)
+    assert any(correction.number in t for t in original[2:])  # "Reversed by No. …"
+    colour = model.data(model.index(rows[correction.id], 0), Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(colour, QColor) and colour.red() > colour.green()
+    assert model.data(model.index(rows[correction.id], 0), Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(model.index(rows[saved.id], 0), Qt.ItemDataRole.FontRole).strikeOut()
+    apply_language("ru")
+    QApplication.processEvents()
+    assert any(
+        "сторно" in (model.data(model.index(rows[correction.id], c)) or "").lower()
+        for c in range(model.columnCount())
+    )
+
+
+# ---- the receipt --------------------------------------------------------------------------------------------------
+def test_print_receipt_after_a_save_and_for_a_selected_entry(ctx, seeded, qtbot, tmp_path):
+    import subprocess
+
+    from ui.aid.receipt_dialog import ReceiptDialog
+
+    ReceiptDialog.open_after_save = False
+    page = section(ctx, qtbot).register_page
+    assert not page.print_button.isEnabled() and not page.print_selected_button.isEnabled()
+    page.programme_combo.setCurrentIndex(page.programme_combo.findData("other"))
+    register_by_keyboard(qtbot, page)
+    qtbot.waitUntil(lambda: page.print_button.isEnabled(), timeout=20000)
+    number = saved_number(ctx)
+    page.print_button.click()
+    dialog = page.receipt_dialog
+    assert dialog.isVisible() and number in dialog.title.text()
+    dialog.language.setCurrentIndex(dialog.language.findData("both"))
+    path = tmp_path / "receipt.pdf"
+    dialog.choose_path = lambda: str(path)
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: dialog.saved_path == path, timeout=20000)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert number in text and "БЕРУ АКТІСІ" in text and "АКТ ВЫДАЧИ" in text and "Қасымов Қайрат" in text
+    dialog.close()
+    # A selected entry of the list.
+    qtbot.waitUntil(lambda: page.recent_model.rowCount() == 1, timeout=20000)
+    page.recent_view.setCurrentIndex(page.recent_model.index(0, 0))
+    assert page.print_selected_button.isEnabled()
+    page.print_selected_button.click()
+    assert page.receipt_dialog is not dialog and number in page.receipt_dialog.title.text()
+    page.receipt_dialog.close()

@@ -38,6 +38,9 @@ def test_the_roles_hold_what_the_house_agreed():
     assert volunteer == {"kiosk", "aid.give", "recipients.find"}
     staff = roles.ROLE_PERMISSIONS[roles.STAFF]
     assert {"records.write", "exports"} <= staff and not staff & {"accounts", "server", "backups", "settings"}
+    # An override of an aid warning (double aid, short stock, the programme's ages) is the staff's, never a
+    # volunteer's.
+    assert "aid.override" in staff and "aid.override" not in volunteer
     coordinator = roles.ROLE_PERMISSIONS[roles.COORDINATOR]
     assert {"reports", "reports.submit", "rollup"} <= coordinator and "accounts" not in coordinator
     assert roles.ROLE_PERMISSIONS[roles.ADMIN] == set(roles.PERMISSIONS)

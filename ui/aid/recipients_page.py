@@ -27,7 +27,7 @@ from desktop.i18n import N_, _
 from ui.aid.common import Names, short_date
 from ui.aid.reason_dialog import ReasonDialog
 from ui.aid.recipient_dialog import RecipientDialog
-from ui.aid.register_page import AID_NAMES, aid_columns
+from ui.aid.register_page import AID_NAMES, aid_columns, entry_background, entry_colour, entry_font
 from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp, WriteOp
 from ui.widgets.empty_state import EmptyState
@@ -93,7 +93,13 @@ class RecipientCard(QWidget):
         layout.addWidget(self.history_title)
         names = Names(*AID_NAMES)
         self.history_model = LazyTableModel(
-            aid_columns(names, with_recipient=False), ctx, parent=self, names=names
+            aid_columns(names, with_recipient=False),
+            ctx,
+            parent=self,
+            names=names,
+            colour=entry_colour,
+            background=entry_background,
+            font=entry_font,
         )
         self.history_view = QTableView(self)
         self.history_view.setModel(self.history_model)

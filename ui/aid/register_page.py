@@ -2,12 +2,18 @@
 
 Keyboard path: type a name → Enter takes the first match → Enter on the programme → type an item → Enter →
 quantity → Enter adds the line → Enter in the empty item field saves (Ctrl+Enter saves from anywhere).
+
+Enter goes straight to the core's save: it finds what needs an override (aid already given in the period, more
+than the point has in stock, a recipient outside the programme's ages) before writing anything, and its refusal
+is shown beside the line or field it names while the override question opens. "Saved: receipt No. …" stays until
+the next entry is started and follows a language switch; "Print receipt…" prints the entry just saved, or the one
+selected in the latest entries, where a reversal reads as one ("Reversal of No. …", negative quantities, in red).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,13 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import aid, clock
-from desktop.aid import AidEntry, DoubleAidError
+from desktop.aid import AidEntry, OverrideNeeded
 from desktop.errors import DostyqError
 from desktop.i18n import N_, _
 from ui.aid.common import Names, point_pairs, programme_pairs, qty, short_date
 from ui.aid.double_aid_dialog import DoubleAidDialog
 from ui.aid.lines_editor import LinesEditor
 from ui.aid.reason_dialog import ReasonDialog
+from ui.aid.receipt_dialog import ReceiptDialog
 from ui.aid.recipient_dialog import RecipientDialog
 from ui.aid.recipient_search import PersonSearch
 from ui.ops import ReadOp, WriteOp
@@ -46,12 +53,16 @@ AID_TABLES = ("aid_given", "aid_lines")
 
 AID_NAMES = ("programmes", "recipient_categories")
 
+REVERSAL_COLOUR = QColor("#b03a2e")
+REVERSAL_ROW = QColor("#fbeeee")
+REVERSED_COLOUR = QColor("#8a8a8a")
+
 
 def aid_columns(names: Names, *, with_recipient: bool = True) -> list[Column]:
     """The columns of a list of aid entries; `names` (of AID_NAMES) are read by the list's model."""
     columns = [
         Column(N_("Date"), lambda r: short_date(r["given_on"]), sort=lambda r: r["given_on"]),
-        Column(N_("Receipt No."), lambda r: r["number"]),
+        Column(N_("Receipt No."), receipt_cell),
     ]
     if with_recipient:
         columns.append(
@@ -76,10 +87,44 @@ def aid_columns(names: Names, *, with_recipient: bool = True) -> list[Column]:
     return columns
 
 
+def receipt_cell(row: dict) -> str:
+    """The receipt number; a reversal names the receipt it corrects, so it never reads as aid given again."""
+    if row.get("reverses_id"):
+        return _("{number} — reversal of No. {original}").format(
+            number=row["number"] or "", original=row.get("reverses_number") or "?"
+        )
+    return row["number"] or ""
+
+
+def entry_colour(row: dict, _column: int) -> QColor | None:
+    """A reversal in red, an entry that was reversed in grey (neither is aid given twice)."""
+    if row.get("reverses_id"):
+        return REVERSAL_COLOUR
+    if row.get("reversed"):
+        return REVERSED_COLOUR
+    return None
+
+
+def entry_background(row: dict) -> QColor | None:
+    return REVERSAL_ROW if row.get("reverses_id") else None
+
+
+def entry_font(row: dict) -> QFont | None:
+    if row.get("reversed"):
+        font = QFont()
+        font.setStrikeOut(True)
+        return font
+    return None
+
+
 def entry_note(row: dict) -> str:
     if row.get("reverses_id"):
-        return _("Correction: {reason}").format(reason=row.get("reason") or "")
+        return _("Reversal of No. {original}: {reason}").format(
+            original=row.get("reverses_number") or "?", reason=row.get("reason") or ""
+        )
     if row.get("reversed"):
+        if row.get("reversed_by_number"):
+            return _("Reversed by No. {number}").format(number=row["reversed_by_number"])
         return _("Reversed")
     if row.get("override_reason"):
         return _("Override: {reason}").format(reason=row["override_reason"])
@@ -97,7 +142,11 @@ class RegisterAidPage(QWidget):
         self.double_aid_dialog: DoubleAidDialog | None = None
         self.recipient_dialog: RecipientDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
+        self.receipt_dialog: ReceiptDialog | None = None
         self._choices_restored = False
+        # What the status line says, kept so it is written again in another language: (kind, values) or None.
+        self._status: tuple[str, dict] | None = None
+        self.last_saved: tuple[str, str] | None = None  # (id, receipt number) of the entry saved last
 
         layout = QVBoxLayout(self)
         self.form_box = QGroupBox(self)
@@ -153,8 +202,11 @@ class RegisterAidPage(QWidget):
         self.status_label.setWordWrap(True)
         self.save_button = QPushButton(self)
         self.save_button.setDefault(False)
+        self.print_button = QPushButton(self)  # the receipt of the entry just saved
+        self.print_button.setEnabled(False)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.print_button)
         bottom.addWidget(self.save_button)
         grid.addWidget(self.error_label, 6, 1, 1, 2)
         grid.addLayout(bottom, 7, 0, 1, 3)
@@ -171,6 +223,9 @@ class RegisterAidPage(QWidget):
             aid.count_aid,
             self,
             names=names,
+            colour=entry_colour,
+            background=entry_background,
+            font=entry_font,
         )
         self.recent_view = QTableView(self)
         self.recent_view.setModel(self.recent_model)
@@ -182,10 +237,13 @@ class RegisterAidPage(QWidget):
         self.recent_view.setSortingEnabled(False)
         self.recent_model.loaded.connect(self.recent_view.resizeColumnsToContents)
         self.reverse_button = QPushButton(self)
+        self.print_selected_button = QPushButton(self)  # the receipt of the entry selected in the list
+        self.print_selected_button.setEnabled(False)
         self.export_button = ExportButton(ctx, "aid", parent=self, model=self.recent_model)
         row = QHBoxLayout()
         row.addWidget(self.export_button)
         row.addStretch(1)
+        row.addWidget(self.print_selected_button)
         row.addWidget(self.reverse_button)
         recent_layout.addWidget(self.recent_view)
         recent_layout.addLayout(row)
@@ -213,6 +271,21 @@ class RegisterAidPage(QWidget):
         self.lines.submit_requested.connect(self.save)
         self.save_button.clicked.connect(self.save)
         self.reverse_button.clicked.connect(self._on_reverse_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.print_selected_button.clicked.connect(self._on_print_selected_button_clicked)
+        self.recent_view.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.print_selected_button.setEnabled(current.isValid())
+        )
+        self.recent_model.modelReset.connect(lambda: self.print_selected_button.setEnabled(False))
+        # Any edit of the form starts the next entry: the last save's status line goes.
+        self.search.edit.textEdited.connect(self._on_form_edited)
+        self.given_by_edit.textEdited.connect(self._on_form_edited)
+        self.point_combo.activated.connect(self._on_form_edited)
+        self.programme_combo.activated.connect(self._on_form_edited)
+        self.date_edit.dateChanged.connect(self._on_form_edited)
+        self.lines.item_edit.textEdited.connect(self._on_form_edited)
+        self.lines.quantity_edit.textEdited.connect(self._on_form_edited)
+        self.lines.lines_changed.connect(self._on_form_edited)
         for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
             # PySide6 takes a signal as a constructor keyword; the stubs list only the properties.
             QShortcut(QKeySequence(keys), self, activated=self.save)  # type: ignore[call-overload]
@@ -241,12 +314,17 @@ class RegisterAidPage(QWidget):
         self.save_button.setToolTip(_("Enter in the empty item field or Ctrl+Enter saves."))
         self.recent_box.setTitle(_("Latest entries"))
         self.reverse_button.setText(_("Reverse the selected entry…"))
+        self.print_button.setText(_("Print receipt…"))
+        self.print_button.setToolTip(_("The receipt of the entry just saved, to sign"))
+        self.print_selected_button.setText(_("Print receipt…"))
+        self.print_selected_button.setToolTip(_("The receipt of the entry selected in the list"))
         setup_date_edit(self.date_edit)
         self.lines.retranslate_ui()
         self.recent_model.retranslate()
         self.refresh_choices()
         self._show_recipient()
         self.errors.retranslate()
+        self._show_status()
 
     def refresh_choices(self) -> None:
         ReadOp(self.ctx, lambda store: (point_pairs(store), programme_pairs(store)), parent=self).success(
@@ -273,6 +351,10 @@ class RegisterAidPage(QWidget):
 
     # ---- recipient ----------------------------------------------------------------------------------------
     def set_recipient(self, recipient_id: str | None) -> None:
+        if (
+            recipient_id
+        ):  # someone is chosen (found, registered, or sent from the recipients page): a new entry
+            self._on_form_edited()
         self.recipient_id = recipient_id
         self._show_recipient()
         self._update_rule_hint()
@@ -358,6 +440,11 @@ class RegisterAidPage(QWidget):
         text = (
             "; ".join(aid.rule_text(r) for r in rules) if rules else _("No repeat limit for this programme.")
         )
+        ages = aid.age_range(self.programme_combo.currentData())
+        if ages is not None:
+            text += " " + _("For ages {youngest}–{oldest} on the day of the entry.").format(
+                youngest=ages[0] if ages[0] is not None else "", oldest=ages[1] if ages[1] is not None else ""
+            )
         style = "color: #555;"
         if breaches:
             earlier = breaches[0].earlier[-1]
@@ -392,45 +479,25 @@ class RegisterAidPage(QWidget):
         )
 
     def save(self) -> None:
-        # A second Enter while the first save (or its double-aid question) is under way must not save again.
+        # A second Enter while the first save (or its override question) is under way must not save again.
         if self._saving:
             return
         self._saving = True
         entry = self.current_entry()
         self.errors.clear()
-        if not (entry.recipient_id and entry.programme):
-            self._write(entry, None)
-            return
-        # The double-aid check is read first: its warning comes before anything is saved.
-        ReadOp(self.ctx, lambda store: _double_aid(store, entry), parent=self).success(
-            lambda found: self._on_double_aid_checked(entry, found)
-        ).failure(self._on_check_failed).run()
+        # Straight to the core: it finds what needs an override before anything is written (OverrideNeeded).
+        self._write(entry, None)
 
-    def _on_double_aid_checked(self, entry: AidEntry, found) -> None:
-        breaches, label, programme = found
-        if breaches:
-            self._open_double_aid_dialog(entry, breaches, label, programme)
-        else:
-            self._write(entry, None)
-
-    def _on_check_failed(self, error: DostyqError) -> None:
-        self._saving = False
-        self.errors.show(error)
-
-    def _ask_override(self, entry: AidEntry, breaches) -> None:
-        assert entry.recipient_id and entry.programme  # double aid is checked only with both chosen
-        ReadOp(self.ctx, lambda store: _names_for_warning(store, entry), parent=self).success(
-            lambda names: self._open_double_aid_dialog(entry, breaches, *names)
-        ).failure(self._on_check_failed).run()
-
-    def _open_double_aid_dialog(self, entry: AidEntry, breaches, label: str, programme: str) -> None:
-        self.double_aid_dialog = DoubleAidDialog(breaches, label, programme, self)
+    def _open_double_aid_dialog(self, entry: AidEntry, error: OverrideNeeded) -> None:
+        self.double_aid_dialog = DoubleAidDialog(error, self, allowed=self.ctx.actor.can("aid.override"))
         self.double_aid_dialog.accepted.connect(lambda: self._write(entry, self.double_aid_dialog.reason))
         self.double_aid_dialog.rejected.connect(self._on_save_abandoned)
         self.double_aid_dialog.open()
 
     def _on_save_abandoned(self) -> None:
+        # The override was cancelled: nothing was saved, and the line of the save before says nothing now.
         self._saving = False
+        self._set_status(None)
 
     def _write(self, entry: AidEntry, reason: str | None) -> None:
         self.save_button.setEnabled(False)
@@ -440,43 +507,90 @@ class RegisterAidPage(QWidget):
             tables=AID_TABLES,
             parent=self,
         ).success(lambda result: self._on_saved(entry, result)).failure(
-            lambda error: self._on_save_failed(entry, error)
+            lambda error: self._on_save_failed(entry, error, reason)
         ).run()
 
-    def _on_save_failed(self, entry: AidEntry, error: DostyqError) -> None:
+    def _on_save_failed(self, entry: AidEntry, error: DostyqError, reason: str | None) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, DoubleAidError):
-            # Still this save (another PC's aid arrived meanwhile): the override question comes next.
-            self._ask_override(entry, error.breaches)
+        self.errors.show(error, focus=not isinstance(error, OverrideNeeded))
+        if isinstance(error, OverrideNeeded) and not reason:
+            # Shown beside its line or field, and the override question comes next (still this save).
+            self._set_status(None)
+            self._open_double_aid_dialog(entry, error)
             return
         self._saving = False
-        self.errors.show(error)
 
     def _on_saved(self, entry: AidEntry, result) -> None:
+        # "Saved" first, and the form ready for the next person; the section reads the latest entries again once
+        # this callback is done (AidSection._on_data_changed), and this PC's choices are written after that.
         self.save_button.setEnabled(True)
         self._saving = False
+        self.errors.clear()  # what the override answered is no longer marked
+        self.lines.clear()
+        self.set_recipient(None)
+        self.last_saved = (result.id, result.number)
+        self.print_button.setEnabled(True)
+        self._set_status(("saved", {"number": result.number, "negative": result.negative_items}))
+        self.search.edit.setFocus()
         self.ctx.settings.extra.update(
             aid_given_by=self.given_by_edit.text().strip(),
             aid_point=entry.aid_point_id,
             aid_programme=entry.programme,
         )
-        self.ctx.settings.save()
-        message = _("Saved: receipt No. {number}.").format(number=result.number)
-        style = "color: #1e7b34; font-weight: bold;"
-        if result.negative_stock:
-            units = ", ".join(f"{name}: {qty(value)}" for name, value in result.negative_stock)
-            message += " " + _(
-                "Warning: stock at this point is now below zero ({items}). Check the donations or "
-                "record a stock-take."
-            ).format(items=units)
-            style = "color: #a04000; font-weight: bold;"
+        QTimer.singleShot(0, self, self.ctx.settings.save)
+        self.saved.emit(result.id)
+
+    # ---- the status line -----------------------------------------------------------------------------------------
+    def _set_status(self, status: tuple[str, dict] | None) -> None:
+        self._status = status
+        self._show_status()
+
+    def _on_form_edited(self, *_args) -> None:
+        if self._status is not None and not self._saving:
+            self._set_status(None)
+
+    def _show_status(self) -> None:
+        """Writes the status line in the interface language from what it says (`_status`)."""
+        if self._status is None:
+            self.status_label.clear()
+            self.status_label.setStyleSheet("")
+            return
+        kind, values = self._status
+        if kind == "saved":
+            message = _("Saved: receipt No. {number}.").format(number=values["number"])
+            style = "color: #1e7b34; font-weight: bold;"
+            if values["negative"]:
+                units = ", ".join(
+                    f"{aid.item_label(names)}: {qty(value)}" for names, value in values["negative"]
+                )
+                message += " " + _(
+                    "Warning: stock at this point is now below zero ({items}). Check the donations or "
+                    "record a stock-take."
+                ).format(items=units)
+                style = "color: #a04000; font-weight: bold;"
+        elif kind == "reversed":
+            message = _("Correction saved: receipt No. {number}.").format(number=values["number"])
+            style = "color: #1e7b34;"
+        else:  # a refusal of the core, kept as the error so it is translated again
+            message = values["error"].message
+            style = "color: #c0392b;"
         self.status_label.setText(message)
         self.status_label.setStyleSheet(style)
-        self.lines.clear()
-        self.set_recipient(None)
-        self.recent_model.reload()
-        self.search.edit.setFocus()
-        self.saved.emit(result.id)
+
+    # ---- receipts ------------------------------------------------------------------------------------------------
+    def _on_print_button_clicked(self) -> None:
+        if self.last_saved is not None:
+            self.open_receipt(*self.last_saved)
+
+    def _on_print_selected_button_clicked(self) -> None:
+        index = self.recent_view.currentIndex()
+        row = self.recent_model.row(index.row()) if index.isValid() else None
+        if row is not None:
+            self.open_receipt(row["id"], row["number"])
+
+    def open_receipt(self, aid_id: str, number: str) -> None:
+        self.receipt_dialog = ReceiptDialog(self.ctx, aid_id, number, self)
+        self.receipt_dialog.open()
 
     # ---- corrections -------------------------------------------------------------------------------------------
     def _on_reverse_button_clicked(self) -> None:
@@ -500,27 +614,7 @@ class RegisterAidPage(QWidget):
         ).success(self._on_reversed).failure(self._on_reverse_failed).run()
 
     def _on_reverse_failed(self, error: DostyqError) -> None:
-        self.status_label.setText(error.message)
-        self.status_label.setStyleSheet("color: #c0392b;")
+        self._set_status(("error", {"error": error}))
 
     def _on_reversed(self, result) -> None:
-        self.status_label.setText(_("Correction saved: receipt No. {number}.").format(number=result.number))
-        self.status_label.setStyleSheet("color: #1e7b34;")
-        self.recent_model.reload()
-
-
-def _names_for_warning(store, entry: AidEntry) -> tuple[str, str]:
-    """The recipient's label and the programme's name for the double-aid warning (runs in a read op)."""
-    assert entry.recipient_id and entry.programme  # double aid is checked only with both chosen
-    card = aid.recipient_card(store, entry.recipient_id)
-    programme = aid.programme_names(store).get(entry.programme, entry.programme)
-    return (card["label"] if card else ""), programme
-
-
-def _double_aid(store, entry: AidEntry) -> tuple[list, str, str]:
-    """The double-aid check before a save, with what its warning shows (runs in a read op)."""
-    assert entry.recipient_id and entry.programme  # checked only with both chosen
-    breaches = aid.check_double_aid(store, entry.programme, entry.recipient_id, entry.given_on)
-    if not breaches:
-        return [], "", ""
-    return (breaches, *_names_for_warning(store, entry))
+        self._set_status(("reversed", {"number": result.number}))  # the section reads the list again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from desktop.i18n import _
@@ -36,6 +37,12 @@ class AidSection(Section):
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.recipients_page.give_aid_requested.connect(self._on_give_aid_requested)
+        # One refresh for all the tables a write announces, after the callbacks of that write (the aid desk's
+        # "Saved" is on screen before the lists are read again).
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
         self.ctx.data_changed.connect(self._on_data_changed)
 
     def retranslate_ui(self) -> None:
@@ -73,9 +80,14 @@ class AidSection(Section):
         self.register_page.programme_combo.setFocus()
 
     def _on_data_changed(self, table: str) -> None:
-        # Another screen (or sync) changed the aid data: the visible page shows it at once, the others on show.
+        # This or another screen (or sync) changed the aid data: the visible page shows it at once (its own saves
+        # included: the register page's latest entries), the others on show.
         if (
             table in ("", "aid_points", "aid_items", "programme_rules")
             or table.startswith(("aid", "donation", "stock", "recipient"))
         ) and self.isVisible():
+            self._refresh_timer.start()
+
+    def _on_refresh_timer_timeout(self) -> None:
+        if self.isVisible():
             self.pages[self.tabs.currentIndex()].refresh()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from desktop import text
@@ -78,6 +78,7 @@ class LazyTableModel(QAbstractTableModel):
         names: RowNames | None = None,
         colour: Callable[[Row, int], QColor | None] | None = None,
         background: Callable[[Row], QColor | None] | None = None,
+        font: Callable[[Row], QFont | None] | None = None,
         order: tuple[str, bool] | None = None,
         source: Callable[[], tuple[Fetch, Count | None]] | None = None,
     ):
@@ -88,7 +89,7 @@ class LazyTableModel(QAbstractTableModel):
         self._count: Count | None = count
         self._source = source
         self.names = names
-        self._colour, self._background = colour, background
+        self._colour, self._background, self._font = colour, background, font
         self.order = order
         self.rows: list[Row] = []
         self.total = 0  # how many rows the source has, as counted (rows loaded so far without a count)
@@ -226,6 +227,8 @@ class LazyTableModel(QAbstractTableModel):
             return self._colour(row, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and self._background:
             return self._background(row)
+        if role == Qt.ItemDataRole.FontRole and self._font:
+            return self._font(row)
         if role == Qt.ItemDataRole.DecorationRole and column.decoration:
             return column.decoration(row)
         if role == Qt.ItemDataRole.UserRole:

@@ -1,0 +1,83 @@
+"""Print the receipt of one aid entry (беру актісі / акт выдачи): the language of the document (kk, ru or both side
+by side), then Save PDF… writes it where the user chooses and opens it in the system's viewer for printing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel
+
+from desktop.aid import receipt
+from desktop.i18n import _, current_language
+from ui.ops import ReadOp
+from ui.widgets.form_errors import FormErrors
+
+
+class ReceiptDialog(QDialog):
+    # Open the saved PDF in the system's viewer (tests turn this off).
+    open_after_save = True
+
+    def __init__(self, ctx, aid_id: str, number: str, parent=None):
+        super().__init__(parent)
+        self.ctx, self.aid_id, self.number = ctx, aid_id, number
+        self.saved_path: Path | None = None
+        self.form = QFormLayout(self)
+        self.title = QLabel(self)
+        self.language_label = QLabel(self)
+        self.language = QComboBox(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.errors = FormErrors(self.message, {"receipt_language": self.language})
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
+        )
+        self.form.addRow(self.title)
+        self.form.addRow(self.language_label, self.language)
+        self.form.addRow(self.message)
+        self.form.addRow(self.buttons)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.retranslate_ui()
+        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
+        self.resize(420, 160)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Aid receipt"))
+        self.title.setText("<b>{}</b>".format(_("Receipt No. {number}").format(number=self.number)))
+        self.language_label.setText(_("Language of the receipt"))
+        current = self.language.currentData()
+        self.language.clear()
+        for code, title in (("kk", "Қазақша"), ("ru", "Русский"), ("both", _("Both, side by side"))):
+            self.language.addItem(title, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save PDF…"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+
+    def choose_path(self) -> str:
+        suggested = str(Path.home() / "{}.pdf".format(_("Receipt No. {number}").format(number=self.number)))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the receipt as PDF"), suggested, "PDF (*.pdf)"
+        )
+        return path
+
+    def _on_buttons_accepted(self) -> None:
+        self.errors.clear()
+        path = self.choose_path()
+        if not path:
+            return
+        aid_id, language = self.aid_id, self.language.currentData()
+        ReadOp(  # reads the entry and writes the PDF file; nothing in the records changes
+            self.ctx,
+            lambda store: receipt.render_receipt(store, aid_id, path, language=language),
+            parent=self,
+        ).success(self._on_saved).failure(self.errors.show).run()
+
+    def _on_saved(self, path) -> None:
+        self.saved_path = Path(path)
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText(_("Saved: {path}").format(path=path))
+        self.message.show()
+        if self.open_after_save:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
