@@ -99,7 +99,7 @@ class Batch:
         """column IN (values): on PostgreSQL as = ANY(one array), not hundreds of parameters."""
         if self.conn.dialect.name == "postgresql":
             return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(sa.String)))
-        return column.in_(values)
+        return column.in_(sa.bindparam(None, values, expanding=True))
 
     # ---- rows ------------------------------------------------------------------------------------------------
     def get(self, table: str, row_id: str) -> dict[str, Any] | None:

@@ -53,7 +53,7 @@ _STAMP_DEVICE_RE = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
 SEEN_REQUESTS_DAYS = 30
 # Ops applied per write transaction: a request of more ops is applied in several, so a big upload holds the seq
 # lock for one chunk at a time and the other houses' syncs get in between.
-APPLY_CHUNK = 500
+APPLY_CHUNK = 250
 
 
 class Replayed(ProtocolError):

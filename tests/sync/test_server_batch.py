@@ -43,7 +43,7 @@ def _op(
 
 
 def _scenario(url: str, bulk: bool) -> dict:
-    """A request of 1,400 ops over three chunks, with every kind of decision in it; returns what it left."""
+    """A request of 1,400 ops over several chunks, with every kind of decision in it; returns what it left."""
     store = ServerStore(url, wall=lambda: NOW)
     store.bulk_apply = bulk
     principals = {}
