@@ -1,14 +1,29 @@
 """The bulk apply of a sync request (sync.server.batch) decides every op exactly as the one-op-at-a-time path does:
-the same acks, rows, conflicts, held ops, applied ops and seqs, on SQLite and PostgreSQL."""
+the same acks, rows, conflicts, held ops, applied ops and seqs, on SQLite and PostgreSQL; and a server killed in the
+middle of a request keeps whole chunks and applies the rest once when the PC sends its ops again."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
 import pytest
+import requests
+import sqlalchemy as sa
 
 from desktop.hlc import Stamp
 from sync import protocol
+from sync.client import HttpTransport
 from sync.server import exchange
-from sync.server.store import ServerStore
+from sync.server.store import ServerStore, applied_ops, counters, records
 from tests.sync.conftest import HOUSE_A, HOUSE_B, _reset_pg
 
 NOW = 1_795_000_000.0
@@ -170,3 +185,102 @@ def test_bulk_apply_decides_as_one_op_at_a_time(database, tmp_path, request):
     assert acks["x10"] == "rejected:store"
     seqs = [a["server_seq"] for a in applied.values()]
     assert len(seqs) == len(set(seqs))
+
+
+class _ServerProcess:
+    """uvicorn in a process of its own, as the server runs in production, so it can be killed with SIGKILL."""
+
+    def __init__(self, db_url: str):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        root = Path(__file__).resolve().parents[2]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "sync.server.app:app_from_env", "--factory"]
+            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            env={**os.environ, "DOSTYQ_DATABASE_URL": db_url, "PYTHONPATH": str(root)},
+            cwd=root,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{self.url}/health", timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline and self.proc.poll() is None, "the server did not start"
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+
+
+def test_a_server_killed_between_chunks_keeps_whole_chunks_and_applies_the_rest_once(db_url):
+    store = ServerStore(db_url)
+    device = "killed1"
+    token, _token_id, _ = store.enrol(store.new_enrol_code(HOUSE_A), device)
+    now = int(time.time() * 1000)
+    ops = [
+        _op(f"k{i}", "insert", f"row{i}", {"surname": f"S{i}", "notes": "first upload"}, now, device)
+        for i in range(5000)
+    ]
+
+    def request() -> dict:
+        return {
+            "v": protocol.PROTOCOL_VERSION,
+            "request_id": str(uuid.uuid4()),
+            "device_id": device,
+            "schema_version": 1,
+            "cursor": 0,
+            "ops": ops,
+        }
+
+    def applied() -> int:
+        with store.engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(applied_ops).where(applied_ops.c.op_id.like("k%"))
+            ).scalar_one()
+
+    server = _ServerProcess(db_url)
+    transport = HttpTransport(server.url, token)
+    sender = threading.Thread(target=lambda: _post_ignoring_the_cut(transport, request()))
+    sender.start()
+    deadline = time.monotonic() + 120
+    while applied() == 0:
+        assert time.monotonic() < deadline, "no chunk was committed"
+        time.sleep(0.002)
+    server.kill()
+    sender.join(60)
+    transport.close()
+    kept = applied()
+    assert 0 < kept < len(ops), kept  # killed in the middle of the request
+    assert kept % exchange.APPLY_CHUNK == 0  # whole chunks, never part of one
+    with store.engine.connect() as conn:
+        top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+        newest = max(
+            conn.execute(sa.select(sa.func.max(records.c.server_seq))).scalar_one(),
+            conn.execute(sa.select(sa.func.max(applied_ops.c.server_seq))).scalar_one(),
+        )
+    assert top >= newest  # the counter was committed with the seqs it gave out
+
+    # The PC sends its ops again (a fresh request id, as after any lost answer): the rest are applied, none twice.
+    server = _ServerProcess(db_url)
+    transport = HttpTransport(server.url, token)
+    try:
+        answer = transport.post("/v1/sync", request())
+    finally:
+        transport.close()
+        server.kill()
+    results = [answer["acks"][op["op_id"]] for op in ops]
+    assert results.count("duplicate") == kept
+    assert results.count("applied") == len(ops) - kept
+    assert applied() == len(ops)
+    assert len(store.rows("people", HOUSE_A)) == len(ops)
+    store.close()
+
+
+def _post_ignoring_the_cut(transport: HttpTransport, message: dict) -> None:
+    with contextlib.suppress(Exception):  # the server is killed under it
+        transport.post("/v1/sync", message)
