@@ -97,6 +97,7 @@ class ExchangeMixin(ReplayMixin):
         house = who.house_id
         acks: dict[str, str] = {}
         chunks = [req.ops[i : i + APPLY_CHUNK] for i in range(0, len(req.ops), APPLY_CHUNK)] or [[]]
+        view: tuple[bool, str, int] | None = None
         # All chunks but the last: a short write transaction each, so other houses' syncs get in between.
         for n, chunk in enumerate(chunks[:-1]):
             with self._write() as conn:
@@ -109,9 +110,10 @@ class ExchangeMixin(ReplayMixin):
                     ).first()
                 ):
                     raise Replayed()
-                _reset, _epoch, known = self._view(conn, req)
+                # Decided once, by the first transaction: later chunks raise the top seq past an impossible cursor.
+                view = view or self._view(conn, req)
                 last_stamp = self._last_stamp(conn, who)
-                acks.update(self._apply_chunk(conn, who, chunk, known, self.now_ms(), last_stamp))
+                acks.update(self._apply_chunk(conn, who, chunk, view[2], self.now_ms(), last_stamp))
                 conn.execute(
                     devices.update()
                     .where(devices.c.id == who.pk)
@@ -126,7 +128,7 @@ class ExchangeMixin(ReplayMixin):
                 )
             except sa.exc.IntegrityError:
                 raise Replayed() from None
-            reset, epoch, known = self._view(conn, req)
+            reset, epoch, known = view or self._view(conn, req)
             if reset:
                 req = req.model_copy(update={"cursor": 0, "known": 0})
             last_stamp = self._last_stamp(conn, who)

@@ -284,3 +284,21 @@ def test_a_server_killed_between_chunks_keeps_whole_chunks_and_applies_the_rest_
 def _post_ignoring_the_cut(transport: HttpTransport, message: dict) -> None:
     with contextlib.suppress(Exception):  # the server is killed under it
         transport.post("/v1/sync", message)
+
+
+def test_an_impossible_cursor_resets_a_device_whose_request_spans_chunks(tmp_path):
+    """The reset is decided before the first chunk: the request's own chunks raise the top seq past the cursor."""
+    store = ServerStore(f"sqlite:///{tmp_path / 's.sqlite3'}", wall=lambda: NOW)
+    _t, token_id, _ = store.enrol(store.new_enrol_code(HOUSE_A), "dev1")
+    who = store.principal_by_id(token_id)[0]
+    first = store.sync(who, _req(0, "dev1", []))
+    top, epoch = first["cursor"], first["epoch"]
+    ops = [
+        _op(f"o{i}", "insert", f"r{i}", {"surname": f"S{i}"}, NOW_MS - 1000, "dev1")
+        for i in range(3 * exchange.APPLY_CHUNK)
+    ]
+    req = _req(1, "dev1", ops, cursor=top + exchange.APPLY_CHUNK).model_copy(update={"epoch": epoch})
+    answer = store.sync(who, req)
+    assert answer.get("reset") is True
+    assert set(answer["acks"].values()) == {"applied"}
+    store.close()
