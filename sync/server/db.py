@@ -6,6 +6,9 @@ processes commit in seq order too). Inside it the seqs are handed out from memor
 once, at commit. A reader holds the same lock while it reads a page and the newest seq, so a cursor never skips a
 row: a change with a seq at or below a cursor that was given out is always committed before that cursor is.
 
+A no-change sync on PostgreSQL needs no lock (_ReadingTxn): it reads the committed counter first, then only up to
+it; every seq up to a committed counter belongs to a committed transaction.
+
 Write transactions are kept short (a sync request's ops are applied in chunks of `APPLY_CHUNK` ops, one
 transaction each, sync.server.exchange), so no house waits for another's big upload longer than one chunk.
 The store's other parts (identity, exchange, reference, regions) build on `StoreBase`.
@@ -87,6 +90,11 @@ class StoreBase:
     def _write(self):
         return _WriteTxn(self)
 
+    def _reading(self):
+        """A transaction that gives out no seq and takes no seq lock (PostgreSQL only): it writes only rows no
+        other transaction writes at the same time, and reads changes up to the seq it started with."""
+        return _ReadingTxn(self)
+
     def _next_seq(self, conn: Connection, n: int = 1) -> int:
         """Reserves n seqs and returns the first. In a write transaction they come from memory and the counter is
         written at commit (the seq lock is held until then, see _WriteTxn)."""
@@ -99,10 +107,13 @@ class StoreBase:
         return value + 1
 
     def _top_seq(self, conn: Connection) -> int:
-        """The newest seq given out (in this transaction too)."""
+        """The newest seq given out (in this transaction too; in a reading transaction, the one it started with)."""
         held = conn.info.get(_SEQ)
         if held is not None:
             return held[1]
+        pinned = conn.info.get(_TOP)
+        if pinned is not None:
+            return pinned
         return conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
 
     @staticmethod
@@ -130,6 +141,7 @@ class StoreBase:
 
 
 _SEQ = "dostyq_seq"  # Connection.info key: [counter at the start, last seq handed out] of a write transaction
+_TOP = "dostyq_top"  # Connection.info key: the counter a reading transaction started with
 
 
 class FairLock:
@@ -183,7 +195,15 @@ class _WriteTxn:
             raise
         try:
             query = sa.select(counters.c.value).where(counters.c.name == "seq")
-            if not self.store.is_sqlite:
+            if self.store.is_sqlite:
+                # pysqlite opens the transaction only before a write: without one first, the SELECTs would run
+                # outside it and the first SAVEPOINT would open (and its RELEASE commit) a transaction of its
+                # own, so a chunk's rows could be committed before the counter. This write opens it and takes
+                # the database's write lock at once.
+                self.conn.execute(
+                    counters.update().where(counters.c.name == "seq").values(value=counters.c.value)
+                )
+            else:
                 query = query.with_for_update()
             value = self.conn.execute(query).scalar_one()
         except BaseException as error:
@@ -207,6 +227,29 @@ class _WriteTxn:
             return bool(self.ctx.__exit__(*exc))
         finally:
             self.store._write_lock.release()
+
+
+class _ReadingTxn:
+    """Seq order is commit order, so every seq up to the committed counter belongs to a committed transaction: the
+    counter is read first (its own statement), and whatever the transaction reads later is read up to it."""
+
+    def __init__(self, store: StoreBase):
+        self.store = store
+
+    def __enter__(self) -> Connection:
+        self.ctx = self.store.engine.begin()
+        self.conn = self.ctx.__enter__()
+        try:
+            top = self.conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+        except BaseException as error:
+            self.ctx.__exit__(type(error), error, error.__traceback__)
+            raise
+        self.conn.info[_TOP] = top
+        return self.conn
+
+    def __exit__(self, *exc) -> bool:
+        self.conn.info.pop(_TOP, None)
+        return bool(self.ctx.__exit__(*exc))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

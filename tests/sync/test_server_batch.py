@@ -19,11 +19,12 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from desktop import clock
 from desktop.hlc import Stamp
 from sync import protocol
 from sync.client import HttpTransport
 from sync.server import exchange
-from sync.server.store import ServerStore, applied_ops, counters, records
+from sync.server.store import ServerStore, applied_ops, counters, records, server_meta
 from tests.sync.conftest import HOUSE_A, HOUSE_B, _reset_pg
 
 NOW = 1_795_000_000.0
@@ -221,7 +222,7 @@ def test_a_server_killed_between_chunks_keeps_whole_chunks_and_applies_the_rest_
     store = ServerStore(db_url)
     device = "killed1"
     token, _token_id, _ = store.enrol(store.new_enrol_code(HOUSE_A), device)
-    now = int(time.time() * 1000)
+    now = int(clock.wall() * 1000)
     ops = [
         _op(f"k{i}", "insert", f"row{i}", {"surname": f"S{i}", "notes": "first upload"}, now, device)
         for i in range(5000)
@@ -302,3 +303,31 @@ def test_an_impossible_cursor_resets_a_device_whose_request_spans_chunks(tmp_pat
     assert answer.get("reset") is True
     assert set(answer["acks"].values()) == {"applied"}
     store.close()
+
+
+def test_a_write_transaction_is_one_transaction_from_its_start(db_url):
+    """Its first statements are reads and its chunk writes in a savepoint: nothing is seen outside before the
+    commit (pysqlite would otherwise let the savepoint open, and its release commit, a transaction of its own)."""
+    store = ServerStore(db_url, seed=False)
+    other = sa.create_engine(db_url)
+    try:
+        with store._write() as conn:
+            seq = store._next_seq(conn)
+            with conn.begin_nested():
+                conn.execute(server_meta.insert().values(key="probe", value=str(seq)))
+            with other.connect() as outside:
+                seen = outside.execute(
+                    sa.select(server_meta.c.value).where(server_meta.c.key == "probe")
+                ).first()
+                top = outside.execute(
+                    sa.select(counters.c.value).where(counters.c.name == "seq")
+                ).scalar_one()
+            assert seen is None and top == seq - 1
+        with other.connect() as outside:
+            assert (
+                outside.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+                == seq
+            )
+    finally:
+        other.dispose()
+        store.close()
