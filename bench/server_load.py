@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 import requests
 import sqlalchemy as sa
 
-from desktop import reference, schema
+from desktop import clock, reference, schema
 from desktop.hlc import Stamp
 from sync import protocol
 from sync.client import HttpTransport
@@ -72,7 +72,8 @@ def _conftest():
 
 class Pc:
     def __init__(self, url: str, token: str, device_id: str, house: str):
-        self.transport = HttpTransport(url, token)
+        # A long read timeout: one request applied one op at a time, on a busy machine, can take minutes.
+        self.transport = HttpTransport(url, token, timeout=(10.0, 900.0))
         self.device_id = device_id
         self.house = house
         self.cursor = 0
@@ -82,7 +83,7 @@ class Pc:
 
     def stamp(self) -> str:
         self.counter += 1
-        return str(Stamp(int(time.time() * 1000), self.counter % 0xFFFF, self.device_id))
+        return str(Stamp(int(clock.wall() * 1000), self.counter % 0xFFFF, self.device_id))
 
     def sync(self, ops: list[dict]) -> dict:
         answer = self.transport.post(
@@ -230,7 +231,11 @@ class Uvicorn:
 
     def stop(self) -> None:
         self.proc.terminate()
-        self.proc.wait(30)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(30)
 
 
 def run(name: str, url: str, seconds: float, big: int, think: tuple[float, float]) -> None:
@@ -316,7 +321,7 @@ def run(name: str, url: str, seconds: float, big: int, think: tuple[float, float
         time.sleep(seconds)
         stop.set()
         for t in threads:
-            t.join(120)
+            t.join(900)
         elapsed = time.perf_counter() - began
         durations = [(t1 - t0) * 1000 for t0, t1, _ in log]
         lo, hi = window if window else (0.0, 0.0)

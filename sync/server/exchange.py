@@ -16,6 +16,9 @@ inside the lock), so a reader with cursor c never later sees a change with seq â
 chunks leaves its earlier chunks applied: every op is deduplicated by op_id and the acks of applied ops are sent
 again on the device's next exchange, so the retry changes nothing twice. The request id is checked before the first
 chunk and recorded with the last, so a retried request file is applied in full, and a replayed one refused.
+
+On PostgreSQL a no-change sync takes no seq lock at all (db._ReadingTxn): it reads the committed counter first and
+the changes only up to it, and writes only its request id and its device's last_seen_at.
 """
 
 from __future__ import annotations
@@ -119,7 +122,10 @@ class ExchangeMixin(ReplayMixin):
                     .where(devices.c.id == who.pk)
                     .values(last_hlc=str(last_stamp[0]) if last_stamp else None)
                 )
-        with self._write() as conn:
+        # A no-change sync on PostgreSQL takes no seq lock: it gives out no seq, reads up to the newest committed
+        # one, and writes only its own request id and its device's last_seen_at (sqlite has one writer anyway).
+        reading = not req.ops and not req.check and not self.is_sqlite
+        with self._reading() if reading else self._write() as conn:
             try:
                 conn.execute(
                     seen_requests.insert().values(
@@ -131,7 +137,7 @@ class ExchangeMixin(ReplayMixin):
             reset, epoch, known = view or self._view(conn, req)
             if reset:
                 req = req.model_copy(update={"cursor": 0, "known": 0})
-            last_stamp = self._last_stamp(conn, who)
+            last_stamp = self._last_stamp(conn, who) if req.ops else []
             acks.update(self._apply_chunk(conn, who, chunks[-1], known, self.now_ms(), last_stamp))
             # Acks of this device's ops applied after its cursor: covers answers lost on the way back.
             for op_id, result in conn.execute(
@@ -142,12 +148,12 @@ class ExchangeMixin(ReplayMixin):
                 acks.setdefault(op_id, result)
             changes, cursor, more = self._changes(conn, house, req.cursor, req.page_bytes)
             digest = self._digest(conn, house) if req.check and not more else None
-            conn.execute(
-                devices.update()
-                .where(devices.c.id == who.pk)
-                .values(last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None)
-            )
-            if changes == [] and not req.ops and secrets.randbelow(100) == 0:
+            seen: dict[str, str | None] = {"last_seen_at": self.now_iso()}
+            if req.ops:  # with no op, the stored stamp stands (another request of the PC may be raising it)
+                seen["last_hlc"] = str(last_stamp[0]) if last_stamp else None
+            conn.execute(devices.update().where(devices.c.id == who.pk).values(**seen))
+        if changes == [] and not req.ops and secrets.randbelow(100) == 0:
+            with self._write() as conn:
                 self._prune_seen(conn)
                 self._prune_held(conn)
         return {
@@ -481,11 +487,18 @@ class ExchangeMixin(ReplayMixin):
         last = cursor
         more = False
         batch = 500
+        # Up to the newest seq given out when the transaction began (a reading transaction may see rows committed
+        # since, at seqs above it; they come on the next exchange).
+        top = self._top_seq(conn)
         while True:
             rows = (
                 conn.execute(
                     sa.select(records)
-                    .where(records.c.server_seq > last, records.c.house_id.in_([house, CENTRAL]))
+                    .where(
+                        records.c.server_seq > last,
+                        records.c.server_seq <= top,
+                        records.c.house_id.in_([house, CENTRAL]),
+                    )
                     .order_by(records.c.server_seq)
                     .limit(batch)
                 )
@@ -505,7 +518,7 @@ class ExchangeMixin(ReplayMixin):
                 break
         if not more:
             # Nothing of this house is left after `last`: skip past every seq given out so far (other houses').
-            last = max(last, self._top_seq(conn))
+            last = max(last, top)
         return out, last, more
 
 

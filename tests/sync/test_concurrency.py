@@ -7,12 +7,15 @@ import threading
 import time
 import uuid
 
-from desktop import schema
+import pytest
+
+from desktop import clock, schema
 from desktop.hlc import Stamp
 from desktop.store import Store
 from sync import protocol
 from sync.client import HttpTransport, SyncClient
-from tests.sync.conftest import HOUSE_A, HOUSE_B
+from sync.server.store import ServerStore, records
+from tests.sync.conftest import HOUSE_A, HOUSE_B, _reset_pg, start_server
 
 
 def test_concurrent_writers_never_make_a_reader_skip_rows(server, tmp_path):
@@ -84,7 +87,7 @@ def test_a_big_upload_does_not_hold_up_another_house(server, make_client, tmp_pa
     device = "bigupload1"
     token, _token_id, _ = server.store.enrol(server.store.new_enrol_code(HOUSE_A), device)
     upload = HttpTransport(server.url, token)
-    now = int(time.time() * 1000)
+    now = int(clock.wall() * 1000)
     ops = [
         {
             "op_id": str(uuid.uuid4()),
@@ -132,3 +135,49 @@ def test_a_big_upload_does_not_hold_up_another_house(server, make_client, tmp_pa
     # B is answered while A's upload is still being applied, and long before it is done.
     assert done["b"] < done["a"]
     assert extra_ms < max(1000.0, upload_ms / 4)
+
+
+@pytest.mark.postgres
+def test_a_no_change_sync_on_postgresql_takes_no_seq_lock(pg_url, tmp_path):
+    """While a write transaction holds the seq lock, a PC's no-change sync is still answered; the rows that
+    transaction writes reach the PC on its next sync."""
+    _reset_pg(pg_url)
+    server = ServerStore(pg_url)
+    live = start_server(server)
+    store = Store(tmp_path / "pc.sqlite")
+    try:
+        SyncClient.enrol(store, live.url, server.new_enrol_code(HOUSE_B))
+        client = SyncClient(store)
+        store.insert("people", {"surname": "Mine"})
+        client.sync()  # sends its keys, its row and asks for the integrity check: all take the lock
+        assert "check" not in client.build_request()
+        with server._write() as conn:
+            seq = server._next_seq(conn)
+            conn.execute(
+                records.insert().values(
+                    table_name="people",
+                    id="p-late",
+                    house_id=HOUSE_B,
+                    server_seq=seq,
+                    deleted=0,
+                    hlc=f"{int(clock.wall() * 1000):013d}-0000-other",
+                    data='{"surname":"Late"}',
+                    field_hlc="{}",
+                    field_seq="{}",
+                    created_at="2026-11-20T07:00:00.000+00:00",
+                    updated_at="2026-11-20T07:00:00.000+00:00",
+                    updated_by="other",
+                )
+            )
+            t0 = time.perf_counter()
+            assert client.sync().received == 0  # answered with the lock held, and without the uncommitted row
+            waited = time.perf_counter() - t0
+        assert waited < 30
+        assert client.sync().received == 1
+        assert store.scalar("SELECT surname FROM people WHERE id = 'p-late'") == "Late"
+        client.transport.close()
+    finally:
+        store.close()
+        live.stop()
+        live.thread.join(10)
+        server.close()
