@@ -73,6 +73,7 @@ def test_concurrent_writers_never_make_a_reader_skip_rows(server, tmp_path):
     store.close()
 
 
+@pytest.mark.timing
 def test_a_big_upload_does_not_hold_up_another_house(server, make_client, tmp_path):
     """House A's 5,000-op first upload is applied in short chunk transactions: house B's no-change sync gets in
     between two chunks instead of waiting for the whole upload (which took 11 s on SQLite and 25 s on PostgreSQL
