@@ -293,7 +293,7 @@ def run(name: str, url: str, seconds: float, big: int, think: tuple[float, float
                 try:
                     pc.sync(ops)
                 except Exception as exc:  # noqa: BLE001 - counted and printed
-                    errors.append(type(exc).__name__)
+                    errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
                     continue
                 t1 = time.perf_counter()
                 with lock:
@@ -335,6 +335,8 @@ def run(name: str, url: str, seconds: float, big: int, think: tuple[float, float
         print(f"{name}_big_batch_other_house_syncs: {len(during)} syncs")
         print(f"{name}_big_batch_ms: {(hi - lo) * 1000:.0f} ms")
         print(f"{name}_sync_errors: {len(errors)} errors")
+        for kind in sorted(set(errors)):
+            print(f"  {kind}", file=sys.stderr)
         print(f"{name}_upload_ops_per_s: {big / upload_s:.0f} ops/s")
         print(f"{name}_server_apply_ops_per_s: {big / apply_s:.0f} ops/s")
         print(f"{name}_server_apply_ops_per_cpu_s: {big / apply_cpu_s:.0f} ops/s")
