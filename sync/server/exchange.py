@@ -1,8 +1,24 @@
-"""The exchange: one sync request applied in one write transaction, and the page of changes sent back.
+"""The exchange: one sync request applied, and the page of changes sent back.
 
 Each op is deduplicated by op_id, its stamp clamped, and merged field by field (sync.merge); every write and every
 applied op takes the next server seq. The answer carries the acks, the changes after the device's cursor (up to a
 page of bytes), the new cursor and, when the history epoch changed, the new epoch.
+
+Bulk apply: the ops go in chunks of `APPLY_CHUNK`. A chunk's rows, applied op ids and held rows are read with one
+SELECT … IN (…) each, the ops are merged in memory in request order (each sees what the ones before it wrote) and
+the chunk is written with one statement per table (sync.server.batch). A chunk the database refuses in bulk is done
+again one op at a time, each in its own savepoint, so a refused write rejects only its own op (`rejected:store`).
+
+Houses never wait for each other's big uploads: each chunk is its own short write transaction, holding the seq
+lock (db._WriteTxn) only while it reads, merges and writes its own ops; the request's last chunk shares its
+transaction with the acks and the changes page. Seq order stays commit order (seqs are handed out and committed
+inside the lock), so a reader with cursor c never later sees a change with seq ≤ c appear. A request cut between
+chunks leaves its earlier chunks applied: every op is deduplicated by op_id and the acks of applied ops are sent
+again on the device's next exchange, so the retry changes nothing twice. The request id is checked before the first
+chunk and recorded with the last, so a retried request file is applied in full, and a replayed one refused.
+
+On PostgreSQL a no-change sync takes no seq lock at all (db._ReadingTxn): it reads the committed counter first and
+the changes only up to it, and writes only its request id and its device's last_seen_at.
 """
 
 from __future__ import annotations
@@ -28,15 +44,19 @@ from sync.protocol import (
     SyncRequest,
 )
 from sync.protocol import table_digest as protocol_digest
+from sync.server.batch import BATCH, Batch, batch_of
 from sync.server.db import iso, to_json, writer
 from sync.server.identity import AuthError, Principal
 from sync.server.replay import ReplayMixin
-from sync.server.schema import CENTRAL, applied_ops, counters, devices, records, seen_requests, server_meta
+from sync.server.schema import CENTRAL, applied_ops, devices, records, seen_requests, server_meta
 from sync.server.summaries import REPORTS_TABLE
 
 _STAMP_DEVICE_RE = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
 # Request ids are remembered this long; an older replay is still harmless (every op is deduplicated by op_id).
 SEEN_REQUESTS_DAYS = 30
+# Ops applied per write transaction: a request of more ops is applied in several, so a big upload holds the seq
+# lock for one chunk at a time and the other houses' syncs get in between.
+APPLY_CHUNK = 250
 
 
 class Replayed(ProtocolError):
@@ -45,6 +65,10 @@ class Replayed(ProtocolError):
 
 
 class ExchangeMixin(ReplayMixin):
+    # False: every op in its own savepoint, read and written one at a time (the path a refused bulk write falls
+    # back to; tests compare the two).
+    bulk_apply = True
+
     # ---- history epoch ---------------------------------------------------------------------------------------
     def _epoch(self, conn: Connection) -> str:
         value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
@@ -56,7 +80,7 @@ class ExchangeMixin(ReplayMixin):
             with self._write() as c:
                 return self.new_epoch(c)
         value = secrets.token_hex(4)
-        top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar() or 0
+        top = self._top_seq(conn)
         conn.execute(server_meta.delete().where(server_meta.c.key.in_(("epoch", "epoch_seq"))))
         conn.execute(server_meta.insert().values(key="epoch", value=value))
         # What this database held when the epoch began (after a restore: the backup's rows).
@@ -75,7 +99,33 @@ class ExchangeMixin(ReplayMixin):
             )
         house = who.house_id
         acks: dict[str, str] = {}
-        with self._write() as conn:
+        chunks = [req.ops[i : i + APPLY_CHUNK] for i in range(0, len(req.ops), APPLY_CHUNK)] or [[]]
+        view: tuple[bool, str, int] | None = None
+        # All chunks but the last: a short write transaction each, so other houses' syncs get in between.
+        for n, chunk in enumerate(chunks[:-1]):
+            with self._write() as conn:
+                if (
+                    n == 0
+                    and conn.execute(
+                        sa.select(seen_requests.c.request_id).where(
+                            seen_requests.c.request_id == req.request_id
+                        )
+                    ).first()
+                ):
+                    raise Replayed()
+                # Decided once, by the first transaction: later chunks raise the top seq past an impossible cursor.
+                view = view or self._view(conn, req)
+                last_stamp = self._last_stamp(conn, who)
+                acks.update(self._apply_chunk(conn, who, chunk, view[2], self.now_ms(), last_stamp))
+                conn.execute(
+                    devices.update()
+                    .where(devices.c.id == who.pk)
+                    .values(last_hlc=str(last_stamp[0]) if last_stamp else None)
+                )
+        # A no-change sync on PostgreSQL takes no seq lock: it gives out no seq, reads up to the newest committed
+        # one, and writes only its own request id and its device's last_seen_at (sqlite has one writer anyway).
+        reading = not req.ops and not req.check and not self.is_sqlite
+        with self._reading() if reading else self._write() as conn:
             try:
                 conn.execute(
                     seen_requests.insert().values(
@@ -84,22 +134,11 @@ class ExchangeMixin(ReplayMixin):
                 )
             except sa.exc.IntegrityError:
                 raise Replayed() from None
-            top = conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
-            epoch = self._epoch(conn)
-            # A cursor of another epoch, or beyond every seq given out (this device's state is not this
-            # server's history): this device alone fetches everything again and re-sends what it holds. Only
-            # the administrator's `dostyq-server restored` starts a new epoch for every PC.
-            reset = (req.cursor > 0 and req.epoch != epoch) or req.cursor > top
+            reset, epoch, known = view or self._view(conn, req)
             if reset:
                 req = req.model_copy(update={"cursor": 0, "known": 0})
-            known = req.cursor if req.known is None else min(req.known, req.cursor)
-            now_ms = self.now_ms()
-            last = conn.execute(
-                sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)
-            ).scalar_one_or_none()
-            last_stamp: list[Stamp] = [Stamp.parse(last)] if last else []
-            for op in req.ops:
-                acks[op.op_id] = self._apply_op_alone(conn, who, op, known, now_ms, last_stamp)
+            last_stamp = self._last_stamp(conn, who) if req.ops else []
+            acks.update(self._apply_chunk(conn, who, chunks[-1], known, self.now_ms(), last_stamp))
             # Acks of this device's ops applied after its cursor: covers answers lost on the way back.
             for op_id, result in conn.execute(
                 sa.select(applied_ops.c.op_id, applied_ops.c.result).where(
@@ -109,12 +148,12 @@ class ExchangeMixin(ReplayMixin):
                 acks.setdefault(op_id, result)
             changes, cursor, more = self._changes(conn, house, req.cursor, req.page_bytes)
             digest = self._digest(conn, house) if req.check and not more else None
-            conn.execute(
-                devices.update()
-                .where(devices.c.id == who.pk)
-                .values(last_seen_at=self.now_iso(), last_hlc=str(last_stamp[0]) if last_stamp else None)
-            )
-            if changes == [] and not req.ops and secrets.randbelow(100) == 0:
+            seen: dict[str, str | None] = {"last_seen_at": self.now_iso()}
+            if req.ops:  # with no op, the stored stamp stands (another request of the PC may be raising it)
+                seen["last_hlc"] = str(last_stamp[0]) if last_stamp else None
+            conn.execute(devices.update().where(devices.c.id == who.pk).values(**seen))
+        if changes == [] and not req.ops and secrets.randbelow(100) == 0:
+            with self._write() as conn:
                 self._prune_seen(conn)
                 self._prune_held(conn)
         return {
@@ -130,20 +169,81 @@ class ExchangeMixin(ReplayMixin):
             **({"digest": digest} if digest else {}),
         }
 
+    def _view(self, conn: Connection, req: SyncRequest) -> tuple[bool, str, int]:
+        """(reset, epoch, known): whether the device's cursor belongs to this history, and what it has seen."""
+        top = self._top_seq(conn)
+        epoch = self._epoch(conn)
+        # A cursor of another epoch, or beyond every seq given out (this device's state is not this server's
+        # history): this device alone fetches everything again and re-sends what it holds. Only the
+        # administrator's `dostyq-server restored` starts a new epoch for every PC.
+        reset = (req.cursor > 0 and req.epoch != epoch) or req.cursor > top
+        if reset:
+            return True, epoch, 0
+        return False, epoch, req.cursor if req.known is None else min(req.known, req.cursor)
+
+    def _last_stamp(self, conn: Connection, who: Principal) -> list[Stamp]:
+        last = conn.execute(sa.select(devices.c.last_hlc).where(devices.c.id == who.pk)).scalar_one_or_none()
+        return [Stamp.parse(last)] if last else []
+
     def _prune_seen(self, conn: Connection) -> None:
         horizon = iso(self.wall() - SEEN_REQUESTS_DAYS * 86400)
         conn.execute(seen_requests.delete().where(seen_requests.c.at < horizon))
+
+    def _apply_chunk(
+        self,
+        conn: Connection,
+        who: Principal,
+        ops: list[Op],
+        cursor: int,
+        now_ms: int,
+        last_stamp: list[Stamp],
+    ) -> dict[str, str]:
+        """The ops of one chunk merged in memory and written in bulk (sync.server.batch). Should the database
+        refuse the bulk write, or an op fail to merge, the chunk is done again one op at a time, each in its own
+        savepoint, exactly as the checks of that path decide."""
+        if not ops:
+            return {}
+        if not self.bulk_apply:
+            return {op.op_id: self._apply_op_alone(conn, who, op, cursor, now_ms, last_stamp) for op in ops}
+        mark, before = self._seq_mark(conn), list(last_stamp)
+        acks: dict[str, str] = {}
+        batch = Batch(conn, who.house_id or "")
+        conn.info[BATCH] = batch
+        bulk = True
+        try:
+            with conn.begin_nested():
+                batch.prefetch(ops)
+                for op in ops:
+                    acks[op.op_id] = self._apply_op(conn, who, op, cursor, now_ms, last_stamp)
+                batch.flush()
+        except (sa.exc.DBAPIError, OverflowError, UnicodeError, ValueError):
+            self._seq_rewind(conn, mark)
+            last_stamp[:] = before
+            bulk = False
+        finally:
+            conn.info.pop(BATCH, None)
+        if bulk:
+            if self.on_apply:
+                for op_id in batch.done:
+                    self.on_apply(op_id)
+            return acks
+        acks = {}
+        for op in ops:
+            acks[op.op_id] = self._apply_op_alone(conn, who, op, cursor, now_ms, last_stamp)
+        return acks
 
     def _apply_op_alone(
         self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int, last_stamp: list[Stamp]
     ) -> str:
         """One op in its own savepoint: a write the database refuses rejects this op, never its neighbours."""
         before = list(last_stamp)
+        mark = self._seq_mark(conn)
         try:
             with conn.begin_nested():
                 return self._apply_op(conn, who, op, cursor, now_ms, last_stamp)
         except (sa.exc.DBAPIError, OverflowError, UnicodeError, ValueError):
             last_stamp[:] = before
+            self._seq_rewind(conn, mark)
         with conn.begin_nested():
             conn.execute(
                 applied_ops.insert().values(
@@ -162,12 +262,18 @@ class ExchangeMixin(ReplayMixin):
     def _apply_op(
         self, conn: Connection, who: Principal, op: Op, cursor: int, now_ms: int, last_stamp: list[Stamp]
     ) -> str:
-        prev = conn.execute(
-            sa.select(applied_ops.c.result, applied_ops.c.house_id).where(applied_ops.c.op_id == op.op_id)
-        ).first()
+        batch = batch_of(conn)
+        if batch is not None:
+            prev = batch.applied.get(op.op_id)
+            prev_house = prev[1] if prev is not None else None
+        else:
+            found = conn.execute(
+                sa.select(applied_ops.c.result, applied_ops.c.house_id).where(applied_ops.c.op_id == op.op_id)
+            ).first()
+            prev, prev_house = found, (found.house_id if found is not None else None)
         if prev is not None:
             # The same op again (a retry after a lost answer): nothing changes. Another house learns nothing.
-            return DUPLICATE if prev.house_id == who.house_id else f"{REJECTED}:house"
+            return DUPLICATE if prev_house == who.house_id else f"{REJECTED}:house"
         orig_hlc = op.hlc
         op = _as_token_device(op, who)
         author = writer(op.hlc)
@@ -179,21 +285,53 @@ class ExchangeMixin(ReplayMixin):
             result, seq = self._merge(conn, who, op, stamp, author, cursor)
         if seq is None:
             seq = self._next_seq(conn)
-        conn.execute(
-            applied_ops.insert().values(
-                op_id=op.op_id,
-                device_pk=who.pk,
-                house_id=who.house_id,
-                result=result,
-                server_seq=seq,
-                hlc=stamp,
-                orig_hlc=orig_hlc,
-                applied_at=self.now_iso(),
-            )
-        )
+        values = {
+            "op_id": op.op_id,
+            "device_pk": who.pk,
+            "house_id": who.house_id,
+            "result": result,
+            "server_seq": seq,
+            "hlc": stamp,
+            "orig_hlc": orig_hlc,
+            "applied_at": self.now_iso(),
+        }
+        if batch is not None:
+            batch.add_applied(values)
+            if not result.startswith(REJECTED):
+                batch.done.append(op.op_id)
+            return result
+        conn.execute(applied_ops.insert().values(**values))
         if self.on_apply and not result.startswith(REJECTED):
             self.on_apply(op.op_id)
         return result
+
+    # ---- rows, through the chunk's batch when there is one ---------------------------------------------------
+    def _read_row(self, conn: Connection, table: str, row_id: str):
+        batch = batch_of(conn)
+        if batch is not None:
+            return batch.get(table, row_id)
+        return (
+            conn.execute(sa.select(records).where(records.c.table_name == table, records.c.id == row_id))
+            .mappings()
+            .first()
+        )
+
+    def _write_row(self, conn: Connection, table: str, row_id: str, values: dict, *, insert: bool) -> None:
+        batch = batch_of(conn)
+        if batch is not None:
+            (batch.insert if insert else batch.update)(table, row_id, values)
+        elif insert:
+            conn.execute(records.insert().values(table_name=table, id=row_id, **values))
+        else:
+            conn.execute(
+                records.update().where(records.c.table_name == table, records.c.id == row_id).values(**values)
+            )
+
+    def _settle(self, conn: Connection) -> None:
+        """Before SQL of its own on records or applied ops: the chunk's pending writes go to the database."""
+        batch = batch_of(conn)
+        if batch is not None:
+            batch.settle()
 
     def _clamp(self, stamp_text: str, now_ms: int, last: list[Stamp]) -> str:
         """A stamp beyond now + 5 min is pulled back to now + 5 min, but never below this device's previous op,
@@ -228,12 +366,13 @@ class ExchangeMixin(ReplayMixin):
             if claimed != who.house_id:
                 return f"{REJECTED}:house", None
             # `deleted` may travel in an update: a restored tombstone (Store.restore).
-            if set(fields) - set(spec.fields) - ({"deleted"} if op.kind == "update" else set()):
+            if fields.keys() - spec.fields.keys() - ({"deleted"} if op.kind == "update" else set()):
                 return f"{REJECTED}:field", None
             problem = op_schema.check_fields(op.table, fields, whole=op.kind == "insert")
             if problem:
                 return f"{REJECTED}:{problem}"[:80], None
         if op.table == REPORTS_TABLE:
+            self._settle(conn)
             problem = self.report_op_problem(conn, who.house_id or "", op.row_id, fields, op.kind)
             if problem:
                 return f"{REJECTED}:{problem}", None
@@ -241,13 +380,7 @@ class ExchangeMixin(ReplayMixin):
         relink = op.kind == "update" and bool(fields) and set(fields) <= set(spec.links)
         if spec.ledger and op.kind != "insert" and not relink:
             return f"{REJECTED}:ledger", None
-        row = (
-            conn.execute(
-                sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
-            )
-            .mappings()
-            .first()
-        )
+        row = self._read_row(conn, op.table, op.row_id)
         if row is not None and row["house_id"] != who.house_id:
             return f"{REJECTED}:house", None
         if row is not None and spec.ledger and not relink:
@@ -310,6 +443,7 @@ class ExchangeMixin(ReplayMixin):
                 conflicts.append(against_edits)
         conflicts = merge.keep_erased(op.table, data, conflicts)
         if "erased_on" in won and data.get("erased_on") and op.table in schema.PERSONAL_FIELDS:
+            self._settle(conn)
             self._withdraw_erased_conflicts(conn, who.house_id or "", op.table, op.row_id, now_iso)
         merge.name_authors(conflicts, op.by, row["updated_by"] if row is not None else None)
         hlc = max(field_hlc.values()) if field_hlc else stamp
@@ -326,16 +460,10 @@ class ExchangeMixin(ReplayMixin):
             "updated_by": _author(op, winner, stamp, row),
         }
         if row is None:
-            conn.execute(
-                records.insert().values(table_name=op.table, id=op.row_id, created_at=created_at, **values)
-            )
+            self._write_row(conn, op.table, op.row_id, {"created_at": created_at, **values}, insert=True)
             self._release_held(conn, who, op.table, op.row_id, self._merge)
         else:
-            conn.execute(
-                records.update()
-                .where(records.c.table_name == op.table, records.c.id == op.row_id)
-                .values(**values)
-            )
+            self._write_row(conn, op.table, op.row_id, values, insert=False)
         self._store_conflicts(conn, who, conflicts, stamp, author)
         return (CONFLICT if conflicts else APPLIED), seq
 
@@ -359,11 +487,18 @@ class ExchangeMixin(ReplayMixin):
         last = cursor
         more = False
         batch = 500
+        # Up to the newest seq given out when the transaction began (a reading transaction may see rows committed
+        # since, at seqs above it; they come on the next exchange).
+        top = self._top_seq(conn)
         while True:
             rows = (
                 conn.execute(
                     sa.select(records)
-                    .where(records.c.server_seq > last, records.c.house_id.in_([house, CENTRAL]))
+                    .where(
+                        records.c.server_seq > last,
+                        records.c.server_seq <= top,
+                        records.c.house_id.in_([house, CENTRAL]),
+                    )
                     .order_by(records.c.server_seq)
                     .limit(batch)
                 )
@@ -383,9 +518,7 @@ class ExchangeMixin(ReplayMixin):
                 break
         if not more:
             # Nothing of this house is left after `last`: skip past every seq given out so far (other houses').
-            last = max(
-                last, conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
-            )
+            last = max(last, top)
         return out, last, more
 
 

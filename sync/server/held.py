@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync.protocol import REJECTED, Op
+from sync.server.batch import batch_of
 from sync.server.db import StoreBase, iso, to_json
 from sync.server.identity import Principal
 from sync.server.schema import applied_ops, held_ops
@@ -39,6 +40,9 @@ class HeldMixin(StoreBase):
         if count >= MAX_HELD_PER_HOUSE:
             return f"{REJECTED}:no_row", None
         seq = self._next_seq(conn)
+        batch = batch_of(conn)
+        if batch is not None:
+            batch.held_rows.add((op.table, op.row_id))
         kept = op.model_copy(update={"hlc": stamp})
         conn.execute(
             held_ops.insert().values(
@@ -58,6 +62,12 @@ class HeldMixin(StoreBase):
         self, conn: Connection, who: Principal, table: str, row_id: str, merge: Callable[..., tuple[str, Any]]
     ) -> None:
         """Merges (with `merge`, the exchange's) the held ops of a row that now exists, oldest first."""
+        batch = batch_of(conn)
+        if batch is not None:
+            if (table, row_id) not in batch.held_rows:
+                return  # the chunk read the held ops of its rows in bulk: none for this one
+            batch.held_rows.discard((table, row_id))
+            batch.settle()
         waiting = (
             conn.execute(
                 sa.select(held_ops)

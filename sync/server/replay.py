@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -23,6 +24,10 @@ from sync.server.summaries import REPORTS_TABLE, SummariesMixin
 class ReplayMixin(SummariesMixin, HeldMixin):
     # The exchange's merge of one op (ExchangeMixin._merge): held ops of a replayed row are merged with it.
     _merge: Callable[..., tuple[str, int | None]]
+    # The exchange's row access, through the chunk's batch when there is one (sync.server.batch).
+    _read_row: Callable[..., Any]
+    _write_row: Callable[..., None]
+    _settle: Callable[[Connection], None]
 
     def _epoch_seq(self, conn: Connection) -> int:
         value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch_seq")).scalar()
@@ -31,6 +36,7 @@ class ReplayMixin(SummariesMixin, HeldMixin):
     def _written_by_its_pc(self, conn: Connection, house: str, seq: int, stamp: str) -> bool:
         """Whether the field write stored at `seq` came from the PC its stamp names (its own op, not another PC's
         re-sent copy of it)."""
+        self._settle(conn)
         device = conn.execute(
             sa.select(devices.c.device_id)
             .select_from(applied_ops.join(devices, devices.c.id == applied_ops.c.device_pk))
@@ -46,27 +52,24 @@ class ReplayMixin(SummariesMixin, HeldMixin):
         receives them."""
         now_iso = self.now_iso()
         for record in found:
-            exists = conn.execute(
-                sa.select(records.c.id).where(
-                    records.c.table_name == "conflicts", records.c.id == record["id"]
-                )
-            ).first()
-            if not exists:
-                conn.execute(
-                    records.insert().values(
-                        table_name="conflicts",
-                        id=record["id"],
-                        house_id=who.house_id,
-                        server_seq=self._next_seq(conn),
-                        deleted=0,
-                        hlc=stamp,
-                        data=to_json(record),
-                        field_hlc="{}",
-                        field_seq="{}",
-                        created_at=now_iso,
-                        updated_at=now_iso,
-                        updated_by=author,
-                    )
+            if self._read_row(conn, "conflicts", record["id"]) is None:
+                self._write_row(
+                    conn,
+                    "conflicts",
+                    record["id"],
+                    {
+                        "house_id": who.house_id,
+                        "server_seq": self._next_seq(conn),
+                        "deleted": 0,
+                        "hlc": stamp,
+                        "data": to_json(record),
+                        "field_hlc": "{}",
+                        "field_seq": "{}",
+                        "created_at": now_iso,
+                        "updated_at": now_iso,
+                        "updated_by": author,
+                    },
+                    insert=True,
                 )
 
     def _withdraw_erased_conflicts(
@@ -107,16 +110,11 @@ class ReplayMixin(SummariesMixin, HeldMixin):
         if set(fields) - set(spec.fields) - {"deleted"} or not op.field_hlc:
             return f"{REJECTED}:field", None
         if op.table == REPORTS_TABLE:
+            self._settle(conn)
             problem = self.report_op_problem(conn, who.house_id or "", op.row_id, fields, op.kind)
             if problem:
                 return f"{REJECTED}:{problem}", None
-        row = (
-            conn.execute(
-                sa.select(records).where(records.c.table_name == op.table, records.c.id == op.row_id)
-            )
-            .mappings()
-            .first()
-        )
+        row = self._read_row(conn, op.table, op.row_id)
         if row is not None and row["house_id"] != who.house_id:
             return f"{REJECTED}:house", None
         problem = op_schema.check_fields(op.table, fields, whole=row is None)
@@ -193,14 +191,8 @@ class ReplayMixin(SummariesMixin, HeldMixin):
             "updated_by": writer(hlc),
         }
         if row is None:
-            conn.execute(
-                records.insert().values(table_name=op.table, id=op.row_id, created_at=when, **values)
-            )
+            self._write_row(conn, op.table, op.row_id, {"created_at": when, **values}, insert=True)
             self._release_held(conn, who, op.table, op.row_id, self._merge)
         else:
-            conn.execute(
-                records.update()
-                .where(records.c.table_name == op.table, records.c.id == op.row_id)
-                .values(**values)
-            )
+            self._write_row(conn, op.table, op.row_id, values, insert=False)
         return APPLIED, seq

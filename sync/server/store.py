@@ -8,6 +8,7 @@
 - files.py      sync files: the server's key pair, the PCs' public keys, enrolment files, applying a request file
 - exchange.py   one sync request: ops checked (sync.op_schema), deduplicated, clamped and merged, the changes
                 page, the history epoch
+- batch.py      a chunk of a request's ops read and written in bulk
 - replay.py     a row re-sent whole by a PC, and the conflicts stored for review
 - horizon.py    where each device stands, the house's purge horizon, and the purge of tombstones below it
 - held.py       updates of a row the server does not have yet, held until its insert arrives
