@@ -126,3 +126,23 @@ def test_the_recipients_list_says_when_nobody_is_found(ctx, qtbot, store):
     qtbot.waitUntil(lambda: "Nothing found for «Zzzq»" in page.empty_state.shown_text, timeout=5000)
     page.search_edit.setText("Abenov")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.empty_state.shown_text == "", timeout=5000)
+
+
+def test_the_groups_and_associations_lists_say_when_nothing_is_found(ctx, qtbot, store):
+    from desktop import groups
+    from desktop.groups import GroupInput
+    from ui.groups.section import GroupsSection
+
+    groups.save_group(store, GroupInput(name_kk="Шаңырақ"))
+    section = GroupsSection(ctx)
+    qtbot.addWidget(section)
+    section.show()
+    section.refresh()
+    section.group_search.setText("Zzzq")
+    qtbot.waitUntil(lambda: "Nothing found for «Zzzq»" in section.groups_empty.shown_text, timeout=5000)
+    section.group_search.setText("шаң")
+    qtbot.waitUntil(
+        lambda: section.groups_model.rowCount() == 1 and section.groups_empty.shown_text == "", timeout=5000
+    )
+    section.association_search.setText("Zzzq")
+    qtbot.waitUntil(lambda: "Nothing found for «Zzzq»" in section.associations_empty.shown_text, timeout=5000)

@@ -26,6 +26,7 @@ from ui.groups.group_dialog import GroupDialog
 from ui.groups.group_panel import GroupPanel
 from ui.importing.wizard import ImportWizard
 from ui.ops import ReadOp
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.export_button import ExportButton
 from ui.widgets.form_keys import mark_action
 from ui.widgets.lazy_table import Column, Count, Fetch, LazyTableModel, record_view
@@ -158,6 +159,7 @@ class GroupsSection(Section):
         self.groups_model = _list_model(self.ctx, self.group_columns, self._groups_source, self)
         self.groups_model.loaded.connect(self._on_groups_model_loaded)
         self.groups_view = _table_view(page, self.groups_model)
+        self.groups_empty = EmptyState(self.groups_view, self.group_search.text)
         self.groups_view.selectionModel().selectionChanged.connect(self._on_groups_view_selection_changed)
         self.groups_view.activated.connect(  # a double-click or Enter
             lambda index: self.open_group(self.groups_model.row_id(index.row()))
@@ -267,6 +269,7 @@ class GroupsSection(Section):
             self.ctx, columns, self._associations_source, self
         )
         self.associations_view = _table_view(page, self.associations_model, cap=230)
+        self.associations_empty = EmptyState(self.associations_view, self.association_search.text)
         self.associations_view.activated.connect(self._on_associations_view_double_clicked)
         layout.addWidget(self.associations_view, 1)
         return page
