@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from desktop.aid._common import parse_date
 from desktop.aid.catalogue import (
+    count_aid_points,
+    count_items,
+    count_rules,
     get_item,
     item_label,
     list_aid_points,
@@ -114,8 +117,11 @@ __all__ = [
     "check_reason",
     "consent_status",
     "count_aid",
+    "count_aid_points",
     "count_donations",
+    "count_items",
     "count_recipients",
+    "count_rules",
     "donor_label",
     "get_item",
     "item_label",

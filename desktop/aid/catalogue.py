@@ -15,10 +15,24 @@ from desktop.store import Store
 
 
 # ---- aid points -----------------------------------------------------------------------------------------------
+def _points_where(include_inactive: bool) -> str:
+    return "deleted = 0" + ("" if include_inactive else " AND active = 1")
+
+
 @requires("aid.give")
-def list_aid_points(store: Store, *, include_inactive: bool = False) -> list[dict]:
-    sql = "SELECT * FROM aid_points WHERE deleted = 0" + ("" if include_inactive else " AND active = 1")
-    return store.rows(sql + " ORDER BY name_sort")
+def list_aid_points(
+    store: Store, *, include_inactive: bool = False, offset: int = 0, limit: int = -1
+) -> list[dict]:
+    """The aid points by name; `offset`/`limit` give one page of them (-1: to the end)."""
+    return store.rows(
+        f"SELECT * FROM aid_points WHERE {_points_where(include_inactive)} ORDER BY name_sort LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
+
+
+@requires("aid.give")
+def count_aid_points(store: Store, *, include_inactive: bool = False) -> int:
+    return int(store.scalar(f"SELECT count(*) FROM aid_points WHERE {_points_where(include_inactive)}"))
 
 
 def point_label(row: dict, lang: str | None = None, prefix: str = "name") -> str:
@@ -50,12 +64,28 @@ def _items_visible_sql(store: Store) -> tuple[str, list]:
     return "deleted = 0 AND (house_id IS NULL OR house_id = ?)", [store.house_id or ""]
 
 
-@requires("aid.give")
-def list_items(store: Store, *, include_inactive: bool = False) -> list[dict]:
+def _items_where(store: Store, include_inactive: bool) -> tuple[str, list]:
     where, params = _items_visible_sql(store)
     if not include_inactive:
         where += " AND active = 1"
-    return store.rows(f"SELECT * FROM aid_items WHERE {where} ORDER BY name_sort", params)
+    return where, list(params)
+
+
+@requires("aid.give")
+def list_items(
+    store: Store, *, include_inactive: bool = False, offset: int = 0, limit: int = -1
+) -> list[dict]:
+    """The aid items this house sees, by name; `offset`/`limit` give one page of them (-1: to the end)."""
+    where, params = _items_where(store, include_inactive)
+    return store.rows(
+        f"SELECT * FROM aid_items WHERE {where} ORDER BY name_sort LIMIT ? OFFSET ?", [*params, limit, offset]
+    )
+
+
+@requires("aid.give")
+def count_items(store: Store, *, include_inactive: bool = False) -> int:
+    where, params = _items_where(store, include_inactive)
+    return int(store.scalar(f"SELECT count(*) FROM aid_items WHERE {where}", params))
 
 
 def item_label(row: dict, lang: str | None = None) -> str:
@@ -138,12 +168,23 @@ def programme_rules(store: Store, programme: str) -> list[Rule]:
     return [Rule.from_row(r) for r in rows]
 
 
+_RULES_WHERE = "deleted = 0 AND (house_id IS NULL OR house_id = ?)"
+
+
 @requires("records.read")
-def list_rules(store: Store) -> list[dict]:
+def list_rules(store: Store, *, offset: int = 0, limit: int = -1) -> list[dict]:
+    """The central rules and this house's, by programme; `offset`/`limit` give one page (-1: to the end)."""
     return store.rows(
-        "SELECT * FROM programme_rules WHERE deleted = 0 AND (house_id IS NULL OR house_id = ?) "
-        "ORDER BY programme, house_id IS NOT NULL",
-        (store.house_id or "",),
+        f"SELECT * FROM programme_rules WHERE {_RULES_WHERE} ORDER BY programme, house_id IS NOT NULL, id "
+        "LIMIT ? OFFSET ?",
+        (store.house_id or "", limit, offset),
+    )
+
+
+@requires("records.read")
+def count_rules(store: Store) -> int:
+    return int(
+        store.scalar(f"SELECT count(*) FROM programme_rules WHERE {_RULES_WHERE}", (store.house_id or "",))
     )
 
 

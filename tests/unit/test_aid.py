@@ -763,3 +763,15 @@ def test_a_recipient_is_checked_by_the_person_rules_of_every_form(store):
     with pytest.raises(ValidationErrors) as caught:
         aid.save_recipient(store, typed, today=TODAY)
     assert {e.field for e in caught.value.errors} >= {"surname", "phone", "iin"}  # digits in a name too
+
+
+def test_the_catalogue_lists_are_read_a_page_at_a_time(store):
+    for i in range(7):
+        aid.save_aid_point(store, {"name_kk": f"Пункт {i:02d}"})
+    names = [p["name_kk"] for p in aid.list_aid_points(store, offset=2, limit=3)]
+    assert names == ["Пункт 02", "Пункт 03", "Пункт 04"]
+    assert aid.count_aid_points(store) == 7 == len(aid.list_aid_points(store))
+    items = aid.list_items(store)
+    assert aid.count_items(store) == len(items) and aid.list_items(store, offset=1, limit=2) == items[1:3]
+    rules = aid.list_rules(store)
+    assert aid.count_rules(store) == len(rules) and aid.list_rules(store, offset=1, limit=1) == rules[1:2]

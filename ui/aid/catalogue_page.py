@@ -150,8 +150,8 @@ class CataloguePage(QWidget):
                 ),
             ],
             ctx,
-            lambda store, o, n: aid.list_aid_points(store)[o : o + n],
-            lambda store: len(aid.list_aid_points(store)),
+            lambda store, o, n: aid.list_aid_points(store, offset=o, limit=n),
+            aid.count_aid_points,
             self,
         )
         self.points_view = _table(self, self.points_model)
@@ -170,8 +170,8 @@ class CataloguePage(QWidget):
                 Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
             ],
             ctx,
-            lambda store, o, n: aid.list_rules(store)[o : o + n],
-            lambda store: len(aid.list_rules(store)),
+            lambda store, o, n: aid.list_rules(store, offset=o, limit=n),
+            aid.count_rules,
             self,
             names=programmes,
         )
@@ -194,8 +194,8 @@ class CataloguePage(QWidget):
                 Column(N_("Source"), lambda r: _("central") if r["house_id"] is None else _("this house")),
             ],
             ctx,
-            lambda store, o, n: aid.list_items(store)[o : o + n],
-            lambda store: len(aid.list_items(store)),
+            lambda store, o, n: aid.list_items(store, offset=o, limit=n),
+            aid.count_items,
             self,
             names=names,
         )
