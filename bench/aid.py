@@ -29,6 +29,18 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 20 else max(samples)
 
 
+def _surname(n: int) -> str:
+    """A distinct surname of letters only for recipient n (a name holds no digits)."""
+    letters = "абвгдежзиклмнопрстуфхчшы"
+    tail = ""
+    while True:
+        n, digit = divmod(n, len(letters))
+        tail += letters[digit]
+        if n == 0:
+            break
+    return f"Алиев-{tail.capitalize()}"
+
+
 def build(store: Store, entries: int, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
     points = [aid.save_aid_point(store, {"name": f"Пункт {n}"}) for n in (1, 2)]
     items = [r["id"] for r in aid.list_items(store)]
@@ -39,7 +51,7 @@ def build(store: Store, entries: int, rng: random.Random) -> tuple[list[str], li
                 RecipientInput(
                     consent=True,
                     form_version="2026-1",
-                    surname=f"Алиев{n}",
+                    surname=_surname(n),
                     name="Қайрат",
                     categories=["low_income"],
                     consent_on=TODAY,
