@@ -237,7 +237,11 @@ def fill(store: Store, rng: random.Random, today: dt.date) -> None:
         )
 
     for aid_id, _recipient, _programme in rng.sample(entries, REVERSALS):
-        aid.reverse_aid(store, aid_id, rng.choice(REVERSAL_REASONS), today=today)
+        # Corrected a few days after the entry, as a house finds its mistakes (not all on the demo's last day).
+        original = store.get("aid_given", aid_id)
+        assert original is not None  # written above
+        day = min(dt.date.fromisoformat(original["given_on"]) + dt.timedelta(days=rng.randint(1, 10)), today)
+        aid.reverse_aid(store, aid_id, rng.choice(REVERSAL_REASONS), today=day)
     aid.reverse_donation(store, donation_ids[-1], "Екі рет енгізілген", today=today)
 
     # Coal handed out at the branch after a winter storm before the coal merchant's delivery note was entered:
