@@ -2,10 +2,10 @@
 volunteers, aid recipients and aid given) applied by sync.apply into a real Store, and the very same stored rows
 written by plain executemany into the same tables, with their search triggers and indexes and without them.
 
-    python bench/client_apply.py [--rows 10000] [--page 500]
+    python bench/client_apply.py [--rows 10000] [--page 500] [--repeat 3]
 
 Prints client_apply_rows_per_s, raw_executemany_rows_per_s, raw_bare_executemany_rows_per_s and
-client_apply_ratio (client apply / raw executemany with triggers and indexes).
+client_apply_ratio (client apply / raw executemany with triggers and indexes); each the best of --repeat runs.
 """
 
 from __future__ import annotations
@@ -130,34 +130,38 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000)
     ap.add_argument("--page", type=int, default=500)
+    ap.add_argument(
+        "--repeat", type=int, default=3, help="runs of each; the best is printed (a shared machine)"
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dostyq-bench-"))
     changes = source_rows(work, args.rows)
-
-    pc = new_store(work / "pc.sqlite")
-    apply_seconds = client_apply(pc, changes, args.page)
-    stored = {}
-    for table in TABLES:
-        cur = pc.conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-        cols = [d[0] for d in cur.description]
-        stored[table] = (cols, [tuple(r) for r in cur])
-    assert sum(len(rows) for _, rows in stored.values()) == len(changes)
-
-    raw = new_store(work / "raw.sqlite")
-    raw_seconds = raw_executemany(raw, stored, args.page)
-    plain = new_store(work / "bare.sqlite")
-    bare(plain)
-    bare_seconds = raw_executemany(plain, stored, args.page)
+    best = {"apply": float("inf"), "raw": float("inf"), "bare": float("inf")}
+    for run in range(args.repeat):
+        # The three take turns, so a busy spell of the machine weighs on each alike.
+        pc = new_store(work / f"pc{run}.sqlite")
+        best["apply"] = min(best["apply"], client_apply(pc, changes, args.page))
+        stored = {}
+        for table in TABLES:
+            cur = pc.conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+            cols = [d[0] for d in cur.description]
+            stored[table] = (cols, [tuple(r) for r in cur])
+        assert sum(len(rows) for _, rows in stored.values()) == len(changes)
+        raw = new_store(work / f"raw{run}.sqlite")
+        best["raw"] = min(best["raw"], raw_executemany(raw, stored, args.page))
+        plain = new_store(work / f"bare{run}.sqlite")
+        bare(plain)
+        best["bare"] = min(best["bare"], raw_executemany(plain, stored, args.page))
+        for store in (pc, raw, plain):
+            store.close()
 
     n = len(changes)
-    apply_rate, raw_rate = n / apply_seconds, n / raw_seconds
+    apply_rate, raw_rate = n / best["apply"], n / best["raw"]
     print(f"client_apply_rows_per_s: {int(apply_rate)} rows/s")
     print(f"raw_executemany_rows_per_s: {int(raw_rate)} rows/s")
-    print(f"raw_bare_executemany_rows_per_s: {int(n / bare_seconds)} rows/s")
+    print(f"raw_bare_executemany_rows_per_s: {int(n / best['bare'])} rows/s")
     print(f"client_apply_ratio: {apply_rate / raw_rate:.2f} x")
-    print(f"# {n} rows ({', '.join(TABLES)}), pages of {args.page}", file=sys.stderr)
-    for store in (pc, raw, plain):
-        store.close()
+    print(f"# {n} rows ({', '.join(TABLES)}), pages of {args.page}, best of {args.repeat}", file=sys.stderr)
     return 0
 
 
