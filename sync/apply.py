@@ -81,11 +81,15 @@ def apply_changes(
                 and not run.new_conflicts
                 and (table, change["id"]) not in run.pending
             ):
-                batch.append((change, _stored_row(store, change, now_iso)))
-                if len(batch) >= CHUNK:
-                    run.write(batch)
-                    batch = []
-                continue
+                try:
+                    batch.append((change, _stored_row(store, change, now_iso)))
+                except OverflowError:
+                    pass  # left to the row's own path, which keeps it aside
+                else:
+                    if len(batch) >= CHUNK:
+                        run.write(batch)
+                        batch = []
+                    continue
             if batch:
                 run.write(batch)
                 batch = []
