@@ -55,7 +55,13 @@ def create_fts(conn: sqlite3.Connection, table: str) -> None:
 
 def infix_text(name: str) -> str:
     """What the trigram index holds for a (normalised) name: its loose form and its Latin key."""
-    return " ".join(p for p in (text.loose(name), text.latin_key(name)) if p)
+    return infix_of(text.keys(name))
+
+
+def infix_of(keys: tuple[str, str, str, str]) -> str:
+    """infix_text from the name's text.keys()."""
+    _folded, loosed, _sort, latin = keys
+    return " ".join(p for p in (loosed, latin) if p)
 
 
 def migration_6_infix(conn: sqlite3.Connection) -> None:
@@ -80,6 +86,10 @@ def migration_6_infix(conn: sqlite3.Connection) -> None:
 
 def search_text(name: str, extra: str) -> str:
     """The text the word index holds: folded name, loose name, Latin key, and the digits of `extra`."""
-    return " ".join(
-        p for p in (text.fold(name), text.loose(name), text.latin_key(name), text.digits(extra)) if p
-    )
+    return search_text_of(text.keys(name), extra)
+
+
+def search_text_of(keys: tuple[str, str, str, str], extra: str) -> str:
+    """search_text from the name's text.keys()."""
+    folded, loosed, _sort, latin = keys
+    return " ".join(p for p in (folded, loosed, latin, text.digits(extra)) if p)

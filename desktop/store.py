@@ -430,15 +430,16 @@ def _search_columns(spec: schema.Table, row: dict) -> dict:
     name = " ".join(str(row.get(f) or "") for f in spec.search).strip()
     name = text.normalize(name)
     extra = " ".join(str(row.get(f) or "") for f in spec.search_extra).strip()
+    keys = text.keys(name)  # folded once for every column
     columns = {
-        "name_fold": text.fold(name),
-        "name_loose": text.loose(name),
-        "name_sort": text.sort_key(name),
+        "name_fold": keys[0],
+        "name_loose": keys[1],
+        "name_sort": keys[2],
         # FTS matches the exact folded form, the loose one and the Latin key, plus the extras (IIN, phone).
-        "search_text": schema_search.search_text(name, extra),
+        "search_text": schema_search.search_text_of(keys, extra),
     }
     if spec.name in schema_search.INFIX_TABLES:
-        columns["name_infix"] = schema_search.infix_text(name)
+        columns["name_infix"] = schema_search.infix_of(keys)
     return columns
 
 

@@ -48,7 +48,17 @@ def loose(text: str | None) -> str:
 
 def sort_key(text: str | None) -> str:
     """A string whose code-point order is the Kazakh alphabetical order (usable in SQL ORDER BY)."""
-    return "".join(chr(0xE000 + _RANK[c]) if c in _RANK else c for c in fold(text))
+    return _sort_of(fold(text))
+
+
+def _sort_of(folded: str) -> str:
+    return "".join(chr(0xE000 + _RANK[c]) if c in _RANK else c for c in folded)
+
+
+def keys(text: str | None) -> tuple[str, str, str, str]:
+    """(fold, loose, sort_key, latin_key) of the text, folding it once: what the search columns of a row hold."""
+    folded = fold(text)
+    return folded, folded.translate(_LOOSE), _sort_of(folded), _latin_of(folded)
 
 
 def normalize(text: str | None) -> str:
@@ -96,7 +106,11 @@ _LATIN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzäğıñöşūüç")
 
 def latin_key(text: str | None) -> str:
     """'Қайрат Нұрланұлы' → 'kairat nurlanuli'; 'Qayrat Nurlanuly' and 'Kairat Nurlanuly' give the same."""
-    folded = fold(text).replace("i̇", "i")  # the dotted capital İ folds to i + a combining dot
+    return _latin_of(fold(text))
+
+
+def _latin_of(folded: str) -> str:
+    folded = folded.replace("i̇", "i")  # the dotted capital İ folds to i + a combining dot
     key = folded.translate(_CYRILLIC_LATIN)
     for pattern, replacement in _LATIN_SPELLING:
         key = pattern.sub(replacement, key)

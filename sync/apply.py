@@ -8,6 +8,7 @@ empty and the cursor is current, every PC holds exactly the server's rows.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable
@@ -51,6 +52,9 @@ def apply_acks(store: Store, acks: dict[str, str]) -> list[tuple[str, str]]:
     return rejected
 
 
+CHUNK = 500  # rows written together by the fast path of apply_changes, under one savepoint
+
+
 def apply_changes(
     store: Store,
     changes: list[dict[str, Any]],
@@ -58,64 +62,59 @@ def apply_changes(
     now_iso: str,
     on_row: Callable[[], None] | None = None,
 ) -> int:
-    """Writes the server's rows. Returns the number of new conflicts recorded on this PC."""
-    me = store.device_id
-    keys = {(c["t"], c["id"]) for c in changes if c["t"] in schema.SYNCED_TABLES}
-    pending = pending_by_row(store, keys) if keys else {}
-    new_conflicts = 0
-    newest = ""
-    any_open = store.scalar("SELECT 1 FROM conflicts WHERE resolved_at IS NULL LIMIT 1") is not None
-    house = get_state(store, "house_id") or store.house_id
-    # Re-sending every row (the server lost history, or an integrity repair): a newer local field than the server's
-    # is kept, so the re-sent row brings it back instead of this PC taking the server's older copy first.
-    keep_newer = bool(get_state(store, "reseed"))
+    """Writes the server's rows. Returns the number of new conflicts recorded on this PC.
+
+    A row with nothing to merge (no local change waiting for it, no open conflict or quarantine on this PC, no
+    re-sending under way) is written together with the rows around it: up to CHUNK of them under one savepoint,
+    one executemany per table. Should SQLite refuse one of them, that savepoint rolls back and its rows are
+    written one by one, so only the bad row is kept aside. Every other row is merged and written on its own."""
+    run = _Run(store, changes, cursor_before, now_iso, on_row)
+    batch: list[tuple[dict, dict]] = []
     for change in changes:
         table = change["t"]
         if table in schema.SYNCED_TABLES:
-            reason = unstorable(change, house)
-            if reason is None:
+            reason = unstorable(change, run.house)
+            if (
+                reason is None
+                and not run.keep_newer
+                and not run.any_open
+                and not run.new_conflicts
+                and (table, change["id"]) not in run.pending
+            ):
                 try:
-                    with store.transaction():
-                        new_conflicts += _apply_row(
-                            store,
-                            change,
-                            pending.get((table, change["id"]), set()),
-                            me,
-                            cursor_before,
-                            now_iso,
-                            keep_newer,
-                        )
-                except (sqlite3.IntegrityError, OverflowError) as exc:
-                    reason = f"store:{type(exc).__name__}"
-            if reason is not None:
-                # A row this PC cannot store is kept aside for review; every other row goes on syncing.
-                new_conflicts += quarantine.keep(store, change, reason, now_iso)
-                any_open = True
-                if on_row is not None:
-                    on_row()
-                continue
-            if any_open:
-                quarantine.release(store, table, change["id"], now_iso)
-            if any_open or new_conflicts:
-                row = store.conn.execute(
-                    f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)
-                ).fetchone()
-                conflicts.close_superseded(store, table, change["id"], json.loads(row[0] or "{}"), now_iso)
-            newest = max(newest, change.get("hlc") or "")
-        elif table in schema.REFERENCE_TABLES:
+                    batch.append((change, _stored_row(store, change, now_iso)))
+                except OverflowError:
+                    pass  # left to the row's own path, which keeps it aside
+                else:
+                    if len(batch) >= CHUNK:
+                        run.write(batch)
+                        batch = []
+                    continue
+            if batch:
+                run.write(batch)
+                batch = []
+            run.synced(change, reason)
+            continue
+        if batch:
+            run.write(batch)
+            batch = []
+        if table in schema.REFERENCE_TABLES:
             _apply_reference(store, table, change)
         elif table == "conflicts":
             if change.get("deleted"):  # withdrawn by the server (the row was erased)
                 store.conn.execute("DELETE FROM conflicts WHERE id = ?", (change["id"],))
             else:
-                new_conflicts += _apply_conflict(store, change["data"])
+                run.new_conflicts += _apply_conflict(store, change["data"])
         elif table == PURGED:
             _apply_purged(store, change)
         # Anything else comes from a newer server; an older PC ignores it rather than failing the sync.
         if on_row is not None:
             on_row()
-    if newest and writer_of(newest):
-        store.clock.observe(newest)
+    if batch:
+        run.write(batch)
+    new_conflicts = run.new_conflicts
+    if run.newest and writer_of(run.newest):
+        store.clock.observe(run.newest)
     # An erasure made on another PC, or a conflict about a row already erased here: no erased value waits for review.
     erasable = {c["t"] for c in changes if c["t"] in schema.PERSONAL_FIELDS}
     if erasable or any(c["t"] == "conflicts" for c in changes):
@@ -126,6 +125,88 @@ def apply_changes(
         # Rows written on a PC that had not seen a merge of two people move to the survivor (DESIGN.md §4).
         people_merge.follow_merges(store)
     return new_conflicts
+
+
+class _Run:
+    """The state of one apply_changes call."""
+
+    def __init__(
+        self,
+        store: Store,
+        changes: list[dict[str, Any]],
+        cursor_before: int,
+        now_iso: str,
+        on_row: Callable[[], None] | None,
+    ):
+        self.store, self.cursor_before, self.now_iso, self.on_row = store, cursor_before, now_iso, on_row
+        self.me = store.device_id
+        keys = {(c["t"], c["id"]) for c in changes if c["t"] in schema.SYNCED_TABLES}
+        self.pending = pending_by_row(store, keys) if keys else {}
+        self.new_conflicts = 0
+        self.newest = ""
+        self.any_open = store.scalar("SELECT 1 FROM conflicts WHERE resolved_at IS NULL LIMIT 1") is not None
+        self.house = get_state(store, "house_id") or store.house_id
+        # Re-sending every row (the server lost history, or an integrity repair): a newer local field than the
+        # server's is kept, so the re-sent row brings it back instead of this PC taking the server's older copy.
+        self.keep_newer = bool(get_state(store, "reseed"))
+
+    def write(self, batch: list[tuple[dict, dict]]) -> None:
+        """Rows with nothing to merge, written together; one by one when SQLite refuses any of them."""
+        store = self.store
+        by_table: dict[str, list[dict]] = {}
+        for change, row in batch:
+            by_table.setdefault(change["t"], []).append(row)
+        try:
+            with store.transaction():
+                for table, rows in by_table.items():
+                    cols = tuple(rows[0])
+                    store.conn.executemany(
+                        _upsert_sql(table, "id", cols), [[r[c] for c in cols] for r in rows]
+                    )
+        except (sqlite3.IntegrityError, OverflowError):
+            for change, _ in batch:
+                self.synced(change, None)
+            return
+        for change, _ in batch:
+            self.newest = max(self.newest, change.get("hlc") or "")
+            if self.on_row is not None:
+                self.on_row()
+
+    def synced(self, change: dict, reason: str | None) -> None:
+        """One row of a synced table, merged with the local changes waiting for it; `reason` why it cannot be
+        stored (unstorable) or None."""
+        store, table = self.store, change["t"]
+        if reason is None:
+            try:
+                with store.transaction():
+                    self.new_conflicts += _apply_row(
+                        store,
+                        change,
+                        self.pending.get((table, change["id"]), set()),
+                        self.me,
+                        self.cursor_before,
+                        self.now_iso,
+                        self.keep_newer,
+                    )
+            except (sqlite3.IntegrityError, OverflowError) as exc:
+                reason = f"store:{type(exc).__name__}"
+        if reason is not None:
+            # A row this PC cannot store is kept aside for review; every other row goes on syncing.
+            self.new_conflicts += quarantine.keep(store, change, reason, self.now_iso)
+            self.any_open = True
+            if self.on_row is not None:
+                self.on_row()
+            return
+        if self.any_open:
+            quarantine.release(store, table, change["id"], self.now_iso)
+        if self.any_open or self.new_conflicts:
+            row = store.conn.execute(
+                f'SELECT field_hlc FROM "{table}" WHERE id = ?', (change["id"],)
+            ).fetchone()
+            conflicts.close_superseded(store, table, change["id"], json.loads(row[0] or "{}"), self.now_iso)
+        self.newest = max(self.newest, change.get("hlc") or "")
+        if self.on_row is not None:
+            self.on_row()
 
 
 PURGED = "purged"  # sync/server/horizon.py
@@ -205,7 +286,6 @@ def _apply_row(
     keep_newer: bool = False,
 ) -> int:
     table, row_id = change["t"], change["id"]
-    spec = schema.SYNCED_TABLES[table]
     data = change["data"]
     srv_hlc, srv_seq = field_maps(change)
     values = op_schema.storable(table, data)
@@ -272,10 +352,29 @@ def _apply_row(
             )
             if against_edits is not None:
                 conflicts += record_conflict(store, merge.name_authors([against_edits], *authors)[0])
+    _upsert(store, table, "id", _row_of(store, change, values, deleted, field_hlc, now_iso))
+    return conflicts
+
+
+def _stored_row(store: Store, change: dict, now_iso: str) -> dict:
+    """The row as stored when nothing merges into it: the server's copy (what _apply_row writes without local
+    changes)."""
+    return _row_of(
+        store,
+        change,
+        op_schema.storable(change["t"], change["data"]),
+        int(change.get("deleted") or 0),
+        dict(field_maps(change)[0]),
+        now_iso,
+    )
+
+
+def _row_of(store: Store, change: dict, values: dict, deleted: int, field_hlc: dict, now_iso: str) -> dict:
+    table = change["t"]
     merge.keep_erased(table, values, [])
     row = dict(values)
     row.update(
-        id=row_id,
+        id=change["id"],
         house_id=change.get("house_id"),
         deleted=deleted,
         hlc=max(field_hlc.values()) if field_hlc else (change.get("hlc") or ""),
@@ -284,10 +383,9 @@ def _apply_row(
         updated_at=change.get("updated_at") or now_iso,
         updated_by=change.get("updated_by"),
     )
-    if spec.search:
+    if schema.SYNCED_TABLES[table].search:
         row.update(store.derived_columns(table, row))
-    _upsert(store, table, "id", row)
-    return conflicts
+    return row
 
 
 def _keep_newer_fields(
@@ -313,10 +411,14 @@ def _keep_newer_fields(
 
 
 def _upsert(store: Store, table: str, key: str, row: dict) -> None:
-    cols = list(row)
+    cols = tuple(row)
+    store.conn.execute(_upsert_sql(table, key, cols), [row[c] for c in cols])
+
+
+@functools.cache
+def _upsert_sql(table: str, key: str, cols: tuple[str, ...]) -> str:
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != key)
-    store.conn.execute(
+    return (
         f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
-        f'VALUES ({", ".join("?" for _ in cols)}) ON CONFLICT("{key}") DO UPDATE SET {updates}',
-        [row[c] for c in cols],
+        f'VALUES ({", ".join("?" for _ in cols)}) ON CONFLICT("{key}") DO UPDATE SET {updates}'
     )

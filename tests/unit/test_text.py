@@ -105,3 +105,15 @@ def test_fold_and_loose():
 
 def test_nfd_input_folds_like_nfc():
     assert fold("Й") == fold("И\u0306")
+
+
+def test_keys_are_the_four_forms_folded_once():
+    from desktop.text import keys, latin_key
+
+    rng = random.Random(7)
+    letters = KAZAKH_ALPHABET + KAZAKH_ALPHABET.upper() + "İıIiəɵÄğñöşūüçẞß ΣΐǅﬁYyeKhQqJjxw-'"
+    samples = ["Қайрат Нұрланұлы", "İSTANBUL", "Qayrat Nurlanuly", "", "Assel Асель Yerlan"]
+    samples += ["".join(rng.choice(letters) for _ in range(rng.randrange(12))) for _ in range(2000)]
+    for text in samples:
+        assert keys(text) == (fold(text), loose(text), sort_key(text), latin_key(text)), text
+    assert keys("Қайрат") == ("қайрат", "кайрат", sort_key("қайрат"), "kairat")
