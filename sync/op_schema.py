@@ -100,10 +100,16 @@ def check_fields(table: str, fields: dict[str, Any], *, whole: bool) -> str | No
         if problem:
             return problem
     if whole:
-        for name, col in columns(table).items():
-            if col.required and name not in fields:
+        for name in _required(table):
+            if name not in fields:
                 return f"missing:{name}"
     return None
+
+
+@cache
+def _required(table: str) -> tuple[str, ...]:
+    """The fields an insert of `table` must carry, in column order."""
+    return tuple(name for name, col in columns(table).items() if col.required)
 
 
 def check_row(table: str, data: dict[str, Any]) -> str | None:

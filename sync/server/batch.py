@@ -14,7 +14,8 @@ authorship check) first calls `settle`, which writes what is pending and forgets
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,7 +41,8 @@ _VALUES = (
 )
 
 _APPLIED = ("op_id", "device_pk", "house_id", "result", "server_seq", "hlc", "orig_hlc", "applied_at")
-_PG_TYPES = {"server_seq": "bigint", "deleted": "integer"}
+_applied_row = itemgetter(*_APPLIED)
+_RECORD_COLUMNS = tuple(c.name for c in records.columns)
 
 Key = tuple[str, str]
 
@@ -59,10 +61,11 @@ class Batch:
     def prefetch(self, ops: Iterable[Op]) -> None:
         ops = list(ops)
         ids = list({op.op_id for op in ops})
-        for op_id, result, house in self.conn.execute(
-            sa.select(applied_ops.c.op_id, applied_ops.c.result, applied_ops.c.house_id).where(
-                self._among(applied_ops.c.op_id, ids)
-            )
+        for op_id, result, house in self._select_among(
+            sa.select(applied_ops.c.op_id, applied_ops.c.result, applied_ops.c.house_id),
+            "SELECT op_id, result, house_id FROM applied_ops WHERE",
+            applied_ops.c.op_id,
+            ids,
         ):
             self.applied[op_id] = (result, house)
         by_table: dict[str, set[str]] = defaultdict(set)
@@ -72,34 +75,43 @@ class Batch:
         row_ids = list({op.row_id for op in ops})
         self.held_rows.update(
             (table, row_id)
-            for table, row_id in self.conn.execute(
-                sa.select(held_ops.c.table_name, held_ops.c.row_id).where(
-                    held_ops.c.house_id == self.house, self._among(held_ops.c.row_id, row_ids)
-                )
+            for table, row_id in self._select_among(
+                sa.select(held_ops.c.table_name, held_ops.c.row_id).where(held_ops.c.house_id == self.house),
+                "SELECT table_name, row_id FROM held_ops WHERE house_id = ? AND",
+                held_ops.c.row_id,
+                row_ids,
+                self.house,
             )
         )
 
     def _fetch(self, by_table: dict[str, set[str]]) -> None:
         for table, wanted in by_table.items():
-            found = (
-                self.conn.execute(
-                    sa.select(records).where(
-                        records.c.table_name == table, self._among(records.c.id, list(wanted))
-                    )
-                )
-                .mappings()
-                .all()
+            found = self._select_among(
+                sa.select(records).where(records.c.table_name == table),
+                f"SELECT {', '.join(_RECORD_COLUMNS)} FROM records WHERE table_name = ? AND",
+                records.c.id,
+                list(wanted),
+                table,
             )
             for row in found:
-                self.rows[(table, row["id"])] = dict(row)
+                record = dict(zip(_RECORD_COLUMNS, row, strict=True))
+                self.rows[(table, record["id"])] = record
             for row_id in wanted:
                 self.rows.setdefault((table, row_id), None)
 
-    def _among(self, column: sa.ColumnElement, values: list[str]) -> sa.ColumnElement[bool]:
-        """column IN (values): on PostgreSQL as = ANY(one array), not hundreds of parameters."""
+    def _select_among(
+        self, query: sa.Select, sqlite_sql: str, column: sa.ColumnElement, values: list[str], *before: str
+    ) -> Iterable[Sequence[Any]]:
+        """The rows of `query` with column IN (values). On PostgreSQL as = ANY(one array), not hundreds of
+        parameters; on SQLite the same SELECT written out (`sqlite_sql`, its parameters `before` then the values)
+        and given straight to the driver, so a chunk's hundreds of parameters are not expanded in Python."""
         if self.conn.dialect.name == "postgresql":
-            return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(sa.String)))
-        return column.in_(sa.bindparam(None, values, expanding=True))
+            wanted = column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(sa.String)))
+            return self.conn.execute(query.where(wanted)).all()
+        if not values:
+            return []
+        marks = ", ".join("?" * len(values))
+        return self.conn.exec_driver_sql(f"{sqlite_sql} {column.name} IN ({marks})", (*before, *values)).all()
 
     # ---- rows ------------------------------------------------------------------------------------------------
     def get(self, table: str, row_id: str) -> dict[str, Any] | None:
@@ -134,9 +146,8 @@ class Batch:
         for key, kind in self.pending.items():
             row = self.rows[key]
             assert row is not None
-            values = tuple(row.get(c) for c in _VALUES)
-            (inserts if kind == "insert" else updates).append((*key, *values))
-        applied = [tuple(v[c] for c in _APPLIED) for v in self.new_applied]
+            (inserts if kind == "insert" else updates).append((*key, *map(row.get, _VALUES)))
+        applied = list(map(_applied_row, self.new_applied))
         if self.conn.dialect.name == "postgresql":
             _flush_pg(self.conn, inserts, updates, applied)
         else:

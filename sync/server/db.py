@@ -261,9 +261,20 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# The same encoder's C loop made once: JSONEncoder.encode builds it again at every call, which costs as much as
+# encoding a row's small field map. Without a circularity check (what is encoded came out of JSON, or is built
+# here of plain values).
+_C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = (
+    _C_MAKE_ENCODER(None, _JSON.default, json.encoder.encode_basestring, None, ":", ",", True, False, True)
+    if _C_MAKE_ENCODER is not None
+    else None
+)
 
 
 def to_json(obj: Any) -> str:
+    if _C_ENCODE is not None and type(obj) is dict:
+        return "".join(_C_ENCODE(obj, 0))
     return _JSON.encode(obj)
 
 
