@@ -17,42 +17,19 @@ import json
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import uvicorn
-
 from desktop import demo
 from desktop.store import Store
 from sync.client import SyncClient
 from sync.page import SyncResult
-from sync.server.app import create_app
 from sync.server.store import ServerStore
+from tests.sync.conftest import start_server
 
 TODAY = dt.date(2026, 11, 20)
-
-
-def start_server(server: ServerStore) -> str:
-    live = uvicorn.Server(
-        uvicorn.Config(
-            create_app(server),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            server_header=False,
-            date_header=False,
-        )
-    )
-    threading.Thread(target=live.run, daemon=True).start()
-    deadline = time.monotonic() + 20
-    while not live.started:
-        if time.monotonic() > deadline:
-            raise SystemExit("uvicorn did not start")
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{live.servers[0].sockets[0].getsockname()[1]}"
 
 
 def floor_seconds(store: Store, work: Path) -> float:
@@ -83,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dostyq-first-upload-"))
     server = ServerStore(args.database_url or f"sqlite:///{work / 'server.sqlite3'}")
-    url = start_server(server)
+    url = start_server(server).url
 
     store = Store(work / "house.sqlite3")
     demo.fill(store, today=TODAY)

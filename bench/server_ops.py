@@ -14,21 +14,19 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import uvicorn
 
 from desktop.store import Store
 from sync.client import SyncClient
 from sync.errors import ServerUnreachable
 from sync.server import backups
-from sync.server.app import create_app
 from sync.server.exchange import ExchangeMixin
 from sync.server.store import ServerStore
+from tests.sync.conftest import start_server
 
 HOUSE = "KZ-71-01"
 
@@ -53,12 +51,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="dostyq-bench-ops-"))
     url = args.database_url or f"sqlite:///{work / 'server.sqlite3'}"
     server = ServerStore(url)
-    srv = uvicorn.Server(uvicorn.Config(create_app(server), host="127.0.0.1", port=0, log_level="warning"))
-    threading.Thread(target=srv.run, daemon=True).start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    base = f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}"
+    live = start_server(server)
+    base = live.url
 
     pc = Store(work / "pc.sqlite")
     SyncClient.enrol(pc, base, server.new_enrol_code(HOUSE))
@@ -105,7 +99,7 @@ def main() -> int:
     made = backups.backup(url, work / "backups")
     print(f"backup_seconds: {time.perf_counter() - t0:.3f} s")
     print(f"backup_bytes: {made.path.stat().st_size} B")
-    srv.should_exit = True
+    live.stop()
     client.transport.close()
     pc.close()
     server.close()

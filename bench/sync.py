@@ -10,74 +10,21 @@ mixed_seconds (500 local + 2,000 remote changes), apply_ops_per_s (rows applied 
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import uvicorn
-
+from bench.relay import CountingRelay
 from desktop.store import Store
 from sync import apply as sync_apply
 from sync.client import HttpTransport, SyncClient
-from sync.server.app import create_app
 from sync.server.store import ServerStore
+from tests.sync.conftest import start_server
 
 HOUSE = "KZ-71-01"
-
-
-class CountingRelay:
-    """127.0.0.1 relay that counts every byte in both directions."""
-
-    def __init__(self, upstream_port: int):
-        self.upstream = ("127.0.0.1", upstream_port)
-        self.bytes = 0
-        self.connections = 0
-        self._lock = threading.Lock()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.upstream, timeout=30)
-            with self._lock:
-                self.connections += 1
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                with self._lock:
-                    self.bytes += len(data)
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def take(self) -> int:
-        with self._lock:
-            n, self.bytes = self.bytes, 0
-        return n
 
 
 class CountingTransport(HttpTransport):
@@ -101,8 +48,8 @@ def measure(client: SyncClient, relay: CountingRelay) -> tuple[int, int, float]:
     t0 = time.perf_counter()
     client.sync()
     seconds = time.perf_counter() - t0
-    time.sleep(0.05)  # let the relay threads count the last bytes
-    return CountingTransport.round_trips, relay.take(), seconds
+    _requests, sent = relay.take()
+    return CountingTransport.round_trips, sent, seconds
 
 
 def main() -> int:
@@ -112,21 +59,8 @@ def main() -> int:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dostyq-bench-"))
     server = ServerStore(args.database_url or f"sqlite:///{work / 'server.sqlite3'}")
-    srv = uvicorn.Server(
-        uvicorn.Config(
-            create_app(server),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            server_header=False,
-            date_header=False,
-        )
-    )
-    threading.Thread(target=srv.run, daemon=True).start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    relay = CountingRelay(srv.servers[0].sockets[0].getsockname()[1])
+    live = start_server(server)
+    relay = CountingRelay(live.port)
     url = f"http://127.0.0.1:{relay.port}"
 
     # A house PC that has typed in the rows (not measured: it is the source of the data).
@@ -192,7 +126,7 @@ def main() -> int:
     print(f"mixed_seconds: {mixed_seconds:.2f} s")
     print(f"apply_ops_per_s: {int(applied['rows'] / applied['seconds'])}")
     print(f"# {server.dialect} server, {args.rows} rows, mixed bytes {mixed_bytes} B", file=sys.stderr)
-    srv.should_exit = True
+    live.stop()
     return 0
 
 

@@ -39,7 +39,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -50,14 +49,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import uvicorn
 
+from bench.relay import CountingRelay
 from desktop.demo.people import make_person
 from desktop.schema import SYNCED_TABLES
 from desktop.store import Store
 from sync.client import SyncClient
-from sync.server.app import create_app
 from sync.server.store import ServerStore
+from tests.sync.conftest import start_server
 
 PEER = ROOT / "bench" / "pouchdb"
 HOUSE = "KZ-55-01"
@@ -113,109 +112,7 @@ def change(i: int, side: str) -> dict:
     return {"phone": f"+7705{i:07d}", "notes": f"Телефон ауысты ({side}), 2026 жылғы қараша."}
 
 
-# ---- the wire ------------------------------------------------------------------------------------------------
-class _Requests:
-    """Counts the HTTP/1.1 requests in one connection's client-to-server bytes (Content-Length or chunked)."""
-
-    def __init__(self) -> None:
-        self.buf = b""
-        self.body_left = 0
-        self.chunked = False
-        self.count = 0
-
-    def feed(self, data: bytes) -> int:
-        self.buf += data
-        before = self.count
-        while self._step():
-            pass
-        return self.count - before
-
-    def _step(self) -> bool:
-        if self.body_left:
-            taken = min(self.body_left, len(self.buf))
-            self.buf, self.body_left = self.buf[taken:], self.body_left - taken
-            return bool(self.buf) and not self.body_left
-        if self.chunked:
-            line_end = self.buf.find(b"\r\n")
-            if line_end < 0:
-                return False
-            size = int(self.buf[:line_end].split(b";")[0], 16)
-            if size == 0:
-                end = self.buf.find(b"\r\n\r\n", line_end)
-                if end < 0:
-                    return False
-                self.buf, self.chunked = self.buf[end + 4 :], False
-                return True
-            if len(self.buf) < line_end + 2 + size + 2:
-                return False
-            self.buf = self.buf[line_end + 2 + size + 2 :]
-            return True
-        head_end = self.buf.find(b"\r\n\r\n")
-        if head_end < 0:
-            return False
-        head, self.buf = self.buf[:head_end].decode("latin-1"), self.buf[head_end + 4 :]
-        self.count += 1
-        for line in head.split("\r\n")[1:]:
-            name, _, value = line.partition(":")
-            name, value = name.strip().lower(), value.strip().lower()
-            if name == "content-length":
-                self.body_left = int(value)
-            elif name == "transfer-encoding" and "chunked" in value:
-                self.chunked = True
-        return True
-
-
-class CountingRelay:
-    """127.0.0.1 relay that counts every byte in both directions and every HTTP request."""
-
-    def __init__(self, upstream_port: int):
-        self.upstream = ("127.0.0.1", upstream_port)
-        self.bytes = 0
-        self.requests = 0
-        self._lock = threading.Lock()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.upstream, timeout=60)
-            threading.Thread(target=self._pump, args=(client, upstream, _Requests()), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, None), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket, requests: _Requests | None) -> None:
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                with self._lock:
-                    self.bytes += len(data)
-                    if requests is not None:
-                        self.requests += requests.feed(data)
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-
-    def take(self) -> tuple[int, int]:
-        time.sleep(0.05)  # let the relay threads count the last bytes
-        with self._lock:
-            counted = (self.requests, self.bytes)
-            self.requests = self.bytes = 0
-        return counted
-
-    def close(self) -> None:
-        self.sock.close()
+# ---- the wire: bench/relay.py --------------------------------------------------------------------------
 
 
 @dataclass
@@ -234,30 +131,14 @@ class Figure:
 @contextlib.contextmanager
 def dostyq_server(work: Path) -> Iterator[tuple[ServerStore, CountingRelay]]:
     store = ServerStore(f"sqlite:///{work / 'server.sqlite3'}")
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(store),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            server_header=False,
-            date_header=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    relay = CountingRelay(server.servers[0].sockets[0].getsockname()[1])
+    live = start_server(store)
+    relay = CountingRelay(live.port)
     try:
         yield store, relay
     finally:
         relay.close()
-        server.should_exit = True
-        thread.join(10)
+        live.stop()
+        live.thread.join(10)
         store.close()
 
 

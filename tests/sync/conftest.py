@@ -106,6 +106,10 @@ class LiveServer:
     url: str
     _server: object
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def stop(self) -> None:
         self._server.should_exit = True
 
