@@ -585,7 +585,9 @@ def test_print_receipt_after_a_save_and_for_a_selected_entry(ctx, seeded, qtbot,
     dialog.language.setCurrentIndex(dialog.language.findData("both"))
     path = tmp_path / "receipt.pdf"
     dialog.choose_path = lambda: str(path)
-    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    dialog.activateWindow()  # the dialog's own Ctrl+S, not the desk's behind it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    qtbot.keyClick(dialog.language, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # as Save PDF…
     qtbot.waitUntil(lambda: dialog.saved_path == path, timeout=20000)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert number in text and "БЕРУ АКТІСІ" in text and "АКТ ВЫДАЧИ" in text and "Қасымов Қайрат" in text

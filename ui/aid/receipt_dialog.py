@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel
 
 from desktop.aid import receipt
 from desktop.i18n import _, current_language
 from ui.ops import ReadOp
+from ui.widgets import pdf_output
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 
 
 class ReceiptDialog(QDialog):
@@ -42,25 +43,27 @@ class ReceiptDialog(QDialog):
         self.retranslate_ui()
         self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
         self.resize(420, 160)
+        # Ctrl+S and Ctrl+Enter save the PDF; Esc just closes (the dialog keeps nothing to lose).
+        self.keys = for_buttons(self, self.buttons, unsaved=lambda: False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self.errors.retranslate()
+        super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Aid receipt"))
         self.title.setText("<b>{}</b>".format(_("Receipt No. {number}").format(number=self.number)))
         self.language_label.setText(_("Language of the receipt"))
-        current = self.language.currentData()
-        self.language.clear()
-        for code, title in (("kk", "Қазақша"), ("ru", "Русский"), ("both", _("Both, side by side"))):
-            self.language.addItem(title, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        pdf_output.fill_languages(self.language)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save PDF…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
 
     def choose_path(self) -> str:
-        suggested = str(Path.home() / "{}.pdf".format(_("Receipt No. {number}").format(number=self.number)))
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the receipt as PDF"), suggested, "PDF (*.pdf)"
+        return pdf_output.ask_path(
+            self, _("Save the receipt as PDF"), _("Receipt No. {number}").format(number=self.number)
         )
-        return path
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
@@ -75,9 +78,4 @@ class ReceiptDialog(QDialog):
         ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, path) -> None:
-        self.saved_path = Path(path)
-        self.message.setStyleSheet("color: #2e7d32;")
-        self.message.setText(_("Saved: {path}").format(path=path))
-        self.message.show()
-        if self.open_after_save:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.saved_path = pdf_output.show_saved(self.message, path, self.open_after_save)

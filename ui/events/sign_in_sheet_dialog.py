@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -24,7 +22,9 @@ from desktop.events import EventInput
 from desktop.formats import format_short_date
 from desktop.i18n import _
 from ui.ops import ReadOp
+from ui.widgets import pdf_output
 from ui.widgets.form_errors import FormErrors
+from ui.widgets.form_keys import for_buttons
 
 
 class SignInSheetDialog(QDialog):
@@ -69,6 +69,8 @@ class SignInSheetDialog(QDialog):
         self.form.addRow(self.buttons)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)  # until the event is read
         self.retranslate_ui()
+        # Ctrl+S and Ctrl+Enter save the PDF; Esc just closes (the dialog keeps nothing to lose).
+        self.keys = for_buttons(self, self.buttons, unsaved=lambda: False)
         ReadOp(ctx, lambda store: events.get_event(store, event_id), parent=self).success(
             self._on_event_read
         ).failure(self.errors.show).run()
@@ -110,22 +112,16 @@ class SignInSheetDialog(QDialog):
                 "into the event after it."
             )
         )
-        current = self.language.currentData()
-        self.language.clear()
-        for code, title in (("kk", "Қазақша"), ("ru", "Русский"), ("both", _("Both, side by side"))):
-            self.language.addItem(title, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        pdf_output.fill_languages(self.language)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save PDF…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self._show_event()
 
     def choose_path(self) -> str:
         title = (self.record.title_kk or self.record.title_ru) if self.record else ""
-        suggested = str(Path.home() / f"{_('Sign-in sheet')} — {title}.pdf".replace("/", "-"))
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the sign-in sheet as PDF"), suggested, "PDF (*.pdf)"
+        return pdf_output.ask_path(
+            self, _("Save the sign-in sheet as PDF"), f"{_('Sign-in sheet')} — {title}"
         )
-        return path
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
@@ -154,9 +150,4 @@ class SignInSheetDialog(QDialog):
         ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, path) -> None:
-        self.saved_path = Path(path)
-        self.message.setStyleSheet("color: #2e7d32;")
-        self.message.setText(_("Saved: {path}").format(path=path))
-        self.message.show()
-        if self.open_after_save:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.saved_path = pdf_output.show_saved(self.message, path, self.open_after_save)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
 )
@@ -23,6 +21,7 @@ from desktop.errors import ValidationError
 from desktop.formats import format_hours
 from desktop.i18n import _
 from ui.ops import ReadOp
+from ui.widgets import pdf_output
 from ui.widgets.form_errors import FormErrors
 from ui.widgets.form_keys import for_buttons
 
@@ -95,15 +94,12 @@ class LetterDialog(QDialog):
         self.start_label.setText(_("From"))
         self.end_label.setText(_("To"))
         self.hours_label.setText(_("Hours in the period"))
-        for combo, items in (
-            (self.kind, [("letter", _("Thank-you letter")), ("certificate", _("Certificate"))]),
-            (self.language, [("kk", "Қазақша"), ("ru", "Русский"), ("both", _("Both, side by side"))]),
-        ):
-            current = combo.currentData()
-            combo.clear()
-            for code, title in items:
-                combo.addItem(title, code)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
+        current = self.kind.currentData()
+        self.kind.clear()
+        for code, title in (("letter", _("Thank-you letter")), ("certificate", _("Certificate"))):
+            self.kind.addItem(title, code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(current)))
+        pdf_output.fill_languages(self.language)
         for edit in (self.start, self.end):
             edit.setDisplayFormat("dd.MM.yyyy")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save PDF…"))
@@ -140,11 +136,9 @@ class LetterDialog(QDialog):
         )
 
     def choose_path(self) -> str:
-        suggested = str(Path.home() / f"{self.person_name} — {self.kind.currentText()}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the letter as PDF"), suggested, "PDF (*.pdf)"
+        return pdf_output.ask_path(
+            self, _("Save the letter as PDF"), f"{self.person_name} — {self.kind.currentText()}"
         )
-        return path
 
     def _on_buttons_accepted(self) -> None:
         self.errors.clear()
@@ -172,12 +166,7 @@ class LetterDialog(QDialog):
         ).success(self._on_saved).failure(self.errors.show).run()
 
     def _on_saved(self, path) -> None:
-        self.saved_path = Path(path)
-        self.message.setStyleSheet("color: #2e7d32;")
-        self.message.setText(_("Saved: {path}").format(path=path))
-        self.message.show()
-        if self.open_after_save:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.saved_path = pdf_output.show_saved(self.message, path, self.open_after_save)
 
 
 def _name_of(store, volunteer_id: str) -> str:
