@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel
 
 from desktop.aid import receipt
-from desktop.i18n import _, current_language
+from desktop.i18n import _
 from ui.ops import ReadOp
 from ui.widgets import pdf_output
 from ui.widgets.form_errors import FormErrors
@@ -41,7 +41,6 @@ class ReceiptDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.retranslate_ui()
-        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
         self.resize(420, 160)
         # Ctrl+S and Ctrl+Enter save the PDF; Esc just closes (the dialog keeps nothing to lose).
         self.keys = for_buttons(self, self.buttons, unsaved=lambda: False)

@@ -9,12 +9,13 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QWidget
 
-from desktop.i18n import _
+from desktop.i18n import _, current_language
 
 
 def fill_languages(combo: QComboBox) -> None:
-    """Қазақша, Русский, or both side by side (again after a language switch, keeping the choice)."""
-    current = combo.currentData()
+    """Қазақша, Русский, or both side by side (again after a language switch, keeping the choice); at first the
+    interface language."""
+    current = combo.currentData() or current_language()
     combo.clear()
     for code, title in (("kk", "Қазақша"), ("ru", "Русский"), ("both", _("Both, side by side"))):
         combo.addItem(title, code)
