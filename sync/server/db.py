@@ -47,7 +47,7 @@ class StoreBase:
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            kwargs.update(pool_size=40, max_overflow=10, pool_pre_ping=True)
         self.engine: Engine = sa.create_engine(url, **kwargs)
         if self.is_sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -142,6 +142,7 @@ class StoreBase:
 
 _SEQ = "dostyq_seq"  # Connection.info key: [counter at the start, last seq handed out] of a write transaction
 _TOP = "dostyq_top"  # Connection.info key: the counter a reading transaction started with
+EPOCH_READ = "dostyq_epoch"  # Connection.info key: the history epoch a reading transaction read with it
 
 
 class FairLock:
@@ -240,15 +241,24 @@ class _ReadingTxn:
         self.ctx = self.store.engine.begin()
         self.conn = self.ctx.__enter__()
         try:
-            top = self.conn.execute(sa.select(counters.c.value).where(counters.c.name == "seq")).scalar_one()
+            # The history epoch comes in the same statement: one round trip less for every no-change sync.
+            top, epoch = self.conn.execute(
+                sa.select(
+                    sa.select(counters.c.value).where(counters.c.name == "seq").scalar_subquery(),
+                    sa.select(server_meta.c.value).where(server_meta.c.key == "epoch").scalar_subquery(),
+                )
+            ).one()
         except BaseException as error:
             self.ctx.__exit__(type(error), error, error.__traceback__)
             raise
         self.conn.info[_TOP] = top
+        if epoch:
+            self.conn.info[EPOCH_READ] = epoch
         return self.conn
 
     def __exit__(self, *exc) -> bool:
         self.conn.info.pop(_TOP, None)
+        self.conn.info.pop(EPOCH_READ, None)
         return bool(self.ctx.__exit__(*exc))
 
 

@@ -45,7 +45,7 @@ from sync.protocol import (
 )
 from sync.protocol import table_digest as protocol_digest
 from sync.server.batch import BATCH, Batch, batch_of
-from sync.server.db import iso, to_json, writer
+from sync.server.db import EPOCH_READ, iso, to_json, writer
 from sync.server.identity import AuthError, Principal
 from sync.server.replay import ReplayMixin
 from sync.server.schema import CENTRAL, applied_ops, devices, records, seen_requests, server_meta
@@ -71,6 +71,9 @@ class ExchangeMixin(ReplayMixin):
 
     # ---- history epoch ---------------------------------------------------------------------------------------
     def _epoch(self, conn: Connection) -> str:
+        read = conn.info.get(EPOCH_READ)
+        if read:
+            return read
         value = conn.execute(sa.select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar()
         return value or self.new_epoch(conn)
 
