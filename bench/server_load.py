@@ -3,7 +3,9 @@ PostgreSQL (started the way tests/sync/conftest.py starts it), with the real HTT
 its own process (`uvicorn sync.server.app:app_from_env --factory`, as packaging/server runs it), so the clients'
 work does not share the server's interpreter lock.
 
-    python bench/server_load.py [--seconds 12] [--databases sqlite,pg] [--big 5000]
+    python bench/server_load.py [--seconds 12] [--databases sqlite,pg] [--big 5000] [--rate 500] [--rate-seconds 8]
+
+DOSTYQ_BENCH_WORKERS=N runs the PostgreSQL server as N uvicorn worker processes (SQLite: always one).
 
 The mix: each PC waits 1–3 s (`--think`), then sends a no-change sync (85 %) or a small edit of 1–3 ops (15 %);
 a new PC of one house sends its first upload of `--big` ops in one request while the others go on. Per database
@@ -13,6 +15,12 @@ a new PC of one house sends its first upload of `--big` ops in one request while
 - sync_p95_ms                      95th percentile of their sync round trips
 - big_batch_other_house_delay_ms   95th percentile of the other houses' syncs that ran during the big upload,
                                    minus the median of those that did not
+- paced_offered_per_s / paced_syncs_per_s / paced_sync_p95_ms / paced_sync_p50_ms
+                                   no-change syncs offered at --rate per second in all (each PC at its own pace),
+                                   the rate kept and the round trips at it
+- paced_floor_per_s / paced_floor_p95_ms / paced_vs_floor_ratio
+                                   the floor in the same run: the same clients sending GET /health (no database)
+                                   at the same offered rate, and paced_syncs_per_s / paced_floor_per_s
 - upload_ops_per_s                 ops of one first upload of `--big` ops per second, alone, over HTTP (the whole
                                    round trip: body, checks, merge, writes, answer)
 - server_apply_ops_per_s           the same upload applied by ServerStore.sync on the same database, alone (the
@@ -41,6 +49,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,7 +215,7 @@ def _raw_floor(store: ServerStore, n: int) -> float:
 class Uvicorn:
     """The server in a process of its own on a free loopback port."""
 
-    def __init__(self, db_url: str):
+    def __init__(self, db_url: str, workers: int = 1):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
@@ -214,7 +223,8 @@ class Uvicorn:
         env = {**os.environ, "DOSTYQ_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "sync.server.app:app_from_env", "--factory"]
-            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+            + (["--workers", str(workers)] if workers > 1 else []),
             env=env,
             cwd=ROOT,
         )
@@ -238,9 +248,80 @@ class Uvicorn:
             self.proc.wait(30)
 
 
-def run(name: str, url: str, seconds: float, big: int, think: tuple[float, float]) -> None:
+def paced(name: str, pcs: list[Pc], rate: float, seconds: float, health_url: str) -> None:
+    """No-change syncs offered at `rate` per second in all, spread over the PCs (each PC every len(pcs)/rate s,
+    at a random phase), for `seconds`: the rate the server keeps and the round trips at that rate. The floor in
+    the same run: the same PCs, threads and keep-alive sessions sending GET /health (no database, no body) at the
+    same offered rate, which is what this machine's clients and one server process can do at all."""
+    if rate <= 0 or seconds <= 0:
+        return
+    for pc in pcs:
+        pc.catch_up()
+    floor_rate, floor_p95 = _paced_calls(pcs, rate, seconds, lambda pc: pc.transport.session.get(health_url))
+    sync_rate, _sync_p95 = _paced_calls(pcs, rate, seconds, lambda pc: pc.sync([]), name)
+    print(f"{name}_paced_floor_per_s: {floor_rate:.1f} 1/s (GET /health, same clients and rate)")
+    print(f"{name}_paced_floor_p95_ms: {floor_p95:.1f} ms")
+    print(f"{name}_paced_vs_floor_ratio: {sync_rate / floor_rate if floor_rate else 0:.2f} x")
+
+
+def _paced_calls(
+    pcs: list[Pc], rate: float, seconds: float, call: Callable[[Pc], object], name: str = ""
+) -> tuple[float, float]:
+    period = len(pcs) / rate
+    stop_at = time.perf_counter() + seconds
+    durations: list[float] = []
+    late: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client(pc: Pc, seed: int) -> None:
+        rng = random.Random(seed)
+        due = time.perf_counter() + rng.uniform(0, period)
+        while due < stop_at:
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            t0 = time.perf_counter()
+            try:
+                call(pc)
+            except Exception as exc:  # noqa: BLE001 - counted and printed
+                errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+            t1 = time.perf_counter()
+            with lock:
+                durations.append((t1 - t0) * 1000)
+                late.append(max(0.0, t0 - due) * 1000)
+            due += period
+            due = max(due, t1)
+
+    threads = [threading.Thread(target=client, args=(pc, i), daemon=True) for i, pc in enumerate(pcs)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 120)
+    elapsed = time.perf_counter() - began
+    if not name:
+        return len(durations) / elapsed, _pct(durations, 0.95)
+    print(f"{name}_paced_offered_per_s: {rate:.0f} 1/s")
+    print(f"{name}_paced_syncs_per_s: {len(durations) / elapsed:.1f} 1/s")
+    print(f"{name}_paced_sync_p95_ms: {_pct(durations, 0.95):.1f} ms")
+    print(f"{name}_paced_sync_p50_ms: {statistics.median(durations) if durations else 0:.1f} ms")
+    print(f"{name}_paced_late_p95_ms: {_pct(late, 0.95):.1f} ms")
+    print(f"{name}_paced_sync_errors: {len(errors)} errors")
+    return len(durations) / elapsed, _pct(durations, 0.95)
+
+
+def run(
+    name: str,
+    url: str,
+    seconds: float,
+    big: int,
+    think: tuple[float, float],
+    rate: float = 0.0,
+    rate_seconds: float = 0.0,
+) -> None:
     store = ServerStore(url)
-    live = Uvicorn(url)
+    live = Uvicorn(url, workers=int(os.environ.get("DOSTYQ_BENCH_WORKERS", "1")) if name == "pg" else 1)
     try:
         houses = _houses(store)
         pcs = [[_enrol(store, live.url, house, n) for n in range(PCS)] for house in houses[:HOUSES]]
@@ -337,6 +418,7 @@ def run(name: str, url: str, seconds: float, big: int, think: tuple[float, float
         print(f"{name}_sync_errors: {len(errors)} errors")
         for kind in sorted(set(errors)):
             print(f"  {kind}", file=sys.stderr)
+        paced(name, [pc for house_pcs in pcs for pc in house_pcs], rate, rate_seconds, f"{live.url}/health")
         print(f"{name}_upload_ops_per_s: {big / upload_s:.0f} ops/s")
         print(f"{name}_server_apply_ops_per_s: {big / apply_s:.0f} ops/s")
         print(f"{name}_server_apply_ops_per_cpu_s: {big / apply_cpu_s:.0f} ops/s")
@@ -358,6 +440,8 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,pg")
     parser.add_argument("--big", type=int, default=5000)
     parser.add_argument("--think", default="1,3", help="a PC's wait between syncs: min,max seconds")
+    parser.add_argument("--rate", type=float, default=500.0, help="no-change syncs per second offered, paced")
+    parser.add_argument("--rate-seconds", type=float, default=8.0)
     args = parser.parse_args()
     low, high = (float(x) for x in args.think.split(","))
     print(f"machine_load_1min: {os.getloadavg()[0]:.1f} runnable ({os.cpu_count()} cores)")
@@ -366,7 +450,13 @@ def main() -> None:
         if name == "sqlite":
             with tempfile.TemporaryDirectory(prefix="dostyq-load-") as tmp:
                 run(
-                    "sqlite", f"sqlite:///{Path(tmp) / 'server.sqlite3'}", args.seconds, args.big, (low, high)
+                    "sqlite",
+                    f"sqlite:///{Path(tmp) / 'server.sqlite3'}",
+                    args.seconds,
+                    args.big,
+                    (low, high),
+                    args.rate,
+                    args.rate_seconds,
                 )
         elif name == "pg":
             url = conftest._start_postgres()
@@ -374,7 +464,7 @@ def main() -> None:
                 engine = sa.create_engine(url)
                 md.drop_all(engine)
                 engine.dispose()
-                run("pg", url, args.seconds, args.big, (low, high))
+                run("pg", url, args.seconds, args.big, (low, high), args.rate, args.rate_seconds)
             finally:
                 db = url.rsplit("/", 1)[1]
                 conftest._psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
