@@ -66,7 +66,7 @@ def apply_changes(
 
     A row with nothing to merge (no local change waiting for it, no open conflict or quarantine on this PC, no
     re-sending under way) is written together with the rows around it: up to CHUNK of them under one savepoint,
-    one executemany per table. Should SQLite refuse one of them, that savepoint rolls back and its rows are
+    one sqlite-utils upsert_all per table. Should SQLite refuse one of them, that savepoint rolls back and its rows are
     written one by one, so only the bad row is kept aside. Every other row is merged and written on its own."""
     run = _Run(store, changes, cursor_before, now_iso, on_row)
     batch: list[tuple[dict, dict]] = []
@@ -159,10 +159,9 @@ class _Run:
         try:
             with store.transaction():
                 for table, rows in by_table.items():
-                    cols = tuple(rows[0])
-                    store.conn.executemany(
-                        _upsert_sql(table, "id", cols), [[r[c] for c in cols] for r in rows]
-                    )
+                    # The same INSERT … ON CONFLICT(id) DO UPDATE as _upsert, as multi-row VALUES: 1.5x the rows/s
+                    # of one executemany (bench/client_apply.py).
+                    store.db.table(table).upsert_all(rows, pk="id", batch_size=CHUNK)
         except (sqlite3.IntegrityError, OverflowError):
             for change, _ in batch:
                 self.synced(change, None)
