@@ -37,13 +37,25 @@ def _free_port() -> int:
 
 @pytest.fixture
 def pg_admin_url(pg_url):
-    """A superuser URL on the test cluster: DOSTYQ_TEST_PG_ADMIN_URL, or a superuser role made for this test."""
+    """A superuser URL on the test cluster: DOSTYQ_TEST_PG_ADMIN_URL, DOSTYQ_TEST_PG_URL if it is a superuser, or a
+    superuser role made for this test on the cluster conftest started."""
     url = os.environ.get("DOSTYQ_TEST_PG_ADMIN_URL")
     if url:
         yield url
         return
-    if os.environ.get("DOSTYQ_TEST_PG_URL") or os.geteuid() != 0:
-        pytest.skip("set DOSTYQ_TEST_PG_ADMIN_URL (a superuser on the test cluster) to run setup.sh")
+    if os.environ.get("DOSTYQ_TEST_PG_URL"):
+        engine = sa.create_engine(pg_url)
+        with engine.connect() as conn:
+            superuser = conn.execute(
+                sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            ).scalar()
+        engine.dispose()
+        if not superuser:
+            pytest.skip("set DOSTYQ_TEST_PG_ADMIN_URL (a superuser on the test cluster) to run setup.sh")
+        yield pg_url
+        return
+    if os.geteuid() != 0:
+        pytest.skip("starting the test cluster needs root")
     name = f"dostyq_admin_{os.getpid()}_{secrets.token_hex(3)}"
     password = secrets.token_hex(12)
     _psql(f"CREATE ROLE {name} SUPERUSER LOGIN PASSWORD '{password}'")
